@@ -1,0 +1,55 @@
+"""matmul-magic: fast.ai's "matrix multiplication from foundations" as notebook tools.
+
+``%load_ext matmul_magic`` registers the magics. Everything a magic does is also a
+plain function here: ``test_near(...)``, ``bench(...)``, ``ShapeExplorer(...)``.
+
+Attributes are imported on first use (PEP 562), so importing the package or loading
+the extension never imports torch or anywidget.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> submodule that defines it. One line per module; each module owns its line.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "testing": (
+        "test", "test_eq", "test_ne", "test_eq_type", "is_close", "test_close", "test_is",
+        "test_shuffled", "test_stdout", "test_warns", "test_fail", "ExceptionExpected",
+        "exception", "equals", "nequals", "near", "test_near",
+    ),
+}
+
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matmul_magic' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register every magic of matmul-magic (``%load_ext matmul_magic``)."""
+    from ._magics import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Remove everything ``%load_ext matmul_magic`` added (``%unload_ext matmul_magic``)."""
+    from ._magics import unload
+
+    unload(ipython)

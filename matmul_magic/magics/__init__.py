@@ -1,0 +1,1 @@
+"""One module per magic family; each exposes ``load(ipython)`` and ``unload(ipython)``."""

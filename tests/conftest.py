@@ -1,0 +1,19 @@
+"""Shared fixtures: a real IPython shell with the extension loaded."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+
+@pytest.fixture
+def ip():
+    """A real ``InteractiveShell`` with ``%load_ext matmul_magic``; unloaded afterwards."""
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "matmul_magic")
+    try:
+        yield shell
+    finally:
+        shell.run_line_magic("unload_ext", "matmul_magic")
+        shell.user_ns.clear()
+        shell.init_user_ns()
