@@ -21,6 +21,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "test_shuffled", "test_stdout", "test_warns", "test_fail", "ExceptionExpected",
         "exception", "equals", "nequals", "near", "test_near",
     ),
+    "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
 }
 
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

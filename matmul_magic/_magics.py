@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 # Order matters only for unloading, which runs in reverse.
-FAMILIES: tuple[str, ...] = ("testing",)
+FAMILIES: tuple[str, ...] = ("testing", "shapes")
 
 
 def _family(name: str):

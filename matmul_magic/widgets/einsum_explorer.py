@@ -1,0 +1,89 @@
+"""``EinsumExplorer``: an einsum spec with its axes labelled, the summed indices and the loops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from matmul_magic.widgets._common import (
+    SummaryRepr,
+    bundle,
+    check_operand_count,
+    check_shape,
+    format_shape,
+    shape_of,
+)
+
+
+class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
+    """Explain ``torch.einsum(spec, *operands)``: labels per axis, what is summed, the output.
+
+    ``EinsumExplorer('ik,kj->ij', m1, m2)`` takes tensors, arrays or shapes. The spec and the
+    shapes are editable in the widget; ``result``, ``summed`` and ``error`` follow in Python.
+    A wrong spec or clashing sizes are shown (``error``), not raised: seeing them is the lesson.
+    """
+
+    _esm = bundle("einsum_explorer")
+
+    #: The einsum spec, e.g. ``'ik,kj->ij'`` (``...`` and implicit output allowed).
+    spec = t.Unicode("").tag(sync=True)
+    #: One list of sizes per operand.
+    shapes = t.List().tag(sync=True)
+    #: The output shape, or None when the spec or the sizes are wrong.
+    result = t.List(allow_none=True, default_value=None).tag(sync=True)
+    #: The indices summed over, in order of appearance.
+    summed = t.List(t.Unicode()).tag(sync=True)
+    #: What is wrong with the spec or the sizes ("" when nothing is).
+    error = t.Unicode("").tag(sync=True)
+    #: The equivalent Python loop nest, as text.
+    loops = t.Unicode("").tag(sync=True)
+
+    def __init__(self, spec: str, *operands: Any, **kwargs: Any) -> None:
+        if not isinstance(spec, str):
+            raise TypeError(f"spec must be a string such as 'ik,kj->ij', got {type(spec).__name__}")
+        check_operand_count(len(operands))
+        shapes = [list(shape_of(x, f"operand {i}")) for i, x in enumerate(operands)]
+        super().__init__(spec=spec, shapes=shapes, **kwargs)
+        self._update()
+
+    @t.validate("shapes")
+    def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
+        shapes = proposal["value"]
+        if not isinstance(shapes, (list, tuple)):
+            raise TypeError("shapes must be a list of shapes such as [(5, 784), (784, 10)]")
+        check_operand_count(len(shapes))
+        return [list(check_shape(s, f"shape {i}")) for i, s in enumerate(shapes)]
+
+    @t.observe("spec", "shapes")
+    def _on_change(self, change: t.Bunch) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        from matmul_magic.shapes import parse_einsum
+
+        try:
+            parsed = parse_einsum(self.spec, *map(tuple, self.shapes))
+        except ValueError as exc:
+            result, summed, loops, error = None, [], "", str(exc)
+        else:
+            result, summed, loops, error = _fields(parsed)
+        with self.hold_sync():
+            self.result = result
+            self.summed = summed
+            self.loops = loops
+            self.error = error
+
+    def summary(self) -> str:
+        """One line: ``EinsumExplorer('ik,kj->ij', (5, 784), (784, 10)) -> (5, 10), summed k``."""
+        args = ", ".join([repr(self.spec)] + [format_shape(s) for s in self.shapes])
+        if self.error:
+            return f"EinsumExplorer({args}) -> error: {self.error}"
+        summed = ", ".join(self.summed) if self.summed else "nothing"
+        return f"EinsumExplorer({args}) -> {format_shape(self.result)}, summed: {summed}"
+
+
+def _fields(parsed: Any) -> tuple[list[int], list[str], str, str]:
+    """(output shape, summed indices, loop text, "") from what ``parse_einsum`` returns."""
+    return list(parsed.output_shape), list(parsed.summed), str(parsed.loops), ""

@@ -1,0 +1,103 @@
+"""``MatmulStepper``: ``c[i,j] = Σ_k a[i,k]·b[k,j]`` animated at the lesson's four levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from matmul_magic.widgets._common import SummaryRepr, bundle, format_shape, shape_of, small_values
+
+#: The lesson's levels, slowest first: what one step of the animation does at each.
+LEVELS: tuple[str, ...] = (
+    "scalar k loop: c[i,j] += a[i,k] * b[k,j]",
+    "row · column: c[i,j] = (a[i,:] * b[:,j]).sum()",
+    "row broadcast: c[i] = (a[i,:,None] * b).sum(0)",
+    "whole product: c = a @ b",
+)
+
+
+def steps_at(level: int, m: int, k: int, n: int) -> int:
+    """How many Python-level steps level ``level`` takes for an (m, k) @ (k, n) product."""
+    return (m * n * k, m * n, m, 1)[level]
+
+
+class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
+    """Step through ``a @ b`` one loop iteration at a time, at the lesson's four levels.
+
+    ``MatmulStepper(a, b)`` takes two 2-D tensors/arrays (real values shown up to 8x8) or two
+    shapes such as ``(5, 784), (784, 10)`` (indices shown, no values). Play, pause, step and
+    speed are in the widget; ``level`` (0-3) and ``step`` are synced with Python.
+    """
+
+    _esm = bundle("matmul_stepper")
+
+    #: The two operand shapes, [[m, k], [k, n]].
+    shapes = t.List().tag(sync=True)
+    #: [a, b] as nested lists when both are tensors of at most 8x8, else [].
+    values = t.List().tag(sync=True)
+    #: 0 scalar k loop, 1 row · column, 2 row broadcast, 3 whole product.
+    level = t.Int(0).tag(sync=True)
+    #: How many steps of this level are done (0 .. total_steps).
+    step = t.Int(0).tag(sync=True)
+    #: Whether the animation is running.
+    playing = t.Bool(False).tag(sync=True)
+    #: Steps per second while playing.
+    speed = t.Float(2.0).tag(sync=True)
+
+    def __init__(self, a: Any, b: Any, **kwargs: Any) -> None:
+        shape_a, shape_b = shape_of(a, "a"), shape_of(b, "b")
+        if len(shape_a) != 2 or len(shape_b) != 2:
+            raise ValueError(
+                f"MatmulStepper needs two matrices (2-D); got shapes "
+                f"{format_shape(shape_a)} and {format_shape(shape_b)}"
+            )
+        if shape_a[1] != shape_b[0]:
+            raise ValueError(
+                f"a @ b needs a's columns to match b's rows: {format_shape(shape_a)} @ "
+                f"{format_shape(shape_b)} has {shape_a[1]} != {shape_b[0]}"
+            )
+        value_a, value_b = small_values(a, shape_a), small_values(b, shape_b)
+        values = [value_a, value_b] if value_a is not None and value_b is not None else []
+        super().__init__(shapes=[list(shape_a), list(shape_b)], values=values, **kwargs)
+
+    @property
+    def total_steps(self) -> int:
+        """Steps in a full run at the current level."""
+        (m, k), (_, n) = self.shapes
+        return steps_at(self.level, m, k, n)
+
+    @t.validate("level")
+    def _check_level(self, proposal: t.Bunch) -> int:
+        level = proposal["value"]
+        if not 0 <= level < len(LEVELS):
+            raise ValueError(f"level must be 0-{len(LEVELS) - 1}, got {level}")
+        return level
+
+    @t.validate("step")
+    def _check_step(self, proposal: t.Bunch) -> int:
+        step = proposal["value"]
+        if not 0 <= step <= self.total_steps:
+            raise ValueError(f"step must be 0-{self.total_steps} at level {self.level}, got {step}")
+        return step
+
+    @t.validate("speed")
+    def _check_speed(self, proposal: t.Bunch) -> float:
+        speed = proposal["value"]
+        if not 0 < speed <= 1000:
+            raise ValueError(f"speed is steps per second, 0 < speed <= 1000; got {speed}")
+        return speed
+
+    @t.observe("level")
+    def _on_level(self, change: t.Bunch) -> None:
+        self.step = 0
+
+    def summary(self) -> str:
+        """One line: shapes, level and progress."""
+        (m, k), (_, n) = self.shapes
+        return (
+            f"MatmulStepper({format_shape((m, k))} @ {format_shape((k, n))} -> "
+            f"{format_shape((m, n))}; level {self.level}: {LEVELS[self.level]}; "
+            f"step {self.step}/{self.total_steps})"
+        )

@@ -1,0 +1,92 @@
+"""``ShapeExplorer``: broadcasting, dimension by dimension, on the user's own tensors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from matmul_magic.widgets._common import (
+    SummaryRepr,
+    bundle,
+    check_operand_count,
+    check_shape,
+    format_shape,
+    shape_of,
+    small_values,
+    values_shape,
+)
+
+
+class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
+    """Show how shapes broadcast: right-aligned dims, the rule per dim, the result or the clash.
+
+    ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
+    Shapes are editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
+    Python too. Tensors of at most 8x8 also show their values, with broadcast copies ghosted.
+    """
+
+    _esm = bundle("shape_explorer")
+
+    #: One list of sizes per operand.
+    shapes = t.List().tag(sync=True)
+    #: The broadcast shape, or None when the shapes clash.
+    result = t.List(allow_none=True, default_value=None).tag(sync=True)
+    #: Why the shapes do not broadcast ("" when they do).
+    error = t.Unicode("").tag(sync=True)
+    #: A label per operand (the expression ``%shapes`` evaluated, or a, b, c...).
+    names = t.List(t.Unicode()).tag(sync=True)
+    #: Per operand, its values (≤ 8x8 tensors given as tensors) or None.
+    values = t.List().tag(sync=True)
+
+    def __init__(self, *operands: Any, names: list[str] | None = None, **kwargs: Any) -> None:
+        check_operand_count(len(operands))
+        shapes = [list(shape_of(x, f"operand {i}")) for i, x in enumerate(operands)]
+        values = [small_values(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
+        labels = _labels(names, len(operands))
+        super().__init__(shapes=shapes, names=labels, values=values, **kwargs)
+        self._update()
+
+    @t.validate("shapes")
+    def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
+        shapes = proposal["value"]
+        if not isinstance(shapes, (list, tuple)):
+            raise TypeError("shapes must be a list of shapes such as [(5, 1), (1, 4)]")
+        check_operand_count(len(shapes))
+        return [list(check_shape(s, f"shape {i}")) for i, s in enumerate(shapes)]
+
+    @t.observe("shapes")
+    def _on_shapes(self, change: t.Bunch) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        from matmul_magic.shapes import broadcast_shapes
+
+        count = len(self.shapes)
+        if len(self.names) != count:
+            self.names = _labels(list(self.names), count)
+        kept = [
+            v if v is not None and values_shape(v) == tuple(s) else None
+            for v, s in zip(list(self.values) + [None] * count, self.shapes, strict=False)
+        ]
+        if kept != list(self.values):
+            self.values = kept
+        try:
+            result, error = list(broadcast_shapes(*map(tuple, self.shapes))), ""
+        except ValueError as exc:
+            result, error = None, str(exc)
+        with self.hold_sync():
+            self.result = result
+            self.error = error
+
+    def summary(self) -> str:
+        """One line: ``ShapeExplorer((5, 1), (1, 4)) -> (5, 4)``."""
+        args = ", ".join(format_shape(s) for s in self.shapes)
+        outcome = format_shape(self.result) if self.error == "" else f"error: {self.error}"
+        return f"ShapeExplorer({args}) -> {outcome}"
+
+
+def _labels(names: list[str] | None, count: int) -> list[str]:
+    given = [str(n) for n in (names or [])][:count]
+    return given + [chr(ord("a") + i) for i in range(len(given), count)]
