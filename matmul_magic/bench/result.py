@@ -1,0 +1,476 @@
+"""What a benchmark run produces: ``BenchRow`` per variant, ``BenchResult`` for the run.
+
+This module is the Python side of the bench contract. ``BenchResult.to_dict()`` is the
+payload of the MIME type ``application/vnd.matmul-magic.bench+json``; its JSON Schema is
+``schema.json`` beside this file and every field is described in ``docs/bench-schema.md``.
+Times are in seconds everywhere, throughput in GFLOP/s, ``pct_of_peak`` in percent.
+
+The module is plain data with no dependency beyond the standard library: the runner fills
+it, ``display.py`` renders it, the labextension renders its JSON.
+
+Progress contract (runner -> display)
+-------------------------------------
+``bench(..., on_progress=callback)`` calls ``callback(progress: BenchProgress)``:
+
+- once before the first variant runs (``current`` is the first name, ``rows`` empty);
+- whenever a variant starts (``current`` is its name, ``phase`` is ``"check"``), and may
+  call again as it moves on to ``"warmup"``, ``"time"`` or ``"sweep"`` (with ``size``);
+- once after each variant finishes (its row appended to ``rows``, ``current`` the next
+  name or ``None`` when every variant is done).
+
+The callback must be cheap; the runner calls it outside any timed region. An exception
+other than ``KeyboardInterrupt`` raised by the callback is the callback's bug and
+propagates. The final ``BenchResult`` is returned by ``bench()``, not sent as progress.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+MIME_TYPE = "application/vnd.matmul-magic.bench+json"
+"""The MIME type of the JSON payload. Its version travels in the payload's ``version``."""
+
+SCHEMA_VERSION = 1
+"""Bumped whenever the payload changes in a way a renderer could notice."""
+
+RowKind = Literal["course", "optional", "user"]
+RowStatus = Literal["ok", "incorrect", "failed", "skipped"]
+ROW_KINDS: tuple[str, ...] = ("course", "optional", "user")
+ROW_STATUSES: tuple[str, ...] = ("ok", "incorrect", "failed", "skipped")
+PHASES: tuple[str, ...] = ("check", "warmup", "time", "sweep")
+
+_OPERANDS = re.compile(r"^(mnist|user|random, seed -?\d+)$")
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: they travel as ``null``."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _require(data: Mapping[str, Any], key: str, types: type | tuple[type, ...], where: str) -> Any:
+    if key not in data:
+        raise ValueError(f"{where}: missing field {key!r}")
+    value = data[key]
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _tuple(types)):
+        raise TypeError(f"{where}.{key}: expected {_names(types)}, got {type(value).__name__}")
+    return value
+
+
+def _optional(data: Mapping[str, Any], key: str, types: type | tuple[type, ...], where: str) -> Any:
+    value = data.get(key)
+    if value is None:
+        return None
+    return _require(data, key, types, where)
+
+
+def _tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _names(types: type | tuple[type, ...]) -> str:
+    return " or ".join(t.__name__ for t in _tuple(types))
+
+
+_NUMBER = (int, float)
+
+
+def _check_unknown(data: Mapping[str, Any], cls: type, where: str, derived: Iterable[str] = ()):
+    known = {f.name for f in fields(cls)} | set(derived)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One variant timed at one size of a sweep: ``a`` is ``m×k``, ``b`` is ``k×n``."""
+
+    size: int
+    m: int
+    k: int
+    n: int
+    median: float | None = None
+    iqr: float | None = None
+    runs: int = 0
+    extrapolated: bool = False
+    error: str | None = None
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.m * self.k * self.n
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "m": self.m,
+            "k": self.k,
+            "n": self.n,
+            "median": _finite(self.median),
+            "iqr": _finite(self.iqr),
+            "runs": self.runs,
+            "extrapolated": self.extrapolated,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SweepPoint:
+        where = "sweep point"
+        _check_unknown(data, cls, where)
+        return cls(
+            size=_require(data, "size", int, where),
+            m=_require(data, "m", int, where),
+            k=_require(data, "k", int, where),
+            n=_require(data, "n", int, where),
+            median=_optional(data, "median", _NUMBER, where),
+            iqr=_optional(data, "iqr", _NUMBER, where),
+            runs=_require(data, "runs", int, where),
+            extrapolated=_require(data, "extrapolated", bool, where),
+            error=_optional(data, "error", str, where),
+        )
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One variant's outcome. Times in seconds; ``None`` where a value was not measured.
+
+    ``status`` is derived: ``failed`` when ``error`` is set, ``incorrect`` when the
+    correctness gate failed, ``skipped`` when nothing was timed (``note`` says why),
+    otherwise ``ok``. ``extrapolated`` is orthogonal to status: the timing came from a
+    slice of rows scaled linearly (``note`` says which slice).
+    """
+
+    name: str
+    kind: RowKind = "user"
+    median: float | None = None
+    iqr: float | None = None
+    min: float | None = None
+    runs: int = 0
+    speedup: float | None = None
+    gflops: float | None = None
+    pct_of_peak: float | None = None
+    correct: bool | None = None
+    max_abs_err: float | None = None
+    extrapolated: bool = False
+    error: str | None = None
+    note: str | None = None
+    points: tuple[SweepPoint, ...] = ()
+    exponent: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a row needs a non-empty name, got {self.name!r}")
+        if self.kind not in ROW_KINDS:
+            raise ValueError(f"row kind must be one of {ROW_KINDS}, got {self.kind!r}")
+        if not isinstance(self.runs, int) or self.runs < 0:
+            raise ValueError(f"runs must be a non-negative int, got {self.runs!r}")
+        object.__setattr__(self, "points", tuple(self.points))
+
+    @property
+    def status(self) -> RowStatus:
+        if self.error is not None:
+            return "failed"
+        if self.correct is False:
+            return "incorrect"
+        if self.median is None:
+            return "skipped"
+        return "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "status": self.status,
+            "median": _finite(self.median),
+            "iqr": _finite(self.iqr),
+            "min": _finite(self.min),
+            "runs": self.runs,
+            "speedup": _finite(self.speedup),
+            "gflops": _finite(self.gflops),
+            "pct_of_peak": _finite(self.pct_of_peak),
+            "correct": self.correct,
+            "max_abs_err": _finite(self.max_abs_err),
+            "extrapolated": self.extrapolated,
+            "error": self.error,
+            "note": self.note,
+            "points": [p.to_dict() for p in self.points],
+            "exponent": _finite(self.exponent),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BenchRow:
+        where = f"row {data.get('name', '?')!r}"
+        _check_unknown(data, cls, where, derived=("status",))
+        kind = _require(data, "kind", str, where)
+        if kind not in ROW_KINDS:
+            raise ValueError(f"{where}.kind: expected one of {ROW_KINDS}, got {kind!r}")
+        row = cls(
+            name=_require(data, "name", str, where),
+            kind=kind,  # type: ignore[arg-type]
+            median=_optional(data, "median", _NUMBER, where),
+            iqr=_optional(data, "iqr", _NUMBER, where),
+            min=_optional(data, "min", _NUMBER, where),
+            runs=_require(data, "runs", int, where),
+            speedup=_optional(data, "speedup", _NUMBER, where),
+            gflops=_optional(data, "gflops", _NUMBER, where),
+            pct_of_peak=_optional(data, "pct_of_peak", _NUMBER, where),
+            correct=_optional(data, "correct", bool, where),
+            max_abs_err=_optional(data, "max_abs_err", _NUMBER, where),
+            extrapolated=_require(data, "extrapolated", bool, where),
+            error=_optional(data, "error", str, where),
+            note=_optional(data, "note", str, where),
+            points=tuple(SweepPoint.from_dict(p) for p in data.get("points") or ()),
+            exponent=_optional(data, "exponent", _NUMBER, where),
+        )
+        status = data.get("status")
+        if status is not None and status != row.status:
+            raise ValueError(f"{where}.status: payload says {status!r}, fields say {row.status!r}")
+        return row
+
+
+@dataclass(frozen=True)
+class BenchEnvironment:
+    """Where the numbers came from; ``None`` where it does not apply or is unknown.
+
+    ``threads`` is torch's intra-op thread count (CPU runs); ``tf32`` and ``stream`` are
+    reported on CUDA; ``peak_gflops`` is the device's peak for the run's dtype, when known,
+    and is what ``pct_of_peak`` divides by.
+    """
+
+    device_name: str | None = None
+    threads: int | None = None
+    torch: str | None = None
+    python: str | None = None
+    tf32: bool | None = None
+    stream: str | None = None
+    timer: str | None = None
+    l2_flush: bool | None = None
+    peak_gflops: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["peak_gflops"] = _finite(self.peak_gflops)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BenchEnvironment:
+        where = "environment"
+        _check_unknown(data, cls, where)
+        return cls(
+            device_name=_optional(data, "device_name", str, where),
+            threads=_optional(data, "threads", int, where),
+            torch=_optional(data, "torch", str, where),
+            python=_optional(data, "python", str, where),
+            tf32=_optional(data, "tf32", bool, where),
+            stream=_optional(data, "stream", str, where),
+            timer=_optional(data, "timer", str, where),
+            l2_flush=_optional(data, "l2_flush", bool, where),
+            peak_gflops=_optional(data, "peak_gflops", _NUMBER, where),
+        )
+
+
+@dataclass
+class BenchResult:
+    """The outcome of ``bench(...)``: rows in run order plus the conditions they ran under.
+
+    ``shapes`` maps ``"a"`` and ``"b"`` to the operand shapes (``a`` is ``m×k``, ``b`` is
+    ``k×n``). ``operands`` is ``"mnist"``, ``"user"`` (``a=``/``b=`` given) or
+    ``"random, seed N"``. ``baseline`` names the row speedups are relative to (``None``
+    when that row has no time). ``sweep_sizes`` is empty unless ``sweep=`` was given, in
+    which case each row's ``points`` and ``exponent`` hold the sweep.
+
+    In a notebook the result displays itself (``_repr_mimebundle_``) as JSON for the
+    JupyterLab renderer, an HTML table with SVG charts, and an aligned text table.
+    """
+
+    rows: list[BenchRow]
+    device: str
+    dtype: str
+    shapes: dict[str, tuple[int, ...]]
+    interrupted: bool = False
+    operands: str = "random, seed 0"
+    environment: BenchEnvironment = field(default_factory=BenchEnvironment)
+    budget: float | None = None
+    elapsed: float | None = None
+    baseline: str | None = None
+    sweep_sizes: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.rows = list(self.rows)
+        self.shapes = {key: tuple(int(d) for d in shape) for key, shape in self.shapes.items()}
+        self.sweep_sizes = tuple(self.sweep_sizes)
+        if not _OPERANDS.match(self.operands):
+            raise ValueError(
+                f"operands must be 'mnist', 'user' or 'random, seed N', got {self.operands!r}"
+            )
+        if set(self.shapes) != {"a", "b"}:
+            raise ValueError(
+                f"shapes needs exactly the keys 'a' and 'b', got {sorted(self.shapes)}"
+            )
+
+    # -- derived views -------------------------------------------------------------------------
+
+    @property
+    def mkn(self) -> tuple[int, int, int]:
+        """``(m, k, n)`` of the main operands: ``a`` is ``m×k`` (leading dims folded into m)."""
+        a, b = self.shapes["a"], self.shapes["b"]
+        return math.prod(a[:-1]), a[-1], b[-1]
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations of one product of the main operands: ``2·m·k·n``."""
+        m, k, n = self.mkn
+        return 2 * m * k * n
+
+    @property
+    def exponents(self) -> dict[str, float | None]:
+        """Fitted sweep exponent per row name (empty without a sweep)."""
+        if not self.sweep_sizes:
+            return {}
+        return {row.name: row.exponent for row in self.rows}
+
+    def row(self, name: str) -> BenchRow:
+        """The row called ``name``; ``KeyError`` listing the names when there is none."""
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(f"no row {name!r}; rows are {[r.name for r in self.rows]}")
+
+    def __getitem__(self, name: str) -> BenchRow:
+        return self.row(name)
+
+    # -- the contract --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready payload of ``application/vnd.matmul-magic.bench+json``."""
+        m, k, n = self.mkn
+        return {
+            "version": SCHEMA_VERSION,
+            "device": self.device,
+            "dtype": self.dtype,
+            "shapes": {key: list(shape) for key, shape in self.shapes.items()},
+            "flops": 2 * m * k * n,
+            "operands": self.operands,
+            "interrupted": self.interrupted,
+            "budget": _finite(self.budget),
+            "elapsed": _finite(self.elapsed),
+            "baseline": self.baseline,
+            "environment": self.environment.to_dict(),
+            "sweep": {"sizes": list(self.sweep_sizes)} if self.sweep_sizes else None,
+            "rows": [row.to_dict() for row in self.rows],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BenchResult:
+        """Rebuild a result from its payload; ``ValueError``/``TypeError`` name the bad field."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"a bench payload is a JSON object, got {type(data).__name__}")
+        where = "bench"
+        version = _require(data, "version", int, where)
+        if version != SCHEMA_VERSION:
+            raise ValueError(
+                f"bench payload version {version} is not supported (this is {SCHEMA_VERSION})"
+            )
+        known = {f.name for f in fields(cls)} - {"sweep_sizes"} | {"version", "flops", "sweep"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+        shapes = _require(data, "shapes", dict, where)
+        sweep = _optional(data, "sweep", dict, where)
+        result = cls(
+            rows=[BenchRow.from_dict(r) for r in _require(data, "rows", list, where)],
+            device=_require(data, "device", str, where),
+            dtype=_require(data, "dtype", str, where),
+            shapes={key: tuple(_shape(value, key)) for key, value in shapes.items()},
+            interrupted=_require(data, "interrupted", bool, where),
+            operands=_require(data, "operands", str, where),
+            environment=BenchEnvironment.from_dict(_require(data, "environment", dict, where)),
+            budget=_optional(data, "budget", _NUMBER, where),
+            elapsed=_optional(data, "elapsed", _NUMBER, where),
+            baseline=_optional(data, "baseline", str, where),
+            sweep_sizes=tuple(sweep["sizes"]) if sweep else (),
+        )
+        flops = data.get("flops")
+        if flops is not None and flops != result.flops:
+            raise ValueError(f"bench.flops: payload says {flops}, shapes give {result.flops}")
+        return result
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        from .display import mimebundle
+
+        return mimebundle(self, include=include, exclude=exclude)
+
+    def __repr__(self) -> str:
+        from .display import to_text
+
+        return to_text(self)
+
+
+def _shape(value: Any, key: str) -> Sequence[int]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value)
+    ):
+        raise TypeError(f"bench.shapes.{key}: expected a non-empty list of sizes, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class BenchProgress:
+    """A snapshot sent to ``on_progress`` while ``bench()`` runs (see the module docstring).
+
+    ``planned`` is every variant name in run order; ``rows`` the rows finished so far;
+    ``current`` the variant now running (``None`` once all are done); ``phase`` one of
+    ``check``, ``warmup``, ``time``, ``sweep``; ``size`` the sweep size being timed;
+    ``elapsed`` and ``budget`` in seconds.
+    """
+
+    planned: tuple[str, ...]
+    rows: tuple[BenchRow, ...] = ()
+    current: str | None = None
+    phase: str = "check"
+    size: int | None = None
+    elapsed: float = 0.0
+    budget: float | None = None
+    device: str | None = None
+    dtype: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "planned", tuple(self.planned))
+        object.__setattr__(self, "rows", tuple(self.rows))
+        if self.phase not in PHASES:
+            raise ValueError(f"phase must be one of {PHASES}, got {self.phase!r}")
+
+    @property
+    def done(self) -> int:
+        return len(self.rows)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        from .display import progress_mimebundle
+
+        return progress_mimebundle(self)
+
+
+def fit_exponent(points: Iterable[SweepPoint]) -> float | None:
+    """Least-squares slope of log(median) against log(size): ~3 for cubic work.
+
+    Points without a median are left out; fewer than two distinct sizes give ``None``.
+    """
+    xs, ys = [], []
+    for p in points:
+        if p.median is not None and p.median > 0 and p.size > 0:
+            xs.append(math.log(p.size))
+            ys.append(math.log(p.median))
+    if len(set(xs)) < 2:
+        return None
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    return sxy / sxx

@@ -1,0 +1,193 @@
+"""The bench contract: dataclasses <-> JSON payload <-> schema.json, on the committed fixtures."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from matmul_magic.bench.result import (
+    MIME_TYPE,
+    SCHEMA_VERSION,
+    BenchEnvironment,
+    BenchProgress,
+    BenchResult,
+    BenchRow,
+    SweepPoint,
+    fit_exponent,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "matmul_magic" / "bench" / "schema.json").read_text())
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "bench").glob("*.json"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def load(name: str) -> dict:
+    return json.loads((ROOT / "tests" / "fixtures" / "bench" / name).read_text())
+
+
+def test_schema_is_valid_draft_2020_12_and_pins_the_version():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert SCHEMA["properties"]["version"]["const"] == SCHEMA_VERSION
+    assert MIME_TYPE == "application/vnd.matmul-magic.bench+json"
+
+
+def test_fixtures_cover_the_cases_the_renderers_must_handle():
+    names = {p.name for p in FIXTURES}
+    assert {"course_cpu.json", "faults_cpu.json", "sweep_cpu.json"} <= names
+    statuses = {r["status"] for p in FIXTURES for r in json.loads(p.read_text())["rows"]}
+    assert statuses == {"ok", "incorrect", "failed", "skipped"}
+    faults = load("faults_cpu.json")
+    assert any(r["extrapolated"] for r in faults["rows"])
+    assert any("<img" in r["name"] for r in faults["rows"])
+    sweep = load("sweep_cpu.json")
+    assert sum(len(r["points"]) for r in sweep["rows"]) == 500
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_fixture_validates_and_round_trips(path):
+    payload = json.loads(path.read_text())
+    VALIDATOR.validate(payload)
+    result = BenchResult.from_dict(payload)
+    again = result.to_dict()
+    assert again == payload
+    VALIDATOR.validate(json.loads(json.dumps(again)))
+
+
+def test_course_fixture_is_the_lesson():
+    result = BenchResult.from_dict(load("course_cpu.json"))
+    assert [r.name for r in result.rows] == ["loops", "elementwise", "broadcast", "einsum", "torch"]
+    assert result.shapes == {"a": (5, 784), "b": (784, 10)}
+    assert result.mkn == (5, 784, 10)
+    assert result.flops == 2 * 5 * 784 * 10
+    torch_row = result["torch"]
+    assert torch_row.speedup == pytest.approx(result["loops"].median / torch_row.median)
+    assert torch_row.gflops == pytest.approx(result.flops / torch_row.median / 1e9)
+
+
+def test_status_is_derived_from_the_fields():
+    assert BenchRow("a", median=1.0, correct=True).status == "ok"
+    assert BenchRow("a", median=1.0, correct=False).status == "incorrect"
+    assert BenchRow("a", correct=False, max_abs_err=2.0).status == "incorrect"
+    assert BenchRow("a", error="ValueError: x").status == "failed"
+    assert BenchRow("a", median=1.0, error="boom").status == "failed"
+    assert BenchRow("a", note="numba missing").status == "skipped"
+
+
+def test_every_status_validates_against_the_schema():
+    rows = [
+        BenchRow("ok", median=1e-3, runs=5, correct=True),
+        BenchRow("bad", correct=False, max_abs_err=1.0),
+        BenchRow("boom", error="RuntimeError"),
+        BenchRow("gone", kind="optional", note="not installed"),
+    ]
+    result = BenchResult(
+        rows=rows, device="cpu", dtype="float32", shapes={"a": (2, 3), "b": (3, 4)}
+    )
+    VALIDATOR.validate(result.to_dict())
+
+
+def test_schema_rejects_inconsistent_status():
+    payload = load("course_cpu.json")
+    payload["rows"][0]["status"] = "failed"  # but error is null
+    assert not VALIDATOR.is_valid(payload)
+    with pytest.raises(ValueError, match="status"):
+        BenchResult.from_dict(payload)
+
+
+def test_non_finite_numbers_travel_as_null():
+    row = BenchRow("t", median=0.0, speedup=math.inf, gflops=math.nan, runs=1, correct=True)
+    data = row.to_dict()
+    assert data["speedup"] is None and data["gflops"] is None
+    json.dumps(data, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "mutate, error",
+    # flops=1 is well-formed JSON for the schema; only from_dict can check it against the shapes.
+    [
+        (lambda d: d.update(version=2), ValueError),
+        (lambda d: d.pop("rows"), ValueError),
+        (lambda d: d.update(extra=1), ValueError),
+        (lambda d: d["rows"][0].update(runs="3"), TypeError),
+        (lambda d: d["rows"][0].update(extrapolated=1), TypeError),
+        (lambda d: d["rows"][0].update(kind="mine"), ValueError),
+        (lambda d: d["rows"][0].update(colour="red"), ValueError),
+        (lambda d: d.update(operands="somewhere"), ValueError),
+        (lambda d: d["shapes"].update(a="5x784"), TypeError),
+        (lambda d: d.update(flops=1), ValueError),
+        (lambda d: d["environment"].update(threads=True), TypeError),
+    ],
+)
+def test_from_dict_rejects_what_the_schema_rejects(mutate, error):
+    payload = copy.deepcopy(load("course_cpu.json"))
+    mutate(payload)
+    if payload.get("flops") != 1:
+        assert not VALIDATOR.is_valid(payload)
+    with pytest.raises(error):
+        BenchResult.from_dict(payload)
+
+
+def test_from_dict_rejects_a_non_object():
+    with pytest.raises(TypeError):
+        BenchResult.from_dict([1, 2])  # type: ignore[arg-type]
+
+
+def test_constructor_rejects_bad_values():
+    with pytest.raises(ValueError):
+        BenchRow("")
+    with pytest.raises(ValueError):
+        BenchRow("x", kind="mine")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        BenchRow("x", runs=-1)
+    with pytest.raises(ValueError):
+        BenchResult(rows=[], device="cpu", dtype="float32", shapes={"a": (1, 1)})
+    with pytest.raises(ValueError):
+        BenchResult(
+            rows=[],
+            device="cpu",
+            dtype="float32",
+            shapes={"a": (1, 1), "b": (1, 1)},
+            operands="elsewhere",
+        )
+
+
+def test_row_lookup_names_the_rows():
+    result = BenchResult.from_dict(load("course_cpu.json"))
+    assert result.row("einsum").name == "einsum"
+    with pytest.raises(KeyError, match="loops"):
+        result.row("nope")
+
+
+def test_sweep_exponents_match_the_points():
+    result = BenchResult.from_dict(load("sweep_cpu.json"))
+    assert len(result.sweep_sizes) == 100
+    exps = result.exponents
+    assert set(exps) == {r.name for r in result.rows}
+    assert exps["loops"] == pytest.approx(3, abs=0.2)
+    assert exps["torch"] < exps["loops"]
+    for row in result.rows:
+        assert row.exponent == pytest.approx(fit_exponent(row.points))
+        assert [p.size for p in row.points] == list(result.sweep_sizes)
+
+
+def test_fit_exponent_recovers_a_power_law_and_needs_two_sizes():
+    pts = [SweepPoint(size=s, m=s, k=s, n=s, median=2e-9 * s**3, runs=3) for s in (8, 16, 64)]
+    assert fit_exponent(pts) == pytest.approx(3.0)
+    assert fit_exponent(pts[:1]) is None
+    assert fit_exponent([SweepPoint(size=4, m=4, k=4, n=4, median=None)]) is None
+
+
+def test_environment_and_progress_are_plain_data():
+    env = BenchEnvironment(threads=2, torch="2.13")
+    assert BenchEnvironment.from_dict(env.to_dict()) == env
+    progress = BenchProgress(planned=["loops", "torch"], current="loops", phase="time")
+    assert progress.done == 0
+    with pytest.raises(ValueError):
+        BenchProgress(planned=["x"], phase="nap")
