@@ -22,6 +22,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "exception", "equals", "nequals", "near", "test_near",
     ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
+    "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
 }
 
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
