@@ -1,0 +1,216 @@
+"""The inline-test magics: ``%test_eq``, ``%test_ne``, ``%test_near``, ``%test_close``,
+``%test_is``, ``%test_shuffled`` and the ``%%tests`` cell magic.
+
+A line magic's line is the argument list of the function of the same name in
+``matmul_magic.testing``, parsed by Python's own parser and evaluated in the user's
+namespace: ``%test_near t1, matmul(m1, m2), rtol=1e-2`` calls
+``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
+
+Only IPython is imported at module level; ``matmul_magic.testing`` (standard library only,
+never torch) is imported when a magic runs, and by ``load`` to put each function's
+docstring into its magic's help.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections import ChainMap
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import (
+    Magics,
+    cell_magic,
+    line_magic,
+    magics_class,
+    needs_local_scope,
+    no_var_expand,
+)
+
+from ._registry import register, unregister
+
+# The argument list of each line magic, as shown in its usage line.
+USAGES: dict[str, str] = {
+    "test_eq": "%test_eq a, b",
+    "test_ne": "%test_ne a, b",
+    "test_near": "%test_near a, b[, rtol=1e-3][, atol=1e-5 | eps=1e-5][, equal_nan=False]",
+    "test_close": "%test_close a, b[, eps=1e-5 | atol=1e-5][, rtol=0][, equal_nan=False]",
+    "test_is": "%test_is a, b",
+    "test_shuffled": "%test_shuffled a, b",
+}
+
+_SUMMARIES: dict[str, str] = {
+    "test_eq": "Test that a == b (lists, dicts, sets, tensors, arrays; shapes must match).",
+    "test_ne": "Test that a != b.",
+    "test_near": "Test that a and b are near: torch.allclose(a, b, rtol=1e-3, atol=1e-5).",
+    "test_close": "Test that a is within eps (default 1e-5) of b.",
+    "test_is": "Test that a is b.",
+    "test_shuffled": "Test that a and b hold the same items in a different order.",
+}
+
+_TESTS_DOC = """Run the cell, record every failing test_* call, then report them all.
+
+Usage::
+
+    %%tests
+    test_eq(matmul(m1, m2), m1 @ m2)
+    %test_near t1, t2, rtol=1e-2
+    ...
+
+Each failing call of matmul-magic's test functions (also through the line magics) is
+recorded instead of stopping the cell. Afterwards each failure is printed with its line
+number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
+``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
+Any other exception, a bare ``assert`` included, stops the cell as usual.
+
+Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
+"""
+
+_ARGS = "__matmul_magic_arguments__"
+
+
+def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return args, kwargs
+
+
+def parse_arguments(line: str) -> ast.Call:
+    """Parse ``line`` as the argument list of a call; raise ``SyntaxError`` if it is not one."""
+    if "\n" in line or "\r" in line:
+        raise SyntaxError("the arguments must fit on one line")
+    # The newlines let a trailing `# comment` end before the closing parenthesis.
+    call = ast.parse(f"f(\n{line}\n)", mode="eval").body
+    # `1), g(2` parses as a tuple of two calls, not as one call with arguments: reject it.
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
+        raise SyntaxError("not an argument list")
+    return call
+
+
+def evaluate_arguments(
+    line: str, namespace: dict[str, Any], local_ns: dict[str, Any] | None = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Evaluate ``line`` as call arguments in ``namespace`` (and ``local_ns`` first)."""
+    call = parse_arguments(line)
+    call.func = ast.Name(id=_ARGS, ctx=ast.Load())
+    expression = ast.fix_missing_locations(ast.Expression(body=call))
+    code = compile(expression, "<magic arguments>", "eval")
+    scope: Any = {_ARGS: _pack}
+    if local_ns is not None and local_ns is not namespace:
+        scope = ChainMap(scope, local_ns)
+    return eval(code, namespace, scope)
+
+
+def _usage_error(name: str, reason: str) -> UsageError:
+    return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
+
+
+@magics_class
+class TestingMagics(Magics):
+    """Inline tests for notebooks (fastcore-compatible), as magics."""
+
+    def _run_line(self, name: str, line: str, local_ns: dict[str, Any] | None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        from matmul_magic import testing
+
+        function = getattr(testing, name)
+        try:
+            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns)
+        except SyntaxError as e:
+            raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+        try:
+            inspect.signature(function).bind(*args, **kwargs)
+        except TypeError as e:
+            raise _usage_error(name, f"%{name}: {e}") from None
+        function(*args, **kwargs)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_eq(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_eq", line, local_ns)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_ne(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_ne", line, local_ns)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_near(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_near", line, local_ns)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_close(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_close", line, local_ns)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_is(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_is", line, local_ns)
+
+    @no_var_expand
+    @needs_local_scope
+    @line_magic
+    def test_shuffled(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        self._run_line("test_shuffled", line, local_ns)
+
+    @no_var_expand
+    @cell_magic
+    def tests(self, line: str, cell: str) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        from matmul_magic.testing import collect_tests
+
+        if line.strip():
+            raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
+        shell = self.shell
+        # A leading newline makes line numbers count the %%tests line, as the editor does.
+        source = "\n" + shell.transform_cell(cell)
+        filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
+        code = shell.compile(source, filename, "exec")
+        with collect_tests(filename=filename):
+            exec(code, shell.user_global_ns, shell.user_ns)
+
+
+def _plain_signature(function: Any) -> inspect.Signature:
+    """The signature without type hints, which read as noise in ``%magic?``."""
+    signature = inspect.signature(function)
+    parameters = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+    return signature.replace(parameters=parameters, return_annotation=signature.empty)
+
+
+def _set_help() -> None:
+    """Put usage and the API docstring into each magic's help (``%test_near?``)."""
+    from matmul_magic import testing
+
+    for name, usage in USAGES.items():
+        api = inspect.getdoc(getattr(testing, name)) or ""
+        doc = (
+            f"{_SUMMARIES[name]}\n\nUsage::\n\n    {usage}\n\n"
+            f"The line is the argument list of matmul_magic.{name}, evaluated in the user "
+            f"namespace.\nA malformed line raises UsageError; a failed test, AssertionError."
+            f"\n\nmatmul_magic.{name}{_plain_signature(getattr(testing, name))}:\n\n{api}"
+        )
+        getattr(TestingMagics, name).__doc__ = doc
+    TestingMagics.tests.__doc__ = _TESTS_DOC
+
+
+def load(ipython: Any) -> None:
+    """Register the testing magics on ``ipython``."""
+    _set_help()
+    register(ipython, TestingMagics)
+
+
+def unload(ipython: Any) -> None:
+    """Remove every magic that ``load`` added."""
+    unregister(ipython, TestingMagics)
