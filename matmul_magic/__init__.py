@@ -19,7 +19,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "testing": (
         "test", "test_eq", "test_ne", "test_eq_type", "is_close", "test_close", "test_is",
         "test_shuffled", "test_stdout", "test_warns", "test_fail", "ExceptionExpected",
-        "exception", "equals", "nequals", "near", "test_near",
+        "exception", "equals", "nequals", "near", "test_near", "collect_tests",
     ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
