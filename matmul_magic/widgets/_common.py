@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import math
-import operator
 from pathlib import Path
 from typing import Any
 
-#: At most this many operands in one explorer (the issue's limit; more is a ValueError).
-MAX_OPERANDS = 8
 #: Tensors with at most 2 dims of at most this size send their values to the front end.
 MAX_VALUE_SIDE = 8
-#: Shapes deeper than this are refused (torch allows more, but no lesson needs them).
-MAX_NDIM = 16
-#: A dimension larger than this is a typo, not a tensor (2**40 elements is 4 TB of float32).
-MAX_SIZE = 2**40
 
 Shape = tuple[int, ...]
 Values = Any  # a number, a string ("nan", "inf", complex) or a nested list of them
@@ -44,9 +37,9 @@ def _js_string(text: str) -> str:
 
 def format_shape(shape: Shape | list[int] | None) -> str:
     """``(5, 1)``, ``(4,)``, ``()``: shapes as Python prints a tuple."""
-    if shape is None:
-        return "None"
-    return repr(tuple(shape))
+    from matmul_magic.shapes import format_shape as format_tuple
+
+    return "None" if shape is None else format_tuple(tuple(shape))
 
 
 def is_tensor_like(value: object) -> bool:
@@ -54,45 +47,19 @@ def is_tensor_like(value: object) -> bool:
     return hasattr(value, "shape") and not isinstance(value, (tuple, list))
 
 
-def shape_of(value: object, what: str = "operand") -> Shape:
-    """The shape of a tensor/array, or a tuple/list/``torch.Size`` of sizes, checked."""
-    if is_tensor_like(value):
-        raw = value.shape  # type: ignore[attr-defined]
-    elif isinstance(value, (tuple, list)):
-        raw = value
-    else:
-        raise TypeError(
-            f"{what} must be a tensor, an array or a shape such as (5, 1); "
-            f"got {type(value).__name__}"
-        )
-    return check_shape(raw, what)
+def checked_shapes(operands: tuple[Any, ...] | list[Any], least: int = 1) -> list[list[int]]:
+    """Each operand's shape (tensor, array, shape or int), checked by ``matmul_magic.shapes``.
 
+    ``TypeError`` for something that is not a shape; ``ValueError`` for bad or absurd sizes,
+    too many dimensions, more than 8 operands, or fewer than ``least``.
+    """
+    from matmul_magic.shapes import explain_broadcast
 
-def check_shape(raw: Any, what: str = "shape") -> Shape:
-    """Sizes as a tuple of ints; ``TypeError`` for non-integers, ``ValueError`` for bad sizes."""
-    sizes = []
-    for size in raw:
-        if isinstance(size, bool):
-            raise TypeError(f"{what}: sizes must be integers, got {size!r}")
-        try:
-            sizes.append(operator.index(size))
-        except TypeError:
-            raise TypeError(f"{what}: sizes must be integers, got {size!r}") from None
-    if len(sizes) > MAX_NDIM:
-        raise ValueError(f"{what}: at most {MAX_NDIM} dimensions, got {len(sizes)}")
-    for size in sizes:
-        if size < 0:
-            raise ValueError(f"{what}: sizes must be 0 or more, got {size}")
-        if size > MAX_SIZE:
-            raise ValueError(f"{what}: size {size} is absurd (the limit is {MAX_SIZE:,})")
-    return tuple(sizes)
-
-
-def check_operand_count(count: int, least: int = 1) -> None:
-    if count < least:
-        raise ValueError(f"give at least {least} operand{'s' if least > 1 else ''}")
-    if count > MAX_OPERANDS:
-        raise ValueError(f"at most {MAX_OPERANDS} operands, got {count}")
+    if not isinstance(operands, (tuple, list)):
+        raise TypeError(f"expected a list of shapes, got {type(operands).__name__}")
+    if len(operands) < least:
+        raise ValueError(f"Give at least {least} operand{'s' if least > 1 else ''}.")
+    return [list(shape) for shape in explain_broadcast(*operands).shapes]
 
 
 def small_values(value: object, shape: Shape) -> Values | None:

@@ -10,10 +10,8 @@ import traitlets as t
 from matmul_magic.widgets._common import (
     SummaryRepr,
     bundle,
-    check_operand_count,
-    check_shape,
+    checked_shapes,
     format_shape,
-    shape_of,
 )
 
 
@@ -43,18 +41,13 @@ class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
     def __init__(self, spec: str, *operands: Any, **kwargs: Any) -> None:
         if not isinstance(spec, str):
             raise TypeError(f"spec must be a string such as 'ik,kj->ij', got {type(spec).__name__}")
-        check_operand_count(len(operands))
-        shapes = [list(shape_of(x, f"operand {i}")) for i, x in enumerate(operands)]
+        shapes = checked_shapes(operands)
         super().__init__(spec=spec, shapes=shapes, **kwargs)
         self._update()
 
     @t.validate("shapes")
     def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
-        shapes = proposal["value"]
-        if not isinstance(shapes, (list, tuple)):
-            raise TypeError("shapes must be a list of shapes such as [(5, 784), (784, 10)]")
-        check_operand_count(len(shapes))
-        return [list(check_shape(s, f"shape {i}")) for i, s in enumerate(shapes)]
+        return checked_shapes(proposal["value"])
 
     @t.observe("spec", "shapes")
     def _on_change(self, change: t.Bunch) -> None:
@@ -86,4 +79,4 @@ class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
 
 def _fields(parsed: Any) -> tuple[list[int], list[str], str, str]:
     """(output shape, summed indices, loop text, "") from what ``parse_einsum`` returns."""
-    return list(parsed.output_shape), list(parsed.summed), str(parsed.loops), ""
+    return list(parsed.shape), list(parsed.summed), parsed.loops, ""

@@ -7,7 +7,13 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from matmul_magic.widgets._common import SummaryRepr, bundle, format_shape, shape_of, small_values
+from matmul_magic.widgets._common import (
+    SummaryRepr,
+    bundle,
+    checked_shapes,
+    format_shape,
+    small_values,
+)
 
 #: The lesson's levels, slowest first: what one step of the animation does at each.
 LEVELS: tuple[str, ...] = (
@@ -47,7 +53,7 @@ class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
     speed = t.Float(2.0).tag(sync=True)
 
     def __init__(self, a: Any, b: Any, **kwargs: Any) -> None:
-        shape_a, shape_b = shape_of(a, "a"), shape_of(b, "b")
+        shape_a, shape_b = map(tuple, checked_shapes([a, b]))
         if len(shape_a) != 2 or len(shape_b) != 2:
             raise ValueError(
                 f"MatmulStepper needs two matrices (2-D); got shapes "

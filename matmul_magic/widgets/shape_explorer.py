@@ -10,10 +10,8 @@ import traitlets as t
 from matmul_magic.widgets._common import (
     SummaryRepr,
     bundle,
-    check_operand_count,
-    check_shape,
+    checked_shapes,
     format_shape,
-    shape_of,
     small_values,
     values_shape,
 )
@@ -41,8 +39,7 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
     values = t.List().tag(sync=True)
 
     def __init__(self, *operands: Any, names: list[str] | None = None, **kwargs: Any) -> None:
-        check_operand_count(len(operands))
-        shapes = [list(shape_of(x, f"operand {i}")) for i, x in enumerate(operands)]
+        shapes = checked_shapes(operands)
         values = [small_values(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
         labels = _labels(names, len(operands))
         super().__init__(shapes=shapes, names=labels, values=values, **kwargs)
@@ -50,18 +47,14 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
 
     @t.validate("shapes")
     def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
-        shapes = proposal["value"]
-        if not isinstance(shapes, (list, tuple)):
-            raise TypeError("shapes must be a list of shapes such as [(5, 1), (1, 4)]")
-        check_operand_count(len(shapes))
-        return [list(check_shape(s, f"shape {i}")) for i, s in enumerate(shapes)]
+        return checked_shapes(proposal["value"])
 
     @t.observe("shapes")
     def _on_shapes(self, change: t.Bunch) -> None:
         self._update()
 
     def _update(self) -> None:
-        from matmul_magic.shapes import broadcast_shapes
+        from matmul_magic.shapes import explain_broadcast
 
         count = len(self.shapes)
         if len(self.names) != count:
@@ -72,10 +65,9 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
         ]
         if kept != list(self.values):
             self.values = kept
-        try:
-            result, error = list(broadcast_shapes(*map(tuple, self.shapes))), ""
-        except ValueError as exc:
-            result, error = None, str(exc)
+        explanation = explain_broadcast(*self.shapes)
+        result = None if explanation.result is None else list(explanation.result)
+        error = "" if explanation.ok else explanation.reason
         with self.hold_sync():
             self.result = result
             self.error = error

@@ -1,0 +1,279 @@
+"""The widgets' Python side: traitlets, validation, text summaries and edits from the front end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matmul_magic.widgets import EinsumExplorer, MatmulStepper, ShapeExplorer
+from matmul_magic.widgets._common import bundle
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def edit_from_front_end(widget, **state):
+    """What a comm message from the browser does: ipywidgets' set_state."""
+    widget.set_state(state)
+
+
+def test_importing_widgets_package_does_not_import_anywidget():
+    code = (
+        "import sys, matmul_magic, matmul_magic.widgets; "
+        "print('anywidget' in sys.modules, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_public_names_come_from_the_package():
+    import matmul_magic
+
+    assert matmul_magic.ShapeExplorer is ShapeExplorer
+    assert matmul_magic.EinsumExplorer is EinsumExplorer
+    assert matmul_magic.MatmulStepper is MatmulStepper
+
+
+# --------------------------------------------------------------------------- ShapeExplorer
+
+
+def test_shape_explorer_broadcasts_tensors_and_shapes():
+    w = ShapeExplorer(torch.ones(5, 1), (1, 4))
+    assert w.shapes == [[5, 1], [1, 4]]
+    assert w.result == [5, 4]
+    assert w.error == ""
+    assert w.names == ["a", "b"]
+
+
+def test_shape_explorer_accepts_arrays_and_sizes():
+    w = ShapeExplorer(np.zeros((3, 1)), torch.Size([4]))
+    assert w.result == [3, 4]
+
+
+def test_shape_explorer_reports_a_clash_without_raising():
+    w = ShapeExplorer((2, 3), (4,))
+    assert w.result is None
+    assert "-1" in w.error and "3" in w.error and "4" in w.error
+
+
+def test_setting_shapes_in_python_updates_result_and_error():
+    w = ShapeExplorer((2, 3), (3,))
+    w.shapes = [[2, 3], [4]]
+    assert (w.result, bool(w.error)) == (None, True)
+    w.shapes = [(8, 1, 6, 1), (7, 1, 5)]
+    assert (w.result, w.error) == ([8, 7, 6, 5], "")
+
+
+def test_an_edit_from_the_front_end_changes_result_in_python():
+    w = ShapeExplorer((5, 1), (1, 4))
+    edit_from_front_end(w, shapes=[[5, 1], [2, 1, 4]])
+    assert (w.result, w.error) == ([2, 5, 4], "")
+    edit_from_front_end(w, shapes=[[5, 1], [3, 4]])
+    assert w.result is None and "5 and 3" in w.error
+
+
+def test_zero_d_and_zero_size_dims_follow_torch():
+    assert ShapeExplorer((), (3, 0)).result == [3, 0]
+    assert ShapeExplorer((0,), (1,)).result == [0]
+    assert ShapeExplorer((0,), (2,)).result is None
+
+
+@pytest.mark.parametrize(
+    ("operands", "error"),
+    [
+        (((2, -1),), ValueError),
+        (((2.5, 3),), ValueError),
+        (((1,),) * 9, ValueError),
+        (((10**30,),), ValueError),
+        (("5,1",), TypeError),
+        ((None,), TypeError),
+        ((), ValueError),
+    ],
+)
+def test_shape_explorer_rejects_bad_input(operands, error):
+    with pytest.raises(error):
+        ShapeExplorer(*operands)
+
+
+def test_bad_shapes_set_from_python_raise_and_keep_the_old_state():
+    w = ShapeExplorer((5, 1), (1, 4))
+    with pytest.raises(ValueError):
+        w.shapes = [[5, -1]]
+    with pytest.raises(ValueError):
+        w.shapes = [[1]] * 9
+    assert w.shapes == [[5, 1], [1, 4]] and w.result == [5, 4]
+
+
+def test_small_tensors_send_their_values_big_ones_do_not():
+    w = ShapeExplorer(torch.tensor([[1.0], [2.0]]), torch.tensor([10, 20, 30]), torch.ones(9, 2))
+    assert w.values == [[[1.0], [2.0]], [10, 20, 30], None]
+    assert ShapeExplorer((2, 1)).values == [None]
+
+
+def test_non_finite_values_are_sent_as_text():
+    w = ShapeExplorer(torch.tensor([1.0, float("nan"), float("inf")]))
+    assert w.values == [[1.0, "nan", "inf"]]
+
+
+def test_values_are_dropped_when_their_shape_is_edited():
+    w = ShapeExplorer(torch.ones(2, 1), torch.ones(3))
+    edit_from_front_end(w, shapes=[[2, 1], [4]])
+    assert w.values[0] is not None and w.values[1] is None
+
+
+def test_text_summary_for_terminal_ipython():
+    w = ShapeExplorer((5, 1), (1, 4))
+    data, _ = w._repr_mimebundle_()
+    assert data["text/plain"] == "ShapeExplorer((5, 1), (1, 4)) -> (5, 4)"
+    assert WIDGET_MIME in data and data[WIDGET_MIME]["model_id"] == w.model_id
+    assert repr(ShapeExplorer((3,), (4,))).startswith("ShapeExplorer((3,), (4,)) -> error: ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0, 1, 2, 3]), max_size=4), min_size=1, max_size=4))
+def test_result_agrees_with_torch(shapes):
+    w = ShapeExplorer(*map(tuple, shapes))
+    try:
+        expected = list(torch.broadcast_shapes(*map(tuple, shapes)))
+    except RuntimeError:
+        expected = None
+    assert w.result == expected
+    assert (w.error == "") == (expected is not None)
+
+
+# --------------------------------------------------------------------------- EinsumExplorer
+
+
+def test_einsum_matmul_sums_k_for_the_lessons_operands():
+    w = EinsumExplorer("ik,kj->ij", torch.ones(5, 784), torch.ones(784, 10))
+    assert (w.result, w.summed, w.error) == ([5, 10], ["k"], "")
+    assert "for k in range(784)" in w.loops
+    assert repr(w) == "EinsumExplorer('ik,kj->ij', (5, 784), (784, 10)) -> (5, 10), summed: k"
+
+
+def test_einsum_batch_matmul():
+    w = EinsumExplorer("bik,bkj->bij", (2, 5, 3), (2, 3, 4))
+    assert (w.result, w.summed) == ([2, 5, 4], ["k"])
+
+
+def test_einsum_edits_from_the_front_end_update_python():
+    w = EinsumExplorer("ik,kj->ij", (5, 784), (784, 10))
+    edit_from_front_end(w, spec="ik,kj->ji")
+    assert w.result == [10, 5]
+    edit_from_front_end(w, shapes=[[5, 3], [4, 10]])
+    assert w.result is None and "k" in w.error and w.summed == [] and w.loops == ""
+
+
+def test_einsum_bad_spec_is_shown_not_raised():
+    w = EinsumExplorer("ik,kj->iz", (5, 3), (3, 2))
+    assert w.result is None and "z" in w.error
+    assert "error" in w._repr_mimebundle_()[0]["text/plain"]
+
+
+def test_einsum_rejects_bad_arguments():
+    with pytest.raises(TypeError):
+        EinsumExplorer(3, (2, 2))
+    with pytest.raises(ValueError):
+        EinsumExplorer("i", (-1,))
+    with pytest.raises(ValueError):
+        EinsumExplorer("i" + ",i" * 8, *[(2,)] * 9)
+
+
+def test_einsum_result_agrees_with_torch_einsum():
+    cases = [
+        ("ij->ji", [(2, 3)]),
+        ("i,i->", [(4,), (4,)]),
+        ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)]),
+        ("ii->i", [(3, 3)]),
+    ]
+    for spec, shapes in cases:
+        expected = list(torch.einsum(spec, *[torch.ones(s) for s in shapes]).shape)
+        assert EinsumExplorer(spec, *shapes).result == expected, spec
+
+
+# --------------------------------------------------------------------------- MatmulStepper
+
+
+def test_stepper_small_matrices_send_values():
+    a, b = torch.arange(6.0).reshape(2, 3), torch.ones(3, 2)
+    w = MatmulStepper(a, b)
+    assert w.shapes == [[2, 3], [3, 2]]
+    assert w.values == [a.tolist(), b.tolist()]
+    assert (w.level, w.step, w.total_steps) == (0, 0, 12)
+
+
+def test_stepper_large_matrices_send_shapes_only():
+    w = MatmulStepper(torch.ones(5, 784), torch.ones(784, 10))
+    assert w.values == []
+    assert [MatmulStepper((5, 784), (784, 10), level=level).total_steps for level in range(4)] == [
+        5 * 10 * 784,
+        50,
+        5,
+        1,
+    ]
+
+
+def test_stepper_level_change_resets_step_and_steps_are_checked():
+    w = MatmulStepper((2, 3), (3, 4))
+    w.step = 5
+    w.level = 2
+    assert w.step == 0
+    w.step = 2
+    with pytest.raises(ValueError):
+        w.step = 3
+    with pytest.raises(ValueError):
+        w.level = 4
+    with pytest.raises(ValueError):
+        w.speed = 0
+
+
+def test_stepper_front_end_controls_reach_python():
+    w = MatmulStepper((2, 3), (3, 4))
+    edit_from_front_end(w, level=1, step=0, playing=False)
+    edit_from_front_end(w, step=7)
+    assert (w.level, w.step) == (1, 7)
+    assert "step 7/8" in repr(w)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "error"),
+    [
+        ((2, 3), (4, 2), ValueError),
+        ((2, 3, 4), (4, 2), ValueError),
+        ((3,), (3, 2), ValueError),
+        ("ab", (3, 2), TypeError),
+    ],
+)
+def test_stepper_rejects_bad_operands(a, b, error):
+    with pytest.raises(error):
+        MatmulStepper(a, b)
+
+
+# --------------------------------------------------------------------------- front-end bundles
+
+
+def test_esm_is_the_built_bundle_path_or_a_clear_instruction():
+    built = (
+        Path(bundle("shape_explorer")) if not isinstance(bundle("shape_explorer"), str) else None
+    )
+    if built is not None:
+        assert built.name == "shape_explorer.js" and built.parent.name == "static"
+    missing = bundle("no_such_widget")
+    assert isinstance(missing, str) and "npm run build" in missing
+
+
+@pytest.mark.parametrize("name", ["shape_explorer", "einsum_explorer", "matmul_stepper"])
+def test_built_bundles_are_offline_es_modules(name):
+    path = Path(__file__).parents[1] / "matmul_magic" / "widgets" / "static" / f"{name}.js"
+    if not path.is_file():
+        pytest.skip("front end not built (cd labextension && npm run build)")
+    text = path.read_text()
+    assert "export" in text and "default" in text
+    assert "http://" not in text and "https://" not in text
+    assert "innerHTML" not in text
