@@ -698,7 +698,10 @@ def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance) -> str:
     extra: list[str] = []
     if not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
         pair = _pair(a, b, numeric_sequences=True)
-        if pair is not None:
+        scalars = pair is not None and not pair.shape_a and not pair.shape_b
+        if scalars and not (_is_array(a) or _is_array(b)):
+            pass  # two plain numbers: fastcore's message says it all
+        elif pair is not None:
             bad = ~tol.mask(pair) if pair.same_shape else None
             extra = _diagnosis(pair, bad, tol)
         elif _is_iter(a) and _is_iter(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
@@ -898,8 +901,8 @@ def test_stdout(f: Callable[[], Any], exp: str, regex: bool = False) -> None:
 def test_warns(f: Callable[[], Any], show: bool = False) -> None:
     """Test that ``f()`` emits at least one warning; print them if ``show``.
 
-    Every warning counts, also one already shown earlier from the same line (fastcore
-    misses those, as Python's default filter shows a warning once per location).
+    Every warning counts, also those that the warning filters would hide, such as a
+    ``DeprecationWarning`` outside ``__main__`` (fastcore misses those).
 
     >>> import warnings
     >>> test_warns(lambda: warnings.warn("Oh no!"))
