@@ -1,0 +1,24 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['lib/**', 'node_modules/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } }
+  },
+  {
+    rules: {
+      // Payload strings must never become markup: forbid the HTML sinks outright.
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Use textContent: payload text is never markup.' },
+        { property: 'outerHTML', message: 'Use textContent: payload text is never markup.' },
+        { property: 'insertAdjacentHTML', message: 'Build DOM nodes instead.' }
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
+    }
+  }
+);

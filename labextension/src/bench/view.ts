@@ -1,0 +1,446 @@
+// The interactive bench view: summary, metric/scale controls, bar chart, sweep chart and a
+// sortable table, with hover details. Loaded lazily by the MIME renderer (see ../mime.ts).
+import { barChart, METRICS, type Metric, type ScaleKind, sweepChart } from './chart';
+import { el } from './dom';
+import {
+  formatGflops,
+  formatPercent,
+  formatPlain,
+  formatSeconds,
+  formatShape,
+  formatSpeedup
+} from './format';
+import { type BenchResult, type BenchRow, validateBench } from './schema';
+
+export type SortDirection = 'ascending' | 'descending';
+
+/** What the user chose; kept across re-renders of the same output. */
+export interface ViewState {
+  metric: Metric;
+  scale: ScaleKind;
+  sort: { column: string; direction: SortDirection } | null;
+}
+
+export const DEFAULT_STATE: ViewState = { metric: 'time', scale: 'log', sort: null };
+
+interface Column {
+  key: string;
+  label: string;
+  numeric: boolean;
+  /** Sort key; null sorts last in both directions. */
+  value: (row: BenchRow) => number | string | null;
+  text: (row: BenchRow, result: BenchResult) => string;
+}
+
+const STATUS_ORDER = { ok: 0, incorrect: 1, failed: 2, skipped: 3 };
+
+const STATUS_TEXT: Record<BenchRow['status'], string> = {
+  ok: '✓ ok',
+  incorrect: '✗ incorrect',
+  failed: '! failed',
+  skipped: '– skipped'
+};
+
+function columns(result: BenchResult): Column[] {
+  const cols: Column[] = [
+    { key: 'name', label: 'variant', numeric: false, value: (r) => r.name, text: (r) => r.name },
+    {
+      key: 'status',
+      label: 'status',
+      numeric: false,
+      value: (r) => STATUS_ORDER[r.status],
+      text: (r) => STATUS_TEXT[r.status]
+    },
+    {
+      key: 'median',
+      label: 'median',
+      numeric: true,
+      value: (r) => r.median,
+      text: (r) => (r.extrapolated && r.median !== null ? '≈ ' : '') + formatSeconds(r.median)
+    },
+    { key: 'iqr', label: 'IQR', numeric: true, value: (r) => r.iqr, text: (r) => formatSeconds(r.iqr) },
+    { key: 'min', label: 'min', numeric: true, value: (r) => r.min, text: (r) => formatSeconds(r.min) },
+    { key: 'runs', label: 'runs', numeric: true, value: (r) => r.runs, text: (r) => String(r.runs) },
+    {
+      key: 'speedup',
+      label: result.baseline ? `speedup vs ${result.baseline}` : 'speedup',
+      numeric: true,
+      value: (r) => r.speedup,
+      text: (r) => formatSpeedup(r.speedup)
+    },
+    { key: 'gflops', label: 'GFLOP/s', numeric: true, value: (r) => r.gflops, text: (r) => formatGflops(r.gflops).replace(' GFLOP/s', '') }
+  ];
+  if (result.rows.some((r) => r.pct_of_peak !== null)) {
+    cols.push({
+      key: 'pct_of_peak',
+      label: '% of peak',
+      numeric: true,
+      value: (r) => r.pct_of_peak,
+      text: (r) => formatPercent(r.pct_of_peak)
+    });
+  }
+  cols.push({
+    key: 'max_abs_err',
+    label: 'max abs err',
+    numeric: true,
+    value: (r) => r.max_abs_err,
+    text: (r) => formatPlain(r.max_abs_err)
+  });
+  if (result.sweep) {
+    cols.push({
+      key: 'exponent',
+      label: 'exponent',
+      numeric: true,
+      value: (r) => r.exponent,
+      text: (r) => (r.exponent === null ? '—' : r.exponent.toFixed(2))
+    });
+  }
+  cols.push({
+    key: 'detail',
+    label: 'error / note',
+    numeric: false,
+    value: (r) => r.error ?? r.note,
+    text: (r) => r.error ?? r.note ?? ''
+  });
+  return cols;
+}
+
+/** Row order for the table: payload order, or sorted by one column with nulls last. */
+export function sortRows(rows: BenchRow[], column: Column | undefined, direction: SortDirection): number[] {
+  const order = rows.map((_, i) => i);
+  if (!column) {
+    return order;
+  }
+  const sign = direction === 'ascending' ? 1 : -1;
+  return order.sort((i, j) => {
+    const [a, b] = [column.value(rows[i]), column.value(rows[j])];
+    if (a === null || b === null) {
+      return a === b ? i - j : a === null ? 1 : -1;
+    }
+    const cmp = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+    return cmp === 0 ? i - j : sign * cmp;
+  });
+}
+
+function summary(result: BenchResult): HTMLElement {
+  const env = result.environment;
+  const parts: string[] = [];
+  parts.push(env.device_name ? `${result.device} (${env.device_name})` : result.device);
+  parts.push(result.dtype);
+  parts.push(`a ${formatShape(result.shapes.a)} @ b ${formatShape(result.shapes.b)}`);
+  parts.push(
+    result.operands === 'mnist'
+      ? 'MNIST operands'
+      : result.operands === 'user'
+        ? 'your operands'
+        : `random operands (${result.operands.replace('random, ', '')})`
+  );
+  if (result.elapsed !== null) {
+    parts.push(
+      result.budget !== null
+        ? `${formatSeconds(result.elapsed)} of a ${formatSeconds(result.budget)} budget`
+        : `${formatSeconds(result.elapsed)}`
+    );
+  }
+  if (env.threads !== null) {
+    parts.push(`${env.threads} thread${env.threads === 1 ? '' : 's'}`);
+  }
+  if (env.timer) {
+    parts.push(`timer: ${env.timer}`);
+  }
+  if (env.tf32 !== null) {
+    parts.push(`TF32 ${env.tf32 ? 'on' : 'off'}`);
+  }
+  if (env.l2_flush !== null) {
+    parts.push(`L2 flush ${env.l2_flush ? 'on' : 'off'}`);
+  }
+  if (env.torch) {
+    parts.push(`torch ${env.torch}`);
+  }
+  return el('div', { class: 'mm-bench-summary' }, parts.join(' · '));
+}
+
+/** Hover details of one row, as label/value lines. */
+export function rowDetails(row: BenchRow, result: BenchResult): [string, string][] {
+  const lines: [string, string][] = [
+    ['status', STATUS_TEXT[row.status] + (row.extrapolated ? ', extrapolated' : '')],
+    ['median', formatSeconds(row.median)],
+    ['IQR', formatSeconds(row.iqr)],
+    ['min', formatSeconds(row.min)],
+    ['runs', String(row.runs)],
+    ['speedup', formatSpeedup(row.speedup)],
+    ['throughput', formatGflops(row.gflops)]
+  ];
+  if (row.pct_of_peak !== null) {
+    lines.push(['of peak', formatPercent(row.pct_of_peak)]);
+  }
+  lines.push(['device', result.environment.device_name ? `${result.device}, ${result.environment.device_name}` : result.device]);
+  lines.push(['dtype', result.dtype]);
+  lines.push(['correct', row.correct === null ? 'not checked' : row.correct ? 'yes' : 'no']);
+  if (row.max_abs_err !== null) {
+    lines.push(['max abs err', formatPlain(row.max_abs_err)]);
+  }
+  if (row.exponent !== null) {
+    lines.push(['exponent', row.exponent.toFixed(3)]);
+  }
+  if (row.error !== null) {
+    lines.push(['error', row.error]);
+  }
+  if (row.note !== null) {
+    lines.push(['note', row.note]);
+  }
+  return lines;
+}
+
+function pointDetails(row: BenchRow, index: number): [string, string][] {
+  const p = row.points[index];
+  const lines: [string, string][] = [
+    ['size', `${p.size} (a ${p.m}×${p.k} @ b ${p.k}×${p.n})`],
+    ['median', (p.extrapolated ? '≈ ' : '') + formatSeconds(p.median)],
+    ['IQR', formatSeconds(p.iqr)],
+    ['runs', String(p.runs)]
+  ];
+  if (p.extrapolated) {
+    lines.push(['extrapolated', 'measured on a slice of rows and scaled']);
+  }
+  if (p.error !== null) {
+    lines.push(['error', p.error]);
+  }
+  return lines;
+}
+
+/** A readable box for a payload that does not match the schema. */
+export function renderError(host: HTMLElement, errors: string[]): HTMLElement {
+  const box = el('div', {
+    class: 'mm-bench mm-bench-error',
+    role: 'alert',
+    'data-matmul-magic': 'bench-renderer',
+    'data-state': 'error'
+  }, [
+    el('strong', {}, 'matmul-magic: this bench result cannot be shown'),
+    el('p', {}, 'The output does not match the bench schema (version 1). Re-run the cell with this version of matmul-magic. Problems found:'),
+    el('ul', {}, errors.map((e) => el('li', {}, e)))
+  ]);
+  host.replaceChildren(box);
+  return box;
+}
+
+export class BenchView {
+  readonly root: HTMLElement;
+  private state: ViewState;
+  private readonly tooltip: HTMLElement;
+  private readonly chartHost: HTMLElement;
+  private readonly tableHost: HTMLElement;
+  private readonly controls: HTMLElement;
+
+  constructor(
+    host: HTMLElement,
+    readonly result: BenchResult,
+    state: ViewState = DEFAULT_STATE,
+    private readonly onState: (state: ViewState) => void = () => undefined
+  ) {
+    this.state = { ...state };
+    this.tooltip = el('div', { class: 'mm-bench-tooltip', role: 'tooltip', hidden: '' });
+    this.controls = el('div', { class: 'mm-bench-controls', role: 'toolbar', 'aria-label': 'Chart options' });
+    this.chartHost = el('div', { class: 'mm-bench-charts' });
+    this.tableHost = el('div', { class: 'mm-bench-table-wrap' });
+    const rows = result.rows.length;
+    const header = el('div', { class: 'mm-bench-header' }, [
+      el('span', { class: 'mm-bench-title' }, `matmul-magic bench · ${rows} variant${rows === 1 ? '' : 's'}`),
+      summary(result)
+    ]);
+    const interrupted = result.interrupted
+      ? el('div', { class: 'mm-bench-banner' }, `Interrupted: showing the ${rows} variant${rows === 1 ? '' : 's'} finished before the interrupt.`)
+      : null;
+    this.root = el('div', { class: 'mm-bench', 'data-matmul-magic': 'bench-renderer', 'data-state': 'ok' }, [
+      header,
+      interrupted,
+      this.controls,
+      this.chartHost,
+      this.tableHost,
+      this.tooltip
+    ]);
+    this.root.addEventListener('pointerover', this.onPointer);
+    this.root.addEventListener('pointermove', this.onPointer);
+    this.root.addEventListener('pointerleave', this.hideTooltip);
+    this.root.addEventListener('focusin', this.onFocus);
+    this.root.addEventListener('focusout', this.hideTooltip);
+    host.replaceChildren(this.root);
+    this.render();
+  }
+
+  get viewState(): ViewState {
+    return { ...this.state };
+  }
+
+  setState(patch: Partial<ViewState>): void {
+    this.state = { ...this.state, ...patch };
+    this.onState(this.viewState);
+    this.render();
+  }
+
+  dispose(): void {
+    this.root.remove();
+  }
+
+  private render(): void {
+    this.renderControls();
+    this.renderCharts();
+    this.renderTable();
+  }
+
+  private renderControls(): void {
+    const metricGroup = el('div', { class: 'mm-bench-group', role: 'group', 'aria-label': 'Metric' });
+    for (const metric of METRICS) {
+      const pressed = this.state.metric === metric.key;
+      const button = el('button', {
+        type: 'button',
+        class: 'mm-bench-button',
+        'aria-pressed': String(pressed),
+        'data-metric': metric.key,
+        title: `Show ${metric.describe}`
+      }, metric.label);
+      button.addEventListener('click', () => this.setState({ metric: metric.key }));
+      metricGroup.appendChild(button);
+    }
+    const log = this.state.scale === 'log';
+    const scaleButton = el('button', {
+      type: 'button',
+      class: 'mm-bench-button',
+      'aria-pressed': String(log),
+      'data-action': 'toggle-scale',
+      title: 'Switch between a log and a linear axis'
+    }, log ? 'Log scale' : 'Linear scale');
+    scaleButton.addEventListener('click', () => this.setState({ scale: log ? 'linear' : 'log' }));
+    this.controls.replaceChildren(metricGroup, scaleButton);
+  }
+
+  private renderCharts(): void {
+    const { rows, sweep } = this.result;
+    const charts: Node[] = [];
+    if (rows.length === 0) {
+      charts.push(el('p', { class: 'mm-bench-empty' }, 'No variant finished.'));
+    } else {
+      charts.push(barChart(rows, this.state.metric, this.state.scale));
+    }
+    if (sweep && rows.some((r) => r.points.length > 0)) {
+      charts.push(sweepChart(rows, sweep.sizes));
+    }
+    this.chartHost.replaceChildren(...charts);
+  }
+
+  private renderTable(): void {
+    const cols = columns(this.result);
+    const sort = this.state.sort;
+    const sortColumn = sort ? cols.find((c) => c.key === sort.column) : undefined;
+    const order = sortRows(this.result.rows, sortColumn, sort?.direction ?? 'ascending');
+    const headRow = el('tr', {}, cols.map((col) => {
+      const active = sortColumn?.key === col.key;
+      const direction = active ? sort!.direction : undefined;
+      const arrow = direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : '';
+      const button = el('button', {
+        type: 'button',
+        class: 'mm-bench-sort',
+        'data-column': col.key,
+        title: `Sort by ${col.label}`
+      }, col.label + arrow);
+      button.addEventListener('click', () => {
+        const next: SortDirection = active && direction === 'ascending' ? 'descending' : 'ascending';
+        this.setState({ sort: { column: col.key, direction: next } });
+      });
+      return el('th', { scope: 'col', 'aria-sort': direction ?? 'none', class: col.numeric ? 'mm-num' : undefined }, [button]);
+    }));
+    const body = el('tbody', {}, order.map((i) => {
+      const row = this.result.rows[i];
+      const classes = ['mm-bench-row', `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : ''];
+      const cells = cols.map((col) => {
+        if (col.key === 'status') {
+          return el('td', {}, this.statusBadges(row));
+        }
+        if (col.key === 'name') {
+          const kind = row.kind === 'course' ? null : el('span', { class: 'mm-bench-kind' }, row.kind);
+          const baseline = row.name === this.result.baseline ? el('span', { class: 'mm-bench-kind' }, 'baseline') : null;
+          return el('td', { class: 'mm-bench-name' }, [el('span', {}, row.name), kind, baseline]);
+        }
+        return el('td', { class: col.numeric ? 'mm-num' : col.key === 'detail' ? 'mm-bench-detail' : undefined }, col.text(row, this.result));
+      });
+      return el('tr', { class: classes.join(' ').trim(), 'data-row': i, tabindex: 0 }, cells);
+    }));
+    const table = el('table', { class: 'mm-bench-table' }, [el('thead', {}, [headRow]), body]);
+    this.tableHost.replaceChildren(table);
+  }
+
+  private statusBadges(row: BenchRow): Node[] {
+    const badges: Node[] = [el('span', { class: `mm-badge mm-badge-${row.status}` }, STATUS_TEXT[row.status])];
+    if (row.extrapolated) {
+      badges.push(el('span', { class: 'mm-badge mm-badge-extrapolated', title: row.note ?? 'measured on a slice of rows and scaled linearly' }, '≈ extrapolated'));
+    }
+    return badges;
+  }
+
+  private details(target: Element): [string, [string, string][]] | null {
+    const holder = target.closest('[data-row]');
+    if (!holder || !this.root.contains(holder)) {
+      return null;
+    }
+    const row = this.result.rows[Number(holder.getAttribute('data-row'))];
+    if (!row) {
+      return null;
+    }
+    const point = holder.getAttribute('data-point');
+    return point === null
+      ? [row.name, rowDetails(row, this.result)]
+      : [`${row.name} at size ${row.points[Number(point)]?.size}`, pointDetails(row, Number(point))];
+  }
+
+  private showTooltip(target: Element, x: number, y: number): void {
+    const details = this.details(target);
+    if (!details) {
+      this.hideTooltip();
+      return;
+    }
+    const [title, lines] = details;
+    this.tooltip.replaceChildren(
+      el('div', { class: 'mm-bench-tooltip-title' }, title),
+      el('dl', {}, lines.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))
+    );
+    this.tooltip.hidden = false;
+    const box = this.root.getBoundingClientRect();
+    const width = this.root.clientWidth || 600;
+    const left = Math.min(Math.max(0, x - box.left + 14), Math.max(0, width - 300));
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${y - box.top + 14}px`;
+  }
+
+  private readonly onPointer = (event: PointerEvent): void => {
+    if (event.target instanceof Element) {
+      this.showTooltip(event.target, event.clientX, event.clientY);
+    }
+  };
+
+  private readonly onFocus = (event: FocusEvent): void => {
+    if (event.target instanceof Element && event.target.matches('tr[data-row]')) {
+      const rect = event.target.getBoundingClientRect();
+      this.showTooltip(event.target, rect.left + 40, rect.bottom - 10);
+    }
+  };
+
+  private readonly hideTooltip = (): void => {
+    this.tooltip.hidden = true;
+  };
+}
+
+/** Validates `data` and draws it into `host`: the interactive view, or the schema error box. */
+export function renderBench(
+  host: HTMLElement,
+  data: unknown,
+  state: ViewState = DEFAULT_STATE,
+  onState?: (state: ViewState) => void
+): BenchView | null {
+  const checked = validateBench(data);
+  if (!checked.ok) {
+    renderError(host, checked.errors);
+    return null;
+  }
+  return new BenchView(host, checked.value, state, onState);
+}

@@ -1,0 +1,54 @@
+// The kernel-less Shape Explorer panel: the same view and rules as the ShapeExplorer widget
+// (src/shapes/), hosted in a JupyterLab main-area widget. Loaded on first open, not at start-up.
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+
+import { renderShapeExplorer, type ShapeView } from '../shapes/view';
+import { shapesIcon } from './icon';
+import type { PanelState } from './state';
+
+export class ShapePanel extends Widget {
+  private readonly view: ShapeView;
+
+  constructor(initial: PanelState, onChange: (state: PanelState) => void) {
+    super();
+    this.addClass('mm-shape-panel');
+    this.view = renderShapeExplorer(
+      this.node,
+      { shapes: initial.shapes, names: initial.names },
+      (next) =>
+        onChange({
+          shapes: next.shapes,
+          names: next.shapes.map((_, i) => next.names?.[i] ?? String.fromCharCode(97 + i))
+        }),
+      { rootName: 'shape-panel' }
+    );
+  }
+
+  /** Show shapes that changed elsewhere (another window restoring the state). */
+  showState(state: PanelState): void {
+    this.view.update({ shapes: state.shapes, names: state.names });
+  }
+
+  dispose(): void {
+    if (!this.isDisposed) {
+      this.view.destroy();
+    }
+    super.dispose();
+  }
+}
+
+export function createShapePanel(
+  id: string,
+  initial: PanelState,
+  onChange: (state: PanelState) => void
+): MainAreaWidget<ShapePanel> {
+  const content = new ShapePanel(initial, onChange);
+  const widget = new MainAreaWidget({ content });
+  widget.id = id;
+  widget.title.label = 'Shape Explorer';
+  widget.title.caption = 'Broadcasting rules, no kernel needed';
+  widget.title.icon = shapesIcon;
+  widget.title.closable = true;
+  return widget;
+}
