@@ -23,6 +23,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
+    "explain": ("explain_code", "hint_for_exception"),
+    "bench": ("bench", "BenchResult"),
 }
 
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -1,0 +1,158 @@
+"""Draw a shape hint as text (terminals) and HTML (notebooks), from plain data.
+
+Every string that came from the user (source lines, names, torch's message) is escaped in
+the HTML. Styles are inline, with JupyterLab CSS variables and fallbacks, so the HTML reads
+the same in JupyterLab, Notebook 7, VS Code and exported pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from ..shapes import format_shape
+
+
+@dataclass(frozen=True)
+class OperandRow:
+    """One operand: its source text, its shape (None: unknown), and what to highlight."""
+
+    label: str
+    shape: tuple[int, ...] | None
+    clash: frozenset[int] = frozenset()  # dims counted from the right (-1 = last) to highlight
+    subscripts: tuple[str, ...] | None = None  # einsum labels, one per dim
+
+    def cells(self) -> list[tuple[str, bool]] | None:
+        """(text, highlighted) per dimension, left to right; None when the shape is unknown."""
+        if self.shape is None:
+            return None
+        ndim = len(self.shape)
+        cells = []
+        for index, size in enumerate(self.shape):
+            text = str(size)
+            if self.subscripts and len(self.subscripts) == ndim:
+                text = f"{self.subscripts[index]}={size}"
+            cells.append((text, index - ndim in self.clash))
+        return cells
+
+
+@dataclass(frozen=True)
+class ShapeHint:
+    """A hint for one shape error: the failing line, its operands aligned, and one fix."""
+
+    kind: str  # "broadcast", "matmul", "einsum", "expand", "view", "inplace", "rank"
+    message: str  # torch's message, first line
+    line: str  # the failing line, dedented
+    mark: tuple[int, int] | None  # the failing operator's columns in ``line``
+    rows: tuple[OperandRow, ...] = ()
+    fix: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def to_text(self) -> str:
+        lines = [f"matmul-magic hint ({self.kind}):"]
+        if self.line:
+            lines.append("    " + self.line)
+            if self.mark:
+                start, end = self.mark
+                lines.append("    " + " " * start + "^" * max(1, end - start))
+        lines.extend("    " + row for row in _text_table(self.rows))
+        lines.extend("    " + note for note in self.notes)
+        if self.fix:
+            lines.append("    fix: " + self.fix)
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        return _html(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+
+def _cell_texts(rows: tuple[OperandRow, ...]) -> tuple[int, list[list[str]]]:
+    """Right-aligned grid: every row padded on the left to the widest rank."""
+    ndim = max((len(row.shape) for row in rows if row.shape is not None), default=0)
+    grid = []
+    for row in rows:
+        cells = row.cells()
+        if cells is None:
+            grid.append([""] * (ndim - 1) + ["?"] if ndim else ["?"])
+            continue
+        texts = [f"[{text}]" if hot else f" {text} " for text, hot in cells]
+        grid.append([""] * (ndim - len(texts)) + texts)
+    return ndim, grid
+
+
+def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
+    if not rows:
+        return []
+    ndim, grid = _cell_texts(rows)
+    columns = max(len(cells) for cells in grid)
+    grid = [[""] * (columns - len(cells)) + cells for cells in grid]
+    widths = [max(len(cells[c]) for cells in grid) for c in range(columns)]
+    label_width = max(len(row.label) for row in rows)
+    out = []
+    for row, cells in zip(rows, grid, strict=True):
+        body = " ".join(text.rjust(width) for text, width in zip(cells, widths, strict=True))
+        shape = "?" if row.shape is None else format_shape(row.shape)
+        out.append(f"{row.label.ljust(label_width)}  {body}   {shape}".rstrip())
+    return out
+
+
+_BOX = (
+    "font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px);"
+    " border-left: 3px solid var(--jp-warn-color1, #f57c00); padding: 4px 8px; margin: 4px 0;"
+    " background: var(--jp-layout-color2, #f7f7f7); color: var(--jp-content-font-color1, #222)"
+)
+_HOT = (
+    "background: var(--jp-error-color3, #ffcdd2); color: var(--jp-error-color0, #b71c1c);"
+    " font-weight: bold; border-radius: 3px"
+)
+_CELL = "padding: 0 6px; text-align: right"
+
+
+def _html(hint: ShapeHint) -> str:
+    parts = [f'<div data-matmul-magic="shape-hint" data-kind="{escape(hint.kind)}" style="{_BOX}">']
+    parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
+    if hint.line:
+        line = hint.line
+        if hint.mark:
+            start, end = hint.mark
+            marked = (
+                escape(line[:start])
+                + f'<mark style="{_HOT}">{escape(line[start:end])}</mark>'
+                + escape(line[end:])
+            )
+        else:
+            marked = escape(line)
+        parts.append(f'<pre style="margin: 4px 0">{marked}</pre>')
+    if hint.rows:
+        parts.append(_html_table(hint.rows))
+    for note in hint.notes:
+        parts.append(f"<div>{escape(note)}</div>")
+    if hint.fix:
+        parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(hint.fix)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _html_table(rows: tuple[OperandRow, ...]) -> str:
+    ndim = max((len(row.shape) for row in rows if row.shape is not None), default=1)
+    body = []
+    for row in rows:
+        cells = row.cells()
+        tds = [f'<td style="{_CELL}; font-weight: bold">{escape(row.label)}</td>']
+        if cells is None:
+            tds += [f'<td style="{_CELL}"></td>'] * (ndim - 1) + [f'<td style="{_CELL}">?</td>']
+        else:
+            tds += [f'<td style="{_CELL}"></td>'] * (ndim - len(cells))
+            for text, hot in cells:
+                style = f"{_CELL}; {_HOT}" if hot else _CELL
+                attr = ' data-clash="true"' if hot else ""
+                tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
+        shape = "?" if row.shape is None else format_shape(row.shape)
+        tds.append(f'<td style="{_CELL}; opacity: 0.7">{escape(shape)}</td>')
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    return '<table style="border-collapse: collapse; margin: 2px 0">' + "".join(body) + "</table>"

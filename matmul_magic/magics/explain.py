@@ -1,0 +1,129 @@
+"""Shape hints under torch shape errors, ``%matmul_magic hints on|off`` and ``%%explain``.
+
+How hints are installed, and why: a ``post_run_cell`` callback, not ``set_custom_exc``.
+IPython keeps a single custom exception handler, so taking it would replace another
+extension's (or be replaced by it), and that handler must also draw the traceback itself.
+``post_run_cell`` runs after IPython has shown the normal traceback, whoever drew it, so
+the hint lands under it; the exception object is only read (``result.error_in_exec`` and
+its ``__traceback__``, whose frames still hold the variables), never replaced; and other
+callbacks and handlers run exactly as before. Our callback catches everything it raises:
+a failing hint costs the user one line, never the original error.
+
+Only IPython is imported at module level: torch is touched only when a hint is computed,
+and only if the user already imported it (a torch error implies torch is loaded).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+from traitlets import Bool
+
+from ._registry import register, unregister
+
+_EVENT = "post_run_cell"
+
+
+@magics_class
+class ExplainMagics(Magics):
+    """Shape hints for torch errors, and ``%%explain``.
+
+    ``%config ExplainMagics.hints = False`` switches hints off, as does
+    ``%matmul_magic hints off``.
+    """
+
+    hints = Bool(True, help="Show a shape hint under torch shape errors.").tag(config=True)
+
+    def post_run_cell(self, result: Any) -> None:
+        """IPython ``post_run_cell`` callback: show a hint if the cell died of a shape error."""
+        error = getattr(result, "error_in_exec", None)
+        if not self.hints or error is None or "torch" not in sys.modules:
+            return
+        if not isinstance(error, (RuntimeError, ValueError)):
+            return
+        show_hint(error)
+
+    @magic_arguments()
+    @argument("topic", choices=["hints"], help="what to switch: 'hints'")
+    @argument("state", nargs="?", choices=["on", "off"], help="on or off; omit to see the state")
+    @line_magic
+    def matmul_magic(self, line: str) -> None:
+        """Switch the shape hints shown under torch shape errors: ``%matmul_magic hints off``."""
+        args = parse_argstring(self.matmul_magic, line)
+        if args.state is not None:
+            self.hints = args.state == "on"
+        print(f"matmul-magic shape hints are {'on' if self.hints else 'off'}")
+
+    @cell_magic
+    def explain(self, line: str, cell: str) -> Any:
+        """Run the cell once and show every tensor op it ran, line by line.
+
+        Each op is recorded with its input shapes, output shape and source line, under a
+        torch function mode that exists only while the cell runs. Broadcasts show their
+        steps, and a failing op is highlighted; the error is then raised as usual.
+        The cell's effects happen exactly once. Returns the value of a final expression.
+        """
+        if line.strip():
+            from IPython.core.error import UsageError
+
+            raise UsageError(f"%%explain takes no options, got {line.strip()!r}")
+        import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
+
+        from ..explain import run_traced
+
+        __tracebackhide__ = True  # noqa: F841  (the traceback shows the cell, not this magic)
+        shell = self.shell
+        source = shell.transform_cell(cell)
+        filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+        trace = run_traced(source, shell.user_ns, filename)
+        display(trace)
+        if trace.exception is not None:
+            raise trace.exception
+        return trace.value
+
+
+def show_hint(error: BaseException) -> None:
+    """Display the hint for ``error``; on any failure, one line saying it was unavailable."""
+    try:
+        from ..explain import hint_for_exception
+
+        hint = hint_for_exception(error)
+        if hint is not None:
+            display(hint)
+    except Exception as failure:  # the hint is a bonus: never let it cost the user more
+        reason = str(failure).strip().splitlines()[0][:120] if str(failure).strip() else ""
+        print(
+            f"(matmul-magic: shape hint unavailable: {type(failure).__name__}"
+            + (f": {reason})" if reason else ")"),
+            file=sys.stderr,
+        )
+
+
+def _instance(ipython: Any) -> ExplainMagics | None:
+    magics = ipython.magics_manager.registry.get(ExplainMagics.__name__)
+    return magics if isinstance(magics, ExplainMagics) else None
+
+
+def load(ipython: Any) -> None:
+    if _instance(ipython) is not None:
+        return  # loaded already: a second callback would print every hint twice
+    register(ipython, ExplainMagics)
+    magics = _instance(ipython)
+    ipython.events.register(_EVENT, magics.post_run_cell)
+    if magics not in ipython.configurables:
+        ipython.configurables.append(magics)  # makes %config ExplainMagics.hints work
+
+
+def unload(ipython: Any) -> None:
+    magics = _instance(ipython)
+    if magics is not None:
+        callbacks = ipython.events.callbacks.get(_EVENT, [])
+        if magics.post_run_cell in callbacks:
+            ipython.events.unregister(_EVENT, magics.post_run_cell)
+        if magics in ipython.configurables:
+            ipython.configurables.remove(magics)
+    unregister(ipython, ExplainMagics)
