@@ -1,0 +1,233 @@
+"""The testing magics through a real ``InteractiveShell`` (the ``ip`` fixture).
+
+Cells go through ``ip.run_cell`` so that IPython's own transformer turns ``%test_eq ...``
+into a magic call, as in a notebook; errors are then read from the ``ExecutionResult``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+
+LINE_MAGICS = ["test_eq", "test_ne", "test_near", "test_close", "test_is", "test_shuffled"]
+
+
+def run(ip, cell: str):
+    """Run ``cell`` like a notebook does; return the exception it raised, or None."""
+    result = ip.run_cell(cell)
+    return result.error_before_exec or result.error_in_exec
+
+
+@pytest.fixture
+def lesson(ip):
+    """The lesson's names in the user namespace."""
+    run(
+        ip,
+        "import torch\n"
+        "from matmul_magic import *\n"
+        "def matmul(a, b):\n"
+        "    return torch.einsum('ik,kj->ij', a, b)\n"
+        "m1, m2 = torch.randn(5, 3), torch.randn(3, 4)\n"
+        "t1 = m1 @ m2\n",
+    )
+    return ip
+
+
+def test_every_line_magic_is_registered(ip):
+    for name in LINE_MAGICS:
+        assert ip.find_line_magic(name) is not None
+    assert ip.find_cell_magic("tests") is not None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "%test_eq [1, 2], (1, 2)",
+        "%test_ne [1, 2], [1]",
+        "%test_near t1, matmul(m1, m2), rtol=1e-2",
+        "%test_near t1, matmul(m1, m2), eps=1e-4, equal_nan=True",
+        "%test_close 1, 1.001, eps=1e-2",
+        "%test_close [1.0], [1.0000001]",
+        "%test_is m1, m1",
+        "%test_shuffled [1, 2, 3], [3, 1, 2]",
+        "%test_eq {1, 2}, {2, 1}",  # braces are Python, not IPython's {var} expansion
+        "%test_eq [x * 2 for x in range(3)], [0, 2, 4]",
+        "%test_eq *[[1], [1]]",
+        "%test_eq t1.shape, (5, 4)  # a comment",
+    ],
+)
+def test_passing_lines(lesson, cell):
+    assert run(lesson, cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "start"),
+    [
+        ("%test_eq [1, 2], [1]", "==:\n[1, 2]\n[1]"),
+        ("%test_ne 1, 1", "!=:\n1\n1"),
+        ("%test_close 1, 1.001", "close:\n1\n1.001"),
+        ("%test_is [1], [1]", "is:\n[1]\n[1]"),
+        ("%test_shuffled [1, 2], [1, 2]", "!=:\n[1, 2]\n[1, 2]"),
+        ("%test_near t1, t1 + 1", "near:\n"),
+    ],
+)
+def test_failing_lines_raise_assertion_error_with_the_message(lesson, cell, start):
+    error = run(lesson, cell)
+    assert isinstance(error, AssertionError)
+    assert str(error).startswith(start)
+
+
+def test_failure_diagnosis_comes_through(lesson):
+    error = run(lesson, "%test_near t1, torch.zeros(4, 4)")
+    assert "shapes: (5, 4) vs (4, 4)" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("test_eq", "1,"),
+        ("test_eq", ""),
+        ("test_eq", "1), print(2"),
+        ("test_eq", "1 2"),
+        ("test_eq", "1, 2, 3"),
+        ("test_near", "t1, t1, tol=3"),
+        ("test_close", "1, 1, eps="),
+        ("test_is", "a=1, b=2, c=3"),
+        ("test_shuffled", "[1, 2"),
+        ("test_ne", "$x, 1"),
+    ],
+)
+def test_malformed_lines_raise_usage_error_with_usage(lesson, name, line):
+    error = run(lesson, f"%{name} {line}")
+    assert isinstance(error, UsageError), error
+    assert f"Usage: %{name} a, b" in str(error)
+    with pytest.raises(UsageError):
+        lesson.run_line_magic(name, line)
+
+
+def test_usage_error_never_shows_a_syntax_error_traceback(lesson, capsys):
+    run(lesson, "%test_eq 1,")
+    out = capsys.readouterr()
+    assert "SyntaxError" not in out.out + out.err
+    assert "UsageError" in out.out + out.err
+
+
+def test_unknown_name_raises_name_error(lesson):
+    error = run(lesson, "%test_eq no_such_name, 1")
+    assert isinstance(error, NameError) and "no_such_name" in str(error)
+
+
+def test_line_is_evaluated_in_the_user_namespace(ip):
+    ip.user_ns["value_from_user"] = [3, 4]
+    ip.run_line_magic("test_eq", "value_from_user, [3, 4]")
+    with pytest.raises(AssertionError, match=r"==:\n\[3, 4\]\n\[4, 3\]"):
+        ip.run_line_magic("test_eq", "value_from_user, [4, 3]")
+
+
+def test_line_sees_a_functions_local_variables(lesson):
+    cell = "def check():\n    local_value = 3\n    %test_eq local_value, 3\ncheck()"
+    assert run(lesson, cell) is None
+
+
+def test_line_magics_return_nothing(lesson):
+    assert lesson.run_line_magic("test_eq", "1, 1") is None
+
+
+@pytest.mark.parametrize("name", LINE_MAGICS)
+def test_help_shows_usage_and_the_api_docstring(lesson, capsys, name):
+    import matmul_magic.testing as api
+
+    assert run(lesson, f"%{name}?") is None
+    out = capsys.readouterr().out
+    assert f"Usage::\n\n    %{name} a, b" in out
+    first_line = api.__dict__[name].__doc__.strip().splitlines()[0]
+    assert first_line in out
+
+
+def test_help_for_the_cell_magic(lesson, capsys):
+    assert run(lesson, "%%tests?") is None
+    assert "N passed, M failed" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# %%tests
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tests_cell_reports_every_failure_with_its_line(lesson, capsys):
+    cell = (
+        "%%tests\n"
+        "test_eq(1, 1)\n"  # line 2
+        "%test_eq 1, 2\n"  # line 3
+        "test_near(t1, t1 + 1)\n"  # line 4
+        "x = 5\n"
+        "%test_is x, x\n"  # line 6
+        "test_shuffled([1, 2], [2, 1])\n"  # line 7
+    )
+    error = run(lesson, cell)
+    assert isinstance(error, AssertionError)
+    assert str(error) == "2 of 5 tests failed (lines 3, 4)"
+    out = capsys.readouterr().out
+    assert "line 3: test_eq failed\n==:\n1\n2\n" in out
+    assert "line 4: test_near failed\nnear:\n" in out
+    assert "differing elements: 20 of 20" in out
+    assert "3 passed, 2 failed\n" in out
+    assert lesson.user_ns["x"] == 5  # the cell ran in the user namespace
+
+
+def test_tests_cell_all_passing(lesson, capsys):
+    assert run(lesson, "%%tests\ntest_eq(1, 1)\n%test_near t1, matmul(m1, m2)\n") is None
+    assert capsys.readouterr().out.endswith("2 passed, 0 failed\n")
+
+
+def test_tests_cell_lets_other_exceptions_stop_it(lesson, capsys):
+    error = run(lesson, "%%tests\ntest_eq(1, 2)\nraise KeyError('boom')\ntest_eq(1, 3)\n")
+    assert isinstance(error, KeyError)
+    out = capsys.readouterr().out
+    assert "line 2: test_eq failed" in out and "line 4" not in out
+    assert "then KeyError stopped the run" in out
+    # a bare assert is not a test_* call: it stops the cell
+    error = run(lesson, "%%tests\nassert 1 == 2, 'plain'\ntest_eq(1, 3)\n")
+    assert isinstance(error, AssertionError) and str(error) == "plain"
+
+
+def test_tests_cell_usage_errors_stop_it(lesson):
+    assert isinstance(run(lesson, "%%tests\n%test_eq 1,\n"), UsageError)
+    assert isinstance(run(lesson, "%%tests -v\ntest_eq(1, 1)\n"), UsageError)
+
+
+def test_tests_cell_traceback_points_at_the_cell_line(lesson, capsys):
+    previous = lesson.colors
+    lesson.run_line_magic("colors", "nocolor")
+    try:
+        run(lesson, "%%tests\nx = 1\n1 / 0\n")
+    finally:
+        lesson.run_line_magic("colors", previous)
+    out = capsys.readouterr().out
+    assert "      2 x = 1\n----> 3 1 / 0\n" in out
+
+
+def test_failures_raise_again_after_a_tests_cell(lesson):
+    run(lesson, "%%tests\ntest_eq(1, 1)\n")
+    assert isinstance(run(lesson, "test_eq(1, 2)"), AssertionError)
+
+
+# ---------------------------------------------------------------------------------------------
+# Load, unload, reload
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unload_removes_the_magics_and_reload_restores_them(ip):
+    ip.run_line_magic("unload_ext", "matmul_magic")
+    try:
+        for name in LINE_MAGICS:
+            assert ip.find_line_magic(name) is None
+        assert ip.find_cell_magic("tests") is None
+        with pytest.raises(UsageError):
+            ip.run_line_magic("test_eq", "1, 1")
+    finally:
+        ip.run_line_magic("load_ext", "matmul_magic")
+    ip.run_line_magic("reload_ext", "matmul_magic")
+    ip.run_line_magic("test_eq", "1, 1")
+    with pytest.raises(AssertionError):
+        ip.run_line_magic("test_eq", "1, 2")
