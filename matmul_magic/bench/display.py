@@ -13,7 +13,7 @@ import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from .result import MIME_TYPE, BenchProgress, BenchResult, BenchRow
 
@@ -586,3 +586,36 @@ def progress_html(progress: BenchProgress) -> str:
 
 def progress_mimebundle(progress: BenchProgress) -> dict[str, Any]:
     return {"text/html": progress_html(progress), "text/plain": progress_text(progress)}
+
+
+class StreamProgress:
+    """An ``on_progress`` callback for terminals: one line, rewritten in place on a TTY.
+
+    On a pipe or file it writes a line per change instead, so logs stay readable. Call
+    ``close()`` when the run ends to finish the line.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._last = ""
+        self._open = False
+
+    def __call__(self, progress: BenchProgress) -> None:
+        line = progress_line(progress)
+        state = line.rsplit("  ", 1)[0]  # without the clock: repeats of one step are not news
+        if state == self._last:
+            return
+        self._last = state
+        if self.tty:
+            self.stream.write("\r" + line + "\x1b[K")
+            self._open = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._open:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._open = False

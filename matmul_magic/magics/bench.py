@@ -1,0 +1,160 @@
+"""``%matmul_bench`` and ``%%matmul_bench``: a thin parser over ``matmul_magic.bench(...)``.
+
+At import time only IPython and ``matmul_magic.cli`` (the shared option list, standard
+library only) are loaded; torch and the runner arrive with the first run.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from ..cli import BENCH_OPTIONS, bench_kwargs, save_json
+from ._registry import register, unregister
+
+
+def cell_function_names(source: str) -> list[str]:
+    """Names of the top-level ``def``s in ``source``, in order; ``_private`` helpers left out."""
+    names: list[str] = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            if node.name not in names:
+                names.append(node.name)
+    return names
+
+
+class LiveProgress:
+    """Shows ``BenchProgress`` while the bench runs and puts the result in its place.
+
+    In a kernel (Jupyter, VS Code, Colab) it is one display updated in place. In terminal
+    IPython, where an update would print again, progress is a line on stderr and the result
+    is printed once at the end.
+    """
+
+    def __init__(self, shell: Any) -> None:
+        self.in_place = type(shell.display_pub) is not DisplayPublisher
+        self._handle: Any = None
+        self._stream: Any = None
+        self._last: tuple | None = None
+
+    def __call__(self, progress: Any) -> None:
+        from IPython.display import display
+
+        state = (progress.current, progress.phase, progress.size, progress.done)
+        if state == self._last:
+            return
+        self._last = state
+        if not self.in_place:
+            if self._stream is None:
+                from ..bench.display import StreamProgress
+
+                self._stream = StreamProgress(sys.stderr)
+            self._stream(progress)
+        elif self._handle is None:
+            self._handle = display(progress, display_id=True)
+        else:
+            self._handle.update(progress)
+
+    def show(self, result: Any) -> None:
+        """Replace the progress with ``result`` (or print it, in a terminal)."""
+        from IPython.display import display
+
+        if self._stream is not None:
+            self._stream.close()
+        if self._handle is not None:
+            self._handle.update(result)
+        else:
+            display(result)
+
+    def clear(self) -> None:
+        """Take the progress away without a result (the run did not start)."""
+        if self._stream is not None:
+            self._stream.close()
+        if self._handle is not None:
+            self._handle.update({"text/plain": ""}, raw=True)
+
+
+def _options(func: Callable) -> Callable:
+    for flags, kwargs in reversed(BENCH_OPTIONS):
+        func = argument(*flags, **kwargs)(func)
+    return func
+
+
+@magics_class
+class BenchMagics(Magics):
+    @magic_arguments()
+    @argument("-o", action="store_true", dest="output", help="return the BenchResult")
+    @_options
+    @no_var_expand
+    @line_cell_magic
+    def matmul_bench(self, line: str, cell: str | None = None) -> Any:
+        """Race the lesson's matmuls, and the cell's functions, checked then timed.
+
+        ``%matmul_bench`` races the course: loops, elementwise, broadcast, einsum, torch
+        (then numba, Triton or torch.compile when installed). ``%%matmul_bench`` first runs
+        the cell in your namespace, then races every top-level ``def`` in it (a function of
+        ``(a, b)``; names starting with ``_`` are helpers and are not raced) beside the
+        course. Each variant is checked against torch before it is timed; a wrong or failing
+        one gets a marked row and the rest carry on. Progress shows while it runs.
+        ``--only`` picks rows of the course; the cell's functions always race.
+
+        Example::
+
+            %%matmul_bench --budget 2 --only einsum,torch
+            def mine(a, b):
+                return (a[:, :, None] * b[None]).sum(1)
+
+        Ctrl-C shows the rows finished so far, then stops (so "Run All" stops too).
+        The same options work from a terminal: ``matmul-magic bench --help``.
+        """
+        args = parse_argstring(self.matmul_bench, line)
+        kwargs = bench_kwargs(args)
+        fns = self._run_cell(cell) if cell is not None else []
+        if args.no_course and not fns:
+            raise UsageError("--no-course races only the cell's functions, and there are none")
+        if fns and "only" in kwargs:  # --only picks course rows; the cell's functions always race
+            kwargs["only"] = list(dict.fromkeys([*kwargs["only"], *(f.__name__ for f in fns)]))
+
+        from ..bench.runner import bench
+
+        live = LiveProgress(self.shell)
+        try:
+            result = bench(*fns, on_progress=live, **kwargs)
+        except (ValueError, TypeError) as error:
+            live.clear()
+            raise UsageError(str(error)) from None
+        live.show(result)
+        if args.save:
+            save_json(result, args.save)
+        if result.interrupted:
+            raise KeyboardInterrupt
+        return result if args.output else None
+
+    def _run_cell(self, cell: str) -> list[Callable]:
+        """Run ``cell`` in the user namespace; return its top-level functions."""
+        shell = self.shell
+        source = shell.transform_cell(cell)
+        names = cell_function_names(source)
+        if not names:
+            raise UsageError(
+                "%%matmul_bench races the cell's top-level functions of (a, b), and this cell "
+                "defines none; use %matmul_bench (one %) to race the course alone"
+            )
+        filename = shell.compile.cache(source)
+        exec(compile(source, filename, "exec"), shell.user_global_ns, shell.user_ns)
+        return [shell.user_ns[n] for n in names if callable(shell.user_ns.get(n))]
+
+
+def load(ipython: Any) -> None:
+    register(ipython, BenchMagics)
+
+
+def unload(ipython: Any) -> None:
+    unregister(ipython, BenchMagics)

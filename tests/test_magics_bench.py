@@ -1,0 +1,236 @@
+"""%matmul_bench and %%matmul_bench, driven through a real InteractiveShell."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+
+import matmul_magic.bench.runner as runner
+from matmul_magic.bench.result import MIME_TYPE, BenchProgress, BenchResult
+from matmul_magic.magics.bench import cell_function_names
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "bench"
+SCHEMA = json.loads((ROOT / "matmul_magic" / "bench" / "schema.json").read_text())
+FAST = "--budget 0.2 --only einsum,torch"
+
+
+def fixture(name: str) -> BenchResult:
+    return BenchResult.from_dict(json.loads((FIXTURES / name).read_text()))
+
+
+@pytest.fixture
+def fake_bench(monkeypatch):
+    """Replace the runner with one that reports progress and returns a fixture."""
+    calls = []
+
+    def install(name="course_cpu.json"):
+        result = fixture(name)
+
+        def fake(*fns, on_progress=None, **kwargs):
+            calls.append((fns, kwargs))
+            planned = tuple(r.name for r in result.rows)
+            for i, name_ in enumerate(planned):
+                on_progress(BenchProgress(planned, result.rows[:i], name_, "time", elapsed=0.1 * i))
+            on_progress(BenchProgress(planned, result.rows, None, "time", elapsed=1.0))
+            return result
+
+        monkeypatch.setattr(runner, "bench", fake)
+        return calls
+
+    return install
+
+
+def test_loading_the_extension_imports_neither_torch_nor_the_runner():
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_line_magic('load_ext', 'matmul_magic')\n"
+        "assert 'matmul_bench' in ip.magics_manager.magics['cell']\n"
+        "heavy = ('torch', 'anywidget', 'matmul_magic.bench.runner')\n"
+        "bad = [m for m in heavy if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_line_magic_races_the_course_and_returns_with_o(ip):
+    result = ip.run_line_magic("matmul_bench", f"{FAST} -o")
+    assert isinstance(result, BenchResult)
+    assert [r.name for r in result.rows] == ["einsum", "torch"]
+    assert all(r.correct for r in result.rows)
+    assert all(r.median and r.median > 0 for r in result.rows)
+    assert ip.run_line_magic("matmul_bench", FAST) is None
+
+
+def test_cell_magic_races_the_cells_functions_beside_the_course(ip):
+    cell = (
+        "import torch\n"
+        "def _helper(a):\n"
+        "    return a\n"
+        "def mine(a, b):\n"
+        "    return _helper(a) @ b\n"
+        "def wrong(a, b):\n"
+        "    return a @ b + 1\n"
+        "def broken(a, b):\n"
+        "    raise RuntimeError('<b>nope</b>')\n"
+    )
+    result = ip.run_cell_magic("matmul_bench", f"{FAST} -o", cell)
+    assert [r.name for r in result.rows] == ["einsum", "torch", "mine", "wrong", "broken"]
+    rows = {r.name: r for r in result.rows}
+    assert rows["mine"].kind == "user" and rows["mine"].status == "ok"
+    assert rows["wrong"].status == "incorrect"
+    assert rows["broken"].status == "failed" and "<b>nope</b>" in rows["broken"].error
+    assert rows["mine"].speedup is not None
+    assert callable(ip.user_ns["mine"])  # the cell ran in the user namespace
+    assert "_helper" in ip.user_ns
+
+
+def test_no_course_races_only_the_cell(ip):
+    cell = "def mine(a, b):\n    return a @ b\n"
+    result = ip.run_cell_magic("matmul_bench", "--budget 0.2 --no-course -o", cell)
+    assert [r.name for r in result.rows] == ["mine"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "--budget -1",
+        "--budget soon",
+        "--shape 5x7",
+        "--shape 5xax3",
+        "--sweep 8,big",
+        "--only ,",
+        "--bogus",
+        "--device tpu",
+        "--dtype complex-ish",
+        "--baseline nobody --only einsum,torch",
+        "--only nobody",
+        "--no-course",
+    ],
+)
+def test_bad_options_are_usage_errors(ip, line):
+    with pytest.raises(UsageError):
+        ip.run_line_magic("matmul_bench", line)
+
+
+def test_a_cell_without_functions_is_a_usage_error(ip):
+    with pytest.raises(UsageError, match="defines none"):
+        ip.run_cell_magic("matmul_bench", FAST, "x = 1\n")
+    assert "x" not in ip.user_ns  # nothing ran
+
+
+def test_options_reach_bench(ip, fake_bench):
+    calls = fake_bench()
+    ip.run_line_magic(
+        "matmul_bench",
+        "--device cpu --dtype float64 --shape 8x16x4 --budget 3 --baseline einsum "
+        "--only einsum,torch --sweep 8,16",
+    )
+    ((fns, kwargs),) = calls
+    assert fns == ()
+    assert kwargs == {
+        "course": True, "device": "cpu", "dtype": "float64", "shape": (8, 16, 4),
+        "budget": 3.0, "baseline": "einsum", "only": ["einsum", "torch"], "sweep": [8, 16],
+    }  # fmt: skip
+
+
+def test_progress_updates_one_display_then_the_result_replaces_it(ip, fake_bench):
+    fake_bench()
+    with capture_output() as captured:
+        ip.run_line_magic("matmul_bench", "")
+    first, *updates = outputs_of(captured)
+    display_id = first["transient"]["display_id"]
+    assert not first["update"]
+    assert "matmul bench [1/5] loops: time" in first["data"]["text/plain"]
+    assert updates and all(u["update"] for u in updates)
+    assert {u["transient"]["display_id"] for u in updates} == {display_id}
+    final = updates[-1]["data"]
+    assert final[MIME_TYPE] == fixture("course_cpu.json").to_dict()
+    assert "text/html" in final and "speedup vs loops" in final["text/plain"]
+
+
+def outputs_of(captured):
+    return [
+        {"data": o.data, "transient": o.transient, "update": o.update} for o in captured.outputs
+    ]
+
+
+def test_in_a_terminal_progress_goes_to_stderr_and_the_table_prints_once(ip, fake_bench, capsys):
+    fake_bench()
+    ip.run_line_magic("matmul_bench", "")
+    out, err = capsys.readouterr()
+    assert out.count("speedup vs loops") == 1
+    assert "matmul bench [1/5] loops: time" in err
+    assert "[5/5] done" in err
+
+
+def test_interrupt_displays_the_partial_rows_then_re_raises(ip, fake_bench, capsys, tmp_path):
+    fake_bench("interrupted_cuda.json")
+    saved = tmp_path / "partial.json"
+    with pytest.raises(KeyboardInterrupt):
+        ip.run_line_magic("matmul_bench", f"--save {saved}")
+    out, _ = capsys.readouterr()
+    assert "INTERRUPTED" in out and "oom_kernel" in out
+    assert json.loads(saved.read_text())["interrupted"] is True
+
+
+def test_save_writes_a_payload_that_validates(ip, tmp_path):
+    path = tmp_path / "deep" / "run.json"
+    ip.run_line_magic("matmul_bench", f"{FAST} --save {path}")
+    payload = json.loads(path.read_text())
+    jsonschema.Draft202012Validator(SCHEMA).validate(payload)
+    assert [r["name"] for r in payload["rows"]] == ["einsum", "torch"]
+
+
+def test_help_comes_from_the_docstring_and_lists_every_option(ip):
+    doc = ip.magics_manager.magics["line"]["matmul_bench"].__doc__
+    for option in ("--device", "--dtype", "--shape", "--budget", "--baseline", "--only",
+                   "--no-course", "--sweep", "-o", "--save"):  # fmt: skip
+        assert option in doc
+    assert "top-level" in doc
+
+
+def test_unload_removes_the_magics(ip):
+    ip.run_line_magic("unload_ext", "matmul_magic")
+    try:
+        assert "matmul_bench" not in ip.magics_manager.magics["line"]
+        assert "matmul_bench" not in ip.magics_manager.magics["cell"]
+    finally:
+        ip.run_line_magic("load_ext", "matmul_magic")
+    ip.run_line_magic("load_ext", "matmul_magic")  # loading twice is harmless
+    assert "matmul_bench" in ip.magics_manager.magics["cell"]
+
+
+def test_cell_function_names_are_top_level_public_defs_in_order():
+    source = (
+        "def b(a, b): pass\n"
+        "def _h(): pass\n"
+        "class C:\n    def m(self): pass\n"
+        "if True:\n    def hidden(a, b): pass\n"
+        "async def coro(a, b): pass\n"
+        "def a(a, b): pass\n"
+        "def b(a, b): pass\n"
+    )
+    assert cell_function_names(source) == ["b", "a"]
+
+
+def test_the_package_exports_bench_and_benchresult_whichever_import_comes_first():
+    code = (
+        "import matmul_magic.bench.result\n"
+        "import matmul_magic\n"
+        "from matmul_magic import bench, BenchResult\n"
+        "r = bench(lambda a, b: a @ b, budget=0.1, only=['torch', '<lambda>'])\n"
+        "assert isinstance(r, BenchResult), type(r)\n"
+        "assert [x.name for x in r.rows] == ['torch', '<lambda>'], r.rows\n"
+        "assert isinstance(matmul_magic.bench(budget=0.1, only=['torch']), BenchResult)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
