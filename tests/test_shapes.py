@@ -1,6 +1,6 @@
 """The shape rules in ``matmul_magic.shapes``, with torch as the oracle.
 
-Property tests run ``SHAPES_EXAMPLES`` examples each (default 400, a few thousand cases in
+Property tests run ``SHAPES_EXAMPLES`` examples each (default 600, a few thousand cases in
 all); set ``SHAPES_EXAMPLES=5000`` for a thorough run.
 """
 
@@ -27,7 +27,7 @@ from matmul_magic.shapes import (
     parse_einsum,
 )
 
-EXAMPLES = int(os.environ.get("SHAPES_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("SHAPES_EXAMPLES", "600"))
 PROPERTY = settings(
     max_examples=EXAMPLES,
     deadline=None,
