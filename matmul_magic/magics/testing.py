@@ -7,8 +7,7 @@ namespace: ``%test_near t1, matmul(m1, m2), rtol=1e-2`` calls
 ``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
 
 Only IPython is imported at module level; ``matmul_magic.testing`` (standard library only,
-never torch) is imported when a magic runs, and by ``load`` to put each function's
-docstring into its magic's help.
+never torch) is imported when a magic runs or its help is shown.
 """
 
 from __future__ import annotations
@@ -189,25 +188,38 @@ def _plain_signature(function: Any) -> inspect.Signature:
     return signature.replace(parameters=parameters, return_annotation=signature.empty)
 
 
-def _set_help() -> None:
-    """Put usage and the API docstring into each magic's help (``%test_near?``)."""
+def _short_help(name: str) -> str:
+    return (
+        f"{_SUMMARIES[name]}\n\nUsage::\n\n    {USAGES[name]}\n\n"
+        f"The line is the argument list of matmul_magic.{name}, evaluated in the user "
+        f"namespace.\nA malformed line raises UsageError; a failed test, AssertionError."
+    )
+
+
+def full_help(name: str) -> str:
+    """The magic's help followed by the signature and docstring of the API function."""
     from matmul_magic import testing
 
-    for name, usage in USAGES.items():
-        api = inspect.getdoc(getattr(testing, name)) or ""
-        doc = (
-            f"{_SUMMARIES[name]}\n\nUsage::\n\n    {usage}\n\n"
-            f"The line is the argument list of matmul_magic.{name}, evaluated in the user "
-            f"namespace.\nA malformed line raises UsageError; a failed test, AssertionError."
-            f"\n\nmatmul_magic.{name}{_plain_signature(getattr(testing, name))}:\n\n{api}"
-        )
-        getattr(TestingMagics, name).__doc__ = doc
-    TestingMagics.tests.__doc__ = _TESTS_DOC
+    function = getattr(testing, name)
+    api = inspect.getdoc(function) or ""
+    return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
+
+
+def _help_for(name: str):
+    # IPython's `%name?` calls `getdoc()` when an object has one: the API docstring is read
+    # then, so loading the extension does not import the engine.
+    return lambda: full_help(name)
+
+
+for _name in USAGES:
+    _method = getattr(TestingMagics, _name)
+    _method.__doc__ = _short_help(_name)
+    _method.getdoc = _help_for(_name)
+TestingMagics.tests.__doc__ = _TESTS_DOC
 
 
 def load(ipython: Any) -> None:
     """Register the testing magics on ``ipython``."""
-    _set_help()
     register(ipython, TestingMagics)
 
 
