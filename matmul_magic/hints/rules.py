@@ -305,12 +305,14 @@ def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
     if len(tensors) == 2:
         return _matmul_rows_fix(tensors)
     if len(message.shapes) == 2:
-        rows = [
-            OperandRow(op.operands[i].label if i < len(op.operands) else name, shape)
-            for i, (name, shape) in enumerate(zip(("mat1", "mat2"), message.shapes, strict=False))
-        ]
-        a, b = message.shapes
-        return rows, f"the inner sizes must match: {a[-1]} vs {b[0]}."
+        # Unknown operands stay '?': torch folds batch dims into its numbers, so they are
+        # quoted in the sentence, not drawn as the operands' shapes.
+        (m, k), second = message.shapes
+        n = second[0]
+        fix = (
+            f"torch saw {m}x{k} @ {'x'.join(map(str, second))}: the inner sizes {k} and {n} differ."
+        )
+        return _rows(op.operands), fix
     return _rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
 
 

@@ -1,0 +1,274 @@
+"""Hints in a real shell, their hygiene (switch, unload, other handlers), and ``%%explain``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def tensors(ip):
+    ip.run_cell(
+        "import torch\n"
+        "a = torch.randn(5, 784); b = torch.randn(784, 10); w = torch.randn(784, 10)\n"
+        "counter = 0"
+    )
+    return ip
+
+
+@pytest.fixture
+def published(ip, monkeypatch):
+    """Every mime bundle the shell displays, as IPython's display publisher receives it."""
+    bundles = []
+    original = ip.display_pub.publish
+
+    def record(data, *args, **kwargs):
+        bundles.append(data)
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(ip.display_pub, "publish", record)
+    return bundles
+
+
+def _hints(text: str) -> int:
+    return text.count("matmul-magic hint (")
+
+
+def test_hint_follows_the_traceback_in_a_terminal(tensors, capsys):
+    result = tensors.run_cell("counter += 1\ny = a @ w.T")
+    out = capsys.readouterr().out
+    assert isinstance(result.error_in_exec, RuntimeError)  # the original error, untouched
+    traceback_at = out.index("mat1 and mat2 shapes cannot be multiplied (5x784 and 10x784)")
+    hint_at = out.index("matmul-magic hint (matmul):")
+    assert traceback_at < hint_at  # the hint comes under the normal traceback
+    assert "fix: did you mean w (784, 10) instead of w.T?" in out
+    assert tensors.user_ns["counter"] == 1  # the cell ran once, the hint re-ran nothing
+
+
+CELLS = [
+    ("y = (a[0] * b).sum(dim=0)", "broadcast", "a[0] needs a trailing axis: a[0, :, None]"),
+    ("y = torch.matmul(a, w.T)", "matmul", "did you mean w (784, 10) instead of w.T?"),
+    ("y = torch.bmm(a[None], w)", "rank", "w needs a leading batch axis"),
+    ("y = torch.einsum('ik,kj->ij', a, w.T)", "einsum", "did you mean w (784, 10) instead"),
+    ("y = a[0].expand(784, 5)", "expand", "a[0] needs a trailing axis: a[0, :, None]"),
+    ("y = a.view(-1, 3)", "view", "3920 elements (5, 784)"),
+]
+
+
+@pytest.mark.parametrize("cell, kind, fix", CELLS, ids=[c[1] for c in CELLS])
+def test_each_error_kind_gets_its_hint(tensors, capsys, cell, kind, fix):
+    tensors.run_cell(cell)
+    out = capsys.readouterr().out
+    assert f"matmul-magic hint ({kind}):" in out
+    assert fix in out
+    assert _hints(out) == 1
+
+
+def test_notebook_frontends_get_html_and_text(tensors, published):
+    tensors.run_cell("y = a @ w.T")
+    hints = [b for b in published if "shape-hint" in b.get("text/html", "")]
+    assert len(hints) == 1
+    assert hints[0]["text/plain"].startswith("matmul-magic hint (matmul):")
+    assert 'data-clash="true"' in hints[0]["text/html"]
+    assert "<mark" in hints[0]["text/html"]
+
+
+def test_other_errors_get_no_hint(tensors, capsys):
+    tensors.run_cell("1 / 0")
+    tensors.run_cell("undefined_name")
+    tensors.run_cell("raise RuntimeError('the size of my patience')")
+    out = capsys.readouterr().out
+    assert "ZeroDivisionError" in out and "NameError" in out
+    assert _hints(out) == 0
+
+
+def test_switch_off_and_on(tensors, capsys):
+    tensors.run_line_magic("matmul_magic", "hints off")
+    tensors.run_cell("y = a @ w.T")
+    assert _hints(capsys.readouterr().out) == 0
+    tensors.run_line_magic("matmul_magic", "hints on")
+    tensors.run_cell("y = a @ w.T")
+    assert _hints(capsys.readouterr().out) == 1
+    tensors.run_line_magic("config", "ExplainMagics.hints = False")
+    tensors.run_cell("y = a @ w.T")
+    assert _hints(capsys.readouterr().out) == 0
+    tensors.run_line_magic("config", "ExplainMagics.hints = True")
+
+
+def test_bad_switch_is_a_usage_error(tensors, capsys):
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError):
+        tensors.run_line_magic("matmul_magic", "hints maybe")
+    with pytest.raises(UsageError):
+        tensors.run_cell_magic("explain", "--fast", "x = 1")
+
+
+def test_loading_twice_does_not_double_hints(tensors, capsys):
+    from matmul_magic import _magics
+
+    _magics.load(tensors)
+    tensors.run_line_magic("load_ext", "matmul_magic")
+    tensors.run_cell("y = a @ w.T")
+    assert _hints(capsys.readouterr().out) == 1
+
+
+def test_unload_removes_everything(tensors, capsys):
+    before = list(tensors.events.callbacks["post_run_cell"])
+    tensors.run_line_magic("unload_ext", "matmul_magic")
+    try:
+        tensors.run_cell("y = a @ w.T")
+        out = capsys.readouterr().out
+        assert "mat1 and mat2" in out and _hints(out) == 0
+        assert len(tensors.events.callbacks["post_run_cell"]) == len(before) - 1
+        assert "explain" not in tensors.magics_manager.magics["cell"]
+        assert "matmul_magic" not in tensors.magics_manager.magics["line"]
+        assert not any(type(c).__name__ == "ExplainMagics" for c in tensors.configurables)
+    finally:
+        tensors.run_line_magic("load_ext", "matmul_magic")
+
+
+def test_coexists_with_another_extensions_handlers(tensors, capsys):
+    seen = []
+
+    def other_handler(shell, etype, value, tb, tb_offset=None):
+        seen.append(value)
+        print("OTHER EXTENSION HANDLED IT")
+        return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+
+    def other_callback(result):
+        seen.append("callback")
+
+    tensors.set_custom_exc((RuntimeError,), other_handler)
+    tensors.events.register("post_run_cell", other_callback)
+    try:
+        result = tensors.run_cell("y = a @ w.T")
+        out = capsys.readouterr().out
+    finally:
+        tensors.set_custom_exc((), None)
+        tensors.events.unregister("post_run_cell", other_callback)
+    assert seen == [result.error_in_exec, "callback"]
+    assert "OTHER EXTENSION HANDLED IT" in out and _hints(out) == 1
+    assert tensors.custom_exceptions == ()  # we never took the handler slot ourselves
+
+
+def test_a_failing_hint_costs_one_line(tensors, capsys, monkeypatch):
+    import matmul_magic.explain
+
+    def broken(exc):
+        raise ValueError("internal\nmore lines")
+
+    monkeypatch.setattr(matmul_magic.explain, "hint_for_exception", broken)
+    result = tensors.run_cell("y = a @ w.T")
+    captured = capsys.readouterr()
+    assert isinstance(result.error_in_exec, RuntimeError)
+    assert "mat1 and mat2 shapes cannot be multiplied" in captured.out
+    assert captured.err.strip().splitlines() == [
+        "(matmul-magic: shape hint unavailable: ValueError: internal)"
+    ]
+
+
+def test_loading_does_not_import_torch():
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_line_magic('load_ext', 'matmul_magic')\n"
+        "ip.run_cell('1/0')\n"
+        "print('torch' in sys.modules, 'anywidget' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "False False"
+
+
+LESSON = """\
+ar, ac = a.shape
+br, bc = b.shape
+c = torch.zeros(ar, bc)
+for i in range(ar): c[i] = (a[i,:,None]*b).sum(dim=0)
+d = a@b
+counter += 1
+"""
+
+
+def test_explain_traces_the_lessons_broadcast_matmul(tensors, capsys, published):
+    tensors.run_cell("%%explain\n" + LESSON)
+    out = capsys.readouterr().out
+    assert tensors.user_ns["counter"] == 1  # effects happen exactly once
+    assert "line 4: for i in range(ar): c[i] = (a[i,:,None]*b).sum(dim=0)" in out
+    assert "x5  (5, 784)[int, :, None] -> (784, 1)" in out
+    assert "x5  (784, 1) * (784, 10) -> (784, 10)" in out
+    assert "broadcast: dim -2: 784 vs 784 -> 784 | dim -1: 1 vs 10 -> 10 (stretched)" in out
+    assert "x5  (5, 10)[int] = (10,)" in out
+    assert "line 5: d = a@b" in out and "(5, 784) @ (784, 10) -> (5, 10)" in out
+    html = next(b["text/html"] for b in published if "explain-trace" in b.get("text/html", ""))
+    assert 'data-kind="stretched"' in html and "(5, 784) @ (784, 10) -&gt; (5, 10)" in html
+    assert torch.allclose(tensors.user_ns["c"], tensors.user_ns["d"], atol=1e-4)
+
+
+def test_explain_highlights_the_failing_op_and_raises_once(tensors, capsys, published):
+    result = tensors.run_cell("%%explain\ncounter += 1\nd = a @ b.T")
+    out = capsys.readouterr().out
+    assert isinstance(result.error_in_exec, RuntimeError)
+    assert tensors.user_ns["counter"] == 1
+    assert "!!       (5, 784) @ (10, 784)" in out
+    assert "trace.py" not in out  # the recorder's frames are not in the user's traceback
+    html = next(b["text/html"] for b in published if "explain-trace" in b.get("text/html", ""))
+    assert 'data-error="true"' in html
+    assert _hints(out) == 1 and "did you mean b (784, 10) instead of b.T?" in out
+
+
+def test_explain_returns_the_last_expression_and_leaves_no_mode(tensors):
+    from torch.overrides import _get_current_function_mode_stack
+
+    result = tensors.run_cell("%%explain\n(a @ b).shape")
+    assert result.result == torch.Size([5, 10])
+    assert _get_current_function_mode_stack() == []
+
+
+def test_explain_code_is_the_plain_function_door():
+    from matmul_magic import explain_code
+
+    trace = explain_code("d = a @ b", {"a": torch.ones(5, 784), "b": torch.ones(784, 10)})
+    assert trace.exception is None
+    assert [(e.op, e.input_shapes, e.output_shape) for e in trace.events] == [
+        ("matmul", ((5, 784), (784, 10)), (5, 10))
+    ]
+    with pytest.raises(TypeError):
+        explain_code(42)
+
+
+@pytest.mark.notebook
+def test_hint_in_a_real_notebook_kernel(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(ROOT)!r})"),
+        nbformat.v4.new_code_cell("%load_ext matmul_magic"),
+        nbformat.v4.new_code_cell("import torch\na = torch.ones(5, 784); w = torch.ones(784, 10)"),
+        nbformat.v4.new_code_cell("y = a @ w.T"),
+    ]
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    outputs = nb.cells[-1].outputs
+    kinds = [o["output_type"] for o in outputs]
+    assert kinds == ["error", "display_data"]  # the traceback, then the hint under it
+    data = outputs[1]["data"]
+    assert 'data-matmul-magic="shape-hint"' in data["text/html"]
+    assert "did you mean w (784, 10) instead of w.T?" in data["text/plain"]

@@ -1,0 +1,257 @@
+"""Shape hints: torch's messages parsed, operands found without re-running, one fix each.
+
+Every message is produced here by running the failing torch op, so a torch release that
+rewords one fails these tests instead of silently losing its hint.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from matmul_magic.explain import ShapeHint, hint_for_exception  # noqa: E402
+from matmul_magic.hints.messages import parse_message  # noqa: E402
+from matmul_magic.hints.rules import matmul_shape  # noqa: E402
+
+
+def _message(fn) -> str:
+    with pytest.raises(RuntimeError) as info:
+        fn()
+    return str(info.value)
+
+
+a = torch.randn(5, 784)
+w = torch.randn(784, 10)
+
+# (name, op raising the error, expected kind, expected parsed fields)
+MESSAGES = [
+    ("broadcast", lambda: torch.randn(3, 3) + torch.randn(4), "broadcast", {"sizes": (3, 4)}),
+    ("matmul", lambda: a @ w.T, "matmul", {"shapes": ((5, 784), (10, 784))}),
+    ("mm", lambda: torch.mm(a, w.T), "matmul", {"shapes": ((5, 784), (10, 784))}),
+    ("mv", lambda: torch.randn(3, 4) @ torch.randn(5), "matmul", {"shapes": ((3, 4), (5,))}),
+    ("dot", lambda: torch.randn(3) @ torch.randn(4), "matmul", {"shapes": ((3,), (4,))}),
+    (
+        "bmm",
+        lambda: torch.bmm(torch.randn(2, 3, 4), torch.randn(2, 5, 6)),
+        "matmul",
+        {"sizes": (2, 4, 2, 5)},
+    ),
+    ("mm-rank", lambda: torch.mm(torch.randn(2, 3, 4), a), "rank", {"operand": 0}),
+    ("mm-rank2", lambda: torch.mm(a, torch.randn(784)), "rank", {"operand": 1}),
+    ("bmm-rank", lambda: torch.bmm(torch.randn(3, 4), torch.randn(3, 4, 6)), "rank", {}),
+    ("matmul-0d", lambda: torch.tensor(1.0) @ torch.randn(3), "rank", {}),
+    (
+        "einsum-size",
+        lambda: torch.einsum("ik,kj->ij", a, w.T),
+        "einsum",
+        {"label": "k", "sizes": (784, 10), "operand": 1},
+    ),
+    ("einsum-count", lambda: torch.einsum("ik,kj->ij", a), "einsum", {}),
+    ("einsum-rank", lambda: torch.einsum("ik,kj->ij", a, torch.randn(3)), "einsum", {}),
+    (
+        "expand",
+        lambda: torch.randn(3).expand(4, 5),
+        "expand",
+        {"dim": 1, "shapes": ((3,), (4, 5))},
+    ),
+    ("expand-rank", lambda: torch.randn(3, 1).expand(4), "expand", {}),
+    ("view", lambda: a.view(3, -1), "view", {"shapes": ((3, -1),), "sizes": (3920,)}),
+    ("view-stride", lambda: a.T.view(-1), "view", {}),
+    ("reshape", lambda: a.reshape(10, 10), "view", {"shapes": ((10, 10),)}),
+    (
+        "inplace",
+        lambda: a.clone().add_(torch.randn(3, 5, 784)),
+        "inplace",
+        {"shapes": ((5, 784), (3, 5, 784))},
+    ),
+]
+
+
+@pytest.mark.parametrize("name, fn, kind, fields", MESSAGES, ids=[m[0] for m in MESSAGES])
+def test_parse_message_reads_torchs_own_text(name, fn, kind, fields):
+    parsed = parse_message(_message(fn))
+    assert parsed is not None and parsed.kind == kind
+    for field, value in fields.items():
+        assert getattr(parsed, field) == value
+
+
+@pytest.mark.parametrize("text", ["division by zero", "name 'x' is not defined", ""])
+def test_parse_message_ignores_other_errors(text):
+    assert parse_message(text) is None
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [((5, 784), (784, 10)), ((784,), (784, 10)), ((5, 784), (784,)), ((2, 1, 3, 4), (5, 4, 6))],
+)
+def test_matmul_shape_agrees_with_torch(left, right):
+    assert matmul_shape(left, right) == tuple((torch.empty(left) @ torch.empty(right)).shape)
+
+
+def test_matmul_shape_rejects_what_torch_rejects():
+    assert matmul_shape((5, 784), (10, 784)) is None
+    assert matmul_shape((), (3,)) is None
+
+
+def _hint(source: str, namespace: dict) -> ShapeHint | None:
+    """Run ``source`` as a cell would, catch its error, and build the hint from it."""
+    import linecache
+
+    filename = f"<hint-test-{abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    with pytest.raises(Exception) as info:
+        exec(compile(source, filename, "exec"), namespace)
+    return hint_for_exception(info.value)
+
+
+@pytest.fixture
+def ns():
+    return {
+        "torch": torch,
+        "a": torch.randn(5, 784),
+        "b": torch.randn(784, 10),
+        "w": torch.randn(784, 10),
+        "c": torch.zeros(5, 10),
+        "x": torch.randn(3),
+    }
+
+
+def test_matmul_hint_suggests_dropping_the_transpose(ns):
+    hint = _hint("y = a @ w.T", ns)
+    assert hint.kind == "matmul"
+    assert hint.fix == "did you mean w (784, 10) instead of w.T?"
+    assert [(row.label, row.shape) for row in hint.rows] == [("a", (5, 784)), ("w.T", (10, 784))]
+    # the inner sizes clash: a's last dim against w.T's first
+    assert hint.rows[0].clash == {-1} and hint.rows[1].clash == {-2}
+    assert hint.line == "y = a @ w.T" and hint.line[slice(*hint.mark)] == "@"
+
+
+def test_broadcast_hint_adds_the_lessons_axis(ns):
+    hint = _hint("for i in range(5):\n    y = (a[i]*b).sum(dim=0)", ns)
+    assert hint.kind == "broadcast"
+    assert hint.fix == "a[i] needs a trailing axis: a[i, :, None]"
+    assert hint.line[slice(*hint.mark)] == "*"
+    text = hint.to_text()
+    assert "[784]" in text and "[10]" in text  # the clashing column, bracketed
+
+
+def test_broadcast_hint_without_a_single_fix_states_the_rule(ns):
+    hint = _hint("y = torch.ones(3, 3) + x.unsqueeze(0).expand(4, 3).T", ns)
+    assert hint.kind == "broadcast"
+    assert hint.rows[0].label == "torch.ones(3, 3)" and hint.rows[0].shape is None  # a call: '?'
+    assert "must be equal or one of them 1" in hint.fix
+
+
+def test_mm_call_hint_marks_the_function_name(ns):
+    hint = _hint("y = torch.mm(a,\n    w.T)", ns)
+    assert hint.line[slice(*hint.mark)] == "mm"
+    assert hint.fix == "did you mean w (784, 10) instead of w.T?"
+
+
+def test_matmul_hint_suggests_swapping_operands(ns):
+    hint = _hint("y = b @ a", ns)
+    assert hint.fix.startswith("did you mean a @ b?")
+
+
+def test_bmm_rank_hint_suggests_a_leading_axis(ns):
+    ns["batch"] = torch.randn(2, 5, 784)
+    hint = _hint("y = torch.bmm(batch, w)", ns)
+    assert hint.kind == "rank"
+    assert hint.fix.startswith("w needs a leading batch axis: w[None].expand(2, -1, -1)")
+
+
+def test_einsum_hint_respells_the_spec(ns):
+    hint = _hint("y = torch.einsum('ik,jk->ij', a, w)", ns)
+    assert hint.kind == "einsum"
+    assert hint.fix == "w is (784, 10), so its subscripts read 'kj': did you mean 'ik,kj->ij'?"
+    assert hint.rows[1].subscripts == ("j", "k") and hint.rows[1].clash == {-1}
+    assert "[k=10]" in hint.to_text()
+
+
+def test_einsum_hint_drops_a_transpose(ns):
+    hint = _hint("y = torch.einsum('ik,kj->ij', a, w.T)", ns)
+    assert hint.fix == "did you mean w (784, 10) instead of w.T?"
+
+
+def test_einsum_operand_count_hint(ns):
+    hint = _hint("y = torch.einsum('ik,kj->ij', a)", ns)
+    assert hint.fix == "the spec names 2 operands but 1 was given."
+
+
+def test_expand_hint_adds_an_axis(ns):
+    hint = _hint("y = x.expand(4, 3, 5)", ns)
+    assert hint.kind == "expand"
+    assert hint.fix == "x needs a trailing axis: x[:, None]"
+
+
+def test_setitem_hint_names_the_target(ns):
+    hint = _hint("c[0] = a[0]", ns)
+    assert hint.kind == "expand"
+    assert [row.label for row in hint.rows] == ["a[0]", "c[0]"]
+    assert hint.fix == "c[0] has shape (10,): the value must broadcast to it, but a[0] is (784,)."
+
+
+def test_view_hints(ns):
+    assert "3920 elements (5, 784)" in _hint("y = a.view(3, -1)", ns).fix
+    assert _hint("y = a.view(10, 10)", ns).fix.startswith("(10, 10) holds 100 elements")
+    stride = _hint("y = a.T.view(-1)", ns)
+    assert "not contiguous (strides (1, 784))" in stride.fix and ".reshape(" in stride.fix
+
+
+def test_inplace_hint_suggests_a_new_tensor(ns):
+    ns["big"] = torch.randn(3, 5, 784)
+    hint = _hint("a += big", ns)
+    assert hint.kind == "inplace"
+    assert "write a = a + big" in hint.fix
+    assert hint.rows[1].clash == {-3}
+
+
+def test_operands_are_read_not_rerun(ns):
+    calls = []
+
+    def bump(t):
+        calls.append(1)
+        return t
+
+    class Sneaky:
+        @property
+        def m(self):
+            calls.append("property")
+            return torch.randn(5, 784)
+
+    ns.update(bump=bump, s=Sneaky())
+    hint = _hint("y = bump(a) @ w.T", ns)
+    assert calls == [1]  # once, by the failing line itself
+    assert hint.rows[0].label == "bump(a)" and hint.rows[0].shape is None
+    hint = _hint("y = s.m @ w.T", ns)
+    assert calls == [1, "property"]
+    assert hint.rows[0].shape is None and "?" in hint.to_text()
+
+
+def test_operands_are_evaluated_on_meta_tensors(ns):
+    hint = _hint("y = a.reshape(784, 5).t().unsqueeze(0)[..., None][0, :, :, 0] @ w.T", ns)
+    assert hint.rows[0].shape == (5, 784)
+
+
+def test_locals_of_a_function_frame_are_used(ns):
+    hint = _hint("def f(p, q):\n    return p * q\nf(a[0], w)", ns)
+    assert [(row.label, row.shape) for row in hint.rows] == [("p", (784,)), ("q", (784, 10))]
+    assert hint.fix == "p needs a trailing axis: p[:, None]"
+
+
+def test_non_shape_errors_get_no_hint(ns):
+    with pytest.raises(ZeroDivisionError) as info:
+        exec("1 / 0", ns)
+    assert hint_for_exception(info.value) is None
+
+
+def test_html_escapes_user_text(ns):
+    ns["<b>"] = None
+    ns["evil"] = ns["a"]
+    hint = _hint("y = evil @ w.T  # <script>alert(1)</script>", ns)
+    html = hint.to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'data-clash="true"' in html
+    bundle = hint._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
