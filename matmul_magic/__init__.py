@@ -25,6 +25,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
     "explain": ("explain_code", "hint_for_exception"),
     "bench": ("bench", "BenchResult"),
+    "progression": (
+        "matmul_loops", "matmul_elementwise", "matmul_broadcast", "matmul_einsum",
+        "matmul_torch", "batch_matmul",
+    ),
+    "data": ("load_mnist",),
 }
 
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -1,0 +1,204 @@
+"""The lesson's five steps timed three ways in one run: this engine, torch.utils.benchmark, %timeit.
+
+    python benchmarks/progression.py                 # engine vs torch.utils.benchmark, %timeit bounded
+    python benchmarks/progression.py --timeit full   # %timeit with its own defaults (~30 s here)
+    python benchmarks/progression.py --timeit skip --rounds 5 --json out.json
+
+Every peer times the same functions on the same operands (the engine's default: 5×784 @
+784×10, float32, CPU). Engine and torch.utils.benchmark alternate for ``--rounds`` rounds so
+machine noise hits both alike; the figures reported are the medians over rounds.
+
+Targets (issue 3): engine wall time <= 0.6× torch.utils.benchmark's
+``adaptive_autorange(threshold=0.05)``; every engine row IQR/median <= 5 %; every engine
+median within 10 % of torch.utils.benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+import torch.utils.benchmark as tb  # noqa: E402
+
+from matmul_magic.bench.runner import _operands, bench  # noqa: E402
+from matmul_magic.progression import COURSE  # noqa: E402
+
+STEPS = [name for name, _ in COURSE]
+WALL_TARGET, IQR_TARGET, MEDIAN_TARGET = 0.6, 0.05, 0.10
+
+
+def run_engine(budget: float | None) -> tuple[float, dict[str, dict]]:
+    t0 = time.perf_counter()
+    result = bench(device="cpu", only=STEPS, budget=budget)
+    wall = time.perf_counter() - t0
+    rows = {
+        r.name: {
+            "median": r.median,
+            "iqr": r.iqr,
+            "runs": r.runs,
+            "extrapolated": r.extrapolated,
+            "note": r.note,
+        }
+        for r in result.rows
+    }
+    return wall, rows
+
+
+def run_torch(a: torch.Tensor, b: torch.Tensor) -> tuple[float, dict[str, dict]]:
+    rows = {}
+    t0 = time.perf_counter()
+    for name, fn in COURSE:
+        # torch's Timer defaults to one thread; the engine runs with torch's current count.
+        timer = tb.Timer(
+            stmt="fn(a, b)",
+            globals={"fn": fn, "a": a, "b": b},
+            num_threads=torch.get_num_threads(),
+        )
+        m = timer.adaptive_autorange(threshold=0.05)
+        rows[name] = {"median": m.median, "iqr": m.iqr, "runs": len(m.times) * m.number_per_run}
+    return time.perf_counter() - t0, rows
+
+
+def run_timeit(a: torch.Tensor, b: torch.Tensor, mode: str) -> tuple[float, dict[str, dict]]:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    rows = {}
+    t0 = time.perf_counter()
+    for name, fn in COURSE:
+        shell.user_ns.update(fn=fn, a=a, b=b)
+        # Bounded: the loops get 3 single calls instead of %timeit's 7 (each call ~0.5 s here).
+        opts = "-o -q -n 1 -r 3" if (mode == "bounded" and name == "loops") else "-o -q"
+        res = shell.run_line_magic("timeit", f"{opts} fn(a, b)")
+        per_call = [t / res.loops for t in res.all_runs]
+        rows[name] = {"median": statistics.median(per_call), "runs": res.loops * res.repeat}
+    return time.perf_counter() - t0, rows
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:7.3f} {unit:2}"
+    return f"{seconds / 1e-9:7.3f} ns"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="engine/torch alternations")
+    parser.add_argument("--budget", type=float, default=None, help="engine budget (seconds)")
+    parser.add_argument("--timeit", choices=("bounded", "full", "skip"), default="bounded")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = parser.parse_args(argv)
+
+    a, b, operands = _operands(None, None, None, 0, torch.device("cpu"), torch.float32)
+    print(
+        f"operands: a {tuple(a.shape)} @ b {tuple(b.shape)} ({operands}), float32, cpu, "
+        f"{torch.get_num_threads()} threads, torch {torch.__version__}"
+    )
+    bench(
+        device="cpu", only=STEPS, budget=0.2
+    )  # first-use costs (imports, allocator) out of the way
+
+    engine_walls, torch_walls = [], []
+    engine_rounds, torch_rounds = [], []
+    for i in range(args.rounds):
+        ew, er = run_engine(args.budget)
+        tw, tr = run_torch(a, b)
+        engine_walls.append(ew)
+        torch_walls.append(tw)
+        engine_rounds.append(er)
+        torch_rounds.append(tr)
+        print(
+            f"round {i + 1}: engine {ew:.3f} s, torch.utils.benchmark {tw:.3f} s, "
+            f"ratio {ew / tw:.2f}"
+        )
+    timeit_wall, timeit_rows = (
+        (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
+    )
+
+    def med(rounds: list[dict], name: str, key: str) -> float | None:
+        values = [r[name][key] for r in rounds if r.get(name, {}).get(key) is not None]
+        return statistics.median(values) if values else None
+
+    ew, tw = statistics.median(engine_walls), statistics.median(torch_walls)
+    print()
+    header = (
+        f"{'step':12} {'engine':>10} {'iqr/med':>8} {'torch.ub':>10} {'eng/tub':>8} "
+        f"{'%timeit':>10} {'eng/tit':>8}  engine note"
+    )
+    print(header)
+    print("-" * len(header))
+    figures = {"rows": {}}
+    ok = True
+    for name in STEPS:
+        e, t = med(engine_rounds, name, "median"), med(torch_rounds, name, "median")
+        rel = [r[name]["iqr"] / r[name]["median"] for r in engine_rounds if r[name]["median"]]
+        worst_rel = max(rel) if rel else None
+        ti = timeit_rows.get(name, {}).get("median")
+        ratio = e / t if e and t else None
+        ratio_ti = e / ti if e and ti else None
+        row_ok = (
+            ratio is not None
+            and abs(ratio - 1) <= MEDIAN_TARGET
+            and (worst_rel is not None and worst_rel <= IQR_TARGET)
+        )
+        ok &= row_ok
+        note = engine_rounds[-1][name]["note"] or ""
+        print(
+            f"{name:12} {fmt(e):>10} {100 * worst_rel:7.1f}% {fmt(t):>10} "
+            f"{ratio:8.3f} {fmt(ti):>10} {ratio_ti if ratio_ti is None else f'{ratio_ti:8.3f}':>8}"
+            f"  {'ok ' if row_ok else 'MISS'} {note}"
+        )
+        figures["rows"][name] = {
+            "engine_median": e,
+            "engine_worst_iqr_over_median": worst_rel,
+            "torch_benchmark_median": t,
+            "timeit_median": ti,
+            "engine_over_torch": ratio,
+        }
+    wall_ratio = ew / tw
+    ok &= wall_ratio <= WALL_TARGET
+    print()
+    print(f"whole progression wall time (median of {args.rounds} rounds):")
+    print(f"  engine                      {ew:7.3f} s")
+    print(
+        f"  torch.utils.benchmark       {tw:7.3f} s   engine/torch = {wall_ratio:.2f} "
+        f"(target <= {WALL_TARGET})  {'ok' if wall_ratio <= WALL_TARGET else 'MISS'}"
+    )
+    if timeit_wall is not None:
+        print(
+            f"  %timeit ({args.timeit:7})           {timeit_wall:7.3f} s   "
+            f"engine/%timeit = {ew / timeit_wall:.2f}"
+        )
+    print(
+        f"targets: wall <= {WALL_TARGET}x, IQR/median <= {IQR_TARGET:.0%}, medians within "
+        f"{MEDIAN_TARGET:.0%}: {'ALL MET' if ok else 'NOT ALL MET'}"
+    )
+    figures.update(
+        engine_wall=ew,
+        torch_benchmark_wall=tw,
+        timeit_wall=timeit_wall,
+        timeit_mode=args.timeit,
+        wall_ratio=wall_ratio,
+        engine_walls=engine_walls,
+        torch_walls=torch_walls,
+        all_targets_met=ok,
+        torch=torch.__version__,
+        threads=torch.get_num_threads(),
+    )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,336 @@
+"""The adaptive timer: blocks of calls, repeated until the spread is small or the share is spent.
+
+A *measurement* times a block of ``number`` back-to-back calls and divides by ``number``, so
+a clock read costs at most a thousandth of what it measures (the idea of
+``torch.utils.benchmark``'s ``blocked_autorange``). :func:`measure` takes measurements until
+the interquartile range is at most ``threshold`` of the median (5 % by default, like
+``adaptive_autorange(threshold=0.05)``) with at least ``min_runs`` measurements, or until its
+time ``share`` is spent. :class:`Measurement` keeps the raw per-call times and derives the
+statistics from them: median, quartiles (linear interpolation, as ``torch.quantile``), IQR,
+minimum, a distribution-free confidence interval for the median, and significant figures.
+
+Clocks: :class:`CpuClock` (``time.perf_counter``), :class:`CudaClock` (CUDA events recorded on
+the current stream, then a synchronise, never an asynchronous under-estimate; optionally an L2
+flush before every call, as ``triton.testing.do_bench`` does), and :class:`MpsClock`
+(``torch.mps.synchronize`` around ``perf_counter``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
+
+DEFAULT_THRESHOLD = 0.05
+"""Stop once IQR/median is at most this."""
+
+MIN_RUNS = 7
+"""Measurements needed before the spread is trusted (quartiles of fewer points are noise)."""
+
+FLOOR_RUNS = 3
+"""Measurements taken even when the share is spent: a median needs something to stand on."""
+
+MAX_OVERHEAD = 1e-3
+"""A block is long enough when reading the clock costs at most this fraction of it."""
+
+TARGET_BLOCK = 2e-3
+"""Seconds a block of a fast function aims at: long enough to average over jitter, short
+enough that a preempted block is one outlier among many rather than every block."""
+
+
+def quantile(sorted_values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of already sorted values, interpolating linearly (``torch.quantile``)."""
+    if not sorted_values:
+        raise ValueError("quantile of no values")
+    pos = (len(sorted_values) - 1) * q
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def _binomial_cdf(k: int, n: int) -> float:
+    """P(X <= k) for X ~ Binomial(n, 1/2)."""
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2.0**n
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Per-call times (seconds) of ``len(times)`` measurements of ``number`` calls each.
+
+    ``scale`` is the extrapolation factor already applied to ``times`` (1 when the full
+    problem was timed); ``calls`` counts the calls actually timed.
+    """
+
+    times: tuple[float, ...]
+    number: int = 1
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.times:
+            raise ValueError("a measurement needs at least one time")
+        object.__setattr__(self, "times", tuple(float(t) for t in self.times))
+
+    @property
+    def sorted(self) -> tuple[float, ...]:
+        return tuple(sorted(self.times))
+
+    @property
+    def runs(self) -> int:
+        """Measurements taken (each a block of ``number`` calls)."""
+        return len(self.times)
+
+    @property
+    def calls(self) -> int:
+        return len(self.times) * self.number
+
+    @property
+    def median(self) -> float:
+        return quantile(self.sorted, 0.5)
+
+    @property
+    def p25(self) -> float:
+        return quantile(self.sorted, 0.25)
+
+    @property
+    def p75(self) -> float:
+        return quantile(self.sorted, 0.75)
+
+    @property
+    def iqr(self) -> float:
+        s = self.sorted
+        return quantile(s, 0.75) - quantile(s, 0.25)
+
+    @property
+    def min(self) -> float:
+        return min(self.times)
+
+    @property
+    def mean(self) -> float:
+        return sum(self.times) / len(self.times)
+
+    @property
+    def relative_iqr(self) -> float:
+        median = self.median
+        return self.iqr / median if median > 0 else math.inf
+
+    def meets(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """Whether the spread is small enough: IQR/median <= ``threshold``."""
+        return self.relative_iqr <= threshold
+
+    def median_ci(self, confidence: float = 0.95) -> tuple[float, float]:
+        """A distribution-free interval for the true median, from order statistics.
+
+        The median lies between the ``j``-th and ``(n-j+1)``-th smallest of ``n`` samples
+        with probability ``1 - 2·P(Binomial(n, ½) < j)``; the largest ``j`` keeping that at
+        least ``confidence`` is used. With too few samples the interval is their full range.
+        """
+        s = self.sorted
+        n = len(s)
+        alpha = (1.0 - confidence) / 2.0
+        j = 0  # 0-based index of the lower order statistic
+        while j + 1 < n - j - 1 and _binomial_cdf(j, n) <= alpha:
+            j += 1
+        return s[j], s[n - 1 - j]
+
+    @property
+    def significant_figures(self) -> int:
+        """Digits of the median that the confidence interval supports (1 to 4)."""
+        lo, hi = self.median_ci()
+        half_width = max((hi - lo) / 2.0, 1e-12 * self.median, 1e-15)
+        digits = math.floor(math.log10(self.median / half_width)) if self.median > 0 else 1
+        return min(max(digits, 1), 4)
+
+    def scaled(self, factor: float) -> Measurement:
+        """The same measurement with every time multiplied by ``factor`` (extrapolation)."""
+        return Measurement(tuple(t * factor for t in self.times), self.number, self.scale * factor)
+
+
+# -- clocks ------------------------------------------------------------------------------------
+
+
+def _run_block(fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> None:
+    for _ in repeat(None, number):
+        fn(*args)
+
+
+class CpuClock:
+    """Wall time of a block of calls with ``time.perf_counter``."""
+
+    name = "time.perf_counter"
+
+    def __init__(self) -> None:
+        self.overhead = self._overhead()
+
+    @staticmethod
+    def _overhead() -> float:
+        reads = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            _run_block(_noop, (), 0)
+            reads.append(time.perf_counter() - t0)
+        return sorted(reads)[3]
+
+    def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
+        """Seconds for ``number`` calls of ``fn(*args)``."""
+        t0 = time.perf_counter()
+        for _ in repeat(None, number):
+            fn(*args)
+        return time.perf_counter() - t0
+
+
+def _noop(*_args: Any) -> None:
+    return None
+
+
+class MpsClock(CpuClock):
+    """``torch.mps.synchronize()`` before and after a block read with ``perf_counter``."""
+
+    name = "torch.mps.synchronize + time.perf_counter"
+
+    def __init__(self) -> None:
+        import torch
+
+        self._sync = torch.mps.synchronize
+        super().__init__()
+        self.overhead += self._sync_cost()
+
+    def _sync_cost(self) -> float:
+        t0 = time.perf_counter()
+        self._sync()
+        return time.perf_counter() - t0
+
+    def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
+        self._sync()
+        t0 = time.perf_counter()
+        for _ in repeat(None, number):
+            fn(*args)
+        self._sync()
+        return time.perf_counter() - t0
+
+
+L2_FLUSH_BYTES = 256 * 1024 * 1024
+"""Bytes written between calls to evict the L2 cache (bigger than any current GPU's L2)."""
+
+
+class CudaClock:
+    """CUDA events on the current stream around a block, then a synchronise.
+
+    With ``l2_flush`` every call gets its own pair of events and a 256 MiB buffer is zeroed
+    before it (outside the events), so each call starts with a cold L2 as in
+    ``triton.testing.do_bench``; the flushes are enqueued, so the GPU stays busy.
+    """
+
+    name = "cuda events"
+
+    def __init__(self, device: Any, l2_flush: bool = False) -> None:
+        import torch
+
+        self._torch = torch
+        self.device = torch.device(device)
+        self.l2_flush = l2_flush
+        self.stream = torch.cuda.current_stream(self.device)
+        self._flush_buffer = (
+            torch.empty(L2_FLUSH_BYTES // 4, dtype=torch.int32, device=self.device)
+            if l2_flush
+            else None
+        )
+        self.overhead = self._overhead()
+
+    def _event(self) -> Any:
+        return self._torch.cuda.Event(enable_timing=True)
+
+    def _overhead(self) -> float:
+        reads = [self(_noop, (), 0) for _ in range(5)]
+        return sorted(reads)[2] + 1e-6
+
+    def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
+        torch = self._torch
+        with torch.cuda.device(self.device):
+            torch.cuda.synchronize(self.device)
+            if self._flush_buffer is None or number == 0:
+                start, end = self._event(), self._event()
+                start.record(self.stream)
+                for _ in repeat(None, number):
+                    fn(*args)
+                end.record(self.stream)
+                end.synchronize()
+                return start.elapsed_time(end) / 1e3
+            pairs = [(self._event(), self._event()) for _ in range(number)]
+            for start, end in pairs:
+                self._flush_buffer.zero_()
+                start.record(self.stream)
+                fn(*args)
+                end.record(self.stream)
+            torch.cuda.synchronize(self.device)
+            return sum(start.elapsed_time(end) for start, end in pairs) / 1e3
+
+
+def clock_for(device: Any, l2_flush: bool = False) -> CpuClock | CudaClock | MpsClock:
+    """The right clock for a torch device (``cpu``, ``cuda[:N]`` or ``mps``)."""
+    kind = getattr(device, "type", str(device).split(":")[0])
+    if kind == "cuda":
+        return CudaClock(device, l2_flush=l2_flush)
+    if kind == "mps":
+        return MpsClock()
+    return CpuClock()
+
+
+# -- the adaptive loop -------------------------------------------------------------------------
+
+
+def block_size(per_call: float, overhead: float, target: float = TARGET_BLOCK) -> int:
+    """Calls per measurement: enough that the clock costs <= ``MAX_OVERHEAD`` of the block and
+    the block lasts about ``target`` seconds; one call when a single call is already longer."""
+    per_call = max(per_call, 1e-9)
+    needed = max(target, overhead / MAX_OVERHEAD)
+    return max(1, math.ceil(needed / per_call))
+
+
+def measure(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    clock: Callable[[Callable[..., Any], tuple[Any, ...], int], float],
+    *,
+    share: float,
+    per_call: float,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_runs: int = MIN_RUNS,
+    floor_runs: int = FLOOR_RUNS,
+    overhead: float | None = None,
+    target_block: float = TARGET_BLOCK,
+    warmup: bool = True,
+    on_measurement: Callable[[int, float], None] | None = None,
+) -> Measurement:
+    """Time ``fn(*args)`` adaptively within about ``share`` seconds.
+
+    ``per_call`` is a first estimate of one call's time (from the correctness check), used to
+    pick the block size; a warm-up block refines it and is thrown away. Measurements continue
+    until ``min_runs`` of them have IQR/median <= ``threshold``, or the share is spent and at
+    least ``floor_runs`` were taken. ``KeyboardInterrupt`` propagates (the caller keeps what
+    finished before).
+    """
+    if overhead is None:
+        overhead = getattr(clock, "overhead", 0.0)
+    number = block_size(per_call, overhead, target_block)
+    started = time.perf_counter()
+    if warmup and number > 1:
+        # The check call already warmed up a slow function; a fast one gets a block of its own,
+        # which also corrects the first estimate (often inflated by first-call costs).
+        warm = clock(fn, args, number) / number
+        number = block_size(warm, overhead, target_block)
+    times: list[float] = []
+    while True:
+        elapsed = clock(fn, args, number)
+        times.append(elapsed / number)
+        if on_measurement is not None:
+            on_measurement(number, elapsed)
+        n = len(times)
+        spent = time.perf_counter() - started
+        if n >= min_runs and Measurement(tuple(times)).meets(threshold):
+            break
+        if n >= floor_runs and spent >= share:
+            break
+    return Measurement(tuple(times), number)

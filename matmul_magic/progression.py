@@ -1,0 +1,240 @@
+"""The lesson's matrix multiplications, step by step, written the way the lesson writes them.
+
+Each step computes ``a @ b`` for a ``m×k`` matrix ``a`` and a ``k×n`` matrix ``b`` and
+returns a new ``m×n`` tensor on the operands' device, in their dtype. The course steps,
+slowest first, are the 2019 lesson's journey:
+
+- :func:`matmul_loops`: three nested Python loops, one scalar multiply-add at a time;
+- :func:`matmul_elementwise`: the inner loop becomes a row-times-column product and a sum;
+- :func:`matmul_broadcast`: one row of ``a`` against the whole of ``b`` by broadcasting;
+- :func:`matmul_einsum`: Einstein summation, ``'ik,kj->ij'``;
+- :func:`matmul_torch`: PyTorch's own ``a @ b``.
+
+:func:`batch_matmul` is the batched einsum ``'bik,bkj->bij'``.
+
+Optional steps join when their package is there: the 2022 lesson's numba ``@njit`` loops
+(CPU), and on CUDA a numba.cuda kernel and ``torch.compile``. :func:`optional_steps` lists
+them with either the function or the note saying why the step is skipped; a missing package
+is never an error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import torch
+from torch import Tensor
+
+MatmulFn = Callable[[Tensor, Tensor], Tensor]
+
+
+def matmul_loops(a: Tensor, b: Tensor) -> Tensor:
+    """Three nested loops: ``c[i,j] += a[i,k] * b[k,j]``, one scalar at a time."""
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    for i in range(ar):
+        for j in range(bc):
+            for k in range(ac):
+                c[i, j] += a[i, k] * b[k, j]
+    return c
+
+
+def matmul_elementwise(a: Tensor, b: Tensor) -> Tensor:
+    """Two loops: the innermost becomes the row ``a[i,:]`` times the column ``b[:,j]``, summed."""
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    for i in range(ar):
+        for j in range(bc):
+            c[i, j] = (a[i, :] * b[:, j]).sum()
+    return c
+
+
+def matmul_broadcast(a: Tensor, b: Tensor) -> Tensor:
+    """One loop: row ``a[i]`` as a column (``k×1``) broadcasts against ``b`` (``k×n``)."""
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    for i in range(ar):
+        c[i] = (a[i].unsqueeze(-1) * b).sum(dim=0)
+    return c
+
+
+def matmul_einsum(a: Tensor, b: Tensor) -> Tensor:
+    """No Python loop: Einstein summation over the shared index ``k``."""
+    return torch.einsum("ik,kj->ij", a, b)
+
+
+def matmul_torch(a: Tensor, b: Tensor) -> Tensor:
+    """PyTorch's own matrix product (BLAS on CPU, cuBLAS on CUDA)."""
+    return a @ b
+
+
+def batch_matmul(a: Tensor, b: Tensor) -> Tensor:
+    """A batch of products, ``a[b] @ b[b]`` for every ``b``, as one einsum."""
+    return torch.einsum("bik,bkj->bij", a, b)
+
+
+COURSE: tuple[tuple[str, MatmulFn], ...] = (
+    ("loops", matmul_loops),
+    ("elementwise", matmul_elementwise),
+    ("broadcast", matmul_broadcast),
+    ("einsum", matmul_einsum),
+    ("torch", matmul_torch),
+)
+"""The course rows, slowest first, under the names the bench table shows."""
+
+
+# -- optional steps --------------------------------------------------------------------------
+
+
+def _have(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@cache
+def _numba_dot_loops() -> Callable[..., Any]:
+    """The 2022 lesson's loops, compiled by numba on first use (cached on disk)."""
+    from numba import njit
+
+    @njit(cache=True)
+    def dot_loops(a, b, c):  # pragma: no cover - runs compiled
+        ar, ac = a.shape
+        bc = b.shape[1]
+        for i in range(ar):
+            for j in range(bc):
+                acc = 0.0
+                for k in range(ac):
+                    acc += a[i, k] * b[k, j]
+                c[i, j] = acc
+        return c
+
+    return dot_loops
+
+
+def matmul_numba(a: Tensor, b: Tensor) -> Tensor:
+    """The three loops again, compiled to machine code by numba's ``@njit`` (CPU tensors).
+
+    numba works on NumPy arrays, so the tensors are viewed as arrays (no copy on CPU).
+    """
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    _numba_dot_loops()(a.numpy(), b.numpy(), c.numpy())
+    return c
+
+
+@cache
+def _numba_cuda_kernel() -> Any:
+    """The 2022 lesson's CUDA kernel: one thread per output element."""
+    from numba import cuda
+
+    @cuda.jit
+    def matmul_kernel(a, b, c):  # pragma: no cover - runs on a GPU
+        i, j = cuda.grid(2)
+        if i < c.shape[0] and j < c.shape[1]:
+            tmp = 0.0
+            for k in range(a.shape[1]):
+                tmp += a[i, k] * b[k, j]
+            c[i, j] = tmp
+
+    return matmul_kernel
+
+
+def matmul_numba_cuda(a: Tensor, b: Tensor) -> Tensor:
+    """A numba.cuda kernel with one thread per ``c[i,j]``, launched on 16×16 thread blocks."""
+    from numba import cuda
+
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    tpb = (16, 16)
+    blocks = ((ar + tpb[0] - 1) // tpb[0], (bc + tpb[1] - 1) // tpb[1])
+    stream = cuda.external_stream(torch.cuda.current_stream(a.device).cuda_stream)
+    kernel = _numba_cuda_kernel()
+    kernel[blocks, tpb, stream](
+        cuda.as_cuda_array(a.contiguous()),
+        cuda.as_cuda_array(b.contiguous()),
+        cuda.as_cuda_array(c),
+    )
+    return c
+
+
+@cache
+def _compiled_matmul() -> MatmulFn:
+    return torch.compile(matmul_torch, dynamic=False)
+
+
+def matmul_compiled(a: Tensor, b: Tensor) -> Tensor:
+    """``a @ b`` through ``torch.compile`` (TorchInductor, which emits Triton on CUDA)."""
+    return _compiled_matmul()(a, b)
+
+
+@dataclass(frozen=True)
+class OptionalStep:
+    """A step beyond the 2019 lesson: ``fn`` when it can run here, else ``None`` and a ``note``."""
+
+    name: str
+    fn: MatmulFn | None
+    note: str | None = None
+
+
+_NUMBA_DTYPES = (torch.float32, torch.float64)
+
+
+def optional_steps(device: torch.device | str, dtype: torch.dtype) -> list[OptionalStep]:
+    """The optional steps for operands on ``device`` in ``dtype``, each runnable or explained.
+
+    CPU gets numba's ``@njit`` loops; CUDA gets the numba.cuda kernel and ``torch.compile``.
+    Steps for other devices are not listed at all; a step whose package or dtype support is
+    missing comes back with ``fn=None`` and a note (the bench shows it as skipped).
+    """
+    kind = torch.device(device).type
+    steps: list[OptionalStep] = []
+    if kind == "cpu":
+        if not _have("numba"):
+            steps.append(OptionalStep("numba", None, "skipped: numba is not installed"))
+        elif dtype not in _NUMBA_DTYPES:
+            steps.append(OptionalStep("numba", None, f"skipped: numba has no {_dtype_name(dtype)}"))
+        else:
+            steps.append(OptionalStep("numba", matmul_numba))
+    elif kind == "cuda":
+        steps.append(_numba_cuda_step(dtype))
+        steps.append(_compile_step())
+    return steps
+
+
+def _numba_cuda_step(dtype: torch.dtype) -> OptionalStep:
+    if not _have("numba"):
+        return OptionalStep("numba_cuda", None, "skipped: numba is not installed")
+    if dtype not in _NUMBA_DTYPES:
+        return OptionalStep("numba_cuda", None, f"skipped: numba has no {_dtype_name(dtype)}")
+    try:
+        from numba import cuda
+
+        usable = cuda.is_available()
+    except Exception as exc:  # numba's CUDA driver probing can fail in many ways
+        return OptionalStep("numba_cuda", None, f"skipped: numba.cuda failed to load ({exc})")
+    if not usable:
+        return OptionalStep("numba_cuda", None, "skipped: numba.cuda finds no usable GPU")
+    return OptionalStep("numba_cuda", matmul_numba_cuda)
+
+
+def _compile_step() -> OptionalStep:
+    if not hasattr(torch, "compile"):
+        return OptionalStep("compiled", None, "skipped: this torch has no torch.compile")
+    if not _have("triton"):
+        return OptionalStep("compiled", None, "skipped: torch.compile needs triton on CUDA")
+    return OptionalStep("compiled", matmul_compiled)
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
