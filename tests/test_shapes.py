@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from dataclasses import FrozenInstanceError
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,7 +194,7 @@ def test_public_api_and_no_torch_at_import():
         "s.parse_einsum('ij->j', (2, 3)); assert 'torch' not in sys.modules; "
         "assert 'numpy' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
 
 
 SIZES = st.sampled_from([0, 1, 1, 2, 3, 5])
