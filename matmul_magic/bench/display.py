@@ -338,6 +338,32 @@ def to_html(result: BenchResult) -> str:
     return "\n".join(parts)
 
 
+def _svg_open(width: float, height: float, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" style="display: block; margin: 6px 0;">'
+        f"<title>{_e(title)}</title>"
+    )
+
+
+def _gridline(x1: float, y1: float, x2: float, y2: float, label: str, at: tuple) -> str:
+    """A faint grid line plus its axis label at ``at = (x, y, text-anchor)``."""
+    lx, ly, anchor = at
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        'stroke="currentColor" stroke-opacity="0.15"/>'
+        f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="{anchor}" '
+        f'fill="currentColor">{_e(label)}</text>'
+    )
+
+
+def _axis_title(x: float, y: float, text: str) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="middle" '
+        f'fill="currentColor" fill-opacity="0.7">{_e(text)}</text>'
+    )
+
+
 def _decades(values: Sequence[float]) -> tuple[int, int]:
     lo = math.floor(math.log10(min(values)))
     hi = math.ceil(math.log10(max(values)))
@@ -362,27 +388,14 @@ def bar_chart_svg(result: BenchResult) -> str:
     def x(seconds: float) -> float:
         return plot_x + plot_w * (math.log10(seconds) - lo) / (hi - lo)
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" style="display: block; margin: 6px 0;">',
-        f"<title>{_e('median time per call, log scale (shorter is faster)')}</title>",
-    ]
+    title = "median time per call (log scale, shorter is faster)"
+    out = [_svg_open(width, height, title)]
     axis_y = top + len(rows) * (bar_h + gap)
     for decade in range(lo, hi + 1):
         gx = x(10.0**decade)
-        out.append(
-            f'<line x1="{gx:.1f}" y1="{top}" x2="{gx:.1f}" y2="{axis_y}" '
-            'stroke="currentColor" stroke-opacity="0.15"/>'
-        )
-        out.append(
-            f'<text x="{gx:.1f}" y="{axis_y + 13}" font-size="10" text-anchor="middle" '
-            f'fill="currentColor">{_e(fmt_tick(10.0**decade))}</text>'
-        )
-    out.append(
-        f'<text x="{plot_x + plot_w / 2:.1f}" y="{axis_y + 27}" font-size="10" '
-        'text-anchor="middle" fill="currentColor" fill-opacity="0.7">'
-        "median time per call (log scale, shorter is faster)</text>"
-    )
+        label = fmt_tick(10.0**decade)
+        out.append(_gridline(gx, top, gx, axis_y, label, (gx, axis_y + 13, "middle")))
+    out.append(_axis_title(plot_x + plot_w / 2, axis_y + 27, title))
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)
         ty = y + bar_h - 4
@@ -446,36 +459,19 @@ def sweep_chart_svg(result: BenchResult) -> str:
         return top + plot_h * (1 - (math.log10(seconds) - ylo) / (yhi - ylo))
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" style="display: block; margin: 6px 0;">',
-        "<title>median time against size, log-log</title>",
+        _svg_open(width, height, "median time against size, log-log"),
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
         'stroke="currentColor" stroke-opacity="0.3"/>',
     ]
     for decade in range(ylo, yhi + 1):
         gy = py(10.0**decade)
-        out.append(
-            f'<line x1="{left}" y1="{gy:.1f}" x2="{left + plot_w}" y2="{gy:.1f}" '
-            'stroke="currentColor" stroke-opacity="0.12"/>'
-        )
-        out.append(
-            f'<text x="{left - 4}" y="{gy + 3:.1f}" font-size="10" text-anchor="end" '
-            f'fill="currentColor">{_e(fmt_tick(10.0**decade))}</text>'
-        )
+        label = fmt_tick(10.0**decade)
+        out.append(_gridline(left, gy, left + plot_w, gy, label, (left - 4, gy + 3, "end")))
     for tick in _size_ticks(min(sizes), max(sizes)):
         gx = px(tick)
-        out.append(
-            f'<line x1="{gx:.1f}" y1="{top}" x2="{gx:.1f}" y2="{top + plot_h}" '
-            'stroke="currentColor" stroke-opacity="0.12"/>'
-        )
-        out.append(
-            f'<text x="{gx:.1f}" y="{top + plot_h + 13}" font-size="10" text-anchor="middle" '
-            f'fill="currentColor">{tick}</text>'
-        )
-    out.append(
-        f'<text x="{left + plot_w / 2}" y="{top + plot_h + 28}" font-size="10" '
-        'text-anchor="middle" fill="currentColor" fill-opacity="0.7">size (log scale)</text>'
-    )
+        bottom = top + plot_h
+        out.append(_gridline(gx, top, gx, bottom, str(tick), (gx, bottom + 13, "middle")))
+    out.append(_axis_title(left + plot_w / 2, top + plot_h + 28, "size (log scale)"))
     for i, (row, pts) in enumerate(series):
         colour = _SERIES[i % len(_SERIES)]
         path = " ".join(f"{px(s):.1f},{py(t):.1f}" for s, t, _ in pts)

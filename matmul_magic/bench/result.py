@@ -70,6 +70,14 @@ def _optional(data: Mapping[str, Any], key: str, types: type | tuple[type, ...],
     return _require(data, key, types, where)
 
 
+def _read(data: Mapping[str, Any], where: str, spec: Mapping[str, tuple[Any, bool]]) -> dict:
+    """Typed fields out of ``data``: ``spec`` maps a key to ``(types, required)``."""
+    return {
+        key: (_require if required else _optional)(data, key, types, where)
+        for key, (types, required) in spec.items()
+    }
+
+
 def _tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
     return types if isinstance(types, tuple) else (types,)
 
@@ -79,6 +87,7 @@ def _names(types: type | tuple[type, ...]) -> str:
 
 
 _NUMBER = (int, float)
+_REQUIRED, _OPTIONAL = True, False
 
 
 def _check_unknown(data: Mapping[str, Any], cls: type, where: str, derived: Iterable[str] = ()):
@@ -86,6 +95,27 @@ def _check_unknown(data: Mapping[str, Any], cls: type, where: str, derived: Iter
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+
+
+_POINT_FIELDS = {
+    "size": (int, _REQUIRED), "m": (int, _REQUIRED), "k": (int, _REQUIRED),
+    "n": (int, _REQUIRED), "median": (_NUMBER, _OPTIONAL), "iqr": (_NUMBER, _OPTIONAL),
+    "runs": (int, _REQUIRED), "extrapolated": (bool, _REQUIRED), "error": (str, _OPTIONAL),
+}  # fmt: skip
+_ROW_FIELDS = {
+    "name": (str, _REQUIRED), "kind": (str, _REQUIRED), "median": (_NUMBER, _OPTIONAL),
+    "iqr": (_NUMBER, _OPTIONAL), "min": (_NUMBER, _OPTIONAL), "runs": (int, _REQUIRED),
+    "speedup": (_NUMBER, _OPTIONAL), "gflops": (_NUMBER, _OPTIONAL),
+    "pct_of_peak": (_NUMBER, _OPTIONAL), "correct": (bool, _OPTIONAL),
+    "max_abs_err": (_NUMBER, _OPTIONAL), "extrapolated": (bool, _REQUIRED),
+    "error": (str, _OPTIONAL), "note": (str, _OPTIONAL), "exponent": (_NUMBER, _OPTIONAL),
+}  # fmt: skip
+_ENVIRONMENT_FIELDS = {
+    "device_name": (str, _OPTIONAL), "threads": (int, _OPTIONAL), "torch": (str, _OPTIONAL),
+    "python": (str, _OPTIONAL), "tf32": (bool, _OPTIONAL), "stream": (str, _OPTIONAL),
+    "timer": (str, _OPTIONAL), "l2_flush": (bool, _OPTIONAL),
+    "peak_gflops": (_NUMBER, _OPTIONAL),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -121,19 +151,8 @@ class SweepPoint:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SweepPoint:
-        where = "sweep point"
-        _check_unknown(data, cls, where)
-        return cls(
-            size=_require(data, "size", int, where),
-            m=_require(data, "m", int, where),
-            k=_require(data, "k", int, where),
-            n=_require(data, "n", int, where),
-            median=_optional(data, "median", _NUMBER, where),
-            iqr=_optional(data, "iqr", _NUMBER, where),
-            runs=_require(data, "runs", int, where),
-            extrapolated=_require(data, "extrapolated", bool, where),
-            error=_optional(data, "error", str, where),
-        )
+        _check_unknown(data, cls, "sweep point")
+        return cls(**_read(data, "sweep point", _POINT_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -207,27 +226,11 @@ class BenchRow:
     def from_dict(cls, data: Mapping[str, Any]) -> BenchRow:
         where = f"row {data.get('name', '?')!r}"
         _check_unknown(data, cls, where, derived=("status",))
-        kind = _require(data, "kind", str, where)
-        if kind not in ROW_KINDS:
-            raise ValueError(f"{where}.kind: expected one of {ROW_KINDS}, got {kind!r}")
-        row = cls(
-            name=_require(data, "name", str, where),
-            kind=kind,  # type: ignore[arg-type]
-            median=_optional(data, "median", _NUMBER, where),
-            iqr=_optional(data, "iqr", _NUMBER, where),
-            min=_optional(data, "min", _NUMBER, where),
-            runs=_require(data, "runs", int, where),
-            speedup=_optional(data, "speedup", _NUMBER, where),
-            gflops=_optional(data, "gflops", _NUMBER, where),
-            pct_of_peak=_optional(data, "pct_of_peak", _NUMBER, where),
-            correct=_optional(data, "correct", bool, where),
-            max_abs_err=_optional(data, "max_abs_err", _NUMBER, where),
-            extrapolated=_require(data, "extrapolated", bool, where),
-            error=_optional(data, "error", str, where),
-            note=_optional(data, "note", str, where),
-            points=tuple(SweepPoint.from_dict(p) for p in data.get("points") or ()),
-            exponent=_optional(data, "exponent", _NUMBER, where),
-        )
+        values = _read(data, where, _ROW_FIELDS)
+        if values["kind"] not in ROW_KINDS:
+            raise ValueError(f"{where}.kind: expected one of {ROW_KINDS}, got {values['kind']!r}")
+        points = tuple(SweepPoint.from_dict(p) for p in data.get("points") or ())
+        row = cls(**values, points=points)
         status = data.get("status")
         if status is not None and status != row.status:
             raise ValueError(f"{where}.status: payload says {status!r}, fields say {row.status!r}")
@@ -260,19 +263,8 @@ class BenchEnvironment:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BenchEnvironment:
-        where = "environment"
-        _check_unknown(data, cls, where)
-        return cls(
-            device_name=_optional(data, "device_name", str, where),
-            threads=_optional(data, "threads", int, where),
-            torch=_optional(data, "torch", str, where),
-            python=_optional(data, "python", str, where),
-            tf32=_optional(data, "tf32", bool, where),
-            stream=_optional(data, "stream", str, where),
-            timer=_optional(data, "timer", str, where),
-            l2_flush=_optional(data, "l2_flush", bool, where),
-            peak_gflops=_optional(data, "peak_gflops", _NUMBER, where),
-        )
+        _check_unknown(data, cls, "environment")
+        return cls(**_read(data, "environment", _ENVIRONMENT_FIELDS))
 
 
 @dataclass
