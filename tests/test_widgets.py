@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +278,16 @@ def test_built_bundles_are_offline_es_modules(name):
     assert "export" in text and "default" in text
     assert "http://" not in text and "https://" not in text
     assert "innerHTML" not in text
+
+
+def test_indexing_playground_cases_agree_with_torch():
+    cases_file = Path(__file__).parents[1] / "labextension/src/shapes/view_index_cases.json"
+    cases = json.loads(cases_file.read_text())["cases"]
+    assert len(cases) >= 20
+    for case in cases:
+        t = torch.zeros(case["shape"])
+        try:
+            got = list(eval("t" + case["expr"], {"t": t}).shape)  # noqa: S307 - our own cases
+        except (IndexError, RuntimeError, ValueError):
+            got = None
+        assert got == case["result"], case

@@ -1,0 +1,97 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { axesOf, renderEinsumExplorer } from './view_einsum';
+import widget from '../widgets/einsum_explorer';
+
+function mount(spec: string, shapes: number[][]) {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  const onChange = vi.fn();
+  const view = renderEinsumExplorer(el, { spec, shapes }, onChange);
+  return { el, view, onChange };
+}
+
+function type(input: HTMLInputElement, text: string): void {
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+const q = <T extends Element>(el: Element, sel: string) => el.querySelector(sel) as T;
+const chips = (el: Element) => [...el.querySelectorAll('.mm-axis')].map(c => `${c.textContent}${c.classList.contains('mm-summed') ? '*' : ''}`);
+
+afterEach(() => document.body.replaceChildren());
+
+describe('einsum explorer view', () => {
+  it("labels axes, highlights k and gives (5, 10) for the lesson's matmul", () => {
+    const { el } = mount('ik,kj->ij', [[5, 784], [784, 10]]);
+    expect(q(el, '[data-matmul-magic="einsum-explorer"]')).not.toBeNull();
+    const rows = [...el.querySelectorAll('tbody tr')];
+    expect(chips(rows[0])).toEqual(['i=5', 'k=784*']);
+    expect(chips(rows[1])).toEqual(['k=784*', 'j=10']);
+    expect(q(el, 'tfoot').textContent).toContain('(5, 10)');
+    expect(q(el, '.mm-reason').textContent).toBe('Summed over k (highlighted): output shape (5, 10).');
+    expect(q(el, 'pre').textContent).toContain('for k in range(784):');
+  });
+
+  it('shows batch matmul', () => {
+    const { el } = mount('bik,bkj->bij', [[2, 5, 3], [2, 3, 4]]);
+    expect(chips(q(el, 'tfoot'))).toEqual(['b=2', 'i=5', 'j=4']);
+    expect(q(el, '.mm-reason').textContent).toContain('Summed over k');
+  });
+
+  it('recomputes as the spec is typed and reports it', () => {
+    const { el, onChange } = mount('ik,kj->ij', [[5, 3], [3, 2]]);
+    type(q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]'), 'ik,kj->ji');
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ji', shapes: [[5, 3], [3, 2]] });
+    expect(q(el, 'tfoot').textContent).toContain('(2, 5)');
+    type(q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]'), 'ik,kj->iz');
+    expect(q(el, '[role="alert"]').textContent).toContain('z');
+    expect(q(el, 'pre').textContent).toBe('');
+  });
+
+  it('edits shapes, reports a size clash and keeps bad typing local', () => {
+    const { el, onChange } = mount('ik,kj->ij', [[5, 3], [3, 2]]);
+    const b = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
+    type(b, '4,2');
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ij', shapes: [[5, 3], [4, 2]] });
+    expect(q(el, '[role="alert"]').textContent).toContain('Index k');
+    onChange.mockClear();
+    type(b, '4;2');
+    expect(onChange).not.toHaveBeenCalled();
+    expect(b.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('names the ellipsis axes and adds operands', () => {
+    expect(axesOf(['...', 'i', 'j'], [7, 2, 3, 4])).toEqual([['…', 7], ['…', 2], ['i', 3], ['j', 4]]);
+    const { el, onChange } = mount('i->', [[3]]);
+    q<HTMLButtonElement>(el, 'button[aria-label="add an operand"]').click();
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'i->', shapes: [[3], [1]] });
+    expect(q(el, '[role="alert"]').textContent).toContain('2 were given');
+  });
+
+  it('keeps spec text out of markup', () => {
+    const { el } = mount('<b>x</b>', [[2]]);
+    expect(el.querySelector('b')).toBeNull();
+  });
+});
+
+describe('einsum widget entry', () => {
+  it('binds spec and shapes to the model', () => {
+    const data: Record<string, unknown> = { spec: 'ij->ji', shapes: [[2, 3]] };
+    const model = {
+      get: (k: string) => data[k],
+      set: vi.fn((k: string, v: unknown) => void (data[k] = v)),
+      save_changes: vi.fn(),
+      on: vi.fn(),
+      off: vi.fn()
+    };
+    const el = document.createElement('div');
+    const cleanup = widget.render({ model, el });
+    type(q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]'), 'ij->i');
+    expect(data.spec).toBe('ij->i');
+    expect(model.save_changes).toHaveBeenCalled();
+    cleanup();
+    expect(model.off).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,38 @@
+// What the views need from the rules: the TypeScript port (broadcast.ts, einsum.ts, index.ts),
+// plus the stride arithmetic the stride view draws. The rules themselves live in the port.
+import { explainBroadcast, MAX_OPERANDS, parseEinsum } from './index';
+import type { BroadcastExplanation, EinsumPlan, Kind } from './index';
+
+export { MAX_OPERANDS };
+export type { EinsumPlan, Kind };
+export type Explanation = BroadcastExplanation;
+
+export function explain(shapes: number[][]): Explanation {
+  return explainBroadcast(...shapes);
+}
+
+export function einsum(spec: string, shapes: number[][]): EinsumPlan {
+  return parseEinsum(spec, ...shapes);
+}
+
+/** `t.stride()` of a contiguous tensor of this shape (torch keeps the product rule for size 1). */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let step = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = step;
+    step *= Math.max(shape[d], 1);
+  }
+  return strides;
+}
+
+/** The strides of `t.expand(result)`: 0 on missing and stretched dims, the own stride elsewhere. */
+export function expandStrides(shape: readonly number[], result: readonly number[]): number[] {
+  const own = contiguousStrides(shape);
+  const offset = result.length - shape.length;
+  return result.map((size, d) => {
+    const mine = d - offset;
+    if (mine < 0) return 0;
+    return shape[mine] === 1 && size !== 1 ? 0 : own[mine];
+  });
+}

@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { focusAt, renderMatmulStepper, stepsAt } from './view_stepper';
+import type { StepperState } from './view_stepper';
+
+const a = [
+  [1, 2, 3],
+  [4, 5, 6]
+];
+const b = [
+  [1, 0],
+  [0, 1],
+  [1, 1]
+];
+
+function mount(patch: Partial<StepperState> = {}) {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  const onChange = vi.fn();
+  const state: StepperState = { shapes: [[2, 3], [3, 2]], values: [a, b], level: 0, step: 0, playing: false, speed: 2, ...patch };
+  const view = renderMatmulStepper(el, state, onChange);
+  return { el, view, onChange };
+}
+
+const q = <T extends Element>(el: Element, sel: string) => el.querySelector(sel) as T;
+const cTexts = (el: Element) => [...el.querySelectorAll('table[aria-label^="c "] td')].map(td => td.textContent);
+const press = (el: Element, label: string) => q<HTMLButtonElement>(el, `button[aria-label="${label}"]`).click();
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  document.body.replaceChildren();
+});
+
+describe('matmul stepper', () => {
+  it('counts the steps of each level', () => {
+    expect([0, 1, 2, 3].map(l => stepsAt(l, 5, 784, 10))).toEqual([39200, 50, 5, 1]);
+  });
+
+  it('steps the scalar k loop with partial sums', () => {
+    const { el, onChange } = mount();
+    expect(q(el, '[data-matmul-magic="matmul-stepper"]')).not.toBeNull();
+    press(el, 'step forward');
+    press(el, 'step forward');
+    expect(onChange).toHaveBeenLastCalledWith({ step: 2, playing: false });
+    expect(q(el, '[aria-live]').textContent).toContain('c[0,0] += a[0,1] * b[1,0]');
+    expect(cTexts(el)).toEqual(['1', '·', '·', '·']);
+    const hotA = [...el.querySelectorAll('table[aria-label^="a "] td.mm-hot')].map(td => td.textContent);
+    expect(hotA).toEqual(['2']);
+  });
+
+  it('finishes with the real product at every level', () => {
+    for (const level of [0, 1, 2, 3]) {
+      const { el } = mount({ level, step: stepsAt(level, 2, 3, 2) });
+      expect(cTexts(el)).toEqual(['4', '5', '10', '11']);
+    }
+  });
+
+  it('highlights a whole row against all of b at the broadcast level', () => {
+    const { el } = mount({ level: 2, step: 2 });
+    expect(el.querySelectorAll('table[aria-label^="a "] td.mm-hot').length).toBe(3);
+    expect(el.querySelectorAll('table[aria-label^="b "] td.mm-hot').length).toBe(6);
+    expect(q(el, '[aria-live]').textContent).toContain('c[1] = (a[1,:,None] * b).sum(dim=0)');
+  });
+
+  it('plays at its speed, stops at the end, and pauses', () => {
+    const { el, onChange } = mount({ level: 1, speed: 4 });
+    press(el, 'play');
+    expect(onChange).toHaveBeenLastCalledWith({ playing: true, step: 0 });
+    expect(q(el, 'button[aria-pressed]').getAttribute('aria-pressed')).toBe('true');
+    vi.advanceTimersByTime(250 * 4);
+    expect(onChange).toHaveBeenLastCalledWith({ step: 4 });
+    vi.advanceTimersByTime(250);
+    expect(onChange).toHaveBeenLastCalledWith({ playing: false });
+    vi.advanceTimersByTime(2000);
+    expect(onChange).toHaveBeenCalledTimes(6);
+  });
+
+  it('changes level from the keyboard-reachable select and resets the step', () => {
+    const { el, onChange } = mount({ step: 5 });
+    const select = q<HTMLSelectElement>(el, 'select[aria-label="level"]');
+    select.selectedIndex = 3;
+    select.dispatchEvent(new Event('change'));
+    expect(onChange).toHaveBeenLastCalledWith({ level: 3, step: 0, playing: false });
+    expect(q(el, 'pre').textContent).toBe('c = a @ b');
+  });
+
+  it('shows indices only beyond 8x8', () => {
+    const { el } = mount({ shapes: [[5, 784], [784, 10]], values: [], level: 0, step: 786 });
+    expect(el.querySelectorAll('table.mm-cells').length).toBe(0);
+    expect(q(el, '[aria-live]').textContent).toContain('c[0,1] += a[0,1] * b[1,1]');
+    expect(el.textContent).toContain('39,200');
+  });
+
+  it('cleans up its timer', () => {
+    const { view } = mount({ playing: true });
+    view.destroy();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('knows which cells a step touches', () => {
+    const f = focusAt(1, 3, 3, 2);
+    expect([f.cCells(1, 0), f.aCells(1, 2), f.bCells(2, 0), f.bCells(0, 1)]).toEqual([true, true, true, false]);
+  });
+});
