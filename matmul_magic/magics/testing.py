@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 from collections import ChainMap
 from typing import Any
 
@@ -92,7 +93,10 @@ def evaluate_arguments(
     call = parse_arguments(line)
     call.func = ast.Name(id=_ARGS, ctx=ast.Load())
     expression = ast.fix_missing_locations(ast.Expression(body=call))
-    code = compile(expression, "<magic arguments>", "eval")
+    filename = "<magic arguments>"
+    # Tracebacks (a NameError, say) then show the user's line instead of "no source".
+    linecache.cache[filename] = (len(line), None, ["f(\n", f"{line}\n", ")\n"], filename)
+    code = compile(expression, filename, "eval")
     scope: Any = {_ARGS: _pack}
     if local_ns is not None and local_ns is not namespace:
         scope = ChainMap(scope, local_ns)
