@@ -82,9 +82,13 @@ def test_cell_magic_races_the_cells_functions_beside_the_course(ip):
         "    return a @ b + 1\n"
         "def broken(a, b):\n"
         "    raise RuntimeError('<b>nope</b>')\n"
+        "def one_arg(a):\n"
+        "    return a\n"
     )
     result = ip.run_cell_magic("matmul_bench", f"{FAST} -o", cell)
-    assert [r.name for r in result.rows] == ["einsum", "torch", "mine", "wrong", "broken"]
+    names = ["einsum", "torch", "mine", "wrong", "broken", "one_arg"]
+    assert [r.name for r in result.rows] == names
+    assert result["one_arg"].status == "failed"
     rows = {r.name: r for r in result.rows}
     assert rows["mine"].kind == "user" and rows["mine"].status == "ok"
     assert rows["wrong"].status == "incorrect"
@@ -120,6 +124,21 @@ def test_no_course_races_only_the_cell(ip):
 def test_bad_options_are_usage_errors(ip, line):
     with pytest.raises(UsageError):
         ip.run_line_magic("matmul_bench", line)
+
+
+def test_an_error_in_the_cell_propagates_before_anything_is_timed(ip, fake_bench):
+    calls = fake_bench()
+    with pytest.raises(ZeroDivisionError):
+        ip.run_cell_magic("matmul_bench", "", "def mine(a, b):\n    return a @ b\n1 / 0\n")
+    assert calls == []
+
+
+def test_a_function_that_interrupts_keeps_the_finished_rows_and_re_raises(ip, capsys):
+    cell = "def stop(a, b):\n    raise KeyboardInterrupt\n"
+    with pytest.raises(KeyboardInterrupt):
+        ip.run_cell_magic("matmul_bench", FAST, cell)
+    out, _ = capsys.readouterr()
+    assert "INTERRUPTED" in out
 
 
 def test_a_cell_without_functions_is_a_usage_error(ip):
