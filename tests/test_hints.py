@@ -255,3 +255,23 @@ def test_html_escapes_user_text(ns):
     assert 'data-clash="true"' in html
     bundle = hint._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "text/html"}
+
+
+def test_axis_fix_only_extends_an_index_that_keeps_trailing_axes(ns):
+    # a[:, 0] keeps axis 0, so "a[:, 0, :, None]" would be wrong: index the result instead
+    hint = _hint("y = a[:, 0] * w[:5]", ns)
+    assert hint.fix == "a[:, 0] needs a trailing axis: a[:, 0][:, None]"
+
+
+def test_batched_matmul_hint_points_at_the_batch_dims(ns):
+    ns.update(p=torch.randn(2, 5, 784), q=torch.randn(3, 784, 10))
+    hint = _hint("y = p @ q", ns)
+    assert hint.kind == "broadcast"
+    assert hint.rows[0].clash == {-3} and hint.rows[1].clash == {-3}
+    assert "the batch dimensions (2,) and (3,) of p @ q must broadcast" in hint.fix
+
+
+def test_linear_hint_explains_the_weight_layout(ns):
+    hint = _hint("y = torch.nn.functional.linear(a, w)", ns)
+    assert [(row.label, row.shape) for row in hint.rows] == [("a", (5, 784)), ("w.T", (10, 784))]
+    assert hint.fix == "linear(x, w) computes x @ w.T, so w is (out, in): pass w.T (10, 784)."

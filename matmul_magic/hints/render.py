@@ -110,7 +110,7 @@ _HOT = (
     "background: var(--jp-error-color3, #ffcdd2); color: var(--jp-error-color0, #b71c1c);"
     " font-weight: bold; border-radius: 3px"
 )
-_CELL = "padding: 0 6px; text-align: right"
+_CELL = "padding: 0 6px; text-align: right; vertical-align: top"
 
 
 def _html(hint: ShapeHint) -> str:
@@ -143,7 +143,8 @@ def _html_table(rows: tuple[OperandRow, ...]) -> str:
     body = []
     for row in rows:
         cells = row.cells()
-        tds = [f'<td style="{_CELL}; font-weight: bold">{escape(row.label)}</td>']
+        label_style = f"{_CELL}; text-align: left; font-weight: bold"
+        tds = [f'<td style="{label_style}">{escape(row.label)}</td>']
         if cells is None:
             tds += [f'<td style="{_CELL}"></td>'] * (ndim - 1) + [f'<td style="{_CELL}">?</td>']
         else:

@@ -26,6 +26,7 @@ class Operand:
     label: str
     value: Any
     node: ast.AST | None = None
+    base_shape: tuple[int, ...] | None = None  # for ``x[i]``: the shape of ``x``
 
     @property
     def shape(self) -> tuple[int, ...] | None:
@@ -66,7 +67,11 @@ def hint_for_exception(exc: BaseException) -> ShapeHint | None:
 
 
 def _operand(site: FailingSite, node: ast.AST) -> Operand:
-    return Operand(site.segment(node), site.evaluate(node), node)
+    operand = Operand(site.segment(node), site.evaluate(node), node)
+    if isinstance(node, ast.Subscript):
+        base = site.evaluate(node.value)
+        operand.base_shape = tuple(base.shape) if is_tensor(base) else None
+    return operand
 
 
 def _failing_op(site: FailingSite) -> FailingOp:
@@ -147,7 +152,9 @@ def _with_axis(operand: Operand, position: int, ndim: int) -> str:
         return f"{_atomic(operand.label, node)}[None]"
     if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if all(isinstance(p, (ast.Name, ast.Constant)) and not _is_none(p) for p in parts):
+        simple = all(isinstance(p, (ast.Name, ast.Constant)) and not _is_none(p) for p in parts)
+        base = operand.base_shape
+        if simple and base is not None and base[len(parts) :] == operand.shape:
             # Pure integer indexing keeps the remaining axes in order: extend the index.
             index = ", ".join(ast.unparse(p) for p in parts)
             base = ast.unparse(node.value)
@@ -299,9 +306,7 @@ def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[Ope
 def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], str]:
     tensors = op.tensors()
     if len(tensors) == 2 and op.name == "linear":
-        # F.linear(x, w) computes x @ w.T: show it that way.
-        x, w = tensors
-        return _matmul_rows_fix([x, Operand(f"{w.label}.T", _T(w.value), None)])
+        return _linear_rows_fix(*tensors)
     if len(tensors) == 2:
         return _matmul_rows_fix(tensors)
     if len(message.shapes) == 2:
@@ -316,8 +321,23 @@ def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
     return _rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
 
 
-def _T(value: Any) -> Any:
-    return value.T if is_tensor(value) and value.dim() == 2 else UNKNOWN
+def _linear_rows_fix(x: Operand, w: Operand) -> tuple[list[OperandRow], str]:
+    """``F.linear(x, w)`` computes ``x @ w.T``: draw it that way, and fix ``w``'s layout."""
+    weight_t = w.shape[::-1] if len(w.shape) == 2 else w.shape
+    rows = [
+        OperandRow(x.label, x.shape, frozenset({-1})),
+        OperandRow(f"{w.label}.T", weight_t, frozenset({-2})),
+    ]
+    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None:
+        fix = (
+            f"linear(x, w) computes x @ w.T, so w is (out, in): "
+            f"pass {_atomic(w.label, w.node)}.T {format_shape(weight_t)}."
+        )
+    else:
+        fix = (
+            f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second ({w.shape[-1]})."
+        )
+    return rows, fix
 
 
 def _matmul_rows_fix(tensors: list[Operand]) -> tuple[list[OperandRow], str]:
