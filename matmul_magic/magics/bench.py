@@ -130,6 +130,9 @@ class BenchMagics(Magics):
         except (ValueError, TypeError) as error:
             live.clear()
             raise UsageError(str(error)) from None
+        except BaseException:
+            live.clear()
+            raise
         live.show(result)
         if args.save:
             save_json(result, args.save)
