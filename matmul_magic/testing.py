@@ -316,11 +316,11 @@ def _pair(a: Any, b: Any, numeric_sequences: bool = False) -> _Pair | None:
             return pair
         a = _tensor_to_numpy(a) if _is_tensor(a) else a
         b = _tensor_to_numpy(b) if _is_tensor(b) else b
-        return _numpy_pair(a, b, strict=True)
+        return _numpy_pair(a, b)
     if _is_ndarray(a) or _is_ndarray(b):
-        return _numpy_pair(a, b, strict=True)
+        return _numpy_pair(a, b)
     if numeric_sequences and not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
-        return _numpy_pair(a, b, strict=False)
+        return _numpy_pair(a, b)
     return None
 
 
@@ -345,26 +345,23 @@ def _torch_pair(a: Any, b: Any) -> _Pair | None:
     )
 
 
-def _numpy_pair(a: Any, b: Any, strict: bool) -> _Pair | None:
+def _numpy_pair(a: Any, b: Any) -> _Pair | None:
     import numpy as np
 
     def convert(x: Any) -> Any:
-        if isinstance(x, np.ndarray):
-            return x
-        arr = _numeric_numpy(x)
-        if arr is None and strict:
-            try:
-                arr = np.asarray(x)
-            except Exception:
-                return None
-            # A list of objects compares element by element, as fastcore does.
-            return None if arr.dtype == object else arr
-        return arr
+        # Lists of strings or objects compare element by element instead, as in fastcore.
+        return x if isinstance(x, np.ndarray) else _numeric_numpy(x)
 
     na, nb = convert(a), convert(b)
     if na is None or nb is None:
         return None
     return _Pair("numpy", na, nb, _shape(na), _shape(nb), _kind(a, na), _kind(b, nb))
+
+
+def _numeric(pair: _Pair) -> bool:
+    if pair.lib == "torch":
+        return True
+    return pair.a.dtype.kind in "biufc" and pair.b.dtype.kind in "biufc"
 
 
 def _common(pair: _Pair, force_float: bool = False) -> tuple[Any, Any]:
@@ -441,6 +438,9 @@ def equals(a: Any, b: Any) -> bool:
         return bool(a.equals(b))
     if "NDFrame" in _class_names(b):
         return bool(b.equals(a))
+    if isinstance(a, dict) and isinstance(b, dict):
+        # Values compare with `equals` too, so dicts of tensors work.
+        return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
     if isinstance(a, (str, bytes, dict, set, frozenset)) or isinstance(
         b, (str, bytes, dict, set, frozenset)
     ):
@@ -507,6 +507,8 @@ def _within(a: Any, b: Any, tol: _Tolerance) -> bool:
     if isinstance(a, (str, bytes)) or isinstance(b, (str, bytes)):
         return bool(a == b)
     pair = _pair(a, b, numeric_sequences=True)
+    if pair is not None and not _numeric(pair):
+        return equals(a, b)  # strings and objects: close means equal, as in fastcore
     if pair is not None:
         return pair.same_shape and bool(tol.mask(pair).all())
     if _is_iter(a) or _is_iter(b):
@@ -644,7 +646,9 @@ def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
     if a.dtype.kind not in "biufc" or b.dtype.kind not in "biufc" or n_bad == 0:
         if n_bad:
             first = tuple(int(i) for i in np.argwhere(bad)[0])
-            lines.append(f"first difference at index {first}: {a[first]!r} vs {b[first]!r}")
+            lines.append(
+                f"first difference at index {first}: {a[first].item()!r} vs {b[first].item()!r}"
+            )
         return lines
     with np.errstate(all="ignore"):
         fa = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
@@ -701,6 +705,9 @@ def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance) -> str:
         scalars = pair is not None and not pair.shape_a and not pair.shape_b
         if scalars and not (_is_array(a) or _is_array(b)):
             pass  # two plain numbers: fastcore's message says it all
+        elif pair is not None and not _numeric(pair):
+            bad = _numpy_ne(pair.a, pair.b) if pair.same_shape else None
+            extra = _diagnosis(pair, bad)
         elif pair is not None:
             bad = ~tol.mask(pair) if pair.same_shape else None
             extra = _diagnosis(pair, bad, tol)

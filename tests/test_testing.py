@@ -349,6 +349,20 @@ def test_warns_sees_warnings_that_filters_would_hide():
     assert "filter" in test_warns.__doc__
 
 
+def test_mixed_containers_and_non_numeric_arrays():
+    test_eq({"w": torch.ones(2), "b": 0}, {"b": 0, "w": torch.ones(2)})  # fastcore raises here
+    test_ne({"w": torch.ones(2)}, {"w": torch.zeros(2)})
+    test_ne({"a": 1}, {"b": 1})
+    test_eq(np.array(["a", "b"]), ["a", "b"])
+    test_eq(np.array([1, "a"], dtype=object), [1, "a"])
+    test_eq(np.array([["a", "b"], ["c", "d"]]), [["a", "b"], ["c", "d"]])
+    test_ne(np.array(["a", "b"]), ["a", "b", "c"])
+    test_ne(torch.zeros(2), ["a", "b"])
+    test_close(np.array(["a", "b"]), ["a", "b"])
+    message = failure(lambda: test_close(np.array(["a", "b"]), np.array(["a", "c"])))
+    assert "first difference at index (1,): 'b' vs 'c'" in message
+
+
 # ---------------------------------------------------------------------------------------------
 # Failures say why: diagnosis for tensors and arrays
 # ---------------------------------------------------------------------------------------------
@@ -445,7 +459,7 @@ def test_zero_d_tensors_and_python_scalars_mix():
     assert "shapes: () vs ()" in message and "largest abs diff: 1 at index ()" in message
 
 
-def test_different_devices_compare_on_the_cpu(monkeypatch):
+def test_different_devices_compare_on_the_cpu():
     if torch.cuda.is_available():
         a, b = torch.ones(3), torch.ones(3, device="cuda")
     else:
