@@ -253,3 +253,23 @@ def test_the_package_exports_bench_and_benchresult_whichever_import_comes_first(
         "assert isinstance(matmul_magic.bench(budget=0.1, only=['torch']), BenchResult)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_real_run_with_faults_and_a_sweep_fills_the_schema(ip, tmp_path):
+    cell = (
+        "def wrong(a, b):\n    return a @ b * 2\n"
+        "def broken(a, b):\n    raise ValueError('no')\n"
+        "def fine(a, b):\n    return a @ b\n"
+    )
+    path = tmp_path / "sweep.json"
+    ip.run_cell_magic(
+        "matmul_bench", f"--budget 0.6 --only loops,torch --sweep 4,8 --save {path}", cell
+    )
+    payload = json.loads(path.read_text())
+    jsonschema.Draft202012Validator(SCHEMA).validate(payload)
+    rows = {r["name"]: r for r in payload["rows"]}
+    assert payload["sweep"] == {"sizes": [4, 8]}
+    assert [p["size"] for p in rows["torch"]["points"]] == [4, 8]
+    assert rows["wrong"]["status"] == "incorrect" and rows["broken"]["status"] == "failed"
+    assert rows["fine"]["status"] == "ok"
+    assert BenchResult.from_dict(payload).to_dict() == payload
