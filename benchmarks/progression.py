@@ -1,6 +1,6 @@
 """The lesson's five steps timed three ways in one run: this engine, torch.utils.benchmark, %timeit.
 
-    python benchmarks/progression.py                 # engine vs torch.utils.benchmark, %timeit bounded
+    python benchmarks/progression.py                 # %timeit bounded (loops: 3 calls)
     python benchmarks/progression.py --timeit full   # %timeit with its own defaults (~30 s here)
     python benchmarks/progression.py --timeit skip --rounds 5 --json out.json
 

@@ -48,7 +48,7 @@ def candidates(path: str | os.PathLike[str] | None = None) -> list[Path]:
 
 
 def find_mnist(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The first existing ``mnist.pkl.gz`` among :func:`candidates`, or ``None``. Never downloads."""
+    """The first existing ``mnist.pkl.gz`` among :func:`candidates`, else ``None``; no download."""
     for place in candidates(path):
         if place.is_file():
             return place
@@ -56,7 +56,7 @@ def find_mnist(path: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 def _download_target(path: str | os.PathLike[str] | None) -> Path:
-    """Where a download goes: the path asked for, else ``$MATMUL_MAGIC_MNIST``, else fastai's cache."""
+    """Where a download goes: the path asked for, ``$MATMUL_MAGIC_MNIST``, or fastai's cache."""
     chosen = path if path is not None else os.environ.get(ENV_VAR) or None
     if chosen is not None:
         target = Path(chosen).expanduser()

@@ -65,7 +65,7 @@ def available_devices() -> list[str]:
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``None`` picks the best device (cuda, then mps, then cpu); anything unusable is a ``ValueError``."""
+    """``None`` picks the best device (cuda, then mps, then cpu); unusable ones: ``ValueError``."""
     available = available_devices()
     if device is None:
         return torch.device(available[0])
@@ -78,7 +78,7 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
 
 
 def resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype:
-    """``None`` is float32 (the lesson's); names such as ``'bf16'`` or ``'float16'`` are accepted."""
+    """``None`` is float32 (the lesson's); names such as ``'bf16'`` or ``'float16'`` work too."""
     if dtype is None:
         return torch.float32
     if isinstance(dtype, torch.dtype):

@@ -152,7 +152,7 @@ def _check_compatible(a: Tensor, b: Tensor) -> None:
 # -- variants and tasks ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _Variant:
     name: str
     kind: str
@@ -161,7 +161,7 @@ class _Variant:
     tasks: list[_Task] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Task:
     """One variant on one pair of operands (the main pair, or one sweep size)."""
 
@@ -285,21 +285,12 @@ def _sync(device: torch.device) -> None:
 
 
 def _call(fn: Callable[..., Any], a: Tensor, b: Tensor) -> tuple[Any, float]:
-    """``fn(a, b)`` and an estimate of its cost in seconds, synchronised on accelerators.
-
-    On the CPU the estimate is the smaller of wall time and process CPU time: on a busy
-    machine a single call's wall time can include milliseconds spent descheduled, and a
-    check call that looks slow would be needlessly sliced.
-    """
+    """``fn(a, b)`` and its wall time in seconds, synchronised on accelerators."""
     _sync(a.device)
-    cpu0 = time.process_time()
     t0 = time.perf_counter()
     out = fn(a, b)
     _sync(a.device)
-    wall = time.perf_counter() - t0
-    if a.device.type == "cpu":
-        return out, min(wall, time.process_time() - cpu0)
-    return out, wall
+    return out, time.perf_counter() - t0
 
 
 @dataclass(frozen=True)
@@ -446,11 +437,6 @@ def _sample_seconds(task: _Task) -> float:
     return max(task.per_call, timing.TARGET_BLOCK)
 
 
-def _need(task: _Task) -> float:
-    """What a task needs to converge in the usual case: MIN_RUNS measurements plus a warm-up."""
-    return (timing.MIN_RUNS + 1) * _sample_seconds(task)
-
-
 def _time(task: _Task, clock: Any, share: float, threshold: float, sample_target: float) -> None:
     fn = task.variant.fn
     assert fn is not None
@@ -572,8 +558,8 @@ def bench(
     env = _environment(dev, dt, clock, l2_flush)
     started = time.perf_counter()
     deadline = started + budget
-    finished: list[BenchRow] = []
     runner = _Run(variants, names, dev, dt, budget, started, on_progress)
+    runner.decorate = lambda rows: _with_speedups(rows, baseline, ta, tb, env.peak_gflops)
     interrupted = False
     try:
         ref = ta @ tb
@@ -584,11 +570,10 @@ def bench(
                     sa = _random((s, s), seed + 2, "weights").to(dev, dt)
                     sb = _random((s, s), seed + 3, "weights").to(dev, dt)
                     v.tasks.append(_Task(v, sa, sb, sa @ sb, size=s))
-        runner.check_all(sizes)
-        runner.time_all(clock, deadline, threshold, finished)
+        runner.run(clock, deadline, threshold)
     except KeyboardInterrupt:
         interrupted = True
-        finished[:] = runner.finished_rows()
+    finished = list(runner.rows)
 
     rows = _with_speedups(finished, baseline, ta, tb, env.peak_gflops)
     base = _baseline_name(rows, baseline)
@@ -609,7 +594,7 @@ def bench(
 
 
 class _Run:
-    """The mutable state of one run: what is checked, timed and reported so far."""
+    """One run: each variant in turn is checked, timed, and reported as a finished row."""
 
     def __init__(
         self,
@@ -627,8 +612,8 @@ class _Run:
         self.budget, self.started = budget, started
         self.on_progress = on_progress
         self.rows: list[BenchRow] = []
-        self.done: set[str] = set()
-        self.sample_target = budget / SAMPLES_PER_SHARE
+        # Fills speedup, gflops and pct_of_peak (from the rows so far, for progress).
+        self.decorate: Callable[[list[BenchRow]], list[BenchRow]] = list
 
     def progress(self, current: str | None, phase: str = "check", size: int | None = None) -> None:
         if self.on_progress is None:
@@ -636,7 +621,7 @@ class _Run:
         self.on_progress(
             BenchProgress(
                 planned=self.names,
-                rows=tuple(self.rows),
+                rows=tuple(self.decorate(self.rows)),
                 current=current,
                 phase=phase,
                 size=size,
@@ -647,55 +632,42 @@ class _Run:
             )
         )
 
-    def check_all(self, sizes: tuple[int, ...]) -> None:
-        tasks = sum(len(v.tasks) for v in self.variants) or 1
-        self.sample_target = sample_target = self.budget / (tasks * SAMPLES_PER_SHARE)
-        self.progress(self.names[0] if self.names else None)
-        for v in self.variants:
-            if not v.tasks:
-                continue
-            self.progress(v.name, "check")
-            for task in v.tasks:
-                if task.size is not None and not _main(v).correct:
-                    break  # a variant that fails on the main operands is not swept
-                _check(task, sample_target)
-
-    def time_all(
-        self, clock: Any, deadline: float, threshold: float, finished: list[BenchRow]
-    ) -> None:
-        pending = [t for v in self.variants for t in v.tasks if t.correct and not t.finished]
-        for v in self.variants:
-            for task in v.tasks:
-                if task.finished or task.correct is not True:
-                    continue
-                pending.remove(task)
-                remaining = deadline - time.perf_counter()
-                reserve = sum(_need(t) for t in pending)
-                share = max(remaining - reserve, timing.FLOOR_RUNS * _sample_seconds(task))
-                self.progress(v.name, "time" if task.size is None else "sweep", task.size)
-                _time(task, clock, share, threshold, self.sample_target)
-            row = _row(v)
-            self.rows.append(row)
-            self.done.add(v.name)
-            finished.append(row)
-            nxt = next((w.name for w in self.variants if w.name not in self.done), None)
-            self.progress(nxt, "time")
-
-    def finished_rows(self) -> list[BenchRow]:
-        """On interrupt: the rows reported so far, plus variants already settled by the check."""
-        rows = list(self.rows)
-        for v in self.variants:
-            if v.name in self.done:
-                continue
+    def run(self, clock: Any, deadline: float, threshold: float) -> None:
+        tasks = [t for v in self.variants for t in v.tasks]
+        # Each measurement of a sliced variant aims at this, so even the slowest variant gets
+        # several measurements within its part of the budget.
+        sample_target = self.budget / (max(len(tasks), 1) * SAMPLES_PER_SHARE)
+        self.progress(self.names[0])
+        for index, v in enumerate(self.variants):
             main = _main(v)
-            if (
-                v.fn is None
-                or (main is not None and main.error is not None)
-                or (main is not None and main.correct is False)
-            ):
-                rows.append(_row(v))
-        order = {name: i for i, name in enumerate(self.names)}
-        return sorted(rows, key=lambda r: order[r.name])
+            for task in v.tasks:
+                if task is not main and not (main.correct and main.error is None):
+                    break  # a variant that fails on the main operands is not swept
+                phase = "check" if task is main else "sweep"
+                self.progress(v.name, phase, task.size)
+                _check(task, sample_target)
+                if task.error is not None or task.correct is not True:
+                    continue
+                later = tasks[tasks.index(task) + 1 :]
+                share = self.share(task, later, deadline)
+                self.progress(v.name, "time" if task is main else "sweep", task.size)
+                _time(task, clock, share, threshold, sample_target)
+            self.rows.append(_row(v))
+            nxt = self.names[index + 1] if index + 1 < len(self.names) else None
+            self.progress(nxt, "check")
+
+    @staticmethod
+    def share(task: _Task, later: list[_Task], deadline: float) -> float:
+        """This task's part of what is left, in proportion to what one measurement costs.
+
+        Tasks not checked yet count as fast (one block each); a slow one discovered later is
+        still guaranteed its ``FLOOR_RUNS`` measurements, so the budget is a target.
+        """
+        remaining = deadline - time.perf_counter()
+        mine = _sample_seconds(task)
+        others = len(later) * timing.TARGET_BLOCK
+        floor = timing.FLOOR_RUNS * mine
+        return max(remaining * mine / (mine + others), floor)
 
 
 def _main(v: _Variant) -> _Task | None:

@@ -125,13 +125,14 @@ class Measurement:
 
         The median lies between the ``j``-th and ``(n-j+1)``-th smallest of ``n`` samples
         with probability ``1 - 2·P(Binomial(n, ½) < j)``; the largest ``j`` keeping that at
-        least ``confidence`` is used. With too few samples the interval is their full range.
+        least ``confidence`` is used. With few samples (under 9 at 95 %) it is their range.
         """
         s = self.sorted
         n = len(s)
         alpha = (1.0 - confidence) / 2.0
-        j = 0  # 0-based index of the lower order statistic
-        while j + 1 < n - j - 1 and _binomial_cdf(j, n) <= alpha:
+        # The interval (s[j], s[n-1-j]) misses the median with probability 2·P(B <= j).
+        j = 0
+        while 2 * (j + 1) <= n - 1 and _binomial_cdf(j + 1, n) <= alpha:
             j += 1
         return s[j], s[n - 1 - j]
 

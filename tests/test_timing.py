@@ -1,0 +1,158 @@
+"""The adaptive timer's statistics and stopping rules (no timing is asserted, only structure)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matmul_magic.bench import timing
+from matmul_magic.bench.timing import Measurement, block_size, measure, quantile
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.floats(1e-9, 1e3), min_size=1, max_size=40),
+    q=st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
+)
+def test_quantile_matches_torch(values, q):
+    expected = torch.tensor(values, dtype=torch.float64).quantile(q).item()
+    assert quantile(sorted(values), q) == pytest.approx(expected, rel=1e-9)
+
+
+def test_quantile_of_nothing_is_an_error():
+    with pytest.raises(ValueError):
+        quantile([], 0.5)
+
+
+def test_measurement_statistics():
+    m = Measurement((4.0, 1.0, 3.0, 2.0, 5.0), number=10)
+    assert m.median == 3.0
+    assert (m.p25, m.p75) == (2.0, 4.0)
+    assert m.iqr == 2.0 and m.min == 1.0 and m.mean == 3.0
+    assert m.runs == 5 and m.calls == 50
+    assert m.relative_iqr == pytest.approx(2 / 3)
+    assert not m.meets(0.05) and m.meets(0.7)
+
+
+def test_measurement_needs_times():
+    with pytest.raises(ValueError):
+        Measurement(())
+
+
+def test_scaling_is_linear_and_remembered():
+    m = Measurement((1.0, 2.0, 3.0), number=4).scaled(5.0)
+    assert m.times == (5.0, 10.0, 15.0)
+    assert m.median == 10.0 and m.iqr == 5.0 and m.scale == 5.0 and m.number == 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(1e-6, 1.0), min_size=1, max_size=60))
+def test_median_interval_brackets_the_median(values):
+    m = Measurement(tuple(values))
+    lo, hi = m.median_ci()
+    assert min(values) <= lo <= m.median <= hi <= max(values)
+    assert 1 <= m.significant_figures <= 4
+
+
+def test_more_samples_narrow_the_median_interval():
+    few = Measurement(tuple(1.0 + 0.01 * i for i in range(6)))
+    many = Measurement(tuple(1.0 + 0.01 * (i % 6) for i in range(120)))
+    assert few.median_ci() == (min(few.times), max(few.times))  # too few to exclude any
+    lo, hi = many.median_ci()
+    assert hi - lo < max(many.times) - min(many.times)
+
+
+def test_block_size_amortises_the_clock_for_fast_calls():
+    assert block_size(per_call=1.0, overhead=1e-7) == 1
+    fast = block_size(per_call=1e-6, overhead=1e-7)
+    assert fast * 1e-6 >= timing.TARGET_BLOCK
+    assert block_size(per_call=1e-6, overhead=1e-5) * 1e-6 >= 1e-5 / timing.MAX_OVERHEAD
+    assert block_size(per_call=0.0, overhead=0.0) >= 1
+
+
+class FakeClock:
+    """Returns scripted block times (per call × number) instead of reading a clock."""
+
+    overhead = 0.0
+
+    def __init__(self, per_call_times):
+        self.times = itertools.cycle(per_call_times)
+        self.blocks: list[int] = []
+
+    def __call__(self, fn, args, number):
+        for _ in range(number):
+            fn(*args)
+        self.blocks.append(number)
+        return next(self.times) * number
+
+
+def test_steady_function_stops_after_min_runs():
+    clock = FakeClock([1e-3])
+    m = measure(lambda: None, (), clock, share=60.0, per_call=1e-3)
+    assert m.runs == timing.MIN_RUNS
+    assert m.relative_iqr == 0.0
+
+
+def test_noisy_function_stops_when_its_share_is_spent():
+    clock = FakeClock([1e-3, 2e-3, 4e-3])
+    m = measure(lambda: None, (), clock, share=0.0, per_call=1e-3)
+    assert m.runs == timing.FLOOR_RUNS
+    assert not m.meets()
+
+
+def test_spread_threshold_is_honoured():
+    clock = FakeClock([1.0, 1.02, 0.98])
+    assert measure(lambda: None, (), clock, share=60, per_call=1.0, threshold=0.05).meets(0.05)
+    clock = FakeClock([1.0, 1.5, 0.5])
+    m = measure(lambda: None, (), clock, share=0.0, per_call=1.0, threshold=0.05)
+    assert not m.meets(0.05)
+
+
+def test_fast_function_is_timed_in_blocks_after_a_warmup_block():
+    clock = FakeClock([1e-6])
+    calls = []
+    m = measure(lambda: calls.append(1), (), clock, share=60, per_call=1e-6)
+    assert m.number > 1
+    assert len(clock.blocks) == m.runs + 1  # one warm-up block, thrown away
+    assert len(calls) == sum(clock.blocks)
+
+
+def test_slow_function_gets_no_extra_warmup():
+    clock = FakeClock([0.5])
+    m = measure(lambda: None, (), clock, share=0.0, per_call=0.5)
+    assert m.number == 1 and len(clock.blocks) == m.runs
+
+
+def test_keyboard_interrupt_propagates():
+    def interrupt():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        measure(interrupt, (), timing.CpuClock(), share=1.0, per_call=1e-3)
+
+
+def test_cpu_clock_reads_real_time():
+    clock = timing.CpuClock()
+    assert 0 <= clock.overhead < 1e-3
+    spent = clock(lambda x: sum(range(x)), (1000,), 10)
+    assert spent > 0 and math.isfinite(spent)
+
+
+def test_clock_for_picks_by_device_type():
+    assert isinstance(timing.clock_for("cpu"), timing.CpuClock)
+    assert isinstance(timing.clock_for(torch.device("cpu")), timing.CpuClock)
+    assert timing.CpuClock.name == "time.perf_counter"
+    assert timing.CudaClock.name == "cuda events"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_clock_times_a_matmul():  # pragma: no cover - runs only on a GPU
+    a = torch.randn(256, 256, device="cuda")
+    for flush in (False, True):
+        clock = timing.CudaClock("cuda", l2_flush=flush)
+        assert clock(torch.matmul, (a, a), 3) > 0
