@@ -62,7 +62,8 @@ Each failing call of matmul-magic's test functions (also through the line magics
 recorded instead of stopping the cell. Afterwards each failure is printed with its line
 number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
 ``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
-Any other exception, a bare ``assert`` included, stops the cell as usual.
+Any other exception, a bare ``assert`` included, stops the cell as usual. The cell runs
+in the user namespace; the value of its last line is not displayed.
 
 Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
 """
@@ -107,84 +108,6 @@ def _usage_error(name: str, reason: str) -> UsageError:
     return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
 
 
-@magics_class
-class TestingMagics(Magics):
-    """Inline tests for notebooks (fastcore-compatible), as magics."""
-
-    def _run_line(self, name: str, line: str, local_ns: dict[str, Any] | None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        from matmul_magic import testing
-
-        function = getattr(testing, name)
-        try:
-            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns)
-        except SyntaxError as e:
-            raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
-        try:
-            inspect.signature(function).bind(*args, **kwargs)
-        except TypeError as e:
-            raise _usage_error(name, f"%{name}: {e}") from None
-        function(*args, **kwargs)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_eq(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_eq", line, local_ns)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_ne(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_ne", line, local_ns)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_near(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_near", line, local_ns)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_close(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_close", line, local_ns)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_is(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_is", line, local_ns)
-
-    @no_var_expand
-    @needs_local_scope
-    @line_magic
-    def test_shuffled(self, line: str, local_ns: dict[str, Any] | None = None) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        self._run_line("test_shuffled", line, local_ns)
-
-    @no_var_expand
-    @cell_magic
-    def tests(self, line: str, cell: str) -> None:
-        __tracebackhide__ = True  # noqa: F841
-        from matmul_magic.testing import collect_tests
-
-        if line.strip():
-            raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
-        shell = self.shell
-        # A leading newline makes line numbers count the %%tests line, as the editor does.
-        source = "\n" + shell.transform_cell(cell)
-        filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
-        code = shell.compile(source, filename, "exec")
-        with collect_tests(filename=filename):
-            exec(code, shell.user_global_ns, shell.user_ns)
-
-
 def _plain_signature(function: Any) -> inspect.Signature:
     """The signature without type hints, which read as noise in ``%magic?``."""
     signature = inspect.signature(function)
@@ -209,16 +132,62 @@ def full_help(name: str) -> str:
     return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
 
 
-def _help_for(name: str):
+def _test_line_magic(name: str) -> Any:
+    """The line magic ``%name``: parse the line, call ``matmul_magic.testing.<name>``."""
+
+    @no_var_expand
+    @needs_local_scope
+    def magic(self: Magics, line: str, local_ns: dict[str, Any] | None = None) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        from matmul_magic import testing
+
+        function = getattr(testing, name)
+        try:
+            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns)
+        except SyntaxError as e:
+            raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+        try:
+            inspect.signature(function).bind(*args, **kwargs)
+        except TypeError as e:
+            raise _usage_error(name, f"%{name}: {e}") from None
+        function(*args, **kwargs)
+
+    magic.__name__ = magic.__qualname__ = name
+    magic.__doc__ = _short_help(name)
     # IPython's `%name?` calls `getdoc()` when an object has one: the API docstring is read
     # then, so loading the extension does not import the engine.
-    return lambda: full_help(name)
+    magic.getdoc = lambda: full_help(name)  # type: ignore[attr-defined]
+    return line_magic(magic)
 
 
-for _name in USAGES:
-    _method = getattr(TestingMagics, _name)
-    _method.__doc__ = _short_help(_name)
-    _method.getdoc = _help_for(_name)
+@magics_class
+class TestingMagics(Magics):
+    """Inline tests for notebooks (fastcore-compatible), as magics."""
+
+    test_eq = _test_line_magic("test_eq")
+    test_ne = _test_line_magic("test_ne")
+    test_near = _test_line_magic("test_near")
+    test_close = _test_line_magic("test_close")
+    test_is = _test_line_magic("test_is")
+    test_shuffled = _test_line_magic("test_shuffled")
+
+    @no_var_expand
+    @cell_magic
+    def tests(self, line: str, cell: str) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        from matmul_magic.testing import collect_tests
+
+        if line.strip():
+            raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
+        shell = self.shell
+        # A leading newline makes line numbers count the %%tests line, as the editor does.
+        source = "\n" + shell.transform_cell(cell)
+        filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
+        code = shell.compile(source, filename, "exec")
+        with collect_tests(filename=filename):
+            exec(code, shell.user_global_ns, shell.user_ns)
+
+
 TestingMagics.tests.__doc__ = _TESTS_DOC
 
 
