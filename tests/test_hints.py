@@ -275,3 +275,52 @@ def test_linear_hint_explains_the_weight_layout(ns):
     hint = _hint("y = torch.nn.functional.linear(a, w)", ns)
     assert [(row.label, row.shape) for row in hint.rows] == [("a", (5, 784)), ("w.T", (10, 784))]
     assert hint.fix == "linear(x, w) computes x @ w.T, so w is (out, in): pass w.T (10, 784)."
+
+
+def test_bmm_fixes_respect_that_bmm_does_not_broadcast(ns):
+    ns.update(p=torch.randn(2, 3, 4), q=torch.randn(3, 4, 6), r=torch.randn(2, 5, 4))
+    hint = _hint("y = torch.bmm(p, q)", ns)
+    assert hint.fix == "the batch sizes (2,) and (3,) differ: torch.bmm needs them equal."
+    assert hint.rows[0].clash == {-3} and hint.rows[1].clash == {-3}
+    hint = _hint("y = torch.bmm(p, r)", ns)
+    assert hint.fix == "did you mean r.mT (2, 4, 5)?"
+
+
+def test_mm_swap_is_written_as_the_user_wrote_it(ns):
+    hint = _hint("y = torch.mm(b, a)", ns)
+    assert hint.fix.startswith("did you mean torch.mm(a, b)?")
+
+
+def test_a_reraised_torch_error_is_explained_from_its_cause(ns):
+    source = "try:\n    y = a @ w.T\nexcept RuntimeError as err:\n    raise ValueError('bad') from err"
+    hint = _hint(source, ns)
+    assert hint.kind == "matmul" and hint.line == "y = a @ w.T"
+
+
+@pytest.mark.parametrize("name, fn, kind, fields", MESSAGES, ids=[m[0] for m in MESSAGES])
+def test_a_hint_needs_no_traceback(name, fn, kind, fields):
+    """Without source or frames (a compiled caller, a pickled error) the message still serves."""
+    hint = hint_for_exception(RuntimeError(_message(fn)))
+    assert hint is not None and hint.kind == kind and hint.fix
+    assert hint.line == "" and all(row.shape is None for row in hint.rows if row.label == "?")
+    hint.to_text(), hint.to_html()
+
+
+ODD_SITES = [
+    "f = torch.mm\ny = f(a, w.T)",
+    "import functools\ny = functools.reduce(torch.mm, [a, w.T])",
+    "y = [a][0] @ w.T",
+    "y = a.expand_as(*[torch.empty(4, 5)])",
+    "y = torch.einsum(*['ik,kj->ij', a, w.T])",
+    "y = a.view(*[3, -1])",
+    "y = {'k': a}['k'] @ w.T",
+    "y = (lambda: a)() + w",
+]
+
+
+@pytest.mark.parametrize("source", ODD_SITES)
+def test_odd_call_sites_still_get_a_hint(ns, source):
+    hint = _hint(source, ns)
+    assert hint is not None and hint.fix
+    assert "torch.f(" not in hint.fix
+    hint.to_text(), hint.to_html()

@@ -53,6 +53,13 @@ def hint_for_exception(exc: BaseException) -> ShapeHint | None:
     re-runs the failing code.
     """
     message = parse_message(str(exc))
+    for _ in range(5):  # a library may re-raise torch's error: look down the chain
+        if message is not None:
+            break
+        exc = exc.__cause__ or exc.__context__
+        if exc is None:
+            return None
+        message = parse_message(str(exc))
     if message is None:
         return None
     site = failing_site(exc.__traceback__)
@@ -105,9 +112,12 @@ def _call_op(site: FailingSite, node: ast.Call) -> FailingOp:
             receiver.value is UNKNOWN and name in ("view", "reshape", "expand", "expand_as")
         ):
             values.append(receiver)
-    values += [_operand(site, arg) for arg in node.args if not isinstance(arg, ast.Starred)]
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):  # einsum(spec, *ops) and view(*sizes)
+    for arg in node.args:  # in order: einsum(spec, *ops), view(*sizes), f(*[a], b)
+        if not isinstance(arg, ast.Starred):
+            values.append(_operand(site, arg))
+        elif isinstance(arg, ast.Starred) and isinstance(arg.value, (ast.List, ast.Tuple)):
+            values += [_operand(site, element) for element in arg.value.elts]
+        else:
             inner = site.evaluate(arg.value)
             items = inner if isinstance(inner, (tuple, list)) else [UNKNOWN]
             label = site.segment(arg.value)
@@ -308,15 +318,13 @@ def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
     if len(tensors) == 2 and op.name == "linear":
         return _linear_rows_fix(*tensors)
     if len(tensors) == 2:
-        return _matmul_rows_fix(tensors)
+        return _matmul_rows_fix(tensors, op.name)
     if len(message.shapes) == 2:
         # Unknown operands stay '?': torch folds batch dims into its numbers, so they are
         # quoted in the sentence, not drawn as the operands' shapes.
-        (m, k), second = message.shapes
-        n = second[0]
-        fix = (
-            f"torch saw {m}x{k} @ {'x'.join(map(str, second))}: the inner sizes {k} and {n} differ."
-        )
+        first, second = ("x".join(map(str, shape)) for shape in message.shapes)
+        k, n = message.shapes[0][-1], message.shapes[1][0]
+        fix = f"torch saw {first} @ {second}: the inner sizes {k} and {n} differ."
         return _rows(op.operands), fix
     return _rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
 
@@ -340,14 +348,47 @@ def _linear_rows_fix(x: Operand, w: Operand) -> tuple[list[OperandRow], str]:
     return rows, fix
 
 
-def _matmul_rows_fix(tensors: list[Operand]) -> tuple[list[OperandRow], str]:
+def _product(name: str, left: str, right: str) -> str:
+    """How the user would write the product: ``a @ b`` or ``torch.mm(a, b)``."""
+    if name in ("mm", "bmm", "matmul", "mv", "dot"):
+        return f"torch.{name}({left}, {right})"
+    return f"{left} @ {right}"
+
+
+def _fits_for(name: str):
+    """Whether two shapes fit the op the user called: mm and bmm don't broadcast, @ does."""
+
+    def inner(a, b):
+        return bool(a) and bool(b) and a[-1] == (b[-2] if len(b) >= 2 else b[0])
+
+    if name == "mm":
+        return lambda a, b: len(a) == 2 and len(b) == 2 and inner(a, b)
+    if name == "bmm":
+        return lambda a, b: len(a) == 3 and len(b) == 3 and a[0] == b[0] and inner(a, b)
+    if name == "mv":
+        return lambda a, b: len(a) == 2 and len(b) == 1 and inner(a, b)
+    if name in ("dot", "vdot"):
+        return lambda a, b: len(a) == 1 and a == b
+    return lambda a, b: matmul_shape(a, b) is not None
+
+
+def _matmul_rows_fix(tensors: list[Operand], name: str = "@") -> tuple[list[OperandRow], str]:
     (a, b), (la, lb) = (t.shape for t in tensors), (t.label for t in tensors)
     inner_b = -2 if len(b) >= 2 else -1
     clash = {0: {-1}, 1: {inner_b}} if a and b and a[-1] != b[inner_b] else {}
-    fits = lambda x, y: matmul_shape(x, y) is not None
+    if not clash and len(a) >= 3 and len(b) >= 3 and a[:-2] != b[:-2]:
+        clash = {
+            0: {d - 2 for d in range(-len(a) + 2, 0)},
+            1: {d - 2 for d in range(-len(b) + 2, 0)},
+        }
+        batch = f"the batch sizes {format_shape(a[:-2])} and {format_shape(b[:-2])} differ"
+        if name == "bmm":
+            return _rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
+    fits = _fits_for(name)
     fix = _search_fix(tensors, fits) if a and b else None
     if fix is None and a and b and fits(b, a):
-        fix = f"did you mean {lb} @ {la}? The order matters: {format_shape(matmul_shape(b, a))}."
+        swapped = _product(name, lb, la)
+        fix = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
     if fix is None:
         if not a or not b:
             scalar = la if not a else lb
@@ -355,7 +396,7 @@ def _matmul_rows_fix(tensors: list[Operand]) -> tuple[list[OperandRow], str]:
         else:
             which = "first" if len(b) <= 2 else "second-to-last"
             fix = (
-                f"{la} @ {lb} needs {la}'s last size ({a[-1]}) to equal "
+                f"{_product(name, la, lb)} needs {la}'s last size ({a[-1]}) to equal "
                 f"{lb}'s {which} size ({b[inner_b]})."
             )
     return _rows(tensors, clash), fix
@@ -386,7 +427,8 @@ def _rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], 
     else:
         fix = (
             f"torch.{op.name} takes {want}-D tensors but {bad.label} is {len(bad.shape)}-D "
-            f"{format_shape(bad.shape)}: use {both} (torch.matmul), which handles batches."
+            f"{format_shape(bad.shape)}: use {both} (torch.matmul), "
+            "which takes 1-D and batched operands too."
         )
     return _rows(tensors, clash), fix
 
@@ -480,7 +522,8 @@ def _expand_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         target_label = destination.label
     else:
         tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
-        target_label = op.operands[1].label if op.name == "expand_as" else "target"
+        as_other = op.name == "expand_as" and len(op.operands) > 1
+        target_label = op.operands[1].label if as_other else "target"
     shape = tensor.shape if tensor.shape is not None else message_tensor
     if message.extra.get("rank"):
         rows = [OperandRow(tensor.label, shape), OperandRow(target_label, target)]
@@ -540,8 +583,8 @@ def _view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], 
     held = f"{numel} elements" + (f" {format_shape(shape)}" if shape is not None else "")
     if -1 in requested:
         fix = (
-            f"{label} has {held}, which the other sizes ({product} per -1 slot) don't divide: "
-            f"pick sizes whose product divides {numel}."
+            f"{label} has {held}: -1 can fill in only if the other sizes' product "
+            f"({product}) divides {numel}, and it doesn't."
         )
     else:
         fix = f"{format_shape(requested)} holds {product} elements but {label} has {held}."
