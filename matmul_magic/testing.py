@@ -297,11 +297,33 @@ def _numeric_numpy(x: Any) -> Any:
 def _tensor_to_numpy(t: Any) -> Any:
     torch = sys.modules["torch"]
     t = t.detach().cpu().resolve_conj().resolve_neg()
-    if t.dtype not in (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64):
-        if not (t.is_floating_point() and t.dtype in (torch.float16, torch.float32, torch.float64)):
-            if not t.is_complex():
-                t = t.to(torch.float32)  # bfloat16, float8 and friends have no numpy dtype
+    if t.dtype in (torch.bfloat16,) or "float8" in str(t.dtype):
+        t = t.to(torch.float32)  # no numpy dtype for these
     return t.numpy()
+
+
+def _is_floating(dtype: Any) -> bool:
+    """Floating or complex, for torch and numpy dtypes alike."""
+    if hasattr(dtype, "is_floating_point"):
+        return dtype.is_floating_point or dtype.is_complex
+    return dtype.kind in "fc"
+
+
+def _python_to_tensor(x: Any, like: Any) -> Any:
+    """``x`` (a list or number) as a tensor next to ``like``.
+
+    Floats take ``like``'s float dtype, as Python numbers do in torch arithmetic, so
+    ``[0.1]`` equals ``torch.tensor([0.1], dtype=torch.float64)`` and a float32 tensor
+    alike.
+    """
+    torch = sys.modules["torch"]
+    if _is_ndarray(x):
+        return torch.as_tensor(x, device=like.device)
+    guess = torch.as_tensor(x)
+    same_family = guess.dtype.is_complex == like.dtype.is_complex or not guess.dtype.is_complex
+    if guess.dtype.is_floating_point and _is_floating(like.dtype) and same_family:
+        return torch.as_tensor(x, dtype=like.dtype, device=like.device)
+    return torch.as_tensor(x, device=like.device)
 
 
 def _pair(a: Any, b: Any, numeric_sequences: bool = False) -> _Pair | None:
@@ -325,11 +347,10 @@ def _pair(a: Any, b: Any, numeric_sequences: bool = False) -> _Pair | None:
 
 
 def _torch_pair(a: Any, b: Any) -> _Pair | None:
-    torch = sys.modules["torch"]
     device = a.device if _is_tensor(a) else b.device
     try:
-        ta = a if _is_tensor(a) else torch.as_tensor(a, device=device)
-        tb = b if _is_tensor(b) else torch.as_tensor(b, device=device)
+        ta = a if _is_tensor(a) else _python_to_tensor(a, b)
+        tb = b if _is_tensor(b) else _python_to_tensor(b, a)
     except (TypeError, ValueError, RuntimeError):
         return None
     devices = None
@@ -348,11 +369,18 @@ def _torch_pair(a: Any, b: Any) -> _Pair | None:
 def _numpy_pair(a: Any, b: Any) -> _Pair | None:
     import numpy as np
 
-    def convert(x: Any) -> Any:
+    def convert(x: Any, other: Any) -> Any:
+        if isinstance(x, np.ndarray):
+            return x
         # Lists of strings or objects compare element by element instead, as in fastcore.
-        return x if isinstance(x, np.ndarray) else _numeric_numpy(x)
+        arr = _numeric_numpy(x)
+        if arr is not None and isinstance(other, np.ndarray):
+            # Python floats take the array's float dtype, as NumPy does for scalars.
+            if arr.dtype.kind == "f" and other.dtype.kind in "fc":
+                arr = arr.astype(other.dtype)
+        return arr
 
-    na, nb = convert(a), convert(b)
+    na, nb = convert(a, b), convert(b, a)
     if na is None or nb is None:
         return None
     return _Pair("numpy", na, nb, _shape(na), _shape(nb), _kind(a, na), _kind(b, nb))
@@ -414,7 +442,9 @@ def equals(a: Any, b: Any) -> bool:
     Lists, tuples, generators and other iterables compare item by item (generators are
     consumed); strings, dicts and sets with ``==``; tensors and numpy arrays by content,
     also against a plain list or scalar of the same shape (``equals(torch.zeros(3),
-    [0, 0, 0])`` is True, whatever the dtypes).
+    [0, 0, 0])`` is True, whatever the dtypes). Python floats take the float dtype of the
+    tensor or array they meet, as in torch arithmetic, so ``[0.1]`` equals a float32
+    ``tensor([0.1])``.
 
     Unlike fastcore, array-likes of different shapes are never equal: fastcore broadcasts,
     so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here.

@@ -349,6 +349,19 @@ def test_warns_sees_warnings_that_filters_would_hide():
     assert "filter" in test_warns.__doc__
 
 
+def test_python_floats_take_the_dtype_they_are_compared_with():
+    # As in torch arithmetic: [0.1] is float32 next to a float32 tensor, float64 next to float64.
+    test_eq(torch.tensor([0.1]), [0.1])
+    test_eq(torch.tensor([0.1], dtype=torch.float64), [0.1])
+    test_eq(torch.tensor(0.1, dtype=torch.float64), 0.1)
+    test_eq(np.array([0.1], dtype=np.float32), [0.1])
+    test_eq(torch.tensor([1, 2]), [1.0, 2.0])
+    test_ne(torch.tensor([1.5]), [1])
+    test_ne(torch.tensor([1], dtype=torch.uint8), [-1])
+    # Real arrays keep their dtype: float32(0.1) is not float64(0.1).
+    test_ne(torch.tensor([0.1]), np.array([0.1]))
+
+
 def test_mixed_containers_and_non_numeric_arrays():
     test_eq({"w": torch.ones(2), "b": 0}, {"b": 0, "w": torch.ones(2)})  # fastcore raises here
     test_ne({"w": torch.ones(2)}, {"w": torch.zeros(2)})
