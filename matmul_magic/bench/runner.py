@@ -261,7 +261,10 @@ def _error_text(exc: BaseException) -> str:
 
 def _is_oom(exc: BaseException) -> bool:
     oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", None)
-    return (oom is not None and isinstance(exc, oom)) or "out of memory" in str(exc).lower()
+    text = str(exc).lower()
+    return (oom is not None and isinstance(exc, oom)) or any(
+        marker in text for marker in ("out of memory", "can't allocate memory")
+    )
 
 
 def _release_memory() -> None:
