@@ -472,6 +472,23 @@ def test_zero_d_tensors_and_python_scalars_mix():
     assert "shapes: () vs ()" in message and "largest abs diff: 1 at index ()" in message
 
 
+class _ClaimsCuda(torch.Tensor):
+    """A CPU tensor that reports another device: the message logic, without a GPU."""
+
+    @property
+    def device(self):
+        return torch.device("cuda", 0)
+
+
+def test_device_mismatch_is_named_and_compared_on_the_cpu():
+    elsewhere = torch.ones(3).as_subclass(_ClaimsCuda)
+    test_eq(torch.ones(3), elsewhere)
+    test_near(torch.ones(3), elsewhere)
+    message = failure(lambda: test_near(torch.ones(3), elsewhere + 1))
+    assert "devices: cpu vs cuda:0 (different devices: compared on the CPU)" in message
+    assert "differing elements: 3 of 3" in message
+
+
 def test_different_devices_compare_on_the_cpu():
     if torch.cuda.is_available():
         a, b = torch.ones(3), torch.ones(3, device="cuda")
