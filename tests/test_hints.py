@@ -292,7 +292,9 @@ def test_mm_swap_is_written_as_the_user_wrote_it(ns):
 
 
 def test_a_reraised_torch_error_is_explained_from_its_cause(ns):
-    source = "try:\n    y = a @ w.T\nexcept RuntimeError as err:\n    raise ValueError('bad') from err"
+    source = (
+        "try:\n    y = a @ w.T\nexcept RuntimeError as err:\n    raise ValueError('bad') from err"
+    )
     hint = _hint(source, ns)
     assert hint.kind == "matmul" and hint.line == "y = a @ w.T"
 
@@ -324,3 +326,48 @@ def test_odd_call_sites_still_get_a_hint(ns, source):
     assert hint is not None and hint.fix
     assert "torch.f(" not in hint.fix
     hint.to_text(), hint.to_html()
+
+
+# ------------------------------------------------------------ fixes, checked by torch
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_shapes = st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple)
+
+
+def _apply_fix(source: str, fix: str) -> str | None:
+    """The source with the hint's suggested code put in place, or None if the fix is prose."""
+    import re
+
+    axis = re.fullmatch(r"(\w+) needs [\w -]+: (.+)", fix)
+    if axis:
+        return re.sub(rf"\b{axis[1]}\b", axis[2], source.split("=", 1)[1]).strip()
+    instead = re.fullmatch(r"did you mean (\S+) \([\d, ]*\)\?", fix)
+    if instead:
+        operand = instead[1].removesuffix(".T").removesuffix(".mT")
+        return re.sub(rf"\b{operand}\b", instead[1], source.split("=", 1)[1]).strip()
+    swapped = re.fullmatch(r"did you mean (.+)\? The order matters: .*", fix)
+    if swapped:
+        return swapped[1]
+    return None
+
+
+@settings(max_examples=60, deadline=None)
+@given(left=_shapes, right=_shapes, op=st.sampled_from(["*", "+", "@"]))
+def test_every_suggested_fix_runs_under_torch(left, right, op):
+    ns = {"p": torch.ones(left), "q": torch.ones(right)}
+    source = f"y = p {op} q"
+    try:
+        exec(source, dict(ns))
+        return  # no error, no hint
+    except RuntimeError:
+        pass
+    hint = _hint(source, dict(ns))
+    assert hint is not None and hint.fix, source
+    fixed = _apply_fix(source, hint.fix)
+    if fixed is not None:
+        eval(fixed, {**ns, "torch": torch})  # torch accepts the suggestion
+    else:
+        assert "needs" in hint.fix or "clash" in hint.fix, hint.fix  # prose states the rule

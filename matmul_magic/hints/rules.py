@@ -207,8 +207,11 @@ def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape[:-2] + shape[-2:][::-1]
 
 
-def _search_fix(operands: list[Operand], fits) -> str | None:
-    """The first fix (drop ``.T``, one new axis, a transpose) under which ``fits`` holds."""
+def _search_fix(operands: list[Operand], fits, new_axis: bool = True) -> str | None:
+    """The first fix (drop ``.T``, one new axis, a transpose) under which ``fits`` holds.
+
+    ``new_axis=False`` for products: an extra axis there makes shapes fit by turning the
+    product into a batch of outer products, which is never what was meant."""
     shapes = [op.shape for op in operands]
     for i, op in enumerate(operands):
         original = _untransposed(op)
@@ -216,7 +219,7 @@ def _search_fix(operands: list[Operand], fits) -> str | None:
             name, shape = original
             return f"did you mean {name} {format_shape(shape)} instead of {op.label}?"
     by_rank = sorted(range(len(operands)), key=lambda i: len(shapes[i]))
-    for i in by_rank:
+    for i in by_rank if new_axis else ():
         shape = shapes[i]
         for position in range(len(shape), -1, -1):
             grown = shape[:position] + (1,) + shape[position:]
@@ -385,7 +388,7 @@ def _matmul_rows_fix(tensors: list[Operand], name: str = "@") -> tuple[list[Oper
         if name == "bmm":
             return _rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
     fits = _fits_for(name)
-    fix = _search_fix(tensors, fits) if a and b else None
+    fix = _search_fix(tensors, fits, new_axis=False) if a and b else None
     if fix is None and a and b and fits(b, a):
         swapped = _product(name, lb, la)
         fix = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
