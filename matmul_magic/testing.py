@@ -534,8 +534,15 @@ def _scalar_close(a: Any, b: Any, tol: _Tolerance) -> bool:
 def _within(a: Any, b: Any, tol: _Tolerance) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
-    if isinstance(a, (str, bytes)) or isinstance(b, (str, bytes)):
-        return bool(a == b)
+    if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
+        return equals(a, b)
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(_within(a[k], b[k], tol) for k in a)
+        )
     pair = _pair(a, b, numeric_sequences=True)
     if pair is not None and not _numeric(pair):
         return equals(a, b)  # strings and objects: close means equal, as in fastcore

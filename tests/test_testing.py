@@ -537,6 +537,13 @@ def test_tolerance_overrides():
     assert "tolerance: |a - b| < 0.1" in failure(lambda: test_close([1.0, 2.0], [1.0, 3], 0.1))
 
 
+def test_near_and_close_look_inside_dicts_and_sets():
+    assert near({"w": torch.ones(2)}, {"w": torch.ones(2) + 1e-6})
+    assert not near({"w": 1.0}, {"w": 2.0})
+    assert not is_close({"w": 1.0}, {"v": 1.0})
+    assert is_close({1, 2}, {2, 1}) and not is_close({1, 2}, {1, 3})
+
+
 def test_close_keeps_fastcores_strict_bound():
     assert not is_close(1.0, 1.5, eps=0.5)
     assert is_close(1.0, 1.25, eps=0.5)
