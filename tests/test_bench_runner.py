@@ -347,3 +347,18 @@ def test_skipped_optional_step_is_a_skipped_row(monkeypatch):
     numba_row = result["numba"]
     assert numba_row.status == "skipped" and numba_row.kind == "optional"
     assert numba_row.note == "skipped: numba is not installed" and numba_row.median is None
+
+
+def test_a_noisy_row_says_so_in_its_note(monkeypatch):
+    from matmul_magic.bench import timing
+
+    jitter = iter(range(10**6))
+
+    class Jittery(timing.CpuClock):
+        def __call__(self, fn, args, number):
+            super().__call__(fn, args, number)
+            return (1.0 + (next(jitter) % 3)) * 1e-3 * number
+
+    monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Jittery())
+    result = bench(my_matmul, course=False, shape=SMALL, budget=0.02)
+    assert result.rows[0].note.startswith("noisy: IQR is")

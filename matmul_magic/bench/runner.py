@@ -655,7 +655,7 @@ class _Run:
                 share = self.share(task, later, deadline)
                 self.progress(v.name, "time" if task is main else "sweep", task.size)
                 _time(task, clock, share, threshold, sample_target)
-            self.rows.append(_row(v))
+            self.rows.append(_row(v, threshold))
             nxt = self.names[index + 1] if index + 1 < len(self.names) else None
             self.progress(nxt, "check")
 
@@ -677,7 +677,7 @@ def _main(v: _Variant) -> _Task | None:
     return v.tasks[0] if v.tasks else None
 
 
-def _row(v: _Variant) -> BenchRow:
+def _row(v: _Variant, threshold: float = timing.DEFAULT_THRESHOLD) -> BenchRow:
     main = _main(v)
     kind = v.kind  # type: ignore[assignment]
     if v.fn is None or main is None:
@@ -695,10 +695,21 @@ def _row(v: _Variant) -> BenchRow:
         max_abs_err=main.max_abs_err,
         extrapolated=main.extrapolated and m is not None,
         error=main.error,
-        note=main.note,
+        note=_with_spread(main.note, m, threshold),
         points=points,
         exponent=fit_exponent(points) if points else None,
     )
+
+
+def _with_spread(note: str | None, m: timing.Measurement | None, threshold: float) -> str | None:
+    """Say so when the spread stayed above the threshold (as ``Measurement`` warns)."""
+    if m is None or m.meets(threshold):
+        return note
+    warning = (
+        f"noisy: IQR is {100 * m.relative_iqr:.0f}% of the median after {m.runs} measurements "
+        f"(target {100 * threshold:.0f}%); the machine may be busy"
+    )
+    return f"{note}; {warning}" if note else warning
 
 
 def _point(task: _Task) -> SweepPoint:
