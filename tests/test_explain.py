@@ -272,3 +272,17 @@ def test_hint_in_a_real_notebook_kernel(tmp_path):
     data = outputs[1]["data"]
     assert 'data-matmul-magic="shape-hint"' in data["text/html"]
     assert "did you mean w (784, 10) instead of w.T?" in data["text/plain"]
+
+
+def test_the_lessons_wrong_sum_axis_gets_a_setitem_hint(tensors, capsys):
+    tensors.run_cell("c = torch.zeros(5, 10)\nfor i in range(5): c[i] = (a[i,:,None]*b).sum(dim=1)")
+    out = capsys.readouterr().out
+    assert "matmul-magic hint (expand):" in out
+    assert "fix: c[i] has shape (10,): the value must broadcast to it, but " in out
+    assert "(a[i,:,None]*b).sum(dim=1) is (784,)." in out
+
+
+def test_explain_escapes_the_cells_text(tensors, published):
+    tensors.run_cell("%%explain\nd = a @ b  # <img src=x onerror=alert(1)>")
+    html = next(b["text/html"] for b in published if "explain-trace" in b.get("text/html", ""))
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
