@@ -286,3 +286,18 @@ def test_explain_escapes_the_cells_text(tensors, published):
     tensors.run_cell("%%explain\nd = a @ b  # <img src=x onerror=alert(1)>")
     html = next(b["text/html"] for b in published if "explain-trace" in b.get("text/html", ""))
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_config_file_trait_is_honoured_at_load(tensors, capsys):
+    tensors.run_line_magic("unload_ext", "matmul_magic")
+    tensors.config.ExplainMagics.hints = False  # as `c.ExplainMagics.hints = False` would
+    try:
+        tensors.run_line_magic("load_ext", "matmul_magic")
+        tensors.run_cell("y = a @ w.T")
+        assert _hints(capsys.readouterr().out) == 0
+    finally:
+        del tensors.config.ExplainMagics
+        tensors.run_line_magic("unload_ext", "matmul_magic")
+        tensors.run_line_magic("load_ext", "matmul_magic")
+    tensors.run_cell("y = a @ w.T")
+    assert _hints(capsys.readouterr().out) == 1

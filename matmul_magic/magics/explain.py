@@ -114,8 +114,8 @@ def load(ipython: Any) -> None:
     register(ipython, ExplainMagics)
     magics = _instance(ipython)
     ipython.events.register(_EVENT, magics.post_run_cell)
-    if magics not in ipython.configurables:
-        ipython.configurables.append(magics)  # makes %config ExplainMagics.hints work
+    # Magics.__init__ put the instance in shell.configurables (so %config sees it) with the
+    # shell as parent (so `c.ExplainMagics.hints = False` in a config file applies).
 
 
 def unload(ipython: Any) -> None:
@@ -124,6 +124,6 @@ def unload(ipython: Any) -> None:
         callbacks = ipython.events.callbacks.get(_EVENT, [])
         if magics.post_run_cell in callbacks:
             ipython.events.unregister(_EVENT, magics.post_run_cell)
-        if magics in ipython.configurables:
+        while magics in ipython.configurables:
             ipython.configurables.remove(magics)
     unregister(ipython, ExplainMagics)
