@@ -108,3 +108,19 @@ def test_every_family_loads_and_unloads_in_this_shell():
     assert after == before
     assert set(ip.magics_manager.registry) == registry_before
     assert "testing" in FAMILIES
+
+
+def test_load_cost_benchmark_runs_and_reports_imports():
+    # Only the report's shape and the import check: timings are not asserted in unit tests.
+    done = subprocess.run(
+        [sys.executable, "benchmarks/load_cost.py", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "%load_ext matmul_magic in a fresh process (1 runs, bytecode cached)" in done.stdout
+    assert "target 100 ms:" in done.stdout
+    assert "torch imported: no" in done.stdout
+    assert "anywidget imported: no" in done.stdout
