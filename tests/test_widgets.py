@@ -122,10 +122,14 @@ def test_non_finite_values_are_sent_as_text():
     assert w.values == [[1.0, "nan", "inf"]]
 
 
-def test_values_are_dropped_when_their_shape_is_edited():
+def test_values_stay_with_their_operand_and_follow_the_operand_count():
     w = ShapeExplorer(torch.ones(2, 1), torch.ones(3))
     edit_from_front_end(w, shapes=[[2, 1], [4]])
-    assert w.values[0] is not None and w.values[1] is None
+    assert w.values == [[[1.0], [1.0]], [1.0, 1.0, 1.0]]  # shown again if b is set back to (3,)
+    w.shapes = [[2, 1], [3], [1]]
+    assert (w.values[2], w.names) == (None, ["a", "b", "c"])
+    w.shapes = [[2, 1]]
+    assert (w.values, w.names) == ([[[1.0], [1.0]]], ["a"])
 
 
 def test_text_summary_for_terminal_ipython():

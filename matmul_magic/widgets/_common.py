@@ -89,15 +89,6 @@ def _json_safe(value: Any) -> Values:
     raise TypeError(f"cannot show a value of type {type(value).__name__}")
 
 
-def values_shape(values: Values) -> Shape:
-    """The shape of nested lists (``()`` for a scalar)."""
-    shape = []
-    while isinstance(values, list):
-        shape.append(len(values))
-        values = values[0] if values else None
-    return tuple(shape)
-
-
 class SummaryRepr:
     """Keeps anywidget's widget view and adds a one-line ``text/plain`` (terminal IPython, logs)."""
 

@@ -13,7 +13,6 @@ from matmul_magic.widgets._common import (
     checked_shapes,
     format_shape,
     small_values,
-    values_shape,
 )
 
 
@@ -35,7 +34,8 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
     error = t.Unicode("").tag(sync=True)
     #: A label per operand (the expression ``%shapes`` evaluated, or a, b, c...).
     names = t.List(t.Unicode()).tag(sync=True)
-    #: Per operand, its values (≤ 8x8 tensors given as tensors) or None.
+    #: Per operand, the values of the tensor given (≤ 8x8) or None; the front end shows them
+    #: while the operand's shape still matches them.
     values = t.List().tag(sync=True)
 
     def __init__(self, *operands: Any, names: list[str] | None = None, **kwargs: Any) -> None:
@@ -59,12 +59,8 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
         count = len(self.shapes)
         if len(self.names) != count:
             self.names = _labels(list(self.names), count)
-        kept = [
-            v if v is not None and values_shape(v) == tuple(s) else None
-            for v, s in zip(list(self.values) + [None] * count, self.shapes, strict=False)
-        ]
-        if kept != list(self.values):
-            self.values = kept
+        if len(self.values) != count:
+            self.values = (list(self.values) + [None] * count)[:count]
         explanation = explain_broadcast(*self.shapes)
         result = None if explanation.result is None else list(explanation.result)
         error = "" if explanation.ok else explanation.reason

@@ -136,6 +136,15 @@ describe('shape explorer view', () => {
     expect(qa(grids[0], 'td').map(td => td.textContent).slice(0, 5)).toEqual(['1', '1', '1', '1', '2']);
   });
 
+  it('shows values only while the shape still matches them', () => {
+    const { el } = mount({ shapes: [[3, 1], [4]], values: [[[1], [2], [3]], [10, 20, 30, 40]] });
+    const b = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
+    type(b, '1');
+    expect(qa(el, '.mm-value-view table').length).toBe(1);
+    type(b, '4');
+    expect(qa(el, '.mm-value-view table').length).toBe(2);
+  });
+
   it('hides the value view without values and explains when the result is too big', () => {
     expect(q<HTMLElement>(mount({ shapes: [[3]] }).el, '.mm-value-view').hidden).toBe(true);
     const { el } = mount({ shapes: [[9, 1], [9]], values: [null, [1, 2, 3, 4, 5, 6, 7, 8, 9]] });

@@ -301,9 +301,10 @@ export function renderShapeExplorer(
 
   function renderValues(explanation: Explanation | null): void {
     const result = explanation?.result ?? null;
+    // Values belong to the tensor given; once its shape is edited they no longer apply.
     const shown = state.values
       .map((v, i) => [v, i] as const)
-      .filter(([v]) => v !== null);
+      .filter(([v, i]) => v !== null && formatShape(valuesShape(v)) === formatShape(state.shapes[i]));
     values.hidden = shown.length === 0;
     if (shown.length === 0) return;
     if (!result || result.length > 2 || result.some(s => s > MAX_VALUE_SIDE)) {
@@ -330,6 +331,17 @@ export function renderShapeExplorer(
       root.remove();
     }
   };
+}
+
+/** The shape of nested lists of values (`[]` for a scalar). */
+export function valuesShape(values: Values): number[] {
+  const shape: number[] = [];
+  let v: Values | undefined = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
 }
 
 /** The operand broadcast to `result` (≤ 2-D), copies ghosted as in the lesson's spreadsheet. */

@@ -130,14 +130,14 @@ export function renderMatmulStepper(
     attrs: { 'data-matmul-magic': 'matmul-stepper', role: 'group', 'aria-label': 'Matmul stepper' }
   });
   const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` })));
-  const reset = button('⏮', 'reset to step 0', () => set({ step: 0, playing: false }));
-  const back = button('◀', 'step back', () => set({ step: Math.max(0, state.step - 1), playing: false }));
+  const reset = button('reset', 'reset to step 0', () => set({ step: 0, playing: false }));
+  const back = button('◀ back', 'step back', () => set({ step: Math.max(0, state.step - 1), playing: false }));
   const play = button('▶ play', 'play', () => {
     if (state.playing) return set({ playing: false });
     set({ playing: true, step: state.step >= total() ? 0 : state.step });
   });
-  const forward = button('▶|', 'step forward', () => set({ step: Math.min(total(), state.step + 1), playing: false }));
-  const end = button('⏭', 'jump to the end', () => set({ step: total(), playing: false }));
+  const forward = button('step ▶', 'step forward', () => set({ step: Math.min(total(), state.step + 1), playing: false }));
+  const end = button('end', 'jump to the end', () => set({ step: total(), playing: false }));
   const speed = h('input', { attrs: { type: 'range', min: '0', max: '100', 'aria-label': 'speed, steps per second' } });
   const speedText = h('span', { class: 'mm-caption' });
   const scrub = h('input', { attrs: { type: 'range', min: '0', 'aria-label': 'step' } });
