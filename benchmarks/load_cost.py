@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     imported = sorted({m for r in runs for m in r["imported"]})
     verdict = "within" if median <= args.target_ms else "OVER"
     cache_note = "no bytecode cache" if args.cold else "bytecode cached"
-    print(f"%load_ext matmul_magic in a fresh process ({args.runs} runs, {cache_note})")
+    runs_text = f"{args.runs} run{'s' if args.runs != 1 else ''}"
+    print(f"%load_ext matmul_magic in a fresh process ({runs_text}, {cache_note})")
     print(f"  median {median:.1f} ms   min {times[0]:.1f} ms   max {times[-1]:.1f} ms")
     print(
         f"  target {args.target_ms:.0f} ms: {verdict} ({median / args.target_ms:.2f}x the target)"

@@ -120,7 +120,7 @@ def test_load_cost_benchmark_runs_and_reports_imports():
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "%load_ext matmul_magic in a fresh process (1 runs, bytecode cached)" in done.stdout
+    assert "%load_ext matmul_magic in a fresh process (1 run, bytecode cached)" in done.stdout
     assert "target 100 ms:" in done.stdout
     assert "torch imported: no" in done.stdout
     assert "anywidget imported: no" in done.stdout
