@@ -91,6 +91,11 @@ def fmt(seconds: float | None) -> str:
     return f"{seconds / 1e-9:7.3f} ns"
 
 
+def num(value: float | None, scale: float, spec: str) -> str:
+    width = int(spec.split(".")[0])
+    return f"{'—':>{width}}" if value is None else format(value * scale, spec)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="engine/torch alternations")
@@ -154,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         ok &= row_ok
         note = engine_rounds[-1][name]["note"] or ""
         print(
-            f"{name:12} {fmt(e):>10} {100 * worst_rel:7.1f}% {fmt(t):>10} "
-            f"{ratio:8.3f} {fmt(ti):>10} {ratio_ti if ratio_ti is None else f'{ratio_ti:8.3f}':>8}"
+            f"{name:12} {fmt(e):>10} {num(worst_rel, 100, '7.1f')}% {fmt(t):>10} "
+            f"{num(ratio, 1, '8.3f')} {fmt(ti):>10} {num(ratio_ti, 1, '8.3f')}"
             f"  {'ok ' if row_ok else 'MISS'} {note}"
         )
         figures["rows"][name] = {
