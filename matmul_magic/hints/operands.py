@@ -317,7 +317,7 @@ class _Evaluator:
         safe_base = safe_base or type(base).__name__ == "Size"
         if not safe_base or not _plain_index(index):
             raise _Unsafe("subscript")
-        return base[index]
+        return as_meta(base[index])  # a list may hold real tensors: keep their data out
 
     def _Call(self, node: ast.Call) -> Any:
         func = node.func
