@@ -1,0 +1,376 @@
+"""Fixtures for browser tests: a real ``jupyter lab`` and Debian's Chromium driven by Playwright.
+
+- ``jupyter_lab`` (session): a JupyterLab server on a free port with a temporary root dir,
+  tokens off, its own settings/workspaces dirs, the kernel able to import this checkout.
+- ``chromium`` (session): headless ``/usr/bin/chromium`` (Playwright never downloads one).
+- ``page`` (per test): a fresh browser context and page; a screenshot lands in
+  ``artifacts/browser/`` when the test fails.
+- ``lab`` (per test): a :class:`Lab` helper bound to the server and that page: write/copy
+  notebooks, open them in JupyterLab or Notebook 7, run cells, wait for the kernel, run commands,
+  and save screenshots into ``docs/images/``.
+
+Without ``/usr/bin/chromium`` or Playwright the tests skip, except under ``CI=true``, where a
+missing browser is a failure. Every test here should be marked ``@pytest.mark.browser``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS_IMAGES = REPO / "docs" / "images"
+ARTIFACTS = REPO / "artifacts" / "browser"
+NOTEBOOK_FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_TIMEOUT_S = 90
+KERNEL_TIMEOUT_MS = 120_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally, fail in CI: CI must never pass by skipping the browser tests."""
+    if _in_ci():
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    """A running ``jupyter lab``: its base URL, root dir and log file."""
+
+    url: str
+    root_dir: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def get_json(self, path: str) -> Any:
+        with urllib.request.urlopen(f"{self.url}/{path.lstrip('/')}", timeout=10) as response:
+            return json.load(response)
+
+
+def _wait_until_ready(server: LabServer) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"jupyter lab exited with {server.process.returncode}:\n{server.log_tail()}"
+            )
+        try:
+            server.get_json("api/status")
+            with urllib.request.urlopen(f"{server.url}/lab", timeout=10) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"jupyter lab not ready in {SERVER_START_TIMEOUT_S}s:\n{server.log_tail()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its kernels (its own process group) politely, then firmly."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab() -> Iterator[LabServer]:
+    """A real ``jupyter lab --allow-root --no-browser`` from this venv, stopped at session end."""
+    base = Path(tempfile.mkdtemp(prefix="matmul-magic-lab-"))
+    root_dir = base / "root"
+    root_dir.mkdir()
+    port = _free_port()
+    env = os.environ.copy()
+    env.update(
+        {
+            # Kernels import matmul_magic from this checkout even without an install.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+            "IPYTHONDIR": str(base / "ipython"),
+            # Keep the user's ~/.jupyter config and lab settings out of the tests.
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+            "MPLBACKEND": "Agg",
+        }
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--allow-root",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root_dir}",
+        # Tests drive commands through window.jupyterapp, as Galata does.
+        "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    log_path = base / "jupyter-lab.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=root_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kernels die with it
+        )
+    server = LabServer(f"http://127.0.0.1:{port}", root_dir, log_path, process)
+    try:
+        _wait_until_ready(server)
+        yield server
+    finally:
+        _stop(process)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright (sync API)."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright (python) is not installed: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh context and page; console errors are collected on ``page.console_errors``."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    new_page = context.new_page()
+    errors: list[str] = []
+    new_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    new_page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    new_page.console_errors = errors
+    yield new_page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        try:
+            new_page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        except Exception:  # the page may be gone; the failure itself matters more
+            pass
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    # Lets ``page`` see whether the test failed, to keep a screenshot of the failure.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+class Lab:
+    """Helpers to drive one page against the ``jupyter_lab`` server."""
+
+    def __init__(self, server: LabServer, page: Any) -> None:
+        self.server = server
+        self.page = page
+
+    # --- files -------------------------------------------------------------------------------
+    def write_notebook(self, name: str, cells: list[str], outputs: bool = False) -> str:
+        """Write a notebook of code cells into the server's root; returns its path there."""
+        import nbformat
+
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        }
+        notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+        nbformat.write(notebook, self.server.root_dir / name)
+        return name
+
+    def copy_fixture(self, name: str) -> str:
+        """Copy ``tests/fixtures/notebooks/<name>`` into the server's root."""
+        shutil.copy(NOTEBOOK_FIXTURES / name, self.server.root_dir / name)
+        return name
+
+    # --- navigation --------------------------------------------------------------------------
+    def goto_lab(self, path: str = "", reset: bool = True) -> None:
+        """Open JupyterLab (on ``path`` if given); ``reset`` starts from an empty layout."""
+        url = f"{self.server.url}/lab" + (f"/tree/{path}" if path else "")
+        self.page.goto(url + ("?reset" if reset else ""))
+        self.wait_for_app()
+
+    def wait_for_app(self) -> None:
+        self.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+        self.page.wait_for_selector("#jp-main-dock-panel, #main-panel", state="attached")
+
+    def open_notebook(self, path: str, reset: bool = True) -> None:
+        """Open a notebook in JupyterLab and wait until its kernel is idle."""
+        self.goto_lab(path, reset=reset)
+        self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", state="visible")
+        self.wait_for_kernel_idle()
+
+    def open_notebook7(self, path: str) -> None:
+        """Open a notebook in Notebook 7 (``/notebooks/<path>``) and wait for its kernel."""
+        self.page.goto(f"{self.server.url}/notebooks/{path}")
+        self.wait_for_app()
+        self.page.wait_for_selector(".jp-Notebook", state="visible")
+        self.wait_for_kernel_idle()
+
+    # --- commands and kernels ----------------------------------------------------------------
+    def command(self, command: str, args: dict[str, Any] | None = None) -> Any:
+        """Run a JupyterLab command (awaited in the page) and return its JSON-able result."""
+        return self.page.evaluate(
+            "async ([id, args]) => { const r = await window.jupyterapp.commands.execute(id, args);"
+            " return r === undefined || r === null || typeof r !== 'object' ? r ?? null : true; }",
+            [command, args or {}],
+        )
+
+    def wait_for_kernel_idle(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+        """Wait until the current notebook's kernel is connected and idle."""
+        self.page.wait_for_function(
+            """() => {
+                const w = window.jupyterapp.shell.currentWidget;
+                const ctx = w && w.sessionContext;
+                const kernel = ctx && ctx.session && ctx.session.kernel;
+                return !!kernel && kernel.connectionStatus === 'connected'
+                    && kernel.status === 'idle';
+            }""",
+            timeout=timeout_ms,
+        )
+
+    def run_all(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+        """Run every cell of the current notebook and wait until they finish."""
+        self.page.evaluate(
+            "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+        )
+        self.wait_for_kernel_idle(timeout_ms)
+        self.wait_for_no_pending_cells(timeout_ms)
+
+    def run_cell(self, index: int, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+        """Select cell ``index`` of the current notebook, run it, and wait for it to finish."""
+        self.page.evaluate(
+            """async (index) => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                panel.content.activeCellIndex = index;
+                await window.jupyterapp.commands.execute('notebook:run-cell');
+            }""",
+            index,
+        )
+        self.wait_for_kernel_idle(timeout_ms)
+        self.wait_for_no_pending_cells(timeout_ms)
+
+    def wait_for_no_pending_cells(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+        # A queued or running cell shows "[*]" in its prompt.
+        self.page.wait_for_function(
+            """() => ![...document.querySelectorAll('.jp-InputArea-prompt')]
+                .some(p => p.textContent.includes('*'))""",
+            timeout=timeout_ms,
+        )
+
+    def open_palette_command(self, label: str) -> None:
+        """Run a command the way a person does: the command palette, its label, Enter."""
+        self.page.keyboard.press("Control+Shift+C")
+        search = self.page.locator(".lm-CommandPalette-input")
+        search.wait_for(state="visible")
+        search.fill(label)
+        item = self.page.locator(".lm-CommandPalette-item", has_text=label).first
+        item.wait_for(state="visible")
+        search.press("Enter")
+
+    # --- screenshots -------------------------------------------------------------------------
+    def screenshot(self, name: str, target: Any = None) -> Path:
+        """Save ``docs/images/<name>.png`` of ``target`` (a locator) or the whole page."""
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        path = DOCS_IMAGES / f"{name}.png"
+        (target or self.page).screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def lab(jupyter_lab: LabServer, page: Any) -> Lab:
+    """The :class:`Lab` helper for this test's page."""
+    return Lab(jupyter_lab, page)
+
+
+@pytest.fixture(scope="session")
+def labextension_installed(jupyter_lab: LabServer) -> dict[str, Any]:
+    """The server's record of the matmul-magic labextension; fails with the fix if absent."""
+    # The page config JupyterLab embeds in /lab lists the prebuilt extensions it will load.
+    with urllib.request.urlopen(f"{jupyter_lab.url}/lab", timeout=10) as response:
+        html = response.read().decode()
+    match = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    config = json.loads(match.group(1)) if match else {}
+    disabled = config.get("disabledExtensions", [])
+    for extension in config.get("federated_extensions", []):
+        if extension.get("name") == "matmul-magic":
+            if "matmul-magic" in disabled:
+                pytest.fail("the matmul-magic labextension is installed but disabled")
+            return extension
+    pytest.fail(
+        "the matmul-magic labextension is not installed in this environment: run scripts/setup "
+        "(npm ci in labextension/, pip install -e . --no-build-isolation, "
+        "jupyter labextension develop --overwrite .)",
+        pytrace=False,
+    )

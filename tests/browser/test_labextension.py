@@ -1,0 +1,59 @@
+"""The JupyterLab extension in a real JupyterLab and headless Chromium: the bench renderer on
+saved and live ``%%matmul_bench`` outputs, and the kernel-less Shape Explorer panel."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+RENDERER = '[data-matmul-magic="bench-renderer"]'
+
+
+def _renderers(lab):
+    lab.page.wait_for_selector(f"{RENDERER}[data-state]")
+    return lab.page.locator(RENDERER)
+
+
+def test_extension_is_installed_and_loads_without_errors(lab, labextension_installed):
+    assert labextension_installed["name"] == "matmul-magic"
+    lab.goto_lab()
+    plugins = lab.page.evaluate("() => window.jupyterapp.hasPlugin('matmul-magic:shape-explorer')")
+    assert plugins is True
+    ours = [e for e in lab.page.console_errors if "matmul" in e.lower()]
+    assert ours == []
+
+
+def test_saved_bench_outputs_render_without_a_kernel(lab, labextension_installed):
+    lab.copy_fixture("bench_outputs.ipynb")
+    lab.goto_lab("bench_outputs.ipynb")
+    renderers = _renderers(lab)
+    renderers.nth(5).wait_for()
+    assert renderers.count() == 6
+    ok = lab.page.locator(f'{RENDERER}[data-state="ok"]')
+    errors = lab.page.locator(f'{RENDERER}[data-state="error"]')
+    assert ok.count() == 4
+    assert errors.count() == 2
+
+    course = ok.nth(0)
+    names = course.locator("tbody tr td.mm-bench-name > span:first-child").all_text_contents()
+    assert names == ["loops", "elementwise", "broadcast", "einsum", "torch"]
+    # One bar per row, the extrapolated loops row marked in the table and on its bar.
+    assert course.locator(".mm-bench-bar").count() == 5
+    assert "extrapolated" in course.locator("tbody tr").nth(0).text_content()
+    assert course.locator(".mm-bench-bar-row.mm-extrapolated").count() == 1
+
+    faults = ok.nth(1)
+    statuses = faults.locator("tbody tr").evaluate_all("rows => rows.map(r => r.className)")
+    assert any("mm-status-incorrect" in s for s in statuses)
+    assert any("mm-status-failed" in s for s in statuses)
+    assert any("mm-status-skipped" in s for s in statuses)
+
+    sweep = ok.nth(2)
+    assert sweep.locator(".mm-bench-sweep .mm-bench-dot").count() == 500
+    assert "n^3.00" in sweep.locator(".mm-bench-legend").text_content()
+
+    assert "Interrupted" in ok.nth(3).text_content()
+    assert "version 2 is not supported" in errors.nth(0).text_content()
+    assert "$.rows[0].median" in errors.nth(1).text_content()
+    lab.screenshot("bench-renderer", course)
