@@ -176,3 +176,52 @@ def test_matmul_stepper_steps_plays_and_reaches_python(lab):
     forward.click()
     lab.screenshot("matmul_stepper", root)
     assert widget_errors(page) == []
+
+
+def luminance(css_color: str) -> float:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_widgets_follow_jupyterlab_dark_theme(lab):
+    lab.write_notebook(
+        "theme.ipynb",
+        ["from matmul_magic import ShapeExplorer\nShapeExplorer((5, 1), (1, 4))"],
+    )
+    lab.open_notebook("theme.ipynb")
+    lab.run_cell(0)
+    root = lab.page.locator('[data-matmul-magic="shape-explorer"]')
+    root.wait_for(state="visible")
+    colours = "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]"
+    light_bg, light_fg = root.evaluate(colours)
+    assert luminance(light_bg) > 0.7 > 0.3 > luminance(light_fg)
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    try:
+        lab.page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
+        )
+        dark_bg, dark_fg = root.evaluate(colours)
+        assert luminance(dark_bg) < 0.3 < 0.7 < luminance(dark_fg)
+    finally:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+        lab.page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000
+        )
+
+
+def test_shape_explorer_in_notebook7(lab):
+    lab.write_notebook(
+        "notebook7.ipynb",
+        [
+            "from matmul_magic import ShapeExplorer\nw = ShapeExplorer((5, 1), (1, 4))\nw",
+            "print('RESULT', w.result)",
+        ],
+    )
+    lab.open_notebook7("notebook7.ipynb")
+    lab.run_cell(0)
+    root = lab.page.locator('[data-matmul-magic="shape-explorer"]')
+    root.wait_for(state="visible")
+    root.get_by_label("shape of a", exact=True).fill("3, 5, 1")
+    assert "(3, 5, 4)" in root.locator(".mm-reason").inner_text()
+    run_until(lab, 1, r"RESULT \[3, 5, 4\]")
+    assert widget_errors(lab.page) == []
