@@ -232,6 +232,7 @@ def test_explain_returns_the_last_expression_and_leaves_no_mode(tensors):
 
     result = tensors.run_cell("%%explain\n(a @ b).shape")
     assert result.result == torch.Size([5, 10])
+    assert tensors.run_cell("%%explain\n(a @ b).shape;").result is None  # `;` hides Out
     assert _get_current_function_mode_stack() == []
 
 

@@ -96,7 +96,7 @@ def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
     out = []
     for row, cells in zip(rows, grid, strict=True):
         body = " ".join(text.rjust(width) for text, width in zip(cells, widths, strict=True))
-        shape = "?" if row.shape is None else format_shape(row.shape)
+        shape = "" if row.shape is None else format_shape(row.shape)  # '?' is in the grid
         out.append(f"{row.label.ljust(label_width)}  {body}   {shape}".rstrip())
     return out
 

@@ -83,7 +83,7 @@ class ExplainMagics(Magics):
         display(trace)
         if trace.exception is not None:
             raise trace.exception
-        return trace.value
+        return None if cell.rstrip().endswith(";") else trace.value  # `;` hides Out, as usual
 
 
 def show_hint(error: BaseException) -> None:
