@@ -66,6 +66,14 @@ describe('shape explorer view', () => {
     expect(q(el, '[role="alert"]').textContent).toContain('is not a shape');
     type(input, '-1');
     expect(onChange).not.toHaveBeenCalled();
+    type(input, '99999999999999999999');
+    expect(q(el, '[role="alert"]').textContent).toContain('too large');
+    type(input, '4294967296,4294967296,4294967296');
+    expect(q(el, '[role="alert"]').textContent).toContain('more than');
+    expect(onChange).not.toHaveBeenCalled();
+    type(input, '5,1');
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(input.hasAttribute('aria-invalid')).toBe(false);
   });
 
   it('accepts 0-d and zero-size shapes', () => {

@@ -3,7 +3,7 @@
 // TypeScript port of the rules, so edits show at once; onChange tells the owner (the widget
 // model, or the panel's state) about edited shapes.
 import { applyIndexText } from './view_index';
-import { contiguousStrides, expandStrides, explain, MAX_OPERANDS } from './view_rules';
+import { contiguousStrides, expandStrides, explain, MAX_OPERANDS, shapesProblem } from './view_rules';
 import type { Explanation, Kind } from './view_rules';
 import { button, defaultName, ensureStyle, formatShape, formatValue, h, parseShapeText } from './view_dom';
 
@@ -188,8 +188,13 @@ export function renderShapeExplorer(
     if (i < 0) return;
     const input = rows[i].input;
     const parsed = parseShapeText(input.value);
-    if (parsed === null || parsed.some(s => !Number.isSafeInteger(s))) {
-      inputErrors.set(i, `${state.names[i]}: "${input.value}" is not a shape; type sizes like 5,1 (empty for a 0-d tensor).`);
+    const problem =
+      parsed === null
+        ? `"${input.value}" is not a shape; type sizes like 5,1 (empty for a 0-d tensor).`
+        : shapesProblem(state.shapes.map((s, j) => (j === i ? parsed : s)));
+    if (parsed === null || problem !== null) {
+      // Only valid operands leave the view: the model (and Python) never see a bad shape.
+      inputErrors.set(i, `${state.names[i]}: ${problem}`);
       input.setAttribute('aria-invalid', 'true');
       render();
       return;

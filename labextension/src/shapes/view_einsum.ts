@@ -1,6 +1,6 @@
 // The Einsum Explorer's DOM rendering: labelled axes per operand, summed indices highlighted,
 // the output shape and the equivalent loop nest. Computes live with the TypeScript port.
-import { einsum, MAX_OPERANDS } from './view_rules';
+import { einsum, MAX_OPERANDS, shapesProblem } from './view_rules';
 import type { EinsumPlan } from './view_rules';
 import { button, defaultName, ensureStyle, formatShape, h, parseShapeText } from './view_dom';
 
@@ -112,8 +112,12 @@ export function renderEinsumExplorer(
       });
       input.addEventListener('input', () => {
         const parsed = parseShapeText(input.value);
-        if (parsed === null || parsed.some(s => !Number.isSafeInteger(s))) {
-          problems.set(i, `${defaultName(i)}: "${input.value}" is not a shape; type sizes like 5,784.`);
+        const problem =
+          parsed === null
+            ? `"${input.value}" is not a shape; type sizes like 5,784.`
+            : shapesProblem(state.shapes.map((s, j) => (j === i ? parsed : s)));
+        if (parsed === null || problem !== null) {
+          problems.set(i, `${nameCells[i]?.textContent ?? defaultName(i)}: ${problem}`);
           input.setAttribute('aria-invalid', 'true');
           render();
           return;

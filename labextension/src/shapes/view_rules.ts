@@ -1,6 +1,6 @@
 // What the views need from the rules: the TypeScript port (broadcast.ts, einsum.ts, index.ts),
 // plus the stride arithmetic the stride view draws. The rules themselves live in the port.
-import { explainBroadcast, MAX_OPERANDS, parseEinsum } from './index';
+import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from './index';
 import type { BroadcastExplanation, EinsumPlan, Kind } from './index';
 
 export { MAX_OPERANDS };
@@ -9,6 +9,16 @@ export type Explanation = BroadcastExplanation;
 
 export function explain(shapes: number[][]): Explanation {
   return explainBroadcast(...shapes);
+}
+
+/** Why these shapes are not valid operands (too many, absurd sizes...), or null if they are. */
+export function shapesProblem(shapes: number[][]): string | null {
+  try {
+    checkedShapes(shapes);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 export function einsum(spec: string, shapes: number[][]): EinsumPlan {
