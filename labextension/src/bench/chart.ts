@@ -26,6 +26,11 @@ export function formatMetric(value: number, metric: Metric): string {
       : `${sig3(value)} GFLOP/s`;
 }
 
+/** Axis labels: round numbers without trailing zeros (`1 µs`, `0.5×`). */
+export function formatTick(value: number, metric: Metric): string {
+  return formatMetric(value, metric).replace(/\.0+(?=\D|$)|(\.\d*?)0+(?=\D|$)/, '$1');
+}
+
 /** Why a row has no bar, in a few words. */
 function missingReason(row: BenchRow): string {
   switch (row.status) {
@@ -87,7 +92,7 @@ export function barChart(rows: BenchRow[], metric: Metric, scaleKind: ScaleKind)
     const x = scale(tick);
     axis.appendChild(svg('line', { x1: x, x2: x, y1: AXIS_H - 4, y2: height - 4, class: 'mm-bench-grid' }));
     axis.appendChild(
-      svg('text', { x, y: AXIS_H - 8, 'text-anchor': 'middle' }, formatMetric(tick, metric))
+      svg('text', { x, y: AXIS_H - 8, 'text-anchor': 'middle' }, formatTick(tick, metric))
     );
   }
   root.appendChild(axis);
@@ -116,7 +121,8 @@ export function barChart(rows: BenchRow[], metric: Metric, scaleKind: ScaleKind)
         class: 'mm-bench-bar'
       });
       if (row.extrapolated) {
-        bar.setAttribute('fill', `url(#${hatchId})`);
+        // Inline style: the stylesheet's fill would beat a presentation attribute.
+        bar.style.fill = `url(#${hatchId})`;
       }
       g.appendChild(bar);
       const marks = `${row.extrapolated ? '≈ ' : ''}${formatMetric(value, metric)}${row.status === 'incorrect' ? ' ✗' : ''}`;
@@ -166,7 +172,7 @@ export function sweepChart(rows: BenchRow[], sizes: number[]): SVGSVGElement {
   for (const tick of y.ticks) {
     const py = y(tick);
     axis.appendChild(svg('line', { x1: left, x2: right, y1: py, y2: py, class: 'mm-bench-grid' }));
-    axis.appendChild(svg('text', { x: left - 6, y: py + 4, 'text-anchor': 'end' }, formatSeconds(tick)));
+    axis.appendChild(svg('text', { x: left - 6, y: py + 4, 'text-anchor': 'end' }, formatTick(tick, 'time')));
   }
   axis.appendChild(svg('text', { x: (left + right) / 2, y: SWEEP_H - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, 'size (log)'));
   axis.appendChild(

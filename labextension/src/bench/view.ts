@@ -355,7 +355,7 @@ export class BenchView {
       const classes = ['mm-bench-row', `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : ''];
       const cells = cols.map((col) => {
         if (col.key === 'status') {
-          return el('td', {}, this.statusBadges(row));
+          return el('td', { class: 'mm-bench-status' }, this.statusBadges(row));
         }
         if (col.key === 'name') {
           const kind = row.kind === 'course' ? null : el('span', { class: 'mm-bench-kind' }, row.kind);

@@ -1,0 +1,167 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { fixture } from './fixtures';
+import { formatTick } from './chart';
+import { BenchView, DEFAULT_STATE, renderBench, type ViewState } from './view';
+
+const host = () => document.body.appendChild(document.createElement('div'));
+
+const render = (data: unknown, state: ViewState = DEFAULT_STATE) => {
+  const el = host();
+  const view = renderBench(el, data, state);
+  return { el, view };
+};
+
+const names = (el: HTMLElement) =>
+  [...el.querySelectorAll('tbody tr td.mm-bench-name > span:first-child')].map((n) => n.textContent);
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+describe('renderBench', () => {
+  it('draws the course as a table and a bar chart under the renderer root', () => {
+    const { el, view } = render(fixture('course_cpu'));
+    expect(view).toBeInstanceOf(BenchView);
+    const root = el.querySelector('[data-matmul-magic="bench-renderer"]')!;
+    expect(root.getAttribute('data-state')).toBe('ok');
+    expect(names(el)).toEqual(['loops', 'elementwise', 'broadcast', 'einsum', 'torch']);
+    expect(el.querySelectorAll('.mm-bench-bar')).toHaveLength(5);
+    expect(el.querySelector('.mm-bench-summary')!.textContent).toContain('a 5×784 @ b 784×10');
+    expect(el.querySelector('.mm-bench-summary')!.textContent).toContain('MNIST operands');
+  });
+
+  it('marks extrapolated, incorrect, failed and skipped rows', () => {
+    const { el } = render(fixture('faults_cpu'));
+    const rowOf = (name: string) =>
+      [...el.querySelectorAll<HTMLElement>('tbody tr')].find(
+        (tr) => tr.querySelector('td.mm-bench-name > span')!.textContent === name
+      )!;
+    expect(rowOf('loops').className).toContain('mm-extrapolated');
+    expect(rowOf('loops').textContent).toContain('≈ extrapolated');
+    expect(rowOf('loops').textContent).toContain('≈ 412 ms');
+    expect(rowOf('numba').textContent).toContain('skipped');
+    expect(rowOf('<img src=x onerror=alert(1)>').className).toContain('mm-status-incorrect');
+    expect(rowOf('<img src=x onerror=alert(1)>').textContent).toContain('✗ incorrect');
+    const failed = rowOf('</td><script>alert("x")</script>');
+    expect(failed.className).toContain('mm-status-failed');
+    expect(failed.textContent).toContain('RuntimeError: <b>boom</b>');
+    // Bars: the failed, incorrect and skipped rows have none but say why.
+    const missing = [...el.querySelectorAll('.mm-bench-missing')].map((n) => n.textContent);
+    expect(missing).toEqual(['skipped', 'incorrect, not timed', 'failed (see error)']);
+    expect(el.querySelectorAll('.mm-bench-bar-row.mm-extrapolated .mm-bench-bar')).toHaveLength(2);
+  });
+
+  it('keeps payload markup as text: no element comes from a string', () => {
+    const { el } = render(fixture('faults_cpu'));
+    expect(el.querySelectorAll('img, script, b, iframe')).toHaveLength(0);
+    expect(el.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(el.textContent).toContain('</td><script>alert("x")</script>');
+  });
+
+  it('sorts by a column, toggling the direction, with nulls last', () => {
+    const { el } = render(fixture('faults_cpu'));
+    const sortBy = (column: string) =>
+      el.querySelector<HTMLButtonElement>(`button[data-column="${column}"]`)!.click();
+    sortBy('median');
+    const ascending = names(el);
+    expect(ascending.slice(0, 3)).toEqual(['torch', 'einsum', 'my_matmul & <friends>']);
+    expect(ascending.slice(-3)).toEqual(['numba', '<img src=x onerror=alert(1)>', '</td><script>alert("x")</script>']);
+    expect(el.querySelector('th[aria-sort="ascending"]')!.textContent).toContain('median ▲');
+    sortBy('median');
+    const descending = names(el);
+    expect(descending.slice(0, 2)).toEqual(['slow_user_fn', 'loops']);
+    expect(descending.slice(-3)).toEqual(ascending.slice(-3));
+    sortBy('name');
+    expect(names(el)[0]).toBe('</td><script>alert("x")</script>');
+  });
+
+  it('switches metric and scale, and keeps the choice across re-renders', () => {
+    const data = fixture('course_cpu');
+    const el = host();
+    let saved: ViewState = DEFAULT_STATE;
+    renderBench(el, data, saved, (s) => (saved = s));
+    el.querySelector<HTMLButtonElement>('button[data-metric="speedup"]')!.click();
+    el.querySelector<HTMLButtonElement>('button[data-action="toggle-scale"]')!.click();
+    const chart = el.querySelector('svg.mm-bench-bars')!;
+    expect(chart.getAttribute('data-metric')).toBe('speedup');
+    expect(chart.getAttribute('data-scale')).toBe('linear');
+    expect(el.querySelector('button[data-metric="speedup"]')!.getAttribute('aria-pressed')).toBe('true');
+    expect(saved).toMatchObject({ metric: 'speedup', scale: 'linear' });
+    // The torch bar is the longest in speedup view.
+    const widths = [...el.querySelectorAll('.mm-bench-bar')].map((b) => Number(b.getAttribute('width')));
+    expect(Math.max(...widths)).toBe(widths[4]);
+    renderBench(el, data, saved);
+    expect(el.querySelector('svg.mm-bench-bars')!.getAttribute('data-metric')).toBe('speedup');
+  });
+
+  it('shows hover details for a row: runs, IQR, device, dtype', () => {
+    const { el } = render(fixture('course_cpu'));
+    const bar = el.querySelectorAll('.mm-bench-bar')[1];
+    bar.dispatchEvent(new MouseEvent('pointerover', { bubbles: true, clientX: 10, clientY: 10 }));
+    const tooltip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
+    expect(tooltip.hidden).toBe(false);
+    const text = tooltip.textContent!;
+    for (const expected of ['elementwise', 'runs20', 'IQR15.8 µs', 'devicecpu, Intel', 'dtypefloat32']) {
+      expect(text).toContain(expected);
+    }
+    el.querySelector('.mm-bench')!.dispatchEvent(new MouseEvent('pointerleave'));
+    expect(tooltip.hidden).toBe(true);
+  });
+
+  it('draws a sweep as log-log lines, one dot per point, with each exponent', () => {
+    const { el } = render(fixture('sweep_cpu'));
+    const sweep = el.querySelector('svg.mm-bench-sweep')!;
+    expect(sweep.querySelectorAll('.mm-bench-line').length).toBeGreaterThanOrEqual(5);
+    expect(sweep.querySelectorAll('.mm-bench-dot')).toHaveLength(500);
+    const legend = sweep.querySelector('.mm-bench-legend')!.textContent!;
+    expect(legend).toContain('loops  ∝ n^3.00');
+    expect(legend).toContain('einsum  ∝ n^1.61');
+    expect(el.querySelector('th button[data-column="exponent"]')).not.toBeNull();
+    const dot = sweep.querySelector('.mm-bench-dot[data-row="0"][data-point="99"]')!;
+    dot.dispatchEvent(new MouseEvent('pointerover', { bubbles: true }));
+    expect(el.querySelector('.mm-bench-tooltip')!.textContent).toContain('loops at size 1148');
+  });
+
+  it('says a run was interrupted and shows what finished', () => {
+    const { el } = render(fixture('interrupted_cuda'));
+    expect(el.querySelector('.mm-bench-banner')!.textContent).toContain('Interrupted');
+    expect(el.querySelector('thead')!.textContent).toContain('% of peak');
+    expect(el.textContent).toContain('TF32 off');
+  });
+
+  it('shows an error box, not a blank output, for a payload off the schema', () => {
+    const data = fixture('course_cpu');
+    data.rows[0].median = 'fast';
+    const { el, view } = render(data);
+    expect(view).toBeNull();
+    const box = el.querySelector('[data-matmul-magic="bench-renderer"][data-state="error"]')!;
+    expect(box.getAttribute('role')).toBe('alert');
+    expect(box.textContent).toContain('cannot be shown');
+    expect(box.textContent).toContain('$.rows[0].median: must be a number, not a string');
+  });
+
+  it('shows payload markup in the error box as text too', () => {
+    const { el } = render({ version: 1, '<img src=x onerror=alert(1)>': 1 });
+    expect(el.querySelectorAll('img')).toHaveLength(0);
+    expect(el.textContent).toContain('unexpected field "<img src=x onerror=alert(1)>"');
+  });
+
+  it('handles a result with no rows', () => {
+    const data = fixture('course_cpu');
+    data.rows = [];
+    const { el } = render(data);
+    expect(el.textContent).toContain('No variant finished.');
+  });
+});
+
+describe('formatTick', () => {
+  it('drops trailing zeros from axis labels', () => {
+    expect(formatTick(1e-6, 'time')).toBe('1 µs');
+    expect(formatTick(0.01, 'time')).toBe('10 ms');
+    expect(formatTick(0.5, 'speedup')).toBe('0.5×');
+    expect(formatTick(100000, 'speedup')).toBe('100,000×');
+    expect(formatTick(2.5, 'gflops')).toBe('2.5 GFLOP/s');
+  });
+});
