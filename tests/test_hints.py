@@ -371,3 +371,11 @@ def test_every_suggested_fix_runs_under_torch(left, right, op):
         eval(fixed, {**ns, "torch": torch})  # torch accepts the suggestion
     else:
         assert any(w in hint.fix for w in ("needs", "must", "clash")), hint.fix  # states the rule
+
+
+def test_unknown_method_receivers_are_shown_as_unknown_operands(ns):
+    ns["bump"] = lambda t: t
+    hint = _hint("y = bump(a).mm(w.T)", ns)
+    assert [(row.label, row.shape) for row in hint.rows] == [("bump(a)", None), ("w.T", (10, 784))]
+    hint = _hint("y = torch.add(a, a[None, :, :3])", ns)
+    assert hint.kind == "broadcast" and len(hint.rows) == 2

@@ -21,7 +21,7 @@ _MATMUL_NAMES = frozenset({"matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", 
 _INPLACE_SYMBOLS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/", "pow_": "**"}
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing two operands must never compare tensors
 class Operand:
     label: str
     value: Any
@@ -108,9 +108,9 @@ def _call_op(site: FailingSite, node: ast.Call) -> FailingOp:
     values: list[Operand] = []
     if isinstance(func, ast.Attribute):
         receiver = _operand(site, func.value)
-        if is_tensor(receiver.value) or (
-            receiver.value is UNKNOWN and name in ("view", "reshape", "expand", "expand_as")
-        ):
+        # Modules always evaluate (names and module attributes are safe), so an unknown
+        # receiver is an expression we refused to run: most likely a tensor.
+        if is_tensor(receiver.value) or receiver.value is UNKNOWN:
             values.append(receiver)
     for arg in node.args:  # in order: einsum(spec, *ops), view(*sizes), f(*[a], b)
         if not isinstance(arg, ast.Starred):
