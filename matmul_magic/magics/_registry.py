@@ -1,4 +1,4 @@
-"""Register and unregister a ``Magics`` class so that unloading removes exactly what loading added."""
+"""Register and unregister a ``Magics`` class: unloading removes exactly what loading added."""
 
 from __future__ import annotations
 
