@@ -157,6 +157,12 @@ def jupyter_lab() -> Iterator[LabServer]:
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    # No "get Jupyter news?" toast over the screenshots, and no network fetch for it.
+    notification = base / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     log_path = base / "jupyter-lab.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -338,11 +344,27 @@ class Lab:
         search.press("Enter")
 
     # --- screenshots -------------------------------------------------------------------------
-    def screenshot(self, name: str, target: Any = None) -> Path:
-        """Save ``docs/images/<name>.png`` of ``target`` (a locator) or the whole page."""
+    def screenshot(self, name: str, target: Any = None, max_height: int = 700) -> Path:
+        """Save ``docs/images/<name>.png`` of ``target`` (a locator; its top ``max_height``
+        pixels) or of the whole page."""
         DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
         path = DOCS_IMAGES / f"{name}.png"
-        (target or self.page).screenshot(path=str(path))
+        if target is None:
+            self.page.screenshot(path=str(path))
+            return path
+        # Element screenshots of something taller than a scrolled notebook come out garbled:
+        # scroll its top into view and clip to what is on screen.
+        target.evaluate("node => node.scrollIntoView({block: 'start'})")
+        self.page.wait_for_timeout(100)
+        box = target.bounding_box()
+        viewport = self.page.viewport_size
+        clip = {
+            "x": max(0, box["x"]),
+            "y": max(0, box["y"]),
+            "width": min(box["width"], viewport["width"] - max(0, box["x"])),
+            "height": min(box["height"], max_height, viewport["height"] - max(0, box["y"])),
+        }
+        self.page.screenshot(path=str(path), clip=clip)
         return path
 
 

@@ -107,7 +107,7 @@ export function barChart(rows: BenchRow[], metric: Metric, scaleKind: ScaleKind)
     // A full-width transparent band makes the whole row hoverable, bar or not.
     g.appendChild(svg('rect', { x: 0, y, width: WIDTH, height: ROW_H, class: 'mm-bench-band' }));
     g.appendChild(
-      svg('text', { x: LABEL_W - 8, y: y + ROW_H / 2 + 4, 'text-anchor': 'end', class: 'mm-bench-label' }, truncate(row.name, 22))
+      svg('text', { x: LABEL_W - 8, y: y + ROW_H / 2 + 4, 'text-anchor': 'end', class: 'mm-bench-label' }, truncate(row.name, 20))
     );
     if (drawable(value)) {
       const x0 = LABEL_W; // both scales start at the left edge of the plot

@@ -13,7 +13,7 @@ export function sig3(x: number): string {
     return '0';
   }
   const abs = Math.abs(x);
-  if (abs >= 1e15 || abs < 1e-6) {
+  if (abs >= 1e15 || abs < 1e-4) {
     return x.toExponential(2);
   }
   if (abs >= 1000) {
