@@ -3,7 +3,8 @@
 // TypeScript port of the rules, so edits show at once; onChange tells the owner (the widget
 // model, or the panel's state) about edited shapes.
 import { applyIndexText } from './view_index';
-import { contiguousStrides, expandStrides, explain, MAX_OPERANDS, shapesProblem } from './view_rules';
+import { readShapeInput } from './view_input';
+import { contiguousStrides, expandStrides, explain, MAX_OPERANDS } from './view_rules';
 import type { Explanation, Kind } from './view_rules';
 import { button, defaultName, ensureStyle, formatShape, formatValue, h, parseShapeText } from './view_dom';
 
@@ -187,21 +188,14 @@ export function renderShapeExplorer(
   function onInput(i: number): void {
     if (i < 0) return;
     const input = rows[i].input;
-    const parsed = parseShapeText(input.value);
-    const problem =
-      parsed === null
-        ? `"${input.value}" is not a shape; type sizes like 5,1 (empty for a 0-d tensor).`
-        : shapesProblem(state.shapes.map((s, j) => (j === i ? parsed : s)));
-    if (parsed === null || problem !== null) {
-      // Only valid operands leave the view: the model (and Python) never see a bad shape.
-      inputErrors.set(i, `${state.names[i]}: ${problem}`);
-      input.setAttribute('aria-invalid', 'true');
+    const read = readShapeInput(input, state.shapes, i, '5,1 (empty for a 0-d tensor)');
+    if (read.shapes === null) {
+      inputErrors.set(i, `${state.names[i]}: ${read.problem}`);
       render();
       return;
     }
     inputErrors.delete(i);
-    input.removeAttribute('aria-invalid');
-    state.shapes[i] = parsed;
+    state.shapes = read.shapes;
     commit();
   }
 

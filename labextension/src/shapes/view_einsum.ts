@@ -1,6 +1,7 @@
 // The Einsum Explorer's DOM rendering: labelled axes per operand, summed indices highlighted,
 // the output shape and the equivalent loop nest. Computes live with the TypeScript port.
-import { einsum, MAX_OPERANDS, shapesProblem } from './view_rules';
+import { readShapeInput } from './view_input';
+import { einsum, MAX_OPERANDS } from './view_rules';
 import type { EinsumPlan } from './view_rules';
 import { button, defaultName, ensureStyle, formatShape, h, parseShapeText } from './view_dom';
 
@@ -111,20 +112,14 @@ export function renderEinsumExplorer(
         attrs: { type: 'text', 'aria-label': `shape of ${defaultName(i)}`, spellcheck: 'false' }
       });
       input.addEventListener('input', () => {
-        const parsed = parseShapeText(input.value);
-        const problem =
-          parsed === null
-            ? `"${input.value}" is not a shape; type sizes like 5,784.`
-            : shapesProblem(state.shapes.map((s, j) => (j === i ? parsed : s)));
-        if (parsed === null || problem !== null) {
-          problems.set(i, `${nameCells[i]?.textContent ?? defaultName(i)}: ${problem}`);
-          input.setAttribute('aria-invalid', 'true');
+        const read = readShapeInput(input, state.shapes, i, '5,784');
+        if (read.shapes === null) {
+          problems.set(i, `${nameCells[i]?.textContent ?? defaultName(i)}: ${read.problem}`);
           render();
           return;
         }
         problems.delete(i);
-        input.removeAttribute('aria-invalid');
-        state.shapes[i] = parsed;
+        state.shapes = read.shapes;
         commit();
       });
       const axes = h('td');
