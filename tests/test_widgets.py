@@ -132,6 +132,16 @@ def test_values_stay_with_their_operand_and_follow_the_operand_count():
     assert (w.values, w.names) == ([[[1.0], [1.0]]], ["a"])
 
 
+def test_strides_are_the_tensors_own_until_its_shape_is_edited():
+    base = torch.zeros(3, 4)
+    w = ShapeExplorer(base.T, np.zeros((2, 3), dtype=np.float32).T, (4,))
+    assert w.strides == [[1, 4], [1, 3], None]
+    w.shapes = [[4, 3], [3, 1], [4]]
+    assert w.strides == [[1, 4], None, None]
+    edit_from_front_end(w, shapes=[[4, 3]], names=["a"], values=[None], strides=[[1, 4]])
+    assert w.strides == [[1, 4]]
+
+
 def test_text_summary_for_terminal_ipython():
     w = ShapeExplorer((5, 1), (1, 4))
     data, _ = w._repr_mimebundle_()

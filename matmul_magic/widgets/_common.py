@@ -62,6 +62,22 @@ def checked_shapes(operands: tuple[Any, ...] | list[Any], least: int = 1) -> lis
     return [list(shape) for shape in explain_broadcast(*operands).shapes]
 
 
+def element_strides(value: object, shape: Shape) -> list[int] | None:
+    """``t.stride()`` of a tensor (numpy's byte strides divided by the item size); else None."""
+    if not is_tensor_like(value):
+        return None
+    stride = getattr(value, "stride", None)
+    try:
+        if callable(stride):
+            strides = [int(s) for s in stride()]
+        else:
+            itemsize = int(value.itemsize)  # type: ignore[attr-defined]
+            strides = [int(s) // itemsize for s in value.strides]  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError, RuntimeError, ZeroDivisionError):
+        return None
+    return strides if len(strides) == len(shape) else None
+
+
 def small_values(value: object, shape: Shape) -> Values | None:
     """The values of a tensor/array with ≤ 2 dims of ≤ 8 each, as JSON-safe nested lists."""
     if not is_tensor_like(value) or len(shape) > 2 or any(s > MAX_VALUE_SIDE for s in shape):

@@ -11,6 +11,7 @@ from matmul_magic.widgets._common import (
     SummaryRepr,
     bundle,
     checked_shapes,
+    element_strides,
     format_shape,
     small_values,
 )
@@ -37,12 +38,16 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
     #: Per operand, the values of the tensor given (≤ 8x8) or None; the front end shows them
     #: while the operand's shape still matches them.
     values = t.List().tag(sync=True)
+    #: Per operand, ``t.stride()`` of the tensor given, or None (shapes, or once edited): the
+    #: stride view then assumes a contiguous tensor.
+    strides = t.List().tag(sync=True)
 
     def __init__(self, *operands: Any, names: list[str] | None = None, **kwargs: Any) -> None:
         shapes = checked_shapes(operands)
         values = [small_values(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
+        strides = [element_strides(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
         labels = _labels(names, len(operands))
-        super().__init__(shapes=shapes, names=labels, values=values, **kwargs)
+        super().__init__(shapes=shapes, names=labels, values=values, strides=strides, **kwargs)
         self._update()
 
     @t.validate("shapes")
@@ -51,6 +56,12 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
 
     @t.observe("shapes")
     def _on_shapes(self, change: t.Bunch) -> None:
+        old, new = change["old"], change["new"]
+        if isinstance(old, list) and len(old) == len(new) == len(self.strides):
+            # A tensor's strides describe its own shape: an edited operand no longer has them.
+            kept = [None if o != n else s for o, n, s in zip(old, new, self.strides, strict=True)]
+            if kept != list(self.strides):
+                self.strides = kept
         self._update()
 
     def _update(self) -> None:
@@ -61,6 +72,8 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
             self.names = _labels(list(self.names), count)
         if len(self.values) != count:
             self.values = (list(self.values) + [None] * count)[:count]
+        if len(self.strides) != count:
+            self.strides = (list(self.strides) + [None] * count)[:count]
         explanation = explain_broadcast(*self.shapes)
         result = None if explanation.result is None else list(explanation.result)
         error = "" if explanation.ok else explanation.reason

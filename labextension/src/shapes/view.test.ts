@@ -51,7 +51,12 @@ describe('shape explorer view', () => {
     const { el, onChange } = mount({ shapes: [[5, 1], [4]] });
     const input = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
     type(input, '3,1,4');
-    expect(onChange).toHaveBeenLastCalledWith({ shapes: [[5, 1], [3, 1, 4]], names: ['a', 'b'], values: [null, null] });
+    expect(onChange).toHaveBeenLastCalledWith({
+      shapes: [[5, 1], [3, 1, 4]],
+      names: ['a', 'b'],
+      values: [null, null],
+      strides: [null, null]
+    });
     expect(q(el, 'tfoot .mm-mono').textContent).toBe('(3, 5, 4)');
     expect(document.activeElement === input || document.activeElement === document.body).toBe(true);
     expect(input.isConnected).toBe(true);
@@ -129,9 +134,18 @@ describe('shape explorer view', () => {
     const { el } = mount({ shapes: [[3, 1], [4]] });
     const rows = qa(el, '.mm-strides tbody tr').map(r => qa(r, 'td').map(td => td.textContent));
     expect(rows).toEqual([
-      ['a', '(3, 1)', '(1, 1)', '(3, 4)', '(1, 0)'],
-      ['b', '(4,)', '(1,)', '(3, 4)', '(0, 1)']
+      ['a', '(3, 1)', '(1, 1) contiguous', '(3, 4)', '(1, 0)'],
+      ['b', '(4,)', '(1,) contiguous', '(3, 4)', '(0, 1)']
     ]);
+  });
+
+  it("uses a tensor's own strides until its shape is edited", () => {
+    const { el, onChange } = mount({ shapes: [[4, 1], [4, 3]], strides: [[1, 4], [1, 4]] });
+    const strideCells = () => [...el.querySelectorAll('.mm-strides tbody tr')].map(r => r.children[2].textContent + ' ' + r.children[4].textContent);
+    expect(strideCells()).toEqual(['(1, 4) (1, 0)', '(1, 4) (1, 4)']);
+    type(q<HTMLInputElement>(el, 'input[aria-label="shape of b"]'), '4, 2');
+    expect(strideCells()).toEqual(['(1, 4) (1, 0)', '(2, 1) contiguous (2, 1)']);
+    expect(onChange.mock.lastCall?.[0].strides).toEqual([[1, 4], null]);
   });
 
   it('ghosts broadcast copies in the value view', () => {

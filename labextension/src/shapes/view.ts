@@ -17,6 +17,8 @@ export interface ShapeState {
   names?: string[];
   /** Per operand its values (tensors of at most 8x8) or null. */
   values?: (Values | null)[];
+  /** Per operand `t.stride()` of the tensor given, or null (then a contiguous tensor is shown). */
+  strides?: (number[] | null)[];
 }
 
 export interface ShapeExplorerOptions {
@@ -45,7 +47,11 @@ function normalise(state: ShapeState): Required<ShapeState> {
   const shapes = state.shapes.map(s => [...s]);
   const names = shapes.map((_, i) => state.names?.[i] ?? defaultName(i));
   const values = shapes.map((_, i) => state.values?.[i] ?? null);
-  return { shapes, names, values };
+  const strides = shapes.map((s, i) => {
+    const own = state.strides?.[i];
+    return own && own.length === s.length ? [...own] : null;
+  });
+  return { shapes, names, values, strides };
 }
 
 interface OperandRow {
@@ -90,6 +96,7 @@ export function renderShapeExplorer(
     state.shapes.push([1]);
     state.names.push(defaultName(state.shapes.length - 1));
     state.values.push(null);
+    state.strides.push(null);
     commit();
   });
   const message = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
@@ -108,6 +115,7 @@ export function renderShapeExplorer(
     if (i < 0 || next === null) return;
     state.shapes[i] = next;
     state.values[i] = null;
+    state.strides[i] = null;
     commit();
   });
   const presets = INDEX_PRESETS.map(text =>
@@ -149,7 +157,12 @@ export function renderShapeExplorer(
 
   function commit(): void {
     render();
-    onChange({ shapes: state.shapes.map(s => [...s]), names: [...state.names], values: [...state.values] });
+    onChange({
+      shapes: state.shapes.map(s => [...s]),
+      names: [...state.names],
+      values: [...state.values],
+      strides: [...state.strides]
+    });
   }
 
   function syncRows(): void {
@@ -162,6 +175,7 @@ export function renderShapeExplorer(
         state.shapes.splice(at, 1);
         state.names.splice(at, 1);
         state.values.splice(at, 1);
+        state.strides.splice(at, 1);
         inputErrors.clear();
         commit();
       });
@@ -195,6 +209,7 @@ export function renderShapeExplorer(
       return;
     }
     inputErrors.delete(i);
+    if (formatShape(read.shapes[i]) !== formatShape(state.shapes[i])) state.strides[i] = null;
     state.shapes = read.shapes;
     commit();
   }
@@ -286,15 +301,17 @@ export function renderShapeExplorer(
   function renderStrides(explanation: Explanation | null): void {
     const result = explanation?.result ?? null;
     strideBody.replaceChildren(
-      ...state.shapes.map((shape, i) =>
-        h('tr', {}, [
+      ...state.shapes.map((shape, i) => {
+        const own = state.strides[i];
+        const stride = own ?? contiguousStrides(shape);
+        return h('tr', {}, [
           h('td', { class: 'mm-name mm-mono', text: state.names[i] }),
           h('td', { class: 'mm-mono', text: formatShape(shape) }),
-          h('td', { class: 'mm-mono', text: formatShape(contiguousStrides(shape)) }),
+          h('td', { class: 'mm-mono', text: formatShape(stride) + (own ? '' : ' contiguous') }),
           h('td', { class: 'mm-mono', text: result ? formatShape(result) : '—' }),
-          h('td', { class: 'mm-mono', text: result ? formatShape(expandStrides(shape, result)) : 'shapes clash' })
-        ])
-      )
+          h('td', { class: 'mm-mono', text: result ? formatShape(expandStrides(shape, result, stride)) : 'shapes clash' })
+        ]);
+      })
     );
   }
 

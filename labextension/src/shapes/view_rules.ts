@@ -37,8 +37,11 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 }
 
 /** The strides of `t.expand(result)`: 0 on missing and stretched dims, the own stride elsewhere. */
-export function expandStrides(shape: readonly number[], result: readonly number[]): number[] {
-  const own = contiguousStrides(shape);
+export function expandStrides(
+  shape: readonly number[],
+  result: readonly number[],
+  own: readonly number[] = contiguousStrides(shape)
+): number[] {
   const offset = result.length - shape.length;
   return result.map((size, d) => {
     const mine = d - offset;

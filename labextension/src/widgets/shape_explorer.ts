@@ -8,16 +8,17 @@ function stateOf(model: RenderProps['model']): ShapeState {
   return {
     shapes: model.get('shapes') as number[][],
     names: model.get('names') as string[],
-    values: model.get('values') as (Values | null)[]
+    values: model.get('values') as (Values | null)[],
+    strides: model.get('strides') as (number[] | null)[]
   };
 }
 
 export default {
   render({ model, el }: RenderProps): () => void {
     const view = renderShapeExplorer(el, stateOf(model), next =>
-      saveFields(model, { shapes: next.shapes, names: next.names, values: next.values })
+      saveFields(model, { shapes: next.shapes, names: next.names, values: next.values, strides: next.strides })
     );
-    const unsubscribe = onModelChange(model, ['shapes', 'names', 'values'], () => view.update(stateOf(model)));
+    const unsubscribe = onModelChange(model, ['shapes', 'names', 'values', 'strides'], () => view.update(stateOf(model)));
     return () => {
       unsubscribe();
       view.destroy();
