@@ -60,6 +60,7 @@ export const STYLE_TEXT = `
 .mm-rule-missing { color: var(--mm-missing); border-bottom: 3px dashed var(--mm-missing); }
 .mm-rule-clash { color: var(--mm-clash); border-bottom-color: var(--mm-clash); font-weight: bold; }
 .mm-result-row td { border-top: 1px solid var(--mm-border); font-weight: bold; }
+.mm-strides th, .mm-strides td { text-align: left; }
 .mm-legend { display: flex; gap: 12px; flex-wrap: wrap; color: var(--mm-fg-dim); margin: 4px 0; }
 .mm-legend span { border-bottom-width: 3px; padding: 0 2px; }
 .mm-reason { margin: 4px 0; }
