@@ -24,17 +24,13 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+# The same Chromium, launched the same way, as the browser tests.
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 STATIC = REPO / "matmul_magic" / "widgets" / "static"
 WIDGETS = ("shape_explorer", "einsum_explorer", "matmul_stepper")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Runs in the page: mounts the widget on a fake anywidget model and times `edits` edits.
 MEASURE = """
