@@ -188,6 +188,8 @@ def test_matmul_stepper_steps_plays_and_reaches_python(lab):
 
     root.get_by_label("level", exact=True).select_option(index=2)
     forward.click()
+    root.locator("details summary").click()  # the step counts of all four levels
+    assert "6" in root.locator("details").inner_text()
     lab.screenshot("matmul_stepper", root)
     assert widget_errors(page) == []
 
