@@ -16,7 +16,8 @@ import { DEFAULT_PANEL_STATE, type PanelState, parsePanelState, toJSON } from '.
 
 export const OPEN_SHAPE_EXPLORER = 'matmul-magic:open-shape-explorer';
 const PANEL_ID = 'matmul-magic-shape-explorer';
-const STATE_KEY = 'matmul-magic:shape-explorer';
+// Not the tracker's own key (namespace:name = 'matmul-magic:shape-explorer'), which the restorer owns.
+const STATE_KEY = 'matmul-magic:shape-explorer-shapes';
 
 const shapeExplorerPlugin: JupyterFrontEndPlugin<void> = {
   id: 'matmul-magic:shape-explorer',

@@ -57,3 +57,62 @@ def test_saved_bench_outputs_render_without_a_kernel(lab, labextension_installed
     assert "version 2 is not supported" in errors.nth(0).text_content()
     assert "$.rows[0].median" in errors.nth(1).text_content()
     lab.screenshot("bench-renderer", course)
+
+
+PANEL = '[data-matmul-magic="shape-panel"]'
+
+
+def _result(panel) -> str:
+    return panel.locator(".mm-result-row td").nth(1).text_content()
+
+
+def test_shape_explorer_panel_from_the_palette_needs_no_kernel_and_survives_reload(
+    lab, jupyter_lab, labextension_installed
+):
+    page = lab.page
+    lab.goto_lab()
+    kernels_before = len(jupyter_lab.get_json("api/kernels"))
+
+    lab.open_palette_command("Open Shape Explorer")
+    panel = page.locator(PANEL)
+    panel.wait_for()
+    # The lesson's broadcast step: (784, 1) against (784, 10).
+    assert _result(panel) == "(784, 10)"
+
+    page.get_by_label("shape of b", exact=True).fill("3, 784, 10")
+    page.wait_for_function(
+        "sel => document.querySelector(sel + ' .mm-result-row td:nth-child(2)')"
+        ".textContent === '(3, 784, 10)'",
+        arg=PANEL,
+    )
+    a = page.get_by_label("shape of a[i].unsqueeze(-1)", exact=True)
+    a.fill("5, 1")
+    error = panel.locator(".mm-error")
+    error.wait_for()
+    assert "784" in error.text_content() and "5" in error.text_content()
+    assert _result(panel) == "no result"
+    a.fill("784, 1")
+    page.wait_for_function(
+        "sel => document.querySelector(sel + ' .mm-result-row td:nth-child(2)')"
+        ".textContent === '(3, 784, 10)'",
+        arg=PANEL,
+    )
+    assert len(jupyter_lab.get_json("api/kernels")) == kernels_before
+    lab.screenshot("shape-panel", panel)
+
+    # The layout restorer reopens the panel with the shapes typed before the reload.
+    page.wait_for_timeout(1500)  # the state database saves with a debounce
+    lab.goto_lab(reset=False)  # a reload, without the ?reset that opened the first page
+    panel = page.locator(PANEL)
+    panel.wait_for()
+    assert _result(panel) == "(3, 784, 10)"
+    assert page.get_by_label("shape of b", exact=True).input_value() == "3, 784, 10"
+
+
+def test_shape_explorer_has_a_launcher_card(lab, labextension_installed):
+    lab.goto_lab()
+    lab.command("launcher:create")
+    card = lab.page.locator(".jp-LauncherCard", has_text="Open Shape Explorer")
+    card.wait_for()
+    card.click()
+    lab.page.locator(PANEL).wait_for()
