@@ -362,3 +362,15 @@ def test_a_noisy_row_says_so_in_its_note(monkeypatch):
     monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Jittery())
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.02)
     assert result.rows[0].note.startswith("noisy: IQR is")
+
+
+@pytest.mark.parametrize(("name", "kind", "climbs"), [("torch", "course", False),
+                                                      ("loops", "course", True),
+                                                      ("loops", "user", False)])  # fmt: skip
+def test_on_accelerators_only_the_python_loop_steps_are_sliced(monkeypatch, name, kind, climbs):
+    gates = []
+    monkeypatch.setattr(runner, "_gate", lambda task, r, c: gates.append((r, c)) or False)
+    a, b = torch.empty(5, 7, device="meta"), torch.empty(7, 3, device="meta")
+    variant = runner._Variant(name, kind, my_matmul)
+    runner._check(runner._Task(variant, a, b, a @ b), sample_target=1.0)
+    assert gates[0] == ((1, 1) if climbs else (5, 3))

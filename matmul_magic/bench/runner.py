@@ -325,6 +325,8 @@ def check_near(out: Any, ref: Tensor) -> _Verdict:
     return _Verdict(ok, err, None if ok else f"output differs from torch (max abs error {err:.3g})")
 
 
+_SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
+
 GROWTH = 4
 """Each step of the check ladder calls the variant on this many times more outputs."""
 
@@ -348,7 +350,12 @@ def _check(task: _Task, sample_target: float) -> None:
     outputs. Every call's output is checked; a variant failing the one-output call gets a
     call on the full operands, whose verdict is authoritative.
     """
-    if task.a.device.type == "cpu" and torch.get_num_threads() > 1:
+    climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
+    if task.a.device.type != "cpu" and not climbs:
+        # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
+        # only the Python-loop steps, which launch a kernel per scalar or row, climb.
+        _gate(task, task.m, task.n)
+    elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
         # One thread while sizing: a one-output product dispatched to a thread pool can cost
         # milliseconds of synchronisation on a busy machine and would look like real work.
         threads = torch.get_num_threads()
