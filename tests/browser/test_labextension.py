@@ -116,3 +116,33 @@ def test_shape_explorer_has_a_launcher_card(lab, labextension_installed):
     card.wait_for()
     card.click()
     lab.page.locator(PANEL).wait_for()
+
+
+def test_live_matmul_bench_and_a_widget_in_a_notebook(lab, labextension_installed):
+    lab.write_notebook(
+        "live_bench.ipynb",
+        [
+            "%load_ext matmul_magic",
+            "%%matmul_bench --budget 0.5\ndef my_matmul(a, b):\n    return a @ b",
+            "from matmul_magic import ShapeExplorer\nShapeExplorer((5, 1), (1, 4))",
+        ],
+    )
+    lab.open_notebook("live_bench.ipynb")
+    lab.run_all()
+    page = lab.page
+    renderer = page.locator(f'{RENDERER}[data-state="ok"]')
+    renderer.wait_for(state="attached")
+    assert renderer.count() == 1
+    names = renderer.locator("tbody tr td.mm-bench-name > span:first-child").all_text_contents()
+    assert names[:5] == ["loops", "elementwise", "broadcast", "einsum", "torch"]
+    assert "my_matmul" in names
+    row = renderer.locator("tbody tr", has_text="my_matmul")
+    assert "mm-status-ok" in row.get_attribute("class")
+    assert renderer.locator(".mm-bench-bar").count() >= 6
+
+    widget = page.locator('[data-matmul-magic="shape-explorer"]')
+    widget.wait_for(state="attached")
+    assert "(5, 4)" in widget.locator(".mm-result-row").text_content()
+    assert [e for e in page.console_errors if "matmul" in e.lower()] == []
+    page.set_viewport_size({"width": 1600, "height": 1000})  # room for the whole table
+    lab.screenshot("bench-live", renderer, max_height=900)
