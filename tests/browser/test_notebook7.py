@@ -1,0 +1,43 @@
+"""Notebook 7 loads the same prebuilt extension: the plugin activates, saved bench outputs
+render, and a live ``%matmul_bench`` draws the renderer."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+RENDERER = '[data-matmul-magic="bench-renderer"]'
+
+
+def test_notebook7_tree_loads_the_extension(lab, labextension_installed):
+    lab.page.goto(f"{lab.server.url}/tree")
+    lab.wait_for_app()
+    assert lab.page.evaluate("() => window.jupyterapp.name").startswith("Jupyter Notebook")
+    assert lab.page.evaluate("() => window.jupyterapp.hasPlugin('matmul-magic:shape-explorer')")
+    assert lab.page.evaluate(
+        "() => window.jupyterapp.commands.hasCommand('matmul-magic:open-shape-explorer')"
+    )
+    assert [e for e in lab.page.console_errors if "matmul" in e.lower()] == []
+
+
+def test_notebook7_renders_saved_and_live_bench_outputs(lab, labextension_installed):
+    lab.copy_fixture("bench_outputs.ipynb")
+    lab.page.goto(f"{lab.server.url}/notebooks/bench_outputs.ipynb")
+    lab.wait_for_app()
+    page = lab.page
+    page.wait_for_selector(f'{RENDERER}[data-state="ok"]', state="attached")
+    course = page.locator(f'{RENDERER}[data-state="ok"]').first
+    names = course.locator("tbody tr td.mm-bench-name > span:first-child").all_text_contents()
+    assert names == ["loops", "elementwise", "broadcast", "einsum", "torch"]
+
+    lab.write_notebook(
+        "nb7_live.ipynb", ["%load_ext matmul_magic\n%matmul_bench --budget 0.3 --only einsum,torch"]
+    )
+    lab.open_notebook7("nb7_live.ipynb")
+    lab.run_all()
+    live = page.locator(f'{RENDERER}[data-state="ok"]')
+    live.wait_for(state="attached")
+    names = live.locator("tbody tr td.mm-bench-name > span:first-child").all_text_contents()
+    assert "torch" in names and "einsum" in names
+    lab.screenshot("notebook7-bench", live)
