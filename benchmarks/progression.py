@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engine_walls, torch_walls = [], []
     engine_rounds, torch_rounds = [], []
+    met_rounds = 0
     for i in range(args.rounds):
         ew, er = run_engine(args.budget)
         tw, tr = run_torch(a, b)
@@ -122,9 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         torch_walls.append(tw)
         engine_rounds.append(er)
         torch_rounds.append(tr)
+        worst_iqr = max(r["iqr"] / r["median"] for r in er.values())
+        worst_gap = max(abs(er[n]["median"] / tr[n]["median"] - 1) for n in STEPS)
+        met = ew / tw <= WALL_TARGET and worst_iqr <= IQR_TARGET and worst_gap <= MEDIAN_TARGET
+        met_rounds += met
         print(
-            f"round {i + 1}: engine {ew:.3f} s, torch.utils.benchmark {tw:.3f} s, "
-            f"ratio {ew / tw:.2f}"
+            f"round {i + 1}: load {os.getloadavg()[0]:4.2f}  engine {ew:.3f} s, "
+            f"torch.utils.benchmark {tw:.3f} s, ratio {ew / tw:.2f}; worst engine IQR/median "
+            f"{worst_iqr:.1%}, worst median gap {worst_gap:.1%}  {'MET' if met else 'missed'}"
         )
     timeit_wall, timeit_rows = (
         (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
@@ -184,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  %timeit ({args.timeit:7})           {timeit_wall:7.3f} s   "
             f"engine/%timeit = {ew / timeit_wall:.2f}"
         )
+    print(f"rounds meeting every target on their own: {met_rounds} of {args.rounds}")
     print(
         f"targets: wall <= {WALL_TARGET}x, IQR/median <= {IQR_TARGET:.0%}, medians within "
         f"{MEDIAN_TARGET:.0%}: {'ALL MET' if ok else 'NOT ALL MET'}"
@@ -197,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         engine_walls=engine_walls,
         torch_walls=torch_walls,
         all_targets_met=ok,
+        rounds_meeting_all_targets=met_rounds,
         torch=torch.__version__,
         threads=torch.get_num_threads(),
     )
