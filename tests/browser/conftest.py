@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,9 +119,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def jupyter_lab() -> Iterator[LabServer]:
-    """A real ``jupyter lab --allow-root --no-browser`` from this venv, stopped at session end."""
+@contextmanager
+def running_lab() -> Iterator[LabServer]:
+    """A real ``jupyter lab --allow-root --no-browser`` from this venv, stopped on exit.
+
+    Also used outside pytest (``benchmarks/js_size.py``), hence a plain context manager.
+    """
     base = Path(tempfile.mkdtemp(prefix="matmul-magic-lab-"))
     root_dir = base / "root"
     root_dir.mkdir()
@@ -180,6 +184,13 @@ def jupyter_lab() -> Iterator[LabServer]:
     finally:
         _stop(process)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab() -> Iterator[LabServer]:
+    """The session's JupyterLab server (see :func:`running_lab`)."""
+    with running_lab() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

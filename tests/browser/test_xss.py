@@ -38,8 +38,12 @@ def test_markup_in_a_saved_bench_output_never_runs(lab, labextension_installed):
     first.locator('button[data-action="toggle-scale"]').click()
     sweep = renderers.nth(1)
     sweep.scroll_into_view_if_needed()
-    sweep.locator(".mm-bench-dot").nth(3).hover(force=True)
-    sweep.locator(".mm-bench-dot").nth(103).hover(force=True)
+    # Hover each drawn sweep point's position (the points are one path per series).
+    box = sweep.locator("svg.mm-bench-sweep").bounding_box()
+    for fx in (0.15, 0.3, 0.45, 0.6):
+        for fy in (0.2, 0.4, 0.6, 0.8):
+            page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    sweep.locator("tbody tr").nth(1).hover()
     page.wait_for_timeout(500)  # let any onerror/onload that slipped through fire
 
     assert page.evaluate("() => window.__mmPwned") is None
@@ -64,5 +68,5 @@ def test_markup_in_a_saved_bench_output_never_runs(lab, labextension_installed):
     assert 'RuntimeError: "><iframe src="javascript:' in text
     assert "ValueError: <script>window.__mmPwned=2</script>" in text
     tooltip = sweep.locator(".mm-bench-tooltip")
-    assert "</text><foreignObject>" in tooltip.text_content()
+    assert '<svg onload="window.__mmPwned=3">' in tooltip.text_content()
     lab.screenshot("bench-renderer-xss", first)

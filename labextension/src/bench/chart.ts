@@ -141,8 +141,47 @@ const SWEEP_W = 680;
 const SWEEP_H = 340;
 const MARGIN = { left: 70, right: 170, top: 14, bottom: 40 };
 
+/** A drawn sweep point, in the chart's viewBox units, for hover hit-testing. */
+export interface PlotPoint {
+  x: number;
+  y: number;
+  row: number;
+  point: number;
+}
+
+export interface SweepChart {
+  svg: SVGSVGElement;
+  points: PlotPoint[];
+  /** Viewbox units per CSS pixel is width / SWEEP_W; the view needs the width to hit-test. */
+  width: number;
+}
+
+const DOT_R = 2.5;
+
+/** One path of small circles: 500 points cost one element, not 500 (see renderer_sweep.py). */
+function dotsPath(points: PlotPoint[]): string {
+  const r = DOT_R;
+  return points
+    .map((p) => `M${(p.x - r).toFixed(1)} ${p.y.toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`)
+    .join('');
+}
+
+/** The drawn point nearest to (x, y) in viewBox units, if one is within `radius`. */
+export function nearestPoint(points: PlotPoint[], x: number, y: number, radius = 8): PlotPoint | null {
+  let best: PlotPoint | null = null;
+  let bestDistance = radius * radius;
+  for (const p of points) {
+    const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+    if (d <= bestDistance) {
+      best = p;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
 /** Log-log median time vs sweep size, one line per row, with each row's fitted exponent. */
-export function sweepChart(rows: BenchRow[], sizes: number[]): SVGSVGElement {
+export function sweepChart(rows: BenchRow[], sizes: number[]): SweepChart {
   const times: number[] = [];
   for (const row of rows) {
     for (const point of row.points) {
@@ -180,36 +219,36 @@ export function sweepChart(rows: BenchRow[], sizes: number[]): SVGSVGElement {
   );
   root.appendChild(axis);
 
+  const plotted: PlotPoint[] = [];
   const legend = svg('g', { class: 'mm-bench-legend' });
   rows.forEach((row, i) => {
     const series = svg('g', { class: `mm-bench-series mm-series-${i % 8}`, 'data-row': i });
     let d = '';
     let pen = false;
-    const dots = svg('g');
+    const solid: PlotPoint[] = [];
+    const hollow: PlotPoint[] = [];
     row.points.forEach((point, j) => {
       if (point.median === null || point.median <= 0) {
         pen = false;
         return;
       }
-      const px = x(point.size).toFixed(1);
-      const py = y(point.median).toFixed(1);
-      d += `${pen ? 'L' : 'M'}${px} ${py}`;
+      const p = { x: x(point.size), y: y(point.median), row: i, point: j };
+      d += `${pen ? 'L' : 'M'}${p.x.toFixed(1)} ${p.y.toFixed(1)}`;
       pen = true;
-      dots.appendChild(
-        svg('circle', {
-          cx: px,
-          cy: py,
-          r: 2.5,
-          class: point.extrapolated ? 'mm-bench-dot mm-extrapolated' : 'mm-bench-dot',
-          'data-row': i,
-          'data-point': j
-        })
-      );
+      (point.extrapolated ? hollow : solid).push(p);
+      plotted.push(p);
     });
     if (d) {
       series.appendChild(svg('path', { d, class: 'mm-bench-line' }));
     }
-    series.appendChild(dots);
+    if (solid.length) {
+      series.appendChild(svg('path', { d: dotsPath(solid), class: 'mm-bench-dots', 'data-count': solid.length }));
+    }
+    if (hollow.length) {
+      series.appendChild(
+        svg('path', { d: dotsPath(hollow), class: 'mm-bench-dots mm-extrapolated', 'data-count': hollow.length })
+      );
+    }
     root.appendChild(series);
 
     const ly = MARGIN.top + 8 + i * 20;
@@ -220,5 +259,6 @@ export function sweepChart(rows: BenchRow[], sizes: number[]): SVGSVGElement {
     legend.appendChild(entry);
   });
   root.appendChild(legend);
-  return root;
+  root.appendChild(svg('circle', { r: DOT_R + 2, class: 'mm-bench-hover-dot', visibility: 'hidden' }));
+  return { svg: root, points: plotted, width: SWEEP_W };
 }

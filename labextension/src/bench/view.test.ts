@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fixture } from './fixtures';
-import { formatTick } from './chart';
+import { formatTick, nearestPoint, sweepChart } from './chart';
 import { BenchView, DEFAULT_STATE, renderBench, type ViewState } from './view';
 
 const host = () => document.body.appendChild(document.createElement('div'));
@@ -114,14 +114,22 @@ describe('renderBench', () => {
     const { el } = render(fixture('sweep_cpu'));
     const sweep = el.querySelector('svg.mm-bench-sweep')!;
     expect(sweep.querySelectorAll('.mm-bench-line').length).toBeGreaterThanOrEqual(5);
-    expect(sweep.querySelectorAll('.mm-bench-dot')).toHaveLength(500);
+    const counts = [...sweep.querySelectorAll('.mm-bench-dots')].map((p) => Number(p.getAttribute('data-count')));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(500);
+    // Extrapolated points are drawn hollow, in a path of their own.
+    expect(sweep.querySelectorAll('.mm-bench-dots.mm-extrapolated').length).toBeGreaterThan(0);
     const legend = sweep.querySelector('.mm-bench-legend')!.textContent!;
     expect(legend).toContain('loops  ∝ n^3.00');
     expect(legend).toContain('einsum  ∝ n^1.61');
     expect(el.querySelector('th button[data-column="exponent"]')).not.toBeNull();
-    const dot = sweep.querySelector('.mm-bench-dot[data-row="0"][data-point="99"]')!;
-    dot.dispatchEvent(new MouseEvent('pointerover', { bubbles: true }));
+    // jsdom has no layout, so client coordinates are viewBox coordinates here.
+    const data = fixture('sweep_cpu');
+    const last = sweepChart(data.rows, data.sweep.sizes).points.find((p) => p.row === 0 && p.point === 99)!;
+    sweep.querySelector('.mm-bench-dots')!.dispatchEvent(
+      new MouseEvent('pointermove', { bubbles: true, clientX: last.x + 2, clientY: last.y - 1 })
+    );
     expect(el.querySelector('.mm-bench-tooltip')!.textContent).toContain('loops at size 1148');
+    expect(sweep.querySelector('.mm-bench-hover-dot')!.getAttribute('visibility')).toBe('visible');
   });
 
   it('says a run was interrupted and shows what finished', () => {
@@ -153,6 +161,24 @@ describe('renderBench', () => {
     data.rows = [];
     const { el } = render(data);
     expect(el.textContent).toContain('No variant finished.');
+  });
+});
+
+describe('nearestPoint', () => {
+  const points = [
+    { x: 10, y: 10, row: 0, point: 0 },
+    { x: 20, y: 10, row: 0, point: 1 },
+    { x: 20, y: 14, row: 1, point: 0 }
+  ];
+
+  it('finds the closest point within the radius', () => {
+    expect(nearestPoint(points, 19, 13)).toEqual(points[2]);
+    expect(nearestPoint(points, 12, 9)).toEqual(points[0]);
+  });
+
+  it('finds nothing beyond the radius', () => {
+    expect(nearestPoint(points, 40, 40)).toBeNull();
+    expect(nearestPoint([], 0, 0)).toBeNull();
   });
 });
 

@@ -1,6 +1,14 @@
 // The interactive bench view: summary, metric/scale controls, bar chart, sweep chart and a
 // sortable table, with hover details. Loaded lazily by the MIME renderer (see ../mime.ts).
-import { barChart, METRICS, type Metric, type ScaleKind, sweepChart } from './chart';
+import {
+  barChart,
+  METRICS,
+  type Metric,
+  nearestPoint,
+  type ScaleKind,
+  type SweepChart,
+  sweepChart
+} from './chart';
 import { el } from './dom';
 import {
   formatGflops,
@@ -192,6 +200,11 @@ export function rowDetails(row: BenchRow, result: BenchResult): [string, string]
   return lines;
 }
 
+/** Hover details of one sweep point: its title and label/value lines. */
+export function pointTitleAndDetails(row: BenchRow, index: number): [string, [string, string][]] {
+  return [`${row.name} at size ${row.points[index].size}`, pointDetails(row, index)];
+}
+
 function pointDetails(row: BenchRow, index: number): [string, string][] {
   const p = row.points[index];
   const lines: [string, string][] = [
@@ -232,6 +245,7 @@ export class BenchView {
   private readonly chartHost: HTMLElement;
   private readonly tableHost: HTMLElement;
   private readonly controls: HTMLElement;
+  private sweep: SweepChart | null = null;
 
   constructor(
     host: HTMLElement,
@@ -324,7 +338,10 @@ export class BenchView {
       charts.push(barChart(rows, this.state.metric, this.state.scale));
     }
     if (sweep && rows.some((r) => r.points.length > 0)) {
-      charts.push(sweepChart(rows, sweep.sizes));
+      this.sweep = sweepChart(rows, sweep.sizes);
+      charts.push(this.sweep.svg);
+    } else {
+      this.sweep = null;
     }
     this.chartHost.replaceChildren(...charts);
   }
@@ -387,10 +404,7 @@ export class BenchView {
     if (!row) {
       return null;
     }
-    const point = holder.getAttribute('data-point');
-    return point === null
-      ? [row.name, rowDetails(row, this.result)]
-      : [`${row.name} at size ${row.points[Number(point)]?.size}`, pointDetails(row, Number(point))];
+    return [row.name, rowDetails(row, this.result)];
   }
 
   private showTooltip(target: Element, x: number, y: number): void {
@@ -399,7 +413,10 @@ export class BenchView {
       this.hideTooltip();
       return;
     }
-    const [title, lines] = details;
+    this.showDetails(...details, x, y);
+  }
+
+  private showDetails(title: string, lines: [string, string][], x: number, y: number): void {
     this.tooltip.replaceChildren(
       el('div', { class: 'mm-bench-tooltip-title' }, title),
       el('dl', {}, lines.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))
@@ -413,10 +430,34 @@ export class BenchView {
   }
 
   private readonly onPointer = (event: PointerEvent): void => {
-    if (event.target instanceof Element) {
+    const hit = this.sweepPointAt(event);
+    if (hit) {
+      this.showDetails(...pointTitleAndDetails(this.result.rows[hit.row], hit.point), event.clientX, event.clientY);
+    } else if (event.target instanceof Element) {
       this.showTooltip(event.target, event.clientX, event.clientY);
     }
   };
+
+  /** The sweep point under the pointer (points are one path per series, so hit-test here). */
+  private sweepPointAt(event: PointerEvent): { row: number; point: number } | null {
+    const sweep = this.sweep;
+    if (!sweep || !(event.target instanceof Element) || !sweep.svg.contains(event.target)) {
+      return null;
+    }
+    const box = sweep.svg.getBoundingClientRect();
+    const scale = box.width > 0 ? sweep.width / box.width : 1;
+    const hit = nearestPoint(sweep.points, (event.clientX - box.left) * scale, (event.clientY - box.top) * scale);
+    const marker = sweep.svg.querySelector('.mm-bench-hover-dot');
+    if (marker) {
+      marker.setAttribute('visibility', hit ? 'visible' : 'hidden');
+      if (hit) {
+        marker.setAttribute('cx', hit.x.toFixed(1));
+        marker.setAttribute('cy', hit.y.toFixed(1));
+        marker.setAttribute('class', `mm-bench-hover-dot mm-series-${hit.row % 8}`);
+      }
+    }
+    return hit;
+  }
 
   private readonly onFocus = (event: FocusEvent): void => {
     if (event.target instanceof Element && event.target.matches('tr[data-row]')) {
