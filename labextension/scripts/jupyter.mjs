@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/jupyter.mjs labextension build [--development True] .
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,28 @@ function onPath(name) {
   return undefined;
 }
 
+/**
+ * The bin directory of the Python interpreter that started this build, if any: pip runs the
+ * build hook with the target environment's interpreter, which then runs npm. Linux only (/proc).
+ */
+function ancestorPythonBinDirs() {
+  const dirs = [];
+  let pid = process.ppid;
+  for (let depth = 0; pid > 1 && depth < 12; depth++) {
+    try {
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+      if (/python[0-9.]*$/.test(path.basename(argv0)) && path.isAbsolute(argv0)) {
+        dirs.push(path.dirname(argv0));
+      }
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      break;
+    }
+  }
+  return dirs;
+}
+
 /** Directories that may hold a `jupyter` executable, most specific first. */
 function candidateBinDirs() {
   const dirs = [];
@@ -34,6 +56,7 @@ function candidateBinDirs() {
   if (fromPath) {
     dirs.push(fromPath);
   }
+  dirs.push(...ancestorPythonBinDirs());
   if (process.env.VIRTUAL_ENV) {
     dirs.push(path.join(process.env.VIRTUAL_ENV, binDir));
   }
@@ -50,7 +73,7 @@ if (group !== 'labextension' || !command) {
 const dirs = candidateBinDirs();
 if (dirs.length === 0) {
   console.error(
-    'matmul-magic: no `jupyter` found (PATH, $VIRTUAL_ENV, ../.venv). Install JupyterLab 4 ' +
+    'matmul-magic: no `jupyter` found (PATH, the installing Python, $VIRTUAL_ENV, ../.venv). Install JupyterLab 4 ' +
       '(`pip install "jupyterlab>=4.1,<5"`) or set JUPYTER=/path/to/jupyter.'
   );
   process.exit(1);
