@@ -149,3 +149,34 @@ def test_live_matmul_bench_and_a_widget_in_a_notebook(lab, labextension_installe
     assert [e for e in page.console_errors if "matmul" in e.lower()] == []
     page.set_viewport_size({"width": 1600, "height": 1000})  # room for the whole table
     lab.screenshot("bench-live", renderer, max_height=900)
+
+
+def _luminance(css_color: str) -> float:
+    r, g, b = (int(v) for v in css_color[css_color.index("(") + 1 :].split(",")[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_bench_renderer_follows_light_and_dark_themes(lab, labextension_installed):
+    page = lab.page
+    lab.copy_fixture("bench_outputs.ipynb")
+    lab.goto_lab("bench_outputs.ipynb")
+    course = page.locator(f'{RENDERER}[data-state="ok"]').first
+    course.wait_for(state="attached")
+
+    def text_color() -> float:
+        return _luminance(course.evaluate("node => getComputedStyle(node).color"))
+
+    assert text_color() < 0.5
+    try:
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+        page.wait_for_selector('body[data-jp-theme-light="false"]', state="attached")
+        page.wait_for_function(
+            "node => parseInt(getComputedStyle(node).color.split('(')[1]) > 128",
+            arg=course.element_handle(),
+        )
+        assert text_color() > 0.5
+        lab.screenshot("bench-renderer-dark", course)
+    finally:
+        # Theme choice is a user setting, shared by every test of the session.
+        lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+        page.wait_for_selector('body[data-jp-theme-light="true"]', state="attached")

@@ -379,7 +379,11 @@ export class BenchView {
           const baseline = row.name === this.result.baseline ? el('span', { class: 'mm-bench-kind' }, 'baseline') : null;
           return el('td', { class: 'mm-bench-name' }, [el('span', {}, row.name), kind, baseline]);
         }
-        return el('td', { class: col.numeric ? 'mm-num' : col.key === 'detail' ? 'mm-bench-detail' : undefined }, col.text(row, this.result));
+        if (col.key === 'detail') {
+          // A block with a min-width: table cells ignore their own min-width.
+          return el('td', { class: 'mm-bench-detail' }, [el('div', {}, col.text(row, this.result))]);
+        }
+        return el('td', { class: col.numeric ? 'mm-num' : undefined }, col.text(row, this.result));
       });
       return el('tr', { class: classes.join(' ').trim(), 'data-row': i, tabindex: 0 }, cells);
     }));
