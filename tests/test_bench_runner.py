@@ -374,3 +374,44 @@ def test_on_accelerators_only_the_python_loop_steps_are_sliced(monkeypatch, name
     variant = runner._Variant(name, kind, my_matmul)
     runner._check(runner._Task(variant, a, b, a @ b), sample_target=1.0)
     assert gates[0] == ((1, 1) if climbs else (5, 3))
+
+
+def test_release_memory_empties_the_cuda_cache_when_there_is_one(monkeypatch):
+    emptied = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "empty_cache", lambda: emptied.append(True))
+    runner._release_memory()
+    assert emptied == [True]
+
+
+def test_known_peak_fills_pct_of_peak(monkeypatch):
+    monkeypatch.setenv("MATMUL_MAGIC_PEAK_GFLOPS", "100")
+    result = bench(only=["torch"], shape=SMALL, budget=0.02)
+    row = result.rows[0]
+    assert result.environment.peak_gflops == 100.0
+    assert row.pct_of_peak == pytest.approx(row.gflops)  # gflops / 100 GFLOP/s × 100 %
+
+
+def test_device_and_dtype_resolution(monkeypatch):
+    from matmul_magic.bench import devices
+
+    assert devices.resolve_device(None) == torch.device(devices.available_devices()[0])
+    assert devices.resolve_device("CPU") == torch.device("cpu")
+    assert devices.resolve_dtype(None) == torch.float32
+    assert devices.resolve_dtype("bf16") == torch.bfloat16
+    assert devices.resolve_dtype(torch.float16) == torch.float16
+    with pytest.raises(ValueError, match="not supported"):
+        devices.resolve_dtype(torch.int32)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert devices.available_devices()[:3] == ["cuda", "cuda:0", "cuda:1"]
+    assert devices.available_devices()[-1] == "cpu"
+
+
+def test_cuda_peaks_follow_the_data_sheet():
+    from matmul_magic.bench import devices
+
+    assert devices.cuda_peak_gflops("NVIDIA H200", "bfloat16") == pytest.approx(989_400)
+    assert devices.cuda_peak_gflops("NVIDIA H100 PCIe", "bfloat16") == pytest.approx(756_000)
+    assert devices.cuda_peak_gflops("NVIDIA GeForce GTX 1080", "float32") is None
+    assert devices.peak_gflops(torch.device("cpu"), torch.float32) is None
