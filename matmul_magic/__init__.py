@@ -9,8 +9,9 @@ the extension never imports torch or anywidget.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from matmul_magic._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -56,17 +57,7 @@ _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'matmul_magic' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -6,10 +6,11 @@ The package is itself callable, ``matmul_magic.bench(...)`` is ``bench.runner.be
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import Any
+
+from matmul_magic._lazy import lazy_exports
 
 _WHERE = {
     "bench": "runner",
@@ -26,17 +27,7 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'matmul_magic.bench' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 
 class _CallableModule(types.ModuleType):

@@ -9,8 +9,7 @@ Attributes are imported on first use, so ``import matmul_magic.widgets`` never i
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from matmul_magic._lazy import lazy_exports
 
 _WHERE = {
     "ShapeExplorer": "shape_explorer",
@@ -21,14 +20,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'matmul_magic.widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
