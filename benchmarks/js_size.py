@@ -56,7 +56,7 @@ def list_files(title: str, folder: Path) -> dict[str, int]:
     return sizes
 
 
-def _load_browser_fixtures():
+def load_browser_fixtures():
     """tests/browser/conftest.py's server helpers, without running pytest."""
     spec = importlib.util.spec_from_file_location(
         "_matmul_magic_browser", REPO / "tests" / "browser" / "conftest.py"
@@ -70,7 +70,7 @@ def _load_browser_fixtures():
 def measure_loading(sizes: dict[str, int]) -> None:
     from playwright.sync_api import sync_playwright
 
-    fixtures = _load_browser_fixtures()
+    fixtures = load_browser_fixtures()
     fetched: list[str] = []
 
     def record(response) -> None:

@@ -25,15 +25,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 LABEXT = REPO / "labextension"
 PAYLOAD = REPO / "tests" / "fixtures" / "bench" / "sweep_cpu.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGET_MS = 100.0
 
 # Render, then force style and layout, so the time covers what the user waits for.
@@ -86,7 +77,10 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if the median misses 100 ms")
     args = parser.parse_args()
 
+    from js_size import load_browser_fixtures  # the browser tests' Chromium path and flags
     from playwright.sync_api import sync_playwright
+
+    fixtures = load_browser_fixtures()
 
     payload = json.loads(PAYLOAD.read_text())
     points = sum(len(row["points"]) for row in payload["rows"])
@@ -95,7 +89,7 @@ def main() -> None:
         script = bundle(Path(tmp)).read_text()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=fixtures.CHROMIUM, headless=True, args=fixtures.CHROMIUM_ARGS
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_content(f"<!doctype html><style>{css}</style><div id='host'></div>")
