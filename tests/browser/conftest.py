@@ -40,7 +40,8 @@ DOCS_IMAGES = REPO / "docs" / "images"
 ARTIFACTS = REPO / "artifacts" / "browser"
 NOTEBOOK_FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium; MATMUL_MAGIC_CHROMIUM points elsewhere (never a downloaded browser).
+CHROMIUM = os.environ.get("MATMUL_MAGIC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -381,8 +382,9 @@ class Lab:
 
 
 @pytest.fixture
-def lab(jupyter_lab: LabServer, page: Any) -> Lab:
+def lab(page: Any, jupyter_lab: LabServer) -> Lab:
     """The :class:`Lab` helper for this test's page."""
+    # ``page`` first: without a browser the test skips (or fails in CI) before a server starts.
     return Lab(jupyter_lab, page)
 
 
