@@ -57,6 +57,10 @@ function candidateBinDirs() {
     dirs.push(fromPath);
   }
   dirs.push(...ancestorPythonBinDirs());
+  if (process.env.MATMUL_MAGIC_VENV) {
+    // scripts/setup's choice of virtualenv (relative to the repository root).
+    dirs.push(path.join(path.resolve(repoRoot, process.env.MATMUL_MAGIC_VENV), binDir));
+  }
   if (process.env.VIRTUAL_ENV) {
     dirs.push(path.join(process.env.VIRTUAL_ENV, binDir));
   }
@@ -73,7 +77,7 @@ if (group !== 'labextension' || !command) {
 const dirs = candidateBinDirs();
 if (dirs.length === 0) {
   console.error(
-    'matmul-magic: no `jupyter` found (PATH, the installing Python, $VIRTUAL_ENV, ../.venv). Install JupyterLab 4 ' +
+    'matmul-magic: no `jupyter` found (PATH, the installing Python, $MATMUL_MAGIC_VENV, $VIRTUAL_ENV, ../.venv). Install JupyterLab 4 ' +
       '(`pip install "jupyterlab>=4.1,<5"`) or set JUPYTER=/path/to/jupyter.'
   );
   process.exit(1);
