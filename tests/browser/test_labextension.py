@@ -54,12 +54,16 @@ def test_saved_bench_outputs_render_without_a_kernel(lab, labextension_installed
         "paths => paths.map(p => Number(p.getAttribute('data-count')))"
     )
     assert sum(counts) == 500
+    sweep.locator("svg.mm-bench-sweep").scroll_into_view_if_needed()
+    box = sweep.locator("svg.mm-bench-sweep").bounding_box()
+    lab.page.mouse.move(box["x"] + 0.62 * box["width"], box["y"] + 0.3 * box["height"])
     assert "n^3.00" in sweep.locator(".mm-bench-legend").text_content()
 
     assert "Interrupted" in ok.nth(3).text_content()
     assert "version 2 is not supported" in errors.nth(0).text_content()
     assert "$.rows[0].median" in errors.nth(1).text_content()
     lab.screenshot("bench-renderer", course)
+    lab.screenshot("bench-sweep", sweep.locator(".mm-bench-charts"))
 
 
 PANEL = '[data-matmul-magic="shape-panel"]'

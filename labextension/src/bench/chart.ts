@@ -206,7 +206,8 @@ export function sweepChart(rows: BenchRow[], sizes: number[]): SweepChart {
   for (const tick of x.ticks) {
     const px = x(tick);
     axis.appendChild(svg('line', { x1: px, x2: px, y1: top, y2: bottom, class: 'mm-bench-grid' }));
-    axis.appendChild(svg('text', { x: px, y: bottom + 16, 'text-anchor': 'middle' }, sig3(tick)));
+    const label = tick >= 1 ? Math.round(tick).toLocaleString('en-US') : sig3(tick);
+    axis.appendChild(svg('text', { x: px, y: bottom + 16, 'text-anchor': 'middle' }, label));
   }
   for (const tick of y.ticks) {
     const py = y(tick);
