@@ -156,3 +156,19 @@ def test_cuda_clock_times_a_matmul():  # pragma: no cover - runs only on a GPU
     for flush in (False, True):
         clock = timing.CudaClock("cuda", l2_flush=flush)
         assert clock(torch.matmul, (a, a), 3) > 0
+
+
+def test_blocks_run_with_the_garbage_collector_paused_and_restore_it():
+    import gc
+
+    seen = []
+    clock = timing.CpuClock()
+    clock(lambda: seen.append(gc.isenabled()), (), 3)
+    assert seen == [False, False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        clock(lambda: None, (), 1)
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
