@@ -2,19 +2,21 @@
 
 How a run spends its budget
 ---------------------------
-1. **Check.** Every variant is first called on a one-element slice (``a[:1] @ b[:, :1]``),
-   which costs little even for the pure-Python loops and estimates the full call's time.
-   A variant whose full call fits in a measurement's share is then called on the full
-   operands; a slower one on the largest slice of rows (and, if one row is still too slow,
-   of columns) that fits. That output is compared with torch's own product (``test_near``
-   semantics: ``rtol=1e-3, atol=1e-5`` for float32 and float64, wider for 16-bit types).
-   A variant that raises keeps its error text, a wrong one is marked incorrect with its max
-   abs error, and neither is timed; the others carry on.
-2. **Time.** Each correct variant gets a share of what is left of the budget (the slow ones
-   get the most, because the fast ones need little) and :func:`~.timing.measure` takes
-   blocks of calls until IQR/median <= 5 % or the share is spent. A variant timed on a
-   slice has its times scaled by (full outputs / slice outputs) and is flagged
-   ``extrapolated``, with the slice in its ``note``.
+Variants run one after the other, in row order; each is checked, then timed, then reported.
+
+1. **Check.** The variant is called on one output's worth of work (``a[:1] @ b[:, :1]``),
+   then on ×4 larger slices while the next call is predicted (affine in the number of
+   outputs, so a fixed cost is not mistaken for work) to fit in one measurement's share.
+   A fast variant reaches the full operands within microseconds; the pure-Python loops
+   stop after a few outputs. Every output is compared with torch's own product on the same
+   slice (``test_near`` semantics: ``rtol=1e-3, atol=1e-5`` for float32 and float64, wider
+   for 16-bit types). A variant that raises keeps its error text, a wrong one is marked
+   incorrect with its max abs error, and neither is timed; the others carry on.
+2. **Time.** The variant gets a part of what is left of the budget in proportion to what
+   one of its measurements costs (so the slow ones get the most) and
+   :func:`~.timing.measure` takes blocks of calls until IQR/median <= 5 % or that part is
+   spent. A variant timed on a slice has its times scaled by (full outputs / slice
+   outputs) and is flagged ``extrapolated``, with the slice in its ``note``.
 
 The budget is a target for the whole run, checks included; a one-off cost such as a JIT
 compile on the first call is paid during the check and never timed.
