@@ -329,6 +329,9 @@ def check_near(out: Any, ref: Tensor) -> _Verdict:
 
 _SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
 
+FIRST_CALL_SUSPECT = 1e-3
+"""Seconds above which a variant's very first call is repeated before its time is trusted."""
+
 GROWTH = 4
 """Each step of the check ladder calls the variant on this many times more outputs."""
 
@@ -380,6 +383,10 @@ def _climb(task: _Task, sample_target: float) -> None:
             if (rows, cols) != (m, n) and prev is None:
                 _gate(task, m, n)  # only a one-output call failed: the full call decides
             return
+        if prev is None and task.per_call > FIRST_CALL_SUSPECT:
+            # A slow first call is often a one-off (a JIT compile, lazy initialisation):
+            # the second call on the same slice says what the work costs.
+            task.per_call = min(task.per_call, _recall(task))
         seconds, done = task.per_call, rows * cols
         if done >= total:
             return
