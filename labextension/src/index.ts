@@ -63,6 +63,10 @@ const shapeExplorerPlugin: JupyterFrontEndPlugin<void> = {
         const widget = createShapePanel(PANEL_ID, initial, save);
         await tracker.add(widget);
         app.shell.add(widget, 'main');
+        if (!widget.isAttached) {
+          // Notebook 7's single-document shell keeps its main area for the page's own view.
+          app.shell.add(widget, 'right', { rank: 1000 });
+        }
         app.shell.activateById(widget.id);
         return widget;
       }

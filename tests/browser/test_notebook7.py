@@ -41,3 +41,16 @@ def test_notebook7_renders_saved_and_live_bench_outputs(lab, labextension_instal
     names = live.locator("tbody tr td.mm-bench-name > span:first-child").all_text_contents()
     assert "torch" in names and "einsum" in names
     lab.screenshot("notebook7-bench", live)
+
+
+def test_notebook7_opens_the_shape_explorer_in_its_side_panel(lab, labextension_installed):
+    lab.write_notebook("nb7_panel.ipynb", ["1 + 1"])
+    lab.open_notebook7("nb7_panel.ipynb")
+    lab.command("matmul-magic:open-shape-explorer")
+    panel = lab.page.locator('[data-matmul-magic="shape-panel"]')
+    panel.wait_for()
+    lab.page.get_by_label("shape of b", exact=True).fill("2, 784, 10")
+    lab.page.wait_for_function(
+        '() => document.querySelector(\'[data-matmul-magic="shape-panel"] .mm-result-row '
+        "td:nth-child(2)').textContent === '(2, 784, 10)'"
+    )
