@@ -72,3 +72,8 @@ def unload_ipython_extension(ipython: Any) -> None:
     from ._magics import unload
 
     unload(ipython)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where the prebuilt JupyterLab extension lives (``jupyter labextension develop``)."""
+    return [{"src": "labextension", "dest": "matmul-magic"}]
