@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import pytest
 import torch
@@ -172,3 +173,74 @@ def test_blocks_run_with_the_garbage_collector_paused_and_restore_it():
         assert not gc.isenabled()  # a caller's choice is left alone
     finally:
         gc.enable()
+
+
+class FakeEvent:
+    """Stands in for torch.cuda.Event: records the host clock, reports milliseconds."""
+
+    recorded: list[object] = []
+
+    def __init__(self, enable_timing=False):
+        assert enable_timing
+        self.at = None
+
+    def record(self, stream=None):
+        self.at = time.perf_counter()
+        FakeEvent.recorded.append(stream)
+
+    def synchronize(self):
+        assert self.at is not None
+
+    def elapsed_time(self, end):
+        return (end.at - self.at) * 1e3
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """Just enough of torch.cuda for CudaClock's control flow to run on the CPU."""
+    from contextlib import nullcontext
+
+    FakeEvent.recorded = []
+    syncs = []
+    monkeypatch.setattr(torch.cuda, "Event", FakeEvent)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: syncs.append(device))
+    monkeypatch.setattr(torch.cuda, "current_stream", lambda device=None: "the-stream")
+    monkeypatch.setattr(torch.cuda, "device", lambda device: nullcontext())
+    monkeypatch.setattr(timing.CudaClock, "flush_bytes", 4096)
+    return syncs
+
+
+def test_cuda_clock_records_events_on_the_current_stream_and_synchronises(fake_cuda):
+    clock = timing.CudaClock("cpu")
+    assert clock.stream == "the-stream" and clock.overhead > 0
+    calls = []
+    FakeEvent.recorded.clear()
+    fake_cuda.clear()
+    seconds = clock(lambda a, b: calls.append(1) or time.sleep(0.001), (1, 2), 3)
+    assert len(calls) == 3 and seconds >= 0.003
+    assert FakeEvent.recorded == ["the-stream", "the-stream"]  # one pair around the block
+    assert fake_cuda  # synchronised before timing
+
+
+def test_cuda_clock_with_l2_flush_times_each_call_after_a_flush(fake_cuda):
+    clock = timing.CudaClock("cpu", l2_flush=True)
+    flushes = []
+    buffer = clock._flush_buffer
+    assert buffer.numel() * 4 == 4096
+
+    def call(a, b):
+        flushes.append(int(buffer.sum()))
+        buffer.fill_(7)  # dirty it; the clock must zero it again before the next call
+
+    FakeEvent.recorded.clear()
+    clock(call, (1, 2), 4)
+    assert flushes == [0, 0, 0, 0]
+    assert len(FakeEvent.recorded) == 8  # a pair of events per call
+
+
+def test_clock_for_cuda_and_mps(fake_cuda, monkeypatch):
+    assert isinstance(timing.clock_for(torch.device("cuda")), timing.CudaClock)
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: None)
+    clock = timing.clock_for("mps")
+    assert isinstance(clock, timing.MpsClock)
+    assert clock(lambda a, b: None, (1, 2), 5) >= 0

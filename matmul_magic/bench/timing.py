@@ -249,6 +249,7 @@ class CudaClock:
     """
 
     name = "cuda events"
+    flush_bytes = L2_FLUSH_BYTES
 
     def __init__(self, device: Any, l2_flush: bool = False) -> None:
         import torch
@@ -258,7 +259,7 @@ class CudaClock:
         self.l2_flush = l2_flush
         self.stream = torch.cuda.current_stream(self.device)
         self._flush_buffer = (
-            torch.empty(L2_FLUSH_BYTES // 4, dtype=torch.int32, device=self.device)
+            torch.empty(self.flush_bytes // 4, dtype=torch.int32, device=self.device)
             if l2_flush
             else None
         )
