@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     engine_walls, torch_walls = [], []
     engine_rounds, torch_rounds = [], []
     met_rounds = 0
+    loads: list[float] = []
     for i in range(args.rounds):
         ew, er = run_engine(args.budget)
         tw, tr = run_torch(a, b)
@@ -125,13 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         engine_rounds.append(er)
         torch_rounds.append(tr)
         worst_iqr = max(r["iqr"] / r["median"] for r in er.values())
-        worst_gap = max(abs(er[n]["median"] / tr[n]["median"] - 1) for n in STEPS)
+        gaps = {n: er[n]["median"] / tr[n]["median"] - 1 for n in STEPS}
+        gap_row = max(gaps, key=lambda n: abs(gaps[n]))
+        worst_gap = abs(gaps[gap_row])
         met = ew / tw <= WALL_TARGET and worst_iqr <= IQR_TARGET and worst_gap <= MEDIAN_TARGET
         met_rounds += met
+        loads.append(os.getloadavg()[0])
         print(
             f"round {i + 1}: load {os.getloadavg()[0]:4.2f}  engine {ew:.3f} s, "
             f"torch.utils.benchmark {tw:.3f} s, ratio {ew / tw:.2f}; worst engine IQR/median "
-            f"{worst_iqr:.1%}, worst median gap {worst_gap:.1%}  {'MET' if met else 'missed'}"
+            f"{worst_iqr:.1%}, worst median gap {gaps[gap_row]:+.1%} ({gap_row})  "
+            f"{'MET' if met else 'missed'}"
         )
     timeit_wall, timeit_rows = (
         (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
@@ -206,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         torch_walls=torch_walls,
         all_targets_met=ok,
         rounds_meeting_all_targets=met_rounds,
+        engine_rounds=engine_rounds,
+        torch_rounds=torch_rounds,
+        loads=loads,
         torch=torch.__version__,
         threads=torch.get_num_threads(),
     )
