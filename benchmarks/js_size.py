@@ -1,7 +1,8 @@
 """The JavaScript matmul-magic ships, and what of it JupyterLab loads at start-up.
 
-Lists the built labextension (``matmul_magic/labextension/static``) and the anywidget bundles
-(``matmul_magic/widgets/static``) with raw and gzip sizes, then (unless ``--no-browser``) starts a
+Lists the built labextension (``matmul_magic/labextension/static``) and the anywidget bundle
+(``matmul_magic/widgets/static/widgets.js``, one ES module for all three widgets) with raw and
+gzip sizes, then (unless ``--no-browser``) starts a
 real JupyterLab, opens it in headless ``/usr/bin/chromium`` and records which of the extension's
 files the browser fetches: at start-up, on the first bench output, and on opening the Shape
 Explorer panel. The heavy parts (validator, charts, table; the shape rules and view) should
@@ -116,7 +117,7 @@ def main() -> None:
     print(f"labextension build: {kind}\n")
     sizes = list_files("JupyterLab extension", LABEXT_STATIC)
     print()
-    list_files("anywidget bundles", WIDGETS_STATIC)
+    list_files("anywidget bundle (all three widgets)", WIDGETS_STATIC)
     if not args.no_browser:
         if not sizes:
             sys.exit("build the extension first")

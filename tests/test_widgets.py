@@ -273,25 +273,37 @@ def test_stepper_rejects_bad_operands(a, b, error):
 # --------------------------------------------------------------------------- front-end bundles
 
 
-def test_esm_is_the_built_bundle_path_or_a_clear_instruction():
-    built = (
-        Path(bundle("shape_explorer")) if not isinstance(bundle("shape_explorer"), str) else None
-    )
-    if built is not None:
-        assert built.name == "shape_explorer.js" and built.parent.name == "static"
-    missing = bundle("no_such_widget")
+def test_esm_is_the_built_bundle_path_or_a_clear_instruction(tmp_path):
+    built = bundle()
+    if not isinstance(built, str):
+        assert built.name == "widgets.js" and built.parent.name == "static"
+    missing = bundle(tmp_path / "widgets.js")
     assert isinstance(missing, str) and "npm run build" in missing
 
 
-@pytest.mark.parametrize("name", ["shape_explorer", "einsum_explorer", "matmul_stepper"])
-def test_built_bundles_are_offline_es_modules(name):
-    path = Path(__file__).parents[1] / "matmul_magic" / "widgets" / "static" / f"{name}.js"
-    if not path.is_file():
+def test_the_three_widgets_share_one_bundle_and_name_their_view():
+    widgets = [
+        ShapeExplorer((2, 3)),
+        EinsumExplorer("ij->ji", (2, 3)),
+        MatmulStepper((2, 3), (3, 4)),
+    ]
+    assert len({w._esm for w in widgets}) == 1
+    kinds = ["shape-explorer", "einsum-explorer", "matmul-stepper"]
+    assert [w._view_kind for w in widgets] == kinds
+    assert all("_view_kind" in w.keys for w in widgets)  # synced, so the front end can read it
+
+
+def test_built_bundle_is_an_offline_es_module():
+    static = Path(__file__).parents[1] / "matmul_magic" / "widgets" / "static"
+    if not (static / "widgets.js").is_file():
         pytest.skip("front end not built (cd labextension && npm run build)")
-    text = path.read_text()
+    assert sorted(p.name for p in static.glob("*.js")) == ["widgets.js"]
+    text = (static / "widgets.js").read_text(encoding="utf-8")
     assert "export" in text and "default" in text
     assert "http://" not in text and "https://" not in text
     assert "innerHTML" not in text
+    for kind in ("shape-explorer", "einsum-explorer", "matmul-stepper"):
+        assert f'"{kind}"' in text or f"'{kind}'" in text
 
 
 def test_indexing_playground_cases_agree_with_torch():

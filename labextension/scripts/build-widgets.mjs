@@ -1,41 +1,43 @@
-// Bundles each anywidget front end `src/widgets/<name>.ts` into a self-contained ES module
-// `../matmul_magic/widgets/static/<name>.js` (no network imports, so widgets work offline).
-// Entry points are discovered by listing the folder, so a missing widget is simply not built.
+// Bundles the anywidget front end `src/widgets/index.ts` into ONE self-contained ES module
+// `../matmul_magic/widgets/static/widgets.js` (no network imports, so widgets work offline).
+// All three widget classes point their `_esm` at it, so the shared rules, views and stylesheet
+// ship once; each class's `_view_kind` trait picks its view. `--production` minifies.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const srcDir = path.join(root, 'src', 'widgets');
+const entry = path.join(root, 'src', 'widgets', 'index.ts');
 const outDir = path.resolve(root, '..', 'matmul_magic', 'widgets', 'static');
+const outfile = path.join(outDir, 'widgets.js');
 const production = process.argv.includes('--production');
 
-const isEntry = (file) =>
-  file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(file);
-const entries = existsSync(srcDir) ? readdirSync(srcDir).filter(isEntry).sort() : [];
-
-if (entries.length === 0) {
-  console.log(`build-widgets: no widget entry points in ${path.relative(root, srcDir)}/, skipping`);
+if (!existsSync(entry)) {
+  console.log(`build-widgets: no ${path.relative(root, entry)}, skipping`);
   process.exit(0);
 }
 
+// The folder holds only this build's output: drop bundles of earlier layouts (one per widget)
+// so nothing stale ships in the wheel or counts in the size reports.
 mkdirSync(outDir, { recursive: true });
-for (const file of entries) {
-  const name = path.basename(file, '.ts');
-  const outfile = path.join(outDir, `${name}.js`);
-  await build({
-    entryPoints: [path.join(srcDir, file)],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: production,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning'
-  });
-  console.log(`build-widgets: ${path.relative(root, outfile)}`);
+for (const file of readdirSync(outDir)) {
+  if (file.endsWith('.js') && path.join(outDir, file) !== outfile) rmSync(path.join(outDir, file));
 }
+
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: production,
+  // UTF-8 text as is (×, →, —), not \u escapes: anywidget reads the file as UTF-8.
+  charset: 'utf8',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning'
+});
+console.log(`build-widgets: ${path.relative(root, outfile)}${production ? ' (minified)' : ''}`);

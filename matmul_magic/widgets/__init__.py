@@ -2,7 +2,8 @@
 
 ``ShapeExplorer`` (broadcasting), ``EinsumExplorer`` (einsum specs) and ``MatmulStepper``
 (the four levels of the matmul loop). Each is an anywidget class whose front end lives in
-``static/<name>.js``, built from ``labextension/src/widgets/<name>.ts``.
+``static/widgets.js`` (one ES module for all three, built from
+``labextension/src/widgets/index.ts``).
 
 Attributes are imported on first use, so ``import matmul_magic.widgets`` never imports anywidget.
 """

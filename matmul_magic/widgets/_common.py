@@ -13,17 +13,21 @@ Shape = tuple[int, ...]
 Values = Any  # a number, a string ("nan", "inf", complex) or a nested list of them
 
 
-def bundle(name: str) -> Path | str:
-    """The built front end ``static/<name>.js``.
+#: The one ES module behind all three widgets, built from ``labextension/src/widgets/index.ts``;
+#: each widget class names its view in the synced ``_view_kind`` trait.
+BUNDLE = Path(__file__).parent / "static" / "widgets.js"
+
+
+def bundle(path: Path = BUNDLE) -> Path | str:
+    """The built front end (``static/widgets.js``), for a widget class's ``_esm``.
 
     Before ``npm run build`` has run there is no bundle; the widget then shows a one-line
     instruction instead of failing at import time.
     """
-    path = Path(__file__).parent / "static" / f"{name}.js"
     if path.is_file():
         return path
     message = (
-        f"matmul-magic: the {name} front end is not built; "
+        "matmul-magic: the widget front end is not built; "
         "run `npm run build` in labextension/ or reinstall matmul-magic."
     )
     return "export default { render({ el }) { el.textContent = " + _js_string(message) + "; } };"

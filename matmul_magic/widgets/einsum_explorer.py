@@ -23,7 +23,9 @@ class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
     A wrong spec or clashing sizes are shown (``error``), not raised: seeing them is the lesson.
     """
 
-    _esm = bundle("einsum_explorer")
+    _esm = bundle()
+    #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
+    _view_kind = t.Unicode("einsum-explorer", read_only=True).tag(sync=True)
 
     #: The einsum spec, e.g. ``'ik,kj->ij'`` (``...`` and implicit output allowed).
     spec = t.Unicode("").tag(sync=True)

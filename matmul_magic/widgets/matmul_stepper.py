@@ -37,7 +37,9 @@ class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
     speed are in the widget; ``level`` (0-3) and ``step`` are synced with Python.
     """
 
-    _esm = bundle("matmul_stepper")
+    _esm = bundle()
+    #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
+    _view_kind = t.Unicode("matmul-stepper", read_only=True).tag(sync=True)
 
     #: The two operand shapes, [[m, k], [k, n]].
     shapes = t.List().tag(sync=True)

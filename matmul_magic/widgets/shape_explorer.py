@@ -25,7 +25,9 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
     Python too. Tensors of at most 8x8 also show their values, with broadcast copies ghosted.
     """
 
-    _esm = bundle("shape_explorer")
+    _esm = bundle()
+    #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
+    _view_kind = t.Unicode("shape-explorer", read_only=True).tag(sync=True)
 
     #: One list of sizes per operand.
     shapes = t.List().tag(sync=True)

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderShapeExplorer, valueGrid } from './view';
 import type { ShapeState } from './view';
 import { contiguousStrides, expandStrides } from './view_rules';
-import widget from '../widgets/shape_explorer';
+import widget from '../widgets/index';
 
 function mount(state: ShapeState) {
   const el = document.createElement('div');
@@ -208,7 +208,12 @@ describe('strides', () => {
 
 describe('shape explorer widget entry', () => {
   it('binds the view to an anywidget model both ways', () => {
-    const data: Record<string, unknown> = { shapes: [[5, 1], [4]], names: ['a', 'b'], values: [null, null] };
+    const data: Record<string, unknown> = {
+      _view_kind: 'shape-explorer',
+      shapes: [[5, 1], [4]],
+      names: ['a', 'b'],
+      values: [null, null]
+    };
     const listeners: Record<string, (() => void)[]> = {};
     const model = {
       get: (k: string) => data[k],
@@ -230,5 +235,16 @@ describe('shape explorer widget entry', () => {
     cleanup();
     expect(el.children.length).toBe(0);
     expect(listeners['change:shapes'].length).toBe(0);
+  });
+
+  it('says so, as text, when the model names a view the bundle lacks', () => {
+    const model = { get: () => '<b>nope</b>', set: vi.fn(), save_changes: vi.fn(), on: vi.fn(), off: vi.fn() };
+    const el = document.createElement('div');
+    const cleanup = widget.render({ model, el });
+    expect(el.textContent).toBe('matmul-magic: no widget view named "<b>nope</b>".');
+    expect(el.querySelector('b')).toBeNull();
+    expect(model.on).not.toHaveBeenCalled();
+    cleanup();
+    expect(el.textContent).toBe('');
   });
 });

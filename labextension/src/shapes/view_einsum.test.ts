@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { axesOf, renderEinsumExplorer } from './view_einsum';
-import widget from '../widgets/einsum_explorer';
+import widget from '../widgets/index';
 
 function mount(spec: string, shapes: number[][]) {
   const el = document.createElement('div');
@@ -78,7 +78,7 @@ describe('einsum explorer view', () => {
 
 describe('einsum widget entry', () => {
   it('binds spec and shapes to the model', () => {
-    const data: Record<string, unknown> = { spec: 'ij->ji', shapes: [[2, 3]] };
+    const data: Record<string, unknown> = { _view_kind: 'einsum-explorer', spec: 'ij->ji', shapes: [[2, 3]] };
     const model = {
       get: (k: string) => data[k],
       set: vi.fn((k: string, v: unknown) => void (data[k] = v)),

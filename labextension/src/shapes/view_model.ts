@@ -13,16 +13,34 @@ export interface RenderProps {
   el: HTMLElement;
 }
 
-/** Call `callback` when any of `names` changes on the model; returns the unsubscribe. */
-export function onModelChange(model: AnyModel, names: string[], callback: () => void): () => void {
-  for (const name of names) model.on(`change:${name}`, callback);
-  return () => {
-    for (const name of names) model.off(`change:${name}`, callback);
-  };
+/** What each shape view returns: show a state that changed elsewhere, or remove the view. */
+export interface View<S> {
+  update(state: S): void;
+  destroy(): void;
 }
 
-/** Set several fields and send them to the kernel in one message. */
-export function saveFields(model: AnyModel, fields: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(fields)) model.set(name, value);
-  model.save_changes();
+/** A shape view's render function: draws `initial` into `el`, reports edits through onChange. */
+export type RenderView<S> = (el: HTMLElement, initial: S, onChange: (patch: Partial<S>) => void) => View<S>;
+
+/**
+ * Draw a view bound to the model's `fields`: edits in the page are saved to the kernel in one
+ * message, changes from Python update the view. Returns the cleanup anywidget calls.
+ */
+export function bindView<S extends object>(
+  model: AnyModel,
+  el: HTMLElement,
+  fields: readonly (keyof S & string)[],
+  render: RenderView<S>
+): () => void {
+  const read = () => Object.fromEntries(fields.map(name => [name, model.get(name)])) as S;
+  const view = render(el, read(), patch => {
+    for (const [name, value] of Object.entries(patch)) model.set(name, value);
+    model.save_changes();
+  });
+  const changed = () => view.update(read());
+  for (const name of fields) model.on(`change:${name}`, changed);
+  return () => {
+    for (const name of fields) model.off(`change:${name}`, changed);
+    view.destroy();
+  };
 }

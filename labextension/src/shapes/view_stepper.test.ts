@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { focusAt, renderMatmulStepper, stepsAt } from './view_stepper';
 import type { StepperState } from './view_stepper';
+import widget from '../widgets/index';
 
 const a = [
   [1, 2, 3],
@@ -102,5 +103,40 @@ describe('matmul stepper', () => {
   it('knows which cells a step touches', () => {
     const f = focusAt(1, 3, 3, 2);
     expect([f.cCells(1, 0), f.aCells(1, 2), f.bCells(2, 0), f.bCells(0, 1)]).toEqual([true, true, true, false]);
+  });
+});
+
+describe('matmul stepper widget entry', () => {
+  it('sends the patch of a step to the model and follows its changes', () => {
+    const data: Record<string, unknown> = {
+      _view_kind: 'matmul-stepper',
+      shapes: [[2, 3], [3, 2]],
+      values: [a, b],
+      level: 1,
+      step: 0,
+      playing: false,
+      speed: 2
+    };
+    const listeners: Record<string, (() => void)[]> = {};
+    const model = {
+      get: (k: string) => data[k],
+      set: vi.fn((k: string, v: unknown) => void (data[k] = v)),
+      save_changes: vi.fn(),
+      on: (e: string, cb: () => void) => (listeners[e] ??= []).push(cb),
+      off: vi.fn()
+    };
+    const el = document.createElement('div');
+    const cleanup = widget.render({ model, el });
+    expect(q(el, '[data-matmul-magic="matmul-stepper"]')).not.toBeNull();
+    press(el, 'step forward');
+    expect(model.set).toHaveBeenCalledWith('step', 1);
+    expect(model.set).toHaveBeenCalledWith('playing', false);
+    expect(model.save_changes).toHaveBeenCalledTimes(1);
+    data.step = 4;
+    listeners['change:step'].forEach(cb => cb());
+    expect(cTexts(el)).toEqual(['4', '5', '10', '11']);
+    cleanup();
+    expect(model.off).toHaveBeenCalledTimes(6);
+    expect(el.children.length).toBe(0);
   });
 });
