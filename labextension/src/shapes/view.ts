@@ -4,9 +4,9 @@
 // model, or the panel's state) about edited shapes.
 import { applyIndexText } from './view_index';
 import { readShapeInput } from './view_input';
-import { contiguousStrides, expandStrides, explain, MAX_OPERANDS } from './view_rules';
+import { contiguousStrides, expandStrides, explainBroadcast, MAX_OPERANDS } from './view_rules';
 import type { Explanation, Kind } from './view_rules';
-import { button, defaultName, ensureStyle, formatShape, formatValue, h, parseShapeText } from './view_dom';
+import { button, defaultName, errorText, formatShape, formatValue, h, parseShapeText, say, viewRoot } from './view_dom';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */
 export type Values = number | string | Values[];
@@ -68,15 +68,11 @@ export function renderShapeExplorer(
   onChange: (state: ShapeState) => void,
   options: ShapeExplorerOptions = {}
 ): ShapeView {
-  ensureStyle(el);
   let state = normalise(initial);
   const rows: OperandRow[] = [];
   const inputErrors = new Map<number, string>();
 
-  const root = h('div', {
-    class: 'mm-root mm-shape-explorer',
-    attrs: { 'data-matmul-magic': options.rootName ?? 'shape-explorer', role: 'group', 'aria-label': 'Shape explorer' }
-  });
+  const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
   const title = h('h3', { text: 'Broadcasting' });
   const headRow = h('tr');
   const tbody = h('tbody');
@@ -219,9 +215,9 @@ export function renderShapeExplorer(
     let explanation: Explanation | null = null;
     let failure = '';
     try {
-      explanation = explain(state.shapes);
+      explanation = explainBroadcast(...state.shapes);
     } catch (err) {
-      failure = err instanceof Error ? err.message : String(err);
+      failure = errorText(err);
     }
     const ndim = explanation ? explanation.columns.length : Math.max(0, ...state.shapes.map(s => s.length));
     headRow.replaceChildren(
@@ -257,9 +253,7 @@ export function renderShapeExplorer(
     );
     const problems = [...inputErrors.values()];
     const ok = explanation !== null && explanation.result !== null && problems.length === 0;
-    message.className = ok ? 'mm-reason' : 'mm-error';
-    message.setAttribute('role', ok ? 'status' : 'alert');
-    message.textContent = [...problems, failure || explanation?.reason || ''].filter(Boolean).join(' ');
+    say(message, ok, [...problems, failure || explanation?.reason || ''].filter(Boolean).join(' '));
     addButton.disabled = state.shapes.length >= MAX_OPERANDS;
     renderPlayground();
     renderStrides(explanation);
@@ -292,7 +286,7 @@ export function renderShapeExplorer(
       indexInput.removeAttribute('aria-invalid');
     } catch (err) {
       indexOut.className = 'mm-error';
-      indexOut.textContent = err instanceof Error ? err.message : String(err);
+      indexOut.textContent = errorText(err);
       useButton.disabled = true;
       indexInput.setAttribute('aria-invalid', 'true');
     }

@@ -30,7 +30,7 @@ export function button(text: string, label: string, onClick: () => void, cls = '
 const STYLE_ID = 'matmul-magic-shape-views-style';
 
 /** Adds the views' stylesheet to the element's document once (the bundle is self-contained). */
-export function ensureStyle(el: HTMLElement): void {
+function ensureStyle(el: HTMLElement): void {
   const doc = el.ownerDocument;
   if (doc.getElementById(STYLE_ID)) return;
   const style = doc.createElement('style');
@@ -39,16 +39,34 @@ export function ensureStyle(el: HTMLElement): void {
   doc.head.appendChild(style);
 }
 
+/**
+ * A view's root, after adding the stylesheet to the page: `kind` is its `data-matmul-magic`
+ * and its class (`mm-<cls>`, which defaults to the kind).
+ */
+export function viewRoot(el: HTMLElement, kind: string, label: string, cls = kind): HTMLDivElement {
+  ensureStyle(el);
+  return h('div', { class: `mm-root mm-${cls}`, attrs: { 'data-matmul-magic': kind, role: 'group', 'aria-label': label } });
+}
+
+/** Shows `text` in a message line: a polite status when all is well, an alert otherwise. */
+export function say(node: HTMLElement, ok: boolean, text: string): void {
+  node.className = ok ? 'mm-reason' : 'mm-error';
+  node.setAttribute('role', ok ? 'status' : 'alert');
+  node.textContent = text;
+}
+
+/** An error's message, as text (never markup). */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The default operand names: a, b, c... */
 export function defaultName(index: number): string {
   return String.fromCharCode(97 + index);
 }
 
-/** `(5, 1)`, `(4,)`, `()`: shapes written as Python prints a tuple. */
-export function formatShape(shape: readonly number[] | null): string {
-  if (shape === null) return 'None';
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
+// `(5, 1)`, `(4,)`, `()`: the rules' own tuple format, re-exported for the views.
+export { formatShape } from './index';
 
 /** Reads `5,1`, `(5, 1)`, `[5 1]`, `5` or `` (a 0-d tensor); null when the text is not a shape. */
 export function parseShapeText(text: string): number[] | null {

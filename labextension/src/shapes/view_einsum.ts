@@ -1,9 +1,9 @@
 // The Einsum Explorer's DOM rendering: labelled axes per operand, summed indices highlighted,
 // the output shape and the equivalent loop nest. Computes live with the TypeScript port.
 import { readShapeInput } from './view_input';
-import { einsum, MAX_OPERANDS } from './view_rules';
+import { MAX_OPERANDS, parseEinsum } from './view_rules';
 import type { EinsumPlan } from './view_rules';
-import { button, defaultName, ensureStyle, formatShape, h, parseShapeText } from './view_dom';
+import { button, defaultName, errorText, formatShape, h, parseShapeText, say, viewRoot } from './view_dom';
 
 export interface EinsumState {
   spec: string;
@@ -46,14 +46,10 @@ export function renderEinsumExplorer(
   initial: EinsumState,
   onChange: (state: EinsumState) => void
 ): EinsumView {
-  ensureStyle(el);
   let state: EinsumState = { spec: initial.spec, shapes: initial.shapes.map(s => [...s]) };
   const problems = new Map<number, string>();
 
-  const root = h('div', {
-    class: 'mm-root mm-einsum-explorer',
-    attrs: { 'data-matmul-magic': 'einsum-explorer', role: 'group', 'aria-label': 'Einsum explorer' }
-  });
+  const root = viewRoot(el, 'einsum-explorer', 'Einsum explorer');
   const specInput = h('input', {
     class: 'mm-shape-input',
     attrs: { type: 'text', 'aria-label': 'einsum spec', spellcheck: 'false' }
@@ -151,9 +147,9 @@ export function renderEinsumExplorer(
     let plan: EinsumPlan | null = null;
     let failure = '';
     try {
-      plan = einsum(state.spec, state.shapes);
+      plan = parseEinsum(state.spec, ...state.shapes);
     } catch (err) {
-      failure = err instanceof Error ? err.message : String(err);
+      failure = errorText(err);
     }
     const summed = new Set(plan?.summed ?? []);
     // The loop nest names operands a, b... unless an index uses those letters: follow it.
@@ -175,17 +171,12 @@ export function renderEinsumExplorer(
     const messages = [...problems.values()];
     specInput.setAttribute('aria-invalid', String(failure !== '' && messages.length === 0));
     if (plan && messages.length === 0) {
-      summary.className = 'mm-reason';
-      summary.setAttribute('role', 'status');
       const names = [...summed].map(l => (l === ELLIPSIS ? '…' : l));
-      summary.textContent =
-        (names.length ? `Summed over ${names.join(', ')} (highlighted): ` : 'Nothing is summed: ') +
-        `output shape ${formatShape(plan.shape)}.`;
+      const what = names.length ? `Summed over ${names.join(', ')} (highlighted): ` : 'Nothing is summed: ';
+      say(summary, true, `${what}output shape ${formatShape(plan.shape)}.`);
       loops.textContent = plan.loops;
     } else {
-      summary.className = 'mm-error';
-      summary.setAttribute('role', 'alert');
-      summary.textContent = [...messages, failure].filter(Boolean).join(' ');
+      say(summary, false, [...messages, failure].filter(Boolean).join(' '));
       loops.textContent = '';
     }
     addButton.disabled = state.shapes.length >= MAX_OPERANDS;

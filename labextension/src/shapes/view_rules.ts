@@ -3,13 +3,9 @@
 import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from './index';
 import type { BroadcastExplanation, EinsumPlan, Kind } from './index';
 
-export { MAX_OPERANDS };
+export { explainBroadcast, MAX_OPERANDS, parseEinsum };
 export type { EinsumPlan, Kind };
 export type Explanation = BroadcastExplanation;
-
-export function explain(shapes: number[][]): Explanation {
-  return explainBroadcast(...shapes);
-}
 
 /** Why these shapes are not valid operands (too many, absurd sizes...), or null if they are. */
 export function shapesProblem(shapes: number[][]): string | null {
@@ -19,10 +15,6 @@ export function shapesProblem(shapes: number[][]): string | null {
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
-}
-
-export function einsum(spec: string, shapes: number[][]): EinsumPlan {
-  return parseEinsum(spec, ...shapes);
 }
 
 /** `t.stride()` of a contiguous tensor of this shape (torch keeps the product rule for size 1). */

@@ -1,6 +1,6 @@
 // The Matmul Stepper's DOM rendering: c[i,j] = Σ_k a[i,k]·b[k,j] one step at a time, at the
 // lesson's four levels, so a learner sees how many Python-level steps each level takes.
-import { button, ensureStyle, formatShape, formatValue, h } from './view_dom';
+import { button, formatShape, formatValue, h, viewRoot } from './view_dom';
 import type { Values } from './view';
 
 export interface StepperState {
@@ -121,14 +121,10 @@ export function renderMatmulStepper(
   initial: StepperState,
   onChange: (patch: Partial<StepperState>) => void
 ): StepperView {
-  ensureStyle(el);
   let state: StepperState = { ...initial };
   let timer: ReturnType<typeof setInterval> | null = null;
 
-  const root = h('div', {
-    class: 'mm-root mm-matmul-stepper',
-    attrs: { 'data-matmul-magic': 'matmul-stepper', role: 'group', 'aria-label': 'Matmul stepper' }
-  });
+  const root = viewRoot(el, 'matmul-stepper', 'Matmul stepper');
   const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` })));
   const reset = button('reset', 'reset to step 0', () => set({ step: 0, playing: false }));
   const back = button('◀ back', 'step back', () => set({ step: Math.max(0, state.step - 1), playing: false }));

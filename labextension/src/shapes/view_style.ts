@@ -24,7 +24,7 @@ export const STYLE_TEXT = `
   overflow-x: auto;
 }
 .mm-root h3 { margin: 0 0 6px; font-size: 1.1em; }
-.mm-root code, .mm-root pre, .mm-mono {
+.mm-root code, .mm-root pre, .mm-mono, .mm-root .mm-shape-input, .mm-dim, .mm-cells, .mm-axis {
   font-family: var(--jp-code-font-family, ui-monospace, monospace);
 }
 .mm-root pre {
@@ -45,16 +45,12 @@ export const STYLE_TEXT = `
 .mm-button[aria-disabled='true'], .mm-button:disabled { opacity: 0.5; cursor: default; }
 .mm-root :focus-visible { outline: 2px solid var(--mm-accent); outline-offset: 1px; }
 .mm-root input[aria-invalid='true'] { border-color: var(--mm-clash); }
-.mm-shape-input { width: 8em; font-family: var(--jp-code-font-family, ui-monospace, monospace); }
+.mm-shape-input { width: 8em; }
 .mm-grid { border-collapse: collapse; margin: 4px 0; }
 .mm-grid th, .mm-grid td { padding: 2px 6px; }
 .mm-grid th { color: var(--mm-fg-dim); font-weight: normal; text-align: right; }
 .mm-grid th.mm-name, .mm-grid td.mm-name { text-align: left; }
-.mm-dim {
-  text-align: right; min-width: 3em;
-  font-family: var(--jp-code-font-family, ui-monospace, monospace);
-  border-bottom: 3px solid transparent;
-}
+.mm-dim { text-align: right; min-width: 3em; border-bottom: 3px solid transparent; }
 .mm-rule-equal { color: var(--mm-equal); border-bottom-color: var(--mm-equal); }
 .mm-rule-stretched { color: var(--mm-stretch); border-bottom-color: var(--mm-stretch); font-style: italic; }
 .mm-rule-missing { color: var(--mm-missing); border-bottom: 3px dashed var(--mm-missing); }
@@ -69,7 +65,7 @@ export const STYLE_TEXT = `
 .mm-root summary { cursor: pointer; font-weight: bold; }
 .mm-row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
 .mm-values { display: flex; gap: 16px; flex-wrap: wrap; }
-.mm-cells { border-collapse: collapse; font-family: var(--jp-code-font-family, ui-monospace, monospace); }
+.mm-cells { border-collapse: collapse; }
 .mm-cells td {
   border: 1px solid var(--mm-border); padding: 2px 6px; text-align: right; min-width: 2.5em;
 }
@@ -79,8 +75,7 @@ export const STYLE_TEXT = `
 .mm-cells td.mm-done { color: var(--mm-fg); }
 .mm-cells td.mm-todo { color: var(--mm-fg-dim); }
 .mm-axis {
-  display: inline-block; padding: 1px 6px; margin: 1px; border-radius: 3px;
-  border: 1px solid var(--mm-border); font-family: var(--jp-code-font-family, ui-monospace, monospace);
+  display: inline-block; padding: 1px 6px; margin: 1px; border-radius: 3px; border: 1px solid var(--mm-border);
 }
 .mm-axis.mm-summed {
   border-color: var(--mm-summed); color: var(--mm-summed); font-weight: bold; border-width: 2px;
