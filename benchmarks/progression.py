@@ -92,6 +92,34 @@ def fmt(seconds: float | None) -> str:
     return f"{seconds / 1e-9:7.3f} ns"
 
 
+def idle_fraction(seconds: float = 1.0) -> float | None:
+    """Share of CPU time idle over the next ``seconds`` (Linux /proc/stat), else None."""
+
+    def read() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", encoding="ascii") as f:
+                fields = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    first = read()
+    time.sleep(seconds)
+    second = read()
+    if first is None or second is None or second[1] == first[1]:
+        return None
+    return (second[0] - first[0]) / (second[1] - first[1])
+
+
+def wait_quiet(limit: float, idle: float = 0.85) -> float | None:
+    """Wait up to ``limit`` seconds for a second in which the CPUs are ``idle`` idle."""
+    deadline = time.monotonic() + limit
+    while True:
+        frac = idle_fraction()
+        if frac is None or frac >= idle or time.monotonic() >= deadline:
+            return frac
+
+
 def num(value: float | None, scale: float, spec: str) -> str:
     width = int(spec.split(".")[0])
     return f"{'—':>{width}}" if value is None else format(value * scale, spec)
@@ -102,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="engine/torch alternations")
     parser.add_argument("--budget", type=float, default=None, help="engine budget (seconds)")
     parser.add_argument("--timeit", choices=("bounded", "full", "skip"), default="bounded")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each round, wait up to this long for a second with the CPUs 85%% idle",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
 
@@ -118,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     engine_rounds, torch_rounds = [], []
     met_rounds = 0
     loads: list[float] = []
+    idles: list[float | None] = []
     for i in range(args.rounds):
+        quiet = wait_quiet(args.wait_quiet) if args.wait_quiet else idle_fraction(0.2)
         ew, er = run_engine(args.budget)
         tw, tr = run_torch(a, b)
         engine_walls.append(ew)
@@ -132,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         met = ew / tw <= WALL_TARGET and worst_iqr <= IQR_TARGET and worst_gap <= MEDIAN_TARGET
         met_rounds += met
         loads.append(os.getloadavg()[0])
+        idles.append(quiet)
         print(
-            f"round {i + 1}: load {os.getloadavg()[0]:4.2f}  engine {ew:.3f} s, "
+            f"round {i + 1}: idle before {num(quiet, 100, '3.0f')}%, "
+            f"load {os.getloadavg()[0]:4.2f}  engine {ew:.3f} s, "
             f"torch.utils.benchmark {tw:.3f} s, ratio {ew / tw:.2f}; worst engine IQR/median "
             f"{worst_iqr:.1%}, worst median gap {gaps[gap_row]:+.1%} ({gap_row})  "
             f"{'MET' if met else 'missed'}"
@@ -214,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         engine_rounds=engine_rounds,
         torch_rounds=torch_rounds,
         loads=loads,
+        idle_before_rounds=idles,
         torch=torch.__version__,
         threads=torch.get_num_threads(),
     )
