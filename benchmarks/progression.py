@@ -52,19 +52,37 @@ def run_engine(budget: float | None) -> tuple[float, dict[str, dict]]:
     return wall, rows
 
 
+def torch_row(fn, a: torch.Tensor, b: torch.Tensor) -> dict:
+    # torch's Timer defaults to one thread; the engine runs with torch's current count.
+    timer = tb.Timer(
+        stmt="fn(a, b)", globals={"fn": fn, "a": a, "b": b}, num_threads=torch.get_num_threads()
+    )
+    m = timer.adaptive_autorange(threshold=0.05)
+    return {"median": m.median, "iqr": m.iqr, "runs": len(m.times) * m.number_per_run}
+
+
 def run_torch(a: torch.Tensor, b: torch.Tensor) -> tuple[float, dict[str, dict]]:
-    rows = {}
     t0 = time.perf_counter()
-    for name, fn in COURSE:
-        # torch's Timer defaults to one thread; the engine runs with torch's current count.
-        timer = tb.Timer(
-            stmt="fn(a, b)",
-            globals={"fn": fn, "a": a, "b": b},
-            num_threads=torch.get_num_threads(),
-        )
-        m = timer.adaptive_autorange(threshold=0.05)
-        rows[name] = {"median": m.median, "iqr": m.iqr, "runs": len(m.times) * m.number_per_run}
+    rows = {name: torch_row(fn, a, b) for name, fn in COURSE}
     return time.perf_counter() - t0, rows
+
+
+def run_paired(a: torch.Tensor, b: torch.Tensor, pairs: int) -> dict[str, dict]:
+    """Each step alone, engine then torch.utils.benchmark back to back, ``pairs`` times: the
+    medians are compared under the same conditions, seconds apart rather than a minute."""
+    out = {}
+    for name, fn in COURSE:
+        ratios = []
+        for _ in range(pairs):
+            engine = bench(device="cpu", only=[name], budget=0.5).rows[0].median
+            ratios.append(engine / torch_row(fn, a, b)["median"])
+        out[name] = {"ratios": ratios, "median_ratio": statistics.median(ratios)}
+        print(
+            f"  {name:12} engine/torch medians, paired: "
+            f"{', '.join(f'{r:.3f}' for r in ratios)}  (median {statistics.median(ratios):.3f})",
+            flush=True,
+        )
+    return out
 
 
 def run_timeit(a: torch.Tensor, b: torch.Tensor, mode: str) -> tuple[float, dict[str, dict]]:
@@ -137,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="before each round, wait up to this long for a second with the CPUs 85%% idle",
     )
+    parser.add_argument(
+        "--paired", type=int, default=0, metavar="N", help="also compare each step alone, N times"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
 
@@ -177,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{worst_iqr:.1%}, worst median gap {gaps[gap_row]:+.1%} ({gap_row})  "
             f"{'MET' if met else 'missed'}"
         )
+    paired = {}
+    if args.paired:
+        print(f"paired per step ({args.paired} pairs):")
+        paired = run_paired(a, b, args.paired)
     timeit_wall, timeit_rows = (
         (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
     )
@@ -254,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         torch_rounds=torch_rounds,
         loads=loads,
         idle_before_rounds=idles,
+        paired=paired,
         torch=torch.__version__,
         threads=torch.get_num_threads(),
     )
