@@ -3,10 +3,11 @@
 // TypeScript port of the rules, so edits show at once; onChange tells the owner (the widget
 // model, or the panel's state) about edited shapes.
 import { applyIndexText } from './view_index';
-import { readShapeInput } from './view_input';
+import { readShapeInput, showShape, syncOperandRows } from './view_input';
+import type { OperandRow } from './view_input';
 import { contiguousStrides, expandStrides, explainBroadcast, MAX_OPERANDS } from './view_rules';
 import type { Explanation, Kind } from './view_rules';
-import { button, defaultName, errorText, formatShape, formatValue, h, parseShapeText, say, viewRoot } from './view_dom';
+import { button, cellGrid, defaultName, errorText, formatShape, formatValue, h, sameShape, say, tableHead, viewRoot } from './view_dom';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */
 export type Values = number | string | Values[];
@@ -52,13 +53,6 @@ function normalise(state: ShapeState): Required<ShapeState> {
     return own && own.length === s.length ? [...own] : null;
   });
   return { shapes, names, values, strides };
-}
-
-interface OperandRow {
-  tr: HTMLTableRowElement;
-  name: HTMLTableCellElement;
-  input: HTMLInputElement;
-  remove: HTMLButtonElement;
 }
 
 /** Render a Shape Explorer into `el`; returns a handle to update or destroy it. */
@@ -134,9 +128,7 @@ export function renderShapeExplorer(
       text: 'Broadcasting copies nothing: expand_as gives stride 0 on stretched and missing dims, as t.stride() shows.'
     }),
     h('table', { class: 'mm-grid' }, [
-      h('thead', {}, [
-        h('tr', {}, ['operand', 'shape', 't.stride()', 'expand_as(result)', 'stride'].map(t => h('th', { text: t })))
-      ]),
+      tableHead(['operand', 'shape', 't.stride()', 'expand_as(result)', 'stride']),
       strideBody
     ])
   ]);
@@ -162,51 +154,35 @@ export function renderShapeExplorer(
   }
 
   function syncRows(): void {
-    while (rows.length < state.shapes.length) {
-      const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', spellcheck: 'false' } });
-      const name = h('td', { class: 'mm-name mm-mono' });
-      const remove = button('×', '', () => {
-        const at = rows.indexOf(row);
-        if (state.shapes.length <= 1 || at < 0) return;
-        state.shapes.splice(at, 1);
-        state.names.splice(at, 1);
-        state.values.splice(at, 1);
-        state.strides.splice(at, 1);
-        inputErrors.clear();
-        commit();
-      });
-      const row: OperandRow = { tr: h('tr'), name, input, remove };
-      row.tr.append(name, h('td', {}, [input]), h('td', {}, [remove]));
-      input.addEventListener('input', () => onInput(rows.indexOf(row)));
-      tbody.appendChild(row.tr);
-      rows.push(row);
-    }
-    while (rows.length > state.shapes.length) rows.pop()?.tr.remove();
+    syncOperandRows(tbody, rows, state.shapes.length, onInput, row =>
+      row.own.append(
+        button('×', '', () => {
+          const at = rows.indexOf(row);
+          if (state.shapes.length <= 1 || at < 0) return;
+          for (const list of [state.shapes, state.names, state.values, state.strides]) list.splice(at, 1);
+          inputErrors.clear();
+          commit();
+        })
+      )
+    );
     rows.forEach((row, i) => {
       const name = state.names[i];
+      const remove = row.own.firstChild as HTMLButtonElement;
       row.name.textContent = name;
       row.input.setAttribute('aria-label', `shape of ${name}`);
-      row.remove.setAttribute('aria-label', `remove ${name}`);
-      row.remove.title = `remove ${name}`;
-      row.remove.disabled = state.shapes.length <= 1;
-      const parsed = parseShapeText(row.input.value);
-      const same = parsed !== null && formatShape(parsed) === formatShape(state.shapes[i]);
-      if (!same && !inputErrors.has(i)) row.input.value = state.shapes[i].join(', ');
+      remove.setAttribute('aria-label', `remove ${name}`);
+      remove.title = `remove ${name}`;
+      remove.disabled = state.shapes.length <= 1;
+      showShape(row.input, state.shapes[i], inputErrors.has(i));
     });
   }
 
   function onInput(i: number): void {
     if (i < 0) return;
-    const input = rows[i].input;
-    const read = readShapeInput(input, state.shapes, i, '5,1 (empty for a 0-d tensor)');
-    if (read.shapes === null) {
-      inputErrors.set(i, `${state.names[i]}: ${read.problem}`);
-      render();
-      return;
-    }
-    inputErrors.delete(i);
-    if (formatShape(read.shapes[i]) !== formatShape(state.shapes[i])) state.strides[i] = null;
-    state.shapes = read.shapes;
+    const next = readShapeInput(rows[i].input, state.shapes, i, '5,1 (empty for a 0-d tensor)', inputErrors, state.names[i]);
+    if (next === null) return render();
+    if (!sameShape(next[i], state.shapes[i])) state.strides[i] = null;
+    state.shapes = next;
     commit();
   }
 
@@ -298,13 +274,17 @@ export function renderShapeExplorer(
       ...state.shapes.map((shape, i) => {
         const own = state.strides[i];
         const stride = own ?? contiguousStrides(shape);
-        return h('tr', {}, [
-          h('td', { class: 'mm-name mm-mono', text: state.names[i] }),
-          h('td', { class: 'mm-mono', text: formatShape(shape) }),
-          h('td', { class: 'mm-mono', text: formatShape(stride) + (own ? '' : ' contiguous') }),
-          h('td', { class: 'mm-mono', text: result ? formatShape(result) : '—' }),
-          h('td', { class: 'mm-mono', text: result ? formatShape(expandStrides(shape, result, stride)) : 'shapes clash' })
-        ]);
+        return h(
+          'tr',
+          {},
+          [
+            state.names[i],
+            formatShape(shape),
+            formatShape(stride) + (own ? '' : ' contiguous'),
+            result ? formatShape(result) : '—',
+            result ? formatShape(expandStrides(shape, result, stride)) : 'shapes clash'
+          ].map(text => h('td', { class: 'mm-mono', text }))
+        );
       })
     );
   }
@@ -314,7 +294,7 @@ export function renderShapeExplorer(
     // Values belong to the tensor given; once its shape is edited they no longer apply.
     const shown = state.values
       .map((v, i) => [v, i] as const)
-      .filter(([v, i]) => v !== null && formatShape(valuesShape(v)) === formatShape(state.shapes[i]));
+      .filter(([v, i]) => v !== null && sameShape(valuesShape(v), state.shapes[i]));
     values.hidden = shown.length === 0;
     if (shown.length === 0) return;
     if (!result || result.length > 2 || result.some(s => s > MAX_VALUE_SIDE)) {
@@ -359,30 +339,22 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
   const rowsN = result.length === 2 ? result[0] : 1;
   const colsN = result.length === 0 ? 1 : result[result.length - 1];
   const padded = [...Array(result.length - shape.length).fill(null), ...shape] as (number | null)[];
-  const table = h('table', { class: 'mm-cells', attrs: { 'aria-label': `${name} broadcast to ${formatShape(result)}` } });
-  for (let r = 0; r < rowsN; r++) {
-    const tr = table.insertRow();
-    for (let c = 0; c < colsN; c++) {
-      const at = result.length === 2 ? [r, c] : result.length === 1 ? [c] : [];
-      let value: Values = values;
-      let copy = false;
-      at.forEach((index, d) => {
-        const own = padded[d];
-        if (own === null) {
-          copy ||= index > 0;
-          return;
-        }
-        const take = own === 1 ? 0 : index;
-        copy ||= own === 1 && index > 0;
-        value = (value as Values[])[take];
-      });
-      const td = tr.insertCell();
-      td.textContent = formatValue(value);
-      if (copy) {
-        td.className = 'mm-ghost';
-        td.title = 'a broadcast copy';
+  const label = `${name} broadcast to ${formatShape(result)}`;
+  return cellGrid(`${name} ${formatShape(shape)}`, label, rowsN, colsN, (r, c) => {
+    const at = result.length === 2 ? [r, c] : result.length === 1 ? [c] : [];
+    let value: Values = values;
+    let copy = false;
+    at.forEach((index, d) => {
+      const own = padded[d];
+      if (own === null) {
+        copy ||= index > 0;
+        return;
       }
-    }
-  }
-  return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: `${name} ${formatShape(shape)}` }), table]);
+      const take = own === 1 ? 0 : index;
+      copy ||= own === 1 && index > 0;
+      value = (value as Values[])[take];
+    });
+    const text = formatValue(value);
+    return copy ? { text, cls: 'mm-ghost', title: 'a broadcast copy' } : { text };
+  });
 }

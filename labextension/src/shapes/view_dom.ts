@@ -60,6 +60,40 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A table head: one row of column titles. */
+export function tableHead(titles: string[], cls?: string): HTMLTableSectionElement {
+  return h('thead', {}, [h('tr', {}, titles.map(text => h('th', { class: cls, text })))]);
+}
+
+/** One cell of a cell grid: its text, and a class and tooltip when it stands out. */
+export interface GridCell {
+  text: string;
+  cls?: string;
+  title?: string;
+}
+
+/** A captioned table of `rows` x `cols` cells (values or indices), labelled for screen readers. */
+export function cellGrid(
+  caption: string,
+  label: string,
+  rows: number,
+  cols: number,
+  cell: (r: number, c: number) => GridCell
+): HTMLElement {
+  const table = h('table', { class: 'mm-cells', attrs: { 'aria-label': label } });
+  for (let r = 0; r < rows; r++) {
+    const tr = table.insertRow();
+    for (let c = 0; c < cols; c++) {
+      const { text, cls, title } = cell(r, c);
+      const td = tr.insertCell();
+      td.textContent = text;
+      if (cls) td.className = cls;
+      if (title) td.title = title;
+    }
+  }
+  return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: caption }), table]);
+}
+
 /** The default operand names: a, b, c... */
 export function defaultName(index: number): string {
   return String.fromCharCode(97 + index);
@@ -67,6 +101,11 @@ export function defaultName(index: number): string {
 
 // `(5, 1)`, `(4,)`, `()`: the rules' own tuple format, re-exported for the views.
 export { formatShape } from './index';
+
+/** Whether two shapes are the same sizes in the same order. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((size, d) => size === b[d]);
+}
 
 /** Reads `5,1`, `(5, 1)`, `[5 1]`, `5` or `` (a 0-d tensor); null when the text is not a shape. */
 export function parseShapeText(text: string): number[] | null {

@@ -1,9 +1,10 @@
 // The Einsum Explorer's DOM rendering: labelled axes per operand, summed indices highlighted,
 // the output shape and the equivalent loop nest. Computes live with the TypeScript port.
-import { readShapeInput } from './view_input';
+import { readShapeInput, showShape, syncOperandRows } from './view_input';
+import type { OperandRow } from './view_input';
 import { MAX_OPERANDS, parseEinsum } from './view_rules';
 import type { EinsumPlan } from './view_rules';
-import { button, defaultName, errorText, formatShape, h, parseShapeText, say, viewRoot } from './view_dom';
+import { button, defaultName, errorText, formatShape, h, say, tableHead, viewRoot } from './view_dom';
 
 export interface EinsumState {
   spec: string;
@@ -58,16 +59,13 @@ export function renderEinsumExplorer(
   const tbody = h('tbody');
   const outRow = h('tr', { class: 'mm-result-row' });
   const table = h('table', { class: 'mm-grid', attrs: { 'aria-label': 'operands and their axes' } }, [
-    h('thead', {}, [h('tr', {}, ['operand', 'shape', 'axes'].map(t => h('th', { class: 'mm-name', text: t })))]),
+    tableHead(['operand', 'shape', 'axes'], 'mm-name'),
     tbody,
     h('tfoot', {}, [outRow])
   ]);
   const summary = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
   const loops = h('pre', { attrs: { 'aria-label': 'equivalent loops' } });
-  const inputs: HTMLInputElement[] = [];
-  const axesCells: HTMLTableCellElement[] = [];
-  const rows: HTMLTableRowElement[] = [];
-  const nameCells: HTMLTableCellElement[] = [];
+  const rows: OperandRow[] = [];
   const addButton = button('+ operand', 'add an operand', () => {
     if (state.shapes.length >= MAX_OPERANDS) return;
     state.shapes.push([1]);
@@ -101,44 +99,13 @@ export function renderEinsumExplorer(
   }
 
   function syncRows(): void {
-    while (rows.length < state.shapes.length) {
-      const i = rows.length;
-      const input = h('input', {
-        class: 'mm-shape-input',
-        attrs: { type: 'text', 'aria-label': `shape of ${defaultName(i)}`, spellcheck: 'false' }
-      });
-      input.addEventListener('input', () => {
-        const read = readShapeInput(input, state.shapes, i, '5,784');
-        if (read.shapes === null) {
-          problems.set(i, `${nameCells[i]?.textContent ?? defaultName(i)}: ${read.problem}`);
-          render();
-          return;
-        }
-        problems.delete(i);
-        state.shapes = read.shapes;
-        commit();
-      });
-      const axes = h('td');
-      const name = h('td', { class: 'mm-name mm-mono', text: defaultName(i) });
-      const tr = h('tr', {}, [name, h('td', {}, [input]), axes]);
-      nameCells.push(name);
-      tbody.appendChild(tr);
-      rows.push(tr);
-      inputs.push(input);
-      axesCells.push(axes);
-    }
-    while (rows.length > state.shapes.length) {
-      rows.pop()?.remove();
-      inputs.pop();
-      axesCells.pop();
-      nameCells.pop();
-    }
-    inputs.forEach((input, i) => {
-      const parsed = parseShapeText(input.value);
-      if (!problems.has(i) && (parsed === null || formatShape(parsed) !== formatShape(state.shapes[i]))) {
-        input.value = state.shapes[i].join(', ');
-      }
+    syncOperandRows(tbody, rows, state.shapes.length, i => {
+      const next = readShapeInput(rows[i].input, state.shapes, i, '5,784', problems, rows[i].name.textContent ?? '');
+      if (next === null) return render();
+      state.shapes = next;
+      commit();
     });
+    rows.forEach((row, i) => showShape(row.input, state.shapes[i], problems.has(i)));
   }
 
   function render(): void {
@@ -153,12 +120,10 @@ export function renderEinsumExplorer(
     }
     const summed = new Set(plan?.summed ?? []);
     // The loop nest names operands a, b... unless an index uses those letters: follow it.
-    nameCells.forEach((cell, i) => {
-      cell.textContent = plan?.names[i] ?? defaultName(i);
-      inputs[i].setAttribute('aria-label', `shape of ${cell.textContent}`);
-    });
-    axesCells.forEach((cell, i) => {
-      cell.replaceChildren(
+    rows.forEach(({ name, input, own }, i) => {
+      name.textContent = plan?.names[i] ?? defaultName(i);
+      input.setAttribute('aria-label', `shape of ${name.textContent}`);
+      own.replaceChildren(
         ...(plan ? axesOf(plan.inputs[i], state.shapes[i]).map(([l, s]) => chip(l, s, summed.has(l) || (l === '…' && summed.has(ELLIPSIS)))) : [])
       );
     });
@@ -188,7 +153,7 @@ export function renderEinsumExplorer(
     update(next: EinsumState): void {
       state = { spec: next.spec, shapes: next.shapes.map(s => [...s]) };
       problems.clear();
-      inputs.forEach(i => i.removeAttribute('aria-invalid'));
+      rows.forEach(r => r.input.removeAttribute('aria-invalid'));
       render();
     },
     destroy(): void {

@@ -1,6 +1,7 @@
 // The Matmul Stepper's DOM rendering: c[i,j] = Σ_k a[i,k]·b[k,j] one step at a time, at the
 // lesson's four levels, so a learner sees how many Python-level steps each level takes.
-import { button, formatShape, formatValue, h, viewRoot } from './view_dom';
+import { button, cellGrid, formatShape, formatValue, h, tableHead, viewRoot } from './view_dom';
+import type { GridCell } from './view_dom';
 import type { Values } from './view';
 
 export interface StepperState {
@@ -96,23 +97,9 @@ function partialSum(a: Values[], b: Values[], i: number, j: number, terms: numbe
   return sum;
 }
 
-function grid(
-  label: string,
-  rows: number,
-  cols: number,
-  cell: (r: number, c: number) => { text: string; cls: string }
-): HTMLElement {
-  const table = h('table', { class: 'mm-cells', attrs: { 'aria-label': label } });
-  for (let r = 0; r < rows; r++) {
-    const tr = table.insertRow();
-    for (let c = 0; c < cols; c++) {
-      const { text, cls } = cell(r, c);
-      const td = tr.insertCell();
-      td.textContent = text;
-      if (cls) td.className = cls;
-    }
-  }
-  return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: label }), table]);
+/** A matrix as a captioned cell grid: the caption doubles as its screen-reader label. */
+function grid(label: string, rows: number, cols: number, cell: (r: number, c: number) => GridCell): HTMLElement {
+  return cellGrid(label, label, rows, cols, cell);
 }
 
 /** Render a Matmul Stepper into `el`; `onChange` gets the fields the user changed. */
@@ -152,7 +139,7 @@ export function renderMatmulStepper(
       h('summary', { text: 'Why each level is faster' }),
       h('p', { class: 'mm-caption', text: 'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.' }),
       h('table', { class: 'mm-grid' }, [
-        h('thead', {}, [h('tr', {}, ['level', 'Python-level steps'].map(t => h('th', { class: 'mm-name', text: t })))]),
+        tableHead(['level', 'Python-level steps'], 'mm-name'),
         costs
       ])
     ])
@@ -221,15 +208,14 @@ export function renderMatmulStepper(
         })
       );
     } else {
-      const mark = (hot: boolean, done: boolean) => (hot ? 'mm-hot' : done ? 'mm-done' : 'mm-todo');
       grids.replaceChildren(
         grid(`a ${formatShape([m, k])}`, m, k, (r, c) => ({
           text: a ? formatValue((a[r] as Values[])[c]) : `${r},${c}`,
-          cls: mark(focus.aCells(r, c), false)
+          cls: focus.aCells(r, c) ? 'mm-hot' : 'mm-todo'
         })),
         grid(`b ${formatShape([k, n])}`, k, n, (r, c) => ({
           text: b ? formatValue((b[r] as Values[])[c]) : `${r},${c}`,
-          cls: mark(focus.bCells(r, c), false)
+          cls: focus.bCells(r, c) ? 'mm-hot' : 'mm-todo'
         })),
         grid(`c ${formatShape([m, n])}`, m, n, (r, c) => {
           const terms = focus.terms(r, c);
@@ -246,10 +232,8 @@ export function renderMatmulStepper(
         ])
       )
     );
-    back.setAttribute('aria-disabled', String(state.step <= 0));
-    reset.setAttribute('aria-disabled', String(state.step <= 0));
-    forward.setAttribute('aria-disabled', String(state.step >= steps));
-    end.setAttribute('aria-disabled', String(state.step >= steps));
+    for (const node of [back, reset]) node.setAttribute('aria-disabled', String(state.step <= 0));
+    for (const node of [forward, end]) node.setAttribute('aria-disabled', String(state.step >= steps));
   }
 
   render();

@@ -72,7 +72,6 @@ export const STYLE_TEXT = `
 .mm-cells td.mm-ghost { opacity: 0.4; border-style: dashed; }
 .mm-cells td.mm-hot { background: var(--mm-accent); color: var(--jp-ui-inverse-font-color1, #fff); }
 .mm-cells td.mm-warm { background: var(--mm-bg-alt); }
-.mm-cells td.mm-done { color: var(--mm-fg); }
 .mm-cells td.mm-todo { color: var(--mm-fg-dim); }
 .mm-axis {
   display: inline-block; padding: 1px 6px; margin: 1px; border-radius: 3px; border: 1px solid var(--mm-border);
