@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 
-from matmul_magic.bench.runner import _operands, bench  # noqa: E402
+from matmul_magic.benchmark.runner import _operands, bench  # noqa: E402
 from matmul_magic.progression import COURSE  # noqa: E402
 
 STEPS = [name for name, _ in COURSE]

@@ -151,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .bench.display import StreamProgress, to_text
-    from .bench.runner import bench
+    from .benchmark.display import StreamProgress, to_text
+    from .benchmark.runner import bench
 
     progress = None if args.quiet else StreamProgress(sys.stderr)
     try:

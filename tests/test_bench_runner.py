@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import torch
 
-from matmul_magic.bench import runner
-from matmul_magic.bench.result import BenchProgress, BenchResult
-from matmul_magic.bench.runner import bench, check_near, parse_shape
+from matmul_magic.benchmark import runner
+from matmul_magic.benchmark.result import BenchProgress, BenchResult
+from matmul_magic.benchmark.runner import bench, check_near, parse_shape
 
 FAST = ["einsum", "torch"]
 SMALL = "3x16x4"
@@ -350,7 +350,7 @@ def test_skipped_optional_step_is_a_skipped_row(monkeypatch):
 
 
 def test_a_noisy_row_says_so_in_its_note(monkeypatch):
-    from matmul_magic.bench import timing
+    from matmul_magic.benchmark import timing
 
     jitter = iter(range(10**6))
 
@@ -393,7 +393,7 @@ def test_known_peak_fills_pct_of_peak(monkeypatch):
 
 
 def test_device_and_dtype_resolution(monkeypatch):
-    from matmul_magic.bench import devices
+    from matmul_magic.benchmark import devices
 
     assert devices.resolve_device(None) == torch.device(devices.available_devices()[0])
     assert devices.resolve_device("CPU") == torch.device("cpu")
@@ -409,7 +409,7 @@ def test_device_and_dtype_resolution(monkeypatch):
 
 
 def test_cuda_peaks_follow_the_data_sheet():
-    from matmul_magic.bench import devices
+    from matmul_magic.benchmark import devices
 
     assert devices.cuda_peak_gflops("NVIDIA H200", "bfloat16") == pytest.approx(989_400)
     assert devices.cuda_peak_gflops("NVIDIA H100 PCIe", "bfloat16") == pytest.approx(756_000)

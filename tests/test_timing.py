@@ -11,8 +11,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matmul_magic.bench import timing
-from matmul_magic.bench.timing import Measurement, block_size, measure, quantile
+from matmul_magic.benchmark import timing
+from matmul_magic.benchmark.timing import Measurement, block_size, measure, quantile
 
 
 @settings(max_examples=50, deadline=None)

@@ -53,7 +53,7 @@ class LiveProgress:
         self._last = state
         if not self.in_place:
             if self._stream is None:
-                from ..bench.display import StreamProgress
+                from ..benchmark.display import StreamProgress
 
                 self._stream = StreamProgress(sys.stderr)
             self._stream(progress)
@@ -122,7 +122,7 @@ class BenchMagics(Magics):
         if fns and "only" in kwargs:  # --only picks course rows; the cell's functions always race
             kwargs["only"] = list(dict.fromkeys([*kwargs["only"], *(f.__name__ for f in fns)]))
 
-        from ..bench.runner import bench
+        from ..benchmark.runner import bench
 
         live = LiveProgress(self.shell)
         try:
