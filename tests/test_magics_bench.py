@@ -141,6 +141,13 @@ def test_a_function_that_interrupts_keeps_the_finished_rows_and_re_raises(ip, ca
     assert "INTERRUPTED" in out
 
 
+def test_a_syntax_error_in_the_cell_is_a_usage_error_naming_the_line(ip, fake_bench):
+    calls = fake_bench()
+    with pytest.raises(UsageError, match=r"line 3: expected ':'.*\n    def mine\(a, b\)$"):
+        ip.run_cell_magic("matmul_bench", FAST, "x = 1\ndef mine(a, b)\n    return a @ b\n")
+    assert calls == [] and "x" not in ip.user_ns
+
+
 def test_a_cell_without_functions_is_a_usage_error(ip):
     with pytest.raises(UsageError, match="defines none"):
         ip.run_cell_magic("matmul_bench", FAST, "x = 1\n")

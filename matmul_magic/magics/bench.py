@@ -30,6 +30,14 @@ def cell_function_names(source: str) -> list[str]:
     return names
 
 
+def syntax_error_message(magic: str, error: SyntaxError) -> str:
+    """Say where a cell's syntax error is, counting the ``%%magic`` line as line 1."""
+    where = f"line {error.lineno + 1}" if error.lineno else "the cell"
+    text = (error.text or "").rstrip()
+    shown = f"\n    {text.strip()}" if text.strip() else ""
+    return f"{magic}: the cell is not valid Python ({where}: {error.msg}), so nothing ran{shown}"
+
+
 class LiveProgress:
     """Shows ``BenchProgress`` while the bench runs and puts the result in its place.
 
@@ -144,7 +152,11 @@ class BenchMagics(Magics):
         """Run ``cell`` in the user namespace; return its top-level functions."""
         shell = self.shell
         source = shell.transform_cell(cell)
-        names = cell_function_names(source)
+        try:
+            names = cell_function_names(source)
+        except SyntaxError as error:
+            # The user's typo, not ours: a usage error without the magic's own frames.
+            raise UsageError(syntax_error_message("%%matmul_bench", error)) from None
         if not names:
             raise UsageError(
                 "%%matmul_bench races the cell's top-level functions of (a, b), and this cell "
