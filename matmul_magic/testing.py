@@ -28,6 +28,7 @@ import contextvars
 import functools
 import io
 import itertools
+import numbers
 import re
 import sys
 import warnings
@@ -493,6 +494,15 @@ class _Tolerance:
     atol: float
     strict: bool
     equal_nan: bool
+
+    def __post_init__(self) -> None:
+        # Checked here, once, so that floats, lists, numpy and torch all refuse alike
+        # (torch alone raised, and a RuntimeError at that; the others compared silently).
+        for name, value in (("rtol", self.rtol), ("atol (or eps)", self.atol)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+            if not value >= 0:  # NaN fails this too
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
 
     def describe(self) -> str:
         op = "<" if self.strict else "<="

@@ -537,6 +537,19 @@ def test_tolerance_overrides():
     assert "tolerance: |a - b| < 0.1" in failure(lambda: test_close([1.0, 2.0], [1.0, 3], 0.1))
 
 
+@pytest.mark.parametrize("a", [1.0, [1.0, 2.0], np.ones(2), torch.ones(2)])
+def test_bad_tolerances_are_refused_alike_for_every_kind_of_value(a):
+    for check in (near, test_near, is_close, test_close):
+        with pytest.raises(ValueError, match="rtol must be a number >= 0, got -1"):
+            check(a, a, rtol=-1)
+        with pytest.raises(ValueError, match=r"atol \(or eps\) must be a number >= 0, got nan"):
+            check(a, a, atol=float("nan"))
+        with pytest.raises(TypeError, match="rtol must be a number, got str '1e-3'"):
+            check(a, a, rtol="1e-3")
+    with pytest.raises(ValueError, match=r"atol \(or eps\) must be a number >= 0, got -0.1"):
+        test_close(a, a, eps=-0.1)
+
+
 def test_near_and_close_look_inside_dicts_and_sets():
     assert near({"w": torch.ones(2)}, {"w": torch.ones(2) + 1e-6})
     assert not near({"w": 1.0}, {"w": 2.0})
