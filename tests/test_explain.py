@@ -227,6 +227,16 @@ def test_explain_highlights_the_failing_op_and_raises_once(tensors, capsys, publ
     assert _hints(out) == 1 and "did you mean b (784, 10) instead of b.T?" in out
 
 
+def test_explain_syntax_error_is_a_usage_error_naming_the_editor_line(tensors, capsys):
+    from IPython.core.error import UsageError
+
+    with pytest.raises(
+        UsageError, match=r"^%%explain: .*\(line 3: .*so nothing ran\n    d = \(a @ b$"
+    ):
+        tensors.run_cell_magic("explain", "", "counter += 1\nd = (a @ b\n")
+    assert tensors.user_ns["counter"] == 0 and "tensor ops" not in capsys.readouterr().out
+
+
 def test_explain_returns_the_last_expression_and_leaves_no_mode(tensors):
     from torch.overrides import _get_current_function_mode_stack
 

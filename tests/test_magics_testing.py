@@ -198,6 +198,14 @@ def test_tests_cell_usage_errors_stop_it(lesson):
     assert isinstance(run(lesson, "%%tests -v\ntest_eq(1, 1)\n"), UsageError)
 
 
+def test_tests_cell_syntax_error_is_a_usage_error_naming_the_editor_line(lesson):
+    error = run(lesson, "%%tests\nx = 1\ntest_eq(x,\n")
+    assert isinstance(error, UsageError)
+    assert str(error).startswith("%%tests: the cell is not valid Python (line 3: ")
+    assert str(error).endswith("so nothing ran\n    test_eq(x,")
+    assert "x" not in lesson.user_ns
+
+
 def test_tests_cell_traceback_points_at_the_cell_line(lesson, capsys):
     previous = lesson.colors
     lesson.run_line_magic("colors", "nocolor")

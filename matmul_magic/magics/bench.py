@@ -17,6 +17,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..cli import BENCH_OPTIONS, bench_kwargs, save_json
+from ._cell import cell_syntax_error
 from ._registry import register, unregister
 
 
@@ -28,14 +29,6 @@ def cell_function_names(source: str) -> list[str]:
             if node.name not in names:
                 names.append(node.name)
     return names
-
-
-def syntax_error_message(magic: str, error: SyntaxError) -> str:
-    """Say where a cell's syntax error is, counting the ``%%magic`` line as line 1."""
-    where = f"line {error.lineno + 1}" if error.lineno else "the cell"
-    text = (error.text or "").rstrip()
-    shown = f"\n    {text.strip()}" if text.strip() else ""
-    return f"{magic}: the cell is not valid Python ({where}: {error.msg}), so nothing ran{shown}"
 
 
 class LiveProgress:
@@ -156,7 +149,7 @@ class BenchMagics(Magics):
             names = cell_function_names(source)
         except SyntaxError as error:
             # The user's typo, not ours: a usage error without the magic's own frames.
-            raise UsageError(syntax_error_message("%%matmul_bench", error)) from None
+            raise cell_syntax_error("%%matmul_bench", error) from None
         if not names:
             raise UsageError(
                 "%%matmul_bench races the cell's top-level functions of (a, b), and this cell "

@@ -23,6 +23,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 from traitlets import Bool
 
+from ._cell import cell_syntax_error
 from ._registry import register, unregister
 
 _EVENT = "post_run_cell"
@@ -80,6 +81,9 @@ class ExplainMagics(Magics):
         source = shell.transform_cell(cell)
         filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
         trace = run_traced(source, shell.user_ns, filename)
+        error = trace.exception
+        if isinstance(error, SyntaxError) and error.filename == filename and not trace.events:
+            raise cell_syntax_error("%%explain", error) from None  # the cell never ran
         display(trace)
         if trace.exception is not None:
             raise trace.exception

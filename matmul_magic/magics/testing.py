@@ -28,6 +28,7 @@ from IPython.core.magic import (
     no_var_expand,
 )
 
+from ._cell import cell_syntax_error
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -183,7 +184,10 @@ class TestingMagics(Magics):
         # A leading newline makes line numbers count the %%tests line, as the editor does.
         source = "\n" + shell.transform_cell(cell)
         filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
-        code = shell.compile(source, filename, "exec")
+        try:
+            code = shell.compile(source, filename, "exec")
+        except SyntaxError as error:
+            raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
         with collect_tests(filename=filename):
             exec(code, shell.user_global_ns, shell.user_ns)
 
