@@ -286,6 +286,16 @@ def test_bmm_fixes_respect_that_bmm_does_not_broadcast(ns):
     assert hint.fix == "did you mean r.mT (2, 4, 5)?"
 
 
+def test_bmm_with_unreadable_operands_names_the_sizes_torch_quoted(ns):
+    # Calls are never re-run, so the operands are unknown: the sentence comes from the message.
+    hint = _hint("y = torch.bmm(torch.ones(2, 3, 4), torch.ones(3, 4, 5))", ns)
+    assert hint.fix == "torch.bmm needs equal batch sizes, and they are 2 and 3."
+    hint = _hint("y = torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 5, 6))", ns)
+    assert hint.fix == (
+        "torch.bmm needs the first operand's last size (4) to equal the second's middle size (5)."
+    )
+
+
 def test_mm_swap_is_written_as_the_user_wrote_it(ns):
     hint = _hint("y = torch.mm(b, a)", ns)
     assert hint.fix.startswith("did you mean torch.mm(a, b)?")

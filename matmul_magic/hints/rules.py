@@ -329,6 +329,18 @@ def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         k, n = message.shapes[0][-1], message.shapes[1][0]
         fix = f"torch saw {first} @ {second}: the inner sizes {k} and {n} differ."
         return _rows(op.operands), fix
+    if message.extra.get("batch") and len(message.sizes) == 4:
+        # bmm's message: expected [batch, k] of the first operand, got [batch, k] of the second.
+        want_batch, want_k, got_batch, got_k = message.sizes
+        name = f"torch.{op.name or 'bmm'}"
+        if want_batch != got_batch:
+            fix = f"{name} needs equal batch sizes, and they are {want_batch} and {got_batch}."
+        else:
+            fix = (
+                f"{name} needs the first operand's last size ({want_k}) to equal "
+                f"the second's middle size ({got_k})."
+            )
+        return _rows(op.operands), fix
     return _rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
 
 
