@@ -163,13 +163,19 @@ def run_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))  # exits with EXIT_USAGE
     if progress is not None:
         progress.close()
-    for path in (args.save, args.json):
-        if path and path != "-":
-            save_json(result, path)
+    # The result is shown before it is saved, so a path that cannot be written loses nothing.
     if args.json == "-":
         print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         print(to_text(result))
+    for path in (args.save, args.json):
+        if path and path != "-":
+            try:
+                save_json(result, path)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                print(f"{parser.prog}: error: cannot write {path}: {reason}", file=sys.stderr)
+                return EXIT_USAGE
     return exit_code(result)
 
 

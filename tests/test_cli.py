@@ -106,6 +106,18 @@ def test_exit_codes_follow_the_rows(fake_bench, capsys, name, code, tmp_path):
     assert json.loads(saved.read_text()) == fixture(name).to_dict()
 
 
+@pytest.mark.parametrize("option", ["--save", "--json"])
+def test_an_unwritable_path_is_one_error_line_after_the_table(fake_bench, capsys, tmp_path, option):
+    fake_bench("course_cpu.json")
+    (tmp_path / "a_file").write_text("")
+    path = tmp_path / "a_file" / "run.json"  # a file where a folder should be
+    assert cli.main(["bench", "--quiet", option, str(path)]) == cli.EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert fixture("course_cpu.json").rows[0].name in out  # the run is not lost
+    assert err.startswith(f"matmul-magic bench: error: cannot write {path}: ")
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_interrupt_outside_the_runner_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

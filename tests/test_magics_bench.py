@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +216,14 @@ def test_save_writes_a_payload_that_validates(ip, tmp_path):
     payload = json.loads(path.read_text())
     jsonschema.Draft202012Validator(SCHEMA).validate(payload)
     assert [r["name"] for r in payload["rows"]] == ["einsum", "torch"]
+
+
+def test_save_to_an_unwritable_path_is_a_usage_error_after_the_result(ip, fake_bench, tmp_path):
+    fake_bench()
+    (tmp_path / "a_file").write_text("")
+    path = tmp_path / "a_file" / "run.json"  # a file where a folder should be
+    with pytest.raises(UsageError, match=f"^--save: cannot write {re.escape(str(path))}: "):
+        ip.run_line_magic("matmul_bench", f"--save {path}")
 
 
 def test_help_comes_from_the_docstring_and_lists_every_option(ip):

@@ -136,7 +136,11 @@ class BenchMagics(Magics):
             raise
         live.show(result)
         if args.save:
-            save_json(result, args.save)
+            try:
+                save_json(result, args.save)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise UsageError(f"--save: cannot write {args.save}: {reason}") from None
         if result.interrupted:
             raise KeyboardInterrupt
         return result if args.output else None
