@@ -154,6 +154,11 @@ def run_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .benchmark.display import StreamProgress, to_text
     from .benchmark.runner import bench
 
+    if args.no_course:  # the CLI has no functions of its own to race
+        parser.error(
+            "--no-course would leave nothing to race: from a terminal only the "
+            "lesson's steps race; pick some with --only"
+        )
     progress = None if args.quiet else StreamProgress(sys.stderr)
     try:
         result = bench(**bench_kwargs(args), on_progress=progress)

@@ -118,6 +118,20 @@ def test_an_unwritable_path_is_one_error_line_after_the_table(fake_bench, capsys
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["--no-course"], "--no-course would leave nothing to race"),
+        (["--only", "nobody,torch,ghost"], "only: 'nobody', 'ghost' are not in the race; choose"),
+    ],
+)
+def test_usage_errors_speak_the_clis_language(argv, said, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["bench", "--quiet", *argv])
+    err = capsys.readouterr().err
+    assert said in err and "only=" not in err and "course=True" not in err
+
+
 def test_interrupt_outside_the_runner_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -242,8 +242,10 @@ def _variants(
         known = [v.name for v in variants]
         unknown = [w for w in wanted if w not in known]
         if unknown:
+            # Worded for both doors: only= in Python, --only in the magic and the CLI.
+            are = "is" if len(unknown) == 1 else "are"
             raise ValueError(
-                f"only= names {', '.join(map(repr, unknown))} not in the race; "
+                f"only: {', '.join(map(repr, unknown))} {are} not in the race; "
                 f"choose from {', '.join(known)}"
             )
         variants = [v for v in variants if v.name in wanted]
