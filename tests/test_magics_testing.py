@@ -206,6 +206,19 @@ def test_tests_cell_syntax_error_is_a_usage_error_naming_the_editor_line(lesson)
     assert "x" not in lesson.user_ns
 
 
+def test_an_unknown_name_shows_the_users_line_not_the_magics_frames(lesson, capsys):
+    previous = lesson.colors
+    lesson.run_line_magic("colors", "nocolor")
+    try:
+        error = run(lesson, "%test_eq nosuch, 1")
+    finally:
+        lesson.run_line_magic("colors", previous)
+    out = capsys.readouterr().out
+    assert isinstance(error, NameError)
+    assert "----> 2 nosuch, 1" in out and "name 'nosuch' is not defined" in out
+    assert "matmul_magic" not in out and "eval(" not in out
+
+
 def test_tests_cell_traceback_points_at_the_cell_line(lesson, capsys):
     previous = lesson.colors
     lesson.run_line_magic("colors", "nocolor")

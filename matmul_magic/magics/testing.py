@@ -92,6 +92,7 @@ def evaluate_arguments(
     line: str, namespace: dict[str, Any], local_ns: dict[str, Any] | None = None
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Evaluate ``line`` as call arguments in ``namespace`` (and ``local_ns`` first)."""
+    __tracebackhide__ = True  # noqa: F841  (a NameError shows the user's line, not this frame)
     call = parse_arguments(line)
     call.func = ast.Name(id=_ARGS, ctx=ast.Load())
     expression = ast.fix_missing_locations(ast.Expression(body=call))
