@@ -107,6 +107,28 @@ def test_baseline_can_be_chosen_and_falls_back_when_loops_is_absent():
         bench(only=FAST, shape=SMALL, baseline="nope")
 
 
+def test_a_variant_that_writes_into_its_inputs_harms_no_other_row():
+    def scales_a(a, b):
+        a.mul_(2)
+        return (a / 2) @ b
+
+    def zeroes_b(a, b):
+        b.zero_()
+        return a @ torch.zeros_like(b)
+
+    a, b = torch.randn(3, 16), torch.randn(16, 4)
+    mine = a.clone(), b.clone()
+    result = bench(scales_a, my_matmul, zeroes_b, a=a, b=b, course=False, budget=0.05)
+    assert result["my_matmul"].status == "ok", result["my_matmul"].note
+    for name, which in (("scales_a", "a"), ("zeroes_b", "b")):
+        assert result[name].status == "incorrect" and result[name].median is None
+        assert f"changed its input {which} in place" in result[name].note
+    assert torch.equal(a, mine[0]) and torch.equal(b, mine[1])  # the user's tensors too
+    nan = torch.tensor([float("nan"), 1.0])
+    assert runner._same(nan, nan.clone())  # an unchanged NaN is not a write
+    assert not runner._same(nan, torch.tensor([float("nan"), 2.0]))
+
+
 def test_no_course_races_only_user_functions():
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.02)
     assert [r.name for r in result.rows] == ["my_matmul"]

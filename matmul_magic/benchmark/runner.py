@@ -667,6 +667,9 @@ class _Run:
         # Each measurement of a sliced variant aims at this, so even the slowest variant gets
         # several measurements within its part of the budget.
         sample_target = self.budget / (max(len(tasks), 1) * SAMPLES_PER_SHARE)
+        # Every variant shares the main operands (the user's own tensors, when given): a copy
+        # tells whether one wrote into them, so the others still get the true inputs.
+        pristine = {id(t): t.clone() for t in (tasks[0].a, tasks[0].b)} if tasks else {}
         self.progress(self.names[0])
         for index, v in enumerate(self.variants):
             main = _main(v)
@@ -682,6 +685,8 @@ class _Run:
                 share = self.share(task, later, deadline)
                 self.progress(v.name, "time" if task is main else "sweep", task.size)
                 _time(task, clock, share, threshold, sample_target)
+            if main is not None:
+                _restore_inputs(main, pristine)
             self.rows.append(_row(v, threshold))
             nxt = self.names[index + 1] if index + 1 < len(self.names) else None
             self.progress(nxt, "check")
@@ -698,6 +703,29 @@ class _Run:
         others = len(later) * timing.TARGET_BLOCK
         floor = timing.FLOOR_RUNS * mine
         return max(remaining * mine / (mine + others), floor)
+
+
+def _same(now: Tensor, was: Tensor) -> bool:
+    """Equal element for element, NaN matching NaN."""
+    return torch.equal(now, was) or bool(((now == was) | (now.isnan() & was.isnan())).all())
+
+
+def _restore_inputs(main: _Task, pristine: dict[int, Tensor]) -> None:
+    """Undo a variant's writes into the shared operands, and don't trust its row."""
+    changed = [
+        name
+        for name, operand in (("a", main.a), ("b", main.b))
+        if id(operand) in pristine and not _same(operand, pristine[id(operand)])
+    ]
+    if not changed:
+        return
+    for operand in (main.a, main.b):
+        operand.copy_(pristine[id(operand)])
+    main.correct, main.measurement = False, None
+    main.note = (
+        f"changed its input {' and '.join(changed)} in place, so neither its output nor its "
+        "time can be trusted (the other rows got the original operands); not timed"
+    )
 
 
 def _main(v: _Variant) -> _Task | None:
