@@ -129,6 +129,28 @@ def test_a_variant_that_writes_into_its_inputs_harms_no_other_row():
     assert not runner._same(nan, torch.tensor([float("nan"), 2.0]))
 
 
+@pytest.mark.parametrize("kwargs", [{"shape": "8x16x4"}, {"shape": "8x16x4", "sweep": [8]}])
+def test_operands_too_big_for_memory_are_a_value_error(monkeypatch, kwargs):
+    def no_room(*args, **kw):
+        raise RuntimeError(
+            "[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory: "
+            "you tried to allocate 40000000000 bytes. Error code 12 (Cannot allocate memory)"
+        )
+
+    real = runner._random
+    calls = []
+
+    def random(shape, seed, kind):
+        calls.append(shape)
+        # the main operands are fine when a sweep is asked for: its sizes are what fails
+        return real(shape, seed, kind) if "sweep" in kwargs and len(calls) <= 2 else no_room()
+
+    monkeypatch.setattr(runner, "_random", random)
+    message = r"^the operands do not fit in cpu memory \(one of them needs 40 GB\); choose a"
+    with pytest.raises(ValueError, match=message):
+        bench(my_matmul, course=False, budget=0.05, **kwargs)
+
+
 def test_no_course_races_only_user_functions():
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.02)
     assert [r.name for r in result.rows] == ["my_matmul"]

@@ -24,6 +24,7 @@ compile on the first call is paid during the check and never timed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import platform
@@ -510,6 +511,23 @@ def _environment(
     )
 
 
+@contextlib.contextmanager
+def _operands_fit(dev: torch.device):
+    """An out-of-memory error while building operands is a size the user chose: ValueError."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if not _is_oom(exc):
+            raise
+        _release_memory()
+        wanted = re.search(r"allocate (\d+) bytes", str(exc))
+        needs = f" (one of them needs {int(wanted[1]) / 1e9:.3g} GB)" if wanted else ""
+        raise ValueError(
+            f"the operands do not fit in {dev.type} memory{needs}; "
+            "choose a smaller shape or sweep size"
+        ) from None
+
+
 def _sweep_sizes(sweep: Any) -> tuple[int, ...]:
     if sweep is None:
         return ()
@@ -574,7 +592,8 @@ def bench(
     if dtype is None and isinstance(a, Tensor) and a.is_floating_point():
         dtype = a.dtype
     dt = devices.resolve_dtype(dtype)
-    ta, tb, operands = _operands(a, b, shape, seed, dev, dt)
+    with _operands_fit(dev):
+        ta, tb, operands = _operands(a, b, shape, seed, dev, dt)
     variants = _variants(fns, course, only, dev, dt)
     names = [v.name for v in variants]
     if baseline is not None and baseline not in names and baseline != "loops":
@@ -592,14 +611,15 @@ def bench(
     runner.decorate = lambda rows: _with_speedups(rows, baseline, ta, tb, env.peak_gflops)
     interrupted = False
     try:
-        ref = ta @ tb
-        for v in variants:
-            if v.fn is not None:
-                v.tasks.append(_Task(v, ta, tb, ref))
-                for s in sizes:
-                    sa = _random((s, s), seed + 2, "weights").to(dev, dt)
-                    sb = _random((s, s), seed + 3, "weights").to(dev, dt)
-                    v.tasks.append(_Task(v, sa, sb, sa @ sb, size=s))
+        with _operands_fit(dev):
+            ref = ta @ tb
+            for v in variants:
+                if v.fn is not None:
+                    v.tasks.append(_Task(v, ta, tb, ref))
+                    for s in sizes:
+                        sa = _random((s, s), seed + 2, "weights").to(dev, dt)
+                        sb = _random((s, s), seed + 3, "weights").to(dev, dt)
+                        v.tasks.append(_Task(v, sa, sb, sa @ sb, size=s))
         runner.run(clock, deadline, threshold)
     except KeyboardInterrupt:
         interrupted = True
