@@ -782,8 +782,16 @@ def test_fail(
     ``contains`` in its message.
 
     >>> test_fail(lambda: 1 / 0, contains="division")
+
+    Unlike fastcore, ``f`` must be callable: ``test_fail(g(x))`` passes ``g``'s result,
+    and calling it would raise a ``TypeError`` that fastcore counts as the expected failure.
     """
     __tracebackhide__ = True  # noqa: F841
+    if not callable(f):
+        raise TypeError(
+            f"test_fail needs a function to call, such as lambda: g(x); got {type(f).__name__} "
+            f"{f!r:.60}"
+        )
     try:
         f(*(args or ()), **(kwargs or {}))
     except exc as e:

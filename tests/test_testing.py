@@ -104,6 +104,14 @@ def test_test_fail_messages():
     assert "'bar'" in failure(lambda: test_fail(lambda: 1 / 0, contains="bar"))
 
 
+def test_test_fail_refuses_a_value_instead_of_a_function():
+    # fastcore would call 3(), catch the TypeError and pass: the test would test nothing.
+    with pytest.raises(
+        TypeError, match=r"needs a function to call, such as lambda: g\(x\); got int 3"
+    ):
+        test_fail(3)
+
+
 def test_fastcore_test_examples():
     test([1, 2], [1, 2], operator.eq)
     test_fail(lambda: test([1, 2], [1], operator.eq))
