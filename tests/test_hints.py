@@ -294,6 +294,12 @@ def test_bmm_with_unreadable_operands_names_the_sizes_torch_quoted(ns):
     assert hint.fix == (
         "torch.bmm needs the first operand's last size (4) to equal the second's middle size (5)."
     )
+    for call in (
+        "torch.ones(3) @ torch.ones(3, 5, 4)",
+        "torch.matmul(torch.ones(3), torch.ones(3, 5, 4))",
+    ):
+        hint = _hint(f"y = {call}", ns)  # broadcast into bmm by torch: only the inner sizes
+        assert hint.fix == "a @ b needs a's last size (3) to equal b's second-to-last size (5)."
 
 
 def test_mm_swap_is_written_as_the_user_wrote_it(ns):

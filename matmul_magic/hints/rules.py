@@ -331,14 +331,21 @@ def _matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         return _rows(op.operands), fix
     if message.extra.get("batch") and len(message.sizes) == 4:
         # bmm's message: expected [batch, k] of the first operand, got [batch, k] of the second.
+        # @ and matmul reach it too, after broadcasting the batches: only k can differ then.
         want_batch, want_k, got_batch, got_k = message.sizes
-        name = f"torch.{op.name or 'bmm'}"
-        if want_batch != got_batch:
-            fix = f"{name} needs equal batch sizes, and they are {want_batch} and {got_batch}."
+        if op.name in ("bmm", "baddbmm") and want_batch != got_batch:
+            fix = (
+                f"torch.{op.name} needs equal batch sizes, and they are {want_batch} "
+                f"and {got_batch}."
+            )
+        elif op.name in ("bmm", "baddbmm"):
+            fix = (
+                f"torch.{op.name} needs the first operand's last size ({want_k}) to equal "
+                f"the second's middle size ({got_k})."
+            )
         else:
             fix = (
-                f"{name} needs the first operand's last size ({want_k}) to equal "
-                f"the second's middle size ({got_k})."
+                f"a @ b needs a's last size ({want_k}) to equal b's second-to-last size ({got_k})."
             )
         return _rows(op.operands), fix
     return _rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
