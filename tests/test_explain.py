@@ -234,7 +234,7 @@ def test_explain_syntax_error_is_a_usage_error_naming_the_editor_line(tensors, c
         UsageError, match=r"^%%explain: .*\(line 3: .*so nothing ran\n    d = \(a @ b$"
     ):
         tensors.run_cell_magic("explain", "", "counter += 1\nd = (a @ b\n")
-    assert tensors.user_ns["counter"] == 0 and "tensor ops" not in capsys.readouterr().out
+    assert tensors.user_ns["counter"] == 0 and "%%explain:" not in capsys.readouterr().out
 
 
 def test_explain_returns_the_last_expression_and_leaves_no_mode(tensors):
@@ -256,6 +256,23 @@ def test_explain_code_is_the_plain_function_door():
     ]
     with pytest.raises(TypeError):
         explain_code(42)
+
+
+def test_explain_folds_a_loop_whose_scalars_vary_into_a_few_rows():
+    from matmul_magic import explain_code
+    from matmul_magic.hints.trace import DISTINCT_PER_LINE
+
+    trace = explain_code("for i in range(1000): z = t + i", {"t": torch.ones(2)})
+    text = trace.to_text()
+    assert text.startswith("%%explain: 1000 tensor ops on 1 line\n")
+    assert len(trace.events) == DISTINCT_PER_LINE + 1
+    assert f"x{1000 - DISTINCT_PER_LINE}  ... more ops with other shapes or values" in text
+    assert len(text.splitlines()) < 2 * DISTINCT_PER_LINE
+    assert (
+        explain_code("z = t + 1", {"t": torch.ones(2)})
+        .to_text()
+        .startswith("%%explain: 1 tensor op on 1 line\n")
+    )
 
 
 @pytest.mark.notebook

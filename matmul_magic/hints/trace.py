@@ -161,6 +161,15 @@ def _load_mode_base():
     return TorchFunctionMode
 
 
+DISTINCT_PER_LINE = 20
+"""Distinct ops kept per source line; the rest fold into one row, so that a loop whose
+scalars vary (``t + i``) shows a few lines, not one per iteration (and memory stays small)."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def make_recorder(filename: str):
     """A TorchFunctionMode that records ops issued from code compiled as ``filename``."""
     base = _load_mode_base()
@@ -170,6 +179,7 @@ def make_recorder(filename: str):
             super().__init__()
             self.events: list[TraceEvent] = []
             self._index: dict[tuple, TraceEvent] = {}
+            self._distinct: dict[int, int] = {}
 
         def _line(self) -> int | None:
             frame = sys._getframe(2)
@@ -215,9 +225,21 @@ def make_recorder(filename: str):
                 error=message,
             )
             existing = self._index.get(event.key)
+            if (
+                existing is None
+                and error is None
+                and self._distinct.get(line, 0) >= DISTINCT_PER_LINE
+            ):
+                event = TraceEvent(line, "", "... more ops with other shapes or values", (), None)
+                existing = self._index.get(event.key)
+                if existing is None:
+                    self._index[event.key] = event
+                    self.events.append(event)
+                    return
             if existing is not None:
                 existing.count += 1
                 return
+            self._distinct[line] = self._distinct.get(line, 0) + 1
             shapes = event.input_shapes
             if name in _ELEMENTWISE and len(shapes) == 2 and shapes[0] != shapes[1]:
                 try:
@@ -252,7 +274,8 @@ class ExplainTrace:
 
     def to_text(self) -> str:
         total = sum(event.count for event in self.events)
-        out = [f"%%explain: {total} tensor ops on {len(self.lines())} lines"]
+        ops, lines = _plural(total, "tensor op"), _plural(len(self.lines()), "line")
+        out = [f"%%explain: {ops} on {lines}"]
         for lineno, text, events in self.lines():
             out.append(f"line {lineno}: {text}")
             for event in events:
@@ -269,8 +292,8 @@ class ExplainTrace:
         total = sum(event.count for event in self.events)
         parts = [f'<div data-matmul-magic="explain-trace" style="{_BOX}">']
         parts.append(
-            f'<div style="font-weight: bold">%%explain: {total} tensor ops '
-            f"on {len(self.lines())} lines</div>"
+            f'<div style="font-weight: bold">%%explain: {_plural(total, "tensor op")} '
+            f"on {_plural(len(self.lines()), 'line')}</div>"
         )
         for lineno, text, events in self.lines():
             parts.append(
