@@ -230,6 +230,18 @@ def test_tests_cell_traceback_points_at_the_cell_line(lesson, capsys):
     assert "      2 x = 1\n----> 3 1 / 0\n" in out
 
 
+def test_tests_cell_traceback_names_the_cell_as_its_prompt_does(lesson, capsys):
+    previous = lesson.colors
+    lesson.run_line_magic("colors", "nocolor")
+    try:
+        result = lesson.run_cell("%%tests\nx = 1\n1 / 0\n", store_history=True)  # as Jupyter
+    finally:
+        lesson.run_line_magic("colors", previous)
+    out = capsys.readouterr().out
+    assert f"Cell In[{result.execution_count}], line 3" in out  # not the next cell's number
+    assert f"Cell In[{result.execution_count + 1}]" not in out
+
+
 def test_failures_raise_again_after_a_tests_cell(lesson):
     run(lesson, "%%tests\ntest_eq(1, 1)\n")
     assert isinstance(run(lesson, "test_eq(1, 2)"), AssertionError)

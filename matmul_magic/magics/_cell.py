@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from typing import Any
+
 from IPython.core.error import UsageError
 
 
@@ -20,3 +24,17 @@ def cell_syntax_error(
     return UsageError(
         f"{magic}: the cell is not valid Python ({where}: {error.msg}), so nothing ran{shown}"
     )
+
+
+def running_cell_number(shell: Any) -> int:
+    """The number of the cell now running (its ``In [n]``), to name the code a cell magic
+    compiles: ``shell.execution_count`` is already one ahead while a stored cell runs, which
+    made tracebacks say ``Cell In[4]`` under cell 3. The caller's frames know the cell."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        label = shell.compile.format_code_name(frame.f_code.co_filename)
+        found = re.fullmatch(r"In\[(\d+)\]", label[1]) if label else None
+        if found:
+            return int(found[1])
+        frame = frame.f_back
+    return shell.execution_count

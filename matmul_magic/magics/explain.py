@@ -23,7 +23,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import display
 from traitlets import Bool
 
-from ._cell import cell_syntax_error
+from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 
 _EVENT = "post_run_cell"
@@ -79,7 +79,7 @@ class ExplainMagics(Magics):
         __tracebackhide__ = True  # noqa: F841  (the traceback shows the cell, not this magic)
         shell = self.shell
         source = shell.transform_cell(cell)
-        filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+        filename = shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
         trace = run_traced(source, shell.user_ns, filename)
         error = trace.exception
         if isinstance(error, SyntaxError) and error.filename == filename and not trace.events:

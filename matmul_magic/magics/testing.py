@@ -28,7 +28,7 @@ from IPython.core.magic import (
     no_var_expand,
 )
 
-from ._cell import cell_syntax_error
+from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -184,7 +184,7 @@ class TestingMagics(Magics):
         shell = self.shell
         # A leading newline makes line numbers count the %%tests line, as the editor does.
         source = "\n" + shell.transform_cell(cell)
-        filename = shell.compile.cache(source, shell.execution_count, raw_code="\n" + cell)
+        filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         try:
             code = shell.compile(source, filename, "exec")
         except SyntaxError as error:
