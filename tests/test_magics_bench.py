@@ -134,6 +134,21 @@ def test_an_error_in_the_cell_propagates_before_anything_is_timed(ip, fake_bench
     assert calls == []
 
 
+def test_an_error_in_the_cell_shows_the_cells_line_not_the_magic(ip, fake_bench, capsys):
+    fake_bench()
+    previous = ip.colors
+    ip.run_line_magic("colors", "nocolor")
+    try:
+        cell = "%%matmul_bench\ndef mine(a, b):\n    return a @ b\n1 / 0\n"
+        result = ip.run_cell(cell, store_history=True)
+    finally:
+        ip.run_line_magic("colors", previous)
+    out = capsys.readouterr().out
+    assert isinstance(result.error_in_exec, ZeroDivisionError)
+    assert f"Cell In[{result.execution_count}], line 4" in out and "----> 4 1 / 0" in out
+    assert "bench.py" not in out and "_run_cell" not in out
+
+
 def test_a_function_that_interrupts_keeps_the_finished_rows_and_re_raises(ip, capsys):
     cell = "def stop(a, b):\n    raise KeyboardInterrupt\n"
     with pytest.raises(KeyboardInterrupt):

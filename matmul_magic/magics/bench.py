@@ -17,7 +17,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..cli import BENCH_OPTIONS, bench_kwargs, save_json
-from ._cell import cell_syntax_error
+from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 
 
@@ -115,6 +115,7 @@ class BenchMagics(Magics):
         Ctrl-C shows the rows finished so far, then stops (so "Run All" stops too).
         The same options work from a terminal: ``matmul-magic bench --help``.
         """
+        __tracebackhide__ = True  # noqa: F841  (an error in the cell shows the cell, not us)
         args = parse_argstring(self.matmul_bench, line)
         kwargs = bench_kwargs(args)
         fns = self._run_cell(cell) if cell is not None else []
@@ -147,19 +148,21 @@ class BenchMagics(Magics):
 
     def _run_cell(self, cell: str) -> list[Callable]:
         """Run ``cell`` in the user namespace; return its top-level functions."""
+        __tracebackhide__ = True  # noqa: F841
         shell = self.shell
-        source = shell.transform_cell(cell)
+        # A leading newline makes line numbers count the %%matmul_bench line, as the editor does.
+        source = "\n" + shell.transform_cell(cell)
         try:
             names = cell_function_names(source)
         except SyntaxError as error:
             # The user's typo, not ours: a usage error without the magic's own frames.
-            raise cell_syntax_error("%%matmul_bench", error) from None
+            raise cell_syntax_error("%%matmul_bench", error, magic_line_counted=True) from None
         if not names:
             raise UsageError(
                 "%%matmul_bench races the cell's top-level functions of (a, b), and this cell "
                 "defines none; use %matmul_bench (one %) to race the course alone"
             )
-        filename = shell.compile.cache(source)
+        filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         exec(compile(source, filename, "exec"), shell.user_global_ns, shell.user_ns)
         return [shell.user_ns[n] for n in names if callable(shell.user_ns.get(n))]
 
