@@ -151,6 +151,15 @@ def test_operands_too_big_for_memory_are_a_value_error(monkeypatch, kwargs):
         bench(my_matmul, course=False, budget=0.05, **kwargs)
 
 
+def test_no_room_for_the_copy_that_guards_the_operands_is_a_value_error(monkeypatch):
+    def no_room(self, *args, **kwargs):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(torch.Tensor, "clone", no_room)
+    with pytest.raises(ValueError, match="^the operands do not fit in cpu memory; choose a"):
+        bench(my_matmul, course=False, shape=SMALL, budget=0.05)
+
+
 def test_no_course_races_only_user_functions():
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.02)
     assert [r.name for r in result.rows] == ["my_matmul"]

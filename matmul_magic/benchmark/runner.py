@@ -689,7 +689,8 @@ class _Run:
         sample_target = self.budget / (max(len(tasks), 1) * SAMPLES_PER_SHARE)
         # Every variant shares the main operands (the user's own tensors, when given): a copy
         # tells whether one wrote into them, so the others still get the true inputs.
-        pristine = {id(t): t.clone() for t in (tasks[0].a, tasks[0].b)} if tasks else {}
+        with _operands_fit(self.dev):
+            pristine = {id(t): t.clone() for t in (tasks[0].a, tasks[0].b)} if tasks else {}
         self.progress(self.names[0])
         for index, v in enumerate(self.variants):
             main = _main(v)
