@@ -143,6 +143,17 @@ def test_broadcast_hint_without_a_single_fix_states_the_rule(ns):
     assert "must be equal or one of them 1" in hint.fix
 
 
+def test_broadcast_hint_with_known_shapes_and_no_axis_fix_names_the_clash(ns):
+    ns.update(p=torch.randn(3, 4), q=torch.randn(2, 5))  # no added axis can fix this
+    hint = _hint("y = p + q", ns)
+    assert hint.kind == "broadcast"
+    assert hint.fix == (
+        "dimension -1: 4 and 5 clash: sizes must be equal or one of them 1. "
+        "Line them up with None or unsqueeze."
+    )
+    assert hint.rows[0].clash == {-2, -1} and hint.rows[1].clash == {-2, -1}
+
+
 def test_mm_call_hint_marks_the_function_name(ns):
     hint = _hint("y = torch.mm(a,\n    w.T)", ns)
     assert hint.line[slice(*hint.mark)] == "mm"

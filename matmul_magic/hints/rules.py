@@ -290,8 +290,12 @@ def _broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandR
                         clash.setdefault(i, set()).add(column.dim)
             fix = _search_fix(tensors, _broadcasts) if len(tensors) == 2 else None
             if fix is None:
-                fix = explanation.reason.replace(" — ", ": ")
-                fix = f"{fix[0].lower()}{fix[1:]} Line them up with None or unsqueeze."
+                column = next(c for c in explanation.columns if c.dim == explanation.clash)
+                sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
+                fix = (
+                    f"dimension {column.dim}: {sizes} clash: sizes must be equal or one of "
+                    "them 1. Line them up with None or unsqueeze."
+                )
             return _rows(tensors, clash), fix
     fix = (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
