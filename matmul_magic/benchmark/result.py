@@ -40,7 +40,6 @@ SCHEMA_VERSION = 1
 RowKind = Literal["course", "optional", "user"]
 RowStatus = Literal["ok", "incorrect", "failed", "skipped"]
 ROW_KINDS: tuple[str, ...] = ("course", "optional", "user")
-ROW_STATUSES: tuple[str, ...] = ("ok", "incorrect", "failed", "skipped")
 PHASES: tuple[str, ...] = ("check", "warmup", "time", "sweep")
 
 _OPERANDS = re.compile(r"^(mnist|user|random, seed -?\d+)$")
