@@ -112,7 +112,10 @@ def test_non_finite_numbers_travel_as_null():
     "mutate, error",
     # flops=1 is well-formed JSON for the schema; only from_dict can check it against the shapes.
     [
-        (lambda d: d.update(version=2), ValueError),
+        (lambda d: d.update(version=1), ValueError),
+        (lambda d: d.update(threshold=1.5), ValueError),
+        (lambda d: d["rows"][0].update(stalls=-1), ValueError),
+        (lambda d: d["rows"][0].update(noisy="no"), TypeError),
         (lambda d: d.pop("rows"), ValueError),
         (lambda d: d.update(extra=1), ValueError),
         (lambda d: d["rows"][0].update(runs="3"), TypeError),

@@ -13,10 +13,11 @@ Progress contract (runner -> display)
 ``bench(..., on_progress=callback)`` calls ``callback(progress: BenchProgress)``:
 
 - once before the first variant runs (``current`` is the first name, ``rows`` empty);
-- whenever a variant starts (``current`` is its name, ``phase`` is ``"check"``), and may
-  call again as it moves on to ``"warmup"``, ``"time"`` or ``"sweep"`` (with ``size``);
-- once after each variant finishes (its row appended to ``rows``, ``current`` the next
-  name or ``None`` when every variant is done).
+- as each variant is checked (``current`` is its name, ``phase`` is ``"check"``);
+- while the interleaved rounds time every checked variant together (``phase`` is
+  ``"time"``, or ``"sweep"`` with ``size``; ``current`` is ``None``), a few times a second,
+  with ``rows`` holding every row's figures so far;
+- once at the end, with every row final and ``current`` ``None``.
 
 The callback must be cheap; the runner calls it outside any timed region. An exception
 other than ``KeyboardInterrupt`` raised by the callback is the callback's bug and
@@ -34,13 +35,13 @@ from typing import Any, Literal
 MIME_TYPE = "application/vnd.matmul-magic.bench+json"
 """The MIME type of the JSON payload. Its version travels in the payload's ``version``."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever the payload changes in a way a renderer could notice."""
 
 RowKind = Literal["course", "optional", "user"]
 RowStatus = Literal["ok", "incorrect", "failed", "skipped"]
 ROW_KINDS: tuple[str, ...] = ("course", "optional", "user")
-PHASES: tuple[str, ...] = ("check", "warmup", "time", "sweep")
+PHASES: tuple[str, ...] = ("check", "time", "sweep")
 
 _OPERANDS = re.compile(r"^(mnist|user|random, seed -?\d+)$")
 
@@ -104,10 +105,14 @@ _POINT_FIELDS = {
 _ROW_FIELDS = {
     "name": (str, _REQUIRED), "kind": (str, _REQUIRED), "median": (_NUMBER, _OPTIONAL),
     "iqr": (_NUMBER, _OPTIONAL), "min": (_NUMBER, _OPTIONAL), "runs": (int, _REQUIRED),
-    "speedup": (_NUMBER, _OPTIONAL), "gflops": (_NUMBER, _OPTIONAL),
+    "blocks": (int, _REQUIRED), "speedup": (_NUMBER, _OPTIONAL),
+    "speedup_low": (_NUMBER, _OPTIONAL), "speedup_high": (_NUMBER, _OPTIONAL),
+    "gflops": (_NUMBER, _OPTIONAL),
     "pct_of_peak": (_NUMBER, _OPTIONAL), "correct": (bool, _OPTIONAL),
     "max_abs_err": (_NUMBER, _OPTIONAL), "extrapolated": (bool, _REQUIRED),
-    "error": (str, _OPTIONAL), "note": (str, _OPTIONAL), "exponent": (_NUMBER, _OPTIONAL),
+    "unreliable": (bool, _REQUIRED), "error": (str, _OPTIONAL), "note": (str, _OPTIONAL),
+    "one_off": (_NUMBER, _OPTIONAL), "stalls": (int, _REQUIRED), "noisy": (bool, _REQUIRED),
+    "over_budget": (bool, _REQUIRED), "exponent": (_NUMBER, _OPTIONAL),
 }  # fmt: skip
 _ENVIRONMENT_FIELDS = {
     "device_name": (str, _OPTIONAL), "threads": (int, _OPTIONAL), "torch": (str, _OPTIONAL),
@@ -161,7 +166,15 @@ class BenchRow:
     ``status`` is derived: ``failed`` when ``error`` is set, ``incorrect`` when the
     correctness gate failed, ``skipped`` when nothing was timed (``note`` says why),
     otherwise ``ok``. ``extrapolated`` is orthogonal to status: the timing came from a
-    slice of rows scaled linearly (``note`` says which slice).
+    slice of the outputs and scaled by a fitted ``fixed + per-output`` model (``note`` says
+    which slices); ``unreliable`` marks such an estimate whose fit did not hold.
+
+    ``runs`` counts the calls timed and ``blocks`` the measurements (blocks of calls) they
+    were grouped in. ``speedup`` is the median of the per-round ratios of the interleaved
+    race, ``speedup_low``/``speedup_high`` its 95 % interval. ``one_off`` is the measured
+    one-off cost of the first call (a JIT compile), not counted in the budget. ``stalls``
+    counts blocks slower than 10× the median, ``noisy`` says IQR/median stayed above the
+    run's threshold, and ``over_budget`` that one call alone outlasted the whole budget.
     """
 
     name: str
@@ -170,14 +183,22 @@ class BenchRow:
     iqr: float | None = None
     min: float | None = None
     runs: int = 0
+    blocks: int = 0
     speedup: float | None = None
+    speedup_low: float | None = None
+    speedup_high: float | None = None
     gflops: float | None = None
     pct_of_peak: float | None = None
     correct: bool | None = None
     max_abs_err: float | None = None
     extrapolated: bool = False
+    unreliable: bool = False
     error: str | None = None
     note: str | None = None
+    one_off: float | None = None
+    stalls: int = 0
+    noisy: bool = False
+    over_budget: bool = False
     points: tuple[SweepPoint, ...] = ()
     exponent: float | None = None
 
@@ -186,8 +207,10 @@ class BenchRow:
             raise ValueError(f"a row needs a non-empty name, got {self.name!r}")
         if self.kind not in ROW_KINDS:
             raise ValueError(f"row kind must be one of {ROW_KINDS}, got {self.kind!r}")
-        if not isinstance(self.runs, int) or self.runs < 0:
-            raise ValueError(f"runs must be a non-negative int, got {self.runs!r}")
+        for key in ("runs", "blocks", "stalls"):
+            value = getattr(self, key)
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{key} must be a non-negative int, got {value!r}")
         object.__setattr__(self, "points", tuple(self.points))
 
     @property
@@ -209,14 +232,22 @@ class BenchRow:
             "iqr": _finite(self.iqr),
             "min": _finite(self.min),
             "runs": self.runs,
+            "blocks": self.blocks,
             "speedup": _finite(self.speedup),
+            "speedup_low": _finite(self.speedup_low),
+            "speedup_high": _finite(self.speedup_high),
             "gflops": _finite(self.gflops),
             "pct_of_peak": _finite(self.pct_of_peak),
             "correct": self.correct,
             "max_abs_err": _finite(self.max_abs_err),
             "extrapolated": self.extrapolated,
+            "unreliable": self.unreliable,
             "error": self.error,
             "note": self.note,
+            "one_off": _finite(self.one_off),
+            "stalls": self.stalls,
+            "noisy": self.noisy,
+            "over_budget": self.over_budget,
             "points": [p.to_dict() for p in self.points],
             "exponent": _finite(self.exponent),
         }
@@ -291,6 +322,7 @@ class BenchResult:
     elapsed: float | None = None
     baseline: str | None = None
     sweep_sizes: tuple[int, ...] = ()
+    threshold: float = 0.05
 
     def __post_init__(self) -> None:
         self.rows = list(self.rows)
@@ -300,6 +332,8 @@ class BenchResult:
             raise ValueError(
                 f"operands must be 'mnist', 'user' or 'random, seed N', got {self.operands!r}"
             )
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold is a fraction in (0, 1), got {self.threshold!r}")
         if set(self.shapes) != {"a", "b"}:
             raise ValueError(
                 f"shapes needs exactly the keys 'a' and 'b', got {sorted(self.shapes)}"
@@ -352,6 +386,7 @@ class BenchResult:
             "budget": _finite(self.budget),
             "elapsed": _finite(self.elapsed),
             "baseline": self.baseline,
+            "threshold": self.threshold,
             "environment": self.environment.to_dict(),
             "sweep": {"sizes": list(self.sweep_sizes)} if self.sweep_sizes else None,
             "rows": [row.to_dict() for row in self.rows],
@@ -385,6 +420,7 @@ class BenchResult:
             budget=_optional(data, "budget", _NUMBER, where),
             elapsed=_optional(data, "elapsed", _NUMBER, where),
             baseline=_optional(data, "baseline", str, where),
+            threshold=_require(data, "threshold", _NUMBER, where),
             sweep_sizes=tuple(sweep["sizes"]) if sweep else (),
         )
         flops = data.get("flops")
@@ -417,10 +453,10 @@ def _shape(value: Any, key: str) -> Sequence[int]:
 class BenchProgress:
     """A snapshot sent to ``on_progress`` while ``bench()`` runs (see the module docstring).
 
-    ``planned`` is every variant name in run order; ``rows`` the rows finished so far;
-    ``current`` the variant now running (``None`` once all are done); ``phase`` one of
-    ``check``, ``warmup``, ``time``, ``sweep``; ``size`` the sweep size being timed;
-    ``elapsed`` and ``budget`` in seconds.
+    ``planned`` is every variant name in run order; ``rows`` the rows so far;
+    ``current`` the variant now running (``None`` once all are done, and while the
+    interleaved rounds time every row); ``phase`` one of ``check``, ``time``, ``sweep``;
+    ``size`` the sweep size being timed; ``elapsed`` and ``budget`` in seconds.
     """
 
     planned: tuple[str, ...]

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { fixture, fixtureNames, readSchema } from './fixtures';
 import {
+  BENCH_SCHEMA_VERSION,
   ENVIRONMENT_KEYS,
   POINT_KEYS,
   RESULT_KEYS,
@@ -38,7 +39,7 @@ describe('the TypeScript contract matches schema.json', () => {
   it('has the same enums and version', () => {
     expect(schema.$defs.row.properties.kind.enum).toEqual([...ROW_KINDS]);
     expect(schema.$defs.row.properties.status.enum).toEqual([...ROW_STATUSES]);
-    expect(schema.properties.version.const).toBe(1);
+    expect(schema.properties.version.const).toBe(BENCH_SCHEMA_VERSION);
   });
 });
 
@@ -77,11 +78,11 @@ describe('validateBench', () => {
 
   it('explains a version it does not read instead of listing field errors', () => {
     const data = fixture('course_cpu');
-    data.version = 2;
+    data.version = 1;
     data.rows = 'whatever';
     const errors = errorsOf(data);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/schema version 2 is not supported/);
+    expect(errors[0]).toMatch(/schema version 1 is not supported/);
   });
 
   it('caps the list of problems', () => {

@@ -1,11 +1,11 @@
 /**
- * The bench JSON contract: `matmul_magic/benchmark/schema.json` (version 1), as TypeScript types and a
+ * The bench JSON contract: `matmul_magic/benchmark/schema.json` (version 2), as TypeScript types and a
  * runtime validator. The renderer only ever draws a payload that passed `validateBench`; anything
  * else becomes a readable error box. `schema.test.ts` keeps these lists in step with schema.json.
  */
 
 export const BENCH_MIME_TYPE = 'application/vnd.matmul-magic.bench+json';
-export const BENCH_SCHEMA_VERSION = 1;
+export const BENCH_SCHEMA_VERSION = 2;
 
 export type RowKind = 'course' | 'optional' | 'user';
 export type RowStatus = 'ok' | 'incorrect' | 'failed' | 'skipped';
@@ -34,15 +34,31 @@ export interface BenchRow {
   median: number | null;
   iqr: number | null;
   min: number | null;
+  /** Calls timed, over all blocks. */
   runs: number;
+  /** Measurements (blocks of calls) the statistics came from. */
+  blocks: number;
+  /** Median of the per-round ratios baseline / this row, with its 95% interval. */
   speedup: number | null;
+  speedup_low: number | null;
+  speedup_high: number | null;
   gflops: number | null;
   pct_of_peak: number | null;
   correct: boolean | null;
   max_abs_err: number | null;
   extrapolated: boolean;
+  /** An estimate whose fit did not hold: never show it as exact. */
+  unreliable: boolean;
   error: string | null;
   note: string | null;
+  /** Seconds of one-off cost on the first call (a JIT compile), not counted. */
+  one_off: number | null;
+  /** Blocks slower than 10x the median. */
+  stalls: number;
+  /** IQR/median stayed above the result's threshold. */
+  noisy: boolean;
+  /** One call alone took longer than the whole budget. */
+  over_budget: boolean;
   points: BenchPoint[];
   exponent: number | null;
 }
@@ -60,7 +76,7 @@ export interface BenchEnvironment {
 }
 
 export interface BenchResult {
-  version: 1;
+  version: 2;
   device: string;
   dtype: string;
   shapes: { a: number[]; b: number[] };
@@ -70,6 +86,7 @@ export interface BenchResult {
   budget: number | null;
   elapsed: number | null;
   baseline: string | null;
+  threshold: number;
   environment: BenchEnvironment;
   sweep: { sizes: number[] } | null;
   rows: BenchRow[];
@@ -80,14 +97,15 @@ export type Validation = { ok: true; value: BenchResult } | { ok: false; errors:
 /** Keys each object must have, exactly (the schema sets additionalProperties: false). */
 export const RESULT_KEYS = [
   'version', 'device', 'dtype', 'shapes', 'flops', 'operands', 'interrupted', 'budget', 'elapsed',
-  'baseline', 'environment', 'sweep', 'rows'
+  'baseline', 'threshold', 'environment', 'sweep', 'rows'
 ] as const;
 export const ENVIRONMENT_KEYS = [
   'device_name', 'threads', 'torch', 'python', 'tf32', 'stream', 'timer', 'l2_flush', 'peak_gflops'
 ] as const;
 export const ROW_KEYS = [
-  'name', 'kind', 'status', 'median', 'iqr', 'min', 'runs', 'speedup', 'gflops', 'pct_of_peak',
-  'correct', 'max_abs_err', 'extrapolated', 'error', 'note', 'points', 'exponent'
+  'name', 'kind', 'status', 'median', 'iqr', 'min', 'runs', 'blocks', 'speedup', 'speedup_low',
+  'speedup_high', 'gflops', 'pct_of_peak', 'correct', 'max_abs_err', 'extrapolated', 'unreliable',
+  'error', 'note', 'one_off', 'stalls', 'noisy', 'over_budget', 'points', 'exponent'
 ] as const;
 export const POINT_KEYS = [
   'size', 'm', 'k', 'n', 'median', 'iqr', 'runs', 'extrapolated', 'error'
@@ -219,12 +237,19 @@ function checkRow(c: Collector, value: unknown, path: string): void {
   c.field(value, path, 'name', nonEmptyString);
   c.field(value, path, 'kind', oneOf(ROW_KINDS));
   c.field(value, path, 'status', oneOf(ROW_STATUSES));
-  for (const key of ['median', 'iqr', 'min', 'speedup', 'gflops', 'pct_of_peak', 'max_abs_err']) {
+  for (const key of [
+    'median', 'iqr', 'min', 'speedup', 'speedup_low', 'speedup_high', 'gflops', 'pct_of_peak',
+    'max_abs_err', 'one_off'
+  ]) {
     c.field(value, path, key, nullable(nonNegative));
   }
-  c.field(value, path, 'runs', integerAtLeast(0));
+  for (const key of ['runs', 'blocks', 'stalls']) {
+    c.field(value, path, key, integerAtLeast(0));
+  }
   c.field(value, path, 'correct', nullable(boolean));
-  c.field(value, path, 'extrapolated', boolean);
+  for (const key of ['extrapolated', 'unreliable', 'noisy', 'over_budget']) {
+    c.field(value, path, key, boolean);
+  }
   c.field(value, path, 'error', nullable(string));
   c.field(value, path, 'note', nullable(string));
   c.field(value, path, 'exponent', nullable(number));
@@ -246,7 +271,7 @@ function checkRow(c: Collector, value: unknown, path: string): void {
   }
 }
 
-/** Checks `data` against schema v1; on success returns it typed, otherwise readable problems. */
+/** Checks `data` against schema v2; on success returns it typed, otherwise readable problems. */
 export function validateBench(data: unknown): Validation {
   const c = new Collector();
   const root = '$';
@@ -278,6 +303,9 @@ export function validateBench(data: unknown): Validation {
   c.field(data, root, 'budget', nullable(nonNegative));
   c.field(data, root, 'elapsed', nullable(nonNegative));
   c.field(data, root, 'baseline', nullable(string));
+  c.field(data, root, 'threshold', (v) =>
+    typeof v === 'number' && v > 0 && v < 1 ? null : 'must be a number between 0 and 1'
+  );
   const env = data.environment;
   if (c.object(env, `${root}.environment`, ENVIRONMENT_KEYS)) {
     const path = `${root}.environment`;

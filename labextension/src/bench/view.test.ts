@@ -151,7 +151,7 @@ describe('renderBench', () => {
   });
 
   it('shows payload markup in the error box as text too', () => {
-    const { el } = render({ version: 1, '<img src=x onerror=alert(1)>': 1 });
+    const { el } = render({ version: 2, '<img src=x onerror=alert(1)>': 1 });
     expect(el.querySelectorAll('img')).toHaveLength(0);
     expect(el.textContent).toContain('unexpected field "<img src=x onerror=alert(1)>"');
   });

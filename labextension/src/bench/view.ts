@@ -18,7 +18,7 @@ import {
   formatShape,
   formatSpeedup
 } from './format';
-import { type BenchResult, type BenchRow, validateBench } from './schema';
+import { BENCH_SCHEMA_VERSION, type BenchResult, type BenchRow, validateBench } from './schema';
 
 export type SortDirection = 'ascending' | 'descending';
 
@@ -231,7 +231,7 @@ export function renderError(host: HTMLElement, errors: string[]): HTMLElement {
     'data-state': 'error'
   }, [
     el('strong', {}, 'matmul-magic: this bench result cannot be shown'),
-    el('p', {}, 'The output does not match the bench schema (version 1). Re-run the cell with this version of matmul-magic. Problems found:'),
+    el('p', {}, `The output does not match the bench schema (version ${BENCH_SCHEMA_VERSION}). Re-run the cell with this version of matmul-magic. Problems found:`),
     el('ul', {}, errors.map((e) => el('li', {}, e)))
   ]);
   host.replaceChildren(box);
