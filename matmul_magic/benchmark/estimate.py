@@ -1,0 +1,93 @@
+"""From a task's timed blocks to the figures of its row: the full call's time and its trust.
+
+A task timed on the full product reports its blocks as they are. A task timed on two slices
+reports ``fixed + per_output × outputs``, the line through the two slices' medians: a fixed
+per-call cost (a sleep, a launch, a Python preamble) is then counted once, never multiplied by
+the slice factor. The fit is checked against the slices the ladder measured but the race did
+not use; when it misses one of them by more than ``plan.UNRELIABLE_FIT`` the row is marked
+``unreliable``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import plan
+from .ladder import Task, slice_text
+from .timing import Measurement
+
+_CHECK_POINT_MIN = 2e-4
+"""Ladder calls shorter than this are too noisy to test a fit with."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    measurement: Measurement  # per-call times of the full product (scaled when extrapolated)
+    per_round: dict[int, float] = field(default_factory=dict)
+    blocks: int = 0
+    calls: int = 0
+    unreliable: bool = False
+    how: str | None = None  # how an extrapolation was made, for the note
+    stalls: int = 0
+
+
+def _stalls(times: list[float]) -> int:
+    if len(times) < 3:
+        return 0
+    median = Measurement(tuple(times)).median
+    return sum(1 for t in times if t > plan.STALL_FACTOR * median)
+
+
+def estimate(task: Task) -> Estimate | None:
+    """The task's figures, or ``None`` when it has no timed block."""
+    probes = [p for p in task.probes if p.times]
+    if len(probes) != len(task.probes) or not probes:
+        return None
+    main = probes[-1]
+    blocks = sum(len(p.times) for p in probes)
+    calls = sum(len(p.times) * p.number for p in probes)
+    stalls = sum(_stalls(p.times) for p in probes)
+    measured = Measurement(tuple(main.times), main.number)
+    if not task.extrapolated:
+        return Estimate(
+            measured, dict(zip(main.rounds, main.times, strict=True)), blocks, calls,
+            stalls=stalls,
+        )
+    small = Measurement(tuple(probes[0].times))
+    o0, o1, total = probes[0].outputs, main.outputs, task.outputs
+    t0, t1 = small.median, measured.median
+    per_output = max(t1 - t0, 0.0) / (o1 - o0)
+    fixed = t1 - per_output * o1
+    if fixed < 0:
+        fixed, per_output = 0.0, t1 / o1
+    full = fixed + per_output * total
+    factor = full / t1 if t1 > 0 else 1.0
+    misses = [
+        abs(fixed + per_output * r * c - s) / s
+        for r, c, s in task.points[:-2]
+        if s >= _CHECK_POINT_MIN
+    ]
+    unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
+    how = (
+        f"estimated from {slice_text(probes[0].rows, probes[0].cols, task.m, task.n)} and "
+        f"{slice_text(main.rows, main.cols, task.m, task.n)}: {_seconds(fixed)} fixed + "
+        f"{_seconds(per_output)} per output"
+    )
+    if unreliable:
+        how += f" (estimate, unreliable: the fit misses a measured slice by {max(misses):.0%})"
+    return Estimate(
+        measured.scaled(factor),
+        {r: t * factor for r, t in zip(main.rounds, main.times, strict=True)},
+        blocks,
+        calls,
+        unreliable=unreliable,
+        how=how,
+        stalls=stalls,
+    )
+
+
+def _seconds(value: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if value >= scale or unit == "ns":
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.3g} s"  # pragma: no cover

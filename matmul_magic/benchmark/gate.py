@@ -1,0 +1,104 @@
+"""The correctness gate: is a variant's output the product, as far as its dtype can tell?
+
+The reference is computed in float64 from the very same (possibly half-precision) inputs, so
+it holds no rounding of its own. A product of ``K`` terms rounded in a dtype with machine
+epsilon ``eps`` can be off by about ``eps · Σ_k |a_ik| |b_kj|`` (the classic dot-product error
+bound, which grows with ``K`` through the sum), so element ``(i, j)`` passes when
+
+    |out_ij - ref_ij| <= ERROR_BOUND_FACTOR · eps · Σ_k |a_ik| |b_kj| + tiny
+
+That lets the lesson's own loops, which accumulate in half precision one term at a time,
+pass at float16 and bfloat16 up to K = 8192, while an output that is wrong in a single
+element by more than its dtype's rounding still fails. On CUDA with TF32 allowed, float32
+products are judged with TF32's epsilon.
+
+Only a dense, real, strided tensor with data is an answer: a list, a complex, sparse, nested
+or meta tensor is an incorrect row whose reason is said in words.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import Tensor
+
+ERROR_BOUND_FACTOR = 4.0
+"""Headroom over ``eps · Σ|a||b|``: sequential half-precision accumulation (the course's loops)
+lands near 1-2× it; an error above 4× is not rounding."""
+
+_TF32_EPS = 2.0**-10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool
+    max_abs_err: float | None
+    why: str | None = None
+
+
+def _eps(dtype: torch.dtype, device: torch.device) -> float:
+    if dtype == torch.float32 and device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32:
+        return _TF32_EPS
+    if dtype.is_floating_point:
+        return torch.finfo(dtype).eps
+    return torch.finfo(torch.float32).eps  # integer inputs are raced as float32 by bench()
+
+
+def _kind_problem(out: Any) -> str | None:
+    """Why ``out`` is not a usable answer, in words; ``None`` when it is one."""
+    if not isinstance(out, Tensor):
+        return f"returned {type(out).__name__}, not a tensor"
+    if out.is_nested:
+        return "returned a nested tensor, not a dense one"
+    if out.layout != torch.strided:
+        return f"returned a {str(out.layout).removeprefix('torch.')} tensor, not a dense one"
+    if out.device.type == "meta":
+        return "returned a meta tensor, which holds no values"
+    if out.is_complex():
+        return f"returned a complex tensor ({str(out.dtype).removeprefix('torch.')})"
+    return None
+
+
+def reference(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """``(a @ b, |a| @ |b|)`` in float64, from the same inputs (on the CPU where the device
+    has no float64, as on MPS)."""
+    where = a.device if a.device.type in ("cpu", "cuda") else torch.device("cpu")
+    a64 = a.detach().to(where, torch.float64)
+    b64 = b.detach().to(where, torch.float64)
+    return a64 @ b64, a64.abs() @ b64.abs()
+
+
+def judge(out: Any, a: Tensor, b: Tensor, refs: tuple[Tensor, Tensor] | None = None) -> Verdict:
+    """Whether ``out`` is ``a @ b`` within the rounding that ``a``'s dtype allows."""
+    problem = _kind_problem(out)
+    if problem is not None:
+        return Verdict(False, None, problem)
+    ref, magnitude = refs if refs is not None else reference(a, b)
+    if tuple(out.shape) != tuple(ref.shape):
+        return Verdict(
+            False, None, f"output shape {tuple(out.shape)} differs from torch's {tuple(ref.shape)}"
+        )
+    got = out.detach().to(device=ref.device, dtype=torch.float64)
+    diff = (got - ref).abs()
+    bad_nan = got.isnan() != ref.isnan()
+    if bool(bad_nan.any()):
+        return Verdict(False, None, "output holds NaN where the product has none (or misses one)")
+    diff = torch.where(ref.isnan(), torch.zeros_like(diff), diff)
+    err = float(diff.max()) if diff.numel() else 0.0
+    if not math.isfinite(err):
+        return Verdict(False, None, "output holds infinity where the product is finite")
+    tolerance = ERROR_BOUND_FACTOR * _eps(a.dtype, a.device) * magnitude + 1e-300
+    over = diff > tolerance
+    if not bool(over.any()):
+        return Verdict(True, err)
+    count = int(over.sum())
+    where = tuple(int(i) for i in torch.nonzero(over)[0].tolist())
+    return Verdict(
+        False,
+        err,
+        f"output differs from the float64 product by up to {err:.3g} "
+        f"({count} of {over.numel()} outputs beyond {a.dtype} rounding, first at {where})",
+    )

@@ -1,0 +1,314 @@
+"""The check: call a variant on growing slices of the output, gate each answer, size its probes.
+
+A *task* is one variant on one pair of operands (the main pair, or one sweep size). The
+ladder calls it on one output (``a[:1] @ b[:, :1]``), then on twice as many outputs while
+the next call is predicted (affine in the number of outputs, from the last two calls, so a
+fixed per-call cost is not mistaken for work) to take at most ``plan.SLICE_SECONDS``, and
+straight to the full product once that is predicted to take at most
+``plan.FULL_CALL_SECONDS``. Every
+answer goes through the correctness gate. A fast variant reaches the full product in a few
+microseconds; the pure-Python loops stop after a few outputs.
+
+What the race then times, its *probes*:
+
+- the full product, when the ladder reached it;
+- otherwise the last two slices, so the full time is estimated from a fitted
+  ``fixed + per-output × outputs`` model and never scaled from a single point.
+
+A first call much slower than the second holds a one-off cost (a JIT compile): it is
+measured, reported on the row and not counted. A call slower than the whole budget ends the
+task there (``over_budget``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from . import gate, plan
+from .operands import is_oom, release_memory
+from .variants import Variant
+
+_SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
+
+
+@dataclass(eq=False)
+class Probe:
+    """One slice a task is timed on: ``a[:rows] @ b[:, :cols]``, ``number`` calls a block."""
+
+    task: Task
+    rows: int
+    cols: int
+    per_call: float
+    number: int = 1
+    times: list[float] = field(default_factory=list)  # per-call seconds, one per block
+    rounds: list[int] = field(default_factory=list)  # the round each block ran in
+
+    @property
+    def outputs(self) -> int:
+        return self.rows * self.cols
+
+    def args(self) -> tuple[Tensor, Tensor]:
+        return slice_operands(self.task.a, self.task.b, self.rows, self.cols)
+
+
+@dataclass(eq=False)
+class Task:
+    """One variant on one pair of operands, through the check and then the race."""
+
+    variant: Variant
+    a: Tensor
+    b: Tensor
+    size: int | None = None
+    points: list[tuple[int, int, float]] = field(default_factory=list)  # correct (rows, cols, s)
+    probes: list[Probe] = field(default_factory=list)
+    correct: bool | None = None
+    max_abs_err: float | None = None
+    error: str | None = None
+    note: str | None = None
+    one_off: float = 0.0
+    over_budget: bool = False
+    spent: float = 0.0  # seconds of timed blocks
+    done: bool = False
+
+    @property
+    def m(self) -> int:
+        return self.a.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.b.shape[1]
+
+    @property
+    def outputs(self) -> int:
+        return self.m * self.n
+
+    @property
+    def extrapolated(self) -> bool:
+        return bool(self.probes) and self.probes[-1].outputs != self.outputs
+
+    @property
+    def timed(self) -> bool:
+        return self.error is None and self.correct is True and bool(self.probes)
+
+
+def slice_operands(a: Tensor, b: Tensor, rows: int, cols: int) -> tuple[Tensor, Tensor]:
+    sa = a if rows == a.shape[0] else a[:rows]
+    sb = b if cols == b.shape[1] else b[:, :cols].contiguous()
+    return sa, sb
+
+
+def shape_of(cells: int, m: int, n: int) -> tuple[int, int]:
+    """The slice with about ``cells`` outputs: whole rows when it can, else part of one row."""
+    if cells >= m * n:
+        return m, n
+    if cells >= n:
+        return cells // n, n
+    return 1, cells
+
+
+def error_text(exc: BaseException) -> str:
+    kind = type(exc)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    try:
+        text = str(exc).strip()
+    except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
+        text = ""
+    return f"{name}: {text}" if text else name
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+def timed_call(fn: Callable[..., Any], a: Tensor, b: Tensor) -> tuple[Any, float]:
+    """``fn(a, b)`` and its wall time in seconds, synchronised on accelerators."""
+    sync(a.device)
+    t0 = time.perf_counter()
+    out = fn(a, b)
+    sync(a.device)
+    return out, time.perf_counter() - t0
+
+
+class _Failed(Exception):
+    """The call raised: its text is on the task."""
+
+
+def _gate(task: Task, rows: int, cols: int) -> float | None:
+    """Call the variant on a slice and judge the answer: its time when correct, else None."""
+    fn = task.variant.fn
+    assert fn is not None
+    args = slice_operands(task.a, task.b, rows, cols)
+    try:
+        out, seconds = timed_call(fn, *args)
+        verdict = gate.judge(out, *args)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
+        task.error = error_text(exc)
+        if is_oom(exc):
+            release_memory()
+        if (rows, cols) != (task.m, task.n):
+            task.note = f"failed on {slice_text(rows, cols, task.m, task.n)}"
+        return None
+    task.correct, task.max_abs_err = verdict.correct, verdict.max_abs_err
+    if not verdict.correct:
+        where = (
+            f" (checked on {slice_text(rows, cols, task.m, task.n)})"
+            if (rows, cols) != (task.m, task.n)
+            else ""
+        )
+        task.note = f"{verdict.why}{where}; not timed"
+        return None
+    task.error, task.note = None, None
+    return seconds
+
+
+def _recall(task: Task, rows: int, cols: int) -> float:
+    """One more call on a slice, for its time only (a failure counts as no news)."""
+    try:
+        return timed_call(task.variant.fn, *slice_operands(task.a, task.b, rows, cols))[1]
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001
+        return math.inf
+
+
+def check(task: Task, budget: float) -> None:
+    """Run the ladder (or, on accelerators, the one full call) and set the task's probes."""
+    climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
+    if task.a.device.type != "cpu" and not climbs:
+        # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
+        # only the Python-loop steps, which launch a kernel per scalar or row, climb.
+        _ladder(task, budget, full_only=True)
+    elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
+        # One thread while sizing: a one-output product dispatched to a thread pool can cost
+        # milliseconds of synchronisation on a busy machine and would look like real work.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            _ladder(task, budget)
+        finally:
+            torch.set_num_threads(threads)
+    else:
+        _ladder(task, budget)
+    _set_probes(task, budget)
+
+
+def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float) -> float:
+    """The first call's time, less a one-off cost (measured by a second call) when it held one."""
+    if seconds <= plan.FIRST_CALL_SUSPECT:
+        return seconds
+    if seconds > budget and task.variant.kind != "optional":
+        # A second call could cost as much again; only the optional steps are known to
+        # compile on their first call (numba, torch.compile), so only they are given one.
+        return seconds
+    again = _recall(task, rows, cols)
+    if seconds > plan.ONE_OFF_FACTOR * again and seconds - again > plan.FIRST_CALL_SUSPECT:
+        task.one_off += seconds - again
+    return min(seconds, again)
+
+
+def _ladder(task: Task, budget: float, full_only: bool = False) -> None:
+    m, n, total = task.m, task.n, task.outputs
+    cells = total if full_only else 1
+    while True:
+        rows, cols = shape_of(cells, m, n)
+        seconds = _gate(task, rows, cols)
+        if seconds is None:
+            if not task.points and (rows, cols) != (m, n):
+                _judge_on_full(task, budget)
+            return
+        if not task.points:
+            seconds = _first_call(task, rows, cols, seconds, budget)
+        task.points.append((rows, cols, seconds))
+        done = rows * cols
+        if seconds > budget:
+            task.over_budget = True
+            return
+        if done >= total:
+            return
+        if len(task.points) >= 2 and _predict(task.points, total) <= plan.FULL_CALL_SECONDS:
+            cells = total  # a fixed cost dominates: the full call costs about what a slice does
+            continue
+        nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
+        predicted = _predict(task.points, nxt_rows * nxt_cols)
+        if predicted > plan.SLICE_SECONDS and 2 * seconds <= plan.SLICE_SECONDS:
+            # About to settle after a short call: on a busy machine that call may have been
+            # descheduled, so take the best of two more before deciding.
+            best = min(seconds, _recall(task, rows, cols), _recall(task, rows, cols))
+            task.points[-1] = (rows, cols, best)
+            predicted = _predict(task.points, nxt_rows * nxt_cols)
+        if predicted > plan.SLICE_SECONDS and not _needs_second_point(task, predicted, budget):
+            return
+        cells = nxt_rows * nxt_cols
+
+
+def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
+    """One point cannot be extrapolated from: take a second slice when it is affordable."""
+    return len(task.points) < 2 and predicted <= budget / 8
+
+
+def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
+    """The next call's time: affine through the last two points, proportional from one."""
+    rows, cols, seconds = points[-1]
+    done = rows * cols
+    if len(points) == 1:
+        return seconds * outputs / done
+    prev_rows, prev_cols, prev_seconds = points[-2]
+    slope = max(seconds - prev_seconds, 0.0) / (done - prev_rows * prev_cols)
+    return seconds + slope * (outputs - done)
+
+
+def _judge_on_full(task: Task, budget: float) -> None:
+    """Only the one-output call failed: the full call decides, when it is affordable.
+
+    (Some functions cannot take a 1×1 slice, e.g. one that squeezes its result.)
+    """
+    if task.outputs > 1 and budget >= 0.05:
+        failed = (task.error, task.note, task.correct, task.max_abs_err)
+        seconds = _gate(task, task.m, task.n)
+        if seconds is not None:
+            task.points.append((task.m, task.n, seconds))
+            return
+        if task.error is None and failed[0] is not None:
+            task.error, task.note, task.correct, task.max_abs_err = failed
+
+
+def _set_probes(task: Task, budget: float) -> None:
+    if task.error is not None or task.correct is not True or not task.points:
+        return
+    if task.over_budget:
+        rows, cols, seconds = task.points[-1]
+        task.note = (
+            f"one call on {slice_text(rows, cols, task.m, task.n)} took {seconds:.3g} s, "
+            f"more than the whole {budget:.3g} s budget; stopped after it (a first call may "
+            "include a one-off compile: a larger budget would tell)"
+        )
+        return
+    rows, cols, seconds = task.points[-1]
+    if rows * cols == task.outputs:
+        task.probes = [Probe(task, rows, cols, seconds)]
+        return
+    if len(task.points) < 2:
+        task.note = (
+            f"one call on {slice_text(rows, cols, task.m, task.n)} took {seconds:.3g} s: too "
+            "slow to take the second slice an estimate needs within the budget; not timed"
+        )
+        return
+    task.probes = [Probe(task, r, c, s) for r, c, s in task.points[-2:]]
+
+
+def slice_text(rows: int, cols: int, m: int, n: int) -> str:
+    if cols == n:
+        return f"{rows} of {m} rows"
+    return f"a[:{rows}] @ b[:, :{cols}] ({rows * cols} of {m * n} outputs)"

@@ -1,0 +1,188 @@
+"""The operands a race runs on: the lesson's, the user's own, or seeded random ones.
+
+Also the memory rules around them: a size too big for the device is the user's choice, so it
+is a ``ValueError`` that says how much was asked for, never the allocator's traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import torch
+from torch import Tensor
+
+DEFAULT_SHAPE = (5, 784, 10)
+"""The lesson's operands: ``x_valid[:5]`` (5×784) @ ``weights`` (784×10)."""
+
+_MNIST_CACHE: dict[tuple[str, float], Tensor] = {}
+
+
+def _mnist_rows(rows: int) -> Tensor | None:
+    """``x_valid[:rows]`` from a local MNIST, or ``None`` when there is none (never downloads)."""
+    from ..data import _read, find_mnist
+
+    path = find_mnist()
+    if path is None:
+        return None
+    key = (str(path.resolve()), path.stat().st_mtime)
+    if key not in _MNIST_CACHE:
+        try:
+            x_valid = _read(path)[2]
+        except ValueError:
+            return None
+        _MNIST_CACHE.clear()
+        _MNIST_CACHE[key] = x_valid
+    x = _MNIST_CACHE[key]
+    return x[:rows] if x.shape[0] >= rows else None
+
+
+def random_operand(shape: Sequence[int], seed: int, kind: str) -> Tensor:
+    """Seeded data: ``pixels`` like MNIST (uniform in [0, 1)), else standard normal weights."""
+    gen = torch.Generator().manual_seed(seed)
+    if kind == "pixels":
+        return torch.rand(*shape, generator=gen)
+    return torch.randn(*shape, generator=gen)
+
+
+def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
+    """``'MxKxN'`` or ``(M, K, N)`` to three positive ints (``ValueError`` otherwise)."""
+    if isinstance(shape, str):
+        parts = re.split(r"\s*[x×,*]\s*", shape.strip().lower())
+        try:
+            dims = tuple(int(p) for p in parts)
+        except ValueError:
+            raise ValueError(f"shape must look like MxKxN (e.g. 5x784x10), got {shape!r}") from None
+    else:
+        try:
+            dims = tuple(_size(d) for d in shape)
+        except TypeError:
+            raise ValueError(f"shape must be three positive sizes MxKxN, got {shape!r}") from None
+    if len(dims) != 3 or any(d < 1 for d in dims):
+        raise ValueError(f"shape must be three positive sizes MxKxN, got {shape!r}")
+    return dims  # type: ignore[return-value]
+
+
+def _size(value: Any) -> int:
+    """An integer size; ``8.5`` or ``True`` are not sizes."""
+    if isinstance(value, bool) or not float(value).is_integer():
+        raise TypeError(value)
+    return int(value)
+
+
+def sweep_sizes(sweep: Any) -> tuple[int, ...]:
+    """The distinct sweep sizes in increasing order (``ValueError`` for anything else)."""
+    if sweep is None:
+        return ()
+    if isinstance(sweep, str):
+        sweep = [s for s in re.split(r"[,\s]+", sweep.strip()) if s]
+    try:
+        sizes = tuple(_size(s) for s in sweep)
+    except (TypeError, ValueError):
+        raise ValueError(f"sweep= takes a list of whole sizes, got {sweep!r}") from None
+    if not sizes or any(s < 1 for s in sizes):
+        raise ValueError(f"sweep sizes must be positive, got {sweep!r}")
+    return tuple(sorted(set(sizes)))
+
+
+def _as_tensor(x: Any, name: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return torch.as_tensor(x)
+    except Exception as exc:
+        raise TypeError(f"{name} must be a tensor or array-like, got {type(x).__name__}") from exc
+
+
+def build_operands(
+    a: Any, b: Any, shape: Any, seed: int, dev: torch.device, dt: torch.dtype
+) -> tuple[Tensor, Tensor, str]:
+    """``(a, b, where they came from)`` on ``dev`` in ``dt``, as ``bench()`` documents."""
+    if a is not None or b is not None:
+        if shape is not None:
+            raise ValueError("give either a=/b= or shape=, not both")
+        m, k, n = DEFAULT_SHAPE
+        ta = _as_tensor(a, "a") if a is not None else None
+        tb = _as_tensor(b, "b") if b is not None else None
+        if ta is None:
+            ta = random_operand(
+                (m, tb.shape[0] if tb is not None and tb.ndim == 2 else k), seed, "pixels"
+            )
+        if tb is None:
+            tb = random_operand((ta.shape[-1] if ta.ndim == 2 else k, n), seed + 1, "weights")
+        check_compatible(ta, tb)
+        return ta.to(dev, dt), tb.to(dev, dt), "user"
+    m, k, n = parse_shape(shape) if shape is not None else DEFAULT_SHAPE
+    weights = random_operand((k, n), seed + 1, "weights")
+    if (m, k, n) == DEFAULT_SHAPE or (k == 784 and shape is not None):
+        x = _mnist_rows(m) if k == 784 else None
+        if x is not None:
+            return x.to(dev, dt), weights.to(dev, dt), "mnist"
+    pixels = random_operand((m, k), seed, "pixels")
+    return pixels.to(dev, dt), weights.to(dev, dt), f"random, seed {seed}"
+
+
+def sweep_operands(size: int, seed: int, dev: torch.device, dt: torch.dtype) -> tuple[Tensor, Tensor]:
+    """The ``size×size`` pair a sweep times at ``size``."""
+    a = random_operand((size, size), seed + 2, "weights").to(dev, dt)
+    b = random_operand((size, size), seed + 3, "weights").to(dev, dt)
+    return a, b
+
+
+def check_compatible(a: Tensor, b: Tensor) -> None:
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        raise ValueError(
+            f"operands are incompatible: a is {tuple(a.shape)} and b is {tuple(b.shape)}; "
+            "bench needs a (m×k) and b (k×n) with the same k"
+        )
+    if a.numel() == 0 or b.numel() == 0:
+        raise ValueError(f"operands are empty: a is {tuple(a.shape)} and b is {tuple(b.shape)}")
+
+
+# -- memory ----------------------------------------------------------------------------------------
+
+
+def is_oom(exc: BaseException) -> bool:
+    oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", None)
+    text = str(exc).lower()
+    return (oom is not None and isinstance(exc, oom)) or any(
+        marker in text for marker in ("out of memory", "can't allocate memory")
+    )
+
+
+def release_memory() -> None:
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    mps = getattr(torch, "mps", None)
+    if (
+        mps is not None
+        and getattr(torch.backends, "mps", None)
+        and torch.backends.mps.is_available()
+    ):
+        mps.empty_cache()
+
+
+@contextlib.contextmanager
+def operands_fit(dev: torch.device) -> Iterator[None]:
+    """An out-of-memory error while building operands is a size the user chose: ValueError."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if not is_oom(exc):
+            raise
+        release_memory()
+        wanted = re.search(r"allocate (\d+) bytes", str(exc))
+        needs = f" (one of them needs {int(wanted[1]) / 1e9:.3g} GB)" if wanted else ""
+        raise ValueError(
+            f"the operands do not fit in {dev.type} memory{needs}; "
+            "choose a smaller shape or sweep size"
+        ) from None
+
+
+def same_values(now: Tensor, was: Tensor) -> bool:
+    """Equal element for element, NaN matching NaN."""
+    return torch.equal(now, was) or bool(((now == was) | (now.isnan() & was.isnan())).all())

@@ -1,0 +1,98 @@
+"""The budget plan: how long a call, a block and a row may take, so the budget is kept.
+
+The rules, each chosen so that a figure can be trusted and the budget is a promise:
+
+- **Wall time.** Checks and timing together stay within the budget (a block in flight may
+  finish); one-off costs such as a JIT compile on the first call are measured, reported and
+  not counted.
+- **Fair shares.** The time left after the checks is shared evenly among the rows still
+  running; a row that reaches its precision stops and leaves its time to the others, so a
+  slow row never takes more than its precision needs and every row gets its share.
+- **Monotone in the budget.** A call never grows with the budget (slices have a fixed
+  target), while blocks and the blocks a row must take before it may stop both grow with
+  the budget, so more budget never gives a row fewer calls.
+"""
+
+from __future__ import annotations
+
+import math
+
+DEFAULT_BUDGET = 1.0
+"""Seconds for the default progression."""
+
+SWEEP_BUDGET_PER_SIZE = 1.0
+"""Extra default seconds per sweep size."""
+
+MAX_BUDGET = 3600.0
+"""A budget above an hour is a typo, not a plan."""
+
+SLICE_SECONDS = 0.02
+"""A slow variant is timed on the largest slice of the output whose call takes about this
+long (the full product when it fits); a fixed target keeps calls the same at every budget."""
+
+FULL_CALL_SECONDS = 0.05
+"""Where the full product is predicted to take at most this, it is timed rather than
+estimated, however slow a slice of it is (a fixed per-call cost makes slices as slow)."""
+
+FIRST_CALL_SUSPECT = 1e-3
+"""A first call slower than this is repeated, and the difference, when large, reported as a
+one-off cost (a JIT compile, lazy set-up) rather than taken as the variant's time."""
+
+ONE_OFF_FACTOR = 2.0
+"""A first call at least this many times the second one held a one-off cost."""
+
+STALL_FACTOR = 10.0
+"""A block slower than this many times the median is a stall: the machine was busy."""
+
+MAX_BLOCKS = 400
+"""No probe takes more blocks than this, whatever the budget."""
+
+MAX_CALLS_PER_BLOCK = 1_000_000
+"""Nor more calls per block."""
+
+FLOOR_BLOCKS = 3
+"""Blocks every timed probe gets even when its share is spent: a median needs something."""
+
+UNRELIABLE_FIT = 0.25
+"""An extrapolation is unreliable when the fitted model misses a measured slice by more."""
+
+
+def _scale(budget: float) -> float:
+    """How much more (or less) a budget buys than the default one, with diminishing returns."""
+    return math.sqrt(max(budget, 1e-3) / DEFAULT_BUDGET)
+
+
+def block_seconds(budget: float) -> float:
+    """What a block of a fast function aims at: 2 ms at the default budget, more with more.
+
+    Long enough that a microsecond function is never timed one call at a time (a thread
+    pool's occasional stall is averaged, not sampled), short enough that load which comes
+    and goes lands on every row alike within a round.
+    """
+    return min(max(2e-3 * _scale(budget), 5e-4), 0.05)
+
+
+def min_blocks(budget: float) -> int:
+    """Blocks a probe takes before its spread may stop it: 7 at the default budget."""
+    return max(5, min(MAX_BLOCKS, round(7 * _scale(budget))))
+
+
+def calls_per_block(per_call: float, overhead: float, budget: float) -> int:
+    """Calls in one block: the clock's cost at most 0.1 % of it, and about ``block_seconds``."""
+    per_call = max(per_call, 1e-9)
+    needed = max(block_seconds(budget), overhead / 1e-3)
+    return int(min(MAX_CALLS_PER_BLOCK, max(1, math.ceil(needed / per_call))))
+
+
+def check_budget(budget: object) -> float:
+    """A positive, finite number of seconds up to an hour (``ValueError``/``TypeError``)."""
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)):
+        raise TypeError(f"budget is a number of seconds, got {type(budget).__name__} {budget!r}")
+    if not budget > 0 or not math.isfinite(budget):
+        raise ValueError(f"budget must be a positive number of seconds, got {budget!r}")
+    if budget > MAX_BUDGET:
+        raise ValueError(
+            f"budget {budget:g} s is over the one-hour limit ({MAX_BUDGET:g} s); "
+            "a longer race belongs in a script"
+        )
+    return float(budget)

@@ -1,0 +1,111 @@
+"""The interleaved race: every checked task timed in rounds, in a fresh random order each time.
+
+Each round takes one block of every probe still running, shuffled, so load that comes and
+goes (another process, a browser tab, thermal throttling) lands on every row alike instead of
+on whichever row happened to be running: Google Benchmark's random interleaving, within one
+run. The first round is a warm-up whose blocks are thrown away; they also size the blocks.
+
+A task stops when its main probe has taken ``plan.min_blocks`` blocks with IQR/median at
+most the threshold, when it has spent its fair share of what is left, or at the block cap.
+Nothing stops a task before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import plan
+from .ladder import Probe, Task, error_text
+from .operands import is_oom, release_memory
+from .timing import Measurement
+
+
+class Race:
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        clock: Any,
+        budget: float,
+        deadline: float,
+        threshold: float,
+        seed: int = 0,
+        on_round: Callable[[], None] | None = None,
+    ) -> None:
+        self.tasks = [t for t in tasks if t.timed]
+        self.clock = clock
+        self.budget = budget
+        self.deadline = deadline
+        self.threshold = threshold
+        self.rng = random.Random(seed)
+        self.on_round = on_round
+        self.rounds = 0
+        self.min_blocks = plan.min_blocks(budget)
+
+    def run(self) -> None:
+        overhead = getattr(self.clock, "overhead", 0.0)
+        for probe in self._probes():
+            probe.number = plan.calls_per_block(probe.per_call, overhead, self.budget)
+        self._round(warmup=True)
+        for probe in self._probes():
+            if probe.times:
+                warm = probe.times.pop()
+                probe.rounds.pop()
+                probe.number = plan.calls_per_block(warm, overhead, self.budget)
+        started = time.perf_counter()
+        self.timing_budget = max(self.deadline - started, 0.0)
+        self.spent_before = {id(t): t.spent for t in self.tasks}
+        while any(not t.done for t in self.tasks):
+            self._round()
+            self._retire(started)
+            if self.on_round is not None:
+                self.on_round()
+
+    def _probes(self) -> list[Probe]:
+        return [p for t in self.tasks if not t.done for p in t.probes]
+
+    def _round(self, warmup: bool = False) -> None:
+        probes = self._probes()
+        self.rng.shuffle(probes)
+        for probe in probes:
+            task = probe.task
+            if task.done:
+                continue  # failed earlier in this round
+            fn = task.variant.fn
+            try:
+                elapsed = self.clock(fn, probe.args(), probe.number)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
+                task.error, task.done = error_text(exc), True
+                if is_oom(exc):
+                    release_memory()
+                continue
+            probe.times.append(elapsed / probe.number)
+            probe.rounds.append(self.rounds)
+            if not warmup:
+                task.spent += elapsed
+        if not warmup:
+            self.rounds += 1
+
+    def _retire(self, started: float) -> None:
+        running = [t for t in self.tasks if not t.done]
+        finished_spent = sum(
+            t.spent - self.spent_before[id(t)] for t in self.tasks if t.done and t.timed
+        )
+        fair = (self.timing_budget - finished_spent) / max(len(running), 1)
+        late = time.perf_counter() >= self.deadline
+        for task in running:
+            blocks = [len(p.times) for p in task.probes]
+            if min(blocks) < plan.FLOOR_BLOCKS:
+                continue
+            main = task.probes[-1]
+            spent = task.spent - self.spent_before[id(task)]
+            precise = (
+                len(main.times) >= self.min_blocks
+                and Measurement(tuple(main.times)).meets(self.threshold)
+            )
+            if precise or late or spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
+                task.done = True
