@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from matmul_magic.benchmark import gate, ladder, operands, race, runner, variants
+from matmul_magic.benchmark import gate, ladder, operands, race, variants
 from matmul_magic.benchmark.result import BenchProgress, BenchResult
 from matmul_magic.benchmark.runner import bench, parse_shape
 

@@ -4,8 +4,8 @@ A *task* is one variant on one pair of operands (the main pair, or one sweep siz
 ladder calls it on one output (``a[:1] @ b[:, :1]``), then on twice as many outputs while
 the next call is predicted (affine in the number of outputs, from the last two calls, so a
 fixed per-call cost is not mistaken for work) to take at most ``plan.SLICE_SECONDS``, and
-straight to the full product once that is predicted to take at most
-``plan.FULL_CALL_SECONDS``. Every
+straight to the full product once that is predicted to cost at most twice the last slice
+(a fixed cost dominates, so a slice would save nothing). Every
 answer goes through the correctness gate. A fast variant reaches the full product in a few
 microseconds; the pure-Python loops stop after a few outputs.
 
@@ -208,12 +208,12 @@ def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float)
     """The first call's time, less a one-off cost (measured by a second call) when it held one."""
     if seconds <= plan.FIRST_CALL_SUSPECT:
         return seconds
-    if seconds > budget and task.variant.kind != "optional":
+    if seconds > max(budget, plan.OVERRUN_FLOOR) and task.variant.kind != "optional":
         # A second call could cost as much again; only the optional steps are known to
         # compile on their first call (numba, torch.compile), so only they are given one.
         return seconds
     again = _recall(task, rows, cols)
-    if seconds > plan.ONE_OFF_FACTOR * again and seconds - again > plan.FIRST_CALL_SUSPECT:
+    if seconds > plan.ONE_OFF_FACTOR * again and seconds - again > plan.ONE_OFF_MIN:
         task.one_off += seconds - again
     return min(seconds, again)
 
@@ -232,30 +232,40 @@ def _ladder(task: Task, budget: float, full_only: bool = False) -> None:
             seconds = _first_call(task, rows, cols, seconds, budget)
         task.points.append((rows, cols, seconds))
         done = rows * cols
-        if seconds > budget:
+        if seconds > max(budget, plan.OVERRUN_FLOOR):
             task.over_budget = True
             return
         if done >= total:
             return
-        if len(task.points) >= 2 and _predict(task.points, total) <= plan.FULL_CALL_SECONDS:
-            cells = total  # a fixed cost dominates: the full call costs about what a slice does
+        if _fixed_cost_dominates(task.points, total):
+            cells = total  # the full call costs about what a slice does: time the real thing
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > plan.SLICE_SECONDS and 2 * seconds <= plan.SLICE_SECONDS:
-            # About to settle after a short call: on a busy machine that call may have been
-            # descheduled, so take the best of two more before deciding.
-            best = min(seconds, _recall(task, rows, cols), _recall(task, rows, cols))
-            task.points[-1] = (rows, cols, best)
+        if predicted > plan.SLICE_SECONDS:
+            # About to settle on a slice: on a busy machine a call may have been descheduled,
+            # so the decision rests on the best of two calls of each of the last two slices.
+            last = max(len(task.points) - 2, 0)
+            for i, (r, c, s) in enumerate(task.points[last:], start=last):
+                if s <= budget / 4:
+                    task.points[i] = (r, c, min(s, _recall(task, r, c)))
+            if _fixed_cost_dominates(task.points, total):
+                cells = total
+                continue
             predicted = _predict(task.points, nxt_rows * nxt_cols)
         if predicted > plan.SLICE_SECONDS and not _needs_second_point(task, predicted, budget):
             return
         cells = nxt_rows * nxt_cols
 
 
+def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> bool:
+    """The full call is predicted to cost at most twice the last slice."""
+    return len(points) >= 2 and _predict(points, total) <= 2 * points[-1][2]
+
+
 def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
     """One point cannot be extrapolated from: take a second slice when it is affordable."""
-    return len(task.points) < 2 and predicted <= budget / 8
+    return len(task.points) < 2 and predicted <= budget / 3
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:

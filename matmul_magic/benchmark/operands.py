@@ -125,7 +125,9 @@ def build_operands(
     return pixels.to(dev, dt), weights.to(dev, dt), f"random, seed {seed}"
 
 
-def sweep_operands(size: int, seed: int, dev: torch.device, dt: torch.dtype) -> tuple[Tensor, Tensor]:
+def sweep_operands(
+    size: int, seed: int, dev: torch.device, dt: torch.dtype
+) -> tuple[Tensor, Tensor]:
     """The ``size×size`` pair a sweep times at ``size``."""
     a = random_operand((size, size), seed + 2, "weights").to(dev, dt)
     b = random_operand((size, size), seed + 3, "weights").to(dev, dt)

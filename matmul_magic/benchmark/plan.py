@@ -30,13 +30,16 @@ SLICE_SECONDS = 0.02
 """A slow variant is timed on the largest slice of the output whose call takes about this
 long (the full product when it fits); a fixed target keeps calls the same at every budget."""
 
-FULL_CALL_SECONDS = 0.05
-"""Where the full product is predicted to take at most this, it is timed rather than
-estimated, however slow a slice of it is (a fixed per-call cost makes slices as slow)."""
+OVERRUN_FLOOR = 0.05
+"""A call stops its row for overrunning the budget only when it is also longer than this: at
+a tiny budget every call overruns, and a fast function still deserves its blocks."""
 
 FIRST_CALL_SUSPECT = 1e-3
 """A first call slower than this is repeated, and the difference, when large, reported as a
 one-off cost (a JIT compile, lazy set-up) rather than taken as the variant's time."""
+
+ONE_OFF_MIN = 0.05
+"""A smaller excess on the first call is a hiccup of a busy machine, not worth a report."""
 
 ONE_OFF_FACTOR = 2.0
 """A first call at least this many times the second one held a one-off cost."""

@@ -61,6 +61,8 @@ def with_speedups(
             else:  # timed in no common round (e.g. loaded from elsewhere): a plain quotient
                 speedup = {"speedup": base.median / r.median}
         out.append(
-            replace(r, gflops=gflops, pct_of_peak=100.0 * gflops / peak if peak else None, **speedup)
+            replace(
+                r, gflops=gflops, pct_of_peak=100.0 * gflops / peak if peak else None, **speedup
+            )
         )
     return out

@@ -18,7 +18,7 @@ from ..progression import COURSE, optional_steps
 
 @dataclass(eq=False)
 class Variant:
-    """One row of the race: ``fn`` is ``None`` for a step that cannot run here (``note`` says why)."""
+    """One row of the race; ``fn`` is ``None`` for a step that cannot run here (see ``note``)."""
 
     name: str
     kind: str

@@ -1,0 +1,278 @@
+"""The bench off the happy path: fixed costs, tiny and huge budgets, half precision, odd
+results, functions that raise anything. Structure and flags only: no figure is asserted
+tighter than a busy machine allows (the figures live in benchmarks/)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from matmul_magic.benchmark import estimate, gate, ladder, operands, plan, timing
+from matmul_magic.benchmark.runner import bench
+from matmul_magic.benchmark.variants import Variant
+from matmul_magic.progression import COURSE
+
+SMALL = "3x16x4"
+
+
+@pytest.fixture(autouse=True)
+def no_mnist(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))
+    monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
+    operands._MNIST_CACHE.clear()
+
+
+def my_matmul(a, b):
+    return a @ b
+
+
+# -- fixed costs and extrapolation --------------------------------------------------------------
+
+
+def test_a_fixed_per_call_cost_is_timed_on_the_full_call_not_multiplied():
+    def fixed(a, b):
+        time.sleep(0.015)
+        return a @ b
+
+    result = bench(fixed, only=["torch"], budget=0.5)  # the lesson's 5×784 @ 784×10
+    row = result["fixed"]
+    assert row.status == "ok" and not row.extrapolated, row.note
+    assert 0.014 < row.median < 0.1  # was 0.79 s: 15 ms scaled by the 50 outputs
+
+
+def test_an_estimate_adds_one_fixed_cost_to_the_per_output_work():
+    def fixed_plus_work(a, b):
+        time.sleep(0.03 + 0.004 * a.shape[0] * b.shape[1])
+        return a @ b
+
+    result = bench(fixed_plus_work, course=False, shape="4x8x4", budget=0.6)
+    row = result.rows[0]
+    assert row.extrapolated and "fixed +" in row.note and "per output" in row.note
+    # 30 ms + 16 × 4 ms = 94 ms; scaling the one-output call by 16 would say about 550 ms
+    assert 0.05 < row.median < 0.3, row.note
+
+
+def test_a_model_that_misses_a_measured_slice_is_an_unreliable_estimate():
+    def quadratic(a, b):  # not fixed + per-output: the fit cannot hold
+        time.sleep(1e-3 * (a.shape[0] * b.shape[1]) ** 2)
+        return a @ b
+
+    result = bench(quadratic, course=False, shape="1x4x64", budget=0.5)
+    row = result.rows[0]
+    assert row.extrapolated and row.unreliable, row.note
+    assert "estimate, unreliable" in row.note
+    assert result.to_dict()["rows"][0]["unreliable"] is True
+
+
+def test_an_estimate_never_comes_from_a_single_slice(monkeypatch):
+    task = ladder.Task(Variant("x", "user", my_matmul), torch.ones(4, 2), torch.ones(2, 4))
+    task.correct, task.points = True, [(1, 1, 0.5)]
+    ladder._set_probes(task, budget=1.0)
+    assert task.probes == [] and "second slice" in task.note
+    assert estimate.estimate(task) is None
+
+
+# -- budgets ------------------------------------------------------------------------------------
+
+
+def test_a_microsecond_function_is_timed_in_blocks_even_at_a_tiny_budget():
+    result = bench(only=["torch", "einsum"], budget=1e-6, shape=SMALL)
+    for row in result.rows:
+        assert row.status == "ok"
+        assert row.blocks >= plan.FLOOR_BLOCKS and row.runs > 10 * row.blocks, row
+
+
+def test_a_call_longer_than_the_whole_budget_stops_the_row_after_it():
+    def slow(a, b):
+        time.sleep(0.25)
+        return a @ b
+
+    started = time.perf_counter()
+    result = bench(slow, my_matmul, course=False, shape="1x4x1", budget=0.1)
+    assert time.perf_counter() - started < 0.9  # one call, not a ladder of them
+    row = result["slow"]
+    assert row.over_budget and row.runs == 1 and row.median >= 0.25
+    assert "more than the whole" in row.note
+    assert result["my_matmul"].status == "ok"
+
+
+def test_a_slice_longer_than_the_whole_budget_is_flagged_without_a_time():
+    def slow(a, b):
+        time.sleep(0.2)
+        return a @ b
+
+    result = bench(slow, course=False, shape="2x4x2", budget=0.05)
+    row = result.rows[0]
+    assert row.over_budget and row.median is None and row.status == "skipped"
+
+
+def test_a_first_call_holding_a_one_off_cost_is_reported_and_not_counted():
+    calls = []
+
+    def compiles_first(a, b):
+        if not calls:
+            time.sleep(0.12)  # a JIT compile
+        calls.append(1)
+        return a @ b
+
+    result = bench(compiles_first, course=False, shape=SMALL, budget=0.5)
+    row = result.rows[0]
+    assert row.status == "ok" and row.one_off is not None and row.one_off > 0.1
+    assert "one-off" in row.note and row.median < 0.05
+
+
+@pytest.mark.parametrize(
+    ("budget", "error"),
+    [(0, ValueError), (-1, ValueError), (float("inf"), ValueError), (float("nan"), ValueError),
+     (3601, ValueError), (1e300, ValueError), (True, TypeError), ("1", TypeError)],
+)  # fmt: skip
+def test_bad_budgets_are_refused_before_anything_runs(budget, error):
+    with pytest.raises(error, match="budget"):
+        bench(only=["torch"], budget=budget)
+
+
+def test_more_budget_never_plans_fewer_calls_or_blocks():
+    budgets = [1e-3, 0.05, 0.5, 1, 3, 10, 60, 600, 3600]
+    blocks = [plan.min_blocks(b) for b in budgets]
+    seconds = [plan.block_seconds(b) for b in budgets]
+    assert blocks == sorted(blocks) and seconds == sorted(seconds)
+    calls = [plan.calls_per_block(5e-6, 1e-7, b) for b in budgets]
+    assert calls == sorted(calls) and calls[0] > 1  # never one call of a microsecond function
+
+
+def test_threads_are_set_for_the_run_and_restored():
+    before = torch.get_num_threads()
+    result = bench(only=["torch"], shape=SMALL, budget=0.02, threads=1)
+    assert result.environment.threads == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="threads"):
+        bench(only=["torch"], threads=0)
+    with pytest.raises(TypeError, match="threads"):
+        bench(only=["torch"], threads=1.5)
+
+
+def test_stalled_blocks_are_counted_and_named(monkeypatch):
+    count = iter(range(10**6))
+
+    class Stalling(timing.CpuClock):
+        def __call__(self, fn, args, number):
+            super().__call__(fn, args, number)
+            return (50.0 if next(count) % 5 == 4 else 1.0) * 1e-4 * number
+
+    monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Stalling())
+    result = bench(my_matmul, course=False, shape=SMALL, budget=0.05)
+    row = result.rows[0]
+    assert row.stalls >= 1 and "took more than 10× the median: the machine is busy" in row.note
+
+
+# -- the correctness gate -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dtype", "shape"), [(torch.float16, "2x2048x3"),
+                                              (torch.bfloat16, "2x4096x3")])  # fmt: skip
+def test_the_course_passes_its_own_gate_in_half_precision(dtype, shape):
+    result = bench(only=["loops", "elementwise", "broadcast", "torch"], dtype=dtype,
+                   shape=shape, budget=0.3)  # fmt: skip
+    for row in result.rows:
+        assert row.correct is True, (row.name, row.note)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_the_gate_passes_half_precision_accumulation_up_to_k_8192_and_no_wrong_element(dtype):
+    torch.manual_seed(0)
+    a, b = torch.rand(4, 8192).to(dtype), torch.randn(8192, 4).to(dtype)
+    c = torch.zeros(4, 4, dtype=dtype)
+    for k in range(a.shape[1]):  # the loops' order: one rounded term at a time
+        c = c + a[:, k, None] * b[k]
+    assert gate.judge(c, a, b).correct
+    wrong = (a.float() @ b.float()).to(dtype)
+    wrong[1, 2] += float(wrong.abs().max()) + 1  # bf16 at K=8192 rounds by ~10% of |c|
+    verdict = gate.judge(wrong, a, b)
+    assert not verdict.correct and "1 of 16 outputs" in verdict.why and "(1, 2)" in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("result", "words"),
+    [(lambda a, b: (a @ b) + 5j, "complex"),
+     (lambda a, b: (a @ b).to_sparse(), "sparse"),
+     (lambda a, b: torch.empty(a.shape[0], b.shape[1], device="meta"), "meta tensor"),
+     (lambda a, b: (a @ b).numpy(), "returned ndarray, not a tensor"),
+     (lambda a, b: None, "returned NoneType")],
+)  # fmt: skip
+def test_an_answer_that_is_not_a_dense_real_tensor_is_incorrect_in_words(result, words):
+    r = bench(result, course=False, shape=SMALL, budget=0.02)
+    row = r.rows[0]
+    assert row.status == "incorrect" and words in row.note, row.note
+
+
+# -- containment --------------------------------------------------------------------------------
+
+
+def test_anything_a_function_raises_is_its_rows_error_and_the_others_carry_on():
+    def exits(a, b):
+        raise SystemExit(1)
+
+    class Weird(BaseException):
+        pass
+
+    def weird(a, b):
+        raise Weird("odd")
+
+    result = bench(exits, weird, my_matmul, course=False, shape=SMALL, budget=0.05)
+    assert result["exits"].status == "failed" and result["exits"].error.startswith("SystemExit")
+    assert result["weird"].status == "failed" and "odd" in result["weird"].error
+    assert result["my_matmul"].status == "ok"
+
+
+def test_an_error_only_while_timing_is_contained_too():
+    calls = []
+
+    def exits_later(a, b):
+        calls.append(1)
+        if len(calls) > 30:
+            raise SystemExit("late")
+        return a @ b
+
+    result = bench(exits_later, my_matmul, course=False, shape=SMALL, budget=0.05)
+    assert result["exits_later"].status == "failed"
+    assert result["my_matmul"].status == "ok"
+
+
+def test_a_callable_without_a_usable_name_gets_a_generated_one():
+    class Named:
+        __name__ = 42
+
+        def __call__(self, a, b):
+            return a @ b
+
+    class Raising:
+        @property
+        def __name__(self):
+            raise RuntimeError("no")
+
+        def __call__(self, a, b):
+            return a @ b
+
+    result = bench(Named(), Raising(), course=False, shape=SMALL, budget=0.02)
+    assert [r.name for r in result.rows] == ["function 1", "function 2"]
+    assert all(r.status == "ok" for r in result.rows)
+
+
+def test_functions_passed_in_always_race_and_only_selects_course_rows():
+    def einsum(a, b):
+        return torch.einsum("ik,kj->ij", a, b)
+
+    result = bench(einsum, my_matmul, only=["einsum", "torch"], shape=SMALL, budget=0.05)
+    assert [r.name for r in result.rows] == ["einsum", "torch", "einsum (2)", "my_matmul"]
+    assert [r.kind for r in result.rows] == ["course", "course", "user", "user"]
+    result = bench(my_matmul, only="torch", shape=SMALL, budget=0.02)
+    assert [r.name for r in result.rows] == ["torch", "my_matmul"]
+    with pytest.raises(ValueError, match="'nope' is not in the race"):
+        bench(my_matmul, only="nope")
+
+
+def test_course_names_are_the_lessons():
+    assert [name for name, _ in COURSE] == ["loops", "elementwise", "broadcast", "einsum", "torch"]
