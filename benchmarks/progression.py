@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 
-from matmul_magic.benchmark.runner import _operands, bench  # noqa: E402
+from matmul_magic.benchmark.operands import build_operands  # noqa: E402
+from matmul_magic.benchmark.runner import bench  # noqa: E402
 from matmul_magic.progression import COURSE  # noqa: E402
 
 STEPS = [name for name, _ in COURSE]
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
 
-    a, b, operands = _operands(None, None, None, 0, torch.device("cpu"), torch.float32)
+    a, b, operands = build_operands(None, None, None, 0, torch.device("cpu"), torch.float32)
     print(
         f"operands: a {tuple(a.shape)} @ b {tuple(b.shape)} ({operands}), float32, cpu, "
         f"{torch.get_num_threads()} threads, torch {torch.__version__}"

@@ -82,7 +82,7 @@ def test_a_microsecond_function_is_timed_in_blocks_even_at_a_tiny_budget():
     result = bench(only=["torch", "einsum"], budget=1e-6, shape=SMALL)
     for row in result.rows:
         assert row.status == "ok"
-        assert row.blocks >= plan.FLOOR_BLOCKS and row.runs > 10 * row.blocks, row
+        assert row.blocks >= plan.FLOOR_BLOCKS and row.runs >= 2 * row.blocks, row
 
 
 def test_a_call_longer_than_the_whole_budget_stops_the_row_after_it():

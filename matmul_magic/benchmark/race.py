@@ -5,9 +5,12 @@ goes (another process, a browser tab, thermal throttling) lands on every row ali
 on whichever row happened to be running: Google Benchmark's random interleaving, within one
 run. The first round is a warm-up whose blocks are thrown away; they also size the blocks.
 
-A task stops when its main probe has taken ``plan.min_blocks`` blocks with IQR/median at
-most the threshold, when it has spent its fair share of what is left, or at the block cap.
-Nothing stops a task before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
+A task stops when it has spent its fair share of what is left, at the block cap, or once
+precise (its main probe has ``plan.min_blocks`` blocks with IQR/median at most the
+threshold): an expensive task stops as soon as it is precise, a cheap one (a block or two a
+round) keeps sampling until every task is precise, so rows are timed over the same rounds
+and load that comes and goes cannot favour the row that happened to stop early. Nothing
+stops a task before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
 """
 
 from __future__ import annotations
@@ -97,15 +100,27 @@ class Race:
         )
         fair = (self.timing_budget - finished_spent) / max(len(running), 1)
         late = time.perf_counter() >= self.deadline
+        precise = {id(t): self._precise(t) for t in running}
+        everyone_precise = all(precise.values())
+        cheap = 2 * plan.block_seconds(self.budget)
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if min(blocks) < plan.FLOOR_BLOCKS:
                 continue
-            main = task.probes[-1]
             spent = task.spent - self.spent_before[id(task)]
-            precise = (
-                len(main.times) >= self.min_blocks
-                and Measurement(tuple(main.times)).meets(self.threshold)
-            )
-            if precise or late or spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
+            if late or spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
+            elif precise[id(task)] and (everyone_precise or self._round_cost(task) > cheap):
+                # A cheap row keeps sampling while others run, so rows are timed over the
+                # same rounds (twins see the same load); an expensive one stops when precise.
+                task.done = True
+
+    def _precise(self, task: Task) -> bool:
+        main = task.probes[-1]
+        return len(main.times) >= self.min_blocks and Measurement(tuple(main.times)).meets(
+            self.threshold
+        )
+
+    @staticmethod
+    def _round_cost(task: Task) -> float:
+        return sum(p.times[-1] * p.number for p in task.probes if p.times)
