@@ -276,3 +276,16 @@ def test_functions_passed_in_always_race_and_only_selects_course_rows():
 
 def test_course_names_are_the_lessons():
     assert [name for name, _ in COURSE] == ["loops", "elementwise", "broadcast", "einsum", "torch"]
+
+
+def test_threads_contending_with_another_process_are_named():
+    from matmul_magic.benchmark import runner
+
+    task = ladder.Task(Variant("t", "user", my_matmul), torch.ones(5, 3), torch.ones(3, 2))
+    task.points = [(5, 2, 1e-4)]  # the full call, sized with one thread
+    slow = timing.Measurement((1e-3, 1.1e-3, 0.9e-3))
+    note = runner._thread_contention(task, slow, threads=2)
+    assert note.startswith("contended: 10× slower with 2 threads than with one")
+    assert "threads=1" in note
+    assert runner._thread_contention(task, slow, threads=1) is None
+    assert runner._thread_contention(task, timing.Measurement((1.2e-4,)), threads=2) is None

@@ -322,7 +322,7 @@ class _Run:
             est = estimate(main) if main is not None else None
             if not final and est is None and main is not None and main.timed:
                 continue  # checked, waiting for the race
-            rows.append(_row(v, main, est, tasks[1:], self.threshold))
+            rows.append(_row(v, main, est, tasks[1:], self.threshold, self.env.threads))
             if est is not None:
                 per_round[v.name] = est.per_round
         m, k, n = self.a.shape[0], self.a.shape[1], self.b.shape[1]
@@ -330,7 +330,12 @@ class _Run:
 
 
 def _row(
-    v: Variant, main: Task | None, est: Estimate | None, sweep: list[Task], threshold: float
+    v: Variant,
+    main: Task | None,
+    est: Estimate | None,
+    sweep: list[Task],
+    threshold: float,
+    threads: int | None = None,
 ) -> BenchRow:
     if v.fn is None or main is None:
         return BenchRow(name=v.name, kind=v.kind, note=v.note)  # type: ignore[arg-type]
@@ -347,7 +352,11 @@ def _row(
             f"{est.stalls} of {est.blocks} blocks took more than {plan.STALL_FACTOR:g}× the "
             "median: the machine is busy"
         )
-    if noisy and m is not None:
+    contended = _thread_contention(main, m, threads)
+    if contended:
+        notes.append(contended)
+        noisy = True
+    if noisy and m is not None and not contended:
         notes.append(
             f"noisy: IQR is {100 * m.relative_iqr:.0f}% of the median after {m.runs} blocks "
             f"(target {100 * threshold:.0f}%); the machine may be busy"
@@ -378,6 +387,33 @@ def _row(
         over_budget=main.over_budget,
         points=points,
         exponent=fit_exponent(points) if points else None,
+    )
+
+
+CONTENTION_FACTOR = 3.0
+"""A full call this many times slower with N threads than with one is contention."""
+
+
+def _thread_contention(
+    main: Task, m: timing.Measurement | None, threads: int | None
+) -> str | None:
+    """Name it when torch's threads are fighting another process for the cores.
+
+    The check sized every CPU variant with one thread; a full call that then runs far
+    slower with ``threads`` threads is waiting for cores someone else holds (the other
+    threads of a parallel region cannot start), a stall that large blocks would average
+    into a wrong median instead of showing it.
+    """
+    if m is None or not threads or threads < 2 or main.a.device.type != "cpu":
+        return None
+    if main.extrapolated or not main.points or main.points[-1][:2] != (main.m, main.n):
+        return None
+    alone = main.points[-1][2]
+    if alone <= 0 or m.median < CONTENTION_FACTOR * alone:
+        return None
+    return (
+        f"contended: {m.median / alone:.0f}× slower with {threads} threads than with one "
+        f"while checked; another process holds a core (try threads=1, or --threads 1)"
     )
 
 
