@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"round {i + 1}: engine fast {ratio(e['fast_a'], e['fast_b']):.3f}×, "
                 f"slow {ratio(e['slow_a'], e['slow_b']):.3f}× | torch.utils.benchmark fast "
-                f"{ratio(p['fast_a'], p['fast_b']):.3f}×, slow {ratio(p['slow_a'], p['slow_b']):.3f}×",
+                f"{ratio(p['fast_a'], p['fast_b']):.3f}×, "
+                f"slow {ratio(p['slow_a'], p['slow_b']):.3f}×",
                 flush=True,
             )
     e_within, e_worst, e_ratios = agreement(engine, tolerance)
