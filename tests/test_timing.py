@@ -1,8 +1,7 @@
-"""The adaptive timer's statistics and stopping rules (no timing is asserted, only structure)."""
+"""The clocks and the statistics of a measurement (no timing is asserted, only structure)."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matmul_magic.benchmark import timing
-from matmul_magic.benchmark.timing import Measurement, block_size, measure, quantile
+from matmul_magic.benchmark.timing import Measurement, quantile
 
 
 @settings(max_examples=50, deadline=None)
@@ -66,75 +65,6 @@ def test_more_samples_narrow_the_median_interval():
     assert few.median_ci() == (min(few.times), max(few.times))  # too few to exclude any
     lo, hi = many.median_ci()
     assert hi - lo < max(many.times) - min(many.times)
-
-
-def test_block_size_amortises_the_clock_for_fast_calls():
-    assert block_size(per_call=1.0, overhead=1e-7) == 1
-    fast = block_size(per_call=1e-6, overhead=1e-7)
-    assert fast * 1e-6 >= timing.TARGET_BLOCK
-    assert block_size(per_call=1e-6, overhead=1e-5) * 1e-6 >= 1e-5 / timing.MAX_OVERHEAD
-    assert block_size(per_call=0.0, overhead=0.0) >= 1
-
-
-class FakeClock:
-    """Returns scripted block times (per call × number) instead of reading a clock."""
-
-    overhead = 0.0
-
-    def __init__(self, per_call_times):
-        self.times = itertools.cycle(per_call_times)
-        self.blocks: list[int] = []
-
-    def __call__(self, fn, args, number):
-        for _ in range(number):
-            fn(*args)
-        self.blocks.append(number)
-        return next(self.times) * number
-
-
-def test_steady_function_stops_after_min_runs():
-    clock = FakeClock([1e-3])
-    m = measure(lambda: None, (), clock, share=60.0, per_call=1e-3)
-    assert m.runs == timing.MIN_RUNS
-    assert m.relative_iqr == 0.0
-
-
-def test_noisy_function_stops_when_its_share_is_spent():
-    clock = FakeClock([1e-3, 2e-3, 4e-3])
-    m = measure(lambda: None, (), clock, share=0.0, per_call=1e-3)
-    assert m.runs == timing.FLOOR_RUNS
-    assert not m.meets()
-
-
-def test_spread_threshold_is_honoured():
-    clock = FakeClock([1.0, 1.02, 0.98])
-    assert measure(lambda: None, (), clock, share=60, per_call=1.0, threshold=0.05).meets(0.05)
-    clock = FakeClock([1.0, 1.5, 0.5])
-    m = measure(lambda: None, (), clock, share=0.0, per_call=1.0, threshold=0.05)
-    assert not m.meets(0.05)
-
-
-def test_fast_function_is_timed_in_blocks_after_a_warmup_block():
-    clock = FakeClock([1e-6])
-    calls = []
-    m = measure(lambda: calls.append(1), (), clock, share=60, per_call=1e-6)
-    assert m.number > 1
-    assert len(clock.blocks) == m.runs + 1  # one warm-up block, thrown away
-    assert len(calls) == sum(clock.blocks)
-
-
-def test_slow_function_gets_no_extra_warmup():
-    clock = FakeClock([0.5])
-    m = measure(lambda: None, (), clock, share=0.0, per_call=0.5)
-    assert m.number == 1 and len(clock.blocks) == m.runs
-
-
-def test_keyboard_interrupt_propagates():
-    def interrupt():
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        measure(interrupt, (), timing.CpuClock(), share=1.0, per_call=1e-3)
 
 
 def test_cpu_clock_reads_real_time():

@@ -1,13 +1,11 @@
-"""The adaptive timer: blocks of calls, repeated until the spread is small or the share is spent.
+"""Clocks and statistics: how one block of calls is timed, and what a set of blocks says.
 
-A *measurement* times a block of ``number`` back-to-back calls and divides by ``number``, so
-a clock read costs at most a thousandth of what it measures (the idea of
-``torch.utils.benchmark``'s ``blocked_autorange``). :func:`measure` takes measurements until
-the interquartile range is at most ``threshold`` of the median (5 % by default, like
-``adaptive_autorange(threshold=0.05)``) with at least ``min_runs`` measurements, or until its
-time ``share`` is spent. :class:`Measurement` keeps the raw per-call times and derives the
-statistics from them: median, quartiles (linear interpolation, as ``torch.quantile``), IQR,
-minimum, a distribution-free confidence interval for the median, and significant figures.
+A *block* is ``number`` back-to-back calls timed once and divided by ``number``, so a clock
+read costs at most a thousandth of what it measures (the idea of ``torch.utils.benchmark``'s
+``blocked_autorange``); the race (``race.py``) decides how many blocks of what. A
+:class:`Measurement` keeps the per-call times of its blocks and derives the statistics:
+median, quartiles (linear interpolation, as ``torch.quantile``), IQR, minimum, a
+distribution-free confidence interval for the median, and significant figures.
 
 Clocks: :class:`CpuClock` (``time.perf_counter``), :class:`CudaClock` (CUDA events recorded on
 the current stream, then a synchronise, never an asynchronous under-estimate; optionally an L2
@@ -27,20 +25,7 @@ from itertools import repeat
 from typing import Any
 
 DEFAULT_THRESHOLD = 0.05
-"""Stop once IQR/median is at most this."""
-
-MIN_RUNS = 7
-"""Measurements needed before the spread is trusted (quartiles of fewer points are noise)."""
-
-FLOOR_RUNS = 3
-"""Measurements taken even when the share is spent: a median needs something to stand on."""
-
-MAX_OVERHEAD = 1e-3
-"""A block is long enough when reading the clock costs at most this fraction of it."""
-
-TARGET_BLOCK = 2e-3
-"""Seconds a block of a fast function aims at: long enough to average over jitter, short
-enough that a preempted block is one outlier among many rather than every block."""
+"""A row is precise once IQR/median is at most this."""
 
 
 def quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -302,61 +287,3 @@ def clock_for(device: Any, l2_flush: bool = False) -> CpuClock | CudaClock | Mps
     if kind == "mps":
         return MpsClock()
     return CpuClock()
-
-
-# -- the adaptive loop -------------------------------------------------------------------------
-
-
-def block_size(per_call: float, overhead: float, target: float = TARGET_BLOCK) -> int:
-    """Calls per measurement: enough that the clock costs <= ``MAX_OVERHEAD`` of the block and
-    the block lasts about ``target`` seconds; one call when a single call is already longer."""
-    per_call = max(per_call, 1e-9)
-    needed = max(target, overhead / MAX_OVERHEAD)
-    return max(1, math.ceil(needed / per_call))
-
-
-def measure(
-    fn: Callable[..., Any],
-    args: tuple[Any, ...],
-    clock: Callable[[Callable[..., Any], tuple[Any, ...], int], float],
-    *,
-    share: float,
-    per_call: float,
-    threshold: float = DEFAULT_THRESHOLD,
-    min_runs: int = MIN_RUNS,
-    floor_runs: int = FLOOR_RUNS,
-    overhead: float | None = None,
-    target_block: float = TARGET_BLOCK,
-    warmup: bool = True,
-    on_measurement: Callable[[int, float], None] | None = None,
-) -> Measurement:
-    """Time ``fn(*args)`` adaptively within about ``share`` seconds.
-
-    ``per_call`` is a first estimate of one call's time (from the correctness check), used to
-    pick the block size; a warm-up block refines it and is thrown away. Measurements continue
-    until ``min_runs`` of them have IQR/median <= ``threshold``, or the share is spent and at
-    least ``floor_runs`` were taken. ``KeyboardInterrupt`` propagates (the caller keeps what
-    finished before).
-    """
-    if overhead is None:
-        overhead = getattr(clock, "overhead", 0.0)
-    number = block_size(per_call, overhead, target_block)
-    started = time.perf_counter()
-    if warmup and number > 1:
-        # The check call already warmed up a slow function; a fast one gets a block of its own,
-        # which also corrects the first estimate (often inflated by first-call costs).
-        warm = clock(fn, args, number) / number
-        number = block_size(warm, overhead, target_block)
-    times: list[float] = []
-    while True:
-        elapsed = clock(fn, args, number)
-        times.append(elapsed / number)
-        if on_measurement is not None:
-            on_measurement(number, elapsed)
-        n = len(times)
-        spent = time.perf_counter() - started
-        if n >= min_runs and Measurement(tuple(times)).meets(threshold):
-            break
-        if n >= floor_runs and spent >= share:
-            break
-    return Measurement(tuple(times), number)

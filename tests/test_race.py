@@ -1,0 +1,129 @@
+"""The interleaved race's rules, driven by a scripted clock (no timing is asserted)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+import torch
+
+from matmul_magic.benchmark import plan
+from matmul_magic.benchmark.ladder import Probe, Task
+from matmul_magic.benchmark.race import Race
+from matmul_magic.benchmark.variants import Variant
+
+
+class ScriptedClock:
+    """Per-call times from a script per function, instead of reading a clock."""
+
+    overhead = 0.0
+
+    def __init__(self, scripts):
+        self.scripts = {fn: itertools.cycle(times) for fn, times in scripts.items()}
+        self.log: list[tuple[object, int]] = []
+
+    def __call__(self, fn, args, number):
+        self.log.append((fn, number))
+        return next(self.scripts[fn]) * number
+
+
+def make_task(fn, per_call=1e-6, name=None):
+    task = Task(Variant(name or fn.__name__, "user", fn), torch.ones(2, 3), torch.ones(3, 2))
+    task.correct = True
+    task.probes = [Probe(task, 2, 2, per_call)]
+    return task
+
+
+def steady(a, b):
+    return a @ b
+
+
+def noisy(a, b):
+    return a @ b
+
+
+def race(tasks, clock, budget=1.0, seconds=60.0, threshold=0.05):
+    r = Race(tasks, clock, budget, time.perf_counter() + seconds, threshold)
+    r.run()
+    return r
+
+
+def test_a_steady_pair_stops_once_both_are_precise():
+    tasks = [make_task(steady), make_task(noisy, name="twin")]
+    clock = ScriptedClock({steady: [1e-3], noisy: [1e-3]})
+    race(tasks, clock)
+    for task in tasks:
+        assert len(task.probes[0].times) == plan.min_blocks(1.0)
+
+
+def test_fast_functions_are_timed_in_blocks_after_a_warmup_round_thrown_away():
+    task = make_task(steady)
+    clock = ScriptedClock({steady: [1e-6]})
+    race([task], clock)
+    probe = task.probes[0]
+    assert probe.number > 1 and probe.number * 1e-6 >= plan.block_seconds(1.0)
+    assert len(clock.log) == len(probe.times) + 1  # one warm-up block
+
+
+def test_a_cheap_precise_row_keeps_sampling_while_another_is_not_precise():
+    quiet, loud = make_task(steady), make_task(noisy)
+    clock = ScriptedClock({steady: [1e-3], noisy: [1e-3, 3e-3, 2e-3]})
+    race([quiet, loud], clock)
+    # quiet was precise after its first blocks, yet it was timed in every round loud was,
+    # so the two rows saw the same load; loud ran until the block cap
+    assert quiet.probes[0].rounds == loud.probes[0].rounds
+    assert len(loud.probes[0].times) == plan.MAX_BLOCKS
+
+
+def test_an_expensive_precise_row_stops_without_waiting():
+    slow, loud = make_task(steady, per_call=0.5), make_task(noisy)
+    clock = ScriptedClock({steady: [0.5], noisy: [1e-3, 3e-3, 2e-3]})
+    race([slow, loud], clock, seconds=1e6)
+    assert len(slow.probes[0].times) == plan.min_blocks(1.0)
+
+
+def test_a_noisy_row_stops_when_its_share_is_spent_with_its_floor_of_blocks():
+    task = make_task(noisy, per_call=1e-3)
+    clock = ScriptedClock({noisy: [1e-3, 2e-3, 4e-3]})
+    race([task], clock, seconds=0.0)
+    assert len(task.probes[0].times) == plan.FLOOR_BLOCKS
+
+
+def test_rounds_are_shuffled_so_no_row_is_always_first():
+    tasks = [make_task(steady), make_task(noisy)]
+    clock = ScriptedClock({steady: [1e-3], noisy: [1e-3, 1.5e-3]})
+    race(tasks, clock, seconds=0.05)
+    firsts = {clock.log[i][0] for i in range(0, len(clock.log) - 1, 2)}
+    assert firsts == {steady, noisy}
+
+
+def test_an_error_while_racing_ends_that_row_only():
+    def fails(a, b):
+        raise SystemExit(3)
+
+    good, bad = make_task(steady), make_task(fails)
+
+    class Clock(ScriptedClock):
+        def __call__(self, fn, args, number):
+            if fn is fails:
+                fn(*args)
+            return super().__call__(fn, args, number)
+
+    race([good, bad], Clock({steady: [1e-3]}))
+    assert bad.error == "SystemExit: 3" and good.error is None and good.probes[0].times
+
+
+def test_keyboard_interrupt_propagates_with_what_was_measured_kept():
+    task = make_task(steady)
+    count = itertools.count()
+
+    class Interrupting(ScriptedClock):
+        def __call__(self, fn, args, number):
+            if next(count) == 4:
+                raise KeyboardInterrupt
+            return super().__call__(fn, args, number)
+
+    with pytest.raises(KeyboardInterrupt):
+        race([task], Interrupting({steady: [1e-3, 2e-3]}))
+    assert len(task.probes[0].times) == 3
