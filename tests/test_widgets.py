@@ -366,9 +366,16 @@ def test_every_validated_widget_trait_raises_a_trait_error():
 @pytest.mark.parametrize(
     "kwargs", [{"level": 9}, {"speed": -1.0}, {"step": 999}, {"level": -1}, {"speed": 1e9}]
 )
-def test_stepper_refuses_out_of_range_arguments(kwargs):
+def test_stepper_refuses_out_of_range_values_from_either_side(kwargs):
     with pytest.raises(ValueError):
         MatmulStepper((2, 3), (3, 4), **kwargs)
+    w = MatmulStepper((2, 3), (3, 4), level=1, step=2)
+    w.send_state = lambda key=None: None
+    update_message(w, **kwargs)  # from the page: refused as a whole, the good state kept
+    assert (w.level, w.step, w.speed) == (1, 2, 2.0)
+    assert repr(w) == "MatmulStepper((2, 3) @ (3, 4) -> (2, 4); level 1: " + (
+        "row · column: c[i,j] = (a[i,:] * b[:,j]).sum(); step 2/8)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -408,8 +415,10 @@ def test_a_bad_step_from_the_page_rolls_back_the_whole_update():
     assert (w.level, w.step) == (0, 0)
 
 
-def test_nested_tensors_get_a_clear_type_error():
-    nested = torch.nested.nested_tensor([torch.ones(2, 3), torch.ones(4, 3)])
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+@pytest.mark.parametrize("layout", [torch.strided, torch.jagged])
+def test_nested_tensors_get_a_clear_type_error(layout):
+    nested = torch.nested.nested_tensor([torch.ones(2, 3), torch.ones(4, 3)], layout=layout)
     with pytest.raises(TypeError, match="nested tensor.*unbind"):
         ShapeExplorer(nested, (3,))
 
@@ -417,3 +426,14 @@ def test_nested_tensors_get_a_clear_type_error():
 def test_nested_lists_point_to_torch_tensor():
     with pytest.raises(TypeError, match=r"nested list.*torch\.tensor\(\.\.\.\)"):
         ShapeExplorer([[1, 2], [3, 4]])
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+def test_shapes_magic_says_what_a_nested_tensor_or_list_is(ip):
+    from IPython.core.error import UsageError
+
+    ip.user_ns["nt"] = torch.nested.nested_tensor([torch.ones(2, 3), torch.ones(4, 3)])
+    with pytest.raises(UsageError, match="nested tensor"):
+        ip.run_line_magic("shapes", "nt, (3,)")
+    with pytest.raises(UsageError, match=r"torch\.tensor\(\.\.\.\)"):
+        ip.run_line_magic("shapes", "[[1, 2], [3, 4]]")

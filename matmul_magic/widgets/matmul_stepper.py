@@ -90,14 +90,19 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     #: Steps per second while playing.
     speed = t.Float(2.0).tag(sync=True)
 
-    #: Names of the traits in the page update being applied (see :meth:`set_state`).
+    #: Names of the traits being set together (a page update, or the constructor's keywords):
+    #: a ``step`` among them is not reset by a new ``level``.
     _incoming: frozenset[str] = frozenset()
 
     def __init__(self, a: Any, b: Any, **kwargs: Any) -> None:
         shape_a, shape_b = matmul_shapes(a, b)
         value_a, value_b = small_values(a, shape_a), small_values(b, shape_b)
         values = [value_a, value_b] if value_a is not None and value_b is not None else []
-        super().__init__(shapes=[list(shape_a), list(shape_b)], values=values, **kwargs)
+        self._incoming = frozenset(kwargs)  # MatmulStepper(a, b, level=1, step=2) keeps step 2
+        try:
+            super().__init__(shapes=[list(shape_a), list(shape_b)], values=values, **kwargs)
+        finally:
+            self._incoming = frozenset()
 
     @property
     def total_steps(self) -> int:
