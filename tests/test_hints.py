@@ -539,6 +539,15 @@ def test_a_tensor_subclass_is_read_without_its_torch_function(ns):
     assert hint.line == "y = x @ w.T" and hint.fix == "did you mean w (784, 10) instead of w.T?"
 
 
+def test_a_rewrapped_torch_error_is_explained_from_the_one_torch_raised(ns):
+    source = (
+        "try:\n    y = a @ w.T\n"
+        "except RuntimeError as err:\n    raise RuntimeError(str(err)) from err"
+    )
+    hint = _hint(source, ns)
+    assert hint.line == "y = a @ w.T" and hint.fixed_line() == "y = a @ w"
+
+
 def test_a_user_raise_with_a_torch_like_message_gets_no_hint(ns):
     source = "raise RuntimeError(\"shape '[2, 3]' is invalid for input of size 5\")"
     assert _hint(source, ns) is None

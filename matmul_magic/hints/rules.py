@@ -56,16 +56,18 @@ def hint_for_exception(exc: BaseException) -> ShapeHint | None:
     Reads ``exc.__traceback__`` (the failing frame's variables and source) and never
     re-runs the failing code.
     """
-    message = parse_message(str(exc))
-    for _ in range(5):  # a library may re-raise torch's error: look down the chain
-        if message is not None:
-            break
-        exc = exc.__cause__ or exc.__context__
-        if exc is None:
-            return None
+    # A library may re-raise torch's error: look down the chain for the one torch raised.
+    # A message that only looks like torch's (the user's own raise) gets no hint.
+    message = None
+    for _ in range(6):
         message = parse_message(str(exc))
-    if message is None or raised_by_python_code(exc.__traceback__):
-        return None  # the user's own raise: no torch op failed, whatever the text says
+        if message is not None and not raised_by_python_code(exc.__traceback__):
+            break
+        message, exc = None, exc.__cause__ or exc.__context__
+        if exc is None:
+            break
+    if message is None:
+        return None
     with _no_subclass_dispatch():
         site = failing_site(exc.__traceback__)
         op = _failing_op(site) if site is not None else FailingOp("", "unknown")
@@ -84,13 +86,14 @@ class _no_subclass_dispatch:
     """While reading operands, a tensor subclass's ``__torch_function__`` (user code) is off."""
 
     def __enter__(self) -> None:
-        import torch
-
-        self._guard = torch._C.DisableTorchFunctionSubclass()
-        self._guard.__enter__()
+        torch = sys.modules.get("torch")  # none loaded: no tensors, nothing to switch off
+        self._guard = torch._C.DisableTorchFunctionSubclass() if torch is not None else None
+        if self._guard is not None:
+            self._guard.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        self._guard.__exit__(*exc)
+        if self._guard is not None:
+            self._guard.__exit__(*exc)
 
 
 # ---------------------------------------------------------------------------- reading the op
