@@ -587,3 +587,46 @@ def test_cat_and_stack_hints(ns):
     )
     hint = _hint("y = torch.cat([a, x])", ns)
     assert "same number of dimensions, not 2 and 1" in hint.explanation
+
+
+_LESSON_PATTERNS = [  # the lesson's broadcast matmul, as learners write it (some right, most not)
+    "y = (a[:, :, None] * b[None]).sum(1)",
+    "y = (a[:, None] * b).sum(-2)",
+    "y = (a[:, None, :] * b[None]).sum(-1)",
+    "y = (a[:, :, None] * b).sum(1)",
+    "y = (a[0] * b).sum(0)",
+    "y = (a[0, :, None] * b).sum(1)",
+    "y = (a[0][:, None] * b).sum(0)",
+    "y = (a[0][None] * b).sum(0)",
+    "y = a @ b",
+    "y = b @ a",
+    "y = torch.einsum('ik,kj->ij', a, b)",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    sizes=st.lists(st.integers(2, 7), min_size=3, max_size=3, unique=True),
+    stored_transposed=st.booleans(),
+    line=st.sampled_from(_LESSON_PATTERNS),
+)
+def test_a_fix_to_the_lessons_product_computes_that_product(sizes, stored_transposed, line):
+    """The oracle is the product itself: a fixed line must give a @ w's values, where w is
+    the (k, n) matrix that b holds (b is w, or w.T when stored (out, in))."""
+    m, k, n = sizes
+    a, w = torch.randn(m, k, dtype=torch.float64), torch.randn(k, n, dtype=torch.float64)
+    ns = {"torch": torch, "a": a, "b": w.T.contiguous() if stored_transposed else w}
+    try:
+        exec(line, dict(ns))
+        return  # it ran: no hint to check
+    except RuntimeError:
+        pass
+    hint = _hint(line, dict(ns))
+    assert hint is not None
+    if not hint.fix:
+        return
+    value = eval(hint.fixed_line().split("=", 1)[1], dict(ns))
+    want = a[0] @ w if "a[0" in line else a @ w
+    if line == "y = b @ a" and value.shape == want.T.shape:
+        want = want.T  # b @ a.T: the column convention W x, which that order asks for
+    assert value.shape == want.shape and torch.allclose(value, want), (line, hint.fix)
