@@ -32,6 +32,7 @@ SETUP = """\
 import torch
 a = torch.randn(5, 784); b = torch.randn(784, 10); w = torch.randn(784, 10)
 big = torch.randn(4096, 4096)
+lin = torch.nn.Linear(784, 10); imgs = torch.randn(5, 28, 28)
 """
 
 CASES = {
@@ -40,6 +41,9 @@ CASES = {
     "einsum": "y = torch.einsum('ik,kj->ij', a, w.T)",
     "view": "y = a.view(3, -1)",
     "big 4096² @ .T[:100]": "y = big @ big.T[:100]",
+    "outer axes .sum(1)": "y = (a[:, :, None] * w.T[None]).sum(1)",
+    "nn.Linear on images": "y = lin(imgs)",
+    "torch.cat": "y = torch.cat([a, w])",
 }
 
 LESSON = """\

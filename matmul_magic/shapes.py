@@ -75,6 +75,11 @@ def _check_numel(shape: Shape, what: str) -> None:
 def _shape(operand: Any, index: int) -> Shape:
     """One operand as a tuple of ints: a sequence of ints, a bare int, or a ``.shape``."""
     where = f"Operand {index}"
+    if getattr(operand, "is_nested", False) is True:  # torch's nested (jagged) tensors
+        raise TypeError(
+            f"{where} is a nested tensor: its components have different shapes, so it has no "
+            "single shape to broadcast. Pass its components (t.unbind()) one by one."
+        )
     raw = getattr(operand, "shape", operand)
     if isinstance(raw, bool) or raw is None or isinstance(raw, (str, bytes, dict, float)):
         name = "NoneType" if raw is None else type(raw).__name__
@@ -91,6 +96,11 @@ def _shape(operand: Any, index: int) -> Shape:
             ) from None
     if len(raw) > MAX_NDIM:
         raise ValueError(f"{where} has {len(raw)} dimensions; at most {MAX_NDIM} are supported.")
+    if any(isinstance(value, (list, tuple)) for value in raw):
+        raise TypeError(
+            f"{where} is a nested list, which reads as data, not as a shape: for a tensor of "
+            "those values write torch.tensor(...) around it; a shape is flat, such as (5, 1)."
+        )
     shape = tuple(_size(value, f"{where}, dimension {d}") for d, value in enumerate(raw))
     _check_numel(shape, f"{where}: shape")
     return shape
@@ -197,13 +207,24 @@ def explain_broadcast(*shapes: Any) -> BroadcastExplanation:
 
 
 def broadcast_shapes(*shapes: Any) -> Shape:
-    """The shape that ``shapes`` broadcast to, exactly as ``torch.broadcast_shapes``.
+    """The shape that ``shapes`` broadcast to, by ``torch.broadcast_shapes``'s rule.
 
     Each operand is a sequence of ints, an int (a 1-d shape) or anything with ``.shape``.
     A clash raises ``ValueError`` naming the dimension and the sizes::
 
         >>> broadcast_shapes((5, 1), (3,))
         (5, 3)
+
+    Where valid shapes broadcast, the result is torch's. Input torch would take or reject
+    differently is refused here, on purpose:
+
+    - ``bool`` sizes raise ``ValueError`` (a bool is no size); torch reads ``True`` as 1;
+    - ``None`` as an operand raises ``TypeError``; torch skips it, as if it were ``()``;
+    - sizes above 2**53 - 1 raise ``ValueError``, so that Python and the TypeScript port
+      (whose numbers are exact only up to 2**53 - 1) agree; torch takes them;
+    - shapes of more than 2**63 - 1 elements raise ``ValueError``; torch does not count
+      the elements, so ``torch.broadcast_shapes((2**40, 2**40))`` succeeds;
+    - more than 8 operands or 64 dimensions raise ``ValueError``.
     """
     explanation = explain_broadcast(*shapes)
     if explanation.result is None:

@@ -306,8 +306,7 @@ def test_the_lessons_wrong_sum_axis_gets_a_setitem_hint(tensors, capsys):
     tensors.run_cell("c = torch.zeros(5, 10)\nfor i in range(5): c[i] = (a[i,:,None]*b).sum(dim=1)")
     out = capsys.readouterr().out
     assert "matmul-magic hint (expand):" in out
-    assert "fix: c[i] has shape (10,): the value must broadcast to it, but " in out
-    assert "(a[i,:,None]*b).sum(dim=1) is (784,)." in out
+    assert "fix: sum over dimension 0, not 1: (a[i,:,None]*b).sum(dim=0) is (10,)" in out
 
 
 def test_explain_escapes_the_cells_text(tensors, published):
@@ -329,3 +328,53 @@ def test_the_config_file_trait_is_honoured_at_load(tensors, capsys):
         tensors.run_line_magic("load_ext", "matmul_magic")
     tensors.run_cell("y = a @ w.T")
     assert _hints(capsys.readouterr().out) == 1
+
+
+@pytest.mark.parametrize(
+    "source", ["return 1", "await thing()", "break", "def f():\n    nonlocal x"]
+)
+def test_explain_code_reports_a_compile_time_syntax_error_instead_of_crashing(source):
+    from matmul_magic import explain_code
+
+    trace = explain_code(source)  # documented as never raising
+    assert isinstance(trace.exception, SyntaxError) and trace.events == []
+    assert trace.exception.lineno == source.count("\n") + 1
+
+
+@pytest.mark.parametrize("cell", ["return 1", "x = 1\nawait thing()", "break", "nonlocal x"])
+def test_explain_compile_time_syntax_error_is_the_usual_usage_error(tensors, capsys, cell):
+    from IPython.core.error import UsageError
+
+    line = cell.count("\n") + 2  # the %%explain line is line 1, as in the editor
+    with pytest.raises(
+        UsageError, match=rf"^%%explain: the cell is not valid Python \(line {line}:"
+    ):
+        tensors.run_cell_magic("explain", "", cell)
+
+
+def test_explain_folds_errors_caught_in_a_loop():
+    from matmul_magic import explain_code
+    from matmul_magic.hints.trace import DISTINCT_PER_LINE
+
+    source = "for i in range({n}):\n    try:\n        t[i]\n    except IndexError:\n        pass"
+    small = explain_code(source.format(n=2000), {"t": torch.ones(2)})
+    big = explain_code(source.format(n=20000), {"t": torch.ones(2)})
+    assert big.exception is None and big.total_ops == 20000
+    assert len(big.events) <= DISTINCT_PER_LINE + 2
+    # 2 good reads, 19 distinct failing ones (the first 20 rows), then one folded row
+    assert "x19979  ... more failing ops with other shapes or values" in big.to_text()
+    assert len(big.to_text()) < 4000 and len(big.to_html()) < 20000
+    assert len(big.to_text()) == len(small.to_text()) + 2  # one more digit in two counts
+
+
+def test_explain_caps_the_whole_trace_and_counts_the_rest():
+    from matmul_magic import explain_code
+    from matmul_magic.hints.trace import MAX_ROWS
+
+    source = "\n".join(f"y{i} = t * {i}" for i in range(MAX_ROWS + 50))
+    trace = explain_code(source, {"t": torch.ones(2)})
+    text = trace.to_text()
+    assert len(trace.events) == MAX_ROWS
+    assert text.startswith(f"%%explain: {MAX_ROWS + 50} tensor ops on {MAX_ROWS + 50} lines\n")
+    assert text.endswith("... 50 more tensor ops on 50 lines, not shown")
+    assert "50 more tensor ops on 50 lines" in trace.to_html()

@@ -419,3 +419,21 @@ def test_einsum_garbage_specs_agree_with_torch(spec, shapes):
             parse_einsum(spec, *shapes)
     else:
         assert parse_einsum(spec, *shapes).shape == expected
+
+
+def test_broadcast_shapes_docstring_states_where_it_differs_from_torch():
+    """Each difference the docstring names: torch takes it, this module refuses it."""
+    from matmul_magic.shapes import broadcast_shapes
+
+    doc = broadcast_shapes.__doc__
+    cases = [
+        ("``bool`` sizes", ((True, 3), (2, 3)), ValueError),
+        ("``None`` as an operand", (None, (2, 3)), TypeError),
+        ("sizes above 2**53 - 1", ((2**60,), (1,)), ValueError),
+        ("more than 2**63 - 1 elements", ((2**40, 2**40),), ValueError),
+    ]
+    for words, operands, error in cases:
+        assert words in doc
+        torch.broadcast_shapes(*operands)  # torch accepts it
+        with pytest.raises(error):
+            broadcast_shapes(*operands)

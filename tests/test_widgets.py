@@ -317,3 +317,123 @@ def test_indexing_playground_cases_agree_with_torch():
         except (IndexError, RuntimeError, ValueError):
             got = None
         assert got == case["result"], case
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def update_message(widget, **state):
+    """A page's update as the comm delivers it: ipywidgets' ``_handle_msg``."""
+    content = {"data": {"method": "update", "state": state, "buffer_paths": []}}
+    widget._handle_msg({"content": content, "buffers": []})
+
+
+def test_bad_shapes_from_the_page_are_rolled_back_and_the_error_shown():
+    w = ShapeExplorer((5, 1), (1, 4))
+    sent = []
+    w.send_state = lambda key=None: sent.append(key)  # what goes back to the page
+    update_message(w, shapes=[[5, -1], [1, 4]])
+    assert w.shapes == [[5, 1], [1, 4]] and w.result == [5, 4]
+    assert "size -1 is negative" in w.error and w.error.startswith("Edit refused")
+    assert sent[0] == ["shapes"]  # the page still shows what it sent: the good shapes go back
+    update_message(w, shapes=[[5, 1], [3]])  # the next good edit clears the message
+    assert (w.result, w.error) == ([5, 3], "")
+
+
+def test_every_validated_widget_trait_raises_a_trait_error():
+    import traitlets
+
+    w = ShapeExplorer((5, 1), (1, 4))
+    stepper = MatmulStepper((2, 3), (3, 4))
+    einsum = EinsumExplorer("ik,kj->ij", (2, 3), (3, 4))
+    bad = [
+        (w, "shapes", [[5, -1]]),
+        (w, "shapes", "5,1"),
+        (einsum, "shapes", [[2, 3.5]]),
+        (stepper, "level", 9),
+        (stepper, "step", 999),
+        (stepper, "speed", -1.0),
+        (stepper, "speed", float("nan")),
+        (stepper, "shapes", [[2]]),
+    ]
+    for widget, name, value in bad:
+        before = getattr(widget, name)
+        with pytest.raises(traitlets.TraitError):
+            setattr(widget, name, value)
+        assert getattr(widget, name) == before or before != before
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"level": 9}, {"speed": -1.0}, {"step": 999}, {"level": -1}, {"speed": 1e9}]
+)
+def test_stepper_refuses_out_of_range_values_from_either_side(kwargs):
+    with pytest.raises(ValueError):
+        MatmulStepper((2, 3), (3, 4), **kwargs)
+    w = MatmulStepper((2, 3), (3, 4), level=1, step=2)
+    w.send_state = lambda key=None: None
+    update_message(w, **kwargs)  # from the page: refused as a whole, the good state kept
+    assert (w.level, w.step, w.speed) == (1, 2, 2.0)
+    assert repr(w) == "MatmulStepper((2, 3) @ (3, 4) -> (2, 4); level 1: " + (
+        "row · column: c[i,j] = (a[i,:] * b[:,j]).sum(); step 2/8)"
+    )
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [[[2]], [[-2, 3], [3, 2]], [[2, 3], [4, 2]], [[2, 3]], "ab", [[2, 3], [3, 2], [2, 2]]],
+)
+def test_stepper_shapes_are_validated_and_the_page_cannot_break_it(shapes):
+    w = MatmulStepper((2, 3), (3, 4))
+    w.send_state = lambda key=None: None
+    update_message(w, shapes=shapes)
+    assert w.shapes == [[2, 3], [3, 4]] and w.total_steps == 24
+    repr(w)
+    with pytest.raises((ValueError, TypeError)):
+        w.shapes = shapes
+
+
+def test_stepper_refuses_more_steps_than_javascript_counts_exactly():
+    side = 2**18  # 2**54 scalar steps
+    with pytest.raises(ValueError, match="2\\*\\*53"):
+        MatmulStepper((side, side), (side, side))
+    MatmulStepper((2**17, 2**18), (2**18, 2**18 - 1))  # just under 2**53: accepted
+
+
+def test_a_step_sent_with_a_new_level_is_kept():
+    w = MatmulStepper((2, 3), (3, 4))
+    w.level = 1
+    w.set_state({"level": 0, "step": 5})
+    assert (w.level, w.step) == (0, 5)
+    w.level = 2  # from Python alone, a new level still starts from step 0
+    assert w.step == 0
+
+
+def test_a_bad_step_from_the_page_rolls_back_the_whole_update():
+    w = MatmulStepper((2, 3), (3, 4))
+    w.send_state = lambda key=None: None
+    update_message(w, level=3, step=5)  # level 3 has 1 step
+    assert (w.level, w.step) == (0, 0)
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+@pytest.mark.parametrize("layout", [torch.strided, torch.jagged])
+def test_nested_tensors_get_a_clear_type_error(layout):
+    nested = torch.nested.nested_tensor([torch.ones(2, 3), torch.ones(4, 3)], layout=layout)
+    with pytest.raises(TypeError, match="nested tensor.*unbind"):
+        ShapeExplorer(nested, (3,))
+
+
+def test_nested_lists_point_to_torch_tensor():
+    with pytest.raises(TypeError, match=r"nested list.*torch\.tensor\(\.\.\.\)"):
+        ShapeExplorer([[1, 2], [3, 4]])
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+def test_shapes_magic_says_what_a_nested_tensor_or_list_is(ip):
+    from IPython.core.error import UsageError
+
+    ip.user_ns["nt"] = torch.nested.nested_tensor([torch.ones(2, 3), torch.ones(4, 3)])
+    with pytest.raises(UsageError, match="nested tensor"):
+        ip.run_line_magic("shapes", "nt, (3,)")
+    with pytest.raises(UsageError, match=r"torch\.tensor\(\.\.\.\)"):
+        ip.run_line_magic("shapes", "[[1, 2], [3, 4]]")

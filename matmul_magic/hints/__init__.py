@@ -2,5 +2,6 @@
 
 ``messages`` reads torch's error text, ``operands`` finds the failing line and its operands
 without running anything twice, ``rules`` turns both into a :class:`~.render.ShapeHint`,
-``render`` draws hints and traces as text and HTML, ``trace`` records ops for ``%%explain``.
+``fixes`` checks each suggested fix, ``render`` draws hints and traces as text and HTML,
+``trace`` records ops for ``%%explain``.
 """

@@ -164,6 +164,33 @@ def _inplace(m: re.Match) -> dict:
     return {"shapes": (_ints(m[1]), _ints(m[2]))}
 
 
+@_pattern(
+    "cat",
+    rf"Sizes of tensors must match except in dimension {_N}\. Expected size {_N} but got "
+    rf"size {_N} for tensor number {_N} in the list",
+)
+def _cat(m: re.Match) -> dict:
+    return {"dim": int(m[1]), "sizes": (int(m[2]), int(m[3])), "operand": int(m[4])}
+
+
+@_pattern("cat", rf"Tensors must have same number of dimensions: got {_N} and {_N}")
+def _cat_rank(m: re.Match) -> dict:
+    return {"sizes": (int(m[1]), int(m[2])), "extra": {"rank": True}}
+
+
+@_pattern(
+    "cat",
+    rf"stack expects each tensor to be equal size, but got {_LIST} at entry {_N} and "
+    rf"{_LIST} at entry {_N}",
+)
+def _stack(m: re.Match) -> dict:
+    return {
+        "shapes": (_ints(m[1]), _ints(m[3])),
+        "sizes": (int(m[2]), int(m[4])),
+        "extra": {"stack": True},
+    }
+
+
 def parse_message(text: str) -> ShapeMessage | None:
     """The :class:`ShapeMessage` for torch's error ``text``, or None when it is no shape error."""
     first = str(text).strip().splitlines()[0] if str(text).strip() else ""

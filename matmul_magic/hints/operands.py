@@ -5,14 +5,20 @@ torch, the instruction that raised (``tb_lasti``) and its source positions, matc
 the line's syntax tree. Operands are then read from that frame's variables. Only
 side-effect-free sub-expressions are evaluated (names, constants, ``None``/``...``, slices,
 subscripts of tensors and sequences, attribute reads that are plain data or tensor views,
-and a short list of pure tensor methods), and tensors are replaced by ``meta`` copies first,
-so evaluation never touches data, autograd or user code. Anything else is :data:`UNKNOWN`.
+a short list of pure tensor methods, and arithmetic between tensors), and tensors are
+replaced by ``meta`` copies first, so evaluation never touches data or autograd. User code
+never runs either: attributes are found with ``inspect.getattr_static``, types are checked
+with ``type()`` (``isinstance`` would read a ``__class__`` property), and a tensor subclass's
+``__torch_function__`` is switched off while operands are read. Anything else is
+:data:`UNKNOWN`.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import dis
+import inspect
 import linecache
 import os
 import sys
@@ -32,10 +38,45 @@ UNKNOWN: Any = _Unknown()
 
 # Attribute reads on tensors that only build a view or read metadata.
 _TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "shape", "data", "real", "ndim", "dtype"})
-# Tensor methods that only build views or reshape: safe to call on meta tensors.
+# Tensor methods that only build views, reshape or reduce: safe to call on meta tensors.
 PURE_METHODS = frozenset(
-    {"unsqueeze", "view", "reshape", "transpose", "permute", "t", "squeeze", "flatten", "size"}
+    {
+        "unsqueeze",
+        "view",
+        "reshape",
+        "transpose",
+        "permute",
+        "t",
+        "squeeze",
+        "flatten",
+        "size",
+        "sum",
+        "mean",
+        "contiguous",
+        "exp",
+        "log",
+        "sqrt",
+        "abs",
+        "relu",
+        "sigmoid",
+        "tanh",
+        "float",
+    }
 )
+# Binary operators evaluated on meta tensors (shapes only, no data, no user code).
+_META_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.MatMult: lambda a, b: a @ b,
+}
+_MISSING = object()
+
+
+def _is(value: Any, types: type | tuple[type, ...]) -> bool:
+    """``isinstance`` without reading ``value.__class__`` (a property on a user's class)."""
+    return issubclass(type(value), types)
 
 
 class _Unsafe(Exception):
@@ -69,6 +110,19 @@ class FailingSite:
         except Exception:  # a view that cannot be built, an index out of range, ...
             return UNKNOWN
 
+    def edit_span(self, node: ast.AST) -> tuple[int, int] | None:
+        """``node``'s columns in the line that :meth:`line_with_mark` shows, if it lies there."""
+        lines = self.source.splitlines()
+        if getattr(node, "end_lineno", None) != getattr(node, "lineno", None):
+            return None
+        shown, _ = self.line_with_mark()
+        text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        if text.strip() != shown:
+            return None
+        indent = len(text) - len(text.lstrip())
+        start = _char_col(text, node.col_offset) - indent
+        return start, _char_col(text, node.end_col_offset) - indent
+
     def line_with_mark(self) -> tuple[str, tuple[int, int] | None]:
         """The line holding the failing operator (dedented) and the operator's column span."""
         lines = self.source.splitlines()
@@ -96,12 +150,39 @@ def _is_library_frame(filename: str, library_dirs: tuple[str, ...]) -> bool:
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
+_DISPATCHERS = frozenset({"__torch_function__", "__torch_dispatch__"})
+
+
+def _library_dirs() -> tuple[str, ...]:
+    return tuple(d for d in (_torch_dir(), _OWN_DIR) if d)
+
+
+def raised_by_python_code(tb: TracebackType | None) -> bool:
+    """Whether the innermost frame is user code that ran ``raise``: then no torch op failed,
+    whatever the message says (a user's own ``raise RuntimeError("shape '[2, 3]' ...")``)."""
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    if _is_library_frame(tb.tb_frame.f_code.co_filename, _library_dirs()):
+        return False
+    code = tb.tb_frame.f_code.co_code
+    opcode = code[tb.tb_lasti] if 0 <= tb.tb_lasti < len(code) else None
+    return opcode in (dis.opmap["RAISE_VARARGS"], dis.opmap.get("RERAISE", -1))
+
+
 def failing_site(tb: TracebackType | None) -> FailingSite | None:
     """The innermost traceback entry outside torch and matmul-magic (the line that called
-    torch), located. ``%%explain``'s recorder sits between the cell and torch: skip it too."""
-    library_dirs = tuple(d for d in (_torch_dir(), _OWN_DIR) if d)
+    torch), located. ``%%explain``'s recorder sits between the cell and torch: skip it too.
+
+    A tensor subclass's ``__torch_function__`` runs between the expression and torch: the
+    line that caused the error is the one that called into the subclass, so the search stops
+    at the outermost such frame."""
+    library_dirs = _library_dirs()
     chosen = None
     while tb is not None:
+        if tb.tb_frame.f_code.co_name in _DISPATCHERS:
+            break
         if not _is_library_frame(tb.tb_frame.f_code.co_filename, library_dirs):
             chosen = tb
         tb = tb.tb_next
@@ -213,19 +294,26 @@ def _operator_span(node: ast.AST, parents, lines: list[str]):
 def as_meta(value: Any) -> Any:
     """A ``meta`` tensor with ``value``'s sizes and strides (no data), else ``value`` itself."""
     torch = sys.modules.get("torch")
-    if torch is not None and isinstance(value, torch.Tensor) and value.device.type != "meta":
+    if torch is None or not _is(value, torch.Tensor):
+        return value
+    # The base class's own methods: a subclass's overrides are user code.
+    base = torch.Tensor
+    try:
+        size, stride = base.size(value), base.stride(value)
+        dtype = base.dtype.__get__(value)
+        if type(value) is base and base.device.__get__(value).type == "meta":
+            return value
+        return torch.empty_strided(size, stride, dtype=dtype, device="meta")
+    except Exception:  # sparse, nested or exotic layouts: shape only, as a plain meta tensor
         try:
-            return torch.empty_strided(
-                value.size(), value.stride(), dtype=value.dtype, device="meta"
-            )
-        except Exception:  # sparse, nested or exotic layouts: shape only, as a plain meta tensor
-            return torch.empty(value.shape, device="meta")
-    return value
+            return torch.empty(base.size(value), device="meta")
+        except Exception:
+            return UNKNOWN
 
 
 def is_tensor(value: Any) -> bool:
     torch = sys.modules.get("torch")
-    return torch is not None and isinstance(value, torch.Tensor)
+    return torch is not None and _is(value, torch.Tensor)
 
 
 class _Evaluator:
@@ -256,11 +344,18 @@ class _Evaluator:
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Any:
         value = self.eval(node.operand)
-        if isinstance(node.op, ast.USub) and isinstance(value, (int, float)):
-            return -value
-        if isinstance(node.op, ast.UAdd) and isinstance(value, (int, float)):
-            return value
+        if type(value) in (int, float) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -value if isinstance(node.op, ast.USub) else value
         raise _Unsafe("unary")
+
+    def _BinOp(self, node: ast.BinOp) -> Any:
+        apply = _META_BINOPS.get(type(node.op))
+        left, right = self.eval(node.left), self.eval(node.right)
+        tensors = [is_tensor(side) for side in (left, right)]
+        plain = all(is_tensor(side) or type(side) in (int, float) for side in (left, right))
+        if apply is None or not any(tensors) or not plain:
+            raise _Unsafe("binop")
+        return apply(left, right)  # meta tensors: shapes only
 
     def _Tuple(self, node: ast.Tuple) -> Any:
         return tuple(self._unstarred(node.elts))
@@ -273,7 +368,7 @@ class _Evaluator:
         for element in elements:
             if isinstance(element, ast.Starred):
                 inner = self.eval(element.value)
-                if not isinstance(inner, (tuple, list)) and type(inner).__name__ != "Size":
+                if type(inner) not in (tuple, list) and type(inner).__name__ != "Size":
                     raise _Unsafe("starred")
                 values.extend(inner)
             else:
@@ -284,14 +379,14 @@ class _Evaluator:
         parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper)]
         step = None if node.step is None else self.eval(node.step)
         for part in (*parts, step):
-            if part is not None and not isinstance(part, int):
+            if part is not None and type(part) is not int:
                 raise _Unsafe("slice")
         return slice(parts[0], parts[1], step)
 
     def _Attribute(self, node: ast.Attribute) -> Any:
         base = self.eval(node.value)
         name = node.attr
-        if isinstance(base, ModuleType):
+        if _is(base, ModuleType):
             # The module's own dict: a module-level __getattr__ (lazy imports) never runs.
             if name in vars(base):
                 return as_meta(vars(base)[name])
@@ -300,20 +395,14 @@ class _Evaluator:
             if name in _TENSOR_ATTRIBUTES or name in PURE_METHODS:
                 return getattr(base, name)
             raise _Unsafe(name)
-        # Plain instance data only: properties and __getattr__ could run user code.
-        instance = getattr(base, "__dict__", None)
-        if isinstance(instance, dict) and name in instance:
-            return as_meta(instance[name])
-        for registry in ("_parameters", "_buffers", "_modules"):  # torch.nn.Module storage
-            table = instance.get(registry) if isinstance(instance, dict) else None
-            if isinstance(table, dict) and name in table:
-                return as_meta(table[name])
-        raise _Unsafe(name)
+        # Plain data only, found without running anything: properties, __getattr__ and
+        # __getattribute__ are user code, so the lookup is static.
+        return static_attribute(base, name)
 
     def _Subscript(self, node: ast.Subscript) -> Any:
         base = self.eval(node.value)
         index = self.eval(node.slice)
-        safe_base = is_tensor(base) or isinstance(base, (tuple, list, str))
+        safe_base = is_tensor(base) or type(base) in (tuple, list, str)
         safe_base = safe_base or type(base).__name__ == "Size"
         if not safe_base or not _plain_index(index):
             raise _Unsafe("subscript")
@@ -336,8 +425,35 @@ class _Evaluator:
 
 def _plain_index(value: Any) -> bool:
     """Ints, slices, None, ``...`` and tuples of them (tensor indices too: meta, so no data)."""
-    if value is None or value is Ellipsis or isinstance(value, (int, slice)):
+    if value is None or value is Ellipsis or type(value) in (int, slice):
         return True
-    if isinstance(value, (tuple, list)):
+    if type(value) in (tuple, list):
         return all(_plain_index(part) for part in value)
     return is_tensor(value) or type(value).__name__ == "Size"
+
+
+def static_attribute(base: Any, name: str) -> Any:
+    """``base.name`` when it is plain data, found by ``inspect.getattr_static`` (no property,
+    ``__getattr__`` or ``__getattribute__`` runs), or in a ``torch.nn.Module``'s registries."""
+    found = inspect.getattr_static(base, name, _MISSING)
+    if found is _MISSING:
+        for registry in ("_parameters", "_buffers", "_modules"):  # torch.nn.Module storage
+            table = inspect.getattr_static(base, registry, None)
+            if type(table) is dict and name in table:
+                return as_meta(table[name])
+        raise _Unsafe(name)
+    if hasattr(type(found), "__get__"):  # a property, method or other descriptor: code
+        raise _Unsafe(name)
+    return as_meta(found)
+
+
+@dataclass(eq=False)  # identity: comparing two operands must never compare tensors
+class Operand:
+    label: str
+    value: Any
+    node: ast.AST | None = None
+    base_shape: tuple[int, ...] | None = None  # for ``x[i]``: the shape of ``x``
+
+    @property
+    def shape(self) -> tuple[int, ...] | None:
+        return tuple(int(s) for s in self.value.shape) if is_tensor(self.value) else None

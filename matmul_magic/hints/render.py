@@ -38,15 +38,31 @@ class OperandRow:
 
 @dataclass(frozen=True)
 class ShapeHint:
-    """A hint for one shape error: the failing line, its operands aligned, and one fix."""
+    """A hint for one shape error: the failing line, its operands aligned, what clashed, and
+    at most one fix.
 
-    kind: str  # "broadcast", "matmul", "einsum", "expand", "view", "inplace", "rank"
+    ``fix`` is offered only when the fixed expression's shapes were checked to give the
+    result that the line was evidently after; ``edit`` is that fix as a change to ``line``
+    (start column, end column, replacement). Otherwise ``fix`` is "" and ``explanation``
+    says what clashed, suggesting nothing.
+    """
+
+    kind: str  # "broadcast", "matmul", "einsum", "expand", "view", "inplace", "rank", "cat"
     message: str  # torch's message, first line
     line: str  # the failing line, dedented
     mark: tuple[int, int] | None  # the failing operator's columns in ``line``
     rows: tuple[OperandRow, ...] = ()
     fix: str = ""
     notes: tuple[str, ...] = field(default=())
+    explanation: str = ""
+    edit: tuple[int, int, str] | None = None
+
+    def fixed_line(self) -> str | None:
+        """``line`` with the fix applied, or None when there is no fix or it spans lines."""
+        if not self.fix or self.edit is None:
+            return None
+        start, end, replacement = self.edit
+        return self.line[:start] + replacement + self.line[end:]
 
     def to_text(self) -> str:
         lines = [f"matmul-magic hint ({self.kind}):"]
@@ -57,6 +73,8 @@ class ShapeHint:
                 lines.append("    " + " " * start + "^" * max(1, end - start))
         lines.extend("    " + row for row in _text_table(self.rows))
         lines.extend("    " + note for note in self.notes)
+        if self.explanation:
+            lines.append("    " + self.explanation)
         if self.fix:
             lines.append("    fix: " + self.fix)
         return "\n".join(lines)
@@ -132,6 +150,8 @@ def _html(hint: ShapeHint) -> str:
         parts.append(_html_table(hint.rows))
     for note in hint.notes:
         parts.append(f"<div>{escape(note)}</div>")
+    if hint.explanation:
+        parts.append(f'<div style="margin-top: 4px">{escape(hint.explanation)}</div>')
     if hint.fix:
         parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(hint.fix)}</div>')
     parts.append("</div>")

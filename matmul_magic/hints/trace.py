@@ -166,6 +166,11 @@ DISTINCT_PER_LINE = 20
 scalars vary (``t + i``) shows a few lines, not one per iteration (and memory stays small)."""
 
 
+MAX_ROWS = 200
+"""Rows kept in a whole trace; further ops are only counted ("N more ops on M lines"), so a
+million iterations print the same few kilobytes as a thousand."""
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -180,6 +185,8 @@ def make_recorder(filename: str):
             self.events: list[TraceEvent] = []
             self._index: dict[tuple, TraceEvent] = {}
             self._distinct: dict[int, int] = {}
+            self.hidden_ops = 0  # ops past MAX_ROWS rows, and the lines they ran on
+            self.hidden_lines: set[int] = set()
 
         def _line(self) -> int | None:
             frame = sys._getframe(2)
@@ -225,19 +232,21 @@ def make_recorder(filename: str):
                 error=message,
             )
             existing = self._index.get(event.key)
-            if (
-                existing is None
-                and error is None
-                and self._distinct.get(line, 0) >= DISTINCT_PER_LINE
-            ):
-                event = TraceEvent(line, "", "... more ops with other shapes or values", (), None)
+            if existing is None and self._distinct.get(line, 0) >= DISTINCT_PER_LINE:
+                # Errors fold too: a loop that raises and catches each time must not flood.
+                text = "... more failing ops" if error is not None else "... more ops"
+                event = TraceEvent(line, "", f"{text} with other shapes or values", (), None)
                 existing = self._index.get(event.key)
-                if existing is None:
+                if existing is None and len(self.events) < MAX_ROWS:
                     self._index[event.key] = event
                     self.events.append(event)
                     return
             if existing is not None:
                 existing.count += 1
+                return
+            if len(self.events) >= MAX_ROWS:  # the whole trace is capped: count the rest
+                self.hidden_ops += 1
+                self.hidden_lines.add(line)
                 return
             self._distinct[line] = self._distinct.get(line, 0) + 1
             shapes = event.input_shapes
@@ -260,6 +269,19 @@ class ExplainTrace:
     events: list[TraceEvent] = field(default_factory=list)
     value: Any = None  # the cell's last expression, as a cell's Out
     exception: BaseException | None = None
+    hidden_ops: int = 0  # ops past the row cap (MAX_ROWS), counted but not shown
+    hidden_lines: tuple[int, ...] = ()  # the lines those ops ran on
+
+    @property
+    def total_ops(self) -> int:
+        return sum(event.count for event in self.events) + self.hidden_ops
+
+    def _hidden_text(self) -> str:
+        lines = _plural(len(self.hidden_lines), "line")
+        return f"... {_plural(self.hidden_ops, 'more tensor op')} on {lines}, not shown"
+
+    def _line_count(self) -> int:
+        return len({event.line for event in self.events} | set(self.hidden_lines))
 
     def lines(self) -> list[tuple[int, str, list[TraceEvent]]]:
         source_lines = self.source.splitlines()
@@ -273,8 +295,8 @@ class ExplainTrace:
         return out
 
     def to_text(self) -> str:
-        total = sum(event.count for event in self.events)
-        ops, lines = _plural(total, "tensor op"), _plural(len(self.lines()), "line")
+        ops = _plural(self.total_ops, "tensor op")
+        lines = _plural(self._line_count(), "line")
         out = [f"%%explain: {ops} on {lines}"]
         for lineno, text, events in self.lines():
             out.append(f"line {lineno}: {text}")
@@ -286,14 +308,16 @@ class ExplainTrace:
                     out.append(f"         {event.error}")
                 if event.broadcast is not None:
                     out.append(f"         {_broadcast_steps(event.broadcast)}")
+        if self.hidden_ops:
+            out.append(self._hidden_text())
         return "\n".join(out)
 
     def to_html(self) -> str:
-        total = sum(event.count for event in self.events)
+        lines = self._line_count()
         parts = [f'<div data-matmul-magic="explain-trace" style="{_BOX}">']
         parts.append(
-            f'<div style="font-weight: bold">%%explain: {_plural(total, "tensor op")} '
-            f"on {_plural(len(self.lines()), 'line')}</div>"
+            f'<div style="font-weight: bold">%%explain: {_plural(self.total_ops, "tensor op")} '
+            f"on {_plural(lines, 'line')}</div>"
         )
         for lineno, text, events in self.lines():
             parts.append(
@@ -315,6 +339,8 @@ class ExplainTrace:
                     parts.append(_broadcast_html(event.broadcast))
                 parts.append("</td></tr>")
             parts.append("</table>")
+        if self.hidden_ops:
+            parts.append(f'<div style="margin-top: 6px">{escape(self._hidden_text())}</div>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -395,8 +421,8 @@ def _without_own_frames(tb):
         if tb.tb_frame.f_code.co_filename != __file__:
             kept.append(tb)
         tb = tb.tb_next
-    for entry, following in zip(kept, [*kept[1:], None], strict=True):
-        entry.tb_next = following
+    for entry, following in zip(kept, [*kept[1:], None], strict=False):
+        entry.tb_next = following  # (a compile-time SyntaxError has no frames: kept is empty)
     return kept[0] if kept else None
 
 
@@ -425,4 +451,6 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
     except Exception as err:
         trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
     trace.events = recorder.events
+    trace.hidden_ops = recorder.hidden_ops
+    trace.hidden_lines = tuple(sorted(recorder.hidden_lines))
     return trace

@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import traitlets as t
+
 #: Tensors with at most 2 dims of at most this size send their values to the front end.
 MAX_VALUE_SIDE = 8
 
@@ -51,19 +53,54 @@ def is_tensor_like(value: object) -> bool:
     return hasattr(value, "shape") and not isinstance(value, (tuple, list))
 
 
+class InvalidValue(t.TraitError, ValueError):
+    """A bad value for a widget: a ``TraitError``, so traitlets rolls a batch of changes back
+    (a ``ValueError`` would leave them half applied), and a ``ValueError`` for the API's callers."""
+
+
+class InvalidType(t.TraitError, TypeError):
+    """A value of the wrong kind for a widget: ``TraitError`` and ``TypeError`` alike."""
+
+
 def checked_shapes(operands: tuple[Any, ...] | list[Any], least: int = 1) -> list[list[int]]:
     """Each operand's shape (tensor, array, shape or int), checked by ``matmul_magic.shapes``.
 
-    ``TypeError`` for something that is not a shape; ``ValueError`` for bad or absurd sizes,
-    too many dimensions, more than 8 operands, or fewer than ``least``.
+    :class:`InvalidType` (a ``TypeError``) for something that is not a shape;
+    :class:`InvalidValue` (a ``ValueError``) for bad or absurd sizes, too many dimensions,
+    more than 8 operands, or fewer than ``least``. Both are ``TraitError``s.
     """
     from matmul_magic.shapes import explain_broadcast
 
     if not isinstance(operands, (tuple, list)):
-        raise TypeError(f"expected a list of shapes, got {type(operands).__name__}")
+        raise InvalidType(f"expected a list of shapes, got {type(operands).__name__}")
     if len(operands) < least:
-        raise ValueError(f"Give at least {least} operand{'s' if least > 1 else ''}.")
-    return [list(shape) for shape in explain_broadcast(*operands).shapes]
+        raise InvalidValue(f"Give at least {least} operand{'s' if least > 1 else ''}.")
+    try:
+        return [list(shape) for shape in explain_broadcast(*operands).shapes]
+    except TypeError as err:
+        raise InvalidType(str(err)) from None
+    except ValueError as err:
+        raise InvalidValue(str(err)) from None
+
+
+class KeepsLastGoodState:
+    """Refuses a bad update from the page as a whole, and sends the last good state back.
+
+    ipywidgets applies a page's update in ``set_state``; a validator's ``TraitError`` makes
+    traitlets roll every trait of it back, but the page still shows what it sent. So the
+    refused traits are sent again, and :meth:`refused` may show why (the default does nothing).
+    """
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        try:
+            super().set_state(sync_data)  # type: ignore[misc]
+        except t.TraitError as err:
+            keys = [key for key in sync_data if key in self.keys]  # type: ignore[attr-defined]
+            self.send_state(keys)  # type: ignore[attr-defined]
+            self.refused(str(err))
+
+    def refused(self, reason: str) -> None:
+        """Called with the reason after a page's update was refused and rolled back."""
 
 
 def element_strides(value: object, shape: Shape) -> list[int] | None:

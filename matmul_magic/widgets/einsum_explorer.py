@@ -8,6 +8,8 @@ import anywidget
 import traitlets as t
 
 from matmul_magic.widgets._common import (
+    InvalidType,
+    KeepsLastGoodState,
     SummaryRepr,
     bundle,
     checked_shapes,
@@ -15,7 +17,7 @@ from matmul_magic.widgets._common import (
 )
 
 
-class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
+class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     """Explain ``torch.einsum(spec, *operands)``: labels per axis, what is summed, the output.
 
     ``EinsumExplorer('ik,kj->ij', m1, m2)`` takes tensors, arrays or shapes. The spec and the
@@ -42,7 +44,9 @@ class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
 
     def __init__(self, spec: str, *operands: Any, **kwargs: Any) -> None:
         if not isinstance(spec, str):
-            raise TypeError(f"spec must be a string such as 'ik,kj->ij', got {type(spec).__name__}")
+            raise InvalidType(
+                f"spec must be a string such as 'ik,kj->ij', got {type(spec).__name__}"
+            )
         shapes = checked_shapes(operands)
         super().__init__(spec=spec, shapes=shapes, **kwargs)
         self._update()
@@ -69,6 +73,10 @@ class EinsumExplorer(SummaryRepr, anywidget.AnyWidget):
             self.summed = summed
             self.loops = loops
             self.error = error
+
+    def refused(self, reason: str) -> None:
+        """A bad edit from the page: spec and shapes stay as they were, ``error`` says why."""
+        self.error = f"Edit refused, kept as it was: {reason}"
 
     def summary(self) -> str:
         """One line: ``EinsumExplorer('ik,kj->ij', (5, 784), (784, 10)) -> (5, 10), summed k``."""

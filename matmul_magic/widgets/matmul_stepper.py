@@ -7,7 +7,11 @@ from typing import Any
 import anywidget
 import traitlets as t
 
+from matmul_magic.shapes import MAX_SIZE
 from matmul_magic.widgets._common import (
+    InvalidType,
+    InvalidValue,
+    KeepsLastGoodState,
     SummaryRepr,
     bundle,
     checked_shapes,
@@ -24,12 +28,44 @@ LEVELS: tuple[str, ...] = (
 )
 
 
+#: The most steps a run may have: the page counts steps in JavaScript numbers, exact to 2**53 - 1.
+MAX_STEPS = MAX_SIZE
+
+#: The most steps per second while playing.
+MAX_SPEED = 1000.0
+
+
 def steps_at(level: int, m: int, k: int, n: int) -> int:
     """How many Python-level steps level ``level`` takes for an (m, k) @ (k, n) product."""
     return (m * n * k, m * n, m, 1)[level]
 
 
-class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
+def matmul_shapes(a: Any, b: Any) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The shapes of two matrices whose product the stepper can show, else :class:`InvalidValue`.
+
+    Both 2-D, a's columns equal to b's rows, and at most :data:`MAX_STEPS` scalar steps.
+    """
+    shape_a, shape_b = map(tuple, checked_shapes([a, b]))
+    if len(shape_a) != 2 or len(shape_b) != 2:
+        raise InvalidValue(
+            f"MatmulStepper needs two matrices (2-D); got shapes "
+            f"{format_shape(shape_a)} and {format_shape(shape_b)}"
+        )
+    if shape_a[1] != shape_b[0]:
+        raise InvalidValue(
+            f"a @ b needs a's columns to match b's rows: {format_shape(shape_a)} @ "
+            f"{format_shape(shape_b)} has {shape_a[1]} != {shape_b[0]}"
+        )
+    (m, k), (_, n) = shape_a, shape_b
+    if m * k * n > MAX_STEPS:
+        raise InvalidValue(
+            f"{format_shape(shape_a)} @ {format_shape(shape_b)} takes {m * k * n} scalar steps; "
+            f"the stepper counts at most {MAX_STEPS} (2**53 - 1)"
+        )
+    return shape_a, shape_b  # type: ignore[return-value]
+
+
+class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     """Step through ``a @ b`` one loop iteration at a time, at the lesson's four levels.
 
     ``MatmulStepper(a, b)`` takes two 2-D tensors/arrays (real values shown up to 8x8) or two
@@ -54,21 +90,19 @@ class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
     #: Steps per second while playing.
     speed = t.Float(2.0).tag(sync=True)
 
+    #: Names of the traits being set together (a page update, or the constructor's keywords):
+    #: a ``step`` among them is not reset by a new ``level``.
+    _incoming: frozenset[str] = frozenset()
+
     def __init__(self, a: Any, b: Any, **kwargs: Any) -> None:
-        shape_a, shape_b = map(tuple, checked_shapes([a, b]))
-        if len(shape_a) != 2 or len(shape_b) != 2:
-            raise ValueError(
-                f"MatmulStepper needs two matrices (2-D); got shapes "
-                f"{format_shape(shape_a)} and {format_shape(shape_b)}"
-            )
-        if shape_a[1] != shape_b[0]:
-            raise ValueError(
-                f"a @ b needs a's columns to match b's rows: {format_shape(shape_a)} @ "
-                f"{format_shape(shape_b)} has {shape_a[1]} != {shape_b[0]}"
-            )
+        shape_a, shape_b = matmul_shapes(a, b)
         value_a, value_b = small_values(a, shape_a), small_values(b, shape_b)
         values = [value_a, value_b] if value_a is not None and value_b is not None else []
-        super().__init__(shapes=[list(shape_a), list(shape_b)], values=values, **kwargs)
+        self._incoming = frozenset(kwargs)  # MatmulStepper(a, b, level=1, step=2) keeps step 2
+        try:
+            super().__init__(shapes=[list(shape_a), list(shape_b)], values=values, **kwargs)
+        finally:
+            self._incoming = frozenset()
 
     @property
     def total_steps(self) -> int:
@@ -76,30 +110,50 @@ class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
         (m, k), (_, n) = self.shapes
         return steps_at(self.level, m, k, n)
 
+    @t.validate("shapes")
+    def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
+        shapes = proposal["value"]
+        if not isinstance(shapes, (list, tuple)) or len(shapes) != 2:
+            raise InvalidType(f"shapes must be [[m, k], [k, n]], got {shapes!r:.80}")
+        return [list(shape) for shape in matmul_shapes(*shapes)]
+
     @t.validate("level")
     def _check_level(self, proposal: t.Bunch) -> int:
         level = proposal["value"]
         if not 0 <= level < len(LEVELS):
-            raise ValueError(f"level must be 0-{len(LEVELS) - 1}, got {level}")
+            raise InvalidValue(f"level must be 0-{len(LEVELS) - 1}, got {level}")
         return level
 
     @t.validate("step")
     def _check_step(self, proposal: t.Bunch) -> int:
         step = proposal["value"]
         if not 0 <= step <= self.total_steps:
-            raise ValueError(f"step must be 0-{self.total_steps} at level {self.level}, got {step}")
+            raise InvalidValue(
+                f"step must be 0-{self.total_steps} at level {self.level}, got {step}"
+            )
         return step
 
     @t.validate("speed")
     def _check_speed(self, proposal: t.Bunch) -> float:
         speed = proposal["value"]
-        if not 0 < speed <= 1000:
-            raise ValueError(f"speed is steps per second, 0 < speed <= 1000; got {speed}")
+        if not 0 < speed <= MAX_SPEED:  # NaN fails too
+            raise InvalidValue(
+                f"speed is steps per second, 0 < speed <= {MAX_SPEED:g}; got {speed}"
+            )
         return speed
 
-    @t.observe("level")
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a page update; a ``step`` sent with a new ``level`` is kept, not reset."""
+        self._incoming = frozenset(sync_data)
+        try:
+            super().set_state(sync_data)
+        finally:
+            self._incoming = frozenset()
+
+    @t.observe("level", "shapes")
     def _on_level(self, change: t.Bunch) -> None:
-        self.step = 0
+        if "step" not in self._incoming and self.step != 0:
+            self.step = 0  # a new level or product starts from the beginning
 
     def summary(self) -> str:
         """One line: shapes, level and progress."""

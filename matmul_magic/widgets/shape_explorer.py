@@ -8,6 +8,7 @@ import anywidget
 import traitlets as t
 
 from matmul_magic.widgets._common import (
+    KeepsLastGoodState,
     SummaryRepr,
     bundle,
     checked_shapes,
@@ -17,7 +18,7 @@ from matmul_magic.widgets._common import (
 )
 
 
-class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
+class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     """Show how shapes broadcast: right-aligned dims, the rule per dim, the result or the clash.
 
     ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
@@ -82,6 +83,10 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
         with self.hold_sync():
             self.result = result
             self.error = error
+
+    def refused(self, reason: str) -> None:
+        """A bad edit from the page: the shapes stay as they were, ``error`` says why."""
+        self.error = f"Edit refused, shapes kept: {reason}"
 
     def summary(self) -> str:
         """One line: ``ShapeExplorer((5, 1), (1, 4)) -> (5, 4)``."""
