@@ -3,9 +3,10 @@
 A *task* is one variant on one pair of operands (the main pair, or one sweep size). The
 ladder calls it on one output (``a[:1] @ b[:, :1]``), then on twice as many outputs while
 the next call is predicted (affine in the number of outputs, from the last two calls, so a
-fixed per-call cost is not mistaken for work) to take at most ``plan.SLICE_SECONDS``, and
-straight to the full product once that is predicted to cost at most twice the last slice
-(a fixed cost dominates, so a slice would save nothing). Every
+fixed per-call cost is not mistaken for work) to take at most the plan's call limit
+(``plan.call_limit``: 20 ms at the default budget, more where the budget affords the full
+product enough blocks), and straight to the full product once that is predicted to cost at
+most twice the last slice (a fixed cost dominates, so a slice would save nothing). Every
 answer goes through the correctness gate. A fast variant reaches the full product in a few
 microseconds; the pure-Python loops stop after a few outputs.
 
@@ -183,24 +184,24 @@ def _recall(task: Task, rows: int, cols: int) -> float:
         return math.inf
 
 
-def check(task: Task, budget: float) -> None:
+def check(task: Task, budget: float, call_limit: float = plan.SLICE_SECONDS) -> None:
     """Run the ladder (or, on accelerators, the one full call) and set the task's probes."""
     climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
     if task.a.device.type != "cpu" and not climbs:
         # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
         # only the Python-loop steps, which launch a kernel per scalar or row, climb.
-        _ladder(task, budget, full_only=True)
+        _ladder(task, budget, call_limit, full_only=True)
     elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
         # One thread while sizing: a one-output product dispatched to a thread pool can cost
         # milliseconds of synchronisation on a busy machine and would look like real work.
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            _ladder(task, budget)
+            _ladder(task, budget, call_limit)
         finally:
             torch.set_num_threads(threads)
     else:
-        _ladder(task, budget)
+        _ladder(task, budget, call_limit)
     _set_probes(task, budget)
 
 
@@ -218,7 +219,7 @@ def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float)
     return min(seconds, again)
 
 
-def _ladder(task: Task, budget: float, full_only: bool = False) -> None:
+def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = False) -> None:
     m, n, total = task.m, task.n, task.outputs
     cells = total if full_only else 1
     while True:
@@ -242,7 +243,7 @@ def _ladder(task: Task, budget: float, full_only: bool = False) -> None:
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > plan.SLICE_SECONDS:
+        if predicted > call_limit:
             # About to settle on a slice: on a busy machine a call may have been descheduled,
             # so the decision rests on the best of two calls of each of the last two slices.
             last = max(len(task.points) - 2, 0)
@@ -253,7 +254,7 @@ def _ladder(task: Task, budget: float, full_only: bool = False) -> None:
                 cells = total
                 continue
             predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > plan.SLICE_SECONDS and not _needs_second_point(task, predicted, budget):
+        if predicted > call_limit and not _needs_second_point(task, predicted, budget):
             return
         cells = nxt_rows * nxt_cols
 

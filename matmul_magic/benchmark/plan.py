@@ -8,9 +8,9 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 - **Fair shares.** The time left after the checks is shared evenly among the rows still
   running; a row that reaches its precision stops and leaves its time to the others, so a
   slow row never takes more than its precision needs and every row gets its share.
-- **Monotone in the budget.** A call never grows with the budget (slices have a fixed
-  target), while blocks and the blocks a row must take before it may stop both grow with
-  the budget, so more budget never gives a row fewer calls.
+- **Monotone in the budget.** Blocks, and the blocks a row must take before it may stop,
+  grow with the budget; a call grows only where the budget affords the full product at
+  least as many blocks, so more budget never gives a row fewer calls.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ MAX_BUDGET = 3600.0
 """A budget above an hour is a typo, not a plan."""
 
 SLICE_SECONDS = 0.02
-"""A slow variant is timed on the largest slice of the output whose call takes about this
-long (the full product when it fits); a fixed target keeps calls the same at every budget."""
+"""The least a timed call may take: a slow variant is timed on the largest slice of the
+output whose call takes about this long, or longer where the budget affords it."""
 
 OVERRUN_FLOOR = 0.05
 """A call stops its row for overrunning the budget only when it is also longer than this: at
@@ -85,6 +85,14 @@ def calls_per_block(per_call: float, overhead: float, budget: float) -> int:
     per_call = max(per_call, 1e-9)
     needed = max(block_seconds(budget), overhead / 1e-3)
     return int(min(MAX_CALLS_PER_BLOCK, max(1, math.ceil(needed / per_call))))
+
+
+def call_limit(budget: float, tasks: int) -> float:
+    """The longest call the race times: the full product whenever its fair share of the
+    budget (``budget / tasks``) still buys it ``min_blocks`` blocks, else a slice of about
+    ``SLICE_SECONDS``. Calls are one a block at that size, so a larger budget (larger shares,
+    more blocks) never buys a row fewer calls."""
+    return max(SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
 
 
 def check_budget(budget: object) -> float:

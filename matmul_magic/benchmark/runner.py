@@ -235,6 +235,8 @@ class _Run:
             # tensors, when given), so the others still get the true inputs.
             self._pristine = {id(t): t.clone() for t in (self.a, self.b)}
         self.progress(force=True)
+        timed = sum(1 for v in self.variants if v.fn is not None) * (1 + len(self.sweep_pairs))
+        self.call_limit = plan.call_limit(self.budget, timed)
         for v in self.variants:
             self.current, self.phase, self.size = v.name, "check", None
             self.progress(force=True)
@@ -253,7 +255,7 @@ class _Run:
     def _check(self, v: Variant) -> None:
         main = Task(v, self.a, self.b)
         self.tasks[id(v)].append(main)
-        check(main, self.budget)
+        check(main, self.budget, self.call_limit)
         if self._restore_if_written(main):
             return
         if not main.timed:
@@ -263,7 +265,7 @@ class _Run:
             self.progress()
             task = Task(v, sa, sb, size=size)
             self.tasks[id(v)].append(task)
-            check(task, self.budget)
+            check(task, self.budget, self.call_limit)
 
     def _restore_if_written(self, main: Task) -> bool:
         """Undo a variant's writes into the shared operands, and don't trust its row."""
