@@ -41,7 +41,7 @@ class NotebookError(ValueError):
     """A file that cannot be read as a notebook; the message names the file."""
 
 
-def test_function_names() -> frozenset[str]:
+def inline_test_names() -> frozenset[str]:
     """matmul-magic's test functions: ``test`` and every public ``test_*``."""
     from matmul_magic import testing
 
@@ -297,7 +297,7 @@ def _python_tests(
         tree = ast.parse(code)
     except SyntaxError:
         return []  # the run reports the syntax error as the notebook's failure
-    names = test_function_names()
+    names = inline_test_names()
     found: list[TestResult] = []
 
     def visit(node: ast.AST) -> None:

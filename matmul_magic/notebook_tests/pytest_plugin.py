@@ -129,7 +129,8 @@ class NotebookItem(pytest.Item):
             return f"{where}{name}\n{excinfo.value}"
         return super().repr_failure(excinfo)
 
-    def reportinfo(self) -> tuple[Any, int | None, str]:
+    def reportinfo(self) -> tuple[Any, int, str]:
+        # Line 0 of the file: a cell's lines are not the .ipynb file's lines.
         if self.test is None:
-            return self.path, None, f"{self.path.name}: read"
-        return self.path, None, f"{self.test.where}: {self.test.name}"
+            return self.path, 0, f"{self.path.name}: read"
+        return self.path, 0, f"{self.test.where}: {self.test.name}"

@@ -133,9 +133,9 @@ def install_test_hooks(recorder: Recorder) -> None:
     import matmul_magic
     from matmul_magic import testing
 
-    from .discovery import test_function_names
+    from .discovery import inline_test_names
 
-    for name in test_function_names():
+    for name in inline_test_names():
         twin = _recording(recorder, getattr(testing, name))
         setattr(testing, name, twin)
         if name in vars(matmul_magic):  # already looked up through the lazy exports
@@ -155,7 +155,12 @@ def install_test_hooks(recorder: Recorder) -> None:
             __tracebackhide__ = True  # noqa: F841
             if _REPORTS and _REPORTS[-1] is self.report:
                 _REPORTS.pop()
-            return super().__exit__(*exc)
+            try:
+                return super().__exit__(*exc)
+            except AssertionError as error:
+                # "N of M tests failed": each failure is already a recorded test.
+                error._matmul_magic_recorded = True  # type: ignore[attr-defined]
+                raise
 
     class ExceptionExpected(testing.ExceptionExpected):
         """Failures inside are what the block expects: they are not recorded."""

@@ -40,7 +40,7 @@ def notebook_line(report: NotebookReport) -> str:
     return f"{word:<5} {report.path} ({detail}) {report.duration:.1f} s"
 
 
-def test_block(test: TestResult) -> str:
+def failure_block(test: TestResult) -> str:
     """A failed test: where, what, and the diagnosis the notebook shows."""
     head = f"FAILED {test.where}: {test.name}"
     return f"{head}\n{_indent(test.message)}" if test.message else head
@@ -62,7 +62,7 @@ def to_text(run: RunReport, verbose: bool = False) -> str:
         if nb.error is not None:
             lines.append(f"ERROR {nb.error}")
     for test in failures:
-        lines.append(test_block(test))
+        lines.append(failure_block(test))
     if run.interrupted:
         unfinished = [nb.path for nb in run.notebooks if not nb.finished]
         lines.append(

@@ -319,15 +319,20 @@ def merge(plan: NotebookPlan, execution: Execution | None, options: Options) -> 
         cell, line, _ = problems[0]
         notebook_test.outcome = "failed"
         notebook_test.cell, notebook_test.line = cell, line
-        notebook_test.message = "\n".join(
-            (f"cell {c}, line {ln}: " if ln is not None else f"cell {c}: " if c else "") + text
-            for c, ln, text in problems
-        )
+        notebook_test.message = "\n".join(_located(c, ln, text) for c, ln, text in problems)
     else:
         notebook_test.outcome = "passed"
     notebook_test.calls = 1
     report.finished = done or not execution.interrupted
     return report
+
+
+def _located(cell: int | None, line: int | None, text: str) -> str:
+    if cell is not None and line is not None:
+        return f"cell {cell}, line {line}: {text}"
+    if cell is not None and f"cell {cell}" not in text:
+        return f"cell {cell}: {text}"
+    return text
 
 
 def _indent(text: str) -> str:
