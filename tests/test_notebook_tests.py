@@ -360,3 +360,19 @@ def test_each_test_runs_in_its_own_interpreter_not_this_one(tmp_path):
     write_notebook(tmp_path / "a.ipynb", "import os\nos.environ['LEAK'] = '1'")
     run_notebooks([tmp_path], workers=1)
     assert "LEAK" not in os.environ
+
+
+def test_plugin_reports_a_file_that_is_not_a_notebook(pytester):
+    (pytester.path / "broken.ipynb").write_text("{not json")
+    write_notebook(pytester.path / "fine.ipynb", "assert True")
+    result = pytester.runpytest_subprocess("--matmul-magic")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*broken.ipynb: not valid JSON*"])
+
+
+def test_json_on_stdout_replaces_the_text_report(tmp_path, capsys):
+    write_notebook(tmp_path / "a.ipynb", "assert 1 == 1")
+    assert cli.main([str(tmp_path), "--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary_line"] == "2 passed, 0 failed"
+    assert [t["name"] for t in data["notebooks"][0]["tests"]] == ["assert 1 == 1", "notebook runs"]
