@@ -250,6 +250,7 @@ def test_a_dying_or_hanging_notebook_fails_alone(tmp_path):
     write_notebook(tmp_path / "b_segv.ipynb", "import ctypes\nctypes.string_at(0)")
     write_notebook(tmp_path / "c_hang.ipynb", "import time\ntime.sleep(60)")
     write_notebook(tmp_path / "d_fine.ipynb", "assert 1 == 1")
+    write_notebook(tmp_path / "e_syntax.ipynb", "x = 1", "\n\ndef f(:\n    pass")
     report = run_notebooks([tmp_path], workers=2, timeout=8)
     notebooks = {nb.path.rsplit("/", 1)[-1]: nb for nb in report.notebooks}
     died = notebooks["a_exit.ipynb"].tests[-1]
@@ -261,6 +262,9 @@ def test_a_dying_or_hanging_notebook_fails_alone(tmp_path):
     hung = notebooks["c_hang.ipynb"].tests[-1]
     assert hung.outcome == "failed" and "timed out after 8 s while cell 1" in hung.message
     assert [t.outcome for t in notebooks["d_fine.ipynb"].tests] == ["passed", "passed"]
+    syntax = notebooks["e_syntax.ipynb"].tests[-1]
+    assert syntax.outcome == "failed" and (syntax.cell, syntax.line) == (2, 3)
+    assert "SyntaxError" in syntax.message
 
 
 def test_ctrl_c_prints_the_results_so_far(tmp_path):

@@ -286,12 +286,12 @@ def merge(plan: NotebookPlan, execution: Execution | None, options: Options) -> 
                 test.outcome = None  # interrupted before it ran: not counted
             else:
                 test.outcome = "skipped"
-                test.message = (
-                    f"not run: the notebook stopped at cell {stopped_at}"
-                    if stopped_at is not None and (test.cell or 0) > stopped_at
-                    or test.cell not in ran
-                    else "never ran (the code around it did not run)"
-                )
+                if stopped_at is not None and test.cell is not None and test.cell > stopped_at:
+                    test.message = f"not run: the notebook stopped at cell {stopped_at}"
+                elif test.cell not in ran:
+                    test.message = "not run"
+                else:
+                    test.message = "never ran (the code around it did not run)"
         elif test.failed_calls:
             test.outcome = "xfailed" if test.expect_failure else "failed"
             if test.calls > 1:
@@ -383,7 +383,7 @@ def run_plans(
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
                 index = futures[future]
-                finish(index, merge(plans[index], future.result(), options))
+                finish(index, merge(plans[index], _result(future), options))
     except KeyboardInterrupt:
         run.interrupted = True
         processes.kill_all()
@@ -393,8 +393,8 @@ def run_plans(
         for future, index in futures.items():
             if index in reports:
                 continue
-            if future.done() and not future.cancelled() and future.exception() is None:
-                reports[index] = merge(plans[index], future.result(), options)
+            if future.done() and not future.cancelled():
+                reports[index] = merge(plans[index], _result(future), options)
             else:
                 reports[index] = merge(plans[index], None, options)
     finally:
@@ -402,6 +402,15 @@ def run_plans(
     run.notebooks = [reports[i] for i in range(len(plans)) if i in reports]
     run.duration = time.perf_counter() - started
     return run
+
+
+def _result(future: Future) -> Execution:
+    """The worker's records, or a failed start (the interpreter could not be started)."""
+    try:
+        return future.result()
+    except Exception as error:  # e.g. OSError: no such interpreter, too many processes
+        text = f"{type(error).__name__}: {error}"
+        return Execution(records=[], returncode=None, output_tail=text)
 
 
 def run_notebooks(

@@ -37,12 +37,6 @@ def _emit(stream: TextIO, record: dict[str, Any]) -> None:
 def _error_text(error: BaseException, recorder: Any) -> tuple[int | None, str]:
     """The running cell's line where ``error`` passed, and the diagnosis shown for it: the
     exception, the cell frames it went through, and the shape hint when there is one."""
-    if isinstance(error, SyntaxError) and recorder.cell_of(error.filename or "") is None:
-        line = error.lineno
-        text = f"SyntaxError: {error.msg}"
-        if error.text:
-            text += f"\n    {error.text.strip()}"
-        return line, text
     line = None
     frames = []
     for frame, lineno in traceback.walk_tb(error.__traceback__):
@@ -54,6 +48,9 @@ def _error_text(error: BaseException, recorder: Any) -> tuple[int | None, str]:
         source = recorder.source_line(cell, lineno)
         frames.append(f"  cell {cell}, line {lineno + recorder.offset(cell)}: {source}")
     head = "".join(traceback.format_exception_only(type(error), error)).rstrip()
+    if isinstance(error, SyntaxError) and not frames:  # the cell did not compile
+        line = error.lineno
+        head = f"SyntaxError: {error.msg}" + (f"\n    {error.text.strip()}" if error.text else "")
     text = "\n".join([head, *frames]) if frames else head
     try:
         from matmul_magic.hints.rules import hint_for_exception
