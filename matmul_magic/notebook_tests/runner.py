@@ -129,11 +129,17 @@ def execute(
             _kill(proc)
         records: list[dict[str, Any]] = []
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            try:
-                records.append(json.loads(raw))
-            except json.JSONDecodeError:
-                continue
+        try:
+            for raw in proc.stdout:
+                try:
+                    records.append(json.loads(raw))
+                except json.JSONDecodeError:
+                    continue
+        except BaseException:  # Ctrl-C in pytest: the worker is in its own session, stop it
+            _kill(proc)
+            proc.wait()
+            processes.discard(proc)
+            raise
         returncode = proc.wait()
         if timer is not None:
             timer.cancel()
