@@ -380,3 +380,26 @@ def test_json_on_stdout_replaces_the_text_report(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["summary_line"] == "2 passed, 0 failed"
     assert [t["name"] for t in data["notebooks"][0]["tests"]] == ["assert 1 == 1", "notebook runs"]
+
+
+def test_ctrl_c_in_pytest_stops_the_notebook_it_waits_on(tmp_path):
+    pidfile = tmp_path / "worker.pid"
+    write_notebook(
+        tmp_path / "slow.ipynb",
+        f"import os, pathlib\npathlib.Path({str(pidfile)!r}).write_text(str(os.getpid()))",
+        "import time\ntime.sleep(120)",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--matmul-magic", "-p", "no:cacheprovider", "-q",
+         str(tmp_path / "slow.ipynb")],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not pidfile.exists() or not pidfile.read_text():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.2)
+    worker = int(pidfile.read_text())
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
