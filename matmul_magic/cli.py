@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     bench.set_defaults(parser=bench)
+    # Listed here for --help; main() hands `test ...` to its own parser before parsing.
+    commands.add_parser("test", add_help=False, help="run notebooks' inline tests headless")
     return parser
 
 
@@ -186,6 +188,11 @@ def run_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``matmul-magic`` script and ``python -m matmul_magic``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["test"]:
+        from .notebook_tests.cli import main as test_main
+
+        return test_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,19 +1,31 @@
-"""Every example notebook runs top to bottom on the CPU: the lesson replayed is our widest test.
+"""Every example notebook passes under ``matmul-magic test``: the lesson replayed, widely tested.
 
-A cell that shows an error on purpose carries the ``raises-exception`` tag; any other error fails.
+The examples run once per session, through the same runner as ``matmul-magic test examples/``
+(each in a fresh interpreter, benches capped at 0.2 s); each check below reads the report.
+A cell that fails on purpose carries Jupyter's ``raises-exception`` tag: its failures are
+expected, and it must fail. ``example_reports[name].benches[cell]`` holds the rows of the
+benches a ``%%matmul_bench`` cell ran, for checks about what raced.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from matmul_magic.notebook_tests import NotebookReport, run_notebooks
+from matmul_magic.notebook_tests.report import failure_block
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.ipynb"))
 
 pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="session")
+def example_reports() -> dict[str, NotebookReport]:
+    """Each example notebook's report, by file name."""
+    run = run_notebooks(EXAMPLES, workers=2, timeout=600)
+    return {Path(nb.path).name: nb for nb in run.notebooks}
 
 
 def test_examples_exist():
@@ -21,21 +33,30 @@ def test_examples_exist():
         "01_matmul_from_foundations.ipynb",
         "02_broadcasting.ipynb",
         "03_race_your_kernel.ipynb",
+        "04_lesson_2019_01_matmul.ipynb",
     ]
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_example_runs(path: Path, tmp_path: Path):
-    notebook = nbformat.read(path, as_version=4)
-    # The kernel is this interpreter, so the notebook sees the package under test.
-    client = NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    client.execute()  # raises CellExecutionError on any untagged cell's error
-    for cell in notebook.cells:
-        if "raises-exception" in cell.metadata.get("tags", []):
-            kinds = [o.get("output_type") for o in cell.get("outputs", [])]
-            assert "error" in kinds, f"{path.name}: {cell.source[:60]!r} was meant to fail"
+@pytest.mark.parametrize("name", [p.name for p in EXAMPLES], ids=lambda n: n.split(".")[0])
+def test_example_passes(name: str, example_reports):
+    report = example_reports[name]
+    assert report.error is None, report.error
+    failures = [failure_block(t) for t in report.tests if t.outcome == "failed"]
+    assert not failures, "\n\n".join(failures)
+    assert report.tests[-1].outcome == "passed"  # the notebook ran top to bottom
+    assert all(t.outcome in ("passed", "xfailed") for t in report.tests), [
+        (t.test_id, t.outcome, t.message) for t in report.tests
+    ]
+
+
+def test_the_wrong_kernel_of_example_03_is_caught(example_reports):
+    tests = {t.name: t for t in example_reports["03_race_your_kernel.ipynb"].tests}
+    wrong = tests["matmul_bench[matmul_wrong]"]
+    assert wrong.outcome == "xfailed" and "matmul_wrong is incorrect" in wrong.message
+
+
+def test_the_2019_lesson_keeps_its_tests(example_reports):
+    names = [t.name for t in example_reports["04_lesson_2019_01_matmul.ipynb"].tests]
+    assert names.count("test_near(t1, matmul(m1, m2))") == 2  # broadcast and einsum
+    assert "test_near(t1,matmul(m1, m2))" in names  # elementwise, spelled as the lesson does
+    assert "test_near(t1, t2)" in names and "assert ac==br" in names

@@ -1,0 +1,336 @@
+"""Finding notebooks and the tests inside them, by reading them (nothing runs here).
+
+A notebook is read as JSON (never written). Each code cell is turned into Python the way
+IPython turns it (``%test_near a, b`` becomes a ``run_line_magic`` call on the same line),
+parsed, and searched for tests:
+
+- calls of matmul-magic's test functions (``test_eq(...)``, ``test_near(...)``, ...), also
+  inside ``%%tests`` cells and inside functions the cell defines;
+- ``%test_*`` line magics;
+- ``assert`` statements (outside ``%%tests`` cells, where a bare ``assert`` stops the cell);
+- in a ``%%matmul_bench`` cell, each function it defines: the bench's correctness verdict
+  on it is a test;
+- the notebook itself: it must run top to bottom without an error outside a test.
+
+Skipping: a cell tagged ``skip-test``, or whose first line is nbdev's ``#| eval: false``,
+is not run and its tests are skipped; a notebook whose metadata says
+``"matmul_magic": {"skip": true}`` (or a reason string) is skipped whole. A cell tagged
+``raises-exception`` (Jupyter's own tag) shows a failure on purpose: its error does not stop
+the run, its failing tests count as expected failures (``xfailed``), and it fails the
+notebook if nothing in it fails.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import NOTEBOOK_TEST, TestResult
+
+SKIP_TAG = "skip-test"
+EXPECT_FAILURE_TAG = "raises-exception"
+_EVAL_FALSE = re.compile(r"^\s*#\s*\|\s*eval\s*:\s*false\s*$", re.IGNORECASE)
+_NAME_CHARS = 80
+
+
+class NotebookError(ValueError):
+    """A file that cannot be read as a notebook; the message names the file."""
+
+
+def inline_test_names() -> frozenset[str]:
+    """matmul-magic's test functions: ``test`` and every public ``test_*``."""
+    from matmul_magic import testing
+
+    return frozenset(n for n in testing.__all__ if n == "test" or n.startswith("test_"))
+
+
+def find_notebooks(paths: list[str | Path]) -> list[Path]:
+    """Every notebook named by ``paths``, in order: files as given, folders searched
+    recursively (``.ipynb_checkpoints`` and hidden folders left out).
+
+    Raises ``FileNotFoundError`` for a path that does not exist.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {raw}")
+        if path.is_dir():
+            for nb in sorted(path.rglob("*.ipynb")):
+                relative = nb.relative_to(path).parts
+                if not any(p.startswith(".") for p in relative[:-1]):
+                    found.append(nb)
+        else:
+            found.append(path)
+    unique: dict[Path, None] = {}
+    for nb in found:
+        unique.setdefault(nb, None)
+    return list(unique)
+
+
+def read_notebook(path: Path) -> dict[str, Any]:
+    """The notebook as JSON; ``NotebookError`` naming ``path`` when it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise NotebookError(f"{path}: cannot read it: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NotebookError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError(f"{path}: not a notebook (no list of cells)")
+    if not isinstance(data.get("nbformat", 4), int) or data.get("nbformat", 4) < 4:
+        raise NotebookError(f"{path}: nbformat {data.get('nbformat')} is not supported (need 4)")
+    for i, cell in enumerate(data["cells"], start=1):
+        if not isinstance(cell, dict) or "cell_type" not in cell:
+            raise NotebookError(f"{path}: not a notebook (cell {i} has no cell_type)")
+    return data
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _tags(cell: dict[str, Any]) -> list[str]:
+    tags = (cell.get("metadata") or {}).get("tags") or []
+    return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+@dataclass
+class Cell:
+    """A code cell: its number (from 1, among all cells), source and flags."""
+
+    number: int
+    source: str
+    skip: str | None = None  # why the cell is skipped
+    expect_failure: bool = False
+    offset: int = 0  # leading blank lines IPython strips before it numbers lines
+    magic: str | None = None  # the cell magic's name (tests, matmul_bench), if any
+
+
+@dataclass
+class NotebookPlan:
+    """What a run of one notebook needs: its code cells and its tests, found by reading it."""
+
+    path: Path
+    name: str  # as reported (the path as the user wrote it, or relative)
+    cells: list[Cell] = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
+    skip: str | None = None
+    error: str | None = None  # not valid JSON / not a notebook
+
+    def to_worker(self) -> list[dict[str, Any]]:
+        """The cells as the worker needs them."""
+        return [
+            {"number": c.number, "source": c.source, "skip": c.skip, "magic": c.magic}
+            for c in self.cells
+        ]
+
+
+def cell_skip_reason(cell: dict[str, Any]) -> str | None:
+    if SKIP_TAG in _tags(cell):
+        return f"cell tagged {SKIP_TAG}"
+    first = _source(cell).split("\n", 1)[0]
+    if _EVAL_FALSE.match(first):
+        return "cell flagged #| eval: false"
+    return None
+
+
+def notebook_skip_reason(data: dict[str, Any]) -> str | None:
+    meta = (data.get("metadata") or {}).get("matmul_magic") or {}
+    skip = meta.get("skip") if isinstance(meta, dict) else None
+    if not skip:
+        return None
+    return f"notebook skipped by metadata: {skip}" if isinstance(skip, str) else (
+        "notebook skipped by metadata (matmul_magic.skip)"
+    )
+
+
+def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
+    """Read ``path`` and find its cells and tests; a load error is kept in ``plan.error``."""
+    plan = NotebookPlan(path=path, name=name or str(path))
+    try:
+        data = read_notebook(path)
+    except NotebookError as error:
+        plan.error = str(error)
+        return plan
+    plan.skip = notebook_skip_reason(data)
+    for number, raw in enumerate(data["cells"], start=1):
+        if raw.get("cell_type") != "code":
+            continue
+        source = _source(raw)
+        if not source.strip():
+            continue
+        cell = Cell(
+            number=number,
+            source=source,
+            skip=cell_skip_reason(raw),
+            expect_failure=EXPECT_FAILURE_TAG in _tags(raw),
+            offset=_leading_blank_lines(source),
+        )
+        first = source.lstrip("\n").split("\n", 1)[0].strip()
+        if first.startswith("%%"):
+            cell.magic = first[2:].split(None, 1)[0] if len(first) > 2 else ""
+        plan.cells.append(cell)
+        for test in cell_tests(cell, plan.name):
+            if cell.skip:
+                test.skip_reason = cell.skip
+            plan.tests.append(test)
+    plan.tests.append(TestResult(notebook=plan.name, name=NOTEBOOK_TEST, kind="notebook"))
+    if plan.skip:
+        for test in plan.tests:
+            test.skip_reason = plan.skip
+    _dedupe_ids(plan.tests)
+    return plan
+
+
+def _leading_blank_lines(source: str) -> int:
+    count = 0
+    for line in source.split("\n"):
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def _dedupe_ids(tests: list[TestResult]) -> None:
+    seen: dict[str, int] = {}
+    for test in tests:
+        key = test.test_id
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            test.name = f"{test.name} #{seen[key]}"
+
+
+def short_text(text: str) -> str:
+    """One line, at most ``_NAME_CHARS`` characters, without ``::`` (pytest's separator)."""
+    text = re.sub(r"\s+", " ", text).strip().replace("::", ": :")
+    if len(text) > _NAME_CHARS:
+        text = text[: _NAME_CHARS - 3].rstrip() + "..."
+    return text
+
+
+def _transform(source: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
+    """The tests in one code cell, in source order."""
+    if cell.magic == "tests":
+        body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
+        # Lines count the %%tests line as line 1, as the editor does.
+        return _python_tests(body, cell, notebook, line_offset=1 + cell.offset, asserts=False)
+    if cell.magic == "matmul_bench":
+        return _bench_tests(cell, notebook)
+    if cell.magic is not None:
+        return []  # another cell magic: its body is not ours to read
+    return _python_tests(cell.source, cell, notebook, line_offset=0, asserts=True)
+
+
+def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
+    body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
+    try:
+        tree = ast.parse(_transform(body))
+    except SyntaxError:
+        return []
+    tests, seen = [], set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            if node.name in seen:
+                continue
+            seen.add(node.name)
+            tests.append(
+                TestResult(
+                    notebook=notebook,
+                    name=f"matmul_bench[{node.name}]",
+                    kind="bench",
+                    cell=cell.number,
+                    line=node.lineno + 1 + cell.offset + _leading_blank_lines(body),
+                    function=node.name,
+                    expect_failure=cell.expect_failure,
+                )
+            )
+    return tests
+
+
+def _is_expected_exception_block(node: ast.With) -> bool:
+    for item in node.items:
+        expr = item.context_expr
+        target = expr.func if isinstance(expr, ast.Call) else expr
+        name = getattr(target, "id", None) or getattr(target, "attr", None)
+        if name in ("ExceptionExpected", "exception"):
+            return True
+    return False
+
+
+def _call_name(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def _line_magic(node: ast.Call) -> tuple[str, str] | None:
+    """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
+    if _call_name(node) != "run_line_magic" or len(node.args) < 2:
+        return None
+    name, line = node.args[0], node.args[1]
+    if isinstance(name, ast.Constant) and isinstance(line, ast.Constant):
+        if isinstance(name.value, str) and isinstance(line.value, str):
+            return name.value, line.value
+    return None
+
+
+def _python_tests(
+    source: str, cell: Cell, notebook: str, *, line_offset: int, asserts: bool
+) -> list[TestResult]:
+    # IPython drops leading blank lines before it numbers lines; the editor counts them.
+    line_offset += _leading_blank_lines(source)
+    code = _transform(source)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []  # the run reports the syntax error as the notebook's failure
+    names = inline_test_names()
+    found: list[TestResult] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.With) and _is_expected_exception_block(node):
+            return  # failures inside are what the block expects
+        if isinstance(node, ast.Call):
+            magic = _line_magic(node)
+            if magic is not None and magic[0] in names:
+                found.append(_site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
+                return
+            fname = _call_name(node)
+            if fname in names:
+                text = ast.get_source_segment(code, node) or f"{fname}(...)"
+                found.append(_site(node, text, fname, "test"))
+                return  # a test called inside a test's arguments is part of it
+        if asserts and isinstance(node, ast.Assert):
+            text = ast.get_source_segment(code, node.test) or "..."
+            found.append(_site(node, f"assert {text}", "assert", "assert"))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    def _site(node: ast.AST, text: str, function: str, kind: str) -> TestResult:
+        return TestResult(
+            notebook=notebook,
+            name=short_text(text),
+            kind=kind,  # type: ignore[arg-type]
+            cell=cell.number,
+            line=node.lineno + line_offset,
+            col=node.col_offset,
+            function=function,
+            expect_failure=cell.expect_failure,
+        )
+
+    visit(tree)
+    found.sort(key=lambda t: (t.line or 0, t.col or 0))
+    return found

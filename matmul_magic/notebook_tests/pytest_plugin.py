@@ -1,0 +1,136 @@
+"""pytest plugin: every test inside a notebook is its own pytest item.
+
+Off unless asked for: ``pytest --matmul-magic`` (or ``matmul_magic = true`` in the ini
+file). Then each ``*.ipynb`` collected is read (not run) and yields one item per test
+(``nb.ipynb::cell7:line2:test_near(t1, m1 @ m2)``) plus ``nb.ipynb::notebook runs``.
+The notebook runs once, in a fresh interpreter, when its first item runs; each item then
+reports its own outcome, with the diagnosis the notebook shows. So ``-k``, ``-x``,
+``--lf``, ``--junitxml`` and pytest-xdist's ``-n`` work as usual; with ``-n`` the
+notebook's items go to one worker (``--dist loadscope``) so it runs once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_RUNS_KEY: Any = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("matmul-magic", "notebooks as test suites (matmul-magic)")
+    group.addoption(
+        "--matmul-magic", action="store_true", default=False,
+        help="collect *.ipynb files: one item per test inside each notebook",
+    )  # fmt: skip
+    group.addoption(
+        "--matmul-magic-timeout", type=float, default=None, metavar="SECONDS",
+        help="fail a notebook that runs longer than this",
+    )  # fmt: skip
+    group.addoption(
+        "--matmul-magic-bench-budget", type=float, default=None, metavar="SECONDS",
+        help="cap on each bench's budget inside notebooks (default 0.2)",
+    )  # fmt: skip
+    parser.addini("matmul_magic", type="bool", default=False,
+                  help="collect *.ipynb files as matmul-magic notebook tests")  # fmt: skip
+    parser.addini("matmul_magic_timeout", default="", help="seconds per notebook")
+    parser.addini("matmul_magic_bench_budget", default="", help="cap on each bench's budget")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("matmul_magic") or config.getini("matmul_magic"))
+
+
+def _number(config: pytest.Config, name: str) -> float | None:
+    value = config.getoption(f"matmul_magic_{name}")
+    if value is None:
+        text = config.getini(f"matmul_magic_{name}")
+        value = float(text) if text else None
+    return value
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".ipynb" and _enabled(parent.config):
+        if ".ipynb_checkpoints" not in file_path.parts:
+            return NotebookFile.from_parent(parent, path=file_path)
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``-n``, keep a notebook's items on one worker so the notebook runs once."""
+    if not _enabled(config) or config.getoption("dist", None) != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    return LoadScopeScheduling(config, log)
+
+
+class NotebookTestFailure(Exception):
+    """A notebook test failed; its message is the diagnosis."""
+
+
+class NotebookFile(pytest.File):
+    def collect(self):  # type: ignore[override]
+        from .discovery import plan_notebook
+
+        self.plan = plan_notebook(self.path, self.nodeid.split("::")[0])
+        if self.plan.error is not None:
+            yield NotebookItem.from_parent(self, name="read", test=None)
+            return
+        for test in self.plan.tests:
+            yield NotebookItem.from_parent(self, name=test.test_id, test=test)
+
+    def report(self) -> Any:
+        """Run the notebook once per session (per xdist worker), on first demand."""
+        runs = self.config.stash.setdefault(_RUNS_KEY, {})
+        if self.nodeid not in runs:
+            from .runner import DEFAULT_BENCH_BUDGET, Options, execute, merge
+
+            options = Options(
+                timeout=_number(self.config, "timeout"),
+                bench_budget=_number(self.config, "bench_budget") or DEFAULT_BENCH_BUDGET,
+            )
+            if self.plan.skip is not None:
+                runs[self.nodeid] = merge(self.plan, None, options)
+            else:
+                runs[self.nodeid] = merge(self.plan, execute(self.plan, options), options)
+        return runs[self.nodeid]
+
+
+class NotebookItem(pytest.Item):
+    def __init__(self, *, test: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.test = test
+        if test is not None and test.skip_reason:
+            self.add_marker(pytest.mark.skip(reason=test.skip_reason))
+
+    def runtest(self) -> None:
+        parent: NotebookFile = self.parent  # type: ignore[assignment]
+        if self.test is None:
+            raise NotebookTestFailure(parent.plan.error)
+        report = parent.report()
+        result = next((t for t in report.tests if t.test_id == self.test.test_id), None)
+        if result is None or result.outcome is None:
+            pytest.skip("not run")
+        if result.outcome == "failed":
+            raise NotebookTestFailure(result.message or "failed")
+        if result.outcome == "skipped":
+            pytest.skip(result.message or "skipped")
+        if result.outcome == "xfailed":
+            pytest.xfail(result.message.splitlines()[0] if result.message else "expected")
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
+        if isinstance(excinfo.value, NotebookTestFailure):
+            where = self.test.where if self.test is not None else str(self.path)
+            name = f": {self.test.name}" if self.test is not None else ""
+            return f"{where}{name}\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        # Line 0 of the file: a cell's lines are not the .ipynb file's lines.
+        if self.test is None:
+            return self.path, 0, f"{self.path.name}: read"
+        return self.path, 0, f"{self.test.where}: {self.test.name}"

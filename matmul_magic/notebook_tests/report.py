@@ -1,0 +1,149 @@
+"""A run's report as text (the terminal), JUnit XML (CI) and JSON (machines).
+
+Standard library only. Text from notebooks (test names, messages) is data: the XML writer
+escapes it, and the JSON carries it as strings.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from .model import NotebookReport, RunReport, TestResult
+
+JSON_VERSION = 1
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def notebook_line(report: NotebookReport) -> str:
+    """One line per notebook as it finishes: ``PASS path (5 passed, 1 skipped) 1.2 s``."""
+    if report.error is not None:
+        return f"ERROR {report.path}: {report.error}"
+    counts: dict[str, int] = {}
+    for test in report.tests:
+        if test.outcome is not None:
+            counts[test.outcome] = counts.get(test.outcome, 0) + 1
+    if not report.finished:
+        word = "STOP"
+    elif report.failed:
+        word = "FAIL"
+    elif counts and set(counts) == {"skipped"}:
+        word = "SKIP"
+    else:
+        word = "PASS"
+    detail = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+    return f"{word:<5} {report.path} ({detail}) {report.duration:.1f} s"
+
+
+def failure_block(test: TestResult) -> str:
+    """A failed test: where, what, and the diagnosis the notebook shows."""
+    head = f"FAILED {test.where}: {test.name}"
+    return f"{head}\n{_indent(test.message)}" if test.message else head
+
+
+def to_text(run: RunReport, verbose: bool = False) -> str:
+    """Failures in full (and with ``verbose`` every test), then the summary line last."""
+    lines: list[str] = []
+    if verbose:
+        for test in run.tests:
+            if test.outcome is not None:
+                reason = f"  ({test.message.splitlines()[0]})" if (
+                    test.outcome in ("skipped", "xfailed") and test.message
+                ) else ""
+                lines.append(f"{test.outcome.upper():<8} {test.where}: {test.name}{reason}")
+        lines.append("")
+    failures = [t for t in run.tests if t.outcome == "failed"]
+    for nb in run.notebooks:
+        if nb.error is not None:
+            lines.append(f"ERROR {nb.error}")
+    for test in failures:
+        lines.append(failure_block(test))
+    if run.interrupted:
+        unfinished = [nb.path for nb in run.notebooks if not nb.finished]
+        lines.append(
+            "interrupted: results so far"
+            + (f"; did not finish: {', '.join(unfinished)}" if unfinished else "")
+        )
+    notebooks = len(run.notebooks)
+    lines.append(f"{notebooks} notebook{'' if notebooks == 1 else 's'} in {run.duration:.1f} s")
+    lines.append(run.summary())
+    return "\n".join(lines).lstrip("\n")
+
+
+def to_dict(run: RunReport) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "summary": run.counts(),
+        "summary_line": run.summary(),
+        "interrupted": run.interrupted,
+        "duration": round(run.duration, 3),
+        "notebooks": [
+            {
+                "path": nb.path,
+                "error": nb.error,
+                "finished": nb.finished,
+                "duration": round(nb.duration, 3),
+                "tests": [t.to_dict() for t in nb.tests if t.outcome is not None],
+            }
+            for nb in run.notebooks
+        ],
+    }
+
+
+def to_json(run: RunReport) -> str:
+    return json.dumps(to_dict(run), indent=2)
+
+
+def to_junit(run: RunReport) -> str:
+    """JUnit XML: a ``testsuite`` per notebook, a ``testcase`` per test; skips and expected
+    failures are ``skipped`` (as pytest writes them)."""
+    root = ET.Element("testsuites", name="matmul-magic test")
+    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for nb in run.notebooks:
+        suite = ET.SubElement(root, "testsuite", name=nb.path)
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if nb.error is not None:
+            case = ET.SubElement(suite, "testcase", classname=nb.path, name="read", file=nb.path)
+            ET.SubElement(case, "error", message=nb.error).text = nb.error
+            counts["tests"] += 1
+            counts["errors"] += 1
+        for test in nb.tests:
+            if test.outcome is None:
+                continue
+            counts["tests"] += 1
+            case = ET.SubElement(
+                suite, "testcase", classname=nb.path, name=test.test_id, file=nb.path
+            )
+            if test.line is not None:
+                case.set("line", str(test.line))
+            first = test.message.splitlines()[0] if test.message else ""
+            if test.outcome == "failed":
+                counts["failures"] += 1
+                ET.SubElement(case, "failure", message=first).text = test.message
+            elif test.outcome == "skipped":
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=first)
+            elif test.outcome == "xfailed":
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", type="pytest.xfail", message=first)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            total[key] += value
+        suite.set("time", f"{nb.duration:.3f}")
+    for key, value in total.items():
+        root.set(key, str(value))
+    root.set("time", f"{run.duration:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def write(path: str | Path, text: str) -> Path:
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

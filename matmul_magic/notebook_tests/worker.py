@@ -1,0 +1,144 @@
+"""Runs one notebook in this (fresh) interpreter and reports, as JSON lines, what happened.
+
+``python -m matmul_magic.notebook_tests.worker NOTEBOOK [--bench-budget S]``
+
+The records go to the file descriptor that was stdout when the worker started; the
+cells' own output (``print``, tracebacks, anything a C library writes to fd 1) goes to
+stderr, so nothing a notebook prints can break the record stream. Records:
+
+- ``{"type": "start", "cell": N}`` before cell N runs;
+- ``{"type": "test", ...}`` per test site that ran in the cell (``recording.Recorder.take``);
+- ``{"type": "bench", "cell": N, "rows": [...]}`` per bench a ``%%matmul_bench`` cell ran;
+- ``{"type": "error", "cell": N, "line": L, "error": "...", "expected": bool}`` when the cell
+  raised (an expected error is one in a cell tagged ``raises-exception``);
+- ``{"type": "end", "cell": N}`` after the cell, then ``{"type": "done"}`` at the end.
+
+Cells run in order in an IPython ``InteractiveShell`` (magics work, as in Jupyter) with the
+notebook's folder as the working directory. The first unexpected error stops the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, TextIO
+
+
+def _emit(stream: TextIO, record: dict[str, Any]) -> None:
+    stream.write(json.dumps(record) + "\n")
+    stream.flush()
+
+
+def _error_text(error: BaseException, recorder: Any) -> tuple[int | None, str]:
+    """The running cell's line where ``error`` passed, and the diagnosis shown for it: the
+    exception, the cell frames it went through, and the shape hint when there is one."""
+    line = None
+    frames = []
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        cell = recorder.cell_of(frame.f_code.co_filename)
+        if cell is None:
+            continue
+        if cell == recorder.current_cell and line is None:
+            line = lineno
+        source = recorder.source_line(cell, lineno)
+        frames.append(f"  cell {cell}, line {lineno + recorder.offset(cell)}: {source}")
+    head = "".join(traceback.format_exception_only(type(error), error)).rstrip()
+    if isinstance(error, SyntaxError) and not frames:  # the cell did not compile
+        line = error.lineno
+        head = f"SyntaxError: {error.msg}" + (f"\n    {error.text.strip()}" if error.text else "")
+    text = "\n".join([head, *frames]) if frames else head
+    try:
+        from matmul_magic.hints.rules import hint_for_exception
+
+        hint = hint_for_exception(error)
+    except Exception:  # a hint is a bonus; never let it hide the error
+        hint = None
+    if hint is not None:
+        text += "\n" + str(hint)
+    return line, text
+
+
+def run(path: Path, bench_budget: float, records: TextIO) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    from .discovery import plan_notebook
+    from .recording import Recorder, install
+
+    plan = plan_notebook(path)
+    if plan.error is not None:
+        _emit(records, {"type": "error", "cell": None, "line": None, "error": plan.error,
+                        "expected": False})  # fmt: skip
+        _emit(records, {"type": "done"})
+        return
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # parallel workers, no shared sqlite file
+    config.InteractiveShell.colors = "NoColor"
+    config.InteractiveShell.xmode = "Plain"
+    shell = InteractiveShell.instance(config=config)
+    recorder = Recorder(shell=shell, bench_budget=bench_budget)
+    cells = {c.number: c for c in plan.cells}
+    recorder.source_line = lambda cell, line: (  # type: ignore[attr-defined]
+        _nth_line(cells[cell].source, line + cells[cell].offset) if cell in cells else ""
+    )
+    recorder.offset = lambda cell: cells[cell].offset if cell in cells else 0  # type: ignore[attr-defined]
+    install(recorder)
+
+    for cell in plan.cells:
+        if cell.skip:
+            continue
+        _emit(records, {"type": "start", "cell": cell.number})
+        recorder.current_cell, recorder.current_magic = cell.number, cell.magic
+        recorder.cell_of_count[shell.execution_count] = cell.number
+        result = shell.run_cell(cell.source, store_history=True)
+        for record in recorder.take():
+            _emit(records, record)
+        error = result.error_before_exec or result.error_in_exec
+        if getattr(error, "_matmul_magic_recorded", False):
+            error = None  # a %%tests cell's closing "N of M tests failed": already recorded
+        if error is not None:
+            line, text = _error_text(error, recorder)
+            _emit(records, {"type": "error", "cell": cell.number, "line": line, "error": text,
+                            "expected": cell.expect_failure})  # fmt: skip
+        _emit(records, {"type": "end", "cell": cell.number})
+        if error is not None and not cell.expect_failure:
+            break
+    _emit(records, {"type": "done"})
+
+
+def _nth_line(source: str, line: int) -> str:
+    lines = source.split("\n")
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m matmul_magic.notebook_tests.worker")
+    parser.add_argument("notebook")
+    parser.add_argument("--bench-budget", type=float, default=0.2)
+    args = parser.parse_args(argv)
+    # Records keep the original stdout; fd 1 (print, C libraries) now goes to stderr.
+    records = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    faulthandler.enable()  # a segfault prints the Python stack (with the cell) to stderr
+    path = Path(args.notebook).resolve()
+    os.chdir(path.parent)
+    sys.path.insert(0, str(path.parent))
+    sys.argv = [str(path)]
+    try:
+        run(path, args.bench_budget, records)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        records.flush()
+    # Skip interpreter teardown (history threads, atexit hooks): the parent has all it needs.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
