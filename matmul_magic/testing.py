@@ -29,8 +29,10 @@ import functools
 import io
 import itertools
 import numbers
+import os
 import re
 import sys
+import types
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -136,6 +138,53 @@ _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
 _DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _ours(entry: types.TracebackType) -> bool:
+    frame = entry.tb_frame
+    return frame.f_code.co_filename.startswith(_PACKAGE_DIR) or bool(
+        frame.f_locals.get("__tracebackhide__")
+    )
+
+
+def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` without its tail of package (and ``__tracebackhide__``) frames."""
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    last = max((i for i, entry in enumerate(entries) if not _ours(entry)), default=None)
+    if last is None:
+        return entries[0] if entries else None
+    trimmed = None
+    for entry in reversed(entries[: last + 1]):
+        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return trimmed
+
+
+def _ends_at_the_users_line(error: BaseException) -> BaseException:
+    """Let IPython show ``error``'s traceback ending at the user's call.
+
+    pytest hides frames that set ``__tracebackhide__``; IPython does too, except the last
+    one, which for a failed test is always ours. IPython asks an exception for
+    ``_render_traceback_()`` first: this one renders the traceback without our tail.
+    """
+
+    def render() -> list[str]:
+        tb = _user_traceback(error.__traceback__)
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:  # never raise here: IPython would print a second traceback
+            import traceback
+
+            return traceback.format_exception(type(error), error, tb)
+        return shell.InteractiveTB.structured_traceback(type(error), error, tb)
+
+    error._render_traceback_ = render  # type: ignore[attr-defined]
+    return error
+
+
 def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Make ``fn`` record its outcome instead of raising while a collector is active."""
 
@@ -145,8 +194,13 @@ def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
         collector, depth = _COLLECTOR.get(), _DEPTH.get()
         token = _DEPTH.set(depth + 1)
         try:
-            if collector is None or depth:
+            if depth:
                 return fn(*args, **kwargs)
+            if collector is None:
+                try:
+                    return fn(*args, **kwargs)
+                except AssertionError as e:
+                    raise _ends_at_the_users_line(e) from None
             try:
                 fn(*args, **kwargs)
             except AssertionError as e:
@@ -221,7 +275,8 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
             lines = ", ".join(str(f.line) for f in report.failures if f.line is not None)
             where = f" (line{'s' if ',' in lines else ''} {lines})" if lines else ""
             total = report.passed + report.failed
-            raise AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error = AssertionError(f"{report.failed} of {total} tests failed{where}")
+            raise _ends_at_the_users_line(error)
         return False
 
     def _print(self, text: str) -> None:
