@@ -956,65 +956,100 @@ class _Largest:
     value: float = float("-inf")
     index: int | None = None
 
-    def offer(self, values: Any, offset: int, positions: Any) -> None:
+    def offer(self, values: Any, offset: int, positions: Any) -> bool:
+        """Take the chunk's largest of ``values`` (NaN ignored); True if it held a NaN."""
         import numpy as np
 
-        values = np.where(np.isnan(values), -np.inf, values)
         i = int(np.argmax(values))
+        nan = values[i] != values[i]
+        if nan:  # argmax stops at the first NaN: look past them
+            values = np.where(np.isnan(values), -np.inf, values)
+            i = int(np.argmax(values))
         if values[i] > self.value or (self.index is None and values[i] > -np.inf):
             self.value = float(values[i])
             self.index = offset + (i if positions is None else int(positions[i]))
+        return bool(nan)
+
+
+def _working_dtype(a: Any, b: Any) -> Any:
+    """The dtype to measure differences of one chunk in: float32 for float32 (and smaller)
+    floats, where it only locates the largest difference (its value is recomputed exactly);
+    float64 (or complex128) where integers or doubles are involved."""
+    import numpy as np
+
+    kinds = a.dtype.kind + b.dtype.kind
+    small = a.dtype.itemsize <= 4 and b.dtype.itemsize <= 4 and not set(kinds) & set("iub")
+    if "c" in kinds:
+        return np.complex64 if small or kinds == "cc" and a.dtype.itemsize <= 8 else np.complex128
+    return np.float32 if small else np.float64
+
+
+def _chunk_differs(pair: _Pair) -> Callable[[int, int], Any]:
+    """Elementwise "not equal" of the flat slice ``[start:stop]``, as a numpy bool array: a
+    chunk at a time, so that explaining a failed ``test_eq`` needs no full-size mask."""
+    flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
+
+    def differs(start: int, stop: int) -> Any:
+        # In numpy: a torch op on a small chunk pays for waking torch's thread pool.
+        a, b = _as_numpy(flat_a[start:stop]), _as_numpy(flat_b[start:stop])
+        part = _Pair("numpy", a, b, a.shape, b.shape, pair.kind_a, pair.kind_b)
+        return _differs(part)
+
+    return differs
 
 
 def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
     """How many elements differ and the largest differences, where ``bad`` is True.
 
-    Works through the arrays a chunk at a time and only on the differing elements, so a
-    failure on 10**7 elements costs about what the check did, and never a float64 copy of
-    a whole operand (a chunk at a time is converted, off the GPU too).
+    ``bad`` is a mask of the pair's shape, or a function giving the mask of a flat slice.
+    The arrays are worked through a chunk at a time, and only their differing elements,
+    so a failure on 10**7 elements costs about what the check did, never a float64 copy
+    of a whole operand (and, off the CPU, a chunk at a time comes over).
     """
     import numpy as np
 
     total = _numel(pair.a)
-    n_bad = (
-        int(sys.modules["torch"].count_nonzero(bad))
-        if _is_tensor(bad)
-        else int(np.count_nonzero(bad))
-    )
-    lines = [f"differing elements: {n_bad} of {total} ({100 * n_bad / max(total, 1):.3g}%)"]
-    if n_bad == 0:
-        return lines
-    flat_a, flat_b, flat_bad = pair.a.reshape(-1), pair.b.reshape(-1), bad.reshape(-1)
+    flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
+    if callable(bad):
+        mask_of = bad
+    else:
+        flat_bad = bad.reshape(-1)
+
+        def mask_of(start: int, stop: int) -> Any:
+            return _as_numpy(flat_bad[start:stop])
+
     numeric = _numeric(pair)
     largest_abs, largest_rel, first = _Largest(), _Largest(), None
-    nan_a = nan_b = 0
-    floating = _is_floating(pair.a.dtype) or _is_floating(pair.b.dtype)
-    for start in range(0, total, _CHUNK):
-        stop = min(start + _CHUNK, total)
-        mask = _as_numpy(flat_bad[start:stop])
-        count = int(np.count_nonzero(mask))
-        if not count:
-            continue
-        positions = None if count == stop - start else np.flatnonzero(mask)
-        if first is None:
-            first = start + (0 if positions is None else int(positions[0]))
-        if not numeric:
-            break
-        a = _as_numpy(flat_a[start:stop])
-        b = _as_numpy(flat_b[start:stop])
-        if positions is not None:
-            a, b = a[positions], b[positions]
-        wide = np.complex128 if "c" in (a.dtype.kind + b.dtype.kind) else np.float64
-        a, b = a.astype(wide), b.astype(wide)
-        if floating:
-            nan_a += int(np.count_nonzero(np.isnan(a)))
-            nan_b += int(np.count_nonzero(np.isnan(b)))
-        with np.errstate(all="ignore"):
-            diff = np.abs(a - b)
-            rel = diff / np.abs(b)
-            rel[diff == 0] = 0.0  # 0/0 is no difference
-        largest_abs.offer(diff, start, positions)
-        largest_rel.offer(rel, start, positions)
+    n_bad = nan_a = nan_b = 0
+    with np.errstate(all="ignore"):
+        for start in range(0, total, _CHUNK):
+            stop = min(start + _CHUNK, total)
+            mask = mask_of(start, stop)
+            count = int(np.count_nonzero(mask))
+            if not count:
+                continue
+            n_bad += count
+            positions = None if count == stop - start else np.flatnonzero(mask)
+            if first is None:
+                first = start + (0 if positions is None else int(positions[0]))
+            if not numeric:
+                continue
+            a = _as_numpy(flat_a[start:stop])
+            b = _as_numpy(flat_b[start:stop])
+            if positions is not None:
+                a, b = a[positions], b[positions]
+            wide = _working_dtype(a, b)
+            a, b = a.astype(wide, copy=False), b.astype(wide, copy=False)
+            diff = np.subtract(a, b)
+            diff = np.abs(diff, out=diff) if diff.dtype.kind == "f" else np.abs(diff)
+            rel = np.abs(b)
+            np.divide(diff, rel, out=rel)
+            if largest_abs.offer(diff, start, positions):  # a NaN on either side
+                nan = np.isnan(diff)
+                nan_a += int(np.count_nonzero(np.isnan(a[nan])))
+                nan_b += int(np.count_nonzero(np.isnan(b[nan])))
+            largest_rel.offer(rel, start, positions)
+    lines = [f"differing elements: {n_bad} of {total} ({100 * n_bad / max(total, 1):.3g}%)"]
     shape = pair.a.shape
 
     def at(flat_index: int) -> tuple[int, ...]:
@@ -1023,24 +1058,46 @@ def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
     def item(flat: Any, flat_index: int) -> Any:
         return _as_numpy(flat[flat_index : flat_index + 1])[0].item()
 
-    if not numeric:
-        if first is not None:
-            lines.append(
-                f"first difference at index {at(first)}: "
-                f"{item(flat_a, first)!r} vs {item(flat_b, first)!r}"
-            )
+    if first is None:
         return lines
-    if floating and (nan_a or nan_b):
+    if not numeric:
+        lines.append(
+            f"first difference at index {at(first)}: "
+            f"{item(flat_a, first)!r} vs {item(flat_b, first)!r}"
+        )
+        return lines
+    if nan_a or nan_b:
         lines.append(f"NaN among the differing elements: {nan_a} in a, {nan_b} in b")
     for label, largest in (("abs", largest_abs), ("rel", largest_rel)):
         if largest.index is None:
             continue
-        value_a, value_b = _fmt_pair(item(flat_a, largest.index), item(flat_b, largest.index))
+        value_a, value_b = item(flat_a, largest.index), item(flat_b, largest.index)
+        exact = _exact_difference(value_a, value_b, relative=label == "rel")
+        shown_a, shown_b = _fmt_pair(value_a, value_b)
         lines.append(
-            f"largest {label} diff: {_fmt(largest.value)} at index {at(largest.index)}"
-            f" (a={value_a}, b={value_b})"
+            f"largest {label} diff: {_fmt(exact)} at index {at(largest.index)}"
+            f" (a={shown_a}, b={shown_b})"
         )
     return lines
+
+
+def _exact_difference(a: Any, b: Any, relative: bool) -> float:
+    """``|a - b|`` (over ``|b|`` if ``relative``) of two Python numbers, in double precision
+    or better: a chunk may have located it in float32."""
+    if isinstance(a, int) and isinstance(b, int):
+        diff: Any = abs(a - b)
+    else:
+        diff = (
+            abs(complex(a) - complex(b))
+            if isinstance(a, complex) or isinstance(b, complex)
+            else abs(float(a) - float(b))
+        )
+    if not relative:
+        return float(diff)
+    try:
+        return float(diff / abs(b))
+    except ZeroDivisionError:
+        return float("inf") if diff else 0.0
 
 
 def _message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
@@ -1065,7 +1122,7 @@ def _equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> str:
         pair = _pair(a, b)
         bad = None
         if pair is not None and pair.same_shape and want_equal:
-            bad = _differs(pair)
+            bad = _chunk_differs(pair)
         extra = _diagnosis(pair, bad)
     return _message(cname, a, b, extra)
 

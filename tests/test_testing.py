@@ -911,3 +911,61 @@ def test_small_values_still_print_as_fastcore_does():
     assert failure(lambda: test_eq(torch.tensor([1, 2]), torch.tensor([1, 3]))).startswith(
         "==:\ntensor([1, 2])\ntensor([1, 3])\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Diagnosing a failure costs about what the check did (figures: benchmarks/test_cost.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _traced_peak(f) -> int:
+    """The peak of memory that Python and numpy allocate (tracemalloc) while ``f`` runs."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        with pytest.raises(AssertionError):
+            f()
+        return tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("check", [test_eq, test_near])
+@pytest.mark.parametrize("lib", ["numpy", "torch"])
+def test_a_failure_never_copies_a_whole_operand_to_float64(check, lib):
+    n = 1_000_000
+    a = np.random.default_rng(0).standard_normal(n).astype(np.float32)
+    if lib == "torch":
+        a = torch.from_numpy(a)
+    operand = 4 * n
+    # numpy's own isclose makes full-size temporaries: compare with the passing check.
+    passing = 0
+    if lib == "numpy" and check is test_near:
+        import tracemalloc
+
+        tracemalloc.start()
+        check(a, a.copy())
+        passing = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    b = a + 1
+    peak = _traced_peak(lambda: check(a, b))
+    assert peak - passing < operand / 2  # a float64 copy would be 2 operands
+
+
+def test_the_cost_benchmark_runs_and_reports_its_targets():
+    # Only the report's shape: timings are not asserted in unit tests.
+    done = subprocess.run(
+        [sys.executable, "benchmarks/test_cost.py", "--sizes", "2e5", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for check in ("test_eq", "test_near"):
+        assert f"{check:<9} n=2e+05" in done.stdout
+    assert done.stdout.count("(target <= 3x)") == 2
+    assert done.stdout.count("failing beyond passing") == 2
