@@ -898,7 +898,7 @@ def _summary(x: Any) -> str:
         corners, threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
     )
     body = re.sub(r"\s+", " ", body)
-    body = re.sub(r" +,", ",", re.sub(r"\[ +", "[", body))  # numpy's column padding
+    body = re.sub(r" +([,\]])", r"\1", re.sub(r"\[ +", "[", body))  # numpy's column padding
     if len(body) > _SUMMARY_CHARS:
         body = body[: _SUMMARY_CHARS - 4] + " ..."
     what = "tensor" if _is_tensor(x) else "array"

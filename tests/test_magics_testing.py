@@ -476,3 +476,34 @@ def test_a_one_line_cell_calling_a_test_without_an_import(ip, cell, error):
 def test_a_single_tuple_argument_is_still_one_argument(ip):
     assert isinstance(run(ip, "%test_eq (1, 2), (1, 2)"), type(None))
     assert isinstance(run(ip, "%test_eq (1, 2)[0], 1"), type(None))
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's example is a real run
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_readmes_failure_example_is_what_a_run_prints(ip, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    run(
+        ip,
+        "import torch\n"
+        "torch.manual_seed(0)\n"
+        "m1, m2 = torch.randn(5, 784), torch.randn(784, 10)\n"
+        "t1 = m1 @ m2\n"
+        "def matmul(a, b):\n"
+        "    return (a.bfloat16() @ b.bfloat16()).float()\n",
+    )
+    error = run(ip, "%test_near t1, matmul(m1, m2), rtol=1e-2")
+    assert isinstance(error, AssertionError)
+    assert f"```text\nAssertionError: {error}\n```" in readme
+    error = run(
+        ip,
+        "%%tests\n"
+        "test_eq(t1.shape, (5, 10))\n"
+        "%test_near t1, matmul(m1, m2), rtol=1e-2\n"
+        "test_near(t1, m1 @ m2)\n",
+    )
+    assert f"`AssertionError: {error}`" in readme
+    out = capsys.readouterr().out
+    assert "line 3: test_near failed\n" in out and "\n2 passed, 1 failed\n" in out
