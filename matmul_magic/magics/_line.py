@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import ctypes
 import linecache
 import sys
 import types
@@ -95,6 +94,8 @@ def _bind_in_function(local_ns: Any, values: dict[str, Any]) -> None:
         for name, value in values.items():
             local_ns[name] = value
         return
+    import ctypes  # only here: loading the extension stays cheap
+
     frame = _frame_of(local_ns)
     local_ns.update(values)
     if frame is not None:
