@@ -3,7 +3,9 @@
 Every ``test_*`` function raises ``AssertionError`` with fastcore's message form
 ``"{cname}:\\n{a}\\n{b}"`` when it fails. For tensors and arrays a short diagnosis follows
 those lines: shapes, dtypes and devices, how many elements differ, and the largest absolute
-and relative difference with its index.
+and relative difference with its index. A value of more than 10 elements prints as one
+summary line (its corners); the ``AssertionError`` keeps both values in full as ``.a`` and
+``.b``. Explaining a failure works a chunk at a time, so it costs about what the check did.
 
 Where this module differs from fastcore.test (fastcore is silently wrong in these cases):
 
@@ -11,7 +13,17 @@ Where this module differs from fastcore.test (fastcore is silently wrong in thes
   never equal, close or near; fastcore broadcasts, so ``zeros(3)`` "equals" ``zeros(2, 3)``;
 - ``is_close``/``test_close`` do not truncate iterables of different lengths (fastcore zips);
 - a numpy length mismatch is an ``AssertionError``, never a ``ValueError`` from broadcasting;
-- failures raise ``AssertionError`` explicitly, so they still fail under ``python -O``.
+- failures raise ``AssertionError`` explicitly, so they still fail under ``python -O``;
+- a dict or set never equals a tensor or array (fastcore iterates the keys and compares);
+- integers meet floats exactly: ``tensor([16777217])`` is not ``tensor([16777216.])``
+  (fastcore promotes both to float32, which rounds them together);
+- ``test_shuffled`` works on tensors and arrays, as rows in another order (fastcore counts
+  tensor elements in a ``Counter``, where each is its own object, so it always fails);
+- a pandas Series or DataFrame equals a list or array of its values, as an ndarray does
+  (fastcore's ``test_eq(pd.Series([1, 2]), [1, 2])`` fails);
+- a comparison that cannot be made (meta, sparse, nested or quantized tensors, or one torch
+  cannot compute) is a ``TypeError`` that says how to convert, not torch's own error;
+  float8 tensors are compared in float32, which holds their values exactly.
 
 Inside ``collect_tests()`` (and the ``%%tests`` cell magic) failing ``test_*`` calls are
 recorded instead of raised, so one run reports every failure.
@@ -638,7 +650,12 @@ def equals(a: Any, b: Any) -> bool:
     ``tensor([0.1])``.
 
     Unlike fastcore, array-likes of different shapes are never equal: fastcore broadcasts,
-    so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here.
+    so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here. Also stricter: a dict or set
+    never equals an array (fastcore compares the keys); an integer meets a float exactly
+    (fastcore promotes both to float32, so ``16777217`` equals ``16777216.0`` there). A
+    pandas Series or DataFrame equals a list or array of its values, as an ndarray does
+    (fastcore says they differ). ``TypeError`` for tensors whose values cannot be compared
+    (meta, sparse, nested, quantized), saying how to convert them.
     """
     if a is _MISSING or b is _MISSING:
         return False
@@ -1223,9 +1240,12 @@ def test_eq(a: Any, b: Any) -> None:
     """Test that ``a == b``, using ``equals`` (lists, dicts, sets, tensors, arrays...).
 
     Tensors and arrays equal a list or scalar with the same shape and values, whatever
-    the dtypes; different shapes never pass (fastcore broadcasts them). A failure shows
-    shapes, dtypes, devices, the number of differing elements and the largest
-    differences with their index.
+    the dtypes; different shapes never pass (fastcore broadcasts them), nor does a dict or
+    set against an array, and integers meet floats exactly (see ``equals``). A failure
+    shows shapes, dtypes, devices, the number of differing elements and the largest
+    differences with their index; values of more than 10 elements print as one summary
+    line, and the ``AssertionError`` keeps them in full as ``.a`` and ``.b``. Tensors whose
+    values cannot be compared (meta, sparse, nested, quantized) raise ``TypeError``.
 
     >>> test_eq([1, 2], (1, 2))
     >>> test_eq({"a", "b"}, {"b", "a"})
@@ -1302,7 +1322,9 @@ def test_near(
     scalars. Override the tolerances with ``rtol=``, ``atol=`` (or its alias ``eps=``) and
     ``equal_nan=``. Different shapes never pass. A failure shows shapes, dtypes, devices,
     how many elements are out of tolerance, and the largest absolute and relative
-    differences with their index.
+    differences with their index (values of more than 10 elements as one summary line;
+    ``.a`` and ``.b`` of the ``AssertionError`` hold them in full). float8 tensors are
+    compared in float32; meta, sparse, nested or quantized ones raise ``TypeError``.
 
     >>> test_near(1.0, 1.0005)
     >>> test_near([1.0, 2.0], [1.01, 2.0], rtol=1e-2)

@@ -2,9 +2,9 @@
 ``%test_is``, ``%test_shuffled`` and the ``%%tests`` cell magic.
 
 A line magic's line is the argument list of the function of the same name in
-``matmul_magic.testing``, parsed by Python's own parser and evaluated in the user's
-namespace: ``%test_near t1, matmul(m1, m2), rtol=1e-2`` calls
-``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
+``matmul_magic.testing``, parsed by Python's own parser and evaluated as the same
+expression written in the caller's code would be (``_line``): ``%test_near t1,
+matmul(m1, m2), rtol=1e-2`` calls ``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
 
 Only IPython is imported at module level; ``matmul_magic.testing`` (standard library only,
 never torch) is imported when a magic runs or its help is shown.
@@ -46,7 +46,10 @@ _SUMMARIES: dict[str, str] = {
     "test_near": "Test that a and b are near: torch.allclose(a, b, rtol=1e-3, atol=1e-5).",
     "test_close": "Test that a is within eps (default 1e-5) of b.",
     "test_is": "Test that a is b.",
-    "test_shuffled": "Test that a and b hold the same items in a different order.",
+    "test_shuffled": (
+        "Test that a and b hold the same items in a different order "
+        "(tensors and arrays: their rows, along the first dimension)."
+    ),
 }
 
 _TESTS_DOC = """Run the cell, record every failing test_* call, then report them all.
@@ -62,6 +65,8 @@ Each failing call of matmul-magic's test functions (also through the line magics
 recorded instead of stopping the cell. Afterwards each failure is printed with its line
 number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
 ``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
+Line numbers are the editor's, leading blank lines included. The test functions
+(``test_eq``, ``near`` ...) need no import here; a name of your own wins over them.
 Any other exception, a bare ``assert`` included, stops the cell as usual. The cell runs
 in the user namespace; the value of its last line is not displayed.
 
@@ -110,8 +115,9 @@ def _plain_signature(function: Any) -> inspect.Signature:
 def _short_help(name: str) -> str:
     return (
         f"{_SUMMARIES[name]}\n\nUsage::\n\n    {USAGES[name]}\n\n"
-        f"The line is the argument list of matmul_magic.{name}, evaluated in the user "
-        f"namespace.\nA malformed line raises UsageError; a failed test, AssertionError."
+        f"The line is the argument list of matmul_magic.{name}, evaluated as the same "
+        f"expression in your code\nwould be (a function's locals too). A malformed line "
+        f"raises UsageError; a failed test, AssertionError."
     )
 
 
