@@ -216,7 +216,8 @@ def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 try:
                     return fn(*args, **kwargs)
                 except AssertionError as e:
-                    raise _ends_at_the_users_line(e) from None
+                    _ends_at_the_users_line(e)
+                    raise  # as is: test_fail's message keeps its cause
             try:
                 fn(*args, **kwargs)
             except AssertionError as e:

@@ -507,3 +507,15 @@ def test_the_readmes_failure_example_is_what_a_run_prints(ip, capsys):
     assert f"`AssertionError: {error}`" in readme
     out = capsys.readouterr().out
     assert "line 3: test_near failed\n" in out and "\n2 passed, 1 failed\n" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("[1.0], [1.0], rtol=-1", "%test_near: rtol must be a number >= 0, got -1"),
+        ("torch.ones(2).to_sparse(), torch.ones(2)", "%test_near: cannot compare"),
+    ],
+)
+def test_the_apis_value_and_type_errors_are_usage_errors(lesson, line, says):
+    error = run(lesson, f"%test_near {line}")
+    assert isinstance(error, UsageError) and str(error).startswith(says)

@@ -969,3 +969,12 @@ def test_the_cost_benchmark_runs_and_reports_its_targets():
         assert f"{check:<9} n=2e+05" in done.stdout
     assert done.stdout.count("(target <= 3x)") == 2
     assert done.stdout.count("failing beyond passing") == 2
+
+
+def test_test_fail_keeps_the_cause_of_its_failure():
+    def wrong():
+        raise KeyError("boom")
+
+    with pytest.raises(AssertionError) as info:
+        test_fail(wrong, exc=ValueError)
+    assert isinstance(info.value.__cause__, KeyError)

@@ -149,7 +149,12 @@ def _test_line_magic(name: str) -> Any:
             inspect.signature(function).bind(*args, **kwargs)
         except TypeError as e:
             raise _usage_error(name, f"%{name}: {e}") from None
-        function(*args, **kwargs)
+        try:
+            function(*args, **kwargs)
+        except (TypeError, ValueError) as e:
+            # A bad tolerance or values that cannot be compared: the API's clear message,
+            # as the magic's usage error, not a traceback through the package.
+            raise UsageError(f"%{name}: {e}") from None
 
     magic.__name__ = magic.__qualname__ = name
     magic.__doc__ = _short_help(name)
