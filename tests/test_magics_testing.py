@@ -424,9 +424,7 @@ def test_a_failed_test_line_ends_at_the_users_line(ip, capsys):
     out = _traceback_text(ip, capsys, "x = 1\n%test_eq x, 2\n")
     assert "AssertionError: ==:\n1\n2" in out
     assert "testing.py" not in out and "matmul_magic" not in out
-    assert "----> 2 get_ipython().run_line_magic" in _last_frame(out) or "%test_eq x, 2" in (
-        _last_frame(out)
-    )
+    assert "----> 2 get_ipython().run_line_magic('test_eq', 'x, 2')" in _last_frame(out)
 
 
 def test_a_failed_test_call_ends_at_the_users_line(ip, capsys):
