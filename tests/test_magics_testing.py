@@ -517,3 +517,8 @@ def test_the_readmes_failure_example_is_what_a_run_prints(ip, capsys):
 def test_the_apis_value_and_type_errors_are_usage_errors(lesson, line, says):
     error = run(lesson, f"%test_near {line}")
     assert isinstance(error, UsageError) and str(error).startswith(says)
+
+
+def test_a_tests_cell_error_after_blank_lines_points_at_the_editor_line(lesson, capsys):
+    out = _traceback_text(lesson, capsys, "%%tests\n\n\nx = 1\n1 / 0\n")
+    assert "      4 x = 1\n----> 5 1 / 0\n" in out
