@@ -61,7 +61,7 @@ def test_names_visible(namespace: dict[str, Any]) -> Iterator[None]:
     builtins; ``namespace`` gets its own ``__builtins__`` back afterwards."""
     original = namespace.get("__builtins__", builtins)
     base = original if isinstance(original, dict) else vars(original)
-    # Builtins win over test names (`test` is no builtin, but keep the rule simple).
+    # The user's globals are looked up before any builtin; a real builtin wins over ours.
     overlay = {**_test_names(), **base}
     namespace["__builtins__"] = overlay
     try:
