@@ -443,11 +443,15 @@ def test_reload_leaves_no_magics_instance_behind(ip):
     def ours():
         return [c for c in ip.configurables if type(c).__module__.startswith("matmul_magic")]
 
-    loaded = len(ours())
+    def callbacks():
+        return {event: len(found) for event, found in ip.events.callbacks.items()}
+
+    loaded, events = len(ours()), callbacks()
     assert loaded == 4  # one instance per family
     for _ in range(3):
         ip.run_line_magic("reload_ext", "matmul_magic")
         assert len(ours()) == loaded
+        assert callbacks() == events
     ip.run_line_magic("unload_ext", "matmul_magic")
     try:
         assert ours() == []
