@@ -244,7 +244,9 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
     failures recorded so far are printed. Plain ``assert`` statements are not recorded.
 
     ``filename`` is the file whose line numbers are reported; by default the file of the
-    code that enters the block. This is the plain-Python twin of the ``%%tests`` cell magic::
+    code that enters the block. The ``AssertionError`` carries the report as ``.report``;
+    each failure's ``.error`` holds the values it compared, in full, as ``.a`` and ``.b``.
+    This is the plain-Python twin of the ``%%tests`` cell magic::
 
         with collect_tests(raise_on_failure=False) as report:
             test_eq(1 + 1, 2)
@@ -293,6 +295,7 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
             where = f" (line{'s' if ',' in lines else ''} {lines})" if lines else ""
             total = report.passed + report.failed
             error = AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error.report = report  # type: ignore[attr-defined]  # each failure's .error.a, .b
             raise _ends_at_the_users_line(error)
         return False
 

@@ -905,6 +905,9 @@ def test_collected_failures_keep_their_error():
     with collect_tests(show=False, raise_on_failure=False) as report:
         test_eq(a, a + 1)
     assert report.failures[0].error.a is a
+    with pytest.raises(AssertionError) as info, collect_tests(show=False):
+        test_eq(a, a + 1)
+    assert info.value.report.failures[0].error.a is a  # after a %%tests cell: sys.last_value
 
 
 def test_small_values_still_print_as_fastcore_does():
