@@ -3,7 +3,9 @@
 Every ``test_*`` function raises ``AssertionError`` with fastcore's message form
 ``"{cname}:\\n{a}\\n{b}"`` when it fails. For tensors and arrays a short diagnosis follows
 those lines: shapes, dtypes and devices, how many elements differ, and the largest absolute
-and relative difference with its index.
+and relative difference with its index. A value of more than 10 elements prints as one
+summary line (its corners); the ``AssertionError`` keeps both values in full as ``.a`` and
+``.b``. Explaining a failure works a chunk at a time, so it costs about what the check did.
 
 Where this module differs from fastcore.test (fastcore is silently wrong in these cases):
 
@@ -11,7 +13,17 @@ Where this module differs from fastcore.test (fastcore is silently wrong in thes
   never equal, close or near; fastcore broadcasts, so ``zeros(3)`` "equals" ``zeros(2, 3)``;
 - ``is_close``/``test_close`` do not truncate iterables of different lengths (fastcore zips);
 - a numpy length mismatch is an ``AssertionError``, never a ``ValueError`` from broadcasting;
-- failures raise ``AssertionError`` explicitly, so they still fail under ``python -O``.
+- failures raise ``AssertionError`` explicitly, so they still fail under ``python -O``;
+- a dict or set never equals a tensor or array (fastcore iterates the keys and compares);
+- integers meet floats exactly: ``tensor([16777217])`` is not ``tensor([16777216.])``
+  (fastcore promotes both to float32, which rounds them together);
+- ``test_shuffled`` works on tensors and arrays, as rows in another order (fastcore counts
+  tensor elements in a ``Counter``, where each is its own object, so it always fails);
+- a pandas Series or DataFrame equals a list or array of its values, as an ndarray does
+  (fastcore's ``test_eq(pd.Series([1, 2]), [1, 2])`` fails);
+- a comparison that cannot be made (meta, sparse, nested or quantized tensors, or one torch
+  cannot compute) is a ``TypeError`` that says how to convert, not torch's own error;
+  float8 tensors are compared in float32, which holds their values exactly.
 
 Inside ``collect_tests()`` (and the ``%%tests`` cell magic) failing ``test_*`` calls are
 recorded instead of raised, so one run reports every failure.
@@ -29,11 +41,14 @@ import functools
 import io
 import itertools
 import numbers
+import os
 import re
 import sys
+import types
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,8 +80,10 @@ NEAR_RTOL = 1e-3
 NEAR_ATOL = 1e-5
 CLOSE_EPS = 1e-5
 
-# Values with more elements than this print compactly; printed values never exceed _MAX_LINES.
-_COMPACT_NUMEL = 200
+# Printed values never exceed _MAX_LINES.
+_FULL_NUMEL = 10  # arrays with more elements print as one summary line
+_SUMMARY_CHARS = 160
+_CHUNK = 1 << 16  # elements per step when diagnosing a failure
 _MAX_LINES = 24
 _MAX_CHARS = 4000
 
@@ -85,6 +102,7 @@ class TestFailure:
     name: str
     line: int | None
     message: str
+    error: AssertionError | None = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line is not None else "line ?"
@@ -136,6 +154,53 @@ _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
 _DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _ours(entry: types.TracebackType) -> bool:
+    frame = entry.tb_frame
+    return frame.f_code.co_filename.startswith(_PACKAGE_DIR) or bool(
+        frame.f_locals.get("__tracebackhide__")
+    )
+
+
+def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` without its tail of package (and ``__tracebackhide__``) frames."""
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    last = max((i for i, entry in enumerate(entries) if not _ours(entry)), default=None)
+    if last is None:
+        return entries[0] if entries else None
+    trimmed = None
+    for entry in reversed(entries[: last + 1]):
+        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return trimmed
+
+
+def _ends_at_the_users_line(error: BaseException) -> BaseException:
+    """Let IPython show ``error``'s traceback ending at the user's call.
+
+    pytest hides frames that set ``__tracebackhide__``; IPython does too, except the last
+    one, which for a failed test is always ours. IPython asks an exception for
+    ``_render_traceback_()`` first: this one renders the traceback without our tail.
+    """
+
+    def render() -> list[str]:
+        tb = _user_traceback(error.__traceback__)
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:  # never raise here: IPython would print a second traceback
+            import traceback
+
+            return traceback.format_exception(type(error), error, tb)
+        return shell.InteractiveTB.structured_traceback(type(error), error, tb)
+
+    error._render_traceback_ = render  # type: ignore[attr-defined]
+    return error
+
+
 def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Make ``fn`` record its outcome instead of raising while a collector is active."""
 
@@ -145,13 +210,19 @@ def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
         collector, depth = _COLLECTOR.get(), _DEPTH.get()
         token = _DEPTH.set(depth + 1)
         try:
-            if collector is None or depth:
+            if depth:
                 return fn(*args, **kwargs)
+            if collector is None:
+                try:
+                    return fn(*args, **kwargs)
+                except AssertionError as e:
+                    _ends_at_the_users_line(e)
+                    raise  # as is: test_fail's message keeps its cause
             try:
                 fn(*args, **kwargs)
             except AssertionError as e:
                 line = collector.line_of(sys._getframe(1))
-                collector.report.failures.append(TestFailure(fn.__name__, line, str(e)))
+                collector.report.failures.append(TestFailure(fn.__name__, line, str(e), e))
             else:
                 collector.report.passed += 1
             return None
@@ -173,7 +244,9 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
     failures recorded so far are printed. Plain ``assert`` statements are not recorded.
 
     ``filename`` is the file whose line numbers are reported; by default the file of the
-    code that enters the block. This is the plain-Python twin of the ``%%tests`` cell magic::
+    code that enters the block. The ``AssertionError`` carries the report as ``.report``;
+    each failure's ``.error`` holds the values it compared, in full, as ``.a`` and ``.b``.
+    This is the plain-Python twin of the ``%%tests`` cell magic::
 
         with collect_tests(raise_on_failure=False) as report:
             test_eq(1 + 1, 2)
@@ -221,7 +294,9 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
             lines = ", ".join(str(f.line) for f in report.failures if f.line is not None)
             where = f" (line{'s' if ',' in lines else ''} {lines})" if lines else ""
             total = report.passed + report.failed
-            raise AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error = AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error.report = report  # type: ignore[attr-defined]  # each failure's .error.a, .b
+            raise _ends_at_the_users_line(error)
         return False
 
     def _print(self, text: str) -> None:
@@ -324,6 +399,8 @@ def _python_to_tensor(x: Any, like: Any) -> Any:
     same_family = guess.dtype.is_complex == like.dtype.is_complex or not guess.dtype.is_complex
     if guess.dtype.is_floating_point and _is_floating(like.dtype) and same_family:
         return torch.as_tensor(x, dtype=like.dtype, device=like.device)
+    if guess.dtype.is_floating_point:  # next to integers: as exact as Python's float
+        return torch.as_tensor(x, dtype=torch.float64, device=like.device)
     return torch.as_tensor(x, device=like.device)
 
 
@@ -347,7 +424,50 @@ def _pair(a: Any, b: Any, numeric_sequences: bool = False) -> _Pair | None:
     return None
 
 
+def _unsupported(t: Any) -> str | None:
+    """Why the values of tensor ``t`` cannot be compared, with the conversion that helps."""
+    torch = sys.modules["torch"]
+    if t.is_meta:
+        return "a meta tensor has a shape and a dtype but no values (compare .shape, .dtype)"
+    if getattr(t, "is_nested", False):
+        return "a nested tensor has no single shape (compare .to_padded_tensor(0) or .unbind())"
+    if t.layout != torch.strided:
+        return f"a {t.layout} tensor is not compared element by element (use .to_dense())"
+    if t.is_quantized:
+        return "a quantized tensor is compared through its values (use .dequantize())"
+    return None
+
+
+def _check_comparable(a: Any, b: Any) -> None:
+    for x in (a, b):
+        if _is_tensor(x):
+            why = _unsupported(x)
+            if why is not None:
+                raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
+
+
+def _describe(x: Any) -> str:
+    if _is_tensor(x):
+        layout = "" if str(x.layout) == "torch.strided" else f", {x.layout}"
+        device = f", {x.device}" if x.device.type != "cpu" else ""
+        nested = ", nested" if getattr(x, "is_nested", False) else ""
+        return f"tensor({x.dtype}{layout}{device}{nested})"
+    if _is_ndarray(x):
+        return f"ndarray({x.dtype})"
+    return type(x).__name__
+
+
+def _torch_error(pair: _Pair, error: Exception) -> TypeError:
+    """torch's own error about a comparison, as the TypeError our API promises."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return TypeError(
+        f"cannot compare {pair.kind_a} with {pair.kind_b} ({first}); convert them first, "
+        "e.g. with .float() or .to_dense()"
+    )
+
+
 def _torch_pair(a: Any, b: Any) -> _Pair | None:
+    _check_comparable(a, b)
     device = a.device if _is_tensor(a) else b.device
     try:
         ta = a if _is_tensor(a) else _python_to_tensor(a, b)
@@ -398,10 +518,90 @@ def _common(pair: _Pair, force_float: bool = False) -> tuple[Any, Any]:
     if pair.lib != "torch":
         return pair.a, pair.b
     torch = sys.modules["torch"]
-    dtype = torch.promote_types(pair.a.dtype, pair.b.dtype)
+
+    def widened(d: Any) -> Any:
+        # float8 has no arithmetic and no promotion; float32 holds each of its values exactly
+        return torch.float32 if d.is_floating_point and d.itemsize == 1 else d
+
+    dtype = torch.promote_types(widened(pair.a.dtype), widened(pair.b.dtype))
     if force_float and not (dtype.is_floating_point or dtype.is_complex):
         dtype = torch.float64
     return pair.a.to(dtype), pair.b.to(dtype)
+
+
+def _int_and_float(pair: _Pair) -> bool:
+    """One side integer (not bool), the other floating or complex: promotion would round."""
+
+    def kind(x: Any) -> str:
+        if pair.lib == "torch":
+            d = x.dtype
+            if d.is_complex:
+                return "c"
+            if d.is_floating_point:
+                return "f"
+            return "b" if d == sys.modules["torch"].bool else "i"
+        return {"u": "i"}.get(x.dtype.kind, x.dtype.kind)
+
+    kinds = {kind(pair.a), kind(pair.b)}
+    return "i" in kinds and bool(kinds & {"f", "c"})
+
+
+def _exact_differs(pair: _Pair) -> Any:
+    """Elementwise ``a != b`` for an integer array against a floating one, exactly.
+
+    Promoting both to a float rounds big integers (16777217 becomes float32 16777216), so
+    the float side is turned into the integer's dtype instead where it holds an integer
+    in range; anywhere else the two differ.
+    """
+    ints, floats = (pair.a, pair.b) if _int_and_float_order(pair) else (pair.b, pair.a)
+    if pair.lib == "torch":
+        torch = sys.modules["torch"]
+        info = torch.iinfo(ints.dtype)
+        imaginary = None
+        if floats.dtype.is_complex:
+            imaginary, floats = floats.imag != 0, floats.real
+        if floats.dtype.itemsize == 1:
+            floats = floats.float()
+        low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
+        ok = torch.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == torch.trunc(floats)
+        as_int = torch.where(ok, floats, torch.zeros((), dtype=floats.dtype, device=floats.device))
+        differs = ~ok | (as_int.to(ints.dtype) != ints)
+        return differs | imaginary if imaginary is not None else differs
+    import numpy as np
+
+    info = np.iinfo(ints.dtype)
+    imaginary = None
+    if floats.dtype.kind == "c":
+        imaginary, floats = floats.imag != 0, floats.real
+    low, high = float(info.min), float(info.max) + 1.0
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == np.trunc(floats)
+        as_int = np.where(ok, floats, 0).astype(ints.dtype)
+    differs = ~ok | (as_int != ints)
+    return differs | imaginary if imaginary is not None else differs
+
+
+def _int_and_float_order(pair: _Pair) -> bool:
+    """True when ``pair.a`` is the integer side."""
+    if pair.lib == "torch":
+        d = pair.a.dtype
+        return not (d.is_floating_point or d.is_complex)
+    return pair.a.dtype.kind in "iu"
+
+
+def _differs(pair: _Pair) -> Any:
+    """Elementwise "not equal" for a same-shape pair (exact for integers against floats)."""
+    try:
+        if _int_and_float(pair):
+            return _exact_differs(pair)
+        a, b = _common(pair)
+        if pair.lib == "torch":
+            return a != b
+    except (RuntimeError, NotImplementedError) as e:
+        raise _torch_error(pair, e) from None
+    return _numpy_ne(a, b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,9 +626,15 @@ _MISSING = _Missing()
 def _array_equal(pair: _Pair) -> bool:
     if not pair.same_shape:
         return False
-    a, b = _common(pair)
+    if _int_and_float(pair):
+        return not bool(_differs(pair).any())
     if pair.lib == "torch":
-        return bool(sys.modules["torch"].equal(a, b))
+        try:
+            a, b = _common(pair)
+            return bool(sys.modules["torch"].equal(a, b))
+        except (RuntimeError, NotImplementedError) as e:
+            raise _torch_error(pair, e) from None
+    a, b = pair.a, pair.b
     import numpy as np
 
     try:
@@ -448,7 +654,12 @@ def equals(a: Any, b: Any) -> bool:
     ``tensor([0.1])``.
 
     Unlike fastcore, array-likes of different shapes are never equal: fastcore broadcasts,
-    so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here.
+    so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here. Also stricter: a dict or set
+    never equals an array (fastcore compares the keys); an integer meets a float exactly
+    (fastcore promotes both to float32, so ``16777217`` equals ``16777216.0`` there). A
+    pandas Series or DataFrame equals a list or array of its values, as an ndarray does
+    (fastcore says they differ). ``TypeError`` for tensors whose values cannot be compared
+    (meta, sparse, nested, quantized), saying how to convert them.
     """
     if a is _MISSING or b is _MISSING:
         return False
@@ -461,14 +672,24 @@ def equals(a: Any, b: Any) -> bool:
     if hasattr(b, "__array_eq__"):
         return bool(b.__array_eq__(a))
     if _is_array(a) or _is_array(b):
+        other = b if _is_array(a) else a
+        if isinstance(other, (Mapping, AbstractSet)):
+            return False  # keyed or unordered: iterating a dict or set gives no order to match
         pair = _pair(a, b)
         if pair is not None:
             return _array_equal(pair)
         return _all_equal(a, b) if _is_iter(a) and _is_iter(b) else False
-    if "NDFrame" in _class_names(a):
+    frame_a, frame_b = "NDFrame" in _class_names(a), "NDFrame" in _class_names(b)
+    if frame_a and frame_b:
         return bool(a.equals(b))
-    if "NDFrame" in _class_names(b):
-        return bool(b.equals(a))
+    if frame_a or frame_b:
+        # Against a list or an array, a Series or DataFrame compares by its values, as an
+        # ndarray does (fastcore: `test_eq(pd.Series([1, 2]), [1, 2])` fails, the ndarray
+        # version passes). Keys (the index) are not values: a dict never equals one.
+        frame, other = (a, b) if frame_a else (b, a)
+        if isinstance(other, (Mapping, AbstractSet, str, bytes)):
+            return False
+        return equals(frame.to_numpy(), other)
     if isinstance(a, dict) and isinstance(b, dict):
         # Values compare with `equals` too, so dicts of tensors work.
         return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
@@ -510,15 +731,22 @@ class _Tolerance:
         nan = ", NaN == NaN" if self.equal_nan else ""
         return f"tolerance: |a - b| {op} {bound}{nan}"
 
+    def _torch_mask(self, pair: _Pair) -> Any:
+        torch = sys.modules["torch"]
+        a, b = _common(pair, force_float=True)
+        if not self.strict:
+            return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
+        ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
+        return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
+
     def mask(self, pair: _Pair) -> Any:
         """Elementwise "within tolerance" for a same-shape pair."""
-        a, b = _common(pair, force_float=True)
         if pair.lib == "torch":
-            torch = sys.modules["torch"]
-            if not self.strict:
-                return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
-            ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
-            return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
+            try:
+                return self._torch_mask(pair)
+            except (RuntimeError, NotImplementedError) as e:
+                raise _torch_error(pair, e) from None
+        a, b = _common(pair, force_float=True)
         import numpy as np
 
         with np.errstate(all="ignore"):
@@ -541,7 +769,16 @@ def _scalar_close(a: Any, b: Any, tol: _Tolerance) -> bool:
     return ok
 
 
-def _within(a: Any, b: Any, tol: _Tolerance) -> bool:
+@dataclass
+class _Seen:
+    """What ``_within`` computed for a top-level pair of arrays, so that explaining a
+    failure does not compute the tolerance mask a second time."""
+
+    pair: _Pair | None = None
+    mask: Any = None
+
+
+def _within(a: Any, b: Any, tol: _Tolerance, seen: _Seen | None = None) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
     if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
@@ -557,7 +794,13 @@ def _within(a: Any, b: Any, tol: _Tolerance) -> bool:
     if pair is not None and not _numeric(pair):
         return equals(a, b)  # strings and objects: close means equal, as in fastcore
     if pair is not None:
-        return pair.same_shape and bool(tol.mask(pair).all())
+        if not pair.same_shape:
+            return False
+        mask = tol.mask(pair)
+        ok = bool(mask.all())
+        if seen is not None and not ok:
+            seen.pair, seen.mask = pair, mask
+        return ok
     if _is_iter(a) or _is_iter(b):
         if not (_is_iter(a) and _is_iter(b)):
             return False
@@ -644,17 +887,43 @@ def _numel(x: Any) -> int:
 
 
 def _show(x: Any) -> str:
-    """``str(x)``, as fastcore prints it, except big arrays print compactly."""
-    if _is_array(x) and _numel(x) > _COMPACT_NUMEL:
-        import numpy as np
-
-        arr = _tensor_to_numpy(x) if _is_tensor(x) else x
-        body = np.array2string(arr, threshold=20, edgeitems=3, max_line_width=100, precision=4)
-        what = "tensor" if _is_tensor(x) else "array"
-        where = f", device {x.device}" if _is_tensor(x) else ""
-        text = f"{what} of shape {_shape_text(_shape(x))}, dtype {x.dtype}{where}:\n{body}"
-        return _clip(text)
+    """``str(x)``, as fastcore prints it, except that an array of more than a few elements
+    is one summary line, its corners as torch prints a large tensor. The failure's
+    ``AssertionError`` keeps both values in full as ``.a`` and ``.b``."""
+    if _is_array(x) and _numel(x) > _FULL_NUMEL:
+        return _summary(x)
     return _clip(str(x))
+
+
+def _edges(x: Any, k: int) -> Any:
+    """The corners of ``x``: each long dimension cut to its first ``k``, one element that
+    stands for the rest (never shown), and its last ``k``. A small copy on the CPU."""
+    for dim, size in enumerate(x.shape):
+        if size > 2 * k + 1:
+            keep = [*range(k), k, *range(size - k, size)]
+            if _is_tensor(x):
+                torch = sys.modules["torch"]
+                x = x.index_select(dim, torch.tensor(keep, device=x.device))
+            else:
+                x = x.take(keep, axis=dim)
+    return _tensor_to_numpy(x) if _is_tensor(x) else x
+
+
+def _summary(x: Any) -> str:
+    import numpy as np
+
+    ndim = len(x.shape)
+    k = 3 if ndim <= 1 else 1
+    corners = _edges(x, k)
+    body = np.array2string(
+        corners, threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
+    )
+    body = re.sub(r"\s+", " ", body)
+    body = re.sub(r" +([,\]])", r"\1", re.sub(r"\[ +", "[", body))  # numpy's column padding
+    if len(body) > _SUMMARY_CHARS:
+        body = body[: _SUMMARY_CHARS - 4] + " ..."
+    what = "tensor" if _is_tensor(x) else "array"
+    return f"{what}({body}, shape={_shape_text(_shape(x))})"
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -663,6 +932,21 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 def _fmt(v: Any) -> str:
     return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
+    """``a`` and ``b`` with enough digits that the shown values differ by about what the
+    values do (16777217 vs 16777216, not 16777217 vs 1.67772e+07)."""
+    fa, fb = str(a), str(b)
+    for digits in (6, 9, 12, 17):
+        fa, fb = (f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in (a, b))
+        try:
+            shown, true = abs(complex(fa) - complex(fb)), abs(complex(a) - complex(b))
+        except (TypeError, ValueError, OverflowError):
+            return fa, fb
+        if shown == true or abs(shown - true) <= 0.01 * true:
+            return fa, fb
+    return fa, fb
 
 
 def _diagnosis(pair: _Pair | None, bad: Any = None, tol: _Tolerance | None = None) -> list[str]:
@@ -682,41 +966,159 @@ def _diagnosis(pair: _Pair | None, bad: Any = None, tol: _Tolerance | None = Non
     return lines
 
 
-def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
+def _as_numpy(x: Any) -> Any:
+    return _tensor_to_numpy(x) if _is_tensor(x) else x
+
+
+@dataclass
+class _Largest:
+    """The largest value seen so far, and its flat index."""
+
+    value: float = float("-inf")
+    index: int | None = None
+
+    def offer(self, values: Any, offset: int, positions: Any) -> bool:
+        """Take the chunk's largest of ``values`` (NaN ignored); True if it held a NaN."""
+        import numpy as np
+
+        i = int(np.argmax(values))
+        nan = values[i] != values[i]
+        if nan:  # argmax stops at the first NaN: look past them
+            values = np.where(np.isnan(values), -np.inf, values)
+            i = int(np.argmax(values))
+        if values[i] > self.value or (self.index is None and values[i] > -np.inf):
+            self.value = float(values[i])
+            self.index = offset + (i if positions is None else int(positions[i]))
+        return bool(nan)
+
+
+def _working_dtype(a: Any, b: Any) -> Any:
+    """The dtype to measure differences of one chunk in: float32 for float32 (and smaller)
+    floats, where it only locates the largest difference (its value is recomputed exactly);
+    float64 (or complex128) where integers or doubles are involved."""
     import numpy as np
 
-    bad = _tensor_to_numpy(bad) if _is_tensor(bad) else np.asarray(bad)
-    total, n_bad = bad.size, int(bad.sum())
-    lines = [f"differing elements: {n_bad} of {total} ({100 * n_bad / max(total, 1):.3g}%)"]
-    a = _tensor_to_numpy(pair.a) if pair.lib == "torch" else pair.a
-    b = _tensor_to_numpy(pair.b) if pair.lib == "torch" else pair.b
-    if a.dtype.kind not in "biufc" or b.dtype.kind not in "biufc" or n_bad == 0:
-        if n_bad:
-            first = tuple(int(i) for i in np.argwhere(bad)[0])
-            lines.append(
-                f"first difference at index {first}: {a[first].item()!r} vs {b[first].item()!r}"
-            )
-        return lines
+    kinds = a.dtype.kind + b.dtype.kind
+    small = a.dtype.itemsize <= 4 and b.dtype.itemsize <= 4 and not set(kinds) & set("iub")
+    if "c" in kinds:
+        return np.complex64 if small or kinds == "cc" and a.dtype.itemsize <= 8 else np.complex128
+    return np.float32 if small else np.float64
+
+
+def _chunk_differs(pair: _Pair) -> Callable[[int, int], Any]:
+    """Elementwise "not equal" of the flat slice ``[start:stop]``, as a numpy bool array: a
+    chunk at a time, so that explaining a failed ``test_eq`` needs no full-size mask."""
+    flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
+
+    def differs(start: int, stop: int) -> Any:
+        # In numpy: a torch op on a small chunk pays for waking torch's thread pool.
+        a, b = _as_numpy(flat_a[start:stop]), _as_numpy(flat_b[start:stop])
+        part = _Pair("numpy", a, b, a.shape, b.shape, pair.kind_a, pair.kind_b)
+        return _differs(part)
+
+    return differs
+
+
+def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
+    """How many elements differ and the largest differences, where ``bad`` is True.
+
+    ``bad`` is a mask of the pair's shape, or a function giving the mask of a flat slice.
+    The arrays are worked through a chunk at a time, and only their differing elements,
+    so a failure on 10**7 elements costs about what the check did, never a float64 copy
+    of a whole operand (and, off the CPU, a chunk at a time comes over).
+    """
+    import numpy as np
+
+    total = _numel(pair.a)
+    flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
+    if callable(bad):
+        mask_of = bad
+    else:
+        flat_bad = bad.reshape(-1)
+
+        def mask_of(start: int, stop: int) -> Any:
+            return _as_numpy(flat_bad[start:stop])
+
+    numeric = _numeric(pair)
+    largest_abs, largest_rel, first = _Largest(), _Largest(), None
+    n_bad = nan_a = nan_b = 0
     with np.errstate(all="ignore"):
-        fa = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
-        fb = b.astype(np.complex128 if b.dtype.kind == "c" else np.float64)
-        diff = np.abs(fa - fb)
-        rel = diff / np.abs(fb)
-        rel = np.where(diff == 0, 0.0, rel)  # 0/0 is no difference
-    nan_a, nan_b = int(np.isnan(fa).sum()), int(np.isnan(fb).sum())
-    if nan_a or nan_b:
-        lines.append(f"NaN: {nan_a} in a, {nan_b} in b")
-    for label, values in (("abs", diff), ("rel", rel)):
-        masked = np.where(bad & ~np.isnan(values), values, -np.inf)
-        if np.all(masked == -np.inf):
-            continue
-        index = np.unravel_index(int(np.argmax(masked)), masked.shape)
-        index = tuple(int(i) for i in index)
+        for start in range(0, total, _CHUNK):
+            stop = min(start + _CHUNK, total)
+            mask = mask_of(start, stop)
+            count = int(np.count_nonzero(mask))
+            if not count:
+                continue
+            n_bad += count
+            positions = None if count == stop - start else np.flatnonzero(mask)
+            if first is None:
+                first = start + (0 if positions is None else int(positions[0]))
+            if not numeric:
+                continue
+            a = _as_numpy(flat_a[start:stop])
+            b = _as_numpy(flat_b[start:stop])
+            if positions is not None:
+                a, b = a[positions], b[positions]
+            wide = _working_dtype(a, b)
+            a, b = a.astype(wide, copy=False), b.astype(wide, copy=False)
+            diff = np.subtract(a, b)
+            diff = np.abs(diff, out=diff) if diff.dtype.kind == "f" else np.abs(diff)
+            rel = np.abs(b)
+            np.divide(diff, rel, out=rel)
+            if largest_abs.offer(diff, start, positions):  # a NaN on either side
+                nan = np.isnan(diff)
+                nan_a += int(np.count_nonzero(np.isnan(a[nan])))
+                nan_b += int(np.count_nonzero(np.isnan(b[nan])))
+            largest_rel.offer(rel, start, positions)
+    lines = [f"differing elements: {n_bad} of {total} ({100 * n_bad / max(total, 1):.3g}%)"]
+    shape = pair.a.shape
+
+    def at(flat_index: int) -> tuple[int, ...]:
+        return tuple(int(i) for i in np.unravel_index(flat_index, tuple(shape)))
+
+    def item(flat: Any, flat_index: int) -> Any:
+        return _as_numpy(flat[flat_index : flat_index + 1])[0].item()
+
+    if first is None:
+        return lines
+    if not numeric:
         lines.append(
-            f"largest {label} diff: {_fmt(float(values[index]))} at index {index}"
-            f" (a={_fmt(a[index].item())}, b={_fmt(b[index].item())})"
+            f"first difference at index {at(first)}: "
+            f"{item(flat_a, first)!r} vs {item(flat_b, first)!r}"
+        )
+        return lines
+    if nan_a or nan_b:
+        lines.append(f"NaN among the differing elements: {nan_a} in a, {nan_b} in b")
+    for label, largest in (("abs", largest_abs), ("rel", largest_rel)):
+        if largest.index is None:
+            continue
+        value_a, value_b = item(flat_a, largest.index), item(flat_b, largest.index)
+        exact = _exact_difference(value_a, value_b, relative=label == "rel")
+        shown_a, shown_b = _fmt_pair(value_a, value_b)
+        lines.append(
+            f"largest {label} diff: {_fmt(exact)} at index {at(largest.index)}"
+            f" (a={shown_a}, b={shown_b})"
         )
     return lines
+
+
+def _exact_difference(a: Any, b: Any, relative: bool) -> float:
+    """``|a - b|`` (over ``|b|`` if ``relative``) of two Python numbers, in double precision
+    or better: a chunk may have located it in float32."""
+    if isinstance(a, int) and isinstance(b, int):
+        diff: Any = abs(a - b)
+    else:
+        diff = (
+            abs(complex(a) - complex(b))
+            if isinstance(a, complex) or isinstance(b, complex)
+            else abs(float(a) - float(b))
+        )
+    if not relative:
+        return float(diff)
+    try:
+        return float(diff / abs(b))
+    except ZeroDivisionError:
+        return float("inf") if diff else 0.0
 
 
 def _message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
@@ -724,14 +1126,24 @@ def _message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
     return "\n".join([head, *extra]) if extra else head
 
 
+def _failure(message: str, a: Any, b: Any) -> AssertionError:
+    """The ``AssertionError`` of a failed test; ``.a`` and ``.b`` keep both values in full."""
+    error = AssertionError(message)
+    error.a, error.b = a, b  # type: ignore[attr-defined]
+    return error
+
+
 def _equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> str:
     extra: list[str] = []
     if _is_array(a) or _is_array(b):
+        other = b if _is_array(a) else a
+        if isinstance(other, (Mapping, AbstractSet)):
+            kind = "a dict" if isinstance(other, Mapping) else "a set"
+            return _message(cname, a, b, [f"{kind} never equals an array: it has no order"])
         pair = _pair(a, b)
         bad = None
         if pair is not None and pair.same_shape and want_equal:
-            x, y = _common(pair)
-            bad = (x != y) if pair.lib == "torch" else _numpy_ne(x, y)
+            bad = _chunk_differs(pair)
         extra = _diagnosis(pair, bad)
     return _message(cname, a, b, extra)
 
@@ -745,10 +1157,10 @@ def _numpy_ne(x: Any, y: Any) -> Any:
         return None
 
 
-def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance) -> str:
+def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance, seen: _Seen) -> str:
     extra: list[str] = []
     if not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
-        pair = _pair(a, b, numeric_sequences=True)
+        pair = seen.pair if seen.pair is not None else _pair(a, b, numeric_sequences=True)
         scalars = pair is not None and not pair.shape_a and not pair.shape_b
         if scalars and not (_is_array(a) or _is_array(b)):
             pass  # two plain numbers: fastcore's message says it all
@@ -756,7 +1168,11 @@ def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance) -> str:
             bad = _numpy_ne(pair.a, pair.b) if pair.same_shape else None
             extra = _diagnosis(pair, bad)
         elif pair is not None:
-            bad = ~tol.mask(pair) if pair.same_shape else None
+            bad = None
+            if pair.same_shape:
+                within = seen.mask if seen.mask is not None else tol.mask(pair)
+                bad = ~within
+                del within
             extra = _diagnosis(pair, bad, tol)
         elif _is_iter(a) and _is_iter(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
             if len(a) != len(b):
@@ -820,7 +1236,7 @@ def test(a: Any, b: Any, cmp: Callable[[Any, Any], Any], cname: str | None = Non
         cname = getattr(cmp, "__name__", repr(cmp))
     if not cmp(a, b):
         extra = _diagnosis(_pair(a, b)) if (_is_array(a) or _is_array(b)) else []
-        raise AssertionError(_message(cname, a, b, extra))
+        raise _failure(_message(cname, a, b, extra), a, b)
 
 
 @_recorded
@@ -828,16 +1244,19 @@ def test_eq(a: Any, b: Any) -> None:
     """Test that ``a == b``, using ``equals`` (lists, dicts, sets, tensors, arrays...).
 
     Tensors and arrays equal a list or scalar with the same shape and values, whatever
-    the dtypes; different shapes never pass (fastcore broadcasts them). A failure shows
-    shapes, dtypes, devices, the number of differing elements and the largest
-    differences with their index.
+    the dtypes; different shapes never pass (fastcore broadcasts them), nor does a dict or
+    set against an array, and integers meet floats exactly (see ``equals``). A failure
+    shows shapes, dtypes, devices, the number of differing elements and the largest
+    differences with their index; values of more than 10 elements print as one summary
+    line, and the ``AssertionError`` keeps them in full as ``.a`` and ``.b``. Tensors whose
+    values cannot be compared (meta, sparse, nested, quantized) raise ``TypeError``.
 
     >>> test_eq([1, 2], (1, 2))
     >>> test_eq({"a", "b"}, {"b", "a"})
     """
     __tracebackhide__ = True  # noqa: F841
     if not equals(a, b):
-        raise AssertionError(_equal_failure("==", a, b, want_equal=True))
+        raise _failure(_equal_failure("==", a, b, want_equal=True), a, b)
 
 
 @_recorded
@@ -848,7 +1267,7 @@ def test_ne(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if not nequals(a, b):
-        raise AssertionError(_equal_failure("!=", a, b, want_equal=False))
+        raise _failure(_equal_failure("!=", a, b, want_equal=False), a, b)
 
 
 @_recorded
@@ -886,8 +1305,9 @@ def test_close(
     """
     __tracebackhide__ = True  # noqa: F841
     tol = _close_tolerance(eps, atol, rtol, equal_nan)
-    if not _within(a, b, tol):
-        raise AssertionError(_within_failure("close", a, b, tol))
+    seen = _Seen()
+    if not _within(a, b, tol, seen):
+        raise _failure(_within_failure("close", a, b, tol, seen), a, b)
 
 
 @_recorded
@@ -906,15 +1326,18 @@ def test_near(
     scalars. Override the tolerances with ``rtol=``, ``atol=`` (or its alias ``eps=``) and
     ``equal_nan=``. Different shapes never pass. A failure shows shapes, dtypes, devices,
     how many elements are out of tolerance, and the largest absolute and relative
-    differences with their index.
+    differences with their index (values of more than 10 elements as one summary line;
+    ``.a`` and ``.b`` of the ``AssertionError`` hold them in full). float8 tensors are
+    compared in float32; meta, sparse, nested or quantized ones raise ``TypeError``.
 
     >>> test_near(1.0, 1.0005)
     >>> test_near([1.0, 2.0], [1.01, 2.0], rtol=1e-2)
     """
     __tracebackhide__ = True  # noqa: F841
     tol = _near_tolerance(rtol, atol, eps, equal_nan)
-    if not _within(a, b, tol):
-        raise AssertionError(_within_failure("near", a, b, tol))
+    seen = _Seen()
+    if not _within(a, b, tol, seen):
+        raise _failure(_within_failure("near", a, b, tol, seen), a, b)
 
 
 @_recorded
@@ -926,7 +1349,7 @@ def test_is(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if a is not b:
-        raise AssertionError(_message("is", a, b))
+        raise _failure(_message("is", a, b), a, b)
 
 
 @_recorded
@@ -934,11 +1357,41 @@ def test_shuffled(a: Any, b: Any) -> None:
     """Test that ``a`` and ``b`` are shuffled versions of the same items (equal as
     multisets, but not equal as sequences).
 
+    Tensors and arrays are shuffled along their first dimension: ``b`` holds the rows
+    (or elements) of ``a`` in another order. fastcore counts their items in a ``Counter``,
+    where each tensor element is its own object, so two tensors always fail there.
+
     >>> test_shuffled([1, 2, 3], [3, 1, 2])
     """
     __tracebackhide__ = True  # noqa: F841
     test_ne(a, b)
+    if _is_array(a) or _is_array(b):
+        pair = _pair(a, b)
+        if pair is None or not pair.same_shape or not pair.shape_a:
+            raise _failure(_message("shuffled", a, b, _diagnosis(pair)), a, b)
+        sorted_pair = _rows_sorted(pair)
+        if not _array_equal(sorted_pair):
+            extra = [
+                *_diagnosis(pair),
+                "the rows (along the first dimension) are not a permutation of each other",
+            ]
+            raise _failure(_message("shuffled", a, b, extra), a, b)
+        return
     test_eq(Counter(a), Counter(b))
+
+
+def _rows_sorted(pair: _Pair) -> _Pair:
+    """Both arrays of ``pair`` as numpy arrays with their rows in lexicographic order."""
+    import numpy as np
+
+    def rows(x: Any) -> Any:
+        x = _as_numpy(x)
+        flat = x.reshape(x.shape[0], -1)
+        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(len(flat))
+        return x[order]
+
+    a, b = rows(pair.a), rows(pair.b)
+    return _Pair("numpy", a, b, pair.shape_a, pair.shape_b, pair.kind_a, pair.kind_b)
 
 
 @_recorded

@@ -92,3 +92,29 @@ def test_loading_the_extension_imports_neither_torch_nor_anywidget():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_a_parenthesised_first_operand_is_one_of_the_operands(ip):
+    ip.user_ns.update(a=torch.ones(5, 1), b=torch.ones(4))
+    w = ip.run_line_magic("shapes", "(a * 2), b")
+    assert w.names == ["a * 2", "b"]
+    assert (w.shapes, w.result) == ([[5, 1], [4]], [5, 4])
+
+
+def test_shapes_inside_a_function_sees_its_locals(ip):
+    ip.user_ns["torch"] = torch
+    cell = (
+        "def look():\n"
+        "    loc = torch.ones(3, 1)\n"
+        "    seen = %shapes loc, [loc.shape[0] for _ in range(1)]\n"
+        "    return seen\n"
+        "w = look()\n"
+    )
+    ip.run_cell(cell).raise_error()
+    assert ip.user_ns["w"].shapes == [[3, 1], [3]]  # a list is a shape
+
+
+def test_keywords_and_stars_are_usage_errors(ip):
+    for line in ("(2, 3), x=(3,)", "*[(2, 3)]"):
+        with pytest.raises(UsageError):
+            ip.run_line_magic("shapes", line)

@@ -314,3 +314,215 @@ def test_magics_in_a_notebook_kernel():
     assert text(4).startswith("UsageError: %test_eq: missing a required argument: 'b'\n")
     assert "Usage: %test_eq a, b" in text(4) and "Traceback" not in text(4)
     assert error(5)[0] == "AssertionError" and "shapes: (3,) vs (2,)" in error(5)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Names: the test functions resolve without an import; the user's names win
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tests_cell_finds_the_test_functions_without_an_import(ip, capsys):
+    assert "test_eq" not in ip.user_ns
+    cell = (
+        "%%tests\n"
+        "test_eq(1, 1)\n"
+        "test_near([1.0], [1.0])\n"
+        "test_fail(lambda: test_eq(1, 2), contains='==')\n"  # inside a lambda too
+        "test_eq([near(x, x) for x in (1.0, 2.0)], [True, True])\n"  # and a comprehension
+    )
+    assert run(ip, cell) is None
+    assert capsys.readouterr().out.endswith("4 passed, 0 failed\n")
+    assert not {"test_eq", "test_near", "test_fail", "near"} & set(ip.user_ns)
+    assert ip.user_ns["__builtins__"] is __builtins__ or "test_eq" not in vars(
+        ip.user_ns["__builtins__"]
+    )
+
+
+def test_test_line_finds_the_test_functions_without_an_import(ip):
+    ip.run_line_magic("test_eq", "near(1.0, 1.0), True")
+    assert "near" not in ip.user_ns
+
+
+def test_the_users_own_names_win(ip, capsys):
+    run(ip, "def near(a, b):\n    return 'mine'\n")
+    assert run(ip, "%test_eq near(1, 2), 'mine'") is None
+    assert run(ip, "%%tests\ntest_eq(near(1, 2), 'mine')\n") is None
+    assert capsys.readouterr().out.endswith("1 passed, 0 failed\n")
+
+
+def test_a_name_that_is_nowhere_is_still_a_name_error(ip):
+    assert isinstance(run(ip, "%%tests\nno_such_test(1)\n"), NameError)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope: a magic line sees and binds names as the same expression in plain Python
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(lambda: z)(), 2",
+        "[z + i for i in range(2)], [2, 3]",
+        "{k: z for k in 'a'}, {'a': 2}",
+        "sum(z for _ in range(3)), 6",
+    ],
+)
+def test_lambdas_and_comprehensions_see_a_functions_locals(ip, line):
+    cell = f"def check():\n    z = 2\n    %test_eq {line}\ncheck()\n"
+    assert run(ip, cell) is None
+
+
+def test_a_walrus_binds_at_the_top_level(ip):
+    assert run(ip, "%test_eq (y := 5), 5") is None
+    assert ip.user_ns["y"] == 5
+    assert run(ip, "%%tests\n%test_eq (w := 6), 6\n") is None
+    assert ip.user_ns["w"] == 6
+
+
+def test_a_walrus_binds_a_functions_local(ip):
+    cell = "def check():\n    y = 0\n    %test_eq (y := 5), 5\n    return y\nresult = check()\n"
+    assert run(ip, cell) is None
+    assert ip.user_ns["result"] == 5
+    assert "y" not in ip.user_ns
+
+
+def test_a_walrus_on_a_name_the_function_lacks_is_a_usage_error(ip):
+    error = run(ip, "def check():\n    %test_eq (q := 5), 5\ncheck()\n")
+    assert isinstance(error, UsageError) and "cannot bind q" in str(error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Line numbers, tracebacks
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tests_cell_counts_leading_blank_lines_as_the_editor_does(ip, capsys):
+    error = run(ip, "%%tests\n\n\ntest_eq(1, 1)\ntest_eq(1, 2)\n")
+    assert str(error) == "1 of 2 tests failed (line 5)"
+    assert "line 5: test_eq failed" in capsys.readouterr().out
+    error = run(ip, "%%tests\n  \n\nx = (\n")
+    assert "(line 4: " in str(error)
+
+
+def _traceback_text(ip, capsys, cell: str) -> str:
+    previous = ip.colors
+    ip.run_line_magic("colors", "nocolor")
+    try:
+        run(ip, cell)
+    finally:
+        ip.run_line_magic("colors", previous)
+    return capsys.readouterr().out
+
+
+def _last_frame(out: str) -> str:
+    frames = [block for block in out.split("\n\n") if "---->" in block]
+    return frames[-1]
+
+
+def test_a_failed_test_line_ends_at_the_users_line(ip, capsys):
+    out = _traceback_text(ip, capsys, "x = 1\n%test_eq x, 2\n")
+    assert "AssertionError: ==:\n1\n2" in out
+    assert "testing.py" not in out and "matmul_magic" not in out
+    assert "----> 2 get_ipython().run_line_magic('test_eq', 'x, 2')" in _last_frame(out)
+
+
+def test_a_failed_test_call_ends_at_the_users_line(ip, capsys):
+    out = _traceback_text(ip, capsys, "from matmul_magic import test_eq\ntest_eq(1, 2)\n")
+    assert "----> 2 test_eq(1, 2)" in _last_frame(out)
+    assert "testing.py" not in out
+
+
+def test_a_failed_tests_cell_ends_at_the_cell(ip, capsys):
+    out = _traceback_text(ip, capsys, "%%tests\ntest_eq(1, 2)\n")
+    assert "AssertionError: 1 of 1 tests failed (line 2)" in out
+    assert "testing.py" not in out and "collect_tests" not in out and "__exit__" not in out
+
+
+def test_reload_leaves_no_magics_instance_behind(ip):
+    def ours():
+        return [c for c in ip.configurables if type(c).__module__.startswith("matmul_magic")]
+
+    def callbacks():
+        return {event: len(found) for event, found in ip.events.callbacks.items()}
+
+    loaded, events = len(ours()), callbacks()
+    assert loaded == 4  # one instance per family
+    for _ in range(3):
+        ip.run_line_magic("reload_ext", "matmul_magic")
+        assert len(ours()) == loaded
+        assert callbacks() == events
+    ip.run_line_magic("unload_ext", "matmul_magic")
+    try:
+        assert ours() == []
+    finally:
+        ip.run_line_magic("load_ext", "matmul_magic")
+
+
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        ("test_eq(1, 1)", None),
+        ("test_eq([1, 2], (1, 2))  # a comment", None),
+        ("test_near(1.0, 1.0001, rtol=1e-3)", None),
+        ("test_eq(1, 2)", AssertionError),
+    ],
+)
+def test_a_one_line_cell_calling_a_test_without_an_import(ip, cell, error):
+    # Automagic turns it into `%test_eq (1, 1)`: the parentheses are the argument list.
+    assert "test_eq" not in ip.user_ns
+    outcome = run(ip, cell)
+    assert outcome is None if error is None else isinstance(outcome, error)
+
+
+def test_a_single_tuple_argument_is_still_one_argument(ip):
+    assert isinstance(run(ip, "%test_eq (1, 2), (1, 2)"), type(None))
+    assert isinstance(run(ip, "%test_eq (1, 2)[0], 1"), type(None))
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's example is a real run
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_readmes_failure_example_is_what_a_run_prints(ip, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    run(
+        ip,
+        "import torch\n"
+        "torch.manual_seed(0)\n"
+        "m1, m2 = torch.randn(5, 784), torch.randn(784, 10)\n"
+        "t1 = m1 @ m2\n"
+        "def matmul(a, b):\n"
+        "    return (a.bfloat16() @ b.bfloat16()).float()\n",
+    )
+    error = run(ip, "%test_near t1, matmul(m1, m2), rtol=1e-2")
+    assert isinstance(error, AssertionError)
+    assert f"```text\nAssertionError: {error}\n```" in readme
+    error = run(
+        ip,
+        "%%tests\n"
+        "test_eq(t1.shape, (5, 10))\n"
+        "%test_near t1, matmul(m1, m2), rtol=1e-2\n"
+        "test_near(t1, m1 @ m2)\n",
+    )
+    assert f"`AssertionError: {error}`" in readme
+    out = capsys.readouterr().out
+    assert "line 3: test_near failed\n" in out and "\n2 passed, 1 failed\n" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("[1.0], [1.0], rtol=-1", "%test_near: rtol must be a number >= 0, got -1"),
+        ("torch.ones(2).to_sparse(), torch.ones(2)", "%test_near: cannot compare"),
+    ],
+)
+def test_the_apis_value_and_type_errors_are_usage_errors(lesson, line, says):
+    error = run(lesson, f"%test_near {line}")
+    assert isinstance(error, UsageError) and str(error).startswith(says)
+
+
+def test_a_tests_cell_error_after_blank_lines_points_at_the_editor_line(lesson, capsys):
+    out = _traceback_text(lesson, capsys, "%%tests\n\n\nx = 1\n1 / 0\n")
+    assert "      4 x = 1\n----> 5 1 / 0\n" in out

@@ -2,9 +2,9 @@
 ``%test_is``, ``%test_shuffled`` and the ``%%tests`` cell magic.
 
 A line magic's line is the argument list of the function of the same name in
-``matmul_magic.testing``, parsed by Python's own parser and evaluated in the user's
-namespace: ``%test_near t1, matmul(m1, m2), rtol=1e-2`` calls
-``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
+``matmul_magic.testing``, parsed by Python's own parser and evaluated as the same
+expression written in the caller's code would be (``_line``): ``%test_near t1,
+matmul(m1, m2), rtol=1e-2`` calls ``test_near(t1, matmul(m1, m2), rtol=1e-2)``.
 
 Only IPython is imported at module level; ``matmul_magic.testing`` (standard library only,
 never torch) is imported when a magic runs or its help is shown.
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import linecache
-from collections import ChainMap
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -29,6 +27,7 @@ from IPython.core.magic import (
 )
 
 from ._cell import cell_syntax_error, running_cell_number
+from ._line import call_arguments, test_names_visible
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -47,7 +46,10 @@ _SUMMARIES: dict[str, str] = {
     "test_near": "Test that a and b are near: torch.allclose(a, b, rtol=1e-3, atol=1e-5).",
     "test_close": "Test that a is within eps (default 1e-5) of b.",
     "test_is": "Test that a is b.",
-    "test_shuffled": "Test that a and b hold the same items in a different order.",
+    "test_shuffled": (
+        "Test that a and b hold the same items in a different order "
+        "(tensors and arrays: their rows, along the first dimension)."
+    ),
 }
 
 _TESTS_DOC = """Run the cell, record every failing test_* call, then report them all.
@@ -63,47 +65,40 @@ Each failing call of matmul-magic's test functions (also through the line magics
 recorded instead of stopping the cell. Afterwards each failure is printed with its line
 number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
 ``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
+Line numbers are the editor's, leading blank lines included. The test functions
+(``test_eq``, ``near`` ...) need no import here; a name of your own wins over them.
 Any other exception, a bare ``assert`` included, stops the cell as usual. The cell runs
 in the user namespace; the value of its last line is not displayed.
 
 Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
 """
 
-_ARGS = "__matmul_magic_arguments__"
-
-
-def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    return args, kwargs
-
-
-def parse_arguments(line: str) -> ast.Call:
-    """Parse ``line`` as the argument list of a call; raise ``SyntaxError`` if it is not one."""
-    if "\n" in line or "\r" in line:
-        raise SyntaxError("the arguments must fit on one line")
-    # The newlines let a trailing `# comment` end before the closing parenthesis.
-    call = ast.parse(f"f(\n{line}\n)", mode="eval").body
-    # `1), g(2` parses as a tuple of two calls, not as one call with arguments: reject it.
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
-        raise SyntaxError("not an argument list")
-    return call
-
 
 def evaluate_arguments(
-    line: str, namespace: dict[str, Any], local_ns: dict[str, Any] | None = None
+    line: str, namespace: dict[str, Any], local_ns: dict[str, Any] | None = None, magic: str = ""
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Evaluate ``line`` as call arguments in ``namespace`` (and ``local_ns`` first)."""
+    """Evaluate ``line`` as call arguments, as the caller's own code would (``_line``)."""
     __tracebackhide__ = True  # noqa: F841  (a NameError shows the user's line, not this frame)
-    call = parse_arguments(line)
-    call.func = ast.Name(id=_ARGS, ctx=ast.Load())
-    expression = ast.fix_missing_locations(ast.Expression(body=call))
-    filename = "<magic arguments>"
-    # Tracebacks (a NameError, say) then show the user's line instead of "no source".
-    linecache.cache[filename] = (len(line), None, ["f(\n", f"{line}\n", ")\n"], filename)
-    code = compile(expression, filename, "eval")
-    scope: Any = {_ARGS: _pack}
-    if local_ns is not None and local_ns is not namespace:
-        scope = ChainMap(scope, local_ns)
-    return eval(code, namespace, scope)
+    return call_arguments(magic or "test", line, namespace, local_ns)
+
+
+def called_like_a_function(line: str) -> str:
+    """The argument list of a line written as a call's parentheses, else ``line`` itself.
+
+    With automagic on (IPython's default), a one-line cell ``test_eq(a, b)`` in which
+    ``test_eq`` is not a Python name runs ``%test_eq (a, b)``: that line is the call's
+    parentheses, so ``a, b`` are its arguments (a test magic never takes one tuple).
+    """
+    text = line.strip()
+    if not text.startswith("("):
+        return line
+    try:
+        call = ast.parse(f"f{text}\n", mode="eval").body
+    except SyntaxError:
+        return line
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
+        return line
+    return text[1 : call.end_col_offset - 2]
 
 
 def _usage_error(name: str, reason: str) -> UsageError:
@@ -120,8 +115,9 @@ def _plain_signature(function: Any) -> inspect.Signature:
 def _short_help(name: str) -> str:
     return (
         f"{_SUMMARIES[name]}\n\nUsage::\n\n    {USAGES[name]}\n\n"
-        f"The line is the argument list of matmul_magic.{name}, evaluated in the user "
-        f"namespace.\nA malformed line raises UsageError; a failed test, AssertionError."
+        f"The line is the argument list of matmul_magic.{name}, evaluated as the same "
+        f"expression in your code\nwould be (a function's locals too). A malformed line "
+        f"raises UsageError; a failed test, AssertionError."
     )
 
 
@@ -145,14 +141,20 @@ def _test_line_magic(name: str) -> Any:
 
         function = getattr(testing, name)
         try:
-            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns)
+            line = called_like_a_function(line)
+            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns, name)
         except SyntaxError as e:
             raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
         try:
             inspect.signature(function).bind(*args, **kwargs)
         except TypeError as e:
             raise _usage_error(name, f"%{name}: {e}") from None
-        function(*args, **kwargs)
+        try:
+            function(*args, **kwargs)
+        except (TypeError, ValueError) as e:
+            # A bad tolerance or values that cannot be compared: the API's clear message,
+            # as the magic's usage error, not a traceback through the package.
+            raise UsageError(f"%{name}: {e}") from None
 
     magic.__name__ = magic.__qualname__ = name
     magic.__doc__ = _short_help(name)
@@ -182,14 +184,21 @@ class TestingMagics(Magics):
         if line.strip():
             raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
         shell = self.shell
-        # A leading newline makes line numbers count the %%tests line, as the editor does.
-        source = "\n" + shell.transform_cell(cell)
+        # Line 1 is the %%tests line, as in the editor. transform_cell drops the cell's
+        # leading blank lines, so they are put back as newlines to keep the count.
+        lines = cell.splitlines(True)
+        blank = next((i for i, text in enumerate(lines) if text.strip()), len(lines))
+        head = "\n" * (1 + blank)
+        # Static transforms only (`%test_eq` lines): IPython's transform_cell also applies
+        # automagic to a one-line cell, turning `test_eq(a, b)` into `%test_eq (a, b)`.
+        body = shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
+        source = head + body
         filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         try:
             code = shell.compile(source, filename, "exec")
         except SyntaxError as error:
             raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
-        with collect_tests(filename=filename):
+        with test_names_visible(shell.user_global_ns), collect_tests(filename=filename):
             exec(code, shell.user_global_ns, shell.user_ns)
 
 

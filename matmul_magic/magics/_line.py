@@ -1,0 +1,190 @@
+"""Evaluating a magic's line as a call's argument list, with the scope of the line's caller.
+
+``%test_eq (lambda: z)(), 2`` or ``%shapes loc`` inside a function must see the function's
+locals the way the same expression written in plain Python does: lambdas and comprehensions
+close over them, and ``(y := 5)`` binds ``y``. So the line becomes the body of a small
+function whose parameters are the caller's locals that the line names; what its walrus
+targets hold afterwards is bound back in the caller (the user namespace at the top level,
+the function's frame inside a function).
+
+Names of ``matmul_magic.testing`` (``test_eq``, ``near`` ...) resolve without an import, but
+behind every name of the user's: while the code runs, the user namespace's
+``__builtins__`` is a copy of the builtins plus those names (see ``test_names_visible``).
+Nothing is written into the user namespace.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import linecache
+import sys
+import types
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from IPython.core.error import UsageError
+
+_PACK = "__matmul_magic_arguments__"
+_LOCALS = "__matmul_magic_locals__"
+_SCOPE = "__matmul_magic_line__"
+FILENAME = "<magic arguments>"
+
+
+def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return args, kwargs
+
+
+def parse_arguments(line: str) -> ast.Call:
+    """Parse ``line`` as the argument list of a call; raise ``SyntaxError`` if it is not one."""
+    if "\n" in line or "\r" in line:
+        raise SyntaxError("the arguments must fit on one line")
+    # The newlines let a trailing `# comment` end before the closing parenthesis.
+    call = ast.parse(f"f(\n{line}\n)", mode="eval").body
+    # `1), g(2` parses as a tuple of two calls, not as one call with arguments: reject it.
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
+        raise SyntaxError("not an argument list")
+    return call
+
+
+def _test_names() -> dict[str, Any]:
+    from matmul_magic import testing
+
+    return {name: getattr(testing, name) for name in testing.__all__}
+
+
+@contextmanager
+def test_names_visible(namespace: dict[str, Any]) -> Iterator[None]:
+    """While the block runs, code run with ``namespace`` as its globals (and functions it
+    creates) also finds ``matmul_magic.testing``'s names, after the user's own and the
+    builtins; ``namespace`` gets its own ``__builtins__`` back afterwards."""
+    original = namespace.get("__builtins__", builtins)
+    base = original if isinstance(original, dict) else vars(original)
+    # The user's globals are looked up before any builtin; a real builtin wins over ours.
+    overlay = {**_test_names(), **base}
+    namespace["__builtins__"] = overlay
+    try:
+        yield
+    finally:
+        if namespace.get("__builtins__") is overlay:
+            namespace["__builtins__"] = original
+
+
+def _names_read(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _walrus_targets(node: ast.AST) -> list[str]:
+    return sorted({n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)})
+
+
+def _frame_of(local_ns: Mapping[str, Any]) -> Any:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_locals is local_ns:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def _bind_in_function(local_ns: Any, values: dict[str, Any]) -> None:
+    """Bind ``values`` as local variables of the function whose ``f_locals`` is ``local_ns``."""
+    if sys.version_info >= (3, 13):  # PEP 667: f_locals writes through
+        for name, value in values.items():
+            local_ns[name] = value
+        return
+    import ctypes  # only here: loading the extension stays cheap
+
+    frame = _frame_of(local_ns)
+    local_ns.update(values)
+    if frame is not None:
+        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+
+
+def _function_locals(local_ns: Any) -> set[str] | None:
+    frame = _frame_of(local_ns)
+    if frame is None:
+        return None
+    code = frame.f_code
+    return set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+
+
+def _renamed(code: types.CodeType, old: str, new: str) -> types.CodeType:
+    """``code`` with every nested code object called ``old`` renamed ``new``."""
+    consts = tuple(
+        _renamed(c, old, new) if isinstance(c, types.CodeType) else c for c in code.co_consts
+    )
+    if code.co_name == old:
+        if sys.version_info >= (3, 11):
+            return code.replace(co_consts=consts, co_name=new, co_qualname=new)
+        return code.replace(co_consts=consts, co_name=new)
+    return code.replace(co_consts=consts)
+
+
+def evaluate_call(
+    magic: str, call: ast.Call, line: str, user_ns: dict[str, Any], local_ns: Any = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Evaluate the arguments of ``call`` (parsed from ``line``) as the caller's code would.
+
+    ``local_ns`` is the caller's ``f_locals`` when the line runs inside a function (IPython's
+    ``needs_local_scope``), or the user namespace (or None) at the top level.
+    """
+    __tracebackhide__ = True  # noqa: F841  (an error shows the user's line, not this frame)
+    in_function = local_ns is not None and local_ns is not user_ns
+    targets = _walrus_targets(call)
+    if in_function and targets:
+        known = _function_locals(local_ns)
+        strangers = [t for t in targets if known is not None and t not in known]
+        if strangers:
+            names = ", ".join(strangers)
+            raise UsageError(
+                f"%{magic}: cannot bind {names} here: inside a function a magic's line can "
+                f"only bind the function's own local variables (assign {strangers[0]} = ... "
+                f"before this line)"
+            )
+    # Parameters: the caller's locals the line names (so lambdas and comprehensions close
+    # over them); at the top level, walrus targets the user has (read before rebinding).
+    source_ns = local_ns if in_function else user_ns
+    wanted = _names_read(call) if in_function else set(targets)
+    passed = sorted(wanted & set(source_ns))
+    parameters = ", ".join(passed)
+    call.func = ast.Name(id=_PACK, ctx=ast.Load())
+    # The line runs in a function of its own, nested so that the helpers it needs are
+    # closures, not parameters: a traceback's frame reads `%test_eq(z)`. Its placeholder
+    # call is on line 2, where `call`'s own nodes are too.
+    template = (
+        f"def {_SCOPE}_outer({_PACK}, {_LOCALS}):\n"
+        f" def {_SCOPE}({parameters}): return ({_PACK}(), {_LOCALS}())\n"
+        f" return {_SCOPE}\n"
+    )
+    tree = ast.parse(template)
+    returned = tree.body[0].body[0].body[0]  # type: ignore[attr-defined]
+    returned.value.elts[0] = call
+    ast.fix_missing_locations(tree)
+    # Tracebacks (a NameError, say) then show the user's line instead of "no source".
+    lines = ["f(\n", f"{line}\n", ")\n"]
+    linecache.cache[FILENAME] = (len(line), None, lines, FILENAME)
+    code = _renamed(compile(tree, FILENAME, "exec"), _SCOPE, f"%{magic}")
+    scope: dict[str, Any] = {}
+    with test_names_visible(user_ns):
+        exec(code, user_ns, scope)
+        function = scope[f"{_SCOPE}_outer"](_pack, locals)
+        values = [source_ns[name] for name in passed]
+        (args, kwargs), after = function(*values)
+    bound = {t: after[t] for t in targets if t in after}
+    if bound:
+        if in_function:
+            _bind_in_function(local_ns, bound)
+        else:
+            user_ns.update(bound)
+    return args, kwargs
+
+
+def call_arguments(
+    magic: str, line: str, user_ns: dict[str, Any], local_ns: Any = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Parse and evaluate ``line`` as call arguments; ``SyntaxError`` if it is not a list."""
+    __tracebackhide__ = True  # noqa: F841
+    call = parse_arguments(line)
+    return evaluate_call(magic, call, line, user_ns, local_ns)
