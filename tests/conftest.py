@@ -17,3 +17,15 @@ def ip():
         shell.run_line_magic("unload_ext", "matmul_magic")
         shell.user_ns.clear()
         shell.init_user_ns()
+
+
+@pytest.fixture
+def no_mnist(tmp_path, monkeypatch):
+    """The test runs where no MNIST can be found (and none is downloaded)."""
+    from matmul_magic.benchmark import operands
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))
+    monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
+    operands._MNIST_CACHE.clear()
+    return tmp_path

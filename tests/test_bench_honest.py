@@ -9,7 +9,7 @@ import time
 import pytest
 import torch
 
-from matmul_magic.benchmark import estimate, gate, ladder, operands, plan, timing
+from matmul_magic.benchmark import estimate, gate, ladder, plan, timing
 from matmul_magic.benchmark.runner import bench
 from matmul_magic.benchmark.variants import Variant
 from matmul_magic.progression import COURSE
@@ -17,12 +17,7 @@ from matmul_magic.progression import COURSE
 SMALL = "3x16x4"
 
 
-@pytest.fixture(autouse=True)
-def no_mnist(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))
-    monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
-    operands._MNIST_CACHE.clear()
+pytestmark = pytest.mark.usefixtures("no_mnist")
 
 
 def my_matmul(a, b):

@@ -19,14 +19,7 @@ FAST = ["einsum", "torch"]
 SMALL = "3x16x4"
 
 
-@pytest.fixture(autouse=True)
-def no_mnist(tmp_path, monkeypatch):
-    """Every test starts where no MNIST can be found (and none is downloaded)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))
-    monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
-    operands._MNIST_CACHE.clear()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("no_mnist")
 
 
 def my_matmul(a, b):
