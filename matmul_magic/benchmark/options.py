@@ -28,17 +28,14 @@ STDOUT = "-"
 def _items(value: str | Iterable[Any], splitter: str) -> list[Any]:
     if isinstance(value, str):
         return [p for p in re.split(splitter, value.strip()) if p]
-    try:
-        return list(value)
-    except TypeError:
-        return [value]
+    return list(value)  # TypeError for a non-iterable: the callers' "takes ..." message
 
 
 def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
     """``'MxKxN'`` (``x``, ``×``, ``*`` or ``,`` between) or ``(M, K, N)``: three positive ints."""
-    parts = _items(shape, r"\s*[x×,*]\s*") if isinstance(shape, str) else _items(shape, "")
     try:
-        dims = tuple(_whole(p) for p in parts)
+        text = shape.lower() if isinstance(shape, str) else shape
+        dims = tuple(_whole(p) for p in _items(text, r"\s*[x×,*]\s*"))
     except (TypeError, ValueError):
         dims = ()
     if len(dims) != 3 or any(d < 1 for d in dims):
@@ -64,7 +61,10 @@ def parse_sizes(sizes: str | Iterable[int]) -> tuple[int, ...]:
 
 def parse_names(names: str | Iterable[str]) -> tuple[str, ...]:
     """Row names (``'einsum, torch'`` or a list of names), each once, in order."""
-    items = _items(names, r"\s*,\s*")
+    try:
+        items = _items(names, r"\s*,\s*")
+    except TypeError:
+        items = [names]
     if not all(isinstance(n, str) for n in items):
         raise ValueError(f"only takes row names, got {names!r}")
     picked = tuple(dict.fromkeys(n.strip() for n in items if n.strip()))
