@@ -102,7 +102,7 @@ def test_check_output_path_writes_nothing_and_creates_nothing(tmp_path):
     kept.write_text("old")
     check_output_path(str(kept))
     assert kept.read_text() == "old"  # not truncated
-    with pytest.raises(ValueError, match=r"the folder .*missing does not exist \(nothing was run\)"):
+    with pytest.raises(ValueError, match=r"folder .*missing does not exist \(nothing was run\)"):
         check_output_path(str(tmp_path / "missing" / "x.json"))
     assert not (tmp_path / "missing").exists()
     with pytest.raises(ValueError, match="is a folder; give a file path"):

@@ -353,7 +353,7 @@ def test_module_colon_function_races_one_function_with_only(fake_bench, tmp_path
         ("def f(a, b):\n    return a\n\n1 / 0\n", "k.py",
          "cannot load k.py: k.py, line 4: ZeroDivisionError: division by zero"),
         ("def f(a):\n    return a\n", "k.py",
-         "k.py defines no public top-level function of (a, b) to race (f take other arguments)"),
+         "k.py defines no public top-level function of (a, b) to race (f takes other arguments)"),
         ("def f(a, b):\n    return a\n", "k.py:g", "k.py has no g"),
         ("g = 3\n", "k.py:g", "k.py:g: g is a int, not a function"),
         ("", "missing.py", "missing.py: no such kernel file (not there)"),

@@ -93,7 +93,8 @@ def load_kernels(target: str) -> Kernels:
         else:
             found.skipped.append(fn_name)
     if not found.fns:
-        also = f" ({', '.join(found.skipped)} take other arguments)" if found.skipped else ""
+        verb = "takes" if len(found.skipped) == 1 else "take"
+        also = f" ({', '.join(found.skipped)} {verb} other arguments)" if found.skipped else ""
         raise KernelLoadError(
             f"{where} defines no public top-level function of (a, b) to race{also}"
         )
