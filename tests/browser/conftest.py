@@ -7,7 +7,8 @@
   ``artifacts/browser/`` when the test fails.
 - ``lab`` (per test): a :class:`Lab` helper bound to the server and that page: write/copy
   notebooks, open them in JupyterLab or Notebook 7, run cells, wait for the kernel, run commands,
-  and save screenshots into ``docs/images/``.
+  and save screenshots into ``artifacts/screenshots/`` (git-ignored: running the tests leaves
+  the clone clean). ``bash scripts/screenshots`` copies them into ``docs/images/`` for the README.
 
 Without ``/usr/bin/chromium`` or Playwright the tests skip, except under ``CI=true``, where a
 missing browser is a failure. Every test here should be marked ``@pytest.mark.browser``.
@@ -36,7 +37,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS_IMAGES = REPO / "docs" / "images"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
 ARTIFACTS = REPO / "artifacts" / "browser"
 NOTEBOOK_FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
 
@@ -271,10 +272,34 @@ class Lab:
 
     # --- navigation --------------------------------------------------------------------------
     def goto_lab(self, path: str = "", reset: bool = True) -> None:
-        """Open JupyterLab (on ``path`` if given); ``reset`` starts from an empty layout."""
+        """Open JupyterLab (on ``path`` if given); ``reset`` starts from an empty layout.
+
+        Returns once the layout has settled: see :meth:`wait_for_settled_layout`.
+        """
         url = f"{self.server.url}/lab" + (f"/tree/{path}" if path else "")
         self.page.goto(url + ("?reset" if reset else ""))
         self.wait_for_app()
+        self.wait_for_settled_layout()
+
+    def wait_for_settled_layout(self) -> None:
+        """Wait until JupyterLab has stopped moving focus after it was restored.
+
+        ``app.restored`` comes before the file browser has fetched its folder; only then
+        does JupyterLab open a Launcher (when the main area is empty) and focus it, about a
+        second later and more under load. A modal command palette opened before that loses
+        focus and closes itself (its blur handler), taking the item a test is clicking with
+        it: "element was detached from the DOM", or a click that waits 30 s for an item that
+        is gone. Settled means the file browser has restored and focus is inside the current
+        main-area widget.
+        """
+        self.page.wait_for_function(
+            """() => {
+                if (document.querySelector('.jp-FileBrowser.jp-mod-restoring')) return false;
+                const current = window.jupyterapp.shell.currentWidget;
+                return !!current && current.node.contains(document.activeElement);
+            }""",
+            timeout=60_000,
+        )
 
     def wait_for_app(self) -> None:
         self.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
@@ -353,15 +378,20 @@ class Lab:
         search = self.page.locator(".lm-CommandPalette-input")
         search.wait_for(state="visible")
         search.fill(label)
-        item = self.page.locator(".lm-CommandPalette-item", has_text=label).first
+        # The palette renders its filtered results after the input event; the first match is
+        # marked active once they are on screen.
+        item = self.page.locator(".lm-CommandPalette-item.lm-mod-active", has_text=label)
         item.click()
+        # Running a command hides the palette: a click that did nothing fails here, clearly.
+        self.page.locator("#modal-command-palette").wait_for(state="hidden")
 
     # --- screenshots -------------------------------------------------------------------------
     def screenshot(self, name: str, target: Any = None, max_height: int = 700) -> Path:
-        """Save ``docs/images/<name>.png`` of ``target`` (a locator; its top ``max_height``
-        pixels) or of the whole page."""
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        path = DOCS_IMAGES / f"{name}.png"
+        """Save ``artifacts/screenshots/<name>.png`` of ``target`` (a locator; its top
+        ``max_height`` pixels) or of the whole page. ``scripts/screenshots`` copies them into
+        ``docs/images/``; the tests themselves never touch tracked files."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
         if target is None:
             self.page.screenshot(path=str(path))
             return path
