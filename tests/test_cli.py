@@ -300,6 +300,10 @@ def one_arg(a):
 
 def keyword_ok(a, b, *, tile=4):
     return a @ b
+
+
+if __name__ == "__main__":  # a script's own entry point: not run when its kernels race
+    raise SystemExit("the __main__ block ran")
 """
 
 
