@@ -342,33 +342,56 @@ class Lab:
         )
 
     def run_all(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
-        """Run every cell of the current notebook and wait until they finish."""
-        self.page.evaluate(
-            "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
-        )
-        self.wait_for_kernel_idle(timeout_ms)
-        self.wait_for_no_pending_cells(timeout_ms)
+        """Run every cell of the current notebook and wait until the kernel has answered each."""
+        self._run_and_wait("notebook:run-all-cells", None, timeout_ms)
 
     def run_cell(self, index: int, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
         """Select cell ``index`` of the current notebook, run it, and wait for it to finish."""
-        self.page.evaluate(
-            """async (index) => {
-                const panel = window.jupyterapp.shell.currentWidget;
-                panel.content.activeCellIndex = index;
-                await window.jupyterapp.commands.execute('notebook:run-cell');
-            }""",
-            index,
-        )
-        self.wait_for_kernel_idle(timeout_ms)
-        self.wait_for_no_pending_cells(timeout_ms)
+        self._run_and_wait("notebook:run-cell", index, timeout_ms)
 
-    def wait_for_no_pending_cells(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
-        # A queued or running cell shows "[*]" in its prompt.
-        self.page.wait_for_function(
-            """() => ![...document.querySelectorAll('.jp-InputArea-prompt')]
-                .some(p => p.textContent.includes('*'))""",
-            timeout=timeout_ms,
+    def _run_and_wait(self, command: str, index: int | None, timeout_ms: int) -> None:
+        """Run ``command`` and wait until every execute request it sent has its reply.
+
+        A cell's "[*]" prompt is no guide: after a cell raises, JupyterLab blanks the prompts
+        of the cells queued behind it while the kernel still runs them (a cell tagged
+        ``raises-exception`` does not stop the queue), and the kernel is idle for a moment
+        between two cells. Counting the kernel's execute requests and replies is exact.
+        """
+        self.page.evaluate(
+            """([command, index]) => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                const kernel = panel.sessionContext.session.kernel;
+                const cells = panel.content.widgets;
+                const counts = { kernel, sent: 0, replied: 0,
+                    expected: index === null
+                        ? cells.filter(c => c.model.type === 'code').length : 1 };
+                counts.listener = (_, { direction, msg }) => {
+                    const type = msg.header.msg_type;
+                    if (direction === 'send' && type === 'execute_request') counts.sent++;
+                    if (direction === 'recv' && type === 'execute_reply') counts.replied++;
+                };
+                kernel.anyMessage.connect(counts.listener);
+                window.__matmulMagicRun = counts;
+                if (index !== null) panel.content.activeCellIndex = index;
+                // Not awaited: after an error the command settles before the later cells.
+                window.jupyterapp.commands.execute(command).catch(() => {});
+            }""",
+            [command, index],
         )
+        try:
+            self.page.wait_for_function(
+                """() => {
+                    const c = window.__matmulMagicRun;
+                    return c.sent >= c.expected && c.replied >= c.sent
+                        && c.kernel.status === 'idle';
+                }""",
+                timeout=timeout_ms,
+            )
+        finally:
+            self.page.evaluate(
+                """() => { const c = window.__matmulMagicRun;
+                    c.kernel.anyMessage.disconnect(c.listener); }"""
+            )
 
     def open_palette_command(self, label: str) -> None:
         """Run a command the way a person does: the command palette, its label, a click."""
