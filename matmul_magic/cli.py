@@ -1,189 +1,190 @@
 """``matmul-magic bench ...``: the bench from a terminal, with the notebook magic's options.
 
-The text table goes to stdout, live progress to stderr. Exit codes: 0 every row ran and is
-correct, 1 some row failed or is incorrect, 2 bad options (argparse), 130 interrupted.
+``matmul-magic bench [KERNELS ...] [options]`` races the lesson's steps and, when given, your
+own functions: ``kernels.py`` (every public top-level function of ``(a, b)`` in it),
+``kernels.py:fn`` or ``pkg.module:fn``. Output files are written first, then the table (or,
+with ``--save -``, the JSON) goes to stdout; live progress goes to stderr. A closed pipe
+(``| head -1``) ends the run quietly.
 
-``BENCH_OPTIONS`` is the single list of options; ``%matmul_bench`` builds its
-``magic_arguments`` from it too, so the two doors cannot drift apart. This module imports
-only the standard library at import time; torch arrives with the first run.
+Exit codes (``EXIT_*``): 0 every row ran and is correct; 1 a row failed or is incorrect;
+2 bad usage (options, kernel files, output paths: nothing was run); 3 the output could not be
+written; 130 interrupted (Ctrl-C); 141 stdout was closed early (as SIGPIPE gives a shell).
+
+The option list lives in :mod:`matmul_magic.benchmark.options`, shared with ``%matmul_bench``.
+This module imports only the standard library at import time; torch arrives with the first run.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
+import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from .benchmark.options import (
+    BENCH_OPTIONS,
+    STDOUT,
+    bench_kwargs,
+    check_output_path,
+    json_text,
+    save_json,
+)
+
+EXIT_OK = 0
+EXIT_BAD_ROWS = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141
+EXIT_CODES_HELP = (
+    "Exit status: 0 all rows correct; 1 a row failed or is incorrect; 2 bad usage (nothing "
+    "was run); 3 the output could not be written; 130 interrupted; 141 stdout closed early."
+)
 
 
-def shape_arg(text: str) -> tuple[int, int, int]:
-    """``MxKxN`` (``x``, ``×`` or ``,`` between) as three positive ints."""
-    parts = [p for p in re.split(r"\s*[x×,*]\s*", text.strip().lower()) if p]
-    try:
-        dims = tuple(int(p) for p in parts)
-    except ValueError:
-        dims = ()
-    if len(dims) != 3 or any(d < 1 for d in dims):
-        raise argparse.ArgumentTypeError(
-            f"--shape takes MxKxN with three positive sizes (a is MxK, b is KxN), got {text!r}"
-        )
-    return dims  # type: ignore[return-value]
+class Failure(Exception):
+    """Ends a command with one line on stderr and an exit code (no usage text, no traceback)."""
 
-
-def budget_arg(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"--budget takes positive seconds, got {text!r}")
-    return value
-
-
-def sizes_arg(text: str) -> tuple[int, ...]:
-    parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
-    try:
-        sizes = tuple(int(p) for p in parts)
-    except ValueError:
-        sizes = ()
-    if not sizes or any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError(
-            f"--sweep takes positive sizes separated by commas, e.g. 16,32,64; got {text!r}"
-        )
-    return sizes
-
-
-def names_arg(text: str) -> tuple[str, ...]:
-    names = tuple(n for n in (p.strip() for p in text.split(",")) if n)
-    if not names:
-        raise argparse.ArgumentTypeError(
-            f"--only takes row names separated by commas, got {text!r}"
-        )
-    return names
-
-
-# (flags, argparse keyword arguments): shared by the CLI and %matmul_bench.
-BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("--device",), {"help": "cpu, cuda, cuda:1, mps (default: cuda, then mps, then cpu)"}),
-    (("--dtype",), {"help": "float32 (default), float64, float16, bfloat16"}),
-    (("--shape",), {"type": shape_arg, "metavar": "MxKxN",
-                    "help": "random a (MxK) and b (KxN) instead of the lesson's 5x784x10"}),
-    (("--budget",), {"type": budget_arg, "metavar": "SECONDS",
-                     "help": "total time budget in seconds (default about 1, more with --sweep)"}),
-    (("--baseline",), {"metavar": "NAME", "help": "row that speedups divide by (default loops)"}),
-    (("--only",), {"type": names_arg, "metavar": "NAMES",
-                   "help": "comma-separated row names to keep, e.g. einsum,torch"}),
-    (("--no-course",), {"action": "store_true", "dest": "no_course",
-                        "help": "race only your functions, without the lesson's steps"}),
-    (("--sweep",), {"type": sizes_arg, "metavar": "SIZES",
-                    "help": "also time every row on SIZExSIZE operands, e.g. 16,32,64,128"}),
-    (("--save",), {"metavar": "PATH", "help": "write the result as JSON (the bench schema)"}),
-)  # fmt: skip
-
-
-def bench_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments of ``bench(...)`` from parsed options."""
-    kwargs: dict[str, Any] = {"course": not args.no_course}
-    if args.device is not None:
-        kwargs["device"] = args.device
-    if args.dtype is not None:
-        kwargs["dtype"] = args.dtype
-    if args.shape is not None:
-        kwargs["shape"] = args.shape
-    if args.budget is not None:
-        kwargs["budget"] = args.budget
-    if args.baseline is not None:
-        kwargs["baseline"] = args.baseline
-    if args.only is not None:
-        kwargs["only"] = list(args.only)
-    if args.sweep is not None:
-        kwargs["sweep"] = list(args.sweep)
-    return kwargs
-
-
-def save_json(result: Any, path: str | Path) -> Path:
-    """Write ``result.to_dict()`` to ``path`` (parents created); returns the path."""
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
-    return path
-
-
-def exit_code(result: Any) -> int:
-    if result.interrupted:
-        return EXIT_INTERRUPTED
-    if any(row.status in ("failed", "incorrect") for row in result.rows):
-        return EXIT_BAD_ROWS
-    return EXIT_OK
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``matmul-magic`` parser; each subcommand sets ``run`` (a function of the args)."""
     parser = argparse.ArgumentParser(
         prog="matmul-magic",
         description="fast.ai's 'matrix multiplication from foundations' as tools.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    bench = commands.add_parser(
-        "bench",
-        help="race the lesson's matmuls: checked against torch, then timed",
-        description=(
-            "Race the lesson's five matmuls (loops, elementwise, broadcast, einsum, torch) "
-            "and the optional steps: each is checked against torch, then timed within one "
-            "budget. The table goes to stdout, progress to stderr. Exit status: 0 all rows "
-            "correct, 1 a row failed or is incorrect, 2 bad options, 130 interrupted."
-        ),
-    )
-    for flags, kwargs in BENCH_OPTIONS:
-        bench.add_argument(*flags, **kwargs)
-    bench.add_argument(
-        "--json",
-        metavar="PATH",
-        help="write the result as JSON to PATH; '-' prints the JSON on stdout instead of the table",
-    )
-    bench.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    bench.set_defaults(parser=bench)
+    add_bench_command(commands)
     # Listed here for --help; main() hands `test ...` to its own parser before parsing.
     commands.add_parser("test", add_help=False, help="run notebooks' inline tests headless")
     return parser
 
 
-def run_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .benchmark.display import StreamProgress, to_text
-    from .benchmark.runner import bench
+def add_bench_command(commands: Any) -> argparse.ArgumentParser:
+    bench = commands.add_parser(
+        "bench",
+        help="race the lesson's matmuls and your own: checked against torch, then timed",
+        description=(
+            "Race the lesson's five matmuls (loops, elementwise, broadcast, einsum, torch), "
+            "the optional steps, and your own kernels: each is checked against torch, then "
+            "timed within one budget. The table goes to stdout, progress to stderr. "
+            + EXIT_CODES_HELP
+        ),
+        epilog=(
+            "examples: matmul-magic bench kernels.py --only torch; "
+            "matmul-magic bench mypkg.kernels:tiled --no-course --sweep 64,128,256; "
+            "matmul-magic bench --save - | jq '.rows[].median'"
+        ),
+    )
+    bench.add_argument(
+        "kernels", nargs="*", metavar="KERNELS",
+        help="your functions of (a, b) to race: kernels.py (every public top-level function "
+             "of (a, b) in it), kernels.py:fn, or pkg.module:fn",
+    )  # fmt: skip
+    for flags, kwargs in BENCH_OPTIONS:
+        bench.add_argument(*flags, **kwargs)
+    bench.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    bench.set_defaults(run=run_bench)
+    return bench
 
-    if args.no_course:  # the CLI has no functions of its own to race
-        parser.error(
-            "--no-course would leave nothing to race: from a terminal only the "
-            "lesson's steps race; pick some with --only"
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
+    from .benchmark.kernels import KernelLoadError, load_kernels
+
+    fns: list[Callable[..., Any]] = []
+    for target in targets:
+        try:
+            found = load_kernels(target)
+        except KernelLoadError as error:
+            raise Failure(str(error)) from None
+        fns.extend(found.fns)
+        if found.skipped and not quiet:
+            _say(f"{target}: not racing {', '.join(found.skipped)} (not functions of (a, b))")
+    return fns
+
+
+def _output_paths(saves: Sequence[str] | None) -> tuple[list[str], bool]:
+    """The files to write (checked now, before anything runs) and whether JSON goes to stdout."""
+    saves = list(saves or [])
+    if saves.count(STDOUT) > 1:
+        raise Failure("--save - (stdout) is given twice")
+    files = [p for p in saves if p != STDOUT]
+    for path in files:
+        try:
+            check_output_path(path)
+        except ValueError as error:
+            raise Failure(f"--save: {error}") from None
+    return files, STDOUT in saves
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    files, json_to_stdout = _output_paths(args.save)
+    fns = _load(args.kernels, args.quiet)
+    if args.no_course and not fns:
+        raise Failure(
+            "--no-course would leave nothing to race: give your kernels "
+            "(kernels.py or pkg.module:fn), or pick course rows with --only"
         )
+    kwargs = bench_kwargs(args)
+    if fns and "only" in kwargs:  # --only picks course rows; your functions always race
+        kwargs["only"] = list(dict.fromkeys([*kwargs["only"], *(f.__name__ for f in fns)]))
+
+    from .benchmark.display import StreamProgress
+    from .benchmark.runner import bench
+    from .benchmark.sweep_text import to_text_with_sweep
+
     progress = None if args.quiet else StreamProgress(sys.stderr)
     try:
-        result = bench(**bench_kwargs(args), on_progress=progress)
+        result = bench(*fns, **kwargs, on_progress=progress)
     except (ValueError, TypeError) as error:
+        raise Failure(str(error)) from None
+    finally:
         if progress is not None:
             progress.close()
-        parser.error(str(error))  # exits with EXIT_USAGE
-    if progress is not None:
-        progress.close()
-    # The result is shown before it is saved, so a path that cannot be written loses nothing.
-    if args.json == "-":
-        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        print(to_text(result))
-    for path in (args.save, args.json):
-        if path and path != "-":
-            try:
-                save_json(result, path)
-            except OSError as error:
-                reason = error.strerror or str(error)
-                print(f"{parser.prog}: error: cannot write {path}: {reason}", file=sys.stderr)
-                return EXIT_USAGE
-    return exit_code(result)
+
+    code = EXIT_OK
+    for path in files:  # files first: a closed stdout must not lose them
+        try:
+            save_json(result, path)
+        except OSError as error:
+            _say(f"matmul-magic bench: error: cannot write {path}: {error.strerror or error}")
+            code = EXIT_OUTPUT
+    text = json_text(result) if json_to_stdout else to_text_with_sweep(result)
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # an OSError too, but the reader left: main() ends quietly
+        raise
+    except OSError as error:  # e.g. > /dev/full
+        _say(f"matmul-magic bench: error: cannot write to stdout: {error.strerror or error}")
+        code = EXIT_OUTPUT
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    if code != EXIT_OK:
+        return code
+    if any(row.status in ("failed", "incorrect") for row in result.rows):
+        return EXIT_BAD_ROWS
+    return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit's flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,11 +195,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return test_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # bad options: usage and exit 2
+    prog = f"{parser.prog} {args.command}"
     try:
-        return run_bench(args, args.parser)
+        return args.run(args)
+    except Failure as failure:
+        _say(f"{prog}: error: {failure}")
+        return failure.code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE
     except KeyboardInterrupt:  # outside bench(), which keeps its finished rows itself
-        print("interrupted", file=sys.stderr)
+        _say("interrupted")
         return EXIT_INTERRUPTED
 
 

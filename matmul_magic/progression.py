@@ -21,9 +21,11 @@ is never an error.
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -100,12 +102,32 @@ def _have(module: str) -> bool:
         return False
 
 
+def numba_cache_dir() -> Path | None:
+    """Where numba keeps the compiled loops: a per-user folder, never the package's own.
+
+    ``$NUMBA_CACHE_DIR`` when set (numba's own setting), else
+    ``$XDG_CACHE_HOME/matmul-magic/numba`` (``~/.cache/...``); ``None`` when that folder cannot
+    be made or written, and then the loops compile afresh in each process.
+    """
+    from numba.core import config
+
+    if config.CACHE_DIR:
+        return Path(config.CACHE_DIR)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    path = Path(base) / "matmul-magic" / "numba"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
+
+
 @cache
 def _numba_dot_loops() -> Callable[..., Any]:
-    """The 2022 lesson's loops, compiled by numba on first use (cached on disk)."""
+    """The 2022 lesson's loops, compiled by numba on first use (cached in numba_cache_dir())."""
     from numba import njit
+    from numba.core import config
 
-    @njit(cache=True)
     def dot_loops(a, b, c):  # pragma: no cover - runs compiled
         ar, ac = a.shape
         bc = b.shape[1]
@@ -117,7 +139,16 @@ def _numba_dot_loops() -> Callable[..., Any]:
                 c[i, j] = acc
         return c
 
-    return dot_loops
+    where = numba_cache_dir()
+    if where is None:  # no cache rather than one beside the installed package
+        return njit(dot_loops)
+    # numba picks a function's cache folder as it decorates it, from this setting; it is put
+    # back at once, so the user's own @njit(cache=True) functions keep numba's defaults.
+    previous, config.CACHE_DIR = config.CACHE_DIR, str(where)
+    try:
+        return njit(cache=True)(dot_loops)
+    finally:
+        config.CACHE_DIR = previous
 
 
 def matmul_numba(a: Tensor, b: Tensor) -> Tensor:

@@ -15,6 +15,7 @@ from IPython.utils.capture import capture_output
 
 import matmul_magic.benchmark.runner as runner
 from matmul_magic.benchmark.result import MIME_TYPE, BenchProgress, BenchResult
+from matmul_magic.magics import bench as bench_magics
 from matmul_magic.magics.bench import cell_function_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def test_loading_the_extension_imports_neither_torch_nor_the_runner():
         "ip = InteractiveShell.instance()\n"
         "ip.run_line_magic('load_ext', 'matmul_magic')\n"
         "assert 'matmul_bench' in ip.magics_manager.magics['cell']\n"
-        "heavy = ('torch', 'anywidget', 'matmul_magic.benchmark.runner')\n"
+        "heavy = ('torch', 'anywidget', 'matmul_magic.benchmark.runner', 'matmul_magic.cli')\n"
         "bad = [m for m in heavy if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
@@ -226,25 +227,107 @@ def test_interrupt_displays_the_partial_rows_then_re_raises(ip, fake_bench, caps
 
 
 def test_save_writes_a_payload_that_validates(ip, tmp_path):
-    path = tmp_path / "deep" / "run.json"
+    path = tmp_path / "run.json"
     ip.run_line_magic("matmul_bench", f"{FAST} --save {path}")
     payload = json.loads(path.read_text())
     jsonschema.Draft202012Validator(SCHEMA).validate(payload)
     assert [r["name"] for r in payload["rows"]] == ["einsum", "torch"]
 
 
-def test_save_to_an_unwritable_path_is_a_usage_error_after_the_result(ip, fake_bench, tmp_path):
-    fake_bench()
+@pytest.mark.parametrize("where", ["missing", "file_as_parent"])
+def test_an_unwritable_save_path_is_a_usage_error_before_anything_runs(ip, fake_bench, tmp_path,
+                                                                        where):  # fmt: skip
+    calls = fake_bench()
     (tmp_path / "a_file").write_text("")
-    path = tmp_path / "a_file" / "run.json"  # a file where a folder should be
-    with pytest.raises(UsageError, match=f"^--save: cannot write {re.escape(str(path))}: "):
+    parent = tmp_path / ("deep" if where == "missing" else "a_file")
+    said = "does not exist (nothing was run)" if where == "missing" else "is not a folder"
+    with pytest.raises(UsageError, match=re.escape(said)):
+        ip.run_cell_magic("matmul_bench", f"--save {parent / 'run.json'}", "x = 1\n")
+    assert calls == [] and "x" not in ip.user_ns  # neither the cell nor the bench ran
+    assert not (tmp_path / "deep").exists()
+
+
+def test_quoted_options_are_split_as_a_shell_splits_them(ip, fake_bench, tmp_path):
+    calls = fake_bench()
+    path = tmp_path / "with space.json"
+    ip.run_line_magic("matmul_bench", f"--save '{path}' --device 'cpu:7' --only \"einsum, torch\"")
+    assert json.loads(path.read_text()) == fixture("course_cpu.json").to_dict()
+    ((_, kwargs),) = calls
+    assert kwargs["device"] == "cpu:7" and kwargs["only"] == ["einsum", "torch"]
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        ("--save ''", "save takes a file path, or - for stdout"),
+        ("--save 'unclosed.json", "cannot split the options: No closing quotation"),
+        ("--threads 0", "threads takes a positive whole number"),
+        ("--budget 7200", "up to 3600 (an hour)"),
+    ],
+)
+def test_bad_quoting_and_values_are_usage_errors(ip, fake_bench, line, said):
+    calls = fake_bench()
+    with pytest.raises(UsageError, match=re.escape(said)):
+        ip.run_line_magic("matmul_bench", line)
+    assert calls == []
+
+
+def test_save_dash_prints_the_json(ip, fake_bench, capsys):
+    fake_bench()
+    ip.run_line_magic("matmul_bench", "--save -")
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("{\n") :]) == fixture("course_cpu.json").to_dict()
+
+
+def _failing_save(monkeypatch):
+    def fail(result, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bench_magics, "save_json", fail)
+
+
+def test_with_o_a_failed_save_still_returns_the_result(ip, fake_bench, monkeypatch, tmp_path,
+                                                       capsys):  # fmt: skip
+    fake_bench()
+    _failing_save(monkeypatch)
+    path = tmp_path / "x.json"
+    ip.run_cell(f"r = %matmul_bench --save {path} -o")
+    assert isinstance(ip.user_ns["r"], BenchResult)
+    err = capsys.readouterr().err
+    assert f"UsageError: --save: cannot write {path}: No space left on device" in err
+
+
+def test_without_o_a_failed_save_is_a_usage_error_after_the_result(ip, fake_bench, monkeypatch,
+                                                                   tmp_path, capsys):  # fmt: skip
+    fake_bench()
+    _failing_save(monkeypatch)
+    path = tmp_path / "x.json"
+    with pytest.raises(UsageError, match=f"^--save: cannot write {re.escape(str(path))}: No space"):
         ip.run_line_magic("matmul_bench", f"--save {path}")
+    assert "speedup vs loops" in capsys.readouterr().out  # shown before the error
+
+
+def test_with_o_an_interrupt_returns_the_partial_result(ip, fake_bench, capsys):
+    fake_bench("interrupted_cuda.json")
+    ip.run_cell("r = %matmul_bench -o")
+    result = ip.user_ns["r"]
+    assert isinstance(result, BenchResult) and result.interrupted
+    out, err = capsys.readouterr()
+    assert "INTERRUPTED" in out
+    assert f"KeyboardInterrupt: the bench stopped after {len(result.rows)} rows" in err
+
+
+def test_threads_reaches_bench_only_when_given(ip, fake_bench):
+    calls = fake_bench()
+    ip.run_line_magic("matmul_bench", "--threads 2")
+    ip.run_line_magic("matmul_bench", "")
+    assert calls[0][1]["threads"] == 2 and "threads" not in calls[1][1]
 
 
 def test_help_comes_from_the_docstring_and_lists_every_option(ip):
     doc = ip.magics_manager.magics["line"]["matmul_bench"].__doc__
     for option in ("--device", "--dtype", "--shape", "--budget", "--baseline", "--only",
-                   "--no-course", "--sweep", "-o", "--save"):  # fmt: skip
+                   "--no-course", "--sweep", "--threads", "-o", "--save"):  # fmt: skip
         assert option in doc
     assert "top-level" in doc
 

@@ -3,6 +3,12 @@ themselves when they cannot run."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 import torch
 from hypothesis import given, settings
@@ -118,3 +124,38 @@ def test_compile_step_needs_triton(monkeypatch):
 
 def test_mps_and_other_devices_have_no_optional_steps():
     assert optional_steps("mps", torch.float32) == []
+
+
+NUMBA_RUN = (
+    "import torch\n"
+    "from matmul_magic import progression\n"
+    "a, b = torch.rand(3, 4), torch.rand(4, 2)\n"
+    "assert torch.allclose(progression.matmul_numba(a, b), a @ b)\n"
+)
+
+
+def _numba_in_a_fresh_process(cache_home: Path, then: str = "") -> None:
+    """Run matmul_numba in a new interpreter whose per-user cache home is ``cache_home``."""
+    pytest.importorskip("numba")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    subprocess.run([sys.executable, "-c", NUMBA_RUN + then], check=True, env=env, timeout=300)
+
+
+def test_numba_caches_its_loops_per_user_never_in_the_package(tmp_path):
+    package = Path(progression.__file__).parent
+    started = time.time()
+    _numba_in_a_fresh_process(tmp_path)
+    cached = [p.name for p in (tmp_path / "matmul-magic" / "numba").rglob("*.nb[ic]")]
+    assert any(name.startswith("progression.") for name in cached), cached
+    beside = [p for p in package.rglob("*.nb[ic]") if p.stat().st_mtime >= started - 1]
+    assert beside == []
+
+
+def test_numba_without_a_writable_cache_folder_compiles_without_a_cache(tmp_path):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("")  # the cache folder would have to be made inside a file
+    _numba_in_a_fresh_process(blocker, then=(
+        "assert progression.numba_cache_dir() is None\n"
+        "assert progression._numba_dot_loops()._cache.__class__.__name__ == 'NullCache'\n"
+    ))  # fmt: skip

@@ -1,12 +1,14 @@
 """``%matmul_bench`` and ``%%matmul_bench``: a thin parser over ``matmul_magic.bench(...)``.
 
-At import time only IPython and ``matmul_magic.cli`` (the shared option list, standard
-library only) are loaded; torch and the runner arrive with the first run.
+At import time only IPython and ``matmul_magic.benchmark.options`` (the option list shared
+with the CLI, standard library only) are loaded; torch and the runner arrive with the first
+run. The line is split as a shell splits it, so ``--save '/tmp/with space.json'`` is one path.
 """
 
 from __future__ import annotations
 
 import ast
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -14,9 +16,16 @@ from typing import Any
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..cli import BENCH_OPTIONS, bench_kwargs, save_json
+from ..benchmark.options import (
+    BENCH_OPTIONS,
+    STDOUT,
+    bench_kwargs,
+    check_output_path,
+    json_text,
+    save_json,
+)
 from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 
@@ -82,6 +91,30 @@ class LiveProgress:
             self._handle.update({"text/plain": ""}, raw=True)
 
 
+def parse_line(parser: Any, line: str) -> Any:
+    """The magic's line split as a shell would (quotes group, and are taken off), then parsed."""
+    try:
+        argv = shlex.split(line)
+    except ValueError as error:  # "No closing quotation"
+        raise UsageError(f"cannot split the options: {error}: {line}") from None
+    return parser.parse_args(argv)
+
+
+def save_all(result: Any, saves: list[str]) -> list[str]:
+    """Write ``result`` to every path of ``--save`` (``-``: print the JSON); the failures."""
+    problems = []
+    for path in saves:
+        if path == STDOUT:
+            print(json_text(result))
+            continue
+        try:
+            save_json(result, path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            problems.append(f"--save: cannot write {path}: {reason}")
+    return problems
+
+
 def _options(func: Callable) -> Callable:
     for flags, kwargs in reversed(BENCH_OPTIONS):
         func = argument(*flags, **kwargs)(func)
@@ -112,11 +145,20 @@ class BenchMagics(Magics):
             def mine(a, b):
                 return (a[:, :, None] * b[None]).sum(1)
 
-        Ctrl-C shows the rows finished so far, then stops (so "Run All" stops too).
+        ``--save PATH`` writes the result as JSON (``-`` prints it); every path is checked
+        before anything runs. Ctrl-C shows the rows finished so far, then stops (so "Run All"
+        stops too). With ``-o`` the result always comes back, also after Ctrl-C or a save
+        that failed; the interrupt or the error is then reported on stderr instead.
         The same options work from a terminal: ``matmul-magic bench --help``.
         """
         __tracebackhide__ = True  # noqa: F841  (an error in the cell shows the cell, not us)
-        args = parse_argstring(self.matmul_bench, line)
+        args = parse_line(self.matmul_bench.parser, line)
+        saves = list(args.save or [])
+        for path in saves:
+            try:
+                check_output_path(path)
+            except ValueError as error:
+                raise UsageError(f"--save: {error}") from None
         kwargs = bench_kwargs(args)
         fns = self._run_cell(cell) if cell is not None else []
         if args.no_course and not fns:
@@ -136,15 +178,25 @@ class BenchMagics(Magics):
             live.clear()
             raise
         live.show(result)
-        if args.save:
-            try:
-                save_json(result, args.save)
-            except OSError as error:
-                reason = error.strerror or str(error)
-                raise UsageError(f"--save: cannot write {args.save}: {reason}") from None
+        save_errors = save_all(result, saves)
+        if args.output:  # the result comes back; what went wrong is said, not raised
+            for error in save_errors:
+                print(f"UsageError: {error}", file=sys.stderr)
+            if result.interrupted:
+                n = len(result.rows)
+                print(
+                    f"KeyboardInterrupt: the bench stopped after {n} row{'s' if n != 1 else ''}; "
+                    "the result holds them",
+                    file=sys.stderr,
+                )
+            return result
         if result.interrupted:
+            for error in save_errors:
+                print(f"UsageError: {error}", file=sys.stderr)
             raise KeyboardInterrupt
-        return result if args.output else None
+        if save_errors:
+            raise UsageError("; ".join(save_errors))
+        return None
 
     def _run_cell(self, cell: str) -> list[Callable]:
         """Run ``cell`` in the user namespace; return its top-level functions."""

@@ -7,7 +7,8 @@
   ``artifacts/browser/`` when the test fails.
 - ``lab`` (per test): a :class:`Lab` helper bound to the server and that page: write/copy
   notebooks, open them in JupyterLab or Notebook 7, run cells, wait for the kernel, run commands,
-  and save screenshots into ``docs/images/``.
+  and save screenshots into ``artifacts/screenshots/`` (git-ignored: running the tests leaves
+  the clone clean). ``bash scripts/screenshots`` copies them into ``docs/images/`` for the README.
 
 Without ``/usr/bin/chromium`` or Playwright the tests skip, except under ``CI=true``, where a
 missing browser is a failure. Every test here should be marked ``@pytest.mark.browser``.
@@ -36,7 +37,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS_IMAGES = REPO / "docs" / "images"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
 ARTIFACTS = REPO / "artifacts" / "browser"
 NOTEBOOK_FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
 
@@ -271,10 +272,34 @@ class Lab:
 
     # --- navigation --------------------------------------------------------------------------
     def goto_lab(self, path: str = "", reset: bool = True) -> None:
-        """Open JupyterLab (on ``path`` if given); ``reset`` starts from an empty layout."""
+        """Open JupyterLab (on ``path`` if given); ``reset`` starts from an empty layout.
+
+        Returns once the layout has settled: see :meth:`wait_for_settled_layout`.
+        """
         url = f"{self.server.url}/lab" + (f"/tree/{path}" if path else "")
         self.page.goto(url + ("?reset" if reset else ""))
         self.wait_for_app()
+        self.wait_for_settled_layout()
+
+    def wait_for_settled_layout(self) -> None:
+        """Wait until JupyterLab has stopped moving focus after it was restored.
+
+        ``app.restored`` comes before the file browser has fetched its folder; only then
+        does JupyterLab open a Launcher (when the main area is empty) and focus it, about a
+        second later and more under load. A modal command palette opened before that loses
+        focus and closes itself (its blur handler), taking the item a test is clicking with
+        it: "element was detached from the DOM", or a click that waits 30 s for an item that
+        is gone. Settled means the file browser has restored and focus is inside the current
+        main-area widget.
+        """
+        self.page.wait_for_function(
+            """() => {
+                if (document.querySelector('.jp-FileBrowser.jp-mod-restoring')) return false;
+                const current = window.jupyterapp.shell.currentWidget;
+                return !!current && current.node.contains(document.activeElement);
+            }""",
+            timeout=60_000,
+        )
 
     def wait_for_app(self) -> None:
         self.page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
@@ -317,33 +342,56 @@ class Lab:
         )
 
     def run_all(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
-        """Run every cell of the current notebook and wait until they finish."""
-        self.page.evaluate(
-            "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
-        )
-        self.wait_for_kernel_idle(timeout_ms)
-        self.wait_for_no_pending_cells(timeout_ms)
+        """Run every cell of the current notebook and wait until the kernel has answered each."""
+        self._run_and_wait("notebook:run-all-cells", None, timeout_ms)
 
     def run_cell(self, index: int, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
         """Select cell ``index`` of the current notebook, run it, and wait for it to finish."""
-        self.page.evaluate(
-            """async (index) => {
-                const panel = window.jupyterapp.shell.currentWidget;
-                panel.content.activeCellIndex = index;
-                await window.jupyterapp.commands.execute('notebook:run-cell');
-            }""",
-            index,
-        )
-        self.wait_for_kernel_idle(timeout_ms)
-        self.wait_for_no_pending_cells(timeout_ms)
+        self._run_and_wait("notebook:run-cell", index, timeout_ms)
 
-    def wait_for_no_pending_cells(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
-        # A queued or running cell shows "[*]" in its prompt.
-        self.page.wait_for_function(
-            """() => ![...document.querySelectorAll('.jp-InputArea-prompt')]
-                .some(p => p.textContent.includes('*'))""",
-            timeout=timeout_ms,
+    def _run_and_wait(self, command: str, index: int | None, timeout_ms: int) -> None:
+        """Run ``command`` and wait until every execute request it sent has its reply.
+
+        A cell's "[*]" prompt is no guide: after a cell raises, JupyterLab blanks the prompts
+        of the cells queued behind it while the kernel still runs them (a cell tagged
+        ``raises-exception`` does not stop the queue), and the kernel is idle for a moment
+        between two cells. Counting the kernel's execute requests and replies is exact.
+        """
+        self.page.evaluate(
+            """([command, index]) => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                const kernel = panel.sessionContext.session.kernel;
+                const cells = panel.content.widgets;
+                const counts = { kernel, sent: 0, replied: 0,
+                    expected: index === null
+                        ? cells.filter(c => c.model.type === 'code').length : 1 };
+                counts.listener = (_, { direction, msg }) => {
+                    const type = msg.header.msg_type;
+                    if (direction === 'send' && type === 'execute_request') counts.sent++;
+                    if (direction === 'recv' && type === 'execute_reply') counts.replied++;
+                };
+                kernel.anyMessage.connect(counts.listener);
+                window.__matmulMagicRun = counts;
+                if (index !== null) panel.content.activeCellIndex = index;
+                // Not awaited: after an error the command settles before the later cells.
+                window.jupyterapp.commands.execute(command).catch(() => {});
+            }""",
+            [command, index],
         )
+        try:
+            self.page.wait_for_function(
+                """() => {
+                    const c = window.__matmulMagicRun;
+                    return c.sent >= c.expected && c.replied >= c.sent
+                        && c.kernel.status === 'idle';
+                }""",
+                timeout=timeout_ms,
+            )
+        finally:
+            self.page.evaluate(
+                """() => { const c = window.__matmulMagicRun;
+                    c.kernel.anyMessage.disconnect(c.listener); }"""
+            )
 
     def open_palette_command(self, label: str) -> None:
         """Run a command the way a person does: the command palette, its label, a click."""
@@ -353,15 +401,20 @@ class Lab:
         search = self.page.locator(".lm-CommandPalette-input")
         search.wait_for(state="visible")
         search.fill(label)
-        item = self.page.locator(".lm-CommandPalette-item", has_text=label).first
+        # The palette renders its filtered results after the input event; the first match is
+        # marked active once they are on screen.
+        item = self.page.locator(".lm-CommandPalette-item.lm-mod-active", has_text=label)
         item.click()
+        # Running a command hides the palette: a click that did nothing fails here, clearly.
+        self.page.locator("#modal-command-palette").wait_for(state="hidden")
 
     # --- screenshots -------------------------------------------------------------------------
     def screenshot(self, name: str, target: Any = None, max_height: int = 700) -> Path:
-        """Save ``docs/images/<name>.png`` of ``target`` (a locator; its top ``max_height``
-        pixels) or of the whole page."""
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        path = DOCS_IMAGES / f"{name}.png"
+        """Save ``artifacts/screenshots/<name>.png`` of ``target`` (a locator; its top
+        ``max_height`` pixels) or of the whole page. ``scripts/screenshots`` copies them into
+        ``docs/images/``; the tests themselves never touch tracked files."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
         if target is None:
             self.page.screenshot(path=str(path))
             return path

@@ -1,6 +1,6 @@
 """A shape error in real JupyterLab keeps its traceback and shows the HTML hint under it.
 
-Writes ``docs/images/shape_hint.png`` for the README.
+Writes ``artifacts/screenshots/shape_hint.png`` (``scripts/screenshots`` puts it in the README).
 """
 
 from __future__ import annotations

@@ -118,9 +118,22 @@ def test_shape_explorer_panel_from_the_palette_needs_no_kernel_and_survives_relo
     assert page.get_by_label("shape of b", exact=True).input_value() == "3, 784, 10"
 
 
-def test_shape_explorer_has_a_launcher_card(lab, labextension_installed):
+def test_a_palette_opened_once_lab_is_open_is_not_closed_by_the_launcher(lab):
+    # The cause of the palette test's flakes: JupyterLab opened its Launcher (and focused it)
+    # after app.restored, which closed the palette the test was typing into.
     lab.goto_lab()
-    lab.command("launcher:create")
+    lab.command("apputils:activate-command-palette")
+    palette = lab.page.locator("#modal-command-palette")
+    palette.wait_for(state="visible")
+    lab.page.wait_for_timeout(2500)  # the Launcher came about a second after app.restored
+    assert palette.is_visible()
+    assert lab.page.evaluate("() => document.activeElement.classList.contains("
+                             "'lm-CommandPalette-input')")  # fmt: skip
+    assert lab.page.locator(".jp-Launcher").count() == 1
+
+
+def test_shape_explorer_has_a_launcher_card(lab, labextension_installed):
+    lab.goto_lab()  # an empty layout: JupyterLab opens its Launcher (a second one would race it)
     card = lab.page.locator(".jp-LauncherCard", has_text="Open Shape Explorer")
     card.wait_for()
     card.click()

@@ -1,7 +1,8 @@
 """The three widgets in a real JupyterLab, in headless Chromium: they render, respond to the
 keyboard and mouse, and edits made in the page reach Python (``w.result`` changes).
 
-Screenshots for the README land in ``docs/images/``: shape_explorer.png, einsum_explorer.png
+Screenshots for the README land in ``artifacts/screenshots/`` (``scripts/screenshots`` copies
+them to ``docs/images/``): shape_explorer.png, einsum_explorer.png
 and matmul_stepper.png.
 """
 

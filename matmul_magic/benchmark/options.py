@@ -1,0 +1,209 @@
+"""The bench's options as text: one home for ``matmul-magic bench`` and ``%matmul_bench``.
+
+``BENCH_OPTIONS`` is the single option list both doors build their parsers from, so they
+cannot drift apart. The ``parse_*`` functions turn option text (or the equivalent Python
+values) into what ``bench()`` takes and raise ``ValueError`` with a message a person can act
+on; the CLI turns that into an argparse error, the magic into a ``UsageError``.
+``check_output_path`` and ``save_json`` handle ``--save``: every path is checked before the
+run starts, and ``-`` means stdout.
+
+Standard library only: ``%load_ext matmul_magic`` imports this, and must stay cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+MAX_BUDGET_S = 3600.0
+"""The longest budget ``bench()`` accepts: an hour (a typo like ``--budget 6000`` is caught)."""
+
+STDOUT = "-"
+
+
+def _items(value: str | Iterable[Any], splitter: str) -> list[Any]:
+    if isinstance(value, str):
+        return [p for p in re.split(splitter, value.strip()) if p]
+    return list(value)  # TypeError for a non-iterable: the callers' "takes ..." message
+
+
+def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
+    """``'MxKxN'`` (``x``, ``×``, ``*`` or ``,`` between) or ``(M, K, N)``: three positive ints."""
+    try:
+        text = shape.lower() if isinstance(shape, str) else shape
+        dims = tuple(_whole(p) for p in _items(text, r"\s*[x×,*]\s*"))
+    except (TypeError, ValueError):
+        dims = ()
+    if len(dims) != 3 or any(d < 1 for d in dims):
+        raise ValueError(
+            f"shape takes MxKxN, three positive sizes (a is MxK, b is KxN), e.g. 5x784x10; "
+            f"got {shape!r}"
+        )
+    return dims  # type: ignore[return-value]
+
+
+def parse_sizes(sizes: str | Iterable[int]) -> tuple[int, ...]:
+    """Sweep sizes (``'16,32,64'`` or a list of ints): positive, sorted, each once."""
+    try:
+        values = tuple(_whole(s) for s in _items(sizes, r"[,\s]+"))
+    except (TypeError, ValueError):
+        values = ()
+    if not values or any(s < 1 for s in values):
+        raise ValueError(
+            f"sweep takes positive sizes separated by commas, e.g. 16,32,64; got {sizes!r}"
+        )
+    return tuple(sorted(set(values)))
+
+
+def parse_names(names: str | Iterable[str]) -> tuple[str, ...]:
+    """Row names (``'einsum, torch'`` or a list of names), each once, in order."""
+    try:
+        items = _items(names, r"\s*,\s*")
+    except TypeError:
+        items = [names]
+    if not all(isinstance(n, str) for n in items):
+        raise ValueError(f"only takes row names, got {names!r}")
+    picked = tuple(dict.fromkeys(n.strip() for n in items if n.strip()))
+    if not picked:
+        raise ValueError(
+            f"only takes row names separated by commas, e.g. einsum,torch; got {names!r}"
+        )
+    return picked
+
+
+def parse_budget(budget: str | float) -> float:
+    """Positive seconds, at most an hour."""
+    try:
+        value = float(budget)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0 < value <= MAX_BUDGET_S:
+        raise ValueError(
+            f"budget takes positive seconds up to {MAX_BUDGET_S:.0f} (an hour), got {budget!r}"
+        )
+    return value
+
+
+def parse_threads(threads: str | int) -> int:
+    """How many CPU threads torch may use: a positive whole number."""
+    try:
+        value = _whole(threads)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ValueError(f"threads takes a positive whole number, got {threads!r}")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    return int(value)
+
+
+def parse_output_path(text: str) -> str:
+    """``-`` (stdout) or a non-empty path; whether it can be written is checked later."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("save takes a file path, or - for stdout; got an empty path")
+    return text
+
+
+def check_output_path(text: str) -> Path | None:
+    """Check before the run that ``text`` can be written; ``None`` for ``-`` (stdout).
+
+    A missing parent folder is an error that names it; nothing is created. The check opens
+    the file for appending (and removes it again when it did not exist), so a read-only
+    folder, a full disk's quota or ``/proc`` fail here rather than after the run.
+    """
+    if text == STDOUT:
+        return None
+    path = Path(text).expanduser()
+    parent = path.parent
+    if path.is_dir():
+        raise ValueError(f"{text} is a folder; give a file path such as {path / 'bench.json'}")
+    if not parent.exists():
+        raise ValueError(f"the folder {parent} does not exist (nothing was run)")
+    if not parent.is_dir():
+        raise ValueError(f"{parent} is not a folder (nothing was run)")
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as error:
+        raise ValueError(
+            f"cannot write {text}: {error.strerror or error} (nothing was run)"
+        ) from None
+    if not existed:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    return path
+
+
+def save_json(result: Any, path: str | Path) -> Path:
+    """Write ``result.to_dict()`` as JSON to ``path`` (its folder must exist); returns the path."""
+    path = Path(path).expanduser()
+    path.write_text(json_text(result) + "\n")
+    return path
+
+
+def json_text(result: Any) -> str:
+    return json.dumps(result.to_dict(), indent=2, allow_nan=False)
+
+
+def _arg(parse: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """``parse`` as an argparse ``type``: its ``ValueError`` message becomes the usage error."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = parse.__name__.removeprefix("parse_")
+    return convert
+
+
+# (flags, argparse keyword arguments): shared by the CLI and %matmul_bench.
+BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--device",), {"help": "cpu, cuda, cuda:1, mps (default: cuda, then mps, then cpu)"}),
+    (("--dtype",), {"help": "float32 (default), float64, float16, bfloat16"}),
+    (("--shape",), {"type": _arg(parse_shape), "metavar": "MxKxN",
+                    "help": "random a (MxK) and b (KxN) instead of the lesson's 5x784x10"}),
+    (("--budget",), {"type": _arg(parse_budget), "metavar": "SECONDS",
+                     "help": "total time budget in seconds, at most 3600 "
+                             "(default about 1, more with --sweep)"}),
+    (("--baseline",), {"metavar": "NAME", "help": "row that speedups divide by (default loops)"}),
+    (("--only",), {"type": _arg(parse_names), "metavar": "NAMES",
+                   "help": "comma-separated course rows to keep, e.g. einsum,torch "
+                           "(your own functions always race)"}),
+    (("--no-course",), {"action": "store_true", "dest": "no_course",
+                        "help": "race only your functions, without the lesson's steps"}),
+    (("--sweep",), {"type": _arg(parse_sizes), "metavar": "SIZES",
+                    "help": "also time every row on SIZExSIZE operands, e.g. 16,32,64,128"}),
+    (("--threads",), {"type": _arg(parse_threads), "metavar": "N",
+                      "help": "CPU threads torch may use during the run (default: torch's)"}),
+    (("--save", "--json"), {"type": _arg(parse_output_path), "metavar": "PATH",
+                            "action": "append", "dest": "save",
+                            "help": "write the result as JSON (the bench schema) to PATH, "
+                                    "checked before the run; '-' is stdout; may repeat"}),
+)  # fmt: skip
+
+
+def bench_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of ``bench(...)`` from parsed options (only those given)."""
+    kwargs: dict[str, Any] = {"course": not args.no_course}
+    for key in ("device", "dtype", "shape", "budget", "baseline", "threads"):
+        value = getattr(args, key, None)
+        if value is not None:
+            kwargs[key] = value
+    if args.only is not None:
+        kwargs["only"] = list(args.only)
+    if args.sweep is not None:
+        kwargs["sweep"] = list(args.sweep)
+    return kwargs

@@ -1,0 +1,172 @@
+"""A sweep in a terminal: the time at every size as a table, and a log-log chart in text.
+
+``sweep_table`` has a row per variant and a column per size (each time in its own unit, ``~``
+where extrapolated), then the fitted exponent. ``sweep_chart`` draws log time against log size
+in Unicode braille (2×4 dots per character, as plotext and uniplot draw), one numbered marker
+per measured point and braille lines between them, with a legend. Hand-written rather than a
+dependency: it is about a hundred lines, and the CLI stays standard library plus torch.
+Neither imports torch. ``to_text_with_sweep`` is the CLI's whole text output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .display import EXTRAPOLATED_MARK, MISSING, _plain, fmt_tick, fmt_time, to_text
+from .result import BenchResult, BenchRow
+
+MARKERS = "123456789abcdefghijklmnopqrstuvwxyz"
+MAX_COLUMNS = 8
+# Braille dot bits by [row within the cell][column within the cell] (Unicode's dot numbering).
+_DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+_BRAILLE = 0x2800
+
+
+def _cell(row: BenchRow, size: int) -> str:
+    for p in row.points:
+        if p.size == size:
+            if p.error is not None:
+                return "FAILED"
+            if p.median is None:
+                return MISSING
+            return (EXTRAPOLATED_MARK if p.extrapolated else "") + fmt_time(p.median)
+    return MISSING
+
+
+def shown_sizes(sizes: Sequence[int], limit: int = MAX_COLUMNS) -> list[int]:
+    """At most ``limit`` of ``sizes``, evenly spread, the first and last always among them."""
+    if len(sizes) <= limit:
+        return list(sizes)
+    picks = sorted({round(i * (len(sizes) - 1) / (limit - 1)) for i in range(limit)})
+    return [sizes[i] for i in picks]
+
+
+def sweep_table(result: BenchResult, limit: int = MAX_COLUMNS) -> str:
+    """Median time of every row at each sweep size (``limit`` columns at most, evenly spread),
+    and the exponent; ``""`` without a sweep."""
+    if not result.sweep_sizes:
+        return ""
+    sizes = shown_sizes(result.sweep_sizes, limit)
+    header = ["name", *(f"{s}²" for s in sizes), "exponent"]
+    body = [
+        [
+            _plain(row.name),
+            *(_cell(row, s) for s in sizes),
+            MISSING if row.exponent is None else f"{row.exponent:.2f}",
+        ]
+        for row in result.rows
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+
+    def line(values: Sequence[str]) -> str:
+        cells = [values[0].ljust(widths[0])]
+        cells += [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
+        return "  ".join(cells).rstrip()
+
+    title = "median time at each size (size×size @ size×size)"
+    if len(sizes) < len(result.sweep_sizes):
+        title += f"; {len(sizes)} of the {len(result.sweep_sizes)} sizes, all of them in --save"
+    lines = [title, line(header)]
+    lines.append(line(["-" * w for w in widths]))
+    lines.extend(line(r) for r in body)
+    return "\n".join(lines)
+
+
+def _series(result: BenchResult) -> list[tuple[str, list[tuple[int, float]]]]:
+    series = []
+    for row in result.rows:
+        points = sorted(
+            (p.size, p.median) for p in row.points if p.median is not None and p.median > 0
+        )
+        if points:
+            series.append((row.name, points))
+    return series[: len(MARKERS)]
+
+
+def sweep_chart(result: BenchResult, width: int = 56, height: int = 12) -> str:
+    """Log time against log size, ``width``×``height`` characters of plot; ``""`` if nothing
+    to draw (fewer than two sizes or no timed point)."""
+    sizes = result.sweep_sizes
+    series = _series(result)
+    if len(sizes) < 2 or not series:
+        return ""
+    times = [t for _, points in series for _, t in points]
+    lo = math.floor(math.log10(min(times)))
+    hi = math.ceil(math.log10(max(times)))
+    if hi == lo:
+        hi += 1
+    x0, x1 = math.log(sizes[0]), math.log(sizes[-1])
+    dots_w, dots_h = 2 * width, 4 * height
+
+    def px(size: float) -> int:
+        return round((math.log(size) - x0) / (x1 - x0) * (dots_w - 1))
+
+    def py(seconds: float) -> int:
+        return round((hi - math.log10(seconds)) / (hi - lo) * (dots_h - 1))
+
+    dots = [[0] * width for _ in range(height)]
+    marks: dict[tuple[int, int], str] = {}
+    for index, (_, points) in enumerate(series):
+        pixels = [(px(s), py(t)) for s, t in points]
+        for (xa, ya), (xb, yb) in zip(pixels, pixels[1:], strict=False):
+            for x, y in _segment(xa, ya, xb, yb):
+                dots[y // 4][x // 2] |= _DOTS[y % 4][x % 2]
+        # Every point marked while they are sparse; on a dense sweep the line's two ends.
+        ends = pixels if len(pixels) <= width // 4 else [pixels[0], pixels[-1]]
+        for x, y in ends:
+            marks[(y // 4, x // 2)] = MARKERS[index]
+
+    ticks = {py(10.0**e) // 4: fmt_tick(10.0**e) for e in range(lo, hi + 1)}
+    label_w = max(len(t) for t in ticks.values())
+    lines = []
+    for r in range(height):
+        text = "".join(marks.get((r, c)) or chr(_BRAILLE + dots[r][c]) for c in range(width))
+        text = text.replace(chr(_BRAILLE), " ")
+        label = ticks.get(r, "")
+        lines.append(f"{label.rjust(label_w)} {'┤' if label else '│'}{text.rstrip()}")
+    axis = ["─"] * width
+    labels = [" "] * (width + 8)
+    for s in shown_sizes(sizes):
+        c = px(s) // 2
+        text = str(s)
+        start = max(0, c - len(text) // 2)
+        if all(ch == " " for ch in labels[max(0, start - 1) : start + len(text) + 1]):
+            labels[start : start + len(text)] = text
+            axis[c] = "┬"
+    lines.append(" " * label_w + " └" + "".join(axis))
+    lines.append(" " * (label_w + 2) + "".join(labels).rstrip())
+    lines.append(" " * (label_w + 2) + "size (log scale); time per call (log scale)")
+    legend = "  ".join(f"{MARKERS[i]} {_plain(name)}" for i, (name, _) in enumerate(series))
+    lines.append(" " * (label_w + 2) + legend)
+    return "\n".join(lines)
+
+
+def _segment(xa: int, ya: int, xb: int, yb: int) -> list[tuple[int, int]]:
+    """The dots of a straight line from one pixel to another (Bresenham)."""
+    points = []
+    dx, dy = abs(xb - xa), -abs(yb - ya)
+    sx, sy = (1 if xb > xa else -1), (1 if yb > ya else -1)
+    err = dx + dy
+    x, y = xa, ya
+    while True:
+        points.append((x, y))
+        if x == xb and y == yb:
+            return points
+        e2 = 2 * err
+        if e2 >= dy:
+            err += dy
+            x += sx
+        if e2 <= dx:
+            err += dx
+            y += sy
+
+
+def to_text_with_sweep(result: BenchResult) -> str:
+    """The bench's text table, then (with a sweep) the per-size table and the chart."""
+    parts = [to_text(result)]
+    if table := sweep_table(result):
+        parts.append(table)
+    if chart := sweep_chart(result):
+        parts.append(chart)
+    return "\n\n".join(parts)

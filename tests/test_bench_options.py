@@ -1,0 +1,153 @@
+"""``matmul_magic.benchmark.options``: the one home of the bench's option text."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matmul_magic.benchmark import options
+from matmul_magic.benchmark.options import (
+    check_output_path,
+    parse_budget,
+    parse_names,
+    parse_output_path,
+    parse_shape,
+    parse_sizes,
+    parse_threads,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("5x784x10", (5, 784, 10)),
+        (" 8 × 16 × 4 ", (8, 16, 4)),
+        ("2,3,4", (2, 3, 4)),
+        ("2*3*4", (2, 3, 4)),
+        ("2X3X4", (2, 3, 4)),
+        ((2, 3, 4), (2, 3, 4)),
+        ([2, 3, 4], (2, 3, 4)),
+    ],
+)
+def test_parse_shape(value, expected):
+    assert parse_shape(value) == expected
+
+
+@pytest.mark.parametrize("value", ["5x784", "5x0x3", "ax3x4", "", "1x2x3x4", (1, 2), (1.5, 2, 3)])
+def test_parse_shape_refuses_with_the_form_it_wants(value):
+    with pytest.raises(ValueError, match=r"shape takes MxKxN, three positive sizes"):
+        parse_shape(value)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("16,32,64", (16, 32, 64)), ("64 16, 32 16", (16, 32, 64)), ([8, 4], (4, 8)), ((3,), (3,))],
+)
+def test_parse_sizes_sorts_and_keeps_each_once(value, expected):
+    assert parse_sizes(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "x", "8,big", "0,8", [-1], [], [True, 2], 5])
+def test_parse_sizes_refuses(value):
+    with pytest.raises(ValueError, match="sweep takes positive sizes"):
+        parse_sizes(value)
+
+
+def test_parse_names():
+    assert parse_names("einsum, torch,,einsum") == ("einsum", "torch")
+    assert parse_names(["torch", " loops "]) == ("torch", "loops")
+    for bad in (",", "", [], [3]):
+        with pytest.raises(ValueError, match="only takes row names"):
+            parse_names(bad)
+
+
+@pytest.mark.parametrize("value, expected", [("2", 2.0), ("0.25", 0.25), (3600, 3600.0)])
+def test_parse_budget(value, expected):
+    assert parse_budget(value) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf", "3600.5", 7200, None])
+def test_parse_budget_refuses_nothing_and_more_than_an_hour(value):
+    with pytest.raises(ValueError, match=r"budget takes positive seconds up to 3600 \(an hour\)"):
+        parse_budget(value)
+
+
+def test_parse_threads():
+    assert parse_threads("4") == 4 and parse_threads(1) == 1
+    for bad in ("0", "-2", "two", "1.5", 2.5, True):
+        with pytest.raises(ValueError, match="threads takes a positive whole number"):
+            parse_threads(bad)
+
+
+def test_output_path_text():
+    assert parse_output_path("-") == "-"
+    assert parse_output_path("/tmp/with space.json") == "/tmp/with space.json"
+    for bad in ("", "  "):
+        with pytest.raises(ValueError, match="save takes a file path, or - for stdout"):
+            parse_output_path(bad)
+
+
+def test_check_output_path_writes_nothing_and_creates_nothing(tmp_path):
+    assert check_output_path("-") is None
+    fresh = tmp_path / "fresh.json"
+    assert check_output_path(str(fresh)) == fresh
+    assert list(tmp_path.iterdir()) == []  # the probe file is gone again
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    check_output_path(str(kept))
+    assert kept.read_text() == "old"  # not truncated
+    with pytest.raises(ValueError, match=r"folder .*missing does not exist \(nothing was run\)"):
+        check_output_path(str(tmp_path / "missing" / "x.json"))
+    assert not (tmp_path / "missing").exists()
+    with pytest.raises(ValueError, match="is a folder; give a file path"):
+        check_output_path(str(tmp_path))
+
+
+def test_a_read_only_folder_fails_the_check(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    try:
+        probe = folder / "probe"
+        try:
+            probe.write_text("")
+        except OSError:
+            pass
+        else:  # root ignores the mode bits: nothing to test here
+            probe.unlink()
+            pytest.skip("this user can write into a read-only folder (root)")
+        with pytest.raises(ValueError, match=r"cannot write .*: Permission denied"):
+            check_output_path(str(folder / "x.json"))
+    finally:
+        folder.chmod(0o700)
+
+
+def test_proc_fails_the_check_although_its_folder_exists():
+    with pytest.raises(ValueError, match=r"cannot write /proc/x.json: .*\(nothing was run\)"):
+        check_output_path("/proc/x.json")
+
+
+def test_argparse_types_carry_the_message():
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    for flags, kwargs in options.BENCH_OPTIONS:
+        parser.add_argument(*flags, **kwargs)
+    with pytest.raises(argparse.ArgumentError, match="shape takes MxKxN"):
+        parser.parse_args(["--shape", "1x2"])
+    args = parser.parse_args(["--threads", "2", "--save", "a.json", "--json", "-"])
+    assert args.save == ["a.json", "-"]
+    assert options.bench_kwargs(args) == {"course": True, "threads": 2}
+
+
+def test_importing_options_loads_the_standard_library_only():
+    code = (
+        "import sys\n"
+        "import matmul_magic.benchmark.options\n"
+        "bad = [m for m in ('torch', 'IPython', 'numpy', 'matmul_magic.cli') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -1,0 +1,113 @@
+"""The scripts a new user runs: setup that runs each step once, tests that leave the clone clean."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_browser_screenshots_go_to_an_ignored_build_folder_not_to_docs():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests.browser import conftest
+    finally:
+        sys.path.remove(str(ROOT))
+    folder = conftest.SCREENSHOTS.relative_to(ROOT)
+    assert folder.parts[0] != "docs"
+    if _git("rev-parse", "--git-dir").returncode != 0:
+        pytest.skip("not a git checkout")
+    assert _git("check-ignore", "-q", str(folder / "shape-panel.png")).returncode == 0
+    assert _git("check-ignore", "-q", "docs/images/shape-panel.png").returncode == 1
+    assert (ROOT / "scripts" / "screenshots").read_text().count("docs/images/") >= 1
+
+
+# -- scripts/setup's stamps, against stand-ins for pip, npm and jupyter -----------------------
+
+LOGGER = """#!/usr/bin/env bash
+echo "{name} $*" >> "$SETUP_LOG"
+{extra}
+"""
+
+
+def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the repository's setup inputs, and an environment whose tools only log."""
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "setup", repo / "scripts" / "setup")
+    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    (repo / "labextension" / "src").mkdir(parents=True)
+    (repo / "labextension" / "package-lock.json").write_text('{"lockfileVersion": 3}\n')
+    (repo / "labextension" / "src" / "index.ts").write_text("export {};\n")
+    venv, tools = repo / ".venv" / "bin", tmp_path / "tools"
+    venv.mkdir(parents=True)
+    tools.mkdir()
+    scripts = {
+        venv / "python": LOGGER.format(name="python", extra=(
+            'case "$*" in *" -e "*) : > "$(dirname "$0")/matmul-magic"; '
+            'chmod +x "$(dirname "$0")/matmul-magic";; esac'
+        )),
+        venv / "jupyter": LOGGER.format(name="jupyter", extra=(
+            'mkdir -p "$(dirname "$0")/../share/jupyter/labextensions/matmul-magic"'
+        )),
+        tools / "npm": LOGGER.format(name="npm", extra=(
+            'case "$1" in ci) mkdir -p node_modules;; run) '
+            "mkdir -p ../matmul_magic/labextension ../matmul_magic/widgets/static && "
+            ": > ../matmul_magic/labextension/package.json && "
+            ": > ../matmul_magic/widgets/static/widgets.js;; esac"
+        )),
+    }  # fmt: skip
+    for path, text in scripts.items():
+        path.write_text(text)
+        path.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATMUL_MAGIC_")}
+    env.update(PATH=f"{tools}:{env['PATH']}", SETUP_LOG=str(tmp_path / "log"))
+    return repo, env
+
+
+def _setup(repo: Path, env: dict[str, str], log: Path) -> list[str]:
+    log.write_text("")
+    subprocess.run(["bash", "scripts/setup"], cwd=repo, env=env, check=True, capture_output=True)
+    return [line.split()[0] + " " + line.split()[1] for line in log.read_text().splitlines()]
+
+
+def test_setup_does_each_step_once_and_again_only_when_its_inputs_change(tmp_path):
+    repo, env = _sandbox(tmp_path)
+    log = tmp_path / "log"
+    first = _setup(repo, env, log)
+    assert first == [
+        "python -c",  # is torch there? (the stand-in says yes)
+        "python -m",  # build tools
+        "npm ci",
+        "npm run",  # the extension build
+        "python -m",  # the editable install
+        "jupyter labextension",
+    ]
+    assert _setup(repo, env, log) == []  # a second run does nothing
+
+    (repo / "labextension" / "src" / "index.ts").write_text("export const x = 1;\n")
+    assert _setup(repo, env, log) == ["npm run"]  # a TypeScript change: the build only
+    (repo / "labextension" / "src" / "new.ts").write_text("export {};\n")
+    assert _setup(repo, env, log) == ["npm run"]  # a new source file too
+
+    with (repo / "pyproject.toml").open("a") as f:
+        f.write("\n# changed\n")
+    assert _setup(repo, env, log) == ["python -m", "jupyter labextension"]
+
+    (repo / "labextension" / "package-lock.json").write_text('{"lockfileVersion": 3, "x": 1}\n')
+    assert _setup(repo, env, log) == ["npm ci", "npm run"]
+
+    shutil.rmtree(repo / "matmul_magic" / "labextension")  # a build output gone: rebuilt
+    assert _setup(repo, env, log) == ["npm run"]
+    env["MATMUL_MAGIC_TORCH"] = "torch==2.13.0+cu126"  # another torch asked for: checked again
+    assert _setup(repo, env, log) == ["python -c"]

@@ -1,0 +1,100 @@
+"""The terminal's sweep: a column per size, and a log-log chart drawn in braille."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from matmul_magic.benchmark.display import to_text
+from matmul_magic.benchmark.result import BenchResult, BenchRow, SweepPoint
+from matmul_magic.benchmark.sweep_text import (
+    shown_sizes,
+    sweep_chart,
+    sweep_table,
+    to_text_with_sweep,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bench"
+
+
+def _result(rows: dict[str, list[tuple[int, float | None]]], **point_kwargs) -> BenchResult:
+    sizes = sorted({s for points in rows.values() for s, _ in points})
+    return BenchResult(
+        rows=[
+            BenchRow(
+                name,
+                kind="course",
+                median=1e-3,
+                runs=3,
+                points=tuple(
+                    SweepPoint(s, s, s, s, median=t, runs=1 if t else 0, **point_kwargs)
+                    for s, t in points
+                ),
+            )
+            for name, points in rows.items()
+        ],
+        device="cpu",
+        dtype="float32",
+        shapes={"a": (5, 784), "b": (784, 10)},
+        sweep_sizes=tuple(sizes),
+    )
+
+
+def test_the_table_has_a_column_per_size_each_time_in_its_own_unit():
+    result = _result(
+        {"cubic": [(10, 1e-6), (100, 1e-3)], "flat\x1b[31m": [(10, 2e-6), (100, None)]}
+    )
+    lines = sweep_table(result).splitlines()
+    assert lines[0] == "median time at each size (size×size @ size×size)"
+    assert lines[1].split() == ["name", "10²", "100²", "exponent"]
+    assert lines[3].split() == ["cubic", "1.00", "µs", "1.00", "ms", "-"]
+    assert lines[4].split() == ["flat�[31m", "2.00", "µs", "-", "-"]  # user text stays text
+
+
+def test_extrapolated_and_failed_points_are_marked():
+    result = _result({"x": [(8, 2e-3), (16, 3e-3)]}, extrapolated=True)
+    assert "~2.00 ms" in sweep_table(result)
+    failed = _result({"x": [(8, None), (16, None)]}, error="boom")
+    assert sweep_table(failed).splitlines()[3].split() == ["x", "FAILED", "FAILED", "-"]
+
+
+def test_a_long_sweep_shows_at_most_eight_sizes_evenly_spread_and_says_so():
+    assert shown_sizes(list(range(1, 4))) == [1, 2, 3]
+    picked = shown_sizes(list(range(100)))
+    assert len(picked) == 8 and picked[0] == 0 and picked[-1] == 99
+    result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
+    table = sweep_table(result)
+    assert "8 of the 100 sizes, all of them in --save" in table
+    assert table.splitlines()[1].split()[1:-1] == [f"{s}²" for s in shown_sizes(result.sweep_sizes)]
+
+
+def test_the_chart_puts_log_time_against_log_size():
+    # A cube law over one decade of size spans three decades of time: corner to corner.
+    result = _result({"cubic": [(10, 1e-6), (100, 1e-3)], "flat": [(10, 1e-6), (100, 1e-6)]})
+    lines = sweep_chart(result, width=20, height=6).splitlines()
+    assert [line[:8] for line in lines[:6]] == [
+        "  1 ms ┤", "       │", "100 µs ┤", " 10 µs ┤", "       │", "  1 µs ┤",
+    ]  # fmt: skip
+    assert lines[0].endswith("1")  # top right: cubic's end
+    assert lines[5].startswith("  1 µs ┤2")  # bottom left: both start; the later marker wins
+    assert lines[5].endswith("2")  # flat stays at the bottom
+    assert any("\u2800" < ch <= "\u28ff" for line in lines[1:5] for ch in line)  # the braille line
+    assert lines[-4].startswith("       └┬") and lines[-4].endswith("┬")
+    assert lines[-3].split() == ["10", "100"]
+    assert lines[-1].split() == ["1", "cubic", "2", "flat"]
+
+
+def test_a_dense_sweep_marks_only_the_ends_of_each_line():
+    result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
+    chart = sweep_chart(result)
+    plot = "\n".join(line.split("┤")[-1].split("│")[-1] for line in chart.splitlines()[:-4])
+    for marker in "12345":
+        assert plot.count(marker) <= 2
+    assert "1 loops  2 elementwise  3 broadcast  4 einsum  5 torch" in chart
+
+
+def test_nothing_to_draw_is_no_chart_and_no_sweep_is_the_plain_table():
+    assert sweep_chart(_result({"x": [(8, 1e-3)]})) == ""  # one size: no slope
+    assert sweep_chart(_result({"x": [(8, None), (16, None)]})) == ""  # nothing timed
+    course = BenchResult.from_dict(json.loads((FIXTURES / "course_cpu.json").read_text()))
+    assert sweep_table(course) == "" and to_text_with_sweep(course) == to_text(course)
