@@ -137,8 +137,6 @@ def run_bench(args: argparse.Namespace) -> int:
             "(kernels.py or pkg.module:fn), or pick course rows with --only"
         )
     kwargs = bench_kwargs(args)
-    if fns and "only" in kwargs:  # --only picks course rows; your functions always race
-        kwargs["only"] = list(dict.fromkeys([*kwargs["only"], *(f.__name__ for f in fns)]))
 
     from .benchmark.display import StreamProgress
     from .benchmark.runner import bench

@@ -15,6 +15,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from .options import parse_shape
+
 DEFAULT_SHAPE = (5, 784, 10)
 """The lesson's operands: ``x_valid[:5]`` (5×784) @ ``weights`` (784×10)."""
 
@@ -46,46 +48,6 @@ def random_operand(shape: Sequence[int], seed: int, kind: str) -> Tensor:
     if kind == "pixels":
         return torch.rand(*shape, generator=gen)
     return torch.randn(*shape, generator=gen)
-
-
-def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
-    """``'MxKxN'`` or ``(M, K, N)`` to three positive ints (``ValueError`` otherwise)."""
-    if isinstance(shape, str):
-        parts = re.split(r"\s*[x×,*]\s*", shape.strip().lower())
-        try:
-            dims = tuple(int(p) for p in parts)
-        except ValueError:
-            raise ValueError(f"shape must look like MxKxN (e.g. 5x784x10), got {shape!r}") from None
-    else:
-        try:
-            dims = tuple(_size(d) for d in shape)
-        except TypeError:
-            raise ValueError(f"shape must be three positive sizes MxKxN, got {shape!r}") from None
-    if len(dims) != 3 or any(d < 1 for d in dims):
-        raise ValueError(f"shape must be three positive sizes MxKxN, got {shape!r}")
-    return dims  # type: ignore[return-value]
-
-
-def _size(value: Any) -> int:
-    """An integer size; ``8.5`` or ``True`` are not sizes."""
-    if isinstance(value, bool) or not float(value).is_integer():
-        raise TypeError(value)
-    return int(value)
-
-
-def sweep_sizes(sweep: Any) -> tuple[int, ...]:
-    """The distinct sweep sizes in increasing order (``ValueError`` for anything else)."""
-    if sweep is None:
-        return ()
-    if isinstance(sweep, str):
-        sweep = [s for s in re.split(r"[,\s]+", sweep.strip()) if s]
-    try:
-        sizes = tuple(_size(s) for s in sweep)
-    except (TypeError, ValueError):
-        raise ValueError(f"sweep= takes a list of whole sizes, got {sweep!r}") from None
-    if not sizes or any(s < 1 for s in sizes):
-        raise ValueError(f"sweep sizes must be positive, got {sweep!r}")
-    return tuple(sorted(set(sizes)))
 
 
 def _as_tensor(x: Any, name: str) -> Tensor:

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-MAX_BUDGET_S = 3600.0
-"""The longest budget ``bench()`` accepts: an hour (a typo like ``--budget 6000`` is caught)."""
+from .plan import MAX_BUDGET as MAX_BUDGET_S
 
 STDOUT = "-"
 

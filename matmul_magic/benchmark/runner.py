@@ -36,11 +36,10 @@ from .operands import (
     DEFAULT_SHAPE,
     build_operands,
     operands_fit,
-    parse_shape,
     same_values,
     sweep_operands,
-    sweep_sizes,
 )
+from .options import parse_shape, parse_sizes
 from .race import Race
 from .result import BenchEnvironment, BenchProgress, BenchResult, BenchRow, SweepPoint, fit_exponent
 from .speedups import baseline_name, with_speedups
@@ -145,7 +144,7 @@ def bench(
     if not 0 < threshold < 1:
         raise ValueError(f"threshold is a fraction of the median in (0, 1), got {threshold!r}")
     threads = _check_threads(threads)
-    sizes = sweep_sizes(sweep)
+    sizes = parse_sizes(sweep) if sweep is not None else ()
 
     if device is None and isinstance(a, torch.Tensor):
         device = a.device.type if a.device.type == "cpu" else str(a.device)

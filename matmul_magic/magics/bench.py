@@ -163,8 +163,6 @@ class BenchMagics(Magics):
         fns = self._run_cell(cell) if cell is not None else []
         if args.no_course and not fns:
             raise UsageError("--no-course races only the cell's functions, and there are none")
-        if fns and "only" in kwargs:  # --only picks course rows; the cell's functions always race
-            kwargs["only"] = list(dict.fromkeys([*kwargs["only"], *(f.__name__ for f in fns)]))
 
         from ..benchmark.runner import bench
 
