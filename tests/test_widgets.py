@@ -49,7 +49,7 @@ def test_shape_explorer_broadcasts_tensors_and_shapes():
     assert w.shapes == [[5, 1], [1, 4]]
     assert w.result == [5, 4]
     assert w.error == ""
-    assert w.names == ["a", "b"]
+    assert w.names == ["torch.ones(5, 1)", "b"]  # the expression written; a literal gets its letter
 
 
 def test_shape_explorer_accepts_arrays_and_sizes():
@@ -123,7 +123,7 @@ def test_non_finite_values_are_sent_as_text():
 
 
 def test_values_stay_with_their_operand_and_follow_the_operand_count():
-    w = ShapeExplorer(torch.ones(2, 1), torch.ones(3))
+    w = ShapeExplorer(torch.ones(2, 1), torch.ones(3), names=["a", "b"])
     edit_from_front_end(w, shapes=[[2, 1], [4]])
     assert w.values == [[[1.0], [1.0]], [1.0, 1.0, 1.0]]  # shown again if b is set back to (3,)
     w.shapes = [[2, 1], [3], [1]]

@@ -101,6 +101,15 @@ class MatmulStepper(SummaryRepr, anywidget.AnyWidget):
     def _on_level(self, change: t.Bunch) -> None:
         self.step = 0
 
+    def static_html(self) -> str:
+        """The product, level and step as a picture, for exported HTML."""
+        from matmul_magic.widgets._static import matmul_stepper_html
+
+        return matmul_stepper_html(
+            list(self.shapes), list(self.values), self.level, LEVELS[self.level], self.step,
+            self.total_steps,
+        )  # fmt: skip
+
     def summary(self) -> str:
         """One line: shapes, level and progress."""
         (m, k), (_, n) = self.shapes
