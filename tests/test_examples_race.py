@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from _run_examples import EXAMPLES, executed
 
 from matmul_magic.benchmark.result import MIME_TYPE
-from _run_examples import EXAMPLES, executed
 
 pytestmark = pytest.mark.notebook
 
@@ -23,7 +23,9 @@ BENCH_MAGIC = re.compile(r"^\s*%%matmul_bench\b")
 
 def _python(source: str) -> str:
     """The cell's Python, with magic lines (``%…``, ``!…``) blanked so ``ast`` can read it."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
 def _defined_functions(cells: list) -> set[str]:
@@ -75,12 +77,20 @@ def _bench_rows(cell) -> list[set[str]]:
 
 def test_racers_reads_both_doors():
     functions = {"mine", "other", "helper"}
-    assert racers("%%matmul_bench --only torch\ndef mine(a, b):\n    return a @ b\n", functions) == (
+    assert racers(
+        "%%matmul_bench --only torch\ndef mine(a, b):\n    return a @ b\n", functions
+    ) == (
         {"mine"},
         True,
     )
-    assert racers('r = bench(mine, other, only=["torch"])\nr', functions) == ({"mine", "other"}, True)
-    assert racers("if gpu:\n    display(bench(mine, device='cuda'))", functions) == ({"mine"}, False)
+    assert racers('r = bench(mine, other, only=["torch"])\nr', functions) == (
+        {"mine", "other"},
+        True,
+    )
+    assert racers("if gpu:\n    display(bench(mine, device='cuda'))", functions) == (
+        {"mine"},
+        False,
+    )
     assert racers("helper(1)\nbench(torch_fn)", functions) == (set(), True)
 
 

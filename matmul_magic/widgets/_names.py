@@ -80,7 +80,7 @@ def _label(text: str, arg: ast.expr) -> str:
 
 
 def _calls(func: ast.expr, name: str) -> bool:
-    """Whether the call's target reads as the class itself (``ShapeExplorer``, ``mm.ShapeExplorer``)."""
+    """Whether the call's target is the class: ``ShapeExplorer(...)``, ``mm.ShapeExplorer(...)``."""
     return (isinstance(func, ast.Name) and func.id == name) or (
         isinstance(func, ast.Attribute) and func.attr == name
     )

@@ -182,14 +182,14 @@ def matmul_stepper_html(
     if values:
         grids = [_grid(f"{a} {format_shape((m, k))}", values[0]),
                  _grid(f"{b} {format_shape((k, n))}", values[1])]  # fmt: skip
-        body.append('<div style="display: flex; gap: 16px; flex-wrap: wrap;">' + "".join(grids) + "</div>")
+        body.append(
+            '<div style="display: flex; gap: 16px; flex-wrap: wrap;">' + "".join(grids) + "</div>"
+        )
     return _box("matmul-stepper", "Matmul stepper", body)
 
 
 def _grid(caption: str, values: list[list[Any]]) -> str:
-    rows = "".join(
-        "<tr>" + "".join(_td(v, _DIM) for v in row) + "</tr>" for row in values
-    )
+    rows = "".join("<tr>" + "".join(_td(v, _DIM) for v in row) + "</tr>" for row in values)
     return (
         f'<table style="border-collapse: collapse;"><caption style="text-align: left;">'
         f"{_e(caption)}</caption><tbody>{rows}</tbody></table>"

@@ -23,7 +23,8 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
 
     ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
     Each operand is labelled with the expression you wrote (``a``, ``b[:, None]``); ``names=``
-    sets the labels, and a, b, c… stand in where no expression can be read. Shapes are editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
+    sets the labels, and a, b, c… stand in where no expression can be read. Shapes are
+    editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
     Python too. Tensors of at most 8x8 also show their values, with broadcast copies ghosted.
     """
 
