@@ -32,7 +32,7 @@ def test_speedup_shows_its_95_percent_interval():
 def test_an_unreliable_estimate_is_never_shown_as_exact():
     row = BenchRow("slow", median=2.75, speedup=0.14981818, speedup_low=0.145, speedup_high=0.154,
                    extrapolated=True, unreliable=True)  # fmt: skip
-    assert speedup_text(row) == "≈0.15×"
+    assert speedup_text(row) == "≈ 0.15×"
     assert status_text(row) == "extrapolated (estimate, unreliable)"
     page = to_text(load("faults_cpu"))
     assert "0.1498" not in page and "0.150×" not in page and "estimate, unreliable" in page

@@ -130,7 +130,7 @@ def speedup_text(row: BenchRow) -> str:
     if row.speedup is None:
         return MISSING
     if row.unreliable:
-        return f"≈{float(f'{row.speedup:.2g}'):,.6g}×"
+        return f"≈ {float(f'{row.speedup:.2g}'):,.6g}×"
     text = fmt_number(row.speedup) + "×"
     if row.speedup_low is not None and row.speedup_high is not None:
         text += f" ({fmt_number(row.speedup_low)}–{fmt_number(row.speedup_high)})"
