@@ -105,6 +105,12 @@ function columns(result: BenchResult): Column[] {
   return cols;
 }
 
+/** `95,814× (92,940–98,688)` as its figure and its interval. */
+function splitInterval(text: string): [string, string] {
+  const at = text.indexOf(' (');
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
+
 /** `≈ ` before an extrapolated figure. */
 function approx(row: BenchRow, value: number | null): string {
   return row.extrapolated && value !== null ? '≈ ' : '';
@@ -489,6 +495,14 @@ export class BenchView {
           const kind = row.kind === 'course' ? null : el('span', { class: 'mm-bench-kind' }, row.kind);
           const baseline = row.name === this.result.baseline ? el('span', { class: 'mm-bench-kind' }, 'baseline') : null;
           return el('td', { class: 'mm-bench-name' }, [el('span', {}, row.name), kind, baseline]);
+        }
+        if (col.key === 'speedup' && !row.unreliable && row.speedup !== null) {
+          // The interval may wrap under the figure: the column stays narrow at small widths.
+          const [figure, interval] = splitInterval(col.text(row, this.result));
+          return el('td', { class: 'mm-num mm-bench-speedup' }, [
+            el('span', {}, figure),
+            interval ? el('span', { class: 'mm-bench-interval' }, ` ${interval}`) : null
+          ]);
         }
         return el('td', { class: col.numeric ? 'mm-num' : undefined }, col.text(row, this.result));
       });
