@@ -99,3 +99,12 @@ def test_stepper_picture_shows_level_step_and_values():
     w.step = 3
     page = _bundle(w)["text/html"]
     assert "step 3 of 8" in page and "level 0" in page and ">4.0<" in page
+
+
+def test_a_clash_names_both_operands_and_their_sizes():
+    m, c = torch.ones(3, 3), torch.ones(4)
+    w = ShapeExplorer(m, c)
+    assert w.error == (
+        "Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1."
+    )
+    assert "m has 3 and c has 4" in _bundle(w)["text/html"]

@@ -83,7 +83,7 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
             self.strides = (list(self.strides) + [None] * count)[:count]
         explanation = explain_broadcast(*self.shapes)
         result = None if explanation.result is None else list(explanation.result)
-        error = "" if explanation.ok else explanation.reason
+        error = "" if explanation.ok else named_reason(explanation, list(self.names))
         with self.hold_sync():
             self.result = result
             self.error = error
@@ -99,3 +99,25 @@ class ShapeExplorer(SummaryRepr, anywidget.AnyWidget):
         from matmul_magic.widgets._static import shape_explorer_html
 
         return shape_explorer_html(list(self.shapes), list(self.names), self.error)
+
+
+def named_reason(explanation: Any, names: list[str]) -> str:
+    """The clash sentence naming both operands and their sizes, as the widget says it:
+    ``Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1.``"""
+    column = next((c for c in explanation.columns if c.dim == explanation.clash), None)
+    if explanation.ok or column is None:
+        return explanation.reason
+    sizes = column.sizes
+    first = next((i for i, s in enumerate(sizes) if s is not None and s != 1), None)
+    if first is None:
+        return explanation.reason
+    other = next(
+        (i for i, s in enumerate(sizes) if s is not None and s not in (1, sizes[first])), None
+    )
+    if other is None:
+        return explanation.reason
+    rule = explanation.reason.split(" — ", 1)[-1]
+    return (
+        f"Dimension {column.dim} clashes: {names[first]} has {sizes[first]} and "
+        f"{names[other]} has {sizes[other]} — {rule}"
+    )

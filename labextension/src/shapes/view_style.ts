@@ -79,5 +79,10 @@ export const STYLE_TEXT = `
 .mm-axis.mm-summed {
   border-color: var(--mm-summed); color: var(--mm-summed); font-weight: bold; border-width: 2px;
 }
+.mm-axis.mm-axis-bad {
+  border-color: var(--mm-clash); color: var(--mm-clash); font-weight: bold; border-style: dashed; border-width: 2px;
+}
+.mm-dim.mm-unread { color: var(--mm-fg-dim); }
 .mm-caption { color: var(--mm-fg-dim); margin: 2px 0; }
+.mm-icon { width: 0.9em; height: 0.9em; vertical-align: -0.1em; fill: currentColor; }
 `;
