@@ -84,5 +84,17 @@ export const STYLE_TEXT = `
 }
 .mm-dim.mm-unread { color: var(--mm-fg-dim); }
 .mm-caption { color: var(--mm-fg-dim); margin: 2px 0; }
+/* Narrow hosts (Notebook 7's ~311 px side panel, a thin output): the same table, tighter, so
+   every dimension column stays in view without scrolling. */
+.mm-shape-explorer { container-type: inline-size; }
+.mm-shape-panel-side .mm-root { padding: 4px; }
+@container (max-width: 460px) {
+  .mm-grid th, .mm-grid td { padding: 2px 2px; }
+  .mm-shape-input { width: 4.5em; }
+  .mm-dim { min-width: 1.8em; }
+  .mm-legend { gap: 4px 8px; font-size: 0.9em; }
+  .mm-grid th { font-size: 0.85em; }
+  .mm-grid td.mm-name { max-width: 7em; overflow-wrap: anywhere; }
+}
 .mm-icon { width: 0.9em; height: 0.9em; vertical-align: -0.1em; fill: currentColor; }
 `;
