@@ -15,11 +15,13 @@ OVERLAPS = """
 root => {
   const found = [];
   for (const chart of root.querySelectorAll('svg.mm-bench-chart')) {
-    const ticks = [...chart.querySelectorAll('.mm-bench-tick')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    const ticks = [...chart.querySelectorAll('.mm-bench-tick')]
+      .map(t => [t.textContent, t.getBoundingClientRect()]);
     for (let i = 0; i < ticks.length; i++) {
       for (let j = i + 1; j < ticks.length; j++) {
         const [a, p] = ticks[i], [b, q] = ticks[j];
-        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) found.push(`${a} / ${b}`);
+        const hit = p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+        if (hit) found.push(`${a} / ${b}`);
       }
     }
   }
@@ -48,7 +50,7 @@ def test_table_fits_a_900px_output_area_without_scrolling(lab, labextension_inst
             }"""
         )
         scroll, client, table = sizes
-        assert client <= 900 and scroll <= client, f"renderer {index}: table {table} px in {client} px"
+        assert client <= 900 and scroll <= client, f"renderer {index}: {table} px in {client} px"
 
 
 @pytest.mark.parametrize("width", [600, 1000, 1400])

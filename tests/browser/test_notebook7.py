@@ -60,7 +60,8 @@ def test_notebook7_opens_the_shape_explorer_in_its_side_panel(lab, labextension_
         """root => {
           const table = root.querySelector('table.mm-shapes');
           const box = table.getBoundingClientRect(), host = root.getBoundingClientRect();
-          return [Math.round(box.right), Math.round(host.right), root.scrollWidth <= root.clientWidth];
+          const fits = root.scrollWidth <= root.clientWidth;
+          return [Math.round(box.right), Math.round(host.right), fits];
         }"""
     )
     assert fits[0] <= fits[1] and fits[2], f"table ends at {fits[0]} px, panel at {fits[1]} px"

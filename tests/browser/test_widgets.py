@@ -101,7 +101,7 @@ def test_shape_explorer_renders_and_edits_reach_python(lab):
     alert = root.locator('[role="alert"]')
     assert "clash" in alert.inner_text()
     run_until(
-        lab, 1, r"RESULT None 'Dimension -1 clashes: a has|RESULT None 'Dimension -2 clashes: a has 3"
+        lab, 1, r"RESULT None 'Dimension -1 clashes: a has|RESULT None 'Dimension -2 clashes: a has"
     )
 
     # Keyboard: Tab from the first shape input reaches the next control.

@@ -51,10 +51,12 @@ export const STYLE_TEXT = `
 .mm-grid th { color: var(--mm-fg-dim); font-weight: normal; text-align: right; }
 .mm-grid th.mm-name, .mm-grid td.mm-name { text-align: left; }
 .mm-dim { text-align: right; min-width: 3em; border-bottom: 3px solid transparent; }
-.mm-rule-equal { color: var(--mm-equal); border-bottom-color: var(--mm-equal); }
+/* The rule's colour is on the underline; the text keeps a colour that reads at 4.5:1 or more
+   in light and dark themes (the theme's green, grey and dark-theme red do not). */
+.mm-rule-equal { color: var(--mm-fg); border-bottom-color: var(--mm-equal); }
 .mm-rule-stretched { color: var(--mm-stretch); border-bottom-color: var(--mm-stretch); font-style: italic; }
-.mm-rule-missing { color: var(--mm-missing); border-bottom: 3px dashed var(--mm-missing); }
-.mm-rule-clash { color: var(--mm-clash); border-bottom-color: var(--mm-clash); font-weight: bold; }
+.mm-rule-missing { color: var(--mm-fg-dim); border-bottom: 3px dashed var(--mm-missing); }
+.mm-rule-clash { color: var(--mm-fg); border-bottom-color: var(--mm-clash); font-weight: bold; }
 .mm-result-row td { border-top: 1px solid var(--mm-border); font-weight: bold; }
 .mm-strides th, .mm-strides td { text-align: left; }
 .mm-legend { display: flex; gap: 12px; flex-wrap: wrap; color: var(--mm-fg-dim); margin: 4px 0; }
