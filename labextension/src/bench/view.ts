@@ -501,7 +501,8 @@ export class BenchView {
           const [figure, interval] = splitInterval(col.text(row, this.result));
           return el('td', { class: 'mm-num mm-bench-speedup' }, [
             el('span', {}, figure),
-            interval ? el('span', { class: 'mm-bench-interval' }, ` ${interval}`) : null
+            interval ? document.createTextNode(' ') : null,
+            interval ? el('span', { class: 'mm-bench-interval' }, interval) : null
           ]);
         }
         return el('td', { class: col.numeric ? 'mm-num' : undefined }, col.text(row, this.result));

@@ -61,6 +61,7 @@ export const STYLE_TEXT = `
 .mm-strides th, .mm-strides td { text-align: left; }
 .mm-legend { display: flex; gap: 12px; flex-wrap: wrap; color: var(--mm-fg-dim); margin: 4px 0; }
 .mm-legend span { border-bottom-width: 3px; padding: 0 2px; }
+.mm-legend span:not(.mm-rule-missing) { border-bottom-style: solid; }
 .mm-reason { margin: 4px 0; }
 .mm-error { color: var(--mm-clash); margin: 4px 0; }
 .mm-root details { margin-top: 6px; }
