@@ -83,7 +83,7 @@ def parse_text_table(text: str) -> list[list[str]]:
     spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
     rows = []
     for line in lines[rule + 1 :]:
-        if not line or line.startswith("~ =") or line.startswith("sweep over"):
+        if not line or line.startswith(("~ =", "sweep over", "calls (blocks) =")):
             break
         padded = line.ljust(spans[-1][1])
         rows.append([padded[a:b].strip() for a, b in spans])

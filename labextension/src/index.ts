@@ -65,6 +65,8 @@ const shapeExplorerPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.add(widget, 'main');
         if (!widget.isAttached) {
           // Notebook 7's single-document shell keeps its main area for the page's own view.
+          // Its side panel is narrow (~311 px): the view lays itself out tighter there.
+          widget.addClass('mm-shape-panel-side');
           app.shell.add(widget, 'right', { rank: 1000 });
         }
         app.shell.activateById(widget.id);

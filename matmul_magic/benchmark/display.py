@@ -109,12 +109,37 @@ class Column:
 
 
 def status_text(row: BenchRow) -> str:
-    """``ok``, ``INCORRECT``, ``FAILED`` or ``skipped``, plus ``extrapolated`` when it was."""
+    """``ok``, ``INCORRECT``, ``FAILED`` or ``skipped``, plus how far to trust the time:
+    ``extrapolated`` (or ``estimate, unreliable``), a one-off first-call cost, over budget."""
     word = {"ok": "ok", "incorrect": "INCORRECT", "failed": "FAILED", "skipped": "skipped"}
     text = word[row.status]
     if row.extrapolated:
-        text = "extrapolated" if row.status == "ok" else f"{text}, extrapolated"
+        mark = "extrapolated (estimate, unreliable)" if row.unreliable else "extrapolated"
+        text = mark if row.status == "ok" else f"{text}, {mark}"
+    if row.over_budget:
+        text += ", one call over budget"
+    if row.one_off is not None:
+        text += f", first call +{fmt_time(row.one_off)} not counted"
     return text
+
+
+def speedup_text(row: BenchRow) -> str:
+    """``95,814× (92,940–98,689)``: the median ratio and its 95 % interval.
+
+    An unreliable estimate is never shown as exact: two significant figures, marked ≈."""
+    if row.speedup is None:
+        return MISSING
+    if row.unreliable:
+        return f"≈ {float(f'{row.speedup:.2g}'):,.6g}×"
+    text = fmt_number(row.speedup) + "×"
+    if row.speedup_low is not None and row.speedup_high is not None:
+        text += f" ({fmt_number(row.speedup_low)}–{fmt_number(row.speedup_high)})"
+    return text
+
+
+def calls_text(row: BenchRow) -> str:
+    """``4000 (40)``: calls timed, and in brackets the blocks (measurements) they came in."""
+    return f"{row.runs} ({row.blocks})"
 
 
 def _time_column(key: str, label: str, unit: tuple[str, float]) -> Column:
@@ -152,9 +177,9 @@ def columns(result: BenchResult) -> list[Column]:
         _time_column("median", "median", time_unit),
         _time_column("iqr", "IQR", time_unit),
         _time_column("min", "min", time_unit),
-        Column("runs", "runs", True, lambda r: str(r.runs)),
-        Column("speedup", f"speedup vs {result.baseline or '?'}", True,
-               _optional_cell("speedup", lambda v: fmt_number(v) + "×")),
+        Column("runs", "calls (blocks)", True, calls_text),
+        Column("speedup", f"speedup vs {result.baseline or '?'} (95% interval)", True,
+               speedup_text),
         Column("gflops", rate_unit, True,
                _optional_cell("gflops", lambda v: fmt_number(v / rate_factor))),
         Column("pct_of_peak", "% of peak", True, _optional_cell("pct_of_peak", fmt_number)),
@@ -172,15 +197,68 @@ def table(result: BenchResult) -> tuple[list[Column], list[list[str]]]:
     return cols, [[c.cell(row) for c in cols] for row in result.rows]
 
 
+_BUSY = "the machine may be busy"
+
+
+def own_note(row: BenchRow) -> str | None:
+    """The row's note without its noisy and stall warnings, which :func:`warnings` says once."""
+    if row.note is None:
+        return None
+    kept: list[str] = []
+    dropping = False
+    for part in row.note.split("; "):
+        lowered = part.strip().lower()
+        if (row.noisy and lowered.startswith("noisy")) or (row.stalls and "stall" in lowered):
+            dropping = True
+            continue
+        if dropping and lowered.startswith(_BUSY[:15]):
+            continue
+        dropping = False
+        kept.append(part)
+    return "; ".join(kept) or None
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def warnings(result: BenchResult) -> list[tuple[str, str]]:
+    """Warnings that apply to several rows, each said once: ``("noisy rows", "a, b (IQR …)")``."""
+    out = []
+    noisy = [r for r in result.rows if r.noisy]
+    if noisy:
+        spreads = [
+            _percent(100 * r.iqr / r.median) if r.iqr is not None and r.median else "?"
+            for r in noisy
+        ]
+        target = _percent(100 * result.threshold)
+        out.append((
+            "noisy rows",
+            f"{', '.join(r.name for r in noisy)} (IQR {', '.join(spreads)} of the median; "
+            f"target {target}): {_BUSY}",
+        ))  # fmt: skip
+    stalled = [r for r in result.rows if r.stalls]
+    if stalled:
+        counts = ", ".join(f"{r.name} {r.stalls}" for r in stalled)
+        out.append(("stalls", f"blocks over 10× the median: {counts}; the machine was busy"))
+    return out
+
+
 def footnotes(result: BenchResult) -> list[tuple[str, str]]:
-    """``(row name, text)`` for every error and note, in row order."""
+    """``(row name, text)`` for every error and note, in row order, then the shared warnings."""
     notes = []
     for row in result.rows:
         if row.error is not None:
             notes.append((row.name, f"error: {row.error}"))
-        if row.note is not None:
-            notes.append((row.name, row.note))
-    return notes
+        if (note := own_note(row)) is not None:
+            notes.append((row.name, note))
+    return notes + warnings(result)
+
+
+def one_off_text(result: BenchResult) -> str | None:
+    """``one-off first-call costs, not counted: numba 1.20 s`` (JIT compiles, lazy set-up)."""
+    costs = [f"{r.name} {fmt_time(r.one_off)}" for r in result.rows if r.one_off is not None]
+    return "one-off first-call costs, not counted: " + ", ".join(costs) if costs else None
 
 
 def headline(result: BenchResult) -> str:
@@ -214,6 +292,9 @@ def conditions(result: BenchResult) -> str:
         parts.append(f"budget {fmt_time(result.budget)}")
     if result.elapsed is not None:
         parts.append(f"took {fmt_time(result.elapsed)}")
+    parts.append(f"target IQR ≤ {_percent(100 * result.threshold)} of the median")
+    if once := one_off_text(result):
+        parts.append(once)
     return " · ".join(parts)
 
 
@@ -231,6 +312,7 @@ def sweep_text(result: BenchResult) -> str:
 
 
 LEGEND = f"{EXTRAPOLATED_MARK} = extrapolated from a slice of rows"
+CALLS_LEGEND = "calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each"
 
 
 # -- text/plain --------------------------------------------------------------------------------
@@ -267,6 +349,8 @@ def to_text(result: BenchResult) -> str:
         lines.append("(no rows)")
     if any(r.extrapolated for r in result.rows):
         lines.append(LEGEND)
+    if cells:
+        lines.append(CALLS_LEGEND)
     if result.sweep_sizes:
         lines.append(sweep_text(result))
     notes = footnotes(result)
@@ -323,6 +407,8 @@ def to_html(result: BenchResult) -> str:
         parts.append("<div>(no rows)</div>")
     if any(r.extrapolated for r in result.rows):
         parts.append(f'<div style="opacity: 0.75;">{_e(LEGEND)}</div>')
+    if result.rows:
+        parts.append(f'<div style="opacity: 0.75;">{_e(CALLS_LEGEND)}</div>')
     chart = bar_chart_svg(result)
     if chart:
         parts.append(chart)
@@ -420,9 +506,10 @@ def bar_chart_svg(result: BenchResult) -> str:
         label = (EXTRAPOLATED_MARK if row.extrapolated else "") + fmt_time(row.median)
         if bad or row.extrapolated:
             label += f" ({status_text(row)})"
+        tip = label if row.speedup is None else f"{label}, speedup {speedup_text(row)}"
         out.append(
             f'<rect x="{plot_x}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" {style}>'
-            f"<title>{_e(row.name)}: {_e(label)}</title></rect>"
+            f"<title>{_e(row.name)}: {_e(tip)}</title></rect>"
         )
         out.append(
             f'<text x="{plot_x + bar_w + 4:.1f}" y="{ty}" font-size="10" fill="currentColor">'

@@ -124,8 +124,11 @@ _BOX = (
     " border-left: 3px solid var(--jp-warn-color1, #f57c00); padding: 4px 8px; margin: 4px 0;"
     " background: var(--jp-layout-color2, #f7f7f7); color: var(--jp-content-font-color1, #222)"
 )
+# A translucent red over the theme's own background, with the theme's text colour: readable
+# (WCAG AA) in light and dark themes alike; the solid light pink was not, on dark.
 _HOT = (
-    "background: var(--jp-error-color3, #ffcdd2); color: var(--jp-error-color0, #b71c1c);"
+    "background: rgba(211, 47, 47, 0.25); color: inherit;"
+    " box-shadow: inset 0 0 0 1px var(--jp-error-color1, #d32f2f);"
     " font-weight: bold; border-radius: 3px"
 )
 _CELL = "padding: 0 6px; text-align: right; vertical-align: top"

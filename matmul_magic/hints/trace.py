@@ -368,7 +368,7 @@ def _broadcast_steps(explanation) -> str:
 
 _KIND_STYLE = {
     "equal": "",
-    "stretched": "background: var(--jp-info-color3, #bbdefb)",
+    "stretched": "background: rgba(25, 118, 210, 0.22)",  # readable on light and dark themes
     "missing": "background: var(--jp-layout-color3, #e0e0e0); opacity: 0.7",
     "clash": _HOT,
 }

@@ -147,9 +147,17 @@ def _json_safe(value: Any) -> Values:
 
 
 class SummaryRepr:
-    """Keeps anywidget's widget view and adds a one-line ``text/plain`` (terminal IPython, logs)."""
+    """Keeps anywidget's widget view and adds a one-line ``text/plain`` (terminal IPython, logs)
+    and a static ``text/html`` picture (exported HTML, GitHub, nbviewer: no widget manager).
+
+    JupyterLab and Notebook 7 rank the widget view above ``text/html``, so they show the live
+    widget; nbconvert shows the picture when the notebook has no saved widget state.
+    """
 
     def summary(self) -> str:
+        raise NotImplementedError
+
+    def static_html(self) -> str:
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -157,7 +165,8 @@ class SummaryRepr:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         widget_bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        picture = {"text/html": self.static_html(), "text/plain": self.summary()}
         if widget_bundle is None:
-            return {"text/plain": self.summary()}
+            return picture
         data, metadata = widget_bundle
-        return {**data, "text/plain": self.summary()}, metadata
+        return {**data, **picture}, metadata

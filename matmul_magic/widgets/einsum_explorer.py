@@ -15,6 +15,7 @@ from matmul_magic.widgets._common import (
     checked_shapes,
     format_shape,
 )
+from matmul_magic.widgets._names import argument_texts, labels, name_operands
 
 
 class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
@@ -33,6 +34,8 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     spec = t.Unicode("").tag(sync=True)
     #: One list of sizes per operand.
     shapes = t.List().tag(sync=True)
+    #: A label per operand: the expression written in the call, ``names=``, or a, b, c...
+    names = t.List(t.Unicode()).tag(sync=True)
     #: The output shape, or None when the spec or the sizes are wrong.
     result = t.List(allow_none=True, default_value=None).tag(sync=True)
     #: The indices summed over, in order of appearance.
@@ -42,13 +45,17 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     #: The equivalent Python loop nest, as text.
     loops = t.Unicode("").tag(sync=True)
 
-    def __init__(self, spec: str, *operands: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, spec: str, *operands: Any, names: list[str] | None = None, **kwargs: Any
+    ) -> None:
         if not isinstance(spec, str):
             raise InvalidType(
                 f"spec must be a string such as 'ik,kj->ij', got {type(spec).__name__}"
             )
         shapes = checked_shapes(operands)
-        super().__init__(spec=spec, shapes=shapes, **kwargs)
+        guessed = argument_texts(type(self), skip=1) if names is None else None
+        given = labels(names, len(shapes), guessed)
+        super().__init__(spec=spec, shapes=shapes, names=given, **kwargs)
         self._update()
 
     @t.validate("shapes")
@@ -62,10 +69,12 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     def _update(self) -> None:
         from matmul_magic.shapes import parse_einsum
 
+        if len(self.names) != len(self.shapes):
+            self.names = labels(list(self.names), len(self.shapes))
         try:
             parsed = parse_einsum(self.spec, *map(tuple, self.shapes))
         except ValueError as exc:
-            result, summed, loops, error = None, [], "", str(exc)
+            result, summed, loops, error = None, [], "", name_operands(str(exc), self.names)
         else:
             result, summed, loops, error = _fields(parsed)
         with self.hold_sync():
@@ -77,6 +86,15 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     def refused(self, reason: str) -> None:
         """A bad edit from the page: spec and shapes stay as they were, ``error`` says why."""
         self.error = f"Edit refused, kept as it was: {reason}"
+
+    def static_html(self) -> str:
+        """The axes table and loops as a picture, for exported HTML."""
+        from matmul_magic.widgets._static import einsum_explorer_html
+
+        return einsum_explorer_html(
+            self.spec, list(self.shapes), list(self.names), self.result, list(self.summed),
+            self.error, self.loops,
+        )  # fmt: skip
 
     def summary(self) -> str:
         """One line: ``EinsumExplorer('ik,kj->ij', (5, 784), (784, 10)) -> (5, 10), summed k``."""

@@ -155,6 +155,15 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         if "step" not in self._incoming and self.step != 0:
             self.step = 0  # a new level or product starts from the beginning
 
+    def static_html(self) -> str:
+        """The product, level and step as a picture, for exported HTML."""
+        from matmul_magic.widgets._static import matmul_stepper_html
+
+        return matmul_stepper_html(
+            list(self.shapes), list(self.values), self.level, LEVELS[self.level], self.step,
+            self.total_steps,
+        )  # fmt: skip
+
     def summary(self) -> str:
         """One line: shapes, level and progress."""
         (m, k), (_, n) = self.shapes

@@ -16,13 +16,16 @@ from matmul_magic.widgets._common import (
     format_shape,
     small_values,
 )
+from matmul_magic.widgets._names import argument_texts, labels
 
 
 class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     """Show how shapes broadcast: right-aligned dims, the rule per dim, the result or the clash.
 
     ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
-    Shapes are editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
+    Each operand is labelled with the expression you wrote (``a``, ``b[:, None]``); ``names=``
+    sets the labels, and a, b, c… stand in where no expression can be read. Shapes are
+    editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
     Python too. Tensors of at most 8x8 also show their values, with broadcast copies ghosted.
     """
 
@@ -36,7 +39,8 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     result = t.List(allow_none=True, default_value=None).tag(sync=True)
     #: Why the shapes do not broadcast ("" when they do).
     error = t.Unicode("").tag(sync=True)
-    #: A label per operand (the expression ``%shapes`` evaluated, or a, b, c...).
+    #: A label per operand: the expression written in the call (or that ``%shapes`` evaluated),
+    #: ``names=``, or a, b, c...
     names = t.List(t.Unicode()).tag(sync=True)
     #: Per operand, the values of the tensor given (≤ 8x8) or None; the front end shows them
     #: while the operand's shape still matches them.
@@ -49,8 +53,9 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         shapes = checked_shapes(operands)
         values = [small_values(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
         strides = [element_strides(x, tuple(s)) for x, s in zip(operands, shapes, strict=True)]
-        labels = _labels(names, len(operands))
-        super().__init__(shapes=shapes, names=labels, values=values, strides=strides, **kwargs)
+        guessed = argument_texts(type(self)) if names is None else None
+        given = labels(names, len(operands), guessed)
+        super().__init__(shapes=shapes, names=given, values=values, strides=strides, **kwargs)
         self._update()
 
     @t.validate("shapes")
@@ -72,14 +77,14 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
 
         count = len(self.shapes)
         if len(self.names) != count:
-            self.names = _labels(list(self.names), count)
+            self.names = labels(list(self.names), count)
         if len(self.values) != count:
             self.values = (list(self.values) + [None] * count)[:count]
         if len(self.strides) != count:
             self.strides = (list(self.strides) + [None] * count)[:count]
         explanation = explain_broadcast(*self.shapes)
         result = None if explanation.result is None else list(explanation.result)
-        error = "" if explanation.ok else explanation.reason
+        error = "" if explanation.ok else named_reason(explanation, list(self.names))
         with self.hold_sync():
             self.result = result
             self.error = error
@@ -94,7 +99,30 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         outcome = format_shape(self.result) if self.error == "" else f"error: {self.error}"
         return f"ShapeExplorer({args}) -> {outcome}"
 
+    def static_html(self) -> str:
+        """The table as a picture, for exported HTML and viewers without a widget manager."""
+        from matmul_magic.widgets._static import shape_explorer_html
 
-def _labels(names: list[str] | None, count: int) -> list[str]:
-    given = [str(n) for n in (names or [])][:count]
-    return given + [chr(ord("a") + i) for i in range(len(given), count)]
+        return shape_explorer_html(list(self.shapes), list(self.names), self.error)
+
+
+def named_reason(explanation: Any, names: list[str]) -> str:
+    """The clash sentence naming both operands and their sizes, as the widget says it:
+    ``Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1.``"""
+    column = next((c for c in explanation.columns if c.dim == explanation.clash), None)
+    if explanation.ok or column is None:
+        return explanation.reason
+    sizes = column.sizes
+    first = next((i for i, s in enumerate(sizes) if s is not None and s != 1), None)
+    if first is None:
+        return explanation.reason
+    other = next(
+        (i for i, s in enumerate(sizes) if s is not None and s not in (1, sizes[first])), None
+    )
+    if other is None:
+        return explanation.reason
+    rule = explanation.reason.split(" — ", 1)[-1]
+    return (
+        f"Dimension {column.dim} clashes: {names[first]} has {sizes[first]} and "
+        f"{names[other]} has {sizes[other]} — {rule}"
+    )

@@ -54,3 +54,14 @@ def test_notebook7_opens_the_shape_explorer_in_its_side_panel(lab, labextension_
         '() => document.querySelector(\'[data-matmul-magic="shape-panel"] .mm-result-row '
         "td:nth-child(2)').textContent === '(2, 784, 10)'"
     )
+    # The ~311 px side panel shows every dimension column without scrolling.
+    lab.page.get_by_label("shape of b", exact=True).fill("7, 2, 784, 10")
+    fits = panel.evaluate(
+        """root => {
+          const table = root.querySelector('table.mm-shapes');
+          const box = table.getBoundingClientRect(), host = root.getBoundingClientRect();
+          const fits = root.scrollWidth <= root.clientWidth;
+          return [Math.round(box.right), Math.round(host.right), fits];
+        }"""
+    )
+    assert fits[0] <= fits[1] and fits[2], f"table ends at {fits[0]} px, panel at {fits[1]} px"

@@ -43,6 +43,23 @@ export function formatSpeedup(speedup: number | null): string {
   return speedup === null ? '—' : `${sig3(speedup)}×`;
 }
 
+/** `95,800× (94,000–97,500)`; an unreliable estimate as `≈ 96,000×`, never as exact. */
+export function formatSpeedupInterval(
+  speedup: number | null,
+  low: number | null,
+  high: number | null,
+  unreliable = false
+): string {
+  if (speedup === null) {
+    return '—';
+  }
+  if (unreliable) {
+    return `≈ ${Number(speedup.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 })}×`;
+  }
+  const interval = low !== null && high !== null ? ` (${sig3(low)}–${sig3(high)})` : '';
+  return `${sig3(speedup)}×${interval}`;
+}
+
 export function formatGflops(gflops: number | null): string {
   return gflops === null ? '—' : `${sig3(gflops)} GFLOP/s`;
 }

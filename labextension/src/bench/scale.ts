@@ -58,3 +58,45 @@ export function linearScale(values: number[], range: [number, number]): Scale {
   }
   return make([0, top], range, (v) => v, ticks);
 }
+
+/** A log scale over exactly [min, max] of sweep sizes, ticked at 1, 2 and 5 × 10^k inside it
+ * (or at the sizes themselves when there are few), so the axis spans the data. */
+export function sizeScale(values: number[], range: [number, number]): Scale {
+  const positive = [...new Set(values.filter((v) => v > 0 && Number.isFinite(v)))].sort((a, b) => a - b);
+  if (positive.length === 0) {
+    return logScale([], range);
+  }
+  const lo = positive[0];
+  const hi = positive[positive.length - 1] > lo ? positive[positive.length - 1] : lo * 10;
+  let ticks: number[];
+  if (positive.length <= 8) {
+    ticks = positive;
+  } else {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++) {
+      for (const m of [1, 2, 5]) {
+        const t = m * 10 ** e;
+        if (t >= lo && t <= hi) ticks.push(t);
+      }
+    }
+    if (ticks.length < 2) ticks = [lo, hi];
+  }
+  return make([lo, hi], range, Math.log10, ticks);
+}
+
+/** The ticks whose labels (each `width(t)` wide, centred on the tick) do not overlap the one
+ * kept before them, with `gap` to spare: labels never collide, whatever their length. */
+export function spacedTicks(scale: Scale, ticks: number[], width: (tick: number) => number, gap = 6): number[] {
+  const kept: number[] = [];
+  let lastEdge = -Infinity;
+  const ordered = [...ticks].sort((a, b) => scale(a) - scale(b));
+  for (const tick of ordered) {
+    const at = scale(tick);
+    const half = width(tick) / 2;
+    if (at - half >= lastEdge + gap) {
+      kept.push(tick);
+      lastEdge = at + half;
+    }
+  }
+  return kept;
+}

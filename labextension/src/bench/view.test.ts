@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fixture } from './fixtures';
-import { formatTick, nearestPoint, sweepChart } from './chart';
+import { formatTick, nearestPoint, pointValue, sweepChart } from './chart';
+import { logScale, spacedTicks } from './scale';
 import { BenchView, DEFAULT_STATE, renderBench, type ViewState } from './view';
 
 const host = () => document.body.appendChild(document.createElement('div'));
@@ -46,7 +47,9 @@ describe('renderBench', () => {
     expect(rowOf('<img src=x onerror=alert(1)>').textContent).toContain('✗ incorrect');
     const failed = rowOf('</td><script>alert("x")</script>');
     expect(failed.className).toContain('mm-status-failed');
-    expect(failed.textContent).toContain('RuntimeError: <b>boom</b>');
+    // Errors and notes are listed under the table, not in a column of it.
+    expect(failed.textContent).not.toContain('RuntimeError');
+    expect(el.querySelector('.mm-bench-note-error')!.textContent).toContain('RuntimeError: <b>boom</b>');
     // Bars: the failed, incorrect and skipped rows have none but say why.
     const missing = [...el.querySelectorAll('.mm-bench-missing')].map((n) => n.textContent);
     expect(missing).toEqual(['skipped', 'incorrect, not timed', 'failed (see error)']);
@@ -103,7 +106,7 @@ describe('renderBench', () => {
     const tooltip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
     expect(tooltip.hidden).toBe(false);
     const text = tooltip.textContent!;
-    for (const expected of ['elementwise', 'runs20', 'IQR15.8 µs', 'devicecpu, Intel', 'dtypefloat32']) {
+    for (const expected of ['elementwise', 'calls20 timed', 'blocks20 measurements', 'speedup522× (506–537)', 'IQR15.8 µs', 'devicecpu, Intel', 'dtypefloat32']) {
       expect(text).toContain(expected);
     }
     el.querySelector('.mm-bench')!.dispatchEvent(new MouseEvent('pointerleave'));
@@ -164,6 +167,126 @@ describe('renderBench', () => {
   });
 });
 
+describe('how far to trust each figure', () => {
+  const rowOf = (el: HTMLElement, name: string) =>
+    [...el.querySelectorAll<HTMLElement>('tbody tr')].find(
+      (tr) => tr.querySelector('td.mm-bench-name > span')!.textContent === name
+    )!;
+
+  it('shows the speedup with its 95% interval in the table and the tooltip', () => {
+    const { el } = render(fixture('course_cpu'));
+    expect(rowOf(el, 'torch').textContent).toContain('95,814× (92,940–98,688)') // as the HTML fallback writes it;
+    expect(el.querySelector('th button[data-column="speedup"]')!.textContent).toContain('95% interval');
+  });
+
+  it('names calls and blocks apart', () => {
+    const { el } = render(fixture('course_cpu'));
+    expect(el.querySelector('th button[data-column="runs"]')!.textContent).toBe('calls (blocks)');
+    expect(rowOf(el, 'torch').textContent).toContain('4,000 (20)');
+    expect(el.querySelector('thead')!.textContent).not.toContain('runs');
+  });
+
+  it('says the noisy warning once, in a list under the table', () => {
+    const { el } = render(fixture('course_cpu'));
+    expect(el.textContent!.split('the machine may be busy')).toHaveLength(2);
+    const notes = el.querySelector('.mm-bench-notes')!.textContent!;
+    expect(notes).toContain('noisy rows: broadcast, einsum (IQR 12%, 9% of the median; target 5%)');
+    expect(notes).toContain('loops: timed on 1 of 5 rows, scaled ×5');
+    expect(el.querySelector('thead')!.textContent).not.toContain('note');
+    expect(rowOf(el, 'einsum').querySelector('.mm-badge-warn')!.textContent).toBe('noisy');
+  });
+
+  it('never shows an unreliable estimate as exact', () => {
+    const { el } = render(fixture('faults_cpu'));
+    const row = rowOf(el, 'slow_user_fn');
+    expect(row.textContent).toContain('≈ estimate, unreliable');
+    expect(row.textContent).toContain('≈ 0.15×');
+    expect(row.textContent).not.toContain('0.150×');
+  });
+
+  it('says a one-off cost on its row and once in the header, and marks over-budget rows', () => {
+    const { el } = render(fixture('faults_cpu'));
+    expect(rowOf(el, 'my_matmul & <friends>').textContent).toContain('first call +1.20 s');
+    expect(el.querySelector('.mm-bench-summary')!.textContent).toContain(
+      'one-off first-call costs, not counted: my_matmul & <friends> 1.20 s'
+    );
+    expect(rowOf(el, 'loops').textContent).toContain('over budget');
+    expect(el.querySelector('.mm-bench-notes')!.textContent).toContain('stalls: blocks over 10× the median: einsum 2');
+    expect(el.querySelector('.mm-bench-notes')!.textContent).not.toContain('2 stalls');
+  });
+
+  it('keeps the ≈ of an extrapolated median in the tooltip', () => {
+    const { el } = render(fixture('course_cpu'));
+    el.querySelectorAll('.mm-bench-bar')[0].dispatchEvent(new MouseEvent('pointerover', { bubbles: true }));
+    expect(el.querySelector('.mm-bench-tooltip')!.textContent).toContain('median≈ 412 ms');
+  });
+
+  it('colours the learner\'s rows in the chart', () => {
+    const { el } = render(fixture('faults_cpu'));
+    expect(el.querySelectorAll('.mm-bench-bar-row.mm-kind-user .mm-bench-bar')).toHaveLength(2);
+  });
+
+  it('has a log-scale toggle whose label stays put and whose state is aria-pressed', () => {
+    const { el } = render(fixture('course_cpu'));
+    const toggle = () => el.querySelector<HTMLButtonElement>('button[data-action="toggle-scale"]')!;
+    expect([toggle().textContent, toggle().getAttribute('aria-pressed')]).toEqual(['Log scale', 'true']);
+    toggle().click();
+    expect([toggle().textContent, toggle().getAttribute('aria-pressed')]).toEqual(['Log scale', 'false']);
+  });
+
+  it('puts the GFLOP/s unit once, in the axis title', () => {
+    const { el } = render(fixture('course_cpu'), { ...DEFAULT_STATE, metric: 'gflops' });
+    const chart = el.querySelector('svg.mm-bench-bars')!;
+    const ticks = [...chart.querySelectorAll('.mm-bench-tick')].map((t) => t.textContent);
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks.some((t) => t!.includes('GFLOP/s'))).toBe(false);
+    expect(chart.querySelector('.mm-bench-axis-title')!.textContent).toBe('throughput, GFLOP/s (log scale)');
+  });
+});
+
+describe('sweep chart', () => {
+  it('follows the metric and scale toggles', () => {
+    const { el } = render(fixture('sweep_cpu'));
+    el.querySelector<HTMLButtonElement>('button[data-metric="gflops"]')!.click();
+    el.querySelector<HTMLButtonElement>('button[data-action="toggle-scale"]')!.click();
+    const sweep = el.querySelector('svg.mm-bench-sweep')!;
+    expect(sweep.getAttribute('data-metric')).toBe('gflops');
+    expect(sweep.getAttribute('data-scale')).toBe('linear');
+    expect(sweep.textContent).toContain('throughput, GFLOP/s (linear scale)');
+  });
+
+  it('computes speedup and GFLOP/s per point from the point itself', () => {
+    const data = fixture('sweep_cpu');
+    const [loops, torch] = [data.rows[0], data.rows[4]];
+    const p = torch.points[3];
+    expect(pointValue(torch, 3, 'gflops', loops)).toBeCloseTo((2 * p.m * p.k * p.n) / p.median / 1e9);
+    expect(pointValue(torch, 3, 'speedup', loops)).toBeCloseTo(loops.points[3].median / p.median);
+    expect(pointValue(loops, 3, 'time', null)).toBe(loops.points[3].median);
+  });
+
+  it('fits the size axis to the sizes measured', () => {
+    const data = fixture('sweep_cpu');
+    const rows = data.rows.map((r: any) => ({ ...r, points: r.points.slice(0, 4) }));
+    const sizes = rows[0].points.map((p: any) => p.size);
+    const chart = sweepChart(rows, sizes);
+    const xs = chart.points.map((p) => p.x);
+    // The smallest and largest sizes sit at the plot's two edges (70 and 680 - 170).
+    expect(Math.min(...xs)).toBeCloseTo(70, 0);
+    expect(Math.max(...xs)).toBeCloseTo(510, 0);
+  });
+});
+
+describe('spacedTicks', () => {
+  it('keeps only ticks whose labels do not overlap', () => {
+    const scale = logScale([1e-6, 1e2], [0, 200]);
+    const kept = spacedTicks(scale, scale.ticks, () => 40);
+    for (let i = 1; i < kept.length; i++) {
+      expect(scale(kept[i]) - scale(kept[i - 1])).toBeGreaterThanOrEqual(46);
+    }
+    expect(kept[0]).toBe(scale.ticks[0]);
+  });
+});
+
 describe('nearestPoint', () => {
   const points = [
     { x: 10, y: 10, row: 0, point: 0 },
@@ -188,6 +311,7 @@ describe('formatTick', () => {
     expect(formatTick(0.01, 'time')).toBe('10 ms');
     expect(formatTick(0.5, 'speedup')).toBe('0.5×');
     expect(formatTick(100000, 'speedup')).toBe('100,000×');
-    expect(formatTick(2.5, 'gflops')).toBe('2.5 GFLOP/s');
+    expect(formatTick(2.5, 'gflops')).toBe('2.5'); // the unit is in the axis title, once
+    expect(formatTick(0.0001, 'gflops')).toBe('0.0001');
   });
 });

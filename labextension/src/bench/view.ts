@@ -16,7 +16,7 @@ import {
   formatPlain,
   formatSeconds,
   formatShape,
-  formatSpeedup
+  formatSpeedupInterval
 } from './format';
 import { BENCH_SCHEMA_VERSION, type BenchResult, type BenchRow, validateBench } from './schema';
 
@@ -64,17 +64,16 @@ function columns(result: BenchResult): Column[] {
       label: 'median',
       numeric: true,
       value: (r) => r.median,
-      text: (r) => (r.extrapolated && r.median !== null ? '≈ ' : '') + formatSeconds(r.median)
+      text: (r) => approx(r, r.median) + formatSeconds(r.median)
     },
     { key: 'iqr', label: 'IQR', numeric: true, value: (r) => r.iqr, text: (r) => formatSeconds(r.iqr) },
-    { key: 'min', label: 'min', numeric: true, value: (r) => r.min, text: (r) => formatSeconds(r.min) },
-    { key: 'runs', label: 'runs', numeric: true, value: (r) => r.runs, text: (r) => String(r.runs) },
+    { key: 'runs', label: 'calls (blocks)', numeric: true, value: (r) => r.runs, text: callsText },
     {
       key: 'speedup',
-      label: result.baseline ? `speedup vs ${result.baseline}` : 'speedup',
+      label: result.baseline ? `speedup vs ${result.baseline} (95% interval)` : 'speedup (95% interval)',
       numeric: true,
       value: (r) => r.speedup,
-      text: (r) => formatSpeedup(r.speedup)
+      text: (r) => formatSpeedupInterval(r.speedup, r.speedup_low, r.speedup_high, r.unreliable)
     },
     { key: 'gflops', label: 'GFLOP/s', numeric: true, value: (r) => r.gflops, text: (r) => formatGflops(r.gflops).replace(' GFLOP/s', '') }
   ];
@@ -103,14 +102,88 @@ function columns(result: BenchResult): Column[] {
       text: (r) => (r.exponent === null ? '—' : r.exponent.toFixed(2))
     });
   }
-  cols.push({
-    key: 'detail',
-    label: 'error / note',
-    numeric: false,
-    value: (r) => r.error ?? r.note,
-    text: (r) => r.error ?? r.note ?? ''
-  });
   return cols;
+}
+
+/** `95,814× (92,940–98,688)` as its figure and its interval. */
+function splitInterval(text: string): [string, string] {
+  const at = text.indexOf(' (');
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** `≈ ` before an extrapolated figure. */
+function approx(row: BenchRow, value: number | null): string {
+  return row.extrapolated && value !== null ? '≈ ' : '';
+}
+
+/** `4,000 (40)`: calls timed, and the blocks (measurements) they came in. */
+export function callsText(row: BenchRow): string {
+  return `${row.runs.toLocaleString('en-US')} (${row.blocks.toLocaleString('en-US')})`;
+}
+
+const BUSY = 'the machine may be busy';
+
+/** The row's note without the noisy and stall warnings, which `sharedWarnings` says once. */
+export function ownNote(row: BenchRow): string | null {
+  if (row.note === null) {
+    return null;
+  }
+  const kept: string[] = [];
+  let dropping = false;
+  for (const part of row.note.split('; ')) {
+    const lowered = part.trim().toLowerCase();
+    if ((row.noisy && lowered.startsWith('noisy')) || (row.stalls > 0 && lowered.includes('stall'))) {
+      dropping = true;
+      continue;
+    }
+    if (dropping && lowered.startsWith(BUSY.slice(0, 15))) {
+      continue;
+    }
+    dropping = false;
+    kept.push(part);
+  }
+  return kept.length ? kept.join('; ') : null;
+}
+
+const percent = (value: number) => `${Math.round(value)}%`;
+
+/** Warnings that apply to several rows, each said once, as [label, text]. */
+export function sharedWarnings(result: BenchResult): [string, string][] {
+  const out: [string, string][] = [];
+  const noisy = result.rows.filter((r) => r.noisy);
+  if (noisy.length) {
+    const spreads = noisy.map((r) => (r.iqr !== null && r.median ? percent((100 * r.iqr) / r.median) : '?'));
+    out.push([
+      'noisy rows',
+      `${noisy.map((r) => r.name).join(', ')} (IQR ${spreads.join(', ')} of the median; target ${percent(100 * result.threshold)}): ${BUSY}`
+    ]);
+  }
+  const stalled = result.rows.filter((r) => r.stalls > 0);
+  if (stalled.length) {
+    out.push(['stalls', `blocks over 10× the median: ${stalled.map((r) => `${r.name} ${r.stalls}`).join(', ')}; the machine was busy`]);
+  }
+  return out;
+}
+
+/** Every error and note under the table, in row order, then the shared warnings. */
+export function notes(result: BenchResult): [string, string][] {
+  const out: [string, string][] = [];
+  for (const row of result.rows) {
+    if (row.error !== null) {
+      out.push([row.name, `error: ${row.error}`]);
+    }
+    const own = ownNote(row);
+    if (own !== null) {
+      out.push([row.name, own]);
+    }
+  }
+  return [...out, ...sharedWarnings(result)];
+}
+
+/** `one-off first-call costs, not counted: numba 1.2 s`, or null. */
+export function oneOffText(result: BenchResult): string | null {
+  const costs = result.rows.filter((r) => r.one_off !== null).map((r) => `${r.name} ${formatSeconds(r.one_off)}`);
+  return costs.length ? `one-off first-call costs, not counted: ${costs.join(', ')}` : null;
 }
 
 /** Row order for the table: payload order, or sorted by one column with nulls last. */
@@ -165,20 +238,39 @@ function summary(result: BenchResult): HTMLElement {
   if (env.torch) {
     parts.push(`torch ${env.torch}`);
   }
+  parts.push(`target IQR ≤ ${percent(100 * result.threshold)} of the median`);
+  const once = oneOffText(result);
+  if (once) {
+    parts.push(once);
+  }
   return el('div', { class: 'mm-bench-summary' }, parts.join(' · '));
 }
 
 /** Hover details of one row, as label/value lines. */
 export function rowDetails(row: BenchRow, result: BenchResult): [string, string][] {
+  const trust = row.extrapolated ? (row.unreliable ? ', extrapolated (estimate, unreliable)' : ', extrapolated') : '';
   const lines: [string, string][] = [
-    ['status', STATUS_TEXT[row.status] + (row.extrapolated ? ', extrapolated' : '')],
-    ['median', formatSeconds(row.median)],
+    ['status', STATUS_TEXT[row.status] + trust],
+    ['median', approx(row, row.median) + formatSeconds(row.median)],
     ['IQR', formatSeconds(row.iqr)],
-    ['min', formatSeconds(row.min)],
-    ['runs', String(row.runs)],
-    ['speedup', formatSpeedup(row.speedup)],
-    ['throughput', formatGflops(row.gflops)]
+    ['min', approx(row, row.min) + formatSeconds(row.min)],
+    ['calls', `${row.runs.toLocaleString('en-US')} timed`],
+    ['blocks', `${row.blocks.toLocaleString('en-US')} measurements`],
+    ['speedup', formatSpeedupInterval(row.speedup, row.speedup_low, row.speedup_high, row.unreliable)],
+    ['throughput', approx(row, row.gflops) + formatGflops(row.gflops)]
   ];
+  if (row.one_off !== null) {
+    lines.push(['first call', `+${formatSeconds(row.one_off)} once, not counted`]);
+  }
+  if (row.over_budget) {
+    lines.push(['over budget', 'one call took longer than the whole budget; its time is that call']);
+  }
+  if (row.noisy) {
+    lines.push(['noisy', `IQR above ${percent(100 * result.threshold)} of the median: ${BUSY}`]);
+  }
+  if (row.stalls > 0) {
+    lines.push(['stalls', `${row.stalls} block${row.stalls === 1 ? '' : 's'} over 10× the median`]);
+  }
   if (row.pct_of_peak !== null) {
     lines.push(['of peak', formatPercent(row.pct_of_peak)]);
   }
@@ -194,8 +286,9 @@ export function rowDetails(row: BenchRow, result: BenchResult): [string, string]
   if (row.error !== null) {
     lines.push(['error', row.error]);
   }
-  if (row.note !== null) {
-    lines.push(['note', row.note]);
+  const own = ownNote(row);
+  if (own !== null) {
+    lines.push(['note', own]);
   }
   return lines;
 }
@@ -211,7 +304,7 @@ function pointDetails(row: BenchRow, index: number): [string, string][] {
     ['size', `${p.size} (a ${p.m}×${p.k} @ b ${p.k}×${p.n})`],
     ['median', (p.extrapolated ? '≈ ' : '') + formatSeconds(p.median)],
     ['IQR', formatSeconds(p.iqr)],
-    ['runs', String(p.runs)]
+    ['calls', String(p.runs)]
   ];
   if (p.extrapolated) {
     lines.push(['extrapolated', 'measured on a slice of rows and scaled']);
@@ -244,6 +337,7 @@ export class BenchView {
   private readonly tooltip: HTMLElement;
   private readonly chartHost: HTMLElement;
   private readonly tableHost: HTMLElement;
+  private readonly notesHost: HTMLElement;
   private readonly controls: HTMLElement;
   private sweep: SweepChart | null = null;
 
@@ -258,6 +352,7 @@ export class BenchView {
     this.controls = el('div', { class: 'mm-bench-controls', role: 'toolbar', 'aria-label': 'Chart options' });
     this.chartHost = el('div', { class: 'mm-bench-charts' });
     this.tableHost = el('div', { class: 'mm-bench-table-wrap' });
+    this.notesHost = el('div', { class: 'mm-bench-notes' });
     const rows = result.rows.length;
     const header = el('div', { class: 'mm-bench-header' }, [
       el('span', { class: 'mm-bench-title' }, `matmul-magic bench · ${rows} variant${rows === 1 ? '' : 's'}`),
@@ -272,6 +367,7 @@ export class BenchView {
       this.controls,
       this.chartHost,
       this.tableHost,
+      this.notesHost,
       this.tooltip
     ]);
     this.root.addEventListener('pointerover', this.onPointer);
@@ -301,6 +397,26 @@ export class BenchView {
     this.renderControls();
     this.renderCharts();
     this.renderTable();
+    this.renderNotes();
+  }
+
+  /** Notes, errors and shared warnings as a list under the table: the table stays narrow. */
+  private renderNotes(): void {
+    const items = notes(this.result);
+    const legend = el('p', { class: 'mm-bench-legend-text' },
+      'calls (blocks): calls timed, in blocks of back-to-back calls, one measurement each.');
+    if (items.length === 0) {
+      this.notesHost.replaceChildren(legend);
+      return;
+    }
+    const list = el('ul', { 'aria-label': 'Notes' }, items.map(([name, text]) => {
+      const bad = text.startsWith('error: ');
+      return el('li', { class: bad ? 'mm-bench-note mm-bench-note-error' : 'mm-bench-note' }, [
+        el('strong', {}, name),
+        el('span', {}, `: ${text}`)
+      ]);
+    }));
+    this.notesHost.replaceChildren(legend, list);
   }
 
   private renderControls(): void {
@@ -317,14 +433,15 @@ export class BenchView {
       button.addEventListener('click', () => this.setState({ metric: metric.key }));
       metricGroup.appendChild(button);
     }
+    // A real toggle: its label stays "Log scale"; aria-pressed says whether it is on.
     const log = this.state.scale === 'log';
     const scaleButton = el('button', {
       type: 'button',
-      class: 'mm-bench-button',
+      class: 'mm-bench-button mm-bench-toggle',
       'aria-pressed': String(log),
       'data-action': 'toggle-scale',
-      title: 'Switch between a log and a linear axis'
-    }, log ? 'Log scale' : 'Linear scale');
+      title: log ? 'Log scale is on: press for a linear axis' : 'Log scale is off: press for a log axis'
+    }, 'Log scale');
     scaleButton.addEventListener('click', () => this.setState({ scale: log ? 'linear' : 'log' }));
     this.controls.replaceChildren(metricGroup, scaleButton);
   }
@@ -335,10 +452,10 @@ export class BenchView {
     if (rows.length === 0) {
       charts.push(el('p', { class: 'mm-bench-empty' }, 'No variant finished.'));
     } else {
-      charts.push(barChart(rows, this.state.metric, this.state.scale));
+      charts.push(barChart(rows, this.state.metric, this.state.scale, this.result.baseline));
     }
     if (sweep && rows.some((r) => r.points.length > 0)) {
-      this.sweep = sweepChart(rows, sweep.sizes);
+      this.sweep = sweepChart(rows, sweep.sizes, this.state.metric, this.state.scale, this.result.baseline);
       charts.push(this.sweep.svg);
     } else {
       this.sweep = null;
@@ -369,7 +486,7 @@ export class BenchView {
     }));
     const body = el('tbody', {}, order.map((i) => {
       const row = this.result.rows[i];
-      const classes = ['mm-bench-row', `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : ''];
+      const classes = ['mm-bench-row', `mm-kind-${row.kind}`, `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : ''];
       const cells = cols.map((col) => {
         if (col.key === 'status') {
           return el('td', { class: 'mm-bench-status' }, this.statusBadges(row));
@@ -379,9 +496,14 @@ export class BenchView {
           const baseline = row.name === this.result.baseline ? el('span', { class: 'mm-bench-kind' }, 'baseline') : null;
           return el('td', { class: 'mm-bench-name' }, [el('span', {}, row.name), kind, baseline]);
         }
-        if (col.key === 'detail') {
-          // A block with a min-width: table cells ignore their own min-width.
-          return el('td', { class: 'mm-bench-detail' }, [el('div', {}, col.text(row, this.result))]);
+        if (col.key === 'speedup' && !row.unreliable && row.speedup !== null) {
+          // The interval may wrap under the figure: the column stays narrow at small widths.
+          const [figure, interval] = splitInterval(col.text(row, this.result));
+          return el('td', { class: 'mm-num mm-bench-speedup' }, [
+            el('span', {}, figure),
+            interval ? document.createTextNode(' ') : null,
+            interval ? el('span', { class: 'mm-bench-interval' }, interval) : null
+          ]);
         }
         return el('td', { class: col.numeric ? 'mm-num' : undefined }, col.text(row, this.result));
       });
@@ -394,7 +516,18 @@ export class BenchView {
   private statusBadges(row: BenchRow): Node[] {
     const badges: Node[] = [el('span', { class: `mm-badge mm-badge-${row.status}` }, STATUS_TEXT[row.status])];
     if (row.extrapolated) {
-      badges.push(el('span', { class: 'mm-badge mm-badge-extrapolated', title: row.note ?? 'measured on a slice of rows and scaled linearly' }, '≈ extrapolated'));
+      const text = row.unreliable ? '≈ estimate, unreliable' : '≈ extrapolated';
+      const why = row.unreliable ? 'the slices disagreed with the fitted model: treat this time as a rough guess' : 'measured on a slice of rows and scaled';
+      badges.push(el('span', { class: `mm-badge mm-badge-extrapolated${row.unreliable ? ' mm-badge-unreliable' : ''}`, title: why }, text));
+    }
+    if (row.over_budget) {
+      badges.push(el('span', { class: 'mm-badge mm-badge-warn', title: 'one call took longer than the whole budget' }, 'over budget'));
+    }
+    if (row.one_off !== null) {
+      badges.push(el('span', { class: 'mm-badge mm-badge-once', title: 'one-off cost of the first call (a compile, lazy set-up): not counted' }, `first call +${formatSeconds(row.one_off)}`));
+    }
+    if (row.noisy) {
+      badges.push(el('span', { class: 'mm-badge mm-badge-warn', title: `IQR above ${percent(100 * this.result.threshold)} of the median: see the notes` }, 'noisy'));
     }
     return badges;
   }

@@ -43,7 +43,7 @@ describe('shape explorer view', () => {
   it('shows a clash as an error sentence naming the dimension', () => {
     const { el } = mount({ shapes: [[2, 3], [4]] });
     const message = q<HTMLElement>(el, '[role="alert"]');
-    expect(message.textContent).toBe('Dimension -1: 3 and 4 clash — sizes must be equal or one of them 1.');
+    expect(message.textContent).toBe('Dimension -1 clashes: a has 3 and b has 4 — sizes must be equal or one of them 1.');
     expect(qa(el, 'td.mm-rule-clash').length).toBeGreaterThan(0);
   });
 
@@ -81,6 +81,30 @@ describe('shape explorer view', () => {
     expect(input.hasAttribute('aria-invalid')).toBe(false);
   });
 
+  it('shows an unreadable shape as the only message, without drawing sizes for it', () => {
+    const { el } = mount({ shapes: [[256, 256, 3], [3]], names: ['image', 'scale'] });
+    type(q<HTMLInputElement>(el, 'input[aria-label="shape of scale"]'), 'abc');
+    const message = q<HTMLElement>(el, '[role="alert"]');
+    expect(message.textContent).toBe('scale: "abc" is not a shape; type sizes like 5,1 (empty for a 0-d tensor).');
+    expect(el.textContent).not.toContain('Broadcasts to');
+    const row = qa(el, 'table.mm-shapes > tbody > tr')[1];
+    expect(qa(row, 'td.mm-dim').map(td => td.textContent)).toEqual(['?', '?', '?']);
+    expect(q(el, 'tfoot .mm-mono').textContent).toBe('no result');
+  });
+
+  it('accepts a pasted torch.Size', () => {
+    const { el, onChange } = mount({ shapes: [[3, 3], [4]] });
+    type(q<HTMLInputElement>(el, 'input[aria-label="shape of b"]'), 'torch.Size([3])');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ shapes: [[3, 3], [3]] }));
+    type(q<HTMLInputElement>(el, 'input[aria-label="shape of b"]'), 'Size([1, 3])');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ shapes: [[3, 3], [1, 3]] }));
+  });
+
+  it('names both operands of a clash', () => {
+    const { el } = mount({ shapes: [[3, 3], [4]], names: ['m', 'c'] });
+    expect(q(el, '[role="alert"]').textContent).toContain('m has 3 and c has 4');
+  });
+
   it('accepts 0-d and zero-size shapes', () => {
     const { el, onChange } = mount({ shapes: [[], [3, 0]] });
     expect(q(el, 'tfoot .mm-mono').textContent).toBe('(3, 0)');
@@ -106,7 +130,7 @@ describe('shape explorer view', () => {
     view.update({ shapes: [[5, 1], [3, 4]], names: ['x', 'y'] });
     expect(input.value).toBe('(5, 1)');
     expect(q<HTMLInputElement>(el, 'input[aria-label="shape of y"]').value).toBe('3, 4');
-    expect(q(el, '[role="alert"]').textContent).toContain('5 and 3');
+    expect(q(el, '[role="alert"]').textContent).toContain('x has 5 and y has 3');
   });
 
   it('never parses names as markup', () => {
@@ -231,7 +255,7 @@ describe('shape explorer widget entry', () => {
     expect(model.save_changes).toHaveBeenCalledTimes(1);
     data.shapes = [[5, 1], [3, 4]];
     listeners['change:shapes'].forEach(cb => cb());
-    expect(q(el, '[role="alert"]').textContent).toContain('5 and 3');
+    expect(q(el, '[role="alert"]').textContent).toContain('a has 5 and b has 3');
     cleanup();
     expect(el.children.length).toBe(0);
     expect(listeners['change:shapes'].length).toBe(0);

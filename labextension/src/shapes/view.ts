@@ -202,34 +202,41 @@ export function renderShapeExplorer(
       h('th'),
       ...Array.from({ length: ndim }, (_, c) => h('th', { text: `dim ${c - ndim}`, attrs: { scope: 'col' } }))
     );
+    const problems = [...inputErrors.values()];
     rows.forEach((row, i) => {
       while (row.tr.cells.length > 3) row.tr.deleteCell(3);
+      const unreadable = inputErrors.has(i);
       for (let c = 0; c < ndim; c++) {
         const column = explanation?.columns[c];
         const size = column ? column.sizes[i] : state.shapes[i][state.shapes[i].length - ndim + c];
-        const kind: Kind | undefined = column?.kinds[i];
-        const text = size === null || size === undefined ? '1' : String(size);
-        const cell = h('td', { class: `mm-dim${kind ? ` mm-rule-${kind}` : ''}`, text });
+        // A box being fixed draws no sizes: its old shape would read as the typed one.
+        const kind: Kind | undefined = unreadable ? undefined : column?.kinds[i];
+        const text = unreadable ? '?' : size === null || size === undefined ? '1' : String(size);
+        const cell = h('td', { class: `mm-dim${kind ? ` mm-rule-${kind}` : ''}${unreadable ? ' mm-unread' : ''}`, text });
         if (kind) cell.title = `${state.names[i]}, dim ${c - ndim}: ${KIND_TEXT[kind]}`;
         row.tr.appendChild(cell);
       }
     });
-    const result = explanation?.result ?? null;
+    const result = problems.length ? null : (explanation?.result ?? null);
     resultRow.replaceChildren(
       h('td', { class: 'mm-name', text: 'result' }),
       h('td', { class: 'mm-mono', text: result ? formatShape(result) : 'no result' }),
       h('td'),
       ...Array.from({ length: ndim }, (_, c) => {
-        const size = explanation?.columns[c]?.size;
+        const size = problems.length ? undefined : explanation?.columns[c]?.size;
+        const clash = !problems.length && (size === null || size === undefined);
         return h('td', {
-          class: `mm-dim${size === null || size === undefined ? ' mm-rule-clash' : ''}`,
-          text: size === null || size === undefined ? '✗' : String(size)
+          class: `mm-dim${clash ? ' mm-rule-clash' : ''}`,
+          text: problems.length ? '?' : clash ? '✗' : String(size)
         });
       })
     );
-    const problems = [...inputErrors.values()];
     const ok = explanation !== null && explanation.result !== null && problems.length === 0;
-    say(message, ok, [...problems, failure || explanation?.reason || ''].filter(Boolean).join(' '));
+    // A shape that cannot be read is the only thing said: the rest would be about the old one.
+    const why = problems.length
+      ? problems.join(' ')
+      : failure || (explanation ? namedReason(explanation, state.names) : '');
+    say(message, ok, why);
     addButton.disabled = state.shapes.length >= MAX_OPERANDS;
     renderPlayground();
     renderStrides(explanation);
@@ -321,6 +328,18 @@ export function renderShapeExplorer(
       root.remove();
     }
   };
+}
+
+/** The explanation's sentence, with a clash naming both operands and their sizes:
+ * `Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1.` */
+export function namedReason(explanation: Explanation, names: readonly string[]): string {
+  const column = explanation.columns.find(c => c.dim === explanation.clash);
+  if (explanation.result !== null || !column) return explanation.reason;
+  const first = column.sizes.findIndex(s => s !== null && s !== 1);
+  const other = column.sizes.findIndex(s => s !== null && s !== 1 && s !== column.sizes[first]);
+  if (first < 0 || other < 0) return explanation.reason;
+  const rule = explanation.reason.split(' — ')[1] ?? 'sizes must be equal or one of them 1.';
+  return `Dimension ${column.dim} clashes: ${names[first]} has ${column.sizes[first]} and ${names[other]} has ${column.sizes[other]} — ${rule}`;
 }
 
 /** The shape of nested lists of values (`[]` for a scalar). */

@@ -27,6 +27,36 @@ export function button(text: string, label: string, onClick: () => void, cls = '
   return node;
 }
 
+// Icons as inline SVG paths (12 x 12): the ▶ ⏸ glyphs show as empty boxes in some fonts
+// (Debian's Chromium has no glyph for ⏸), an SVG draws the same everywhere.
+const ICONS: Record<string, string> = {
+  play: 'M3 1.5v9l7.5-4.5z',
+  pause: 'M2.5 1.5h2.5v9h-2.5zM7 1.5h2.5v9h-2.5z',
+  back: 'M9 1.5v9l-7.5-4.5z',
+  forward: 'M3 1.5v9l7.5-4.5z'
+};
+
+/** An inline SVG icon, hidden from screen readers (the button's label says what it does). */
+export function icon(name: keyof typeof ICONS | string): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const root = document.createElementNS(ns, 'svg');
+  root.setAttribute('viewBox', '0 0 12 12');
+  root.setAttribute('class', `mm-icon mm-icon-${name}`);
+  root.setAttribute('aria-hidden', 'true');
+  root.setAttribute('focusable', 'false');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', ICONS[name] ?? '');
+  root.appendChild(path);
+  return root;
+}
+
+/** Sets a button's content to an icon and a word, icon first unless `after`. */
+export function iconLabel(node: HTMLElement, name: string, text: string, after = false): void {
+  const word = document.createElement('span');
+  word.textContent = text;
+  node.replaceChildren(...(after ? [word, document.createTextNode(' '), icon(name)] : [icon(name), document.createTextNode(' '), word]));
+}
+
 const STYLE_ID = 'matmul-magic-shape-views-style';
 
 /** Adds the views' stylesheet to the element's document once (the bundle is self-contained). */
@@ -107,9 +137,12 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((size, d) => size === b[d]);
 }
 
-/** Reads `5,1`, `(5, 1)`, `[5 1]`, `5` or `` (a 0-d tensor); null when the text is not a shape. */
+/** Reads `5,1`, `(5, 1)`, `[5 1]`, `5`, `` (a 0-d tensor) or a pasted `torch.Size([3, 4])`;
+ * null when the text is not a shape. */
 export function parseShapeText(text: string): number[] | null {
-  const inner = text.trim().replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '').trim();
+  const size = /^\s*(?:torch\s*\.\s*)?Size\s*\(\s*([\s\S]*?)\s*\)\s*$/.exec(text);
+  const bare = size ? size[1] : text;
+  const inner = bare.trim().replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '').trim();
   if (inner === '') return [];
   const parts = inner.split(/\s*,\s*|\s+/).filter((p, i, all) => p !== '' || i < all.length - 1);
   if (parts.some(p => !/^\d+$/.test(p))) return null;

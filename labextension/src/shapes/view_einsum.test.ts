@@ -43,7 +43,7 @@ describe('einsum explorer view', () => {
   it('recomputes as the spec is typed and reports it', () => {
     const { el, onChange } = mount('ik,kj->ij', [[5, 3], [3, 2]]);
     type(q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]'), 'ik,kj->ji');
-    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ji', shapes: [[5, 3], [3, 2]] });
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ji', shapes: [[5, 3], [3, 2]], names: ['a', 'b'] });
     expect(q(el, 'tfoot').textContent).toContain('(2, 5)');
     type(q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]'), 'ik,kj->iz');
     expect(q(el, '[role="alert"]').textContent).toContain('z');
@@ -54,7 +54,7 @@ describe('einsum explorer view', () => {
     const { el, onChange } = mount('ik,kj->ij', [[5, 3], [3, 2]]);
     const b = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
     type(b, '4,2');
-    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ij', shapes: [[5, 3], [4, 2]] });
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'ik,kj->ij', shapes: [[5, 3], [4, 2]], names: ['a', 'b'] });
     expect(q(el, '[role="alert"]').textContent).toContain('Index k');
     onChange.mockClear();
     type(b, '4;2');
@@ -66,8 +66,41 @@ describe('einsum explorer view', () => {
     expect(axesOf(['...', 'i', 'j'], [7, 2, 3, 4])).toEqual([['…', 7], ['…', 2], ['i', 3], ['j', 4]]);
     const { el, onChange } = mount('i->', [[3]]);
     q<HTMLButtonElement>(el, 'button[aria-label="add an operand"]').click();
-    expect(onChange).toHaveBeenLastCalledWith({ spec: 'i->', shapes: [[3], [1]] });
-    expect(q(el, '[role="alert"]').textContent).toContain('2 were given');
+    // The new operand brings its own index, so the spec stays valid.
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'i,z->', shapes: [[3], [1]], names: ['a', 'b'] });
+    expect(q(el, '[role="alert"]')).toBeNull();
+    expect(q(el, '.mm-reason').textContent).toContain('Summed over i, z');
+    q<HTMLButtonElement>(el, 'button[aria-label="remove the last operand"]').click();
+    expect(onChange).toHaveBeenLastCalledWith({ spec: 'i->', shapes: [[3]], names: ['a'] });
+  });
+
+  it("names operands after the learner's expressions, in the table and in errors", () => {
+    const el = document.body.appendChild(document.createElement('div'));
+    renderEinsumExplorer(el, { spec: 'ij,jk->ik', shapes: [[5, 784], [10, 784]], names: ['m1', 'm2'] }, vi.fn());
+    const names = [...el.querySelectorAll('tbody td.mm-name')].map(td => td.textContent);
+    expect(names).toEqual(['m1', 'm2']);
+    const alert = q(el, '[role="alert"]').textContent!;
+    expect(alert).toContain('in m1');
+    expect(alert).toContain('in m2');
+    expect(alert).not.toMatch(/operand \d/);
+  });
+
+  it('keeps the axes on an error, marks the bad index and hides the loops', () => {
+    const { el } = mount('ik,kj->ij', [[5, 784], [10, 784]]);
+    const rows = [...el.querySelectorAll('tbody tr')];
+    expect(chips(rows[0])).toEqual(['i=5', 'k=784']);
+    expect(rows[1].querySelectorAll('.mm-axis-bad').length).toBe(1);
+    expect(rows[1].querySelector('.mm-axis-bad')!.textContent).toBe('k=10');
+    expect(q<HTMLElement>(el, 'details').hidden).toBe(true);
+    const ok = mount('ik,kj->ij', [[5, 784], [784, 10]]).el;
+    expect(q<HTMLElement>(ok, 'details').hidden).toBe(false);
+  });
+
+  it('keeps the names a, b for batch matmul and says what the loops call them', () => {
+    const { el } = mount('bik,bkj->bij', [[2, 5, 3], [2, 3, 4]]);
+    const names = [...el.querySelectorAll('tbody td.mm-name')].map(td => td.textContent);
+    expect(names).toEqual(['a', 'b']);
+    expect(q(el, 'details .mm-caption').textContent).toBe('In the loops, a is A, b is B.');
   });
 
   it('keeps spec text out of markup', () => {
@@ -92,6 +125,6 @@ describe('einsum widget entry', () => {
     expect(data.spec).toBe('ij->i');
     expect(model.save_changes).toHaveBeenCalled();
     cleanup();
-    expect(model.off).toHaveBeenCalledTimes(2);
+    expect(model.off).toHaveBeenCalledTimes(3); // spec, shapes and names
   });
 });

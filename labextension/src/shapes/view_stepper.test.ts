@@ -65,6 +65,20 @@ describe('matmul stepper', () => {
     expect(q(el, '[aria-live]').textContent).toContain('c[1] = (a[1,:,None] * b).sum(dim=0)');
   });
 
+  it('draws its play, pause and step icons as SVG, not font glyphs', () => {
+    const { el, view } = mount();
+    const play = el.querySelector<HTMLButtonElement>('button[aria-label="play"]')!;
+    expect(play.querySelector('svg.mm-icon-play')).not.toBeNull();
+    expect(el.querySelector('button[aria-label="step forward"] svg.mm-icon-forward')).not.toBeNull();
+    expect(el.querySelector('button[aria-label="step back"] svg.mm-icon-back')).not.toBeNull();
+    expect(el.textContent).not.toMatch(/[▶◀⏸]/);
+    view.update({ shapes: [[2, 3], [3, 2]], values: [], level: 0, step: 0, playing: true, speed: 2 });
+    const pause = el.querySelector<HTMLButtonElement>('button[aria-label="pause"]')!;
+    expect(pause.querySelector('svg.mm-icon-pause')).not.toBeNull();
+    expect(pause.textContent!.trim()).toBe('pause');
+    view.destroy();
+  });
+
   it('plays at its speed, stops at the end, and pauses', () => {
     const { el, onChange } = mount({ level: 1, speed: 4 });
     press(el, 'play');

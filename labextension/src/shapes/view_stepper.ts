@@ -1,6 +1,6 @@
 // The Matmul Stepper's DOM rendering: c[i,j] = Σ_k a[i,k]·b[k,j] one step at a time, at the
 // lesson's four levels, so a learner sees how many Python-level steps each level takes.
-import { button, cellGrid, formatShape, formatValue, h, tableHead, viewRoot } from './view_dom';
+import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead, viewRoot } from './view_dom';
 import type { GridCell } from './view_dom';
 import type { Values } from './view';
 
@@ -114,12 +114,14 @@ export function renderMatmulStepper(
   const root = viewRoot(el, 'matmul-stepper', 'Matmul stepper');
   const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` })));
   const reset = button('reset', 'reset to step 0', () => set({ step: 0, playing: false }));
-  const back = button('◀ back', 'step back', () => set({ step: Math.max(0, state.step - 1), playing: false }));
-  const play = button('▶ play', 'play', () => {
+  const back = button('back', 'step back', () => set({ step: Math.max(0, state.step - 1), playing: false }));
+  iconLabel(back, 'back', 'back');
+  const play = button('play', 'play', () => {
     if (state.playing) return set({ playing: false });
     set({ playing: true, step: state.step >= total() ? 0 : state.step });
   });
-  const forward = button('step ▶', 'step forward', () => set({ step: Math.min(total(), state.step + 1), playing: false }));
+  const forward = button('step', 'step forward', () => set({ step: Math.min(total(), state.step + 1), playing: false }));
+  iconLabel(forward, 'forward', 'step', true);
   const end = button('end', 'jump to the end', () => set({ step: total(), playing: false }));
   const speed = h('input', { attrs: { type: 'range', min: '0', max: '100', 'aria-label': 'speed, steps per second' } });
   const speedText = h('span', { class: 'mm-caption' });
@@ -188,7 +190,7 @@ export function renderMatmulStepper(
       syncTimer();
     }
     levelSelect.selectedIndex = state.level;
-    play.textContent = state.playing ? '⏸ pause' : '▶ play';
+    iconLabel(play, state.playing ? 'pause' : 'play', state.playing ? 'pause' : 'play');
     play.setAttribute('aria-label', state.playing ? 'pause' : 'play');
     play.setAttribute('aria-pressed', String(state.playing));
     speed.value = String(fromSpeed(state.speed));

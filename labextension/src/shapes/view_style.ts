@@ -51,14 +51,17 @@ export const STYLE_TEXT = `
 .mm-grid th { color: var(--mm-fg-dim); font-weight: normal; text-align: right; }
 .mm-grid th.mm-name, .mm-grid td.mm-name { text-align: left; }
 .mm-dim { text-align: right; min-width: 3em; border-bottom: 3px solid transparent; }
-.mm-rule-equal { color: var(--mm-equal); border-bottom-color: var(--mm-equal); }
+/* The rule's colour is on the underline; the text keeps a colour that reads at 4.5:1 or more
+   in light and dark themes (the theme's green, grey and dark-theme red do not). */
+.mm-rule-equal { color: var(--mm-fg); border-bottom-color: var(--mm-equal); }
 .mm-rule-stretched { color: var(--mm-stretch); border-bottom-color: var(--mm-stretch); font-style: italic; }
-.mm-rule-missing { color: var(--mm-missing); border-bottom: 3px dashed var(--mm-missing); }
-.mm-rule-clash { color: var(--mm-clash); border-bottom-color: var(--mm-clash); font-weight: bold; }
+.mm-rule-missing { color: var(--mm-fg-dim); border-bottom: 3px dashed var(--mm-missing); }
+.mm-rule-clash { color: var(--mm-fg); border-bottom-color: var(--mm-clash); font-weight: bold; }
 .mm-result-row td { border-top: 1px solid var(--mm-border); font-weight: bold; }
 .mm-strides th, .mm-strides td { text-align: left; }
 .mm-legend { display: flex; gap: 12px; flex-wrap: wrap; color: var(--mm-fg-dim); margin: 4px 0; }
 .mm-legend span { border-bottom-width: 3px; padding: 0 2px; }
+.mm-legend span:not(.mm-rule-missing) { border-bottom-style: solid; }
 .mm-reason { margin: 4px 0; }
 .mm-error { color: var(--mm-clash); margin: 4px 0; }
 .mm-root details { margin-top: 6px; }
@@ -79,5 +82,22 @@ export const STYLE_TEXT = `
 .mm-axis.mm-summed {
   border-color: var(--mm-summed); color: var(--mm-summed); font-weight: bold; border-width: 2px;
 }
+.mm-axis.mm-axis-bad {
+  border-color: var(--mm-clash); color: var(--mm-clash); font-weight: bold; border-style: dashed; border-width: 2px;
+}
+.mm-dim.mm-unread { color: var(--mm-fg-dim); }
 .mm-caption { color: var(--mm-fg-dim); margin: 2px 0; }
+/* Narrow hosts (Notebook 7's ~311 px side panel, a thin output): the same table, tighter, so
+   every dimension column stays in view without scrolling. */
+.mm-shape-explorer { container-type: inline-size; }
+.mm-shape-panel-side .mm-root { padding: 4px; }
+@container (max-width: 460px) {
+  .mm-grid th, .mm-grid td { padding: 2px 2px; }
+  .mm-shape-input { width: 4.5em; }
+  .mm-dim { min-width: 1.8em; }
+  .mm-legend { gap: 4px 8px; font-size: 0.9em; }
+  .mm-grid th { font-size: 0.85em; }
+  .mm-grid td.mm-name { max-width: 7em; overflow-wrap: anywhere; }
+}
+.mm-icon { width: 0.9em; height: 0.9em; vertical-align: -0.1em; fill: currentColor; }
 `;

@@ -14,7 +14,7 @@ import type { AnyModel, RenderProps } from '../shapes/view_model';
 const VIEWS: Record<string, (model: AnyModel, el: HTMLElement) => () => void> = {
   'shape-explorer': (model, el) =>
     bindView<ShapeState>(model, el, ['shapes', 'names', 'values', 'strides'], renderShapeExplorer),
-  'einsum-explorer': (model, el) => bindView<EinsumState>(model, el, ['spec', 'shapes'], renderEinsumExplorer),
+  'einsum-explorer': (model, el) => bindView<EinsumState>(model, el, ['spec', 'shapes', 'names'], renderEinsumExplorer),
   'matmul-stepper': (model, el) =>
     bindView<StepperState>(model, el, ['shapes', 'values', 'level', 'step', 'playing', 'speed'], renderMatmulStepper)
 };
