@@ -207,8 +207,6 @@ def check(task: Task, budget: float, call_limit: float = plan.SLICE_SECONDS) -> 
 
 def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float) -> float:
     """The first call's time, less a one-off cost (measured by a second call) when it held one."""
-    if seconds <= plan.FIRST_CALL_SUSPECT:
-        return seconds
     if seconds > max(budget, plan.OVERRUN_FLOOR) and task.variant.kind != "optional":
         # A second call could cost as much again; only the optional steps are known to
         # compile on their first call (numba, torch.compile), so only they are given one.
@@ -231,6 +229,9 @@ def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = Fals
             return
         if not task.points:
             seconds = _first_call(task, rows, cols, seconds, budget)
+        elif seconds <= call_limit:
+            # Decisions rest on the best of two calls: one may have been descheduled.
+            seconds = min(seconds, _recall(task, rows, cols))
         task.points.append((rows, cols, seconds))
         done = rows * cols
         if seconds > max(budget, plan.OVERRUN_FLOOR):
@@ -243,25 +244,24 @@ def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = Fals
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > call_limit:
-            # About to settle on a slice: on a busy machine a call may have been descheduled,
-            # so the decision rests on the best of two calls of each of the last two slices.
-            last = max(len(task.points) - 2, 0)
-            for i, (r, c, s) in enumerate(task.points[last:], start=last):
-                if s <= budget / 4:
-                    task.points[i] = (r, c, min(s, _recall(task, r, c)))
-            if _fixed_cost_dominates(task.points, total):
-                cells = total
-                continue
-            predicted = _predict(task.points, nxt_rows * nxt_cols)
         if predicted > call_limit and not _needs_second_point(task, predicted, budget):
             return
         cells = nxt_rows * nxt_cols
 
 
 def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> bool:
-    """The full call is predicted to cost at most twice the last slice."""
-    return len(points) >= 2 and _predict(points, total) <= 2 * points[-1][2]
+    """The full call is predicted to cost at most twice the last slice, even at the steepest
+    growth any two neighbouring slices showed, once slices of whole rows were seen to grow
+    (within one row a row-at-a-time algorithm costs the same for any number of columns, and
+    one fast outlier must not send a slow variant to its full call)."""
+    if len(points) < 3 or points[-1][0] == points[-2][0]:
+        return False
+    steepest = max(
+        max(s1 - s0, 0.0) / (r1 * c1 - r0 * c0)
+        for (r0, c0, s0), (r1, c1, s1) in zip(points, points[1:], strict=False)
+    )
+    rows, cols, seconds = points[-1]
+    return seconds + steepest * (total - rows * cols) <= 2 * seconds
 
 
 def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
