@@ -50,13 +50,17 @@ class Probe:
     number: int = 1
     times: list[float] = field(default_factory=list)  # per-call seconds, one per block
     rounds: list[int] = field(default_factory=list)  # the round each block ran in
+    _args: tuple[Tensor, Tensor] | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> int:
         return self.rows * self.cols
 
     def args(self) -> tuple[Tensor, Tensor]:
-        return slice_operands(self.task.a, self.task.b, self.rows, self.cols)
+        """The slice's operands, made once (a column slice is a contiguous copy)."""
+        if self._args is None:
+            self._args = slice_operands(self.task.a, self.task.b, self.rows, self.cols)
+        return self._args
 
 
 @dataclass(eq=False)

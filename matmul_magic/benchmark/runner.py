@@ -168,7 +168,7 @@ def bench(
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
         run = _Run(variants, ta, tb, sweep_pairs, dev, dt, budget, threshold, env, on_progress)
-        run.seed = seed
+        run.seed = seed  # of the race's shuffles
         run.baseline = baseline
         interrupted = False
         try:
@@ -213,7 +213,7 @@ class _Run:
         self.variants = variants
         self.a, self.b = a, b
         self.sweep_pairs = sweep_pairs
-        self.seed = 0  # of the race's shuffles
+        self.seed = 0
         self.dev, self.dt = dev, dt
         self.budget, self.threshold = budget, threshold
         self.env = env
