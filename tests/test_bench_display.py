@@ -18,6 +18,7 @@ from matmul_magic.benchmark.display import (
     pick_unit,
     progress_line,
     progress_mimebundle,
+    progress_text,
     table,
     to_html,
     to_text,
@@ -236,19 +237,22 @@ def test_progress_shows_done_running_and_waiting():
         planned=("loops", "elementwise", "<b>mine</b>"),
         rows=(done,),
         current="elementwise",
-        phase="time",
+        phase="check",
         elapsed=0.5,
         budget=1.0,
     )
     line = progress_line(progress)
-    assert line.startswith("matmul bench [2/3] elementwise: time")
+    assert line.startswith("matmul bench [2/3] elementwise: checking")
     assert "1.00 s" in line
     bundle = progress_mimebundle(progress)
     assert set(bundle) == {"text/html", "text/plain"}
     assert "waiting" in bundle["text/plain"] and "extrapolated" in bundle["text/plain"]
     assert "<b>mine</b>" not in bundle["text/html"]
     assert "&lt;b&gt;mine&lt;/b&gt;" in bundle["text/html"]
-    finished = BenchProgress(planned=("loops",), rows=(done,), current=None, elapsed=0.6)
+    racing = BenchProgress(planned=("loops", "x"), rows=(done,), current=None, phase="time")
+    assert progress_line(racing).startswith("matmul bench [2/2] racing")
+    assert "racing" in progress_text(racing).splitlines()[-1]
+    finished = BenchProgress(planned=("loops",), rows=(done,), phase="done", elapsed=0.6)
     assert progress_line(finished).startswith("matmul bench [1/1] done")
 
 

@@ -164,7 +164,8 @@ def test_progress_follows_the_contract():
     result = bench(only=FAST, shape=SMALL, budget=0.05, on_progress=seen.append)
     assert seen[0].rows == () and seen[0].current == "einsum"
     assert seen[0].planned == tuple(FAST)
-    assert {p.phase for p in seen} <= {"check", "time", "sweep"}
+    assert {p.phase for p in seen} <= {"check", "time", "sweep", "done"}
+    assert seen[-1].phase == "done"
     assert [len(p.rows) for p in seen] == sorted(len(p.rows) for p in seen)
     assert seen[-1].current is None
     assert [r.name for r in seen[-1].rows] == [r.name for r in result.rows]

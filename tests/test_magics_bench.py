@@ -39,9 +39,10 @@ def fake_bench(monkeypatch):
         def fake(*fns, on_progress=None, **kwargs):
             calls.append((fns, kwargs))
             planned = tuple(r.name for r in result.rows)
-            for i, name_ in enumerate(planned):
-                on_progress(BenchProgress(planned, result.rows[:i], name_, "time", elapsed=0.1 * i))
-            on_progress(BenchProgress(planned, result.rows, None, "time", elapsed=1.0))
+            for i, name_ in enumerate(planned):  # the checks, then the race, then the end
+                on_progress(BenchProgress(planned, (), name_, "check", elapsed=0.1 * i))
+            on_progress(BenchProgress(planned, result.rows, None, "time", elapsed=0.9))
+            on_progress(BenchProgress(planned, result.rows, None, "done", elapsed=1.0))
             return result
 
         monkeypatch.setattr(runner, "bench", fake)
@@ -193,7 +194,7 @@ def test_progress_updates_one_display_then_the_result_replaces_it(ip, fake_bench
     first, *updates = outputs_of(captured)
     display_id = first["transient"]["display_id"]
     assert not first["update"]
-    assert "matmul bench [1/5] loops: time" in first["data"]["text/plain"]
+    assert "matmul bench [1/5] loops: checking" in first["data"]["text/plain"]
     assert updates and all(u["update"] for u in updates)
     assert {u["transient"]["display_id"] for u in updates} == {display_id}
     final = updates[-1]["data"]
@@ -212,7 +213,7 @@ def test_in_a_terminal_progress_goes_to_stderr_and_the_table_prints_once(ip, fak
     ip.run_line_magic("matmul_bench", "")
     out, err = capsys.readouterr()
     assert out.count("speedup vs loops") == 1
-    assert "matmul bench [1/5] loops: time" in err
+    assert "matmul bench [1/5] loops: checking" in err
     assert "[5/5] done" in err
 
 

@@ -613,15 +613,29 @@ def mimebundle(result: BenchResult, include=None, exclude=None) -> dict[str, Any
 # -- progress ----------------------------------------------------------------------------------
 
 
-def progress_line(progress: BenchProgress) -> str:
-    """One line for a terminal: ``[2/6] einsum: time  0.41 s of 1 s``."""
+def _progress_step(progress: BenchProgress) -> tuple[int, str]:
+    """How far the run is (rows checked, or all of them) and what it is doing, in words."""
     total = len(progress.planned)
-    step = min(progress.done + (progress.current is not None), total)
-    doing = "done" if progress.current is None else f"{progress.current}: {progress.phase}"
-    if progress.size is not None and progress.current is not None:
+    if progress.phase == "done":
+        return total, "done"
+    if progress.current is None:  # the interleaved race: every checked row at once
+        return total, "racing" + (" the sweep" if progress.phase == "sweep" else "")
+    planned = progress.planned
+    step = planned.index(progress.current) + 1 if progress.current in planned else 0
+    doing = f"{progress.current}: checking"
+    if progress.size is not None:
         doing += f" at size {progress.size}"
+    return step, doing
+
+
+def progress_line(progress: BenchProgress) -> str:
+    """One line for a terminal: ``[2/6] einsum: checking  0.41 s of 1 s``, then ``racing``."""
+    step, doing = _progress_step(progress)
     budget = f" of {fmt_time(progress.budget)}" if progress.budget is not None else ""
-    return f"matmul bench [{step}/{total}] {_plain(doing)}  {fmt_time(progress.elapsed)}{budget}"
+    return (
+        f"matmul bench [{step}/{len(progress.planned)}] {_plain(doing)}  "
+        f"{fmt_time(progress.elapsed)}{budget}"
+    )
 
 
 def _progress_rows(progress: BenchProgress) -> list[tuple[str, str, str]]:
@@ -630,13 +644,10 @@ def _progress_rows(progress: BenchProgress) -> list[tuple[str, str, str]]:
         for row in progress.rows
     ]
     if progress.current is not None:
-        rows.append((progress.current, "…", progress.phase))
-    finished = {r.name for r in progress.rows}
-    rows.extend(
-        (name, "", "waiting")
-        for name in progress.planned
-        if name not in finished and name != progress.current
-    )
+        rows.append((progress.current, "…", "checking"))
+    shown = {r.name for r in progress.rows} | {progress.current}
+    later = "waiting" if progress.current is not None else "racing"
+    rows.extend((name, "", later) for name in progress.planned if name not in shown)
     return rows
 
 
@@ -650,7 +661,7 @@ def progress_text(progress: BenchProgress) -> str:
 
 def progress_html(progress: BenchProgress) -> str:
     total = max(len(progress.planned), 1)
-    share = 100 * progress.done / total
+    share = 100 * _progress_step(progress)[0] / total
     items = "".join(
         f'<tr><td style="{_CELL}">{_e(n)}</td><td style="{_CELL} text-align: right;">{_e(t)}</td>'
         f'<td style="{_CELL}">{_e(s)}</td></tr>'

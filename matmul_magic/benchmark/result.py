@@ -17,7 +17,7 @@ Progress contract (runner -> display)
 - while the interleaved rounds time every checked variant together (``phase`` is
   ``"time"``, or ``"sweep"`` with ``size``; ``current`` is ``None``), a few times a second,
   with ``rows`` holding every row's figures so far;
-- once at the end, with every row final and ``current`` ``None``.
+- once at the end, with every row final, ``current`` ``None`` and ``phase`` ``"done"``.
 
 The callback must be cheap; the runner calls it outside any timed region. An exception
 other than ``KeyboardInterrupt`` raised by the callback is the callback's bug and
@@ -41,7 +41,7 @@ SCHEMA_VERSION = 2
 RowKind = Literal["course", "optional", "user"]
 RowStatus = Literal["ok", "incorrect", "failed", "skipped"]
 ROW_KINDS: tuple[str, ...] = ("course", "optional", "user")
-PHASES: tuple[str, ...] = ("check", "time", "sweep")
+PHASES: tuple[str, ...] = ("check", "time", "sweep", "done")
 
 _OPERANDS = re.compile(r"^(mnist|user|random, seed -?\d+)$")
 
@@ -455,7 +455,8 @@ class BenchProgress:
 
     ``planned`` is every variant name in run order; ``rows`` the rows so far;
     ``current`` the variant now running (``None`` once all are done, and while the
-    interleaved rounds time every row); ``phase`` one of ``check``, ``time``, ``sweep``;
+    interleaved rounds time every row); ``phase`` one of ``check``, ``time``, ``sweep``,
+    ``done``;
     ``size`` the sweep size being timed; ``elapsed`` and ``budget`` in seconds.
     """
 

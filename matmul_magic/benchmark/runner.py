@@ -248,7 +248,7 @@ class _Run:
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
         Race(tasks, clock, self.budget, deadline, self.threshold, self.seed, self.progress).run()
-        self.current = None
+        self.current, self.phase = None, "done"
         self.progress(force=True)
 
     def _check(self, v: Variant) -> None:
