@@ -80,11 +80,19 @@ def _set_theme(lab, theme: str) -> None:
     )
 
 
+@pytest.fixture
+def themed(lab):
+    """Switch the theme for one test; JupyterLab keeps it in the user's settings, so the
+    light theme the other browser tests expect is put back afterwards, pass or fail."""
+    yield lambda theme: _set_theme(lab, theme)
+    _set_theme(lab, THEMES[0])
+
+
 @pytest.mark.parametrize("theme", THEMES)
-def test_bench_renderer_and_shape_panel_read_well(lab, labextension_installed, theme):
+def test_bench_renderer_and_shape_panel_read_well(lab, labextension_installed, themed, theme):
     lab.copy_fixture("bench_outputs.ipynb")
     lab.goto_lab("bench_outputs.ipynb")
-    _set_theme(lab, theme)
+    themed(theme)
     renderers = lab.page.locator('[data-matmul-magic="bench-renderer"][data-state="ok"]')
     renderers.first.wait_for()
     for index in (0, 1):
@@ -104,7 +112,7 @@ def test_bench_renderer_and_shape_panel_read_well(lab, labextension_installed, t
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_shape_hint_chips_read_well(lab, theme):
+def test_shape_hint_chips_read_well(lab, themed, theme):
     lab.write_notebook(
         "hint_contrast.ipynb",
         [
@@ -114,7 +122,7 @@ def test_shape_hint_chips_read_well(lab, theme):
         ],
     )
     lab.open_notebook("hint_contrast.ipynb")
-    _set_theme(lab, theme)
+    themed(theme)
     lab.run_cell(0)
     lab.run_cell(1)
     hint = lab.page.locator('[data-matmul-magic="shape-hint"]')
