@@ -49,12 +49,16 @@ def race(tasks, clock, budget=1.0, seconds=60.0, threshold=0.05):
     return r
 
 
-def test_a_steady_pair_stops_once_both_are_precise():
-    tasks = [make_task(steady), make_task(noisy, name="twin")]
-    clock = ScriptedClock({steady: [1e-3], noisy: [1e-3]})
-    race(tasks, clock)
-    for task in tasks:
-        assert len(task.probes[0].times) == plan.min_blocks(1.0)
+def test_cheap_rows_sample_for_their_whole_share_so_more_budget_means_more_blocks():
+    blocks = []
+    for seconds in (0.1, 0.3):
+        tasks = [make_task(steady, per_call=1e-3), make_task(noisy, per_call=1e-3)]
+        clock = ScriptedClock({steady: [1e-3], noisy: [1e-3]})  # precise from the start
+        race(tasks, clock, seconds=seconds)
+        first, second = (t.probes[0] for t in tasks)
+        assert first.rounds == second.rounds  # timed over the same rounds
+        blocks.append(len(first.times))
+    assert plan.min_blocks(1.0) < blocks[0] < blocks[1]
 
 
 def test_fast_functions_are_timed_in_blocks_after_a_warmup_round_thrown_away():
@@ -64,16 +68,6 @@ def test_fast_functions_are_timed_in_blocks_after_a_warmup_round_thrown_away():
     probe = task.probes[0]
     assert probe.number > 1 and probe.number * 1e-6 >= plan.block_seconds(1.0)
     assert len(clock.log) == len(probe.times) + 1  # one warm-up block
-
-
-def test_a_cheap_precise_row_keeps_sampling_while_another_is_not_precise():
-    quiet, loud = make_task(steady), make_task(noisy)
-    clock = ScriptedClock({steady: [1e-3], noisy: [1e-3, 3e-3, 2e-3]})
-    race([quiet, loud], clock)
-    # quiet was precise after its first blocks, yet it was timed in every round loud was,
-    # so the two rows saw the same load; loud ran until the block cap
-    assert quiet.probes[0].rounds == loud.probes[0].rounds
-    assert len(loud.probes[0].times) == plan.MAX_BLOCKS
 
 
 def test_an_expensive_precise_row_stops_without_waiting():

@@ -5,12 +5,13 @@ goes (another process, a browser tab, thermal throttling) lands on every row ali
 on whichever row happened to be running: Google Benchmark's random interleaving, within one
 run. The first round is a warm-up whose blocks are thrown away; they also size the blocks.
 
-A task stops when it has spent its fair share of what is left, at the block cap, or once
+A task stops when it has spent its fair share of what is left or reached the block cap; an
+expensive task (a round of it costs more than two fast blocks) also stops as soon as it is
 precise (its main probe has ``plan.min_blocks`` blocks with IQR/median at most the
-threshold): an expensive task stops as soon as it is precise, a cheap one (a block or two a
-round) keeps sampling until every task is precise, so rows are timed over the same rounds
-and load that comes and goes cannot favour the row that happened to stop early. Nothing
-stops a task before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
+threshold), leaving its time to the others. A cheap task samples for its whole share, so
+rows are timed over the same rounds (load that comes and goes cannot favour a row that
+happened to stop early) and a larger budget always buys it more calls. Nothing stops a task
+before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
 """
 
 from __future__ import annotations
@@ -100,8 +101,6 @@ class Race:
         )
         fair = (self.timing_budget - finished_spent) / max(len(running), 1)
         late = time.perf_counter() >= self.deadline
-        precise = {id(t): self._precise(t) for t in running}
-        everyone_precise = all(precise.values())
         cheap = 2 * plan.block_seconds(self.budget)
         for task in running:
             blocks = [len(p.times) for p in task.probes]
@@ -110,9 +109,10 @@ class Race:
             spent = task.spent - self.spent_before[id(task)]
             if late or spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
-            elif precise[id(task)] and (everyone_precise or self._round_cost(task) > cheap):
-                # A cheap row keeps sampling while others run, so rows are timed over the
-                # same rounds (twins see the same load); an expensive one stops when precise.
+            elif self._round_cost(task) > cheap and self._precise(task):
+                # An expensive row stops once precise. A cheap one samples for its whole
+                # share: its blocks cost little, rows are then timed over the same rounds
+                # (twins see the same load), and more budget always means more calls.
                 task.done = True
 
     def _precise(self, task: Task) -> bool:
