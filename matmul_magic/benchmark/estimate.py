@@ -4,8 +4,8 @@ A task timed on the full product reports its blocks as they are. A task timed on
 reports ``fixed + per_output × outputs``, the line through the two slices' medians: a fixed
 per-call cost (a sleep, a launch, a Python preamble) is then counted once, never multiplied by
 the slice factor. The fit is checked against the slices the ladder measured but the race did
-not use; when it misses one of them by more than ``plan.UNRELIABLE_FIT`` the row is marked
-``unreliable``.
+not use (relative to the big slice, since the ladder ran on one thread); when it misses one
+of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``.
 """
 
 from __future__ import annotations
@@ -62,10 +62,13 @@ def estimate(task: Task) -> Estimate | None:
         fixed, per_output = 0.0, t1 / o1
     full = fixed + per_output * total
     factor = full / t1 if t1 > 0 else 1.0
+    # The ladder ran single-threaded and the race did not, so the fit is checked on the
+    # shape of the cost curve: each earlier slice's time relative to the timed big slice's.
+    big = task.points[-1][2]
     misses = [
-        abs(fixed + per_output * r * c - s) / s
+        abs((fixed + per_output * r * c) / t1 - s / big) / (s / big)
         for r, c, s in task.points[:-2]
-        if s >= _CHECK_POINT_MIN
+        if s >= _CHECK_POINT_MIN and big > 0 and t1 > 0
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
     how = (
