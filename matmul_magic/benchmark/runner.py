@@ -168,8 +168,7 @@ def bench(
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
         run = _Run(variants, ta, tb, sweep_pairs, dev, dt, budget, threshold, env, on_progress)
-        run.seed = seed  # of the race's shuffles
-        run.baseline = baseline
+        run.seed, run.baseline = seed, baseline  # the race's shuffles; what speedups divide by
         interrupted = False
         try:
             run.run(clock)
