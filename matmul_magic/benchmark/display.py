@@ -311,7 +311,7 @@ def sweep_text(result: BenchResult) -> str:
     )
 
 
-LEGEND = f"{EXTRAPOLATED_MARK} = extrapolated from a slice of rows"
+LEGEND = f"{EXTRAPOLATED_MARK} = estimated from slices of the output (the note says how)"
 CALLS_LEGEND = "calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each"
 
 
