@@ -307,7 +307,7 @@ function pointDetails(row: BenchRow, index: number): [string, string][] {
     ['calls', String(p.runs)]
   ];
   if (p.extrapolated) {
-    lines.push(['extrapolated', 'measured on a slice of rows and scaled']);
+    lines.push(['extrapolated', 'estimated from two slices of the output (fixed + per-output cost)']);
   }
   if (p.error !== null) {
     lines.push(['error', p.error]);
@@ -517,7 +517,7 @@ export class BenchView {
     const badges: Node[] = [el('span', { class: `mm-badge mm-badge-${row.status}` }, STATUS_TEXT[row.status])];
     if (row.extrapolated) {
       const text = row.unreliable ? '≈ estimate, unreliable' : '≈ extrapolated';
-      const why = row.unreliable ? 'the slices disagreed with the fitted model: treat this time as a rough guess' : 'measured on a slice of rows and scaled';
+      const why = row.unreliable ? 'the slices disagreed with the fitted model: treat this time as a rough guess' : 'estimated from two slices of the output (fixed + per-output cost)';
       badges.push(el('span', { class: `mm-badge mm-badge-extrapolated${row.unreliable ? ' mm-badge-unreliable' : ''}`, title: why }, text));
     }
     if (row.over_budget) {
