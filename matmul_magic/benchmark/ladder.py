@@ -144,10 +144,6 @@ def timed_call(fn: Callable[..., Any], a: Tensor, b: Tensor) -> tuple[Any, float
     return out, time.perf_counter() - t0
 
 
-class _Failed(Exception):
-    """The call raised: its text is on the task."""
-
-
 def _gate(task: Task, rows: int, cols: int) -> float | None:
     """Call the variant on a slice and judge the answer: its time when correct, else None."""
     fn = task.variant.fn

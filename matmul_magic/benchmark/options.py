@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .plan import MAX_BUDGET as MAX_BUDGET_S
+from .plan import BUDGET_RULE, budget_ok
 
 STDOUT = "-"
 
@@ -80,10 +80,8 @@ def parse_budget(budget: str | float) -> float:
         value = float(budget)
     except (TypeError, ValueError):
         value = float("nan")
-    if not 0 < value <= MAX_BUDGET_S:
-        raise ValueError(
-            f"budget takes positive seconds up to {MAX_BUDGET_S:.0f} (an hour), got {budget!r}"
-        )
+    if not budget_ok(value):
+        raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
     return value
 
 

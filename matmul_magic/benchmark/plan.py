@@ -95,15 +95,19 @@ def call_limit(budget: float, tasks: int) -> float:
     return max(SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
 
 
+BUDGET_RULE = f"budget takes positive seconds up to {MAX_BUDGET:g} (an hour)"
+"""The rule's words, for every door that takes a budget (API, magic, CLI)."""
+
+
+def budget_ok(seconds: float) -> bool:
+    """Positive and at most an hour (NaN and infinity are neither)."""
+    return 0 < seconds <= MAX_BUDGET
+
+
 def check_budget(budget: object) -> float:
-    """A positive, finite number of seconds up to an hour (``ValueError``/``TypeError``)."""
+    """``budget`` as float seconds: ``TypeError`` for a non-number, ``ValueError`` off the rule."""
     if isinstance(budget, bool) or not isinstance(budget, (int, float)):
         raise TypeError(f"budget is a number of seconds, got {type(budget).__name__} {budget!r}")
-    if not budget > 0 or not math.isfinite(budget):
-        raise ValueError(f"budget must be a positive number of seconds, got {budget!r}")
-    if budget > MAX_BUDGET:
-        raise ValueError(
-            f"budget {budget:g} s is over the one-hour limit ({MAX_BUDGET:g} s); "
-            "a longer race belongs in a script"
-        )
+    if not budget_ok(budget):
+        raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
     return float(budget)

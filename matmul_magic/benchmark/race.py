@@ -58,12 +58,10 @@ class Race:
                 warm = probe.times.pop()
                 probe.rounds.pop()
                 probe.number = plan.calls_per_block(warm, overhead, self.budget)
-        started = time.perf_counter()
-        self.timing_budget = max(self.deadline - started, 0.0)
-        self.spent_before = {id(t): t.spent for t in self.tasks}
+        self.timing_budget = max(self.deadline - time.perf_counter(), 0.0)
         while any(not t.done for t in self.tasks):
             self._round()
-            self._retire(started)
+            self._retire()
             if self.on_round is not None:
                 self.on_round()
 
@@ -94,11 +92,9 @@ class Race:
         if not warmup:
             self.rounds += 1
 
-    def _retire(self, started: float) -> None:
+    def _retire(self) -> None:
         running = [t for t in self.tasks if not t.done]
-        finished_spent = sum(
-            t.spent - self.spent_before[id(t)] for t in self.tasks if t.done and t.timed
-        )
+        finished_spent = sum(t.spent for t in self.tasks if t.done and t.timed)
         fair = (self.timing_budget - finished_spent) / max(len(running), 1)
         late = time.perf_counter() >= self.deadline
         cheap = 2 * plan.block_seconds(self.budget)
@@ -106,8 +102,7 @@ class Race:
             blocks = [len(p.times) for p in task.probes]
             if min(blocks) < plan.FLOOR_BLOCKS:
                 continue
-            spent = task.spent - self.spent_before[id(task)]
-            if late or spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
+            if late or task.spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
             elif self._round_cost(task) > cheap and self._precise(task):
                 # An expensive row stops once precise. A cheap one samples for its whole

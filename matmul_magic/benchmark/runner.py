@@ -47,7 +47,6 @@ from .variants import Variant, select
 
 __all__ = ["bench", "parse_shape", "DEFAULT_SHAPE"]
 
-DEFAULT_BUDGET = plan.DEFAULT_BUDGET
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress reports while the race runs."""
 
