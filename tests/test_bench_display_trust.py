@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from matmul_magic.benchmark.display import (
-    own_note,
     speedup_text,
     status_text,
     to_html,
@@ -49,11 +48,6 @@ def test_noisy_rows_are_said_once_under_the_table():
     for page in (to_text(course), to_html(course)):
         assert page.count("the machine may be busy") == 1
         assert "broadcast, einsum (IQR 12%, 9% of the median; target 5%)" in page
-    # The row's own note loses the warning; other parts of it stay.
-    row = BenchRow("loops", noisy=True, note="timed on 1 of 5 rows; noisy: IQR is 28% of the "
-                   "median after 37 measurements (target 5%); the machine may be busy")  # fmt: skip
-    assert own_note(row) == "timed on 1 of 5 rows"
-    assert own_note(BenchRow("x", note="noisy: as a word")) == "noisy: as a word"  # flag unset
 
 
 def test_one_off_cost_on_its_row_and_once_in_the_header():
@@ -67,7 +61,7 @@ def test_one_off_cost_on_its_row_and_once_in_the_header():
 def test_stalls_and_over_budget_are_said():
     text = to_text(load("faults_cpu"))
     assert "stalls: blocks over 10× the median: einsum 2; the machine was busy" in text
-    assert text.count("2 stalls") == 0  # the row's own stall note is folded into that line
+    assert text.count("blocks over 10×") == 1  # said once, from the row's stalls field
     assert "extrapolated, one call over budget" in text
 
 

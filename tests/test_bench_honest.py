@@ -119,7 +119,8 @@ def test_a_first_call_holding_a_one_off_cost_is_reported_and_not_counted():
     result = bench(compiles_first, course=False, shape=SMALL, budget=0.5)
     row = result.rows[0]
     assert row.status == "ok" and row.one_off is not None and row.one_off > 0.1
-    assert "one-off" in row.note and row.median < 0.05
+    assert "one-off first-call costs, not counted: compiles_first" in repr(result)
+    assert row.median < 0.05
 
 
 @pytest.mark.parametrize(
@@ -161,9 +162,11 @@ def test_stalled_blocks_are_counted_and_named(monkeypatch):
             return (50.0 if next(count) % 5 == 4 else 1.0) * 1e-4 * number
 
     monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Stalling())
-    result = bench(my_matmul, course=False, shape=SMALL, budget=0.05)
+    # one thread: the scripted times are far above the real ones, which would read as contention
+    result = bench(my_matmul, course=False, shape=SMALL, budget=0.05, threads=1)
     row = result.rows[0]
-    assert row.stalls >= 1 and "took more than 10× the median: the machine is busy" in row.note
+    assert row.stalls >= 1 and row.note is None  # a field, which the views word once
+    assert f"blocks over 10× the median: my_matmul {row.stalls}" in repr(result)
 
 
 # -- the correctness gate -----------------------------------------------------------------------

@@ -200,24 +200,6 @@ def table(result: BenchResult) -> tuple[list[Column], list[list[str]]]:
 _BUSY = "the machine may be busy"
 
 
-def own_note(row: BenchRow) -> str | None:
-    """The row's note without its noisy and stall warnings, which :func:`warnings` says once."""
-    if row.note is None:
-        return None
-    kept: list[str] = []
-    dropping = False
-    for part in row.note.split("; "):
-        lowered = part.strip().lower()
-        if (row.noisy and lowered.startswith("noisy")) or (row.stalls and "stall" in lowered):
-            dropping = True
-            continue
-        if dropping and lowered.startswith(_BUSY[:15]):
-            continue
-        dropping = False
-        kept.append(part)
-    return "; ".join(kept) or None
-
-
 def _percent(value: float) -> str:
     return f"{value:.0f}%"
 
@@ -250,8 +232,8 @@ def footnotes(result: BenchResult) -> list[tuple[str, str]]:
     for row in result.rows:
         if row.error is not None:
             notes.append((row.name, f"error: {row.error}"))
-        if (note := own_note(row)) is not None:
-            notes.append((row.name, note))
+        if row.note is not None:
+            notes.append((row.name, row.note))
     return notes + warnings(result)
 
 

@@ -339,27 +339,15 @@ def _row(
     if v.fn is None or main is None:
         return BenchRow(name=v.name, kind=v.kind, note=v.note)  # type: ignore[arg-type]
     points = tuple(_point(t) for t in sweep)
+    # One-off costs, stalls and spread travel as fields (one_off, stalls, noisy), which the
+    # views say once for all rows; the note holds only what no field can say.
     notes = [main.note, est.how if est else None]
     if est is None and main.timed:
         notes.append("not timed: the run was interrupted first")
-    if main.one_off:
-        notes.append(f"first call held a one-off cost of {main.one_off:.3g} s (not counted)")
     m = est.measurement if est else None
-    noisy = m is not None and not m.meets(threshold)
-    if est is not None and est.stalls:
-        notes.append(
-            f"{est.stalls} of {est.blocks} blocks took more than {plan.STALL_FACTOR:g}× the "
-            "median: the machine is busy"
-        )
     contended = _thread_contention(main, m, threads)
-    if contended:
-        notes.append(contended)
-        noisy = True
-    if noisy and m is not None and not contended:
-        notes.append(
-            f"noisy: IQR is {100 * m.relative_iqr:.0f}% of the median after {m.runs} blocks "
-            f"(target {100 * threshold:.0f}%); the machine may be busy"
-        )
+    notes.append(contended)
+    noisy = m is not None and (not m.meets(threshold) or contended is not None)
     over_budget_time = (
         main.points[-1][2]
         if main.over_budget and main.points and main.points[-1][:2] == (main.m, main.n)

@@ -123,28 +123,6 @@ export function callsText(row: BenchRow): string {
 
 const BUSY = 'the machine may be busy';
 
-/** The row's note without the noisy and stall warnings, which `sharedWarnings` says once. */
-export function ownNote(row: BenchRow): string | null {
-  if (row.note === null) {
-    return null;
-  }
-  const kept: string[] = [];
-  let dropping = false;
-  for (const part of row.note.split('; ')) {
-    const lowered = part.trim().toLowerCase();
-    if ((row.noisy && lowered.startsWith('noisy')) || (row.stalls > 0 && lowered.includes('stall'))) {
-      dropping = true;
-      continue;
-    }
-    if (dropping && lowered.startsWith(BUSY.slice(0, 15))) {
-      continue;
-    }
-    dropping = false;
-    kept.push(part);
-  }
-  return kept.length ? kept.join('; ') : null;
-}
-
 const percent = (value: number) => `${Math.round(value)}%`;
 
 /** Warnings that apply to several rows, each said once, as [label, text]. */
@@ -172,9 +150,8 @@ export function notes(result: BenchResult): [string, string][] {
     if (row.error !== null) {
       out.push([row.name, `error: ${row.error}`]);
     }
-    const own = ownNote(row);
-    if (own !== null) {
-      out.push([row.name, own]);
+    if (row.note !== null) {
+      out.push([row.name, row.note]);
     }
   }
   return [...out, ...sharedWarnings(result)];
@@ -286,9 +263,8 @@ export function rowDetails(row: BenchRow, result: BenchResult): [string, string]
   if (row.error !== null) {
     lines.push(['error', row.error]);
   }
-  const own = ownNote(row);
-  if (own !== null) {
-    lines.push(['note', own]);
+  if (row.note !== null) {
+    lines.push(['note', row.note]);
   }
   return lines;
 }
