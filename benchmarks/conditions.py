@@ -36,9 +36,9 @@ import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 from _load import KINDS, background  # noqa: E402
 
-from matmul_magic.benchmark.operands import build_operands  # noqa: E402
-from matmul_magic.benchmark.runner import bench  # noqa: E402
 from matmul_magic.progression import COURSE, optional_steps  # noqa: E402
+from matmul_magic.race.operands import build_operands  # noqa: E402
+from matmul_magic.race.runner import bench  # noqa: E402
 
 FUNCTIONS = dict(COURSE) | {
     s.name: s.fn for s in optional_steps("cpu", torch.float32) if s.fn is not None

@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from matmul_magic.benchmark import timing  # noqa: E402
-from matmul_magic.benchmark.runner import bench  # noqa: E402
+from matmul_magic.race import timing  # noqa: E402
+from matmul_magic.race.runner import bench  # noqa: E402
 
 BIG = 4096
 

@@ -1,7 +1,7 @@
 """How long the bench renderer takes to draw a 500-point sweep in headless Chromium.
 
-Bundles ``labextension/src/bench/view.ts`` with esbuild, loads it with the extension's CSS into
-a blank page in Debian's ``/usr/bin/chromium`` (through Playwright), and times
+Bundles ``labextension/src/bench_result/view.ts`` with esbuild, loads it with the extension's
+CSS into a blank page in Debian's ``/usr/bin/chromium`` (through Playwright), and times
 ``renderBench(host, payload)`` plus the style and layout it causes, on
 ``tests/fixtures/bench/sweep_cpu.json`` (5 variants x 100 sizes = 500 points).
 Target (issue 6): <= 100 ms.
@@ -57,7 +57,7 @@ def bundle(out_dir: Path) -> Path:
     subprocess.run(
         [
             str(esbuild),
-            "src/bench/view.ts",
+            "src/bench_result/view.ts",
             "--bundle",
             "--format=iife",
             "--global-name=MMBench",

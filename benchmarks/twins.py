@@ -28,8 +28,8 @@ import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 from _load import KINDS, background  # noqa: E402
 
-from matmul_magic.benchmark.operands import build_operands  # noqa: E402
-from matmul_magic.benchmark.runner import bench  # noqa: E402
+from matmul_magic.race.operands import build_operands  # noqa: E402
+from matmul_magic.race.runner import bench  # noqa: E402
 
 
 def fast_a(a, b):

@@ -40,7 +40,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
     "explain": ("explain_code", "hint_for_exception"),
-    "benchmark": ("bench", "BenchResult"),
+    "race": ("bench",),
+    "bench_result": ("BenchResult",),
     "progression": (
         "matmul_loops",
         "matmul_elementwise",

@@ -10,7 +10,7 @@ Exit codes (``EXIT_*``): 0 every row ran and is correct; 1 a row failed or is in
 2 bad usage (options, kernel files, output paths: nothing was run); 3 the output could not be
 written; 130 interrupted (Ctrl-C); 141 stdout was closed early (as SIGPIPE gives a shell).
 
-The option list lives in :mod:`matmul_magic.benchmark.options`, shared with ``%matmul_bench``.
+The option list lives in :mod:`matmul_magic.race.options`, shared with ``%matmul_bench``.
 This module imports only the standard library at import time; torch arrives with the first run.
 """
 
@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .benchmark.options import (
+from .race.options import (
     BENCH_OPTIONS,
     STDOUT,
     bench_kwargs,
@@ -100,7 +100,7 @@ def _say(text: str) -> None:
 
 
 def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
-    from .benchmark.kernels import KernelLoadError, load_kernels
+    from .race.kernels import KernelLoadError, load_kernels
 
     fns: list[Callable[..., Any]] = []
     for target in targets:
@@ -138,9 +138,9 @@ def run_bench(args: argparse.Namespace) -> int:
         )
     kwargs = bench_kwargs(args)
 
-    from .benchmark.display import StreamProgress
-    from .benchmark.runner import bench
-    from .benchmark.sweep_text import to_text_with_sweep
+    from .bench_result.display import StreamProgress
+    from .bench_result.sweep_text import to_text_with_sweep
+    from .race.runner import bench
 
     progress = None if args.quiet else StreamProgress(sys.stderr)
     try:

@@ -22,7 +22,7 @@ def ip():
 @pytest.fixture
 def no_mnist(tmp_path, monkeypatch):
     """The test runs where no MNIST can be found (and none is downloaded)."""
-    from matmul_magic.benchmark import operands
+    from matmul_magic.race import operands
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matmul_magic.benchmark.display import (
+from matmul_magic.bench_result.display import (
     fmt_number,
     fmt_tick,
     mimebundle,
@@ -23,7 +23,7 @@ from matmul_magic.benchmark.display import (
     to_html,
     to_text,
 )
-from matmul_magic.benchmark.result import MIME_TYPE, BenchProgress, BenchResult, BenchRow
+from matmul_magic.bench_result.result import MIME_TYPE, BenchProgress, BenchResult, BenchRow
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bench").glob("*.json"))
 SAFE_TAGS = {

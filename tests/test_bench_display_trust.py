@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matmul_magic.benchmark.display import (
+from matmul_magic.bench_result.display import (
     speedup_text,
     status_text,
     to_html,
     to_text,
 )
-from matmul_magic.benchmark.result import BenchResult, BenchRow
+from matmul_magic.bench_result.result import BenchResult, BenchRow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
 

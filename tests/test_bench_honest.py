@@ -9,10 +9,10 @@ import time
 import pytest
 import torch
 
-from matmul_magic.benchmark import estimate, gate, ladder, plan, timing
-from matmul_magic.benchmark.runner import bench
-from matmul_magic.benchmark.variants import Variant
 from matmul_magic.progression import COURSE
+from matmul_magic.race import estimate, gate, ladder, plan, timing
+from matmul_magic.race.runner import bench
+from matmul_magic.race.variants import Variant
 
 SMALL = "3x16x4"
 
@@ -280,7 +280,7 @@ def test_course_names_are_the_lessons():
 
 
 def test_threads_contending_with_another_process_are_named():
-    from matmul_magic.benchmark import runner
+    from matmul_magic.race import runner
 
     task = ladder.Task(Variant("t", "user", my_matmul), torch.ones(5, 3), torch.ones(3, 2))
     task.points = [(5, 2, 1e-4)]  # the full call, sized with one thread

@@ -1,4 +1,4 @@
-"""``matmul_magic.benchmark.options``: the one home of the bench's option text."""
+"""``matmul_magic.race.options``: the one home of the bench's option text."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matmul_magic.benchmark import options
-from matmul_magic.benchmark.options import (
+from matmul_magic.race import options
+from matmul_magic.race.options import (
     check_output_path,
     parse_budget,
     parse_names,
@@ -146,7 +146,7 @@ def test_argparse_types_carry_the_message():
 def test_importing_options_loads_the_standard_library_only():
     code = (
         "import sys\n"
-        "import matmul_magic.benchmark.options\n"
+        "import matmul_magic.race.options\n"
         "bad = [m for m in ('torch', 'IPython', 'numpy', 'matmul_magic.cli') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from matmul_magic.benchmark.result import (
+from matmul_magic.bench_result.result import (
     MIME_TYPE,
     SCHEMA_VERSION,
     BenchEnvironment,
@@ -22,7 +22,7 @@ from matmul_magic.benchmark.result import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((ROOT / "matmul_magic" / "benchmark" / "schema.json").read_text())
+SCHEMA = json.loads((ROOT / "matmul_magic" / "bench_result" / "schema.json").read_text())
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "bench").glob("*.json"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import torch
 
-from matmul_magic.benchmark import gate, ladder, operands, race, variants
-from matmul_magic.benchmark.result import BenchProgress, BenchResult
-from matmul_magic.benchmark.runner import bench, parse_shape
+from matmul_magic.bench_result.result import BenchProgress, BenchResult
+from matmul_magic.race import gate, ladder, operands, rounds, variants
+from matmul_magic.race.runner import bench, parse_shape
 
 FAST = ["einsum", "torch"]
 SMALL = "3x16x4"
@@ -367,7 +367,7 @@ def test_out_of_memory_is_reported_on_its_row_and_memory_released(monkeypatch):
 
 
 def test_out_of_memory_during_timing_is_caught_too(monkeypatch):
-    monkeypatch.setattr(race, "release_memory", lambda: None)
+    monkeypatch.setattr(rounds, "release_memory", lambda: None)
     calls = []
 
     def fails_later(a, b):
@@ -407,7 +407,7 @@ def test_skipped_optional_step_is_a_skipped_row(monkeypatch):
 
 
 def test_a_noisy_row_is_flagged_and_said_once(monkeypatch):
-    from matmul_magic.benchmark import timing
+    from matmul_magic.race import timing
 
     jitter = iter(range(10**6))
 
@@ -453,7 +453,7 @@ def test_known_peak_fills_pct_of_peak(monkeypatch):
 
 
 def test_device_and_dtype_resolution(monkeypatch):
-    from matmul_magic.benchmark import devices
+    from matmul_magic.race import devices
 
     assert devices.resolve_device(None) == torch.device(devices.available_devices()[0])
     assert devices.resolve_device("CPU") == torch.device("cpu")
@@ -469,7 +469,7 @@ def test_device_and_dtype_resolution(monkeypatch):
 
 
 def test_cuda_peaks_follow_the_data_sheet():
-    from matmul_magic.benchmark import devices
+    from matmul_magic.race import devices
 
     assert devices.cuda_peak_gflops("NVIDIA H200", "bfloat16") == pytest.approx(989_400)
     assert devices.cuda_peak_gflops("NVIDIA H100 PCIe", "bfloat16") == pytest.approx(756_000)

@@ -11,14 +11,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import matmul_magic.benchmark.runner as runner
+import matmul_magic.race.runner as runner
 from matmul_magic import cli
-from matmul_magic.benchmark.display import StreamProgress
-from matmul_magic.benchmark.result import BenchProgress, BenchResult
+from matmul_magic.bench_result.display import StreamProgress
+from matmul_magic.bench_result.result import BenchProgress, BenchResult
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "bench"
-SCHEMA = json.loads((ROOT / "matmul_magic" / "benchmark" / "schema.json").read_text())
+SCHEMA = json.loads((ROOT / "matmul_magic" / "bench_result" / "schema.json").read_text())
 FAST = ["--budget", "0.2", "--only", "einsum,torch"]
 
 

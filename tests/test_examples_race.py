@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from _run_examples import EXAMPLES, executed
 
-from matmul_magic.benchmark.result import MIME_TYPE
+from matmul_magic.bench_result.result import MIME_TYPE
 
 pytestmark = pytest.mark.notebook
 

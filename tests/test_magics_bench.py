@@ -13,14 +13,14 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-import matmul_magic.benchmark.runner as runner
-from matmul_magic.benchmark.result import MIME_TYPE, BenchProgress, BenchResult
-from matmul_magic.magics import bench as bench_magics
-from matmul_magic.magics.bench import cell_function_names
+import matmul_magic.race.runner as runner
+from matmul_magic.bench_result.result import MIME_TYPE, BenchProgress, BenchResult
+from matmul_magic.magics import matmul_bench as bench_magics
+from matmul_magic.magics.matmul_bench import cell_function_names
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "bench"
-SCHEMA = json.loads((ROOT / "matmul_magic" / "benchmark" / "schema.json").read_text())
+SCHEMA = json.loads((ROOT / "matmul_magic" / "bench_result" / "schema.json").read_text())
 FAST = "--budget 0.2 --only einsum,torch"
 
 
@@ -58,7 +58,7 @@ def test_loading_the_extension_imports_neither_torch_nor_the_runner():
         "ip = InteractiveShell.instance()\n"
         "ip.run_line_magic('load_ext', 'matmul_magic')\n"
         "assert 'matmul_bench' in ip.magics_manager.magics['cell']\n"
-        "heavy = ('torch', 'anywidget', 'matmul_magic.benchmark.runner', 'matmul_magic.cli')\n"
+        "heavy = ('torch', 'anywidget', 'matmul_magic.race.runner', 'matmul_magic.cli')\n"
         "bad = [m for m in heavy if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
@@ -359,7 +359,7 @@ def test_cell_function_names_are_top_level_public_defs_in_order():
 
 def test_the_package_exports_bench_and_benchresult_whichever_import_comes_first():
     code = (
-        "import matmul_magic.benchmark.result\n"
+        "import matmul_magic.bench_result.result\n"
         "import matmul_magic\n"
         "from matmul_magic import bench, BenchResult\n"
         "r = bench(lambda a, b: a @ b, budget=0.1, only=['torch', '<lambda>'])\n"

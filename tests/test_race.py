@@ -8,10 +8,10 @@ import time
 import pytest
 import torch
 
-from matmul_magic.benchmark import plan
-from matmul_magic.benchmark.ladder import Probe, Task
-from matmul_magic.benchmark.race import Race
-from matmul_magic.benchmark.variants import Variant
+from matmul_magic.race import plan
+from matmul_magic.race.ladder import Probe, Task
+from matmul_magic.race.rounds import Race
+from matmul_magic.race.variants import Variant
 
 
 class ScriptedClock:

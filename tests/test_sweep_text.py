@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matmul_magic.benchmark.display import to_text
-from matmul_magic.benchmark.result import BenchResult, BenchRow, SweepPoint
-from matmul_magic.benchmark.sweep_text import (
+from matmul_magic.bench_result.display import to_text
+from matmul_magic.bench_result.result import BenchResult, BenchRow, SweepPoint
+from matmul_magic.bench_result.sweep_text import (
     shown_sizes,
     sweep_chart,
     sweep_table,

@@ -10,8 +10,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matmul_magic.benchmark import timing
-from matmul_magic.benchmark.timing import Measurement, quantile
+from matmul_magic.race import timing
+from matmul_magic.race.timing import Measurement, quantile
 
 
 @settings(max_examples=50, deadline=None)

@@ -3,7 +3,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import type { ViewState } from './bench/view';
+import type { ViewState } from './bench_result/view';
 
 export const BENCH_MIME_TYPE = 'application/vnd.matmul-magic.bench+json';
 
@@ -18,7 +18,7 @@ export class BenchOutput extends Widget implements IRenderMime.IRenderer {
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this.mimeType];
-    const { renderBench, DEFAULT_STATE } = await import('./bench/view');
+    const { renderBench, DEFAULT_STATE } = await import('./bench_result/view');
     renderBench(this.node, data, this.viewState ?? DEFAULT_STATE, (state) => {
       this.viewState = state;
     });

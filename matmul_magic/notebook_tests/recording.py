@@ -298,12 +298,12 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
 
 
 def install_bench_hooks(recorder: Recorder) -> None:
-    name = "matmul_magic.benchmark.runner"
+    name = "matmul_magic.race.runner"
 
     def patch(runner: Any) -> None:
         capped = _capped_bench(recorder, runner.bench)
         runner.bench = capped
-        package = sys.modules.get("matmul_magic.benchmark")
+        package = sys.modules.get("matmul_magic.race")
         if package is not None:
             package.bench = capped
         if "bench" in vars(sys.modules["matmul_magic"]):

@@ -2,7 +2,7 @@
 
 A *block* is ``number`` back-to-back calls timed once and divided by ``number``, so a clock
 read costs at most a thousandth of what it measures (the idea of ``torch.utils.benchmark``'s
-``blocked_autorange``); the race (``race.py``) decides how many blocks of what. A
+``blocked_autorange``); the race (``rounds.py``) decides how many blocks of what. A
 :class:`Measurement` keeps the per-call times of its blocks and derives the statistics:
 median, quartiles (linear interpolation, as ``torch.quantile``), IQR, minimum, a
 distribution-free confidence interval for the median, and significant figures.

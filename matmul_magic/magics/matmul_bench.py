@@ -1,6 +1,6 @@
 """``%matmul_bench`` and ``%%matmul_bench``: a thin parser over ``matmul_magic.bench(...)``.
 
-At import time only IPython and ``matmul_magic.benchmark.options`` (the option list shared
+At import time only IPython and ``matmul_magic.race.options`` (the option list shared
 with the CLI, standard library only) are loaded; torch and the runner arrive with the first
 run. The line is split as a shell splits it, so ``--save '/tmp/with space.json'`` is one path.
 """
@@ -18,7 +18,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..benchmark.options import (
+from ..race.options import (
     BENCH_OPTIONS,
     STDOUT,
     bench_kwargs,
@@ -63,7 +63,7 @@ class LiveProgress:
         self._last = state
         if not self.in_place:
             if self._stream is None:
-                from ..benchmark.display import StreamProgress
+                from ..bench_result.display import StreamProgress
 
                 self._stream = StreamProgress(sys.stderr)
             self._stream(progress)
@@ -164,7 +164,7 @@ class BenchMagics(Magics):
         if args.no_course and not fns:
             raise UsageError("--no-course races only the cell's functions, and there are none")
 
-        from ..benchmark.runner import bench
+        from ..race.runner import bench
 
         live = LiveProgress(self.shell)
         try:

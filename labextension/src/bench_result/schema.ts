@@ -1,5 +1,5 @@
 /**
- * The bench JSON contract: `matmul_magic/benchmark/schema.json` (version 2), as TypeScript types and a
+ * The bench JSON contract: `matmul_magic/bench_result/schema.json` (version 2), as TypeScript types and a
  * runtime validator. The renderer only ever draws a payload that passed `validateBench`; anything
  * else becomes a readable error box. `schema.test.ts` keeps these lists in step with schema.json.
  */

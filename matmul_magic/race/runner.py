@@ -29,6 +29,14 @@ from typing import Any
 
 import torch
 
+from ..bench_result.result import (
+    BenchEnvironment,
+    BenchProgress,
+    BenchResult,
+    BenchRow,
+    SweepPoint,
+    fit_exponent,
+)
 from . import devices, plan, timing
 from .estimate import Estimate, estimate
 from .ladder import Task, check
@@ -40,8 +48,7 @@ from .operands import (
     sweep_operands,
 )
 from .options import parse_shape, parse_sizes
-from .race import Race
-from .result import BenchEnvironment, BenchProgress, BenchResult, BenchRow, SweepPoint, fit_exponent
+from .rounds import Race
 from .speedups import baseline_name, with_speedups
 from .variants import Variant, select
 
@@ -381,9 +388,7 @@ CONTENTION_FACTOR = 3.0
 """A full call this many times slower with N threads than with one is contention."""
 
 
-def _thread_contention(
-    main: Task, m: timing.Measurement | None, threads: int | None
-) -> str | None:
+def _thread_contention(main: Task, m: timing.Measurement | None, threads: int | None) -> str | None:
     """Name it when torch's threads are fighting another process for the cores.
 
     The check sized every CPU variant with one thread; a full call that then runs far

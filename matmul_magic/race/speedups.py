@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .result import BenchRow
+from ..bench_result.result import BenchRow
 from .timing import Measurement
 
 

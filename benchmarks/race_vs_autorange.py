@@ -1,8 +1,8 @@
 """The lesson's five steps timed three ways in one run: this engine, torch.utils.benchmark, %timeit.
 
-    python benchmarks/progression.py                 # %timeit bounded (loops: 3 calls)
-    python benchmarks/progression.py --timeit full   # %timeit with its own defaults (~30 s here)
-    python benchmarks/progression.py --timeit skip --rounds 5 --json out.json
+    python benchmarks/race_vs_autorange.py                # %timeit bounded (loops: 3 calls)
+    python benchmarks/race_vs_autorange.py --timeit full  # %timeit's own defaults (~30 s here)
+    python benchmarks/race_vs_autorange.py --timeit skip --rounds 5 --json out.json
 
 Every peer times the same functions on the same operands (the engine's default: 5×784 @
 784×10, float32, CPU). Engine and torch.utils.benchmark alternate for ``--rounds`` rounds so
@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 
-from matmul_magic.benchmark.operands import build_operands  # noqa: E402
-from matmul_magic.benchmark.runner import bench  # noqa: E402
 from matmul_magic.progression import COURSE  # noqa: E402
+from matmul_magic.race.operands import build_operands  # noqa: E402
+from matmul_magic.race.runner import bench  # noqa: E402
 
 STEPS = [name for name, _ in COURSE]
 WALL_TARGET, IQR_TARGET, MEDIAN_TARGET = 0.6, 0.05, 0.10

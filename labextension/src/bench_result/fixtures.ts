@@ -6,7 +6,7 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO, 'tests', 'fixtures', 'bench');
 
 export function readSchema(): Record<string, any> {
-  return JSON.parse(readFileSync(path.join(REPO, 'matmul_magic', 'benchmark', 'schema.json'), 'utf8'));
+  return JSON.parse(readFileSync(path.join(REPO, 'matmul_magic', 'bench_result', 'schema.json'), 'utf8'));
 }
 
 export function fixtureNames(): string[] {
