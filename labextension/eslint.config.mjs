@@ -15,6 +15,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' }
   },
   {
+    // Long code hides its seams: the same limits as tests/test_code_size.py for Python.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80 }]
+    }
+  },
+  {
     rules: {
       // Payload strings must never become markup: forbid the HTML sinks outright.
       'no-restricted-properties': [
