@@ -32,11 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-MIME_TYPE = "application/vnd.matmul-magic.bench+json"
-"""The MIME type of the JSON payload. Its version travels in the payload's ``version``."""
-
-SCHEMA_VERSION = 2
-"""Bumped whenever the payload changes in a way a renderer could notice."""
+from .contract import MIME_TYPE as MIME_TYPE  # re-exported: callers import it from here too
+from .contract import SCHEMA_VERSION as SCHEMA_VERSION
 
 RowKind = Literal["course", "optional", "user"]
 RowStatus = Literal["ok", "incorrect", "failed", "skipped"]
