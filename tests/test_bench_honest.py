@@ -280,13 +280,13 @@ def test_course_names_are_the_lessons():
 
 
 def test_threads_contending_with_another_process_are_named():
-    from matmul_magic.race import runner
+    from matmul_magic.race import rows
 
     task = ladder.Task(Variant("t", "user", my_matmul), torch.ones(5, 3), torch.ones(3, 2))
     task.points = [(5, 2, 1e-4)]  # the full call, sized with one thread
     slow = timing.Measurement((1e-3, 1.1e-3, 0.9e-3))
-    note = runner._thread_contention(task, slow, threads=2)
+    note = rows.thread_contention(task, slow, threads=2)
     assert note.startswith("contended: 10× slower with 2 threads than with one")
     assert "threads=1" in note
-    assert runner._thread_contention(task, slow, threads=1) is None
-    assert runner._thread_contention(task, timing.Measurement((1.2e-4,)), threads=2) is None
+    assert rows.thread_contention(task, slow, threads=1) is None
+    assert rows.thread_contention(task, timing.Measurement((1.2e-4,)), threads=2) is None

@@ -50,7 +50,10 @@ def estimate(task: Task) -> Estimate | None:
     measured = Measurement(tuple(main.times), main.number)
     if not task.extrapolated:
         return Estimate(
-            measured, dict(zip(main.rounds, main.times, strict=True)), blocks, calls,
+            measured,
+            dict(zip(main.rounds, main.times, strict=True)),
+            blocks,
+            calls,
             stalls=stalls,
         )
     small = Measurement(tuple(probes[0].times))
