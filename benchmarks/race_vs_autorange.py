@@ -144,7 +144,7 @@ def num(value: float | None, scale: float, spec: str) -> str:
     return f"{'—':>{width}}" if value is None else format(value * scale, spec)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="engine/torch alternations")
     parser.add_argument("--budget", type=float, default=None, help="engine budget (seconds)")
@@ -160,38 +160,32 @@ def main(argv: list[str] | None = None) -> int:
         "--paired", type=int, default=0, metavar="N", help="also compare each step alone, N times"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    a, b, operands = build_operands(None, None, None, 0, torch.device("cpu"), torch.float32)
-    print(
-        f"operands: a {tuple(a.shape)} @ b {tuple(b.shape)} ({operands}), float32, cpu, "
-        f"{torch.get_num_threads()} threads, torch {torch.__version__}"
-    )
-    bench(
-        device="cpu", only=STEPS, budget=0.2
-    )  # first-use costs (imports, allocator) out of the way
 
-    engine_walls, torch_walls = [], []
-    engine_rounds, torch_rounds = [], []
-    met_rounds = 0
-    loads: list[float] = []
-    idles: list[float | None] = []
+def alternate(args: argparse.Namespace, a: torch.Tensor, b: torch.Tensor) -> dict:
+    """``args.rounds`` rounds of engine then torch.utils.benchmark, each round judged alone."""
+    runs: dict = {
+        "engine_walls": [], "torch_walls": [], "engine_rounds": [], "torch_rounds": [],
+        "loads": [], "idle_before_rounds": [], "rounds_meeting_all_targets": 0,
+    }  # fmt: skip
     for i in range(args.rounds):
         quiet = wait_quiet(args.wait_quiet) if args.wait_quiet else idle_fraction(0.2)
         ew, er = run_engine(args.budget)
         tw, tr = run_torch(a, b)
-        engine_walls.append(ew)
-        torch_walls.append(tw)
-        engine_rounds.append(er)
-        torch_rounds.append(tr)
+        for key, value in (("engine_walls", ew), ("torch_walls", tw), ("engine_rounds", er),
+                           ("torch_rounds", tr), ("loads", os.getloadavg()[0]),
+                           ("idle_before_rounds", quiet)):  # fmt: skip
+            runs[key].append(value)
         worst_iqr = max(r["iqr"] / r["median"] for r in er.values())
         gaps = {n: er[n]["median"] / tr[n]["median"] - 1 for n in STEPS}
         gap_row = max(gaps, key=lambda n: abs(gaps[n]))
-        worst_gap = abs(gaps[gap_row])
-        met = ew / tw <= WALL_TARGET and worst_iqr <= IQR_TARGET and worst_gap <= MEDIAN_TARGET
-        met_rounds += met
-        loads.append(os.getloadavg()[0])
-        idles.append(quiet)
+        met = (
+            ew / tw <= WALL_TARGET
+            and worst_iqr <= IQR_TARGET
+            and abs(gaps[gap_row]) <= MEDIAN_TARGET
+        )
+        runs["rounds_meeting_all_targets"] += met
         print(
             f"round {i + 1}: idle before {num(quiet, 100, '3.0f')}%, "
             f"load {os.getloadavg()[0]:4.2f}  engine {ew:.3f} s, "
@@ -199,30 +193,26 @@ def main(argv: list[str] | None = None) -> int:
             f"{worst_iqr:.1%}, worst median gap {gaps[gap_row]:+.1%} ({gap_row})  "
             f"{'MET' if met else 'missed'}"
         )
-    paired = {}
-    if args.paired:
-        print(f"paired per step ({args.paired} pairs):")
-        paired = run_paired(a, b, args.paired)
-    timeit_wall, timeit_rows = (
-        (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
-    )
+    return runs
 
-    def med(rounds: list[dict], name: str, key: str) -> float | None:
-        values = [r[name][key] for r in rounds if r.get(name, {}).get(key) is not None]
-        return statistics.median(values) if values else None
 
-    ew, tw = statistics.median(engine_walls), statistics.median(torch_walls)
-    print()
+def median_of(rounds: list[dict], name: str, key: str) -> float | None:
+    values = [r[name][key] for r in rounds if r.get(name, {}).get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def step_table(runs: dict, timeit_rows: dict) -> tuple[dict, bool]:
+    """Print one line per step (medians over rounds); the figures and whether all rows met."""
+    engine_rounds, torch_rounds = runs["engine_rounds"], runs["torch_rounds"]
     header = (
         f"{'step':12} {'engine':>10} {'iqr/med':>8} {'torch.ub':>10} {'eng/tub':>8} "
         f"{'%timeit':>10} {'eng/tit':>8}  engine note"
     )
     print(header)
     print("-" * len(header))
-    figures = {"rows": {}}
-    ok = True
+    rows, ok = {}, True
     for name in STEPS:
-        e, t = med(engine_rounds, name, "median"), med(torch_rounds, name, "median")
+        e, t = median_of(engine_rounds, name, "median"), median_of(torch_rounds, name, "median")
         rel = [r[name]["iqr"] / r[name]["median"] for r in engine_rounds if r[name]["median"]]
         worst_rel = max(rel) if rel else None
         ti = timeit_rows.get(name, {}).get("median")
@@ -240,15 +230,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{num(ratio, 1, '8.3f')} {fmt(ti):>10} {num(ratio_ti, 1, '8.3f')}"
             f"  {'ok ' if row_ok else 'MISS'} {note}"
         )
-        figures["rows"][name] = {
+        rows[name] = {
             "engine_median": e,
             "engine_worst_iqr_over_median": worst_rel,
             "torch_benchmark_median": t,
             "timeit_median": ti,
             "engine_over_torch": ratio,
         }
+    return rows, ok
+
+
+def wall_summary(args: argparse.Namespace, runs: dict, timeit_wall: float | None) -> dict:
+    """Print the whole progression's wall times; the figures behind them."""
+    ew, tw = statistics.median(runs["engine_walls"]), statistics.median(runs["torch_walls"])
     wall_ratio = ew / tw
-    ok &= wall_ratio <= WALL_TARGET
     print()
     print(f"whole progression wall time (median of {args.rounds} rounds):")
     print(f"  engine                      {ew:7.3f} s")
@@ -261,29 +256,44 @@ def main(argv: list[str] | None = None) -> int:
             f"  %timeit ({args.timeit:7})           {timeit_wall:7.3f} s   "
             f"engine/%timeit = {ew / timeit_wall:.2f}"
         )
-    print(f"rounds meeting every target on their own: {met_rounds} of {args.rounds}")
+    print(f"rounds meeting every target on their own: {runs['rounds_meeting_all_targets']} "
+          f"of {args.rounds}")  # fmt: skip
+    return {
+        "engine_wall": ew,
+        "torch_benchmark_wall": tw,
+        "timeit_wall": timeit_wall,
+        "timeit_mode": args.timeit,
+        "wall_ratio": wall_ratio,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    a, b, operands = build_operands(None, None, None, 0, torch.device("cpu"), torch.float32)
+    print(
+        f"operands: a {tuple(a.shape)} @ b {tuple(b.shape)} ({operands}), float32, cpu, "
+        f"{torch.get_num_threads()} threads, torch {torch.__version__}"
+    )
+    bench(device="cpu", only=STEPS, budget=0.2)  # first-use costs (imports, allocator) first
+
+    runs = alternate(args, a, b)
+    paired = {}
+    if args.paired:
+        print(f"paired per step ({args.paired} pairs):")
+        paired = run_paired(a, b, args.paired)
+    timeit_wall, timeit_rows = (
+        (None, {}) if args.timeit == "skip" else run_timeit(a, b, args.timeit)
+    )
+    print()
+    rows, ok = step_table(runs, timeit_rows)
+    walls = wall_summary(args, runs, timeit_wall)
+    ok &= walls["wall_ratio"] <= WALL_TARGET
     print(
         f"targets: wall <= {WALL_TARGET}x, IQR/median <= {IQR_TARGET:.0%}, medians within "
         f"{MEDIAN_TARGET:.0%}: {'ALL MET' if ok else 'NOT ALL MET'}"
     )
-    figures.update(
-        engine_wall=ew,
-        torch_benchmark_wall=tw,
-        timeit_wall=timeit_wall,
-        timeit_mode=args.timeit,
-        wall_ratio=wall_ratio,
-        engine_walls=engine_walls,
-        torch_walls=torch_walls,
-        all_targets_met=ok,
-        rounds_meeting_all_targets=met_rounds,
-        engine_rounds=engine_rounds,
-        torch_rounds=torch_rounds,
-        loads=loads,
-        idle_before_rounds=idles,
-        paired=paired,
-        torch=torch.__version__,
-        threads=torch.get_num_threads(),
-    )
+    figures = {"rows": rows, **walls, **runs, "all_targets_met": ok, "paired": paired,
+               "torch": torch.__version__, "threads": torch.get_num_threads()}  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0 if ok else 1
