@@ -15,7 +15,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' }
   },
   {
-    // Long code hides its seams: the same limits as tests/test_code_size.py for Python.
+    // Long code hides its seams: the same limits as tests/test_code_layout.py for Python.
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
