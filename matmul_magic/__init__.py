@@ -63,14 +63,14 @@ __getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register every magic of matmul-magic (``%load_ext matmul_magic``)."""
-    from ._magics import load
+    from .magics import load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """Remove everything ``%load_ext matmul_magic`` added (``%unload_ext matmul_magic``)."""
-    from ._magics import unload
+    from .magics import unload
 
     unload(ipython)
 

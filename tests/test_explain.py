@@ -112,9 +112,9 @@ def test_bad_switch_is_a_usage_error(tensors, capsys):
 
 
 def test_loading_twice_does_not_double_hints(tensors, capsys):
-    from matmul_magic import _magics
+    from matmul_magic import magics
 
-    _magics.load(tensors)
+    magics.load(tensors)
     tensors.run_line_magic("load_ext", "matmul_magic")
     tensors.run_cell("y = a @ w.T")
     assert _hints(capsys.readouterr().out) == 1
