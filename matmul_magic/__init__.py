@@ -39,7 +39,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
-    "explain": ("explain_code", "hint_for_exception"),
+    "hints.trace": ("explain_code",),
+    "hints.rules": ("hint_for_exception",),
     "race": ("bench",),
     "bench_result": ("BenchResult",),
     "progression": (

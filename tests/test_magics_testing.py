@@ -436,7 +436,9 @@ def test_a_failed_test_call_ends_at_the_users_line(ip, capsys):
 def test_a_failed_tests_cell_ends_at_the_cell(ip, capsys):
     out = _traceback_text(ip, capsys, "%%tests\ntest_eq(1, 2)\n")
     assert "AssertionError: 1 of 1 tests failed (line 2)" in out
-    assert "matmul_magic/testing" not in out and "collect_tests" not in out and "__exit__" not in out
+    assert (
+        "matmul_magic/testing" not in out and "collect_tests" not in out and "__exit__" not in out
+    )
 
 
 def test_reload_leaves_no_magics_instance_behind(ip):
