@@ -12,7 +12,8 @@ torch = pytest.importorskip("torch")
 
 from matmul_magic.hints.messages import parse_message  # noqa: E402
 from matmul_magic.hints.render import ShapeHint  # noqa: E402
-from matmul_magic.hints.rules import hint_for_exception, matmul_shape  # noqa: E402
+from matmul_magic.hints.rules import hint_for_exception  # noqa: E402
+from matmul_magic.hints.rules.matmul import matmul_shape  # noqa: E402
 
 
 def _message(fn) -> str:
