@@ -14,22 +14,28 @@ from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from typing import Any
 
-from .arrays import _as_numpy, _is_array, _Pair, _pair
-from .collect import _DEPTH, _recorded
+from .arrays import Pair, as_numpy, as_pair, is_array
+from .collect import DEPTH, recorded
 from .compare import (
     NEAR_RTOL,
-    _array_equal,
-    _close_tolerance,
-    _near_tolerance,
-    _Seen,
-    _within,
+    Seen,
+    arrays_equal,
+    close_tolerance,
     equals,
+    near_tolerance,
     nequals,
+    within_tolerance,
 )
-from .diagnose import _diagnosis, _equal_failure, _failure, _message, _within_failure
+from .diagnose import (
+    diagnosis_lines,
+    equal_failure_message,
+    failure_error,
+    failure_message,
+    within_failure_message,
+)
 
 
-@_recorded
+@recorded
 def test_fail(
     f: Callable[..., Any],
     msg: str = "",
@@ -65,7 +71,7 @@ def test_fail(
     raise AssertionError(f"Expected {exc.__name__} but none raised. {msg}")
 
 
-@_recorded
+@recorded
 def test(a: Any, b: Any, cmp: Callable[[Any, Any], Any], cname: str | None = None) -> None:
     """Assert that ``cmp(a, b)``; show both inputs and ``cname or cmp.__name__`` if it fails.
 
@@ -79,11 +85,11 @@ def test(a: Any, b: Any, cmp: Callable[[Any, Any], Any], cname: str | None = Non
     if cname is None:
         cname = getattr(cmp, "__name__", repr(cmp))
     if not cmp(a, b):
-        extra = _diagnosis(_pair(a, b)) if (_is_array(a) or _is_array(b)) else []
-        raise _failure(_message(cname, a, b, extra), a, b)
+        extra = diagnosis_lines(as_pair(a, b)) if (is_array(a) or is_array(b)) else []
+        raise failure_error(failure_message(cname, a, b, extra), a, b)
 
 
-@_recorded
+@recorded
 def test_eq(a: Any, b: Any) -> None:
     """Test that ``a == b``, using ``equals`` (lists, dicts, sets, tensors, arrays...).
 
@@ -100,10 +106,10 @@ def test_eq(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if not equals(a, b):
-        raise _failure(_equal_failure("==", a, b, want_equal=True), a, b)
+        raise failure_error(equal_failure_message("==", a, b, want_equal=True), a, b)
 
 
-@_recorded
+@recorded
 def test_ne(a: Any, b: Any) -> None:
     """Test that ``a != b`` (the opposite of ``test_eq``).
 
@@ -111,10 +117,10 @@ def test_ne(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if not nequals(a, b):
-        raise _failure(_equal_failure("!=", a, b, want_equal=False), a, b)
+        raise failure_error(equal_failure_message("!=", a, b, want_equal=False), a, b)
 
 
-@_recorded
+@recorded
 def test_eq_type(a: Any, b: Any) -> None:
     """Test that ``a == b`` and that they have the same type (item by item for lists/tuples).
 
@@ -127,7 +133,7 @@ def test_eq_type(a: Any, b: Any) -> None:
         test_eq(list(map(type, a)), list(map(type, b)))
 
 
-@_recorded
+@recorded
 def test_close(
     a: Any,
     b: Any,
@@ -148,13 +154,13 @@ def test_close(
     >>> test_close([-0.001, 1.001], [0.0, 1.0], eps=1e-2)
     """
     __tracebackhide__ = True  # noqa: F841
-    tol = _close_tolerance(eps, atol, rtol, equal_nan)
-    seen = _Seen()
-    if not _within(a, b, tol, seen):
-        raise _failure(_within_failure("close", a, b, tol, seen), a, b)
+    tol = close_tolerance(eps, atol, rtol, equal_nan)
+    seen = Seen()
+    if not within_tolerance(a, b, tol, seen):
+        raise failure_error(within_failure_message("close", a, b, tol, seen), a, b)
 
 
-@_recorded
+@recorded
 def test_near(
     a: Any,
     b: Any,
@@ -178,13 +184,13 @@ def test_near(
     >>> test_near([1.0, 2.0], [1.01, 2.0], rtol=1e-2)
     """
     __tracebackhide__ = True  # noqa: F841
-    tol = _near_tolerance(rtol, atol, eps, equal_nan)
-    seen = _Seen()
-    if not _within(a, b, tol, seen):
-        raise _failure(_within_failure("near", a, b, tol, seen), a, b)
+    tol = near_tolerance(rtol, atol, eps, equal_nan)
+    seen = Seen()
+    if not within_tolerance(a, b, tol, seen):
+        raise failure_error(within_failure_message("near", a, b, tol, seen), a, b)
 
 
-@_recorded
+@recorded
 def test_is(a: Any, b: Any) -> None:
     """Test that ``a is b``.
 
@@ -193,10 +199,10 @@ def test_is(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if a is not b:
-        raise _failure(_message("is", a, b), a, b)
+        raise failure_error(failure_message("is", a, b), a, b)
 
 
-@_recorded
+@recorded
 def test_shuffled(a: Any, b: Any) -> None:
     """Test that ``a`` and ``b`` are shuffled versions of the same items (equal as
     multisets, but not equal as sequences).
@@ -209,36 +215,36 @@ def test_shuffled(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     test_ne(a, b)
-    if _is_array(a) or _is_array(b):
-        pair = _pair(a, b)
+    if is_array(a) or is_array(b):
+        pair = as_pair(a, b)
         if pair is None or not pair.same_shape or not pair.shape_a:
-            raise _failure(_message("shuffled", a, b, _diagnosis(pair)), a, b)
+            raise failure_error(failure_message("shuffled", a, b, diagnosis_lines(pair)), a, b)
         sorted_pair = _rows_sorted(pair)
-        if not _array_equal(sorted_pair):
+        if not arrays_equal(sorted_pair):
             extra = [
-                *_diagnosis(pair),
+                *diagnosis_lines(pair),
                 "the rows (along the first dimension) are not a permutation of each other",
             ]
-            raise _failure(_message("shuffled", a, b, extra), a, b)
+            raise failure_error(failure_message("shuffled", a, b, extra), a, b)
         return
     test_eq(Counter(a), Counter(b))
 
 
-def _rows_sorted(pair: _Pair) -> _Pair:
+def _rows_sorted(pair: Pair) -> Pair:
     """Both arrays of ``pair`` as numpy arrays with their rows in lexicographic order."""
     import numpy as np
 
     def rows(x: Any) -> Any:
-        x = _as_numpy(x)
+        x = as_numpy(x)
         flat = x.reshape(x.shape[0], -1)
         order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(len(flat))
         return x[order]
 
     a, b = rows(pair.a), rows(pair.b)
-    return _Pair("numpy", a, b, pair.shape_a, pair.shape_b, pair.kind_a, pair.kind_b)
+    return Pair("numpy", a, b, pair.shape_a, pair.shape_b, pair.kind_a, pair.kind_b)
 
 
-@_recorded
+@recorded
 def test_stdout(f: Callable[[], Any], exp: str, regex: bool = False) -> None:
     """Test that ``f()`` prints ``exp`` to stdout (a regular expression if ``regex``).
 
@@ -256,7 +262,7 @@ def test_stdout(f: Callable[[], Any], exp: str, regex: bool = False) -> None:
         test_eq(out, f"{exp}\n" if exp else "")
 
 
-@_recorded
+@recorded
 def test_warns(f: Callable[[], Any], show: bool = False) -> None:
     """Test that ``f()`` emits at least one warning; print them if ``show``.
 
@@ -291,11 +297,11 @@ class ExceptionExpected:
 
     def __enter__(self) -> None:
         # Failing test_* calls inside must raise, not be recorded, so that they count here.
-        self._tokens.append(_DEPTH.set(_DEPTH.get() + 1))
+        self._tokens.append(DEPTH.set(DEPTH.get() + 1))
 
     def __exit__(self, exc_type: Any, value: Any, traceback: Any) -> bool:
         __tracebackhide__ = True  # noqa: F841
-        _DEPTH.reset(self._tokens.pop())
+        DEPTH.reset(self._tokens.pop())
         if not isinstance(value, self.ex) or (
             self.regex and not re.search(self.regex, f"{value.args}")
         ):

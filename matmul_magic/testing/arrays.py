@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def _is_tensor(x: Any) -> bool:
+def is_tensor(x: Any) -> bool:
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
 
@@ -24,25 +24,25 @@ def _is_ndarray(x: Any) -> bool:
     return np is not None and isinstance(x, np.ndarray)
 
 
-def _is_array(x: Any) -> bool:
-    return _is_tensor(x) or _is_ndarray(x)
+def is_array(x: Any) -> bool:
+    return is_tensor(x) or _is_ndarray(x)
 
 
-def _class_names(x: Any) -> set[str]:
+def class_names(x: Any) -> set[str]:
     return {t.__name__ for t in type(x).__mro__}
 
 
-def _is_iter(x: Any) -> bool:
+def is_iterable(x: Any) -> bool:
     # 0-d tensors and arrays claim to be iterable but are not.
     return isinstance(x, Iterable) and getattr(x, "ndim", 1) != 0
 
 
-def _shape(x: Any) -> tuple[int, ...]:
+def shape_of(x: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in x.shape)
 
 
 @dataclass
-class _Pair:
+class Pair:
     """Two values as arrays of one library, with what is needed to explain a mismatch."""
 
     lib: str  # "torch" or "numpy"
@@ -60,7 +60,7 @@ class _Pair:
 
 
 def _kind(original: Any, converted: Any) -> str:
-    return str(converted.dtype) if _is_array(original) else type(original).__name__
+    return str(converted.dtype) if is_array(original) else type(original).__name__
 
 
 def _numeric_numpy(x: Any) -> Any:
@@ -76,7 +76,7 @@ def _numeric_numpy(x: Any) -> Any:
     return arr if arr.dtype.kind in "biufc" else None
 
 
-def _tensor_to_numpy(t: Any) -> Any:
+def tensor_to_numpy(t: Any) -> Any:
     torch = sys.modules["torch"]
     t = t.detach().cpu().resolve_conj().resolve_neg()
     if t.dtype in (torch.bfloat16,) or "float8" in str(t.dtype):
@@ -110,18 +110,18 @@ def _python_to_tensor(x: Any, like: Any) -> Any:
     return torch.as_tensor(x, device=like.device)
 
 
-def _pair(a: Any, b: Any, numeric_sequences: bool = False) -> _Pair | None:
+def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
     """Both values as tensors (if either is one) or numpy arrays; None if they are not arrays.
 
     With ``numeric_sequences``, two numeric lists or scalars also count as arrays (for
     ``near`` and ``is_close``).
     """
-    if _is_tensor(a) or _is_tensor(b):
+    if is_tensor(a) or is_tensor(b):
         pair = _torch_pair(a, b)
         if pair is not None:
             return pair
-        a = _tensor_to_numpy(a) if _is_tensor(a) else a
-        b = _tensor_to_numpy(b) if _is_tensor(b) else b
+        a = tensor_to_numpy(a) if is_tensor(a) else a
+        b = tensor_to_numpy(b) if is_tensor(b) else b
         return _numpy_pair(a, b)
     if _is_ndarray(a) or _is_ndarray(b):
         return _numpy_pair(a, b)
@@ -146,14 +146,14 @@ def _unsupported(t: Any) -> str | None:
 
 def _check_comparable(a: Any, b: Any) -> None:
     for x in (a, b):
-        if _is_tensor(x):
+        if is_tensor(x):
             why = _unsupported(x)
             if why is not None:
                 raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
 
 
 def _describe(x: Any) -> str:
-    if _is_tensor(x):
+    if is_tensor(x):
         layout = "" if str(x.layout) == "torch.strided" else f", {x.layout}"
         device = f", {x.device}" if x.device.type != "cpu" else ""
         nested = ", nested" if getattr(x, "is_nested", False) else ""
@@ -163,7 +163,7 @@ def _describe(x: Any) -> str:
     return type(x).__name__
 
 
-def _torch_error(pair: _Pair, error: Exception) -> TypeError:
+def torch_error(pair: Pair, error: Exception) -> TypeError:
     """torch's own error about a comparison, as the TypeError our API promises."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return TypeError(
@@ -172,28 +172,28 @@ def _torch_error(pair: _Pair, error: Exception) -> TypeError:
     )
 
 
-def _torch_pair(a: Any, b: Any) -> _Pair | None:
+def _torch_pair(a: Any, b: Any) -> Pair | None:
     _check_comparable(a, b)
-    device = a.device if _is_tensor(a) else b.device
+    device = a.device if is_tensor(a) else b.device
     try:
-        ta = a if _is_tensor(a) else _python_to_tensor(a, b)
-        tb = b if _is_tensor(b) else _python_to_tensor(b, a)
+        ta = a if is_tensor(a) else _python_to_tensor(a, b)
+        tb = b if is_tensor(b) else _python_to_tensor(b, a)
     except (TypeError, ValueError, RuntimeError):
         return None
     devices = None
-    if _is_tensor(a) and _is_tensor(b):
+    if is_tensor(a) and is_tensor(b):
         devices = f"devices: {a.device} vs {b.device}"
         if ta.device != tb.device:
             ta, tb = ta.detach().cpu(), tb.detach().cpu()
             devices += " (different devices: compared on the CPU)"
     else:
         devices = f"device: {device}"
-    return _Pair(
-        "torch", ta, tb, _shape(ta), _shape(tb), _kind(a, ta), _kind(b, tb), devices=devices
+    return Pair(
+        "torch", ta, tb, shape_of(ta), shape_of(tb), _kind(a, ta), _kind(b, tb), devices=devices
     )
 
 
-def _numpy_pair(a: Any, b: Any) -> _Pair | None:
+def _numpy_pair(a: Any, b: Any) -> Pair | None:
     import numpy as np
 
     def convert(x: Any, other: Any) -> Any:
@@ -210,16 +210,16 @@ def _numpy_pair(a: Any, b: Any) -> _Pair | None:
     na, nb = convert(a, b), convert(b, a)
     if na is None or nb is None:
         return None
-    return _Pair("numpy", na, nb, _shape(na), _shape(nb), _kind(a, na), _kind(b, nb))
+    return Pair("numpy", na, nb, shape_of(na), shape_of(nb), _kind(a, na), _kind(b, nb))
 
 
-def _numeric(pair: _Pair) -> bool:
+def is_numeric_pair(pair: Pair) -> bool:
     if pair.lib == "torch":
         return True
     return pair.a.dtype.kind in "biufc" and pair.b.dtype.kind in "biufc"
 
 
-def _common(pair: _Pair, force_float: bool = False) -> tuple[Any, Any]:
+def common_dtype(pair: Pair, force_float: bool = False) -> tuple[Any, Any]:
     """The pair cast to one dtype, as ``torch.isclose`` needs (numpy promotes by itself)."""
     if pair.lib != "torch":
         return pair.a, pair.b
@@ -235,11 +235,11 @@ def _common(pair: _Pair, force_float: bool = False) -> tuple[Any, Any]:
     return pair.a.to(dtype), pair.b.to(dtype)
 
 
-def _as_numpy(x: Any) -> Any:
-    return _tensor_to_numpy(x) if _is_tensor(x) else x
+def as_numpy(x: Any) -> Any:
+    return tensor_to_numpy(x) if is_tensor(x) else x
 
 
-def _numpy_ne(x: Any, y: Any) -> Any:
+def numpy_ne(x: Any, y: Any) -> Any:
     import numpy as np
 
     try:

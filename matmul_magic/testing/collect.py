@@ -72,7 +72,7 @@ _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
     "matmul_magic_collector", default=None
 )
 # How many test_* calls (or ExceptionExpected blocks) are running: only the outermost records.
-_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
+DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
 
 
 # matmul_magic/, not this subpackage: the magics' frames are ours too.
@@ -123,14 +123,14 @@ def _ends_at_the_users_line(error: BaseException) -> BaseException:
     return error
 
 
-def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
+def recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Make ``fn`` record its outcome instead of raising while a collector is active."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # noqa: F841  (pytest and IPython hide this frame)
-        collector, depth = _COLLECTOR.get(), _DEPTH.get()
-        token = _DEPTH.set(depth + 1)
+        collector, depth = _COLLECTOR.get(), DEPTH.get()
+        token = DEPTH.set(depth + 1)
         try:
             if depth:
                 return fn(*args, **kwargs)
@@ -149,7 +149,7 @@ def _recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 collector.report.passed += 1
             return None
         finally:
-            _DEPTH.reset(token)
+            DEPTH.reset(token)
 
     wrapper.__test__ = False  # type: ignore[attr-defined]  # `from ... import *` in pytest files
     return wrapper
@@ -197,13 +197,13 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
         filename = self.filename or sys._getframe(1).f_code.co_filename
         collector = _Collector(filename)
         self.report = collector.report
-        self._tokens.append((_COLLECTOR.set(collector), _DEPTH.set(0)))
+        self._tokens.append((_COLLECTOR.set(collector), DEPTH.set(0)))
         return self.report
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         __tracebackhide__ = True  # noqa: F841
         collector_token, depth_token = self._tokens.pop()
-        _DEPTH.reset(depth_token)
+        DEPTH.reset(depth_token)
         _COLLECTOR.reset(collector_token)
         report = self.report
         if exc_type is not None:

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arrays import (
-    _class_names,
-    _common,
-    _is_array,
-    _is_iter,
-    _numeric,
-    _numpy_ne,
-    _Pair,
-    _pair,
-    _torch_error,
+    Pair,
+    as_pair,
+    class_names,
+    common_dtype,
+    is_array,
+    is_iterable,
+    is_numeric_pair,
+    numpy_ne,
+    torch_error,
 )
 
 NEAR_RTOL = 1e-3
@@ -29,7 +29,7 @@ NEAR_ATOL = 1e-5
 CLOSE_EPS = 1e-5
 
 
-def _int_and_float(pair: _Pair) -> bool:
+def _int_and_float(pair: Pair) -> bool:
     """One side integer (not bool), the other floating or complex: promotion would round."""
 
     def kind(x: Any) -> str:
@@ -46,7 +46,7 @@ def _int_and_float(pair: _Pair) -> bool:
     return "i" in kinds and bool(kinds & {"f", "c"})
 
 
-def _exact_differs(pair: _Pair) -> Any:
+def _exact_differs(pair: Pair) -> Any:
     """Elementwise ``a != b`` for an integer array against a floating one, exactly.
 
     Promoting both to a float rounds big integers (16777217 becomes float32 16777216), so
@@ -83,7 +83,7 @@ def _exact_differs(pair: _Pair) -> Any:
     return differs | imaginary if imaginary is not None else differs
 
 
-def _int_and_float_order(pair: _Pair) -> bool:
+def _int_and_float_order(pair: Pair) -> bool:
     """True when ``pair.a`` is the integer side."""
     if pair.lib == "torch":
         d = pair.a.dtype
@@ -91,21 +91,21 @@ def _int_and_float_order(pair: _Pair) -> bool:
     return pair.a.dtype.kind in "iu"
 
 
-def _differs(pair: _Pair) -> Any:
+def elementwise_differs(pair: Pair) -> Any:
     """Elementwise "not equal" for a same-shape pair (exact for integers against floats)."""
     try:
         if _int_and_float(pair):
             return _exact_differs(pair)
-        a, b = _common(pair)
+        a, b = common_dtype(pair)
         if pair.lib == "torch":
             return a != b
     except (RuntimeError, NotImplementedError) as e:
-        raise _torch_error(pair, e) from None
-    return _numpy_ne(a, b)
+        raise torch_error(pair, e) from None
+    return numpy_ne(a, b)
 
 
 def _all_equal(a: Any, b: Any) -> bool:
-    if not _is_iter(b):
+    if not is_iterable(b):
         return bool(a == b)
     return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
 
@@ -118,17 +118,17 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _array_equal(pair: _Pair) -> bool:
+def arrays_equal(pair: Pair) -> bool:
     if not pair.same_shape:
         return False
     if _int_and_float(pair):
-        return not bool(_differs(pair).any())
+        return not bool(elementwise_differs(pair).any())
     if pair.lib == "torch":
         try:
-            a, b = _common(pair)
+            a, b = common_dtype(pair)
             return bool(sys.modules["torch"].equal(a, b))
         except (RuntimeError, NotImplementedError) as e:
-            raise _torch_error(pair, e) from None
+            raise torch_error(pair, e) from None
     a, b = pair.a, pair.b
     import numpy as np
 
@@ -166,15 +166,15 @@ def equals(a: Any, b: Any) -> bool:
         return bool(a.__array_eq__(b))
     if hasattr(b, "__array_eq__"):
         return bool(b.__array_eq__(a))
-    if _is_array(a) or _is_array(b):
-        other = b if _is_array(a) else a
+    if is_array(a) or is_array(b):
+        other = b if is_array(a) else a
         if isinstance(other, (Mapping, AbstractSet)):
             return False  # keyed or unordered: iterating a dict or set gives no order to match
-        pair = _pair(a, b)
+        pair = as_pair(a, b)
         if pair is not None:
-            return _array_equal(pair)
-        return _all_equal(a, b) if _is_iter(a) and _is_iter(b) else False
-    frame_a, frame_b = "NDFrame" in _class_names(a), "NDFrame" in _class_names(b)
+            return arrays_equal(pair)
+        return _all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
+    frame_a, frame_b = "NDFrame" in class_names(a), "NDFrame" in class_names(b)
     if frame_a and frame_b:
         return bool(a.equals(b))
     if frame_a or frame_b:
@@ -192,7 +192,7 @@ def equals(a: Any, b: Any) -> bool:
         b, (str, bytes, dict, set, frozenset)
     ):
         return bool(a == b)
-    if _is_iter(a) or _is_iter(b):
+    if is_iterable(a) or is_iterable(b):
         return _all_equal(a, b)
     return bool(a == b)
 
@@ -203,7 +203,7 @@ def nequals(a: Any, b: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class _Tolerance:
+class Tolerance:
     """``|a - b| <= atol + rtol * |b|`` (or ``<`` when ``strict``), NaN equal if asked."""
 
     rtol: float
@@ -226,22 +226,22 @@ class _Tolerance:
         nan = ", NaN == NaN" if self.equal_nan else ""
         return f"tolerance: |a - b| {op} {bound}{nan}"
 
-    def _torch_mask(self, pair: _Pair) -> Any:
+    def _torch_mask(self, pair: Pair) -> Any:
         torch = sys.modules["torch"]
-        a, b = _common(pair, force_float=True)
+        a, b = common_dtype(pair, force_float=True)
         if not self.strict:
             return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
         ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
         return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
 
-    def mask(self, pair: _Pair) -> Any:
+    def mask(self, pair: Pair) -> Any:
         """Elementwise "within tolerance" for a same-shape pair."""
         if pair.lib == "torch":
             try:
                 return self._torch_mask(pair)
             except (RuntimeError, NotImplementedError) as e:
-                raise _torch_error(pair, e) from None
-        a, b = _common(pair, force_float=True)
+                raise torch_error(pair, e) from None
+        a, b = common_dtype(pair, force_float=True)
         import numpy as np
 
         with np.errstate(all="ignore"):
@@ -253,7 +253,7 @@ class _Tolerance:
             return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
 
 
-def _scalar_close(a: Any, b: Any, tol: _Tolerance) -> bool:
+def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
     try:
         diff, limit = abs(a - b), tol.atol + tol.rtol * abs(b)
         ok = bool(diff < limit if tol.strict else diff <= limit) or bool(a == b)
@@ -265,15 +265,15 @@ def _scalar_close(a: Any, b: Any, tol: _Tolerance) -> bool:
 
 
 @dataclass
-class _Seen:
-    """What ``_within`` computed for a top-level pair of arrays, so that explaining a
+class Seen:
+    """What ``within_tolerance`` computed for a top-level pair of arrays, so that explaining a
     failure does not compute the tolerance mask a second time."""
 
-    pair: _Pair | None = None
+    pair: Pair | None = None
     mask: Any = None
 
 
-def _within(a: Any, b: Any, tol: _Tolerance, seen: _Seen | None = None) -> bool:
+def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
     if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
@@ -283,10 +283,10 @@ def _within(a: Any, b: Any, tol: _Tolerance, seen: _Seen | None = None) -> bool:
             isinstance(a, dict)
             and isinstance(b, dict)
             and a.keys() == b.keys()
-            and all(_within(a[k], b[k], tol) for k in a)
+            and all(within_tolerance(a[k], b[k], tol) for k in a)
         )
-    pair = _pair(a, b, numeric_sequences=True)
-    if pair is not None and not _numeric(pair):
+    pair = as_pair(a, b, numeric_sequences=True)
+    if pair is not None and not is_numeric_pair(pair):
         return equals(a, b)  # strings and objects: close means equal, as in fastcore
     if pair is not None:
         if not pair.same_shape:
@@ -296,26 +296,26 @@ def _within(a: Any, b: Any, tol: _Tolerance, seen: _Seen | None = None) -> bool:
         if seen is not None and not ok:
             seen.pair, seen.mask = pair, mask
         return ok
-    if _is_iter(a) or _is_iter(b):
-        if not (_is_iter(a) and _is_iter(b)):
+    if is_iterable(a) or is_iterable(b):
+        if not (is_iterable(a) and is_iterable(b)):
             return False
         zipped = itertools.zip_longest(a, b, fillvalue=_MISSING)  # never truncate
-        return all(_within(x, y, tol) for x, y in zipped)
+        return all(within_tolerance(x, y, tol) for x, y in zipped)
     return _scalar_close(a, b, tol)
 
 
-def _close_tolerance(eps: float | None, atol: float | None, rtol: float, equal_nan: bool):
+def close_tolerance(eps: float | None, atol: float | None, rtol: float, equal_nan: bool):
     if eps is not None and atol is not None:
         raise TypeError("give the absolute tolerance as eps= or atol=, not both")
     bound = eps if eps is not None else atol if atol is not None else CLOSE_EPS
-    return _Tolerance(rtol=rtol, atol=bound, strict=True, equal_nan=equal_nan)
+    return Tolerance(rtol=rtol, atol=bound, strict=True, equal_nan=equal_nan)
 
 
-def _near_tolerance(rtol: float, atol: float | None, eps: float | None, equal_nan: bool):
+def near_tolerance(rtol: float, atol: float | None, eps: float | None, equal_nan: bool):
     if eps is not None and atol is not None:
         raise TypeError("give the absolute tolerance as atol= or eps=, not both")
     bound = eps if eps is not None else atol if atol is not None else NEAR_ATOL
-    return _Tolerance(rtol=rtol, atol=bound, strict=False, equal_nan=equal_nan)
+    return Tolerance(rtol=rtol, atol=bound, strict=False, equal_nan=equal_nan)
 
 
 def is_close(
@@ -337,7 +337,7 @@ def is_close(
     ignores the extra items), and array-likes of different shapes are not close (fastcore
     broadcasts, or raises ``ValueError`` for numpy arrays of different lengths).
     """
-    return _within(a, b, _close_tolerance(eps, atol, rtol, equal_nan))
+    return within_tolerance(a, b, close_tolerance(eps, atol, rtol, equal_nan))
 
 
 def near(
@@ -355,7 +355,9 @@ def near(
     numpy arrays, (nested) lists and scalars are accepted too. Unlike ``torch.allclose``,
     different shapes are never near: nothing is broadcast.
     """
-    return _within(a, b, _Tolerance(rtol=rtol, atol=atol, strict=False, equal_nan=equal_nan))
+    return within_tolerance(
+        a, b, Tolerance(rtol=rtol, atol=atol, strict=False, equal_nan=equal_nan)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .arrays import (
-    _as_numpy,
-    _is_array,
-    _is_iter,
-    _is_tensor,
-    _numeric,
-    _numpy_ne,
-    _Pair,
-    _pair,
-    _shape,
-    _tensor_to_numpy,
+    Pair,
+    as_numpy,
+    as_pair,
+    is_array,
+    is_iterable,
+    is_numeric_pair,
+    is_tensor,
+    numpy_ne,
+    shape_of,
+    tensor_to_numpy,
 )
-from .compare import _differs, _Seen, _Tolerance
+from .compare import Seen, Tolerance, elementwise_differs
 
 # Printed values never exceed _MAX_LINES.
 _FULL_NUMEL = 10  # arrays with more elements print as one summary line
@@ -55,7 +55,7 @@ def _show(x: Any) -> str:
     """``str(x)``, as fastcore prints it, except that an array of more than a few elements
     is one summary line, its corners as torch prints a large tensor. The failure's
     ``AssertionError`` keeps both values in full as ``.a`` and ``.b``."""
-    if _is_array(x) and _numel(x) > _FULL_NUMEL:
+    if is_array(x) and _numel(x) > _FULL_NUMEL:
         return _summary(x)
     return _clip(str(x))
 
@@ -66,12 +66,12 @@ def _edges(x: Any, k: int) -> Any:
     for dim, size in enumerate(x.shape):
         if size > 2 * k + 1:
             keep = [*range(k), k, *range(size - k, size)]
-            if _is_tensor(x):
+            if is_tensor(x):
                 torch = sys.modules["torch"]
                 x = x.index_select(dim, torch.tensor(keep, device=x.device))
             else:
                 x = x.take(keep, axis=dim)
-    return _tensor_to_numpy(x) if _is_tensor(x) else x
+    return tensor_to_numpy(x) if is_tensor(x) else x
 
 
 def _summary(x: Any) -> str:
@@ -87,8 +87,8 @@ def _summary(x: Any) -> str:
     body = re.sub(r" +([,\]])", r"\1", re.sub(r"\[ +", "[", body))  # numpy's column padding
     if len(body) > _SUMMARY_CHARS:
         body = body[: _SUMMARY_CHARS - 4] + " ..."
-    what = "tensor" if _is_tensor(x) else "array"
-    return f"{what}({body}, shape={_shape_text(_shape(x))})"
+    what = "tensor" if is_tensor(x) else "array"
+    return f"{what}({body}, shape={_shape_text(shape_of(x))})"
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -114,7 +114,7 @@ def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     return fa, fb
 
 
-def _diagnosis(pair: _Pair | None, bad: Any = None, tol: _Tolerance | None = None) -> list[str]:
+def diagnosis_lines(pair: Pair | None, bad: Any = None, tol: Tolerance | None = None) -> list[str]:
     """Lines that explain why two array-likes are not equal, close or near."""
     if pair is None:
         return []
@@ -166,16 +166,16 @@ def _working_dtype(a: Any, b: Any) -> Any:
     return np.float32 if small else np.float64
 
 
-def _chunk_differs(pair: _Pair) -> Callable[[int, int], Any]:
+def _chunk_differs(pair: Pair) -> Callable[[int, int], Any]:
     """Elementwise "not equal" of the flat slice ``[start:stop]``, as a numpy bool array: a
     chunk at a time, so that explaining a failed ``test_eq`` needs no full-size mask."""
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
 
     def differs(start: int, stop: int) -> Any:
         # In numpy: a torch op on a small chunk pays for waking torch's thread pool.
-        a, b = _as_numpy(flat_a[start:stop]), _as_numpy(flat_b[start:stop])
-        part = _Pair("numpy", a, b, a.shape, b.shape, pair.kind_a, pair.kind_b)
-        return _differs(part)
+        a, b = as_numpy(flat_a[start:stop]), as_numpy(flat_b[start:stop])
+        part = Pair("numpy", a, b, a.shape, b.shape, pair.kind_a, pair.kind_b)
+        return elementwise_differs(part)
 
     return differs
 
@@ -200,19 +200,19 @@ def _mask_of(bad: Any) -> Callable[[int, int], Any]:
     flat_bad = bad.reshape(-1)
 
     def mask_of(start: int, stop: int) -> Any:
-        return _as_numpy(flat_bad[start:stop])
+        return as_numpy(flat_bad[start:stop])
 
     return mask_of
 
 
-def _scan_differences(pair: _Pair, bad: Any) -> _Scan:
+def _scan_differences(pair: Pair, bad: Any) -> _Scan:
     """Count the differing elements a chunk at a time; for numbers, find the largest
     absolute and relative differences (in the chunk's working dtype) and the NaNs."""
     import numpy as np
 
     scan = _Scan(total=_numel(pair.a))
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
-    mask_of, numeric = _mask_of(bad), _numeric(pair)
+    mask_of, numeric = _mask_of(bad), is_numeric_pair(pair)
     with np.errstate(all="ignore"):
         for start in range(0, scan.total, _CHUNK):
             stop = min(start + _CHUNK, scan.total)
@@ -226,8 +226,8 @@ def _scan_differences(pair: _Pair, bad: Any) -> _Scan:
                 scan.first = start + (0 if positions is None else int(positions[0]))
             if not numeric:
                 continue
-            a = _as_numpy(flat_a[start:stop])
-            b = _as_numpy(flat_b[start:stop])
+            a = as_numpy(flat_a[start:stop])
+            b = as_numpy(flat_b[start:stop])
             if positions is not None:
                 a, b = a[positions], b[positions]
             wide = _working_dtype(a, b)
@@ -244,7 +244,7 @@ def _scan_differences(pair: _Pair, bad: Any) -> _Scan:
     return scan
 
 
-def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
+def _difference_lines(pair: Pair, bad: Any) -> list[str]:
     """How many elements differ and the largest differences, where ``bad`` is True.
 
     ``bad`` is a mask of the pair's shape, or a function giving the mask of a flat slice.
@@ -264,11 +264,11 @@ def _difference_lines(pair: _Pair, bad: Any) -> list[str]:
         return tuple(int(i) for i in np.unravel_index(flat_index, tuple(shape)))
 
     def item(flat: Any, flat_index: int) -> Any:
-        return _as_numpy(flat[flat_index : flat_index + 1])[0].item()
+        return as_numpy(flat[flat_index : flat_index + 1])[0].item()
 
     if first is None:
         return lines
-    if not _numeric(pair):
+    if not is_numeric_pair(pair):
         lines.append(
             f"first difference at index {at(first)}: "
             f"{item(flat_a, first)!r} vs {item(flat_b, first)!r}"
@@ -308,54 +308,54 @@ def _exact_difference(a: Any, b: Any, relative: bool) -> float:
         return float("inf") if diff else 0.0
 
 
-def _message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
+def failure_message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
     head = f"{cname}:\n{_show(a)}\n{_show(b)}"
     return "\n".join([head, *extra]) if extra else head
 
 
-def _failure(message: str, a: Any, b: Any) -> AssertionError:
+def failure_error(message: str, a: Any, b: Any) -> AssertionError:
     """The ``AssertionError`` of a failed test; ``.a`` and ``.b`` keep both values in full."""
     error = AssertionError(message)
     error.a, error.b = a, b  # type: ignore[attr-defined]
     return error
 
 
-def _equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> str:
+def equal_failure_message(cname: str, a: Any, b: Any, want_equal: bool) -> str:
     extra: list[str] = []
-    if _is_array(a) or _is_array(b):
-        other = b if _is_array(a) else a
+    if is_array(a) or is_array(b):
+        other = b if is_array(a) else a
         if isinstance(other, (Mapping, AbstractSet)):
             kind = "a dict" if isinstance(other, Mapping) else "a set"
-            return _message(cname, a, b, [f"{kind} never equals an array: it has no order"])
-        pair = _pair(a, b)
+            return failure_message(cname, a, b, [f"{kind} never equals an array: it has no order"])
+        pair = as_pair(a, b)
         bad = None
         if pair is not None and pair.same_shape and want_equal:
             bad = _chunk_differs(pair)
-        extra = _diagnosis(pair, bad)
-    return _message(cname, a, b, extra)
+        extra = diagnosis_lines(pair, bad)
+    return failure_message(cname, a, b, extra)
 
 
-def _within_failure(cname: str, a: Any, b: Any, tol: _Tolerance, seen: _Seen) -> str:
+def within_failure_message(cname: str, a: Any, b: Any, tol: Tolerance, seen: Seen) -> str:
     extra: list[str] = []
     if not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
-        pair = seen.pair if seen.pair is not None else _pair(a, b, numeric_sequences=True)
+        pair = seen.pair if seen.pair is not None else as_pair(a, b, numeric_sequences=True)
         scalars = pair is not None and not pair.shape_a and not pair.shape_b
-        if scalars and not (_is_array(a) or _is_array(b)):
+        if scalars and not (is_array(a) or is_array(b)):
             pass  # two plain numbers: fastcore's message says it all
-        elif pair is not None and not _numeric(pair):
-            bad = _numpy_ne(pair.a, pair.b) if pair.same_shape else None
-            extra = _diagnosis(pair, bad)
+        elif pair is not None and not is_numeric_pair(pair):
+            bad = numpy_ne(pair.a, pair.b) if pair.same_shape else None
+            extra = diagnosis_lines(pair, bad)
         elif pair is not None:
             bad = None
             if pair.same_shape:
                 within = seen.mask if seen.mask is not None else tol.mask(pair)
                 bad = ~within
                 del within
-            extra = _diagnosis(pair, bad, tol)
-        elif _is_iter(a) and _is_iter(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
+            extra = diagnosis_lines(pair, bad, tol)
+        elif is_iterable(a) and is_iterable(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
             if len(a) != len(b):
                 extra = [f"lengths: {len(a)} vs {len(b)} (different lengths: never close)"]
-    return _message(cname, a, b, extra)
+    return failure_message(cname, a, b, extra)
 
 
 # ---------------------------------------------------------------------------------------------
