@@ -15,9 +15,8 @@ from html import escape
 from typing import Any
 
 from ..shapes import format_shape
-from . import recorder as _recorder_module
 from .recorder import TraceEvent, make_recorder
-from .render import _BOX, _CELL, _HOT
+from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE
 
 
 def _plural(count: int, noun: str) -> str:
@@ -77,7 +76,7 @@ class ExplainTrace:
 
     def to_html(self) -> str:
         lines = self._line_count()
-        parts = [f'<div data-matmul-magic="explain-trace" style="{_BOX}">']
+        parts = [f'<div data-matmul-magic="explain-trace" style="{BOX_STYLE}">']
         parts.append(
             f'<div style="font-weight: bold">%%explain: {_plural(self.total_ops, "tensor op")} '
             f"on {_plural(lines, 'line')}</div>"
@@ -89,11 +88,11 @@ class ExplainTrace:
             )
             parts.append('<table style="border-collapse: collapse; margin-left: 1.5em">')
             for event in events:
-                style = f"{_CELL}; {_HOT}" if event.error else _CELL
+                style = f"{CELL_STYLE}; {HOT_STYLE}" if event.error else CELL_STYLE
                 attr = ' data-error="true"' if event.error else ""
                 times = f"×{event.count}" if event.count > 1 else ""
                 parts.append(
-                    f'<tr{attr}><td style="{_CELL}; opacity: 0.6">{times}</td>'
+                    f'<tr{attr}><td style="{CELL_STYLE}; opacity: 0.6">{times}</td>'
                     f'<td style="{style}; text-align: left">{escape(event.text)}'
                 )
                 if event.error:
@@ -133,7 +132,7 @@ _KIND_STYLE = {
     "equal": "",
     "stretched": "background: rgba(25, 118, 210, 0.22)",  # readable on light and dark themes
     "missing": "background: var(--jp-layout-color3, #e0e0e0); opacity: 0.7",
-    "clash": _HOT,
+    "clash": HOT_STYLE,
 }
 
 
@@ -145,18 +144,18 @@ def _broadcast_html(explanation) -> str:
             size, kind = column.sizes[index], column.kinds[index]
             text = "1" if size is None else str(size)
             cells.append(
-                f'<td style="{_CELL}; {_KIND_STYLE[kind]}" data-kind="{kind}" '
+                f'<td style="{CELL_STYLE}; {_KIND_STYLE[kind]}" data-kind="{kind}" '
                 f'title="{kind}">{text}</td>'
             )
-        label = f'<td style="{_CELL}; opacity: 0.6">{escape(format_shape(shape))}</td>'
+        label = f'<td style="{CELL_STYLE}; opacity: 0.6">{escape(format_shape(shape))}</td>'
         rows.append(f"<tr>{label}{''.join(cells)}</tr>")
     result = explanation.result
     cells = "".join(
-        f'<td style="{_CELL}; font-weight: bold">{"?" if c.size is None else c.size}</td>'
+        f'<td style="{CELL_STYLE}; font-weight: bold">{"?" if c.size is None else c.size}</td>'
         for c in explanation.columns
     )
     label = "result" if result is None else format_shape(result)
-    rows.append(f'<tr><td style="{_CELL}; opacity: 0.6">= {escape(label)}</td>{cells}</tr>')
+    rows.append(f'<tr><td style="{CELL_STYLE}; opacity: 0.6">= {escape(label)}</td>{cells}</tr>')
     return (
         '<table style="border-collapse: collapse; margin: 2px 0; font-size: 0.9em" '
         f'data-matmul-magic="broadcast-steps">{"".join(rows)}</table>'
@@ -175,7 +174,7 @@ def _split_last_expression(source: str, filename: str):
 
 
 _counter = 0
-_OWN_FILES = frozenset({__file__, _recorder_module.__file__})
+_OWN_FILES = frozenset({__file__, make_recorder.__code__.co_filename})
 
 
 def _without_own_frames(tb):
