@@ -80,7 +80,7 @@ def explain_cost(ip: InteractiveShell, rounds: int) -> tuple[float, float, int]:
     for _ in range(rounds):
         plain.append(timed(ip, LESSON))
         traced.append(timed(ip, "%%explain\n" + LESSON))
-    from matmul_magic.explain import explain_code
+    from matmul_magic import explain_code
 
     ops = sum(event.count for event in explain_code(LESSON, dict(ip.user_ns)).events)
     return statistics.median(plain), statistics.median(traced), ops

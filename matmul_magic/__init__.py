@@ -39,7 +39,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
-    "explain": ("explain_code", "hint_for_exception"),
+    "hints.trace": ("explain_code",),
+    "hints.rules": ("hint_for_exception",),
     "race": ("bench",),
     "bench_result": ("BenchResult",),
     "progression": (
@@ -63,14 +64,14 @@ __getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register every magic of matmul-magic (``%load_ext matmul_magic``)."""
-    from ._magics import load
+    from .magics import load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """Remove everything ``%load_ext matmul_magic`` added (``%unload_ext matmul_magic``)."""
-    from ._magics import unload
+    from .magics import unload
 
     unload(ipython)
 

@@ -108,10 +108,12 @@ def load_mnist(path: str | os.PathLike[str] | None = None, download: bool = True
                 f"{MNIST_URL} failed: {reason}. Download it by hand and pass its path, "
                 f"or set ${ENV_VAR}."
             ) from exc
-    return _read(found)
+    return read_mnist(found)
 
 
-def _read(path: Path):
+def read_mnist(path: str | os.PathLike[str]):
+    """The four tensors ``x_train, y_train, x_valid, y_valid`` of the ``mnist.pkl.gz`` at
+    ``path`` (no search, no download); ``ValueError`` when it is not a readable one."""
     import torch
 
     try:

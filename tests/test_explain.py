@@ -112,9 +112,9 @@ def test_bad_switch_is_a_usage_error(tensors, capsys):
 
 
 def test_loading_twice_does_not_double_hints(tensors, capsys):
-    from matmul_magic import _magics
+    from matmul_magic import magics
 
-    _magics.load(tensors)
+    magics.load(tensors)
     tensors.run_line_magic("load_ext", "matmul_magic")
     tensors.run_cell("y = a @ w.T")
     assert _hints(capsys.readouterr().out) == 1
@@ -160,12 +160,12 @@ def test_coexists_with_another_extensions_handlers(tensors, capsys):
 
 
 def test_a_failing_hint_costs_one_line(tensors, capsys, monkeypatch):
-    import matmul_magic.explain
+    import matmul_magic.hints.rules
 
     def broken(exc):
         raise ValueError("internal\nmore lines")
 
-    monkeypatch.setattr(matmul_magic.explain, "hint_for_exception", broken)
+    monkeypatch.setattr(matmul_magic.hints.rules, "hint_for_exception", broken)
     result = tensors.run_cell("y = a @ w.T")
     captured = capsys.readouterr()
     assert isinstance(result.error_in_exec, RuntimeError)
@@ -260,7 +260,7 @@ def test_explain_code_is_the_plain_function_door():
 
 def test_explain_folds_a_loop_whose_scalars_vary_into_a_few_rows():
     from matmul_magic import explain_code
-    from matmul_magic.hints.trace import DISTINCT_PER_LINE
+    from matmul_magic.hints.recorder import DISTINCT_PER_LINE
 
     trace = explain_code("for i in range(1000): z = t + i", {"t": torch.ones(2)})
     text = trace.to_text()
@@ -354,7 +354,7 @@ def test_explain_compile_time_syntax_error_is_the_usual_usage_error(tensors, cap
 
 def test_explain_folds_errors_caught_in_a_loop():
     from matmul_magic import explain_code
-    from matmul_magic.hints.trace import DISTINCT_PER_LINE
+    from matmul_magic.hints.recorder import DISTINCT_PER_LINE
 
     source = "for i in range({n}):\n    try:\n        t[i]\n    except IndexError:\n        pass"
     small = explain_code(source.format(n=2000), {"t": torch.ones(2)})
@@ -369,7 +369,7 @@ def test_explain_folds_errors_caught_in_a_loop():
 
 def test_explain_caps_the_whole_trace_and_counts_the_rest():
     from matmul_magic import explain_code
-    from matmul_magic.hints.trace import MAX_ROWS
+    from matmul_magic.hints.recorder import MAX_ROWS
 
     source = "\n".join(f"y{i} = t * {i}" for i in range(MAX_ROWS + 50))
     trace = explain_code(source, {"t": torch.ones(2)})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from matmul_magic._magics import FAMILIES
+from matmul_magic.magics import FAMILIES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from matmul_magic.explain import ShapeHint, hint_for_exception  # noqa: E402
 from matmul_magic.hints.messages import parse_message  # noqa: E402
-from matmul_magic.hints.rules import matmul_shape  # noqa: E402
+from matmul_magic.hints.render import ShapeHint  # noqa: E402
+from matmul_magic.hints.rules import hint_for_exception  # noqa: E402
+from matmul_magic.hints.rules.matmul import matmul_shape  # noqa: E402
 
 
 def _message(fn) -> str:

@@ -23,7 +23,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from matmul_magic import cli as main_cli
 from matmul_magic.notebook_tests import cli, run_notebooks
 from matmul_magic.notebook_tests.discovery import find_notebooks, plan_notebook
-from matmul_magic.notebook_tests.runner import Execution, Options, merge
+from matmul_magic.notebook_tests.merge import merge
+from matmul_magic.notebook_tests.model import Execution, Options
 
 pytest_plugins = ["pytester"]
 
@@ -46,9 +47,11 @@ def write_notebook(path: Path, *cells, metadata: dict | None = None) -> Path:
 
 
 def by_id(report, notebook: str | None = None) -> dict:
-    tests = report.tests if notebook is None else [
-        t for nb in report.notebooks if nb.path.endswith(notebook) for t in nb.tests
-    ]
+    tests = (
+        report.tests
+        if notebook is None
+        else [t for nb in report.notebooks if nb.path.endswith(notebook) for t in nb.tests]
+    )
     return {t.test_id: t for t in tests}
 
 
@@ -179,9 +182,9 @@ def test_each_test_is_reported_with_its_cell_line_and_diagnosis(suite):
     tests = _tests(suite, "rules.ipynb")
     near = tests["cell2:line2:test_near(a, a + 0.5)"]
     assert near["outcome"] == "failed"
-    assert "largest abs diff: 0.5" in near["message"] and "shapes: (2, 3) vs (2, 3)" in near[
-        "message"
-    ]
+    assert (
+        "largest abs diff: 0.5" in near["message"] and "shapes: (2, 3) vs (2, 3)" in near["message"]
+    )
     assert tests["cell2:line3:test_eq(a.shape, (2, 3))"]["outcome"] == "passed"  # went on
     assert tests["cell4:line1:%test_eq [1, 2], (1, 2)"]["outcome"] == "passed"
     assert tests["cell4:line2:%test_eq 1, 2"]["outcome"] == "failed"
@@ -215,8 +218,10 @@ def test_summary_exit_code_and_bad_files(suite):
     assert proc.returncode == 1, proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     counts = suite["json"]["summary"]
-    assert last == f"{counts['passed']} passed, {counts['failed']} failed, " \
+    assert (
+        last == f"{counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped, {counts['xfailed']} xfailed"
+    )
     assert counts["xfailed"] == 1 and counts["failed"] == 9  # 7 tests, 2 unreadable files
     assert "broken.ipynb: not valid JSON" in proc.stdout
     assert "other.ipynb: not a notebook" in proc.stdout

@@ -1,7 +1,11 @@
 """The engine behind shape-error hints and ``%%explain``: one concern per module.
 
-``messages`` reads torch's error text, ``operands`` finds the failing line and its operands
-without running anything twice, ``rules`` turns both into a :class:`~.render.ShapeHint`,
-``fixes`` checks each suggested fix, ``render`` draws hints and traces as text and HTML,
-``trace`` records ops for ``%%explain``.
+Hints under a torch shape error: ``hook`` is what runs after a failed cell; ``messages``
+reads torch's error text; ``operands`` finds the failing line and its operands, which
+``safe_eval`` evaluates without side effects (nothing runs twice); ``rules/`` turns both into
+a :class:`~.render.ShapeHint` (``hint_for_exception``); ``fixes`` checks each suggested fix;
+``render`` draws hints and traces as text and HTML.
+
+``%%explain``: ``recorder`` logs a cell's tensor ops under a TorchFunctionMode, ``op_text``
+says how each reads, and ``trace`` runs the cell once and shows its trace (``explain_code``).
 """

@@ -10,7 +10,8 @@ import itertools
 from dataclasses import dataclass
 
 from ..shapes import format_shape
-from .operands import FailingSite, Operand, is_tensor
+from .operands import FailingSite, Operand
+from .safe_eval import is_tensor
 
 
 @dataclass(frozen=True)

@@ -119,23 +119,24 @@ def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
     return out
 
 
-_BOX = (
+BOX_STYLE = (
     "font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px);"
     " border-left: 3px solid var(--jp-warn-color1, #f57c00); padding: 4px 8px; margin: 4px 0;"
     " background: var(--jp-layout-color2, #f7f7f7); color: var(--jp-content-font-color1, #222)"
 )
 # A translucent red over the theme's own background, with the theme's text colour: readable
 # (WCAG AA) in light and dark themes alike; the solid light pink was not, on dark.
-_HOT = (
+HOT_STYLE = (
     "background: rgba(211, 47, 47, 0.25); color: inherit;"
     " box-shadow: inset 0 0 0 1px var(--jp-error-color1, #d32f2f);"
     " font-weight: bold; border-radius: 3px"
 )
-_CELL = "padding: 0 6px; text-align: right; vertical-align: top"
+CELL_STYLE = "padding: 0 6px; text-align: right; vertical-align: top"
 
 
 def _html(hint: ShapeHint) -> str:
-    parts = [f'<div data-matmul-magic="shape-hint" data-kind="{escape(hint.kind)}" style="{_BOX}">']
+    kind = escape(hint.kind)
+    parts = [f'<div data-matmul-magic="shape-hint" data-kind="{kind}" style="{BOX_STYLE}">']
     parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
     if hint.line:
         line = hint.line
@@ -143,7 +144,7 @@ def _html(hint: ShapeHint) -> str:
             start, end = hint.mark
             marked = (
                 escape(line[:start])
-                + f'<mark style="{_HOT}">{escape(line[start:end])}</mark>'
+                + f'<mark style="{HOT_STYLE}">{escape(line[start:end])}</mark>'
                 + escape(line[end:])
             )
         else:
@@ -166,17 +167,18 @@ def _html_table(rows: tuple[OperandRow, ...]) -> str:
     body = []
     for row in rows:
         cells = row.cells()
-        label_style = f"{_CELL}; text-align: left; font-weight: bold"
+        label_style = f"{CELL_STYLE}; text-align: left; font-weight: bold"
         tds = [f'<td style="{label_style}">{escape(row.label)}</td>']
         if cells is None:
-            tds += [f'<td style="{_CELL}"></td>'] * (ndim - 1) + [f'<td style="{_CELL}">?</td>']
+            blank, unknown = f'<td style="{CELL_STYLE}"></td>', f'<td style="{CELL_STYLE}">?</td>'
+            tds += [blank] * (ndim - 1) + [unknown]
         else:
-            tds += [f'<td style="{_CELL}"></td>'] * (ndim - len(cells))
+            tds += [f'<td style="{CELL_STYLE}"></td>'] * (ndim - len(cells))
             for text, hot in cells:
-                style = f"{_CELL}; {_HOT}" if hot else _CELL
+                style = f"{CELL_STYLE}; {HOT_STYLE}" if hot else CELL_STYLE
                 attr = ' data-clash="true"' if hot else ""
                 tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
         shape = "?" if row.shape is None else format_shape(row.shape)
-        tds.append(f'<td style="{_CELL}; opacity: 0.7">{escape(shape)}</td>')
+        tds.append(f'<td style="{CELL_STYLE}; opacity: 0.7">{escape(shape)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")
     return '<table style="border-collapse: collapse; margin: 2px 0">' + "".join(body) + "</table>"

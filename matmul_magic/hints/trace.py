@@ -1,264 +1,26 @@
-"""Record every tensor op a cell runs, with shapes and source line, under a TorchFunctionMode.
+"""What ``%%explain`` shows: a cell run once under the op recorder (:mod:`.recorder`), and its
+trace (each op's input shapes, output shape and source line; broadcasts with their steps)
+as text and HTML.
 
-The cell runs exactly once, inside :class:`ShapeRecorder`; the mode exists only for that run,
-so nothing outside ``%%explain`` pays for it. torch disables a mode while its own
-``__torch_function__`` runs, so ops that torch calls internally are not recorded twice:
-the trace holds what the cell asked for.
+The cell runs exactly once; the recorder's mode exists only for that run, so nothing
+outside ``%%explain`` pays for it.
 """
 
 from __future__ import annotations
 
 import ast
 import linecache
-import sys
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from ..shapes import explain_broadcast, format_shape
-from .render import _BOX, _CELL, _HOT
-
-_SYMBOLS = {
-    "mul": "*",
-    "__mul__": "*",
-    "__rmul__": "*",
-    "add": "+",
-    "__add__": "+",
-    "__radd__": "+",
-    "sub": "-",
-    "__sub__": "-",
-    "__rsub__": "-",
-    "div": "/",
-    "__truediv__": "/",
-    "__rtruediv__": "/",
-    "true_divide": "/",
-    "matmul": "@",
-    "__matmul__": "@",
-    "__rmatmul__": "@",
-    "pow": "**",
-    "__pow__": "**",
-    "floor_divide": "//",
-    "__floordiv__": "//",
-    "remainder": "%",
-    "__mod__": "%",
-    "eq": "==",
-    "ne": "!=",
-    "lt": "<",
-    "le": "<=",
-    "gt": ">",
-    "ge": ">=",
-    "__eq__": "==",
-    "__ne__": "!=",
-    "__lt__": "<",
-    "__le__": "<=",
-    "__gt__": ">",
-    "__ge__": ">=",
-    "__and__": "&",
-    "__or__": "|",
-    "__xor__": "^",
-    "add_": "+=",
-    "sub_": "-=",
-    "mul_": "*=",
-    "div_": "/=",
-    "__iadd__": "+=",
-    "__isub__": "-=",
-    "__imul__": "*=",
-    "__itruediv__": "/=",
-}
-_ELEMENTWISE = frozenset(name for name, symbol in _SYMBOLS.items() if symbol != "@")
-
-
-def _is_tensor(value: Any) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(value, torch.Tensor)
-
-
-def _describe(value: Any, index: bool = False) -> str:
-    """A short, shape-level description of one argument."""
-    if _is_tensor(value):
-        return format_shape(tuple(value.shape))
-    if isinstance(value, slice):
-        parts = ["" if p is None else str(p) for p in (value.start, value.stop)]
-        text = ":".join(parts)
-        return text + (f":{value.step}" if value.step is not None else "")
-    if value is Ellipsis:
-        return "..."
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, int):
-        return "int" if index else repr(value)  # loop indices vary: keep lines grouped
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (tuple, list)):
-        inner = ", ".join(_describe(v, index) for v in value)
-        if type(value).__name__ == "Size":
-            return format_shape(tuple(value))
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
-    return type(value).__name__
-
-
-def _shape_of(value: Any) -> tuple[int, ...] | None:
-    return tuple(value.shape) if _is_tensor(value) else None
-
-
-@dataclass
-class TraceEvent:
-    """One recorded op (repeats on the same line with the same shapes fold into ``count``)."""
-
-    line: int
-    op: str  # torch's name: "mul", "matmul", "__getitem__", "einsum", ...
-    text: str  # "(5, 784) @ (784, 10) -> (5, 10)"
-    input_shapes: tuple[tuple[int, ...], ...]
-    output_shape: tuple[int, ...] | None
-    error: str | None = None
-    count: int = 1
-    broadcast: Any = None  # a shapes.BroadcastExplanation when inputs broadcast
-
-    @property
-    def key(self) -> tuple:
-        return (self.line, self.text, self.error)
-
-
-def _event_text(name: str, args: tuple, kwargs: dict, output: Any) -> str:
-    symbol = _SYMBOLS.get(name)
-    out = _output_text(output)
-    if name == "__getitem__" and len(args) == 2:
-        index = args[1] if isinstance(args[1], tuple) else (args[1],)
-        return f"{_describe(args[0])}[{', '.join(_describe(i, True) for i in index)}]{out}"
-    if name == "__setitem__" and len(args) == 3:
-        index = args[1] if isinstance(args[1], tuple) else (args[1],)
-        target = f"{_describe(args[0])}[{', '.join(_describe(i, True) for i in index)}]"
-        return f"{target} = {_describe(args[2])}"
-    if name in ("T", "mT", "H", "mH") and len(args) == 1:
-        return f"{_describe(args[0])}.{name}{out}"
-    if symbol and len(args) == 2 and not kwargs:
-        return f"{_describe(args[0])} {symbol} {_describe(args[1])}{out}"
-    parts = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)}){out}"
-
-
-def _output_text(output: Any) -> str:
-    if _is_tensor(output):
-        return f" -> {format_shape(tuple(output.shape))}"
-    if isinstance(output, (tuple, list)) and output and all(map(_is_tensor, output)):
-        return " -> " + ", ".join(format_shape(tuple(o.shape)) for o in output)
-    return ""
-
-
-def _op_name(func: Any) -> str:
-    name = getattr(func, "__name__", None) or type(func).__name__
-    if name == "__get__":  # a property such as .T or .shape: name it by the property
-        owner = getattr(func, "__self__", None)
-        return getattr(owner, "__name__", name)
-    return name
-
-
-def _load_mode_base():
-    from torch.overrides import TorchFunctionMode
-
-    return TorchFunctionMode
-
-
-DISTINCT_PER_LINE = 20
-"""Distinct ops kept per source line; the rest fold into one row, so that a loop whose
-scalars vary (``t + i``) shows a few lines, not one per iteration (and memory stays small)."""
-
-
-MAX_ROWS = 200
-"""Rows kept in a whole trace; further ops are only counted ("N more ops on M lines"), so a
-million iterations print the same few kilobytes as a thousand."""
+from ..shapes import format_shape
+from .recorder import TraceEvent, make_recorder
+from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def make_recorder(filename: str):
-    """A TorchFunctionMode that records ops issued from code compiled as ``filename``."""
-    base = _load_mode_base()
-
-    class ShapeRecorder(base):
-        def __init__(self) -> None:
-            super().__init__()
-            self.events: list[TraceEvent] = []
-            self._index: dict[tuple, TraceEvent] = {}
-            self._distinct: dict[int, int] = {}
-            self.hidden_ops = 0  # ops past MAX_ROWS rows, and the lines they ran on
-            self.hidden_lines: set[int] = set()
-
-        def _line(self) -> int | None:
-            frame = sys._getframe(2)
-            while frame is not None:
-                if frame.f_code.co_filename == filename:
-                    return frame.f_lineno
-                frame = frame.f_back
-            return None
-
-        def __torch_function__(self, func, types, args=(), kwargs=None):
-            __tracebackhide__ = True  # noqa: F841  (IPython hides this frame in tracebacks)
-            kwargs = kwargs or {}
-            line = self._line()
-            if line is None:
-                return func(*args, **kwargs)
-            try:
-                output = func(*args, **kwargs)
-            except Exception as err:
-                self._record(line, func, args, kwargs, None, err)
-                raise
-            self._record(line, func, args, kwargs, output, None)
-            return output
-
-        def _record(self, line, func, args, kwargs, output, error) -> None:
-            name = _op_name(func)
-            returns_tensor = _is_tensor(output) or (
-                isinstance(output, (tuple, list)) and output and all(map(_is_tensor, output))
-            )
-            if error is None and not returns_tensor and name != "__setitem__":
-                return  # .shape, len(), repr(), .item(): metadata, not tensor ops
-            try:
-                text = _event_text(name, tuple(args), dict(kwargs), output)
-            except Exception:  # an argument we cannot describe must not break the cell
-                text = name
-            first_line = str(error).strip().splitlines()[0] if error is not None else None
-            message = f"{type(error).__name__}: {first_line}" if error is not None else None
-            event = TraceEvent(
-                line=line,
-                op=name,
-                text=text,
-                input_shapes=tuple(s for s in map(_shape_of, args) if s is not None),
-                output_shape=_shape_of(output),
-                error=message,
-            )
-            existing = self._index.get(event.key)
-            if existing is None and self._distinct.get(line, 0) >= DISTINCT_PER_LINE:
-                # Errors fold too: a loop that raises and catches each time must not flood.
-                text = "... more failing ops" if error is not None else "... more ops"
-                event = TraceEvent(line, "", f"{text} with other shapes or values", (), None)
-                existing = self._index.get(event.key)
-                if existing is None and len(self.events) < MAX_ROWS:
-                    self._index[event.key] = event
-                    self.events.append(event)
-                    return
-            if existing is not None:
-                existing.count += 1
-                return
-            if len(self.events) >= MAX_ROWS:  # the whole trace is capped: count the rest
-                self.hidden_ops += 1
-                self.hidden_lines.add(line)
-                return
-            self._distinct[line] = self._distinct.get(line, 0) + 1
-            shapes = event.input_shapes
-            if name in _ELEMENTWISE and len(shapes) == 2 and shapes[0] != shapes[1]:
-                try:
-                    event.broadcast = explain_broadcast(*shapes)
-                except (TypeError, ValueError):
-                    event.broadcast = None
-            self._index[event.key] = event
-            self.events.append(event)
-
-    return ShapeRecorder()
 
 
 @dataclass
@@ -314,7 +76,7 @@ class ExplainTrace:
 
     def to_html(self) -> str:
         lines = self._line_count()
-        parts = [f'<div data-matmul-magic="explain-trace" style="{_BOX}">']
+        parts = [f'<div data-matmul-magic="explain-trace" style="{BOX_STYLE}">']
         parts.append(
             f'<div style="font-weight: bold">%%explain: {_plural(self.total_ops, "tensor op")} '
             f"on {_plural(lines, 'line')}</div>"
@@ -326,11 +88,11 @@ class ExplainTrace:
             )
             parts.append('<table style="border-collapse: collapse; margin-left: 1.5em">')
             for event in events:
-                style = f"{_CELL}; {_HOT}" if event.error else _CELL
+                style = f"{CELL_STYLE}; {HOT_STYLE}" if event.error else CELL_STYLE
                 attr = ' data-error="true"' if event.error else ""
                 times = f"×{event.count}" if event.count > 1 else ""
                 parts.append(
-                    f'<tr{attr}><td style="{_CELL}; opacity: 0.6">{times}</td>'
+                    f'<tr{attr}><td style="{CELL_STYLE}; opacity: 0.6">{times}</td>'
                     f'<td style="{style}; text-align: left">{escape(event.text)}'
                 )
                 if event.error:
@@ -370,7 +132,7 @@ _KIND_STYLE = {
     "equal": "",
     "stretched": "background: rgba(25, 118, 210, 0.22)",  # readable on light and dark themes
     "missing": "background: var(--jp-layout-color3, #e0e0e0); opacity: 0.7",
-    "clash": _HOT,
+    "clash": HOT_STYLE,
 }
 
 
@@ -382,18 +144,18 @@ def _broadcast_html(explanation) -> str:
             size, kind = column.sizes[index], column.kinds[index]
             text = "1" if size is None else str(size)
             cells.append(
-                f'<td style="{_CELL}; {_KIND_STYLE[kind]}" data-kind="{kind}" '
+                f'<td style="{CELL_STYLE}; {_KIND_STYLE[kind]}" data-kind="{kind}" '
                 f'title="{kind}">{text}</td>'
             )
-        label = f'<td style="{_CELL}; opacity: 0.6">{escape(format_shape(shape))}</td>'
+        label = f'<td style="{CELL_STYLE}; opacity: 0.6">{escape(format_shape(shape))}</td>'
         rows.append(f"<tr>{label}{''.join(cells)}</tr>")
     result = explanation.result
     cells = "".join(
-        f'<td style="{_CELL}; font-weight: bold">{"?" if c.size is None else c.size}</td>'
+        f'<td style="{CELL_STYLE}; font-weight: bold">{"?" if c.size is None else c.size}</td>'
         for c in explanation.columns
     )
     label = "result" if result is None else format_shape(result)
-    rows.append(f'<tr><td style="{_CELL}; opacity: 0.6">= {escape(label)}</td>{cells}</tr>')
+    rows.append(f'<tr><td style="{CELL_STYLE}; opacity: 0.6">= {escape(label)}</td>{cells}</tr>')
     return (
         '<table style="border-collapse: collapse; margin: 2px 0; font-size: 0.9em" '
         f'data-matmul-magic="broadcast-steps">{"".join(rows)}</table>'
@@ -412,13 +174,15 @@ def _split_last_expression(source: str, filename: str):
 
 
 _counter = 0
+_OWN_FILES = frozenset({__file__, make_recorder.__code__.co_filename})
 
 
 def _without_own_frames(tb):
-    """The traceback minus this module's frames (the recorder sits between cell and torch)."""
+    """The traceback minus this module's and the recorder's frames (the recorder sits between
+    cell and torch)."""
     kept = []
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != __file__:
+        if tb.tb_frame.f_code.co_filename not in _OWN_FILES:
             kept.append(tb)
         tb = tb.tb_next
     for entry, following in zip(kept, [*kept[1:], None], strict=False):
@@ -450,7 +214,22 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
                 trace.value = eval(tail, namespace)
     except Exception as err:
         trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    trace.events = recorder.events
-    trace.hidden_ops = recorder.hidden_ops
-    trace.hidden_lines = tuple(sorted(recorder.hidden_lines))
+    log = recorder.log
+    trace.events = log.events
+    trace.hidden_ops = log.hidden_ops
+    trace.hidden_lines = tuple(sorted(log.hidden_lines))
     return trace
+
+
+def explain_code(source: str, namespace: dict[str, Any] | None = None) -> ExplainTrace:
+    """Run ``source`` once, recording every tensor op, and return the trace.
+
+    ``namespace`` is the globals dict the code runs in (a fresh one if omitted). The
+    code's exception, if any, is not raised but kept on ``trace.exception``.
+
+        >>> trace = explain_code("c = a @ b", {"a": torch.ones(5, 784), "b": torch.ones(784, 10)})
+        >>> print(trace)  # (5, 784) @ (784, 10) -> (5, 10)
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"explain_code() takes source code as a str, got {type(source).__name__}.")
+    return run_traced(source, {} if namespace is None else namespace)

@@ -6,16 +6,15 @@ extension's (or be replaced by it), and that handler must also draw the tracebac
 ``post_run_cell`` runs after IPython has shown the normal traceback, whoever drew it, so
 the hint lands under it; the exception object is only read (``result.error_in_exec`` and
 its ``__traceback__``, whose frames still hold the variables), never replaced; and other
-callbacks and handlers run exactly as before. Our callback catches everything it raises:
-a failing hint costs the user one line, never the original error.
+callbacks and handlers run exactly as before.
 
-Only IPython is imported at module level: torch is touched only when a hint is computed,
-and only if the user already imported it (a torch error implies torch is loaded).
+This module only parses and registers: the hook itself (:mod:`matmul_magic.hints.hook`) and
+the ``%%explain`` recorder (:mod:`matmul_magic.hints.trace`) are imported when first used.
+Only IPython is imported at module level.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
@@ -41,12 +40,10 @@ class ExplainMagics(Magics):
 
     def post_run_cell(self, result: Any) -> None:
         """IPython ``post_run_cell`` callback: show a hint if the cell died of a shape error."""
-        error = getattr(result, "error_in_exec", None)
-        if not self.hints or error is None or "torch" not in sys.modules:
-            return
-        if not isinstance(error, (RuntimeError, ValueError)):
-            return
-        show_hint(error)
+        if self.hints:
+            from ..hints.hook import hint_after_cell
+
+            hint_after_cell(result)
 
     @magic_arguments()
     @argument("topic", choices=["hints"], help="what to switch: 'hints'")
@@ -74,7 +71,7 @@ class ExplainMagics(Magics):
             raise UsageError(f"%%explain takes no options, got {line.strip()!r}")
         import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
 
-        from ..explain import run_traced
+        from ..hints.trace import run_traced
 
         __tracebackhide__ = True  # noqa: F841  (the traceback shows the cell, not this magic)
         shell = self.shell
@@ -88,23 +85,6 @@ class ExplainMagics(Magics):
         if trace.exception is not None:
             raise trace.exception
         return None if cell.rstrip().endswith(";") else trace.value  # `;` hides Out, as usual
-
-
-def show_hint(error: BaseException) -> None:
-    """Display the hint for ``error``; on any failure, one line saying it was unavailable."""
-    try:
-        from ..explain import hint_for_exception
-
-        hint = hint_for_exception(error)
-        if hint is not None:
-            display(hint)
-    except Exception as failure:  # the hint is a bonus: never let it cost the user more
-        reason = str(failure).strip().splitlines()[0][:120] if str(failure).strip() else ""
-        print(
-            f"(matmul-magic: shape hint unavailable: {type(failure).__name__}"
-            + (f": {reason})" if reason else ")"),
-            file=sys.stderr,
-        )
 
 
 def _instance(ipython: Any) -> ExplainMagics | None:

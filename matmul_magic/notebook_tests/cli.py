@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from . import report as reports
-from .runner import DEFAULT_BENCH_BUDGET, run_notebooks
+from .model import DEFAULT_BENCH_BUDGET
+from .runner import run_notebooks
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -46,7 +47,7 @@ def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
             "of %%matmul_bench cells on the functions they race. A failing test is "
             "recorded and the notebook goes on; any other error stops that notebook. "
             "Skip a cell with the tag skip-test or a first line '#| eval: false'; skip a "
-            "notebook with the metadata {\"matmul_magic\": {\"skip\": true}}. Exit status: "
+            'notebook with the metadata {"matmul_magic": {"skip": true}}. Exit status: '
             "0 all passed, 1 something failed, 2 bad usage, 130 interrupted."
         ),
     )

@@ -147,8 +147,10 @@ def notebook_skip_reason(data: dict[str, Any]) -> str | None:
     skip = meta.get("skip") if isinstance(meta, dict) else None
     if not skip:
         return None
-    return f"notebook skipped by metadata: {skip}" if isinstance(skip, str) else (
-        "notebook skipped by metadata (matmul_magic.skip)"
+    return (
+        f"notebook skipped by metadata: {skip}"
+        if isinstance(skip, str)
+        else ("notebook skipped by metadata (matmul_magic.skip)")
     )
 
 

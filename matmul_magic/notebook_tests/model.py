@@ -23,6 +23,9 @@ Outcome = Literal["passed", "failed", "skipped", "xfailed"]
 Kind = Literal["test", "assert", "bench", "notebook"]
 OUTCOMES: tuple[str, ...] = ("passed", "failed", "skipped", "xfailed")
 
+DEFAULT_BENCH_BUDGET = 0.2
+"""Seconds a ``bench()`` call may take in a notebook under test (``--bench-budget``)."""
+
 NOTEBOOK_TEST = "notebook runs"
 """The name of each notebook's own test: every cell ran without an error outside a test."""
 
@@ -131,3 +134,22 @@ class RunReport:
         if c["xfailed"]:
             text += f", {c['xfailed']} xfailed"
         return text
+
+
+@dataclass
+class Options:
+    workers: int = 0  # 0: the CPU count
+    timeout: float | None = None  # seconds per notebook
+    bench_budget: float = DEFAULT_BENCH_BUDGET
+
+
+@dataclass
+class Execution:
+    """What a worker process left behind."""
+
+    records: list[dict[str, Any]]
+    returncode: int | None
+    timed_out: bool = False
+    interrupted: bool = False
+    output_tail: str = ""
+    duration: float = 0.0

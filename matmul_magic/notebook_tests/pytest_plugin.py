@@ -87,7 +87,9 @@ class NotebookFile(pytest.File):
         """Run the notebook once per session (per xdist worker), on first demand."""
         runs = self.config.stash.setdefault(_RUNS_KEY, {})
         if self.nodeid not in runs:
-            from .runner import DEFAULT_BENCH_BUDGET, Options, execute, merge
+            from .merge import merge
+            from .model import DEFAULT_BENCH_BUDGET, Options
+            from .runner import execute
 
             options = Options(
                 timeout=_number(self.config, "timeout"),

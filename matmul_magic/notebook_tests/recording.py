@@ -252,8 +252,8 @@ def _capped_bench(recorder: Recorder, bench: Callable[..., Any]) -> Callable[...
     def capped(*fns: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # noqa: F841
         budget = kwargs.get("budget")
-        kwargs["budget"] = recorder.bench_budget if budget is None else min(
-            budget, recorder.bench_budget
+        kwargs["budget"] = (
+            recorder.bench_budget if budget is None else min(budget, recorder.bench_budget)
         )
         result = bench(*fns, **kwargs)
         if recorder.current_magic == "matmul_bench":

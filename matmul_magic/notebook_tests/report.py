@@ -52,9 +52,11 @@ def to_text(run: RunReport, verbose: bool = False) -> str:
     if verbose:
         for test in run.tests:
             if test.outcome is not None:
-                reason = f"  ({test.message.splitlines()[0]})" if (
-                    test.outcome in ("skipped", "xfailed") and test.message
-                ) else ""
+                reason = (
+                    f"  ({test.message.splitlines()[0]})"
+                    if (test.outcome in ("skipped", "xfailed") and test.message)
+                    else ""
+                )
                 lines.append(f"{test.outcome.upper():<8} {test.where}: {test.name}{reason}")
         lines.append("")
     failures = [t for t in run.tests if t.outcome == "failed"]

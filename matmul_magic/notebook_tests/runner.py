@@ -1,5 +1,5 @@
-"""Running notebooks: one fresh interpreter per notebook, several at once, and the merge of
-what each reported into its tests (found beforehand by ``discovery``).
+"""Running notebooks: one fresh interpreter per notebook, several at once; what each reported
+is merged into its tests (found beforehand by ``discovery``) by ``merge``.
 
 Standard library only (plus ``discovery``, which reads notebooks with IPython's input
 transformer).
@@ -17,34 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .discovery import NotebookPlan, plan_notebook
-from .model import NotebookReport, RunReport, TestResult
+from .merge import merge
+from .model import DEFAULT_BENCH_BUDGET, Execution, NotebookReport, Options, RunReport
 
-DEFAULT_BENCH_BUDGET = 0.2
 _TAIL_CHARS = 3000
-
-
-@dataclass
-class Options:
-    workers: int = 0  # 0: the CPU count
-    timeout: float | None = None  # seconds per notebook
-    bench_budget: float = DEFAULT_BENCH_BUDGET
-
-
-@dataclass
-class Execution:
-    """What a worker process left behind."""
-
-    records: list[dict[str, Any]]
-    returncode: int | None
-    timed_out: bool = False
-    interrupted: bool = False
-    output_tail: str = ""
-    duration: float = 0.0
 
 
 def worker_count(requested: int, notebooks: int) -> int:
@@ -156,193 +136,6 @@ def execute(
         output_tail=tail,
         duration=time.perf_counter() - started,
     )
-
-
-# -- merging records into tests ------------------------------------------------------------------
-
-
-def _match(tests: list[TestResult], record: dict[str, Any], offset: int) -> TestResult | None:
-    line = record.get("line")
-    line = line + offset if line is not None else None
-    candidates = [
-        t
-        for t in tests
-        if t.kind == record["kind"]
-        and t.cell == record.get("cell")
-        and t.line == line
-        and t.function == record.get("function")
-    ]
-    if not candidates:
-        return None
-    for test in candidates:
-        if record.get("col") is not None and test.col == record["col"]:
-            return test
-    return candidates[0]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def merge(plan: NotebookPlan, execution: Execution | None, options: Options) -> NotebookReport:
-    """The notebook's tests with their outcomes, from the records of its run."""
-    report = NotebookReport(path=plan.name, tests=plan.tests, error=plan.error)
-    if plan.error is not None:
-        report.finished = True
-        return report
-    notebook_test = plan.tests[-1]
-    if plan.skip is not None or execution is None:
-        for test in plan.tests:
-            test.outcome = "skipped" if test.skip_reason else None
-            test.message = test.skip_reason or ""
-        report.finished = plan.skip is not None
-        return report
-
-    report.duration = execution.duration
-    offsets = {c.number: c.offset for c in plan.cells}
-    started: list[int] = []
-    ended: set[int] = set()
-    done = False
-    problems: list[tuple[int | None, int | None, str]] = []  # (cell, line, message)
-    extras: list[str] = []
-    cells_with_failure: set[int] = set()
-    cells_with_error: set[int] = set()
-    bench_rows: dict[int, list[dict[str, Any]]] = {}
-
-    for record in execution.records:
-        kind = record.get("type")
-        if kind == "start":
-            started.append(record["cell"])
-        elif kind == "end":
-            ended.add(record["cell"])
-        elif kind == "done":
-            done = True
-        elif kind == "test":
-            test = _match(plan.tests, record, offsets.get(record.get("cell"), 0))
-            if record["failed"] and record.get("cell") is not None:
-                cells_with_failure.add(record["cell"])
-            if test is None:
-                if record["failed"]:
-                    line = record.get("line")
-                    where = f"cell {record.get('cell')}, line {line}" if line else "outside a cell"
-                    extras.append(f"{record['function']} failed ({where}):\n{record['message']}")
-                continue
-            test.calls += record["calls"]
-            test.failed_calls += record["failed"]
-            if record["failed"] and not test.message:
-                test.message = record["message"]
-        elif kind == "bench":
-            bench_rows.setdefault(record["cell"], []).extend(record["rows"])
-        elif kind == "error":
-            cell, line = record.get("cell"), record.get("line")
-            if cell is not None:
-                cells_with_error.add(cell)
-            if line is not None and cell is not None:
-                line += offsets.get(cell, 0)
-            if not record.get("expected"):
-                problems.append((cell, line, record["error"]))
-    report.benches = bench_rows
-
-    last = started[-1] if started else None
-    stopped_at = None
-    if not done:
-        stopped_at = last
-        where = f"while cell {last} was running" if last is not None else "before any cell ran"
-        if execution.interrupted:
-            pass
-        elif execution.timed_out:
-            problems.append((last, None, f"timed out after {options.timeout:g} s {where}"))
-        else:
-            code = execution.returncode
-            how = (
-                f"killed by signal {-code}" if code is not None and code < 0
-                else f"exit code {code}"
-            )
-            tail = execution.output_tail.strip()
-            text = f"the interpreter died ({how}) {where}"
-            if tail:
-                text += "\nits last output:\n" + _indent(tail[-1500:])
-            problems.append((last, None, text))
-    elif problems:
-        stopped_at = problems[0][0]
-
-    # Bench verdicts: each function a %%matmul_bench cell defines must be a correct row.
-    for test in plan.tests:
-        if test.kind != "bench" or test.cell not in bench_rows:
-            continue
-        rows = [r for r in bench_rows[test.cell] if r["name"] == test.function]
-        if not rows:
-            names = ", ".join(r["name"] for r in bench_rows[test.cell]) or "none"
-            test.calls, test.failed_calls = 1, 1
-            test.message = f"{test.function} is not in the bench result (its rows: {names})"
-        for row in rows:
-            test.calls += 1
-            if row["status"] in ("failed", "incorrect"):
-                test.failed_calls += 1
-                test.message = test.message or row["message"]
-        if test.failed_calls:
-            cells_with_failure.add(test.cell)
-
-    ran = set(started)
-    for test in plan.tests[:-1]:
-        if test.skip_reason:
-            test.outcome, test.message = "skipped", test.skip_reason
-        elif test.calls == 0:
-            if execution.interrupted and (test.cell is None or test.cell not in ended):
-                test.outcome = None  # interrupted before it ran: not counted
-            else:
-                test.outcome = "skipped"
-                if stopped_at is not None and test.cell is not None and test.cell > stopped_at:
-                    test.message = f"not run: the notebook stopped at cell {stopped_at}"
-                elif test.cell not in ran:
-                    test.message = "not run"
-                else:
-                    test.message = "never ran (the code around it did not run)"
-        elif test.failed_calls:
-            test.outcome = "xfailed" if test.expect_failure else "failed"
-            if test.calls > 1:
-                test.message += (
-                    f"\n({test.failed_calls} of {_plural(test.calls, 'call')} failed)"
-                )
-        else:
-            test.outcome = "passed"
-
-    for cell in plan.cells:
-        if cell.expect_failure and cell.number in ended and cell.number not in (
-            cells_with_failure | cells_with_error
-        ):
-            problems.append(
-                (cell.number, None,
-                 f"cell {cell.number} is tagged raises-exception, but nothing in it failed")
-            )  # fmt: skip
-    for extra in extras:
-        problems.append((None, None, extra))
-
-    if execution.interrupted and not done:
-        notebook_test.outcome = None
-        notebook_test.message = f"interrupted while cell {last} was running"
-    elif problems:
-        cell, line, _ = problems[0]
-        notebook_test.outcome = "failed"
-        notebook_test.cell, notebook_test.line = cell, line
-        notebook_test.message = "\n".join(_located(c, ln, text) for c, ln, text in problems)
-    else:
-        notebook_test.outcome = "passed"
-    notebook_test.calls = 1
-    report.finished = done or not execution.interrupted
-    return report
-
-
-def _located(cell: int | None, line: int | None, text: str) -> str:
-    if cell is not None and line is not None:
-        return f"cell {cell}, line {line}: {text}"
-    if cell is not None and f"cell {cell}" not in text:
-        return f"cell {cell}: {text}"
-    return text
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
 
 
 # -- many notebooks ------------------------------------------------------------------------------

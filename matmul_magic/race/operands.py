@@ -25,7 +25,7 @@ _MNIST_CACHE: dict[tuple[str, float], Tensor] = {}
 
 def _mnist_rows(rows: int) -> Tensor | None:
     """``x_valid[:rows]`` from a local MNIST, or ``None`` when there is none (never downloads)."""
-    from ..data import _read, find_mnist
+    from ..data import find_mnist, read_mnist
 
     path = find_mnist()
     if path is None:
@@ -33,7 +33,7 @@ def _mnist_rows(rows: int) -> Tensor | None:
     key = (str(path.resolve()), path.stat().st_mtime)
     if key not in _MNIST_CACHE:
         try:
-            x_valid = _read(path)[2]
+            x_valid = read_mnist(path)[2]
         except ValueError:
             return None
         _MNIST_CACHE.clear()

@@ -1,0 +1,93 @@
+"""Hints for ``torch.einsum``: each operand's subscripts drawn over its dimensions, and a
+fix when one operand is transposed or its subscripts are swapped."""
+
+from __future__ import annotations
+
+import ast
+
+from ...shapes import format_shape, parse_einsum
+from ..fixes import Advice, Fix, changed, choose, single_changes
+from ..messages import ShapeMessage
+from ..operands import Operand
+from ..render import OperandRow
+from .op import FailingOp, operand_rows
+
+
+def _einsum_terms(spec: str, shapes: list[tuple[int, ...] | None]) -> list[tuple[str, ...] | None]:
+    """Each operand's subscripts, one per dimension (``...`` expanded), or None."""
+    lhs = spec.split("->")[0].replace(" ", "")
+    terms = lhs.split(",")
+    out: list[tuple[str, ...] | None] = []
+    for i, shape in enumerate(shapes):
+        if i >= len(terms) or shape is None:
+            out.append(None)
+            continue
+        term = terms[i]
+        if "..." in term:
+            head, tail = term.split("...", 1)
+            covered = len(shape) - len(head) - len(tail)
+            labels = (*head, *(["·"] * max(covered, 0)), *tail)
+        else:
+            labels = tuple(term)
+        out.append(labels if len(labels) == len(shape) else None)
+    return out
+
+
+def einsum_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    spec = op.args[0].value if op.args else None
+    if type(spec) is not str:
+        return operand_rows(op.operands), "the einsum spec and the operands' shapes do not agree."
+    shapes = [t.shape for t in op.operands]
+    terms = _einsum_terms(spec, shapes)
+    rows = []
+    for i, (operand, labels) in enumerate(zip(op.operands, terms, strict=True)):
+        clash: set[int] = set()
+        if labels and message.label:
+            clash = {d - len(labels) for d, lab in enumerate(labels) if lab == message.label}
+        if message.extra.get("rank") and message.operand == i and operand.shape is not None:
+            clash = set(range(-len(operand.shape), 0))
+        rows.append(OperandRow(operand.label, operand.shape, frozenset(clash), labels))
+    if all(shape is not None for shape in shapes):
+        fix = _einsum_fix(spec, op.operands, op.args[0].node)
+        if fix is not None:
+            return rows, fix
+        try:
+            parse_einsum(spec, *shapes)
+        except ValueError as err:
+            return rows, f"{str(err)[0].lower()}{str(err)[1:]}"
+    return rows, message.text.removeprefix("einsum(): ")
+
+
+def _einsum_fix(spec: str, operands: list[Operand], spec_node: ast.AST | None) -> Fix | None:
+    shapes = [op.shape for op in operands]
+
+    def outcome(*candidate):
+        try:
+            return parse_einsum(spec, *candidate).shape
+        except ValueError:
+            return None
+
+    undo = [c for c in single_changes(operands, None, new_axis=False) if c.tier == 0]
+    fix = choose(undo, shapes, outcome)
+    if fix is not None or any(outcome(*changed(shapes, c)) for c in undo):
+        return fix
+    arrow = spec.find("->")
+    lhs, rhs = (spec, "") if arrow < 0 else (spec[:arrow], spec[arrow:])
+    terms = lhs.split(",")
+    if len(terms) != len(operands) or spec_node is None:
+        return None
+    found: list[tuple[Fix, tuple[int, ...]]] = []
+    for i, op in enumerate(operands):
+        term = terms[i].strip()
+        if len(term) == 2 and "." not in term:
+            respelled = ",".join(terms[:i] + [term[::-1]] + terms[i + 1 :]) + rhs
+            try:
+                result = parse_einsum(respelled, *shapes).shape
+            except ValueError:
+                continue
+            text = (
+                f"{op.label} is {format_shape(op.shape)}, so its subscripts read "
+                f"'{term[::-1]}': did you mean '{respelled}'?"
+            )
+            found.append((Fix(text, spec_node, repr(respelled)), tuple(result)))
+    return found[0][0] if found and len({r for _, r in found}) == 1 else None

@@ -1,0 +1,281 @@
+"""Hints for products: ``a @ b``, ``mm``/``bmm``/``mv``/``dot``, ``F.linear``, an ``nn.Linear``
+layer called on the wrong input, and operands of the wrong rank."""
+
+from __future__ import annotations
+
+import ast
+
+from ...shapes import broadcast_shapes, format_shape
+from ..fixes import Advice, Candidate, Fix, atomic, choose, single_changes
+from ..messages import ShapeMessage
+from ..operands import Operand
+from ..render import OperandRow
+from ..safe_eval import UNKNOWN, static_attribute
+from .op import FailingOp, operand_rows
+
+
+def matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape of ``a @ b`` by torch.matmul's rules, or None when they don't fit."""
+    if not a or not b:
+        return None
+    left = (1, *a) if len(a) == 1 else a
+    right = (*b, 1) if len(b) == 1 else b
+    if left[-1] != right[-2]:
+        return None
+    try:
+        batch = broadcast_shapes(left[:-2], right[:-2])
+    except ValueError:
+        return None
+    out = (*batch, left[-2], right[-1])
+    if len(a) == 1:
+        out = out[:-2] + out[-1:]
+    if len(b) == 1:
+        out = out[:-1]
+    return out
+
+
+def matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    tensors = op.tensors()
+    if op.category == "module":
+        return _module_rule(message, op)
+    if len(tensors) == 2 and op.name == "linear":
+        return _linear_rows_fix(*tensors)
+    if len(tensors) == 2:
+        return _matmul_rows_fix(tensors, op)
+    if len(message.shapes) == 2:
+        # Unknown operands stay '?': torch folds batch dims into its numbers, so they are
+        # quoted in the sentence, not drawn as the operands' shapes.
+        first, second = ("x".join(map(str, shape)) for shape in message.shapes)
+        k, n = message.shapes[0][-1], message.shapes[1][0]
+        text = f"torch saw {first} @ {second}: the inner sizes {k} and {n} differ."
+        return operand_rows(op.operands), text
+    if message.extra.get("batch") and len(message.sizes) == 4:
+        # bmm's message: expected [batch, k] of the first operand, got [batch, k] of the second.
+        # @ and matmul reach it too, after broadcasting the batches: only k can differ then.
+        want_batch, want_k, got_batch, got_k = message.sizes
+        if op.name in ("bmm", "baddbmm") and want_batch != got_batch:
+            text = (
+                f"torch.{op.name} needs equal batch sizes, and they are {want_batch} "
+                f"and {got_batch}."
+            )
+        elif op.name in ("bmm", "baddbmm"):
+            text = (
+                f"torch.{op.name} needs the first operand's last size ({want_k}) to equal "
+                f"the second's middle size ({got_k})."
+            )
+        else:
+            text = (
+                f"a @ b needs a's last size ({want_k}) to equal b's second-to-last size ({got_k})."
+            )
+        return operand_rows(op.operands), text
+    return operand_rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
+
+
+def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    """``layer(x)`` for an ``nn.Linear`` (or a model starting with one): name in_features."""
+    import torch
+
+    name = op.site.segment(op.node.func) if op.site and isinstance(op.node, ast.Call) else "layer"
+    x = op.operands[0] if op.operands else Operand("x", UNKNOWN)
+    if len(message.shapes) != 2:
+        return operand_rows(op.operands), f"{name} cannot take {x.label}: check its in_features."
+    got, (in_features, out_features) = message.shapes[0][-1], message.shapes[1]
+    layer = f"nn.Linear({in_features}, {out_features})"
+    rows = [
+        OperandRow(x.label, x.shape, frozenset({-1}) if x.shape else frozenset()),
+        OperandRow(f"{name} weight.T", (in_features, out_features), frozenset({-2})),
+    ]
+    first = op.module
+    if issubclass(type(first), torch.nn.Sequential):
+        try:
+            first = static_attribute(op.module, "0")
+        except Exception:
+            first = None
+    direct = (
+        issubclass(type(first), torch.nn.Linear)
+        and x.shape is not None
+        and len(x.shape) >= 1
+        and x.shape[-1] == got
+    )
+    what = name if first is op.module else f"{name}'s first layer"
+    if not direct:
+        return rows, (
+            f"a {layer} layer in {name} takes in_features={in_features} (the last size of its "
+            f"input) but got {got}: the layer before it must give {in_features}."
+        )
+
+    def outcome(shape: tuple[int, ...]) -> tuple[int, ...] | None:
+        return (*shape[:-1], out_features) if shape and shape[-1] == in_features else None
+
+    candidates = single_changes([x], op.site, new_axis=False)
+    shape = x.shape
+    if len(shape) >= 3 and _numel(shape[1:]) == in_features:
+        source = f"{atomic(x.label, x.node)}.flatten(1)"
+        flat = (shape[0], in_features)
+        text = f"{x.label} needs flattening to {format_shape(flat)}: {source}"
+        candidates.append(Candidate(0, flat, Fix(text, x.node, source), 1))
+    fix = choose(candidates, [shape], outcome)
+    if fix is not None:
+        return rows, fix
+    return rows, (
+        f"{what} is {layer}: its input's last size must be in_features={in_features}, but "
+        f"{x.label} is {format_shape(shape)}."
+    )
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    total = 1
+    for size in shape:
+        total *= size
+    return total
+
+
+def _linear_rows_fix(x: Operand, w: Operand) -> tuple[list[OperandRow], Advice]:
+    """``F.linear(x, w)`` computes ``x @ w.T``: draw it that way, and fix ``w``'s layout."""
+    weight_t = w.shape[::-1] if len(w.shape) == 2 else w.shape
+    rows = [
+        OperandRow(x.label, x.shape, frozenset({-1})),
+        OperandRow(f"{w.label}.T", weight_t, frozenset({-2})),
+    ]
+    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None:
+        source = f"{atomic(w.label, w.node)}.T"
+        text = (
+            f"linear(x, w) computes x @ w.T, so w is (out, in): "
+            f"pass {source} {format_shape(weight_t)}."
+        )
+        return rows, Fix(text, w.node, source)
+    return rows, (
+        f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second "
+        f"({w.shape[-1]}, its in_features)."
+    )
+
+
+def _product(name: str, left: str, right: str) -> str:
+    """How the user would write the product: ``a @ b`` or ``torch.mm(a, b)``."""
+    if name in ("mm", "bmm", "matmul", "mv", "dot"):
+        return f"torch.{name}({left}, {right})"
+    return f"{left} @ {right}"
+
+
+def _fits_for(name: str):
+    """Whether two shapes fit the op the user called: mm and bmm don't broadcast, @ does."""
+
+    def inner(a, b):
+        return bool(a) and bool(b) and a[-1] == (b[-2] if len(b) >= 2 else b[0])
+
+    if name == "mm":
+        return lambda a, b: len(a) == 2 and len(b) == 2 and inner(a, b)
+    if name == "bmm":
+        return lambda a, b: len(a) == 3 and len(b) == 3 and a[0] == b[0] and inner(a, b)
+    if name == "mv":
+        return lambda a, b: len(a) == 2 and len(b) == 1 and inner(a, b)
+    if name in ("dot", "vdot"):
+        return lambda a, b: len(a) == 1 and a == b
+    return lambda a, b: matmul_shape(a, b) is not None
+
+
+def _swapped(op: FailingOp, tensors: list[Operand]) -> str | None:
+    """The failing product written with its operands swapped, as the user wrote it."""
+    node, (left, right) = op.node, tensors
+    if isinstance(node, ast.BinOp):
+        return f"{atomic(right.label, right.node)} @ {atomic(left.label, left.node)}"
+    if isinstance(node, ast.Call) and not node.keywords and op.site is not None:
+        if len(node.args) == 2 and node.args == [left.node, right.node]:
+            return f"{op.site.segment(node.func)}({right.label}, {left.label})"
+        func = node.func
+        if len(node.args) == 1 and isinstance(func, ast.Attribute) and func.value is left.node:
+            return f"{atomic(right.label, right.node)}.{func.attr}({left.label})"
+    return None
+
+
+def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    name = op.name or "@"
+    (a, b), (la, lb) = (t.shape for t in tensors), (t.label for t in tensors)
+    inner_b = -2 if len(b) >= 2 else -1
+    clash = {0: {-1}, 1: {inner_b}} if a and b and a[-1] != b[inner_b] else {}
+    if not clash and len(a) >= 3 and len(b) >= 3 and a[:-2] != b[:-2]:
+        clash = {
+            0: {d - 2 for d in range(-len(a) + 2, 0)},
+            1: {d - 2 for d in range(-len(b) + 2, 0)},
+        }
+        batch = f"the batch sizes {format_shape(a[:-2])} and {format_shape(b[:-2])} differ"
+        if name == "bmm":
+            return operand_rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
+    if not a or not b:
+        scalar = la if not a else lb
+        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
+        return operand_rows(tensors, clash), _scalar_product(op, tensors, text)
+    fits = _fits_for(name)
+
+    def outcome(x, y):
+        return matmul_shape(x, y) if fits(x, y) else None
+
+    extra = []
+    swapped = _swapped(op, tensors)
+    if swapped is not None and outcome(b, a) is not None:
+        text = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
+        extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
+    candidates = single_changes(tensors, op.site, new_axis=False)
+    fix = choose(candidates, [a, b], outcome, extra=extra)
+    if fix is not None:
+        return operand_rows(tensors, clash), fix
+    which = "first" if len(b) <= 2 else "second-to-last"
+    return operand_rows(tensors, clash), (
+        f"{_product(name, la, lb)} needs {la}'s last size ({a[-1]}) to equal "
+        f"{lb}'s {which} size ({b[inner_b]})."
+    )
+
+
+def _scalar_product(op: FailingOp, tensors: list[Operand], text: str) -> Advice:
+    """``s @ x`` with a 0-d ``s``: ``s * x`` is the product meant, when the line says ``@``."""
+    if isinstance(op.node, ast.BinOp) and len(tensors) == 2:
+        left, right = tensors
+        source = f"{atomic(left.label, left.node)} * {atomic(right.label, right.node)}"
+        return Fix(f"{text}: use {source}.", op.node, source)
+    return f"{text}: multiply with *."
+
+
+def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    tensors = op.tensors()
+    ranks = message.extra.get("ranks")
+    if ranks:
+        labels = [t.label for t in op.operands] or ["a", "b"]
+        scalar = labels[0] if ranks[0] == 0 else labels[-1]
+        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
+        if len(tensors) == 2 and len(op.operands) == 2:
+            return operand_rows(op.operands), _scalar_product(op, tensors, text)
+        return operand_rows(op.operands), f"{text}: multiply with *."
+    want = message.sizes[0]
+    index = message.operand or 0
+    if len(tensors) != 2:
+        return operand_rows(op.operands), f"torch.{op.name or 'mm'} needs {want}-D operands."
+    bad = tensors[index]
+    clash = {index: set(range(-len(bad.shape), 0))}
+    left, right = (atomic(t.label, t.node) for t in tensors)
+    both = f"{left} @ {right}"
+    shapes = [t.shape for t in tensors]
+    if want == 3 and len(bad.shape) == 2:
+        other = tensors[1 - index].shape
+        if len(other) == 3:
+            source = f"{atomic(bad.label, bad.node)}[None].expand({other[0]}, -1, -1)"
+            text = (
+                f"{bad.label} needs a leading batch axis: {source}, "
+                f"or use {both}, which broadcasts it."
+            )
+            grown = list(shapes)
+            grown[index] = (other[0], *bad.shape)
+            if _fits_for("bmm")(*grown):
+                return operand_rows(tensors, clash), Fix(text, bad.node, source)
+        return operand_rows(tensors, clash), (
+            f"torch.{op.name} takes 3-D (batch, n, m) tensors but {bad.label} is 2-D "
+            f"{format_shape(bad.shape)}; {both} broadcasts a 2-D operand over the batch."
+        )
+    text = (
+        f"torch.{op.name} takes {want}-D tensors but {bad.label} is {len(bad.shape)}-D "
+        f"{format_shape(bad.shape)}"
+    )
+    call = op.node
+    if isinstance(call, ast.Call) and len(call.args) == 2 and matmul_shape(*shapes) is not None:
+        fix_text = f"{text}: use {both} (torch.matmul), which takes 1-D and batched operands too."
+        return operand_rows(tensors, clash), Fix(fix_text, call, both)
+    return operand_rows(tensors, clash), f"{text}."

@@ -1,0 +1,47 @@
+"""Hints for ``view`` and ``reshape``: sizes that do not hold the tensor's elements, and views
+of non-contiguous tensors."""
+
+from __future__ import annotations
+
+import ast
+
+from ...shapes import format_shape
+from ..fixes import Advice, Fix
+from ..messages import ShapeMessage
+from ..operands import Operand
+from ..render import OperandRow
+from ..safe_eval import UNKNOWN
+from .op import FailingOp
+
+
+def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
+    tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
+    label, shape = tensor.label, tensor.shape
+    method = op.name or "view"
+    if message.extra.get("stride"):
+        strides = tuple(tensor.value.stride()) if shape is not None else None
+        detail = f" (strides {format_shape(strides)})" if strides is not None else ""
+        text = f"{label} is not contiguous{detail}, so no view of that shape exists"
+        node = op.node
+        segment = op.site.segment(node) if op.site is not None and node is not None else ""
+        at = segment.rfind(".view(")
+        if isinstance(node, ast.Call) and at >= 0 and "\n" not in segment:
+            source = f"{segment[:at]}.reshape({segment[at + len('.view(') :]}"
+            return [OperandRow(label, shape)], Fix(f"{text}: {source} copies it.", node, source)
+        return [OperandRow(label, shape)], f"{text}: .reshape(...) copies it."
+    if message.extra.get("inferred"):
+        return [OperandRow(label, shape)], f"only one size of {method}(...) can be -1."
+    (requested,), (numel,) = message.shapes, message.sizes
+    rows = [OperandRow(label, shape), OperandRow(f"{method}{format_shape(requested)}", requested)]
+    product = 1
+    for size in requested:
+        product *= size if size != -1 else 1
+    held = f"{numel} elements" + (f" {format_shape(shape)}" if shape is not None else "")
+    if -1 in requested:
+        text = (
+            f"{label} has {held}: -1 can fill in only if the other sizes' product "
+            f"({product}) divides {numel}, and it doesn't."
+        )
+    else:
+        text = f"{format_shape(requested)} holds {product} elements but {label} has {held}."
+    return rows, text

@@ -1,0 +1,228 @@
+"""Recording failures instead of raising them (``collect_tests``, ``%%tests``), and tracebacks
+that end at the user's line: the machinery every ``test_*`` function is wrapped in.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import os
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class TestFailure:
+    """One failing ``test_*`` call: which function, on which line, and its message."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    line: int | None
+    message: str
+    error: AssertionError | None = field(default=None, repr=False, compare=False)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "line ?"
+        return f"{where}: {self.name} failed\n{self.message}"
+
+
+@dataclass
+class TestReport:
+    """What ``collect_tests()`` saw: the number of passing calls and every failure."""
+
+    __test__ = False
+
+    passed: int = 0
+    failures: list[TestFailure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        return f"{self.passed} passed, {self.failed} failed"
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(f) for f in self.failures), self.summary()])
+
+
+class _Collector:
+    def __init__(self, filename: str | None) -> None:
+        self.filename = filename
+        self.report = TestReport()
+
+    def line_of(self, frame: Any) -> int | None:
+        """The line of the innermost frame that runs code from the watched file."""
+        while frame is not None:
+            if frame.f_code.co_filename == self.filename:
+                return frame.f_lineno
+            frame = frame.f_back
+        return None
+
+
+_COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
+    "matmul_magic_collector", default=None
+)
+# How many test_* calls (or ExceptionExpected blocks) are running: only the outermost records.
+DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
+
+
+# matmul_magic/, not this subpackage: the magics' frames are ours too.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _ours(entry: types.TracebackType) -> bool:
+    frame = entry.tb_frame
+    return frame.f_code.co_filename.startswith(_PACKAGE_DIR) or bool(
+        frame.f_locals.get("__tracebackhide__")
+    )
+
+
+def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` without its tail of package (and ``__tracebackhide__``) frames."""
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    last = max((i for i, entry in enumerate(entries) if not _ours(entry)), default=None)
+    if last is None:
+        return entries[0] if entries else None
+    trimmed = None
+    for entry in reversed(entries[: last + 1]):
+        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return trimmed
+
+
+def _ends_at_the_users_line(error: BaseException) -> BaseException:
+    """Let IPython show ``error``'s traceback ending at the user's call.
+
+    pytest hides frames that set ``__tracebackhide__``; IPython does too, except the last
+    one, which for a failed test is always ours. IPython asks an exception for
+    ``_render_traceback_()`` first: this one renders the traceback without our tail.
+    """
+
+    def render() -> list[str]:
+        tb = _user_traceback(error.__traceback__)
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:  # never raise here: IPython would print a second traceback
+            import traceback
+
+            return traceback.format_exception(type(error), error, tb)
+        return shell.InteractiveTB.structured_traceback(type(error), error, tb)
+
+    error._render_traceback_ = render  # type: ignore[attr-defined]
+    return error
+
+
+def recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Make ``fn`` record its outcome instead of raising while a collector is active."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # noqa: F841  (pytest and IPython hide this frame)
+        collector, depth = _COLLECTOR.get(), DEPTH.get()
+        token = DEPTH.set(depth + 1)
+        try:
+            if depth:
+                return fn(*args, **kwargs)
+            if collector is None:
+                try:
+                    return fn(*args, **kwargs)
+                except AssertionError as e:
+                    _ends_at_the_users_line(e)
+                    raise  # as is: test_fail's message keeps its cause
+            try:
+                fn(*args, **kwargs)
+            except AssertionError as e:
+                line = collector.line_of(sys._getframe(1))
+                collector.report.failures.append(TestFailure(fn.__name__, line, str(e), e))
+            else:
+                collector.report.passed += 1
+            return None
+        finally:
+            DEPTH.reset(token)
+
+    wrapper.__test__ = False  # type: ignore[attr-defined]  # `from ... import *` in pytest files
+    return wrapper
+
+
+class collect_tests:  # noqa: N801  (used like a function: `with collect_tests() as report:`)
+    """Run a block of tests and report every failure instead of stopping at the first.
+
+    Inside the ``with`` block each failing ``test_*`` call of this module (also through the
+    line magics) is recorded with its line number, and the block goes on. On leaving the
+    block the failures and a closing line ``N passed, M failed`` are printed (``show=False``
+    silences this) and, when any test failed, ``AssertionError`` is raised (unless
+    ``raise_on_failure=False``). Any other exception propagates as usual, after the
+    failures recorded so far are printed. Plain ``assert`` statements are not recorded.
+
+    ``filename`` is the file whose line numbers are reported; by default the file of the
+    code that enters the block. The ``AssertionError`` carries the report as ``.report``;
+    each failure's ``.error`` holds the values it compared, in full, as ``.a`` and ``.b``.
+    This is the plain-Python twin of the ``%%tests`` cell magic::
+
+        with collect_tests(raise_on_failure=False) as report:
+            test_eq(1 + 1, 2)
+            test_near(torch.ones(3), torch.zeros(3))
+        report.passed, report.failed   # (1, 1)
+    """
+
+    __test__ = False
+
+    def __init__(
+        self,
+        *,
+        raise_on_failure: bool = True,
+        show: bool = True,
+        file: Any = None,
+        filename: str | None = None,
+    ) -> None:
+        self.raise_on_failure = raise_on_failure
+        self.show = show
+        self.file = file
+        self.filename = filename
+        self._tokens: list[tuple[contextvars.Token, contextvars.Token]] = []
+        self.report = TestReport()
+
+    def __enter__(self) -> TestReport:
+        filename = self.filename or sys._getframe(1).f_code.co_filename
+        collector = _Collector(filename)
+        self.report = collector.report
+        self._tokens.append((_COLLECTOR.set(collector), DEPTH.set(0)))
+        return self.report
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        __tracebackhide__ = True  # noqa: F841
+        collector_token, depth_token = self._tokens.pop()
+        DEPTH.reset(depth_token)
+        _COLLECTOR.reset(collector_token)
+        report = self.report
+        if exc_type is not None:
+            if self.show and report.failures:
+                self._print(f"{report}, then {exc_type.__name__} stopped the run")
+            return False
+        if self.show:
+            self._print(str(report))
+        if report.failures and self.raise_on_failure:
+            lines = ", ".join(str(f.line) for f in report.failures if f.line is not None)
+            where = f" (line{'s' if ',' in lines else ''} {lines})" if lines else ""
+            total = report.passed + report.failed
+            error = AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error.report = report  # type: ignore[attr-defined]  # each failure's .error.a, .b
+            raise _ends_at_the_users_line(error)
+        return False
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.file if self.file is not None else sys.stdout)
+
+
+# ---------------------------------------------------------------------------------------------

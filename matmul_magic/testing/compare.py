@@ -1,0 +1,363 @@
+"""The comparisons: ``equals`` (exact, integers meet floats exactly) and the tolerances of
+``is_close`` and ``near``. Each returns a bool; explaining a failure is ``diagnose``'s job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+import sys
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
+
+from .arrays import (
+    Pair,
+    as_pair,
+    class_names,
+    common_dtype,
+    is_array,
+    is_iterable,
+    is_numeric_pair,
+    numpy_ne,
+    torch_error,
+)
+
+NEAR_RTOL = 1e-3
+NEAR_ATOL = 1e-5
+CLOSE_EPS = 1e-5
+
+
+def _int_and_float(pair: Pair) -> bool:
+    """One side integer (not bool), the other floating or complex: promotion would round."""
+
+    def kind(x: Any) -> str:
+        if pair.lib == "torch":
+            d = x.dtype
+            if d.is_complex:
+                return "c"
+            if d.is_floating_point:
+                return "f"
+            return "b" if d == sys.modules["torch"].bool else "i"
+        return {"u": "i"}.get(x.dtype.kind, x.dtype.kind)
+
+    kinds = {kind(pair.a), kind(pair.b)}
+    return "i" in kinds and bool(kinds & {"f", "c"})
+
+
+def _exact_differs(pair: Pair) -> Any:
+    """Elementwise ``a != b`` for an integer array against a floating one, exactly.
+
+    Promoting both to a float rounds big integers (16777217 becomes float32 16777216), so
+    the float side is turned into the integer's dtype instead where it holds an integer
+    in range; anywhere else the two differ.
+    """
+    ints, floats = (pair.a, pair.b) if _int_and_float_order(pair) else (pair.b, pair.a)
+    if pair.lib == "torch":
+        torch = sys.modules["torch"]
+        info = torch.iinfo(ints.dtype)
+        imaginary = None
+        if floats.dtype.is_complex:
+            imaginary, floats = floats.imag != 0, floats.real
+        if floats.dtype.itemsize == 1:
+            floats = floats.float()
+        low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
+        ok = torch.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == torch.trunc(floats)
+        as_int = torch.where(ok, floats, torch.zeros((), dtype=floats.dtype, device=floats.device))
+        differs = ~ok | (as_int.to(ints.dtype) != ints)
+        return differs | imaginary if imaginary is not None else differs
+    import numpy as np
+
+    info = np.iinfo(ints.dtype)
+    imaginary = None
+    if floats.dtype.kind == "c":
+        imaginary, floats = floats.imag != 0, floats.real
+    low, high = float(info.min), float(info.max) + 1.0
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == np.trunc(floats)
+        as_int = np.where(ok, floats, 0).astype(ints.dtype)
+    differs = ~ok | (as_int != ints)
+    return differs | imaginary if imaginary is not None else differs
+
+
+def _int_and_float_order(pair: Pair) -> bool:
+    """True when ``pair.a`` is the integer side."""
+    if pair.lib == "torch":
+        d = pair.a.dtype
+        return not (d.is_floating_point or d.is_complex)
+    return pair.a.dtype.kind in "iu"
+
+
+def elementwise_differs(pair: Pair) -> Any:
+    """Elementwise "not equal" for a same-shape pair (exact for integers against floats)."""
+    try:
+        if _int_and_float(pair):
+            return _exact_differs(pair)
+        a, b = common_dtype(pair)
+        if pair.lib == "torch":
+            return a != b
+    except (RuntimeError, NotImplementedError) as e:
+        raise torch_error(pair, e) from None
+    return numpy_ne(a, b)
+
+
+def _all_equal(a: Any, b: Any) -> bool:
+    if not is_iterable(b):
+        return bool(a == b)
+    return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def arrays_equal(pair: Pair) -> bool:
+    if not pair.same_shape:
+        return False
+    if _int_and_float(pair):
+        return not bool(elementwise_differs(pair).any())
+    if pair.lib == "torch":
+        try:
+            a, b = common_dtype(pair)
+            return bool(sys.modules["torch"].equal(a, b))
+        except (RuntimeError, NotImplementedError) as e:
+            raise torch_error(pair, e) from None
+    a, b = pair.a, pair.b
+    import numpy as np
+
+    try:
+        return bool(np.all(a == b))
+    except Exception:
+        return False
+
+
+def equals(a: Any, b: Any) -> bool:
+    """Compare ``a`` and ``b`` for equality; supports sublists, tensors and arrays too.
+
+    Lists, tuples, generators and other iterables compare item by item (generators are
+    consumed); strings, dicts and sets with ``==``; tensors and numpy arrays by content,
+    also against a plain list or scalar of the same shape (``equals(torch.zeros(3),
+    [0, 0, 0])`` is True, whatever the dtypes). Python floats take the float dtype of the
+    tensor or array they meet, as in torch arithmetic, so ``[0.1]`` equals a float32
+    ``tensor([0.1])``.
+
+    Unlike fastcore, array-likes of different shapes are never equal: fastcore broadcasts,
+    so ``zeros(3)`` equals ``zeros(2, 3)`` there, but not here. Also stricter: a dict or set
+    never equals an array (fastcore compares the keys); an integer meets a float exactly
+    (fastcore promotes both to float32, so ``16777217`` equals ``16777216.0`` there). A
+    pandas Series or DataFrame equals a list or array of its values, as an ndarray does
+    (fastcore says they differ). ``TypeError`` for tensors whose values cannot be compared
+    (meta, sparse, nested, quantized), saying how to convert them.
+    """
+    if a is _MISSING or b is _MISSING:
+        return False
+    if (a is None) != (b is None):
+        return False
+    if isinstance(a, type) or isinstance(b, type):
+        return bool(a == b)
+    if hasattr(a, "__array_eq__"):
+        return bool(a.__array_eq__(b))
+    if hasattr(b, "__array_eq__"):
+        return bool(b.__array_eq__(a))
+    if is_array(a) or is_array(b):
+        other = b if is_array(a) else a
+        if isinstance(other, (Mapping, AbstractSet)):
+            return False  # keyed or unordered: iterating a dict or set gives no order to match
+        pair = as_pair(a, b)
+        if pair is not None:
+            return arrays_equal(pair)
+        return _all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
+    frame_a, frame_b = "NDFrame" in class_names(a), "NDFrame" in class_names(b)
+    if frame_a and frame_b:
+        return bool(a.equals(b))
+    if frame_a or frame_b:
+        # Against a list or an array, a Series or DataFrame compares by its values, as an
+        # ndarray does (fastcore: `test_eq(pd.Series([1, 2]), [1, 2])` fails, the ndarray
+        # version passes). Keys (the index) are not values: a dict never equals one.
+        frame, other = (a, b) if frame_a else (b, a)
+        if isinstance(other, (Mapping, AbstractSet, str, bytes)):
+            return False
+        return equals(frame.to_numpy(), other)
+    if isinstance(a, dict) and isinstance(b, dict):
+        # Values compare with `equals` too, so dicts of tensors work.
+        return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
+    if isinstance(a, (str, bytes, dict, set, frozenset)) or isinstance(
+        b, (str, bytes, dict, set, frozenset)
+    ):
+        return bool(a == b)
+    if is_iterable(a) or is_iterable(b):
+        return _all_equal(a, b)
+    return bool(a == b)
+
+
+def nequals(a: Any, b: Any) -> bool:
+    """Compare ``a`` and ``b`` for ``not equals``."""
+    return not equals(a, b)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|a - b| <= atol + rtol * |b|`` (or ``<`` when ``strict``), NaN equal if asked."""
+
+    rtol: float
+    atol: float
+    strict: bool
+    equal_nan: bool
+
+    def __post_init__(self) -> None:
+        # Checked here, once, so that floats, lists, numpy and torch all refuse alike
+        # (torch alone raised, and a RuntimeError at that; the others compared silently).
+        for name, value in (("rtol", self.rtol), ("atol (or eps)", self.atol)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+            if not value >= 0:  # NaN fails this too
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+
+    def describe(self) -> str:
+        op = "<" if self.strict else "<="
+        bound = f"{self.atol:g}" if not self.rtol else f"{self.atol:g} + {self.rtol:g} * |b|"
+        nan = ", NaN == NaN" if self.equal_nan else ""
+        return f"tolerance: |a - b| {op} {bound}{nan}"
+
+    def _torch_mask(self, pair: Pair) -> Any:
+        torch = sys.modules["torch"]
+        a, b = common_dtype(pair, force_float=True)
+        if not self.strict:
+            return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
+        ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
+        return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
+
+    def mask(self, pair: Pair) -> Any:
+        """Elementwise "within tolerance" for a same-shape pair."""
+        if pair.lib == "torch":
+            try:
+                return self._torch_mask(pair)
+            except (RuntimeError, NotImplementedError) as e:
+                raise torch_error(pair, e) from None
+        a, b = common_dtype(pair, force_float=True)
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            a = a.astype(np.float64) if a.dtype.kind in "biu" else a
+            b = b.astype(np.float64) if b.dtype.kind in "biu" else b
+            if not self.strict:
+                return np.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
+            ok = (np.abs(a - b) < self.atol + self.rtol * np.abs(b)) | (a == b)
+            return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
+
+
+def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
+    try:
+        diff, limit = abs(a - b), tol.atol + tol.rtol * abs(b)
+        ok = bool(diff < limit if tol.strict else diff <= limit) or bool(a == b)
+    except TypeError:
+        return bool(a == b)
+    if not ok and tol.equal_nan:
+        return a != a and b != b  # both NaN
+    return ok
+
+
+@dataclass
+class Seen:
+    """What ``within_tolerance`` computed for a top-level pair of arrays, so that explaining a
+    failure does not compute the tolerance mask a second time."""
+
+    pair: Pair | None = None
+    mask: Any = None
+
+
+def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -> bool:
+    if a is _MISSING or b is _MISSING:
+        return False
+    if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
+        return equals(a, b)
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(within_tolerance(a[k], b[k], tol) for k in a)
+        )
+    pair = as_pair(a, b, numeric_sequences=True)
+    if pair is not None and not is_numeric_pair(pair):
+        return equals(a, b)  # strings and objects: close means equal, as in fastcore
+    if pair is not None:
+        if not pair.same_shape:
+            return False
+        mask = tol.mask(pair)
+        ok = bool(mask.all())
+        if seen is not None and not ok:
+            seen.pair, seen.mask = pair, mask
+        return ok
+    if is_iterable(a) or is_iterable(b):
+        if not (is_iterable(a) and is_iterable(b)):
+            return False
+        zipped = itertools.zip_longest(a, b, fillvalue=_MISSING)  # never truncate
+        return all(within_tolerance(x, y, tol) for x, y in zipped)
+    return _scalar_close(a, b, tol)
+
+
+def close_tolerance(eps: float | None, atol: float | None, rtol: float, equal_nan: bool):
+    if eps is not None and atol is not None:
+        raise TypeError("give the absolute tolerance as eps= or atol=, not both")
+    bound = eps if eps is not None else atol if atol is not None else CLOSE_EPS
+    return Tolerance(rtol=rtol, atol=bound, strict=True, equal_nan=equal_nan)
+
+
+def near_tolerance(rtol: float, atol: float | None, eps: float | None, equal_nan: bool):
+    if eps is not None and atol is not None:
+        raise TypeError("give the absolute tolerance as atol= or eps=, not both")
+    bound = eps if eps is not None else atol if atol is not None else NEAR_ATOL
+    return Tolerance(rtol=rtol, atol=bound, strict=False, equal_nan=equal_nan)
+
+
+def is_close(
+    a: Any,
+    b: Any,
+    eps: float | None = None,
+    *,
+    atol: float | None = None,
+    rtol: float = 0.0,
+    equal_nan: bool = False,
+) -> bool:
+    """Is ``a`` within ``eps`` (default 1e-5) of ``b``: ``|a - b| < eps + rtol * |b|``?
+
+    Works on numbers, tensors, numpy arrays and (nested) lists of numbers; strings and
+    other non-numbers compare with ``==``. ``atol=`` is another name for ``eps``;
+    ``equal_nan=True`` counts NaN against NaN as close.
+
+    Unlike fastcore: iterables of different lengths are not close (fastcore zips them and
+    ignores the extra items), and array-likes of different shapes are not close (fastcore
+    broadcasts, or raises ``ValueError`` for numpy arrays of different lengths).
+    """
+    return within_tolerance(a, b, close_tolerance(eps, atol, rtol, equal_nan))
+
+
+def near(
+    a: Any,
+    b: Any,
+    rtol: float = NEAR_RTOL,
+    atol: float = NEAR_ATOL,
+    *,
+    equal_nan: bool = False,
+) -> bool:
+    """The lesson's ``near``: ``torch.allclose(a, b, rtol=1e-3, atol=1e-5)``.
+
+    Elementwise ``|a - b| <= atol + rtol * |b|``. Tensors compare with ``torch.isclose``
+    after promotion to a common dtype (and on the CPU if they live on different devices);
+    numpy arrays, (nested) lists and scalars are accepted too. Unlike ``torch.allclose``,
+    different shapes are never near: nothing is broadcast.
+    """
+    return within_tolerance(
+        a, b, Tolerance(rtol=rtol, atol=atol, strict=False, equal_nan=equal_nan)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
