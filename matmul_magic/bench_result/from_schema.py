@@ -15,10 +15,12 @@ import math
 import numbers
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from .contract import SCHEMA, definition, validate_payload
+
+_EXACT = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}
 
 _CLASSES: dict[str, type] = {}
 """Payload classes by the ``$defs`` name they were built from (``None`` for the whole payload)."""
@@ -36,7 +38,7 @@ _JSON_TYPES: dict[str, type] = {
 def resolve(schema: Mapping[str, Any]) -> dict[str, Any]:
     """``schema`` with its ``$ref`` followed; the referring schema's own keywords win."""
     if "$ref" not in schema:
-        return dict(schema)
+        return schema  # type: ignore[return-value]  # shared, never modified
     target = resolve(definition(schema["$ref"].removeprefix("#/$defs/")))
     return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
 
@@ -71,7 +73,9 @@ def payload_class(name: str | None, *, frozen: bool = True, extra: tuple = ()):
             _definition=name,
             _properties=properties,
             _resolved={key: resolve(prop) for key, prop in properties.items()},
+            _encoders={key: encoder(prop) for key, prop in properties.items()},
             _computed=frozenset(computed),
+            _checks=_checks(properties, computed),
         )
         kwargs = {"module": body.__module__} if sys.version_info >= (3, 12) else {}
         cls = dataclasses.make_dataclass(
@@ -87,6 +91,16 @@ def payload_class(name: str | None, *, frozen: bool = True, extra: tuple = ()):
         return cls
 
     return build
+
+
+def _checks(properties: Mapping[str, Any], computed: set[str]) -> tuple:
+    """``(key, schema, types)`` of the fields a constructor checks: those that cannot be null."""
+    resolved = ((key, resolve(prop)) for key, prop in properties.items() if key not in computed)
+    return tuple(
+        (key, schema, frozenset(types_of(schema)))
+        for key, schema in resolved
+        if "null" not in types_of(schema)
+    )
 
 
 def _field(key: str, raw: Mapping[str, Any]) -> tuple:
@@ -138,17 +152,18 @@ class PayloadObject:
     _definition: str | None
     _properties: dict[str, dict[str, Any]]  # as written, with their $refs
     _resolved: dict[str, dict[str, Any]]  # with their $refs followed
+    _encoders: dict[str, Encoder]  # how each field is written as JSON
+    _checks: tuple[tuple[str, dict[str, Any], frozenset[str]], ...]  # what __init__ checks
     _computed: frozenset[str]
 
     def _check_fields(self) -> None:
         """``ValueError`` for a value off the schema in a field that must hold one (not null)."""
-        for key, schema in self._resolved.items():
-            if key not in self._computed and "null" not in types_of(schema):
-                check_value(f"{type(self).__name__}.{key}", getattr(self, key), schema)
+        for key, schema, types in self._checks:
+            check_value(f"{type(self).__name__}.{key}", getattr(self, key), schema, types)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready payload: in the schema's order, NaN and infinity as ``null``."""
-        return {key: encode(getattr(self, key), schema) for key, schema in self._properties.items()}
+        return {key: write(getattr(self, key)) for key, write in self._encoders.items()}
 
     @classmethod
     def from_dict(cls, data: Any) -> Any:
@@ -166,7 +181,7 @@ class PayloadObject:
         }
         obj = cls(**kwargs, **cls._extra_from_payload(data))
         for key in sorted(cls._computed):
-            derived = encode(getattr(obj, key), cls._resolved[key])
+            derived = cls._encoders[key](getattr(obj, key))
             if derived != data[key]:
                 where = cls._definition or "bench"
                 raise ValueError(
@@ -181,22 +196,41 @@ class PayloadObject:
         return {}
 
 
-def encode(value: Any, schema: Mapping[str, Any]) -> Any:
-    """``value`` as JSON, following ``schema``: numbers as finite floats or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, PayloadObject):
-        return value.to_dict()
+Encoder = Callable[[Any], Any]
+
+
+def encoder(schema: Mapping[str, Any]) -> Encoder:
+    """A function writing a value of ``schema`` as JSON: numbers as finite floats or ``None``,
+    tuples as lists, payload objects by their ``to_dict``. Built once per field, since a
+    sweep's payload has thousands of values."""
     schema = resolve(schema)
     types = types_of(schema)
-    if "number" in types and isinstance(value, numbers.Real) and not isinstance(value, bool):
-        value = float(value)
-        return value if math.isfinite(value) else None
+    if "number" in types:
+        return _number
     if "array" in types:
-        return [encode(item, schema.get("items", {})) for item in value]
-    if "object" in types and isinstance(value, Mapping):
-        props = schema.get("properties", {})
-        return {key: encode(item, props.get(key, {})) for key, item in value.items()}
+        item = encoder(schema.get("items", {}))
+        return lambda value: None if value is None else [item(v) for v in value]
+    if "object" in types:
+        fields = {key: encoder(prop) for key, prop in schema.get("properties", {}).items()}
+        return lambda value: _object(value, fields)
+    return _plain
+
+
+def _number(value: Any) -> Any:
+    if type(value) is not float:  # the common case first: numbers.Real is a slow check
+        if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return value
+        value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _object(value: Any, fields: Mapping[str, Encoder]) -> Any:
+    if value is None or isinstance(value, PayloadObject):
+        return None if value is None else value.to_dict()
+    return {key: fields.get(key, _plain)(item) for key, item in value.items()}
+
+
+def _plain(value: Any) -> Any:
     return value
 
 
@@ -215,9 +249,12 @@ def decode(value: Any, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def check_value(where: str, value: Any, schema: Mapping[str, Any]) -> None:
-    """The schema's scalar rules (type, enum, pattern, bounds, length) on one value."""
-    types = types_of(schema)
+def check_value(
+    where: str, value: Any, schema: Mapping[str, Any], types: Iterable[str] | None = None
+) -> None:
+    """The schema's rules on one value: type, enum, pattern, bounds, length and keys (not what
+    an array or object holds)."""
+    types = set(types_of(schema) if types is None else types)
     if not _has_type(value, types):
         raise ValueError(f"{where} must be {' or '.join(sorted(types))}, got {value!r}")
     if "enum" in schema and value not in schema["enum"]:
@@ -244,6 +281,8 @@ def check_value(where: str, value: Any, schema: Mapping[str, Any]) -> None:
 
 
 def _has_type(value: Any, types: set[str]) -> bool:
+    if type(value) in _EXACT and _EXACT[type(value)] in types:
+        return True  # the common case, without the abstract-class checks below
     if not types:
         return True
     if isinstance(value, bool):
@@ -260,4 +299,4 @@ def _has_type(value: Any, types: set[str]) -> bool:
     return any(checks[t](value) for t in types)
 
 
-__all__ = ["SCHEMA", "PayloadObject", "check_value", "decode", "encode", "payload_class"]
+__all__ = ["SCHEMA", "PayloadObject", "check_value", "decode", "encoder", "payload_class"]
