@@ -20,9 +20,7 @@ from typing import Any, Literal
 
 from .contract import SCHEMA, definition, validate_payload
 
-_EXACT = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}
-
-_CLASSES: dict[str, type] = {}
+_CLASSES: dict[str | None, type] = {}
 """Payload classes by the ``$defs`` name they were built from (``None`` for the whole payload)."""
 
 _JSON_TYPES: dict[str, type] = {
@@ -35,10 +33,11 @@ _JSON_TYPES: dict[str, type] = {
 }
 
 
-def resolve(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` with its ``$ref`` followed; the referring schema's own keywords win."""
+def resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with its ``$ref`` followed; the referring schema's own keywords win.
+    Without a ``$ref`` it is ``schema`` itself: never modify what this returns."""
     if "$ref" not in schema:
-        return schema  # type: ignore[return-value]  # shared, never modified
+        return schema
     target = resolve(definition(schema["$ref"].removeprefix("#/$defs/")))
     return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
 
@@ -72,7 +71,6 @@ def payload_class(name: str | None, *, frozen: bool = True, extra: tuple = ()):
         namespace.update(
             _definition=name,
             _properties=properties,
-            _resolved={key: resolve(prop) for key, prop in properties.items()},
             _encoders={key: encoder(prop) for key, prop in properties.items()},
             _computed=frozenset(computed),
             _checks=_checks(properties, computed),
@@ -151,7 +149,6 @@ class PayloadObject:
 
     _definition: str | None
     _properties: dict[str, dict[str, Any]]  # as written, with their $refs
-    _resolved: dict[str, dict[str, Any]]  # with their $refs followed
     _encoders: dict[str, Encoder]  # how each field is written as JSON
     _checks: tuple[tuple[str, dict[str, Any], frozenset[str]], ...]  # what __init__ checks
     _computed: frozenset[str]
@@ -272,12 +269,17 @@ def check_value(
     bounds = {
         "minimum": (lambda v, b: v >= b, ">="),
         "exclusiveMinimum": (lambda v, b: v > b, ">"),
+        "maximum": (lambda v, b: v <= b, "<="),
         "exclusiveMaximum": (lambda v, b: v < b, "<"),
     }
     for keyword, (holds, word) in bounds.items():
         bound = schema.get(keyword)
         if bound is not None and isinstance(value, numbers.Real) and not holds(value, bound):
             raise ValueError(f"{where} must be {word} {schema[keyword]}, got {value!r}")
+
+
+_EXACT = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}
+"""The JSON type of the Python types most fields hold, for a check without abstract classes."""
 
 
 def _has_type(value: Any, types: set[str]) -> bool:

@@ -38,10 +38,8 @@ from typing import Any
 
 from .contract import MIME_TYPE as MIME_TYPE  # re-exported: callers import it from here too
 from .contract import SCHEMA_VERSION as SCHEMA_VERSION
-from .contract import definition
 from .from_schema import payload_class
 
-ROW_KINDS: tuple[str, ...] = tuple(definition("row")["properties"]["kind"]["enum"])
 PHASES: tuple[str, ...] = ("check", "time", "sweep", "done")
 """What ``BenchProgress.phase`` can be: the steps the runner reports, in order."""
 
