@@ -48,9 +48,12 @@ export function validateBench(data: unknown): Validation {
 }
 
 /** One line per problem, `path: what is wrong`; a broken cross-field rule is named once. */
-export function describeErrors(errors: readonly ErrorObject[], data: unknown): string[] {
+function describeErrors(errors: readonly ErrorObject[], data: unknown): string[] {
   const lines: string[] = [];
   for (const error of errors) {
+    if (lines.length === MAX_ERRORS) {
+      break;
+    }
     const rule = ruleOf(error.schemaPath);
     const line =
       rule !== undefined
@@ -62,7 +65,7 @@ export function describeErrors(errors: readonly ErrorObject[], data: unknown): s
       lines.push(line);
     }
   }
-  return lines.slice(0, MAX_ERRORS);
+  return lines;
 }
 
 /** The description of the cross-field rule (`allOf/<i>`) a schema path lies in, if any. */
