@@ -4,8 +4,8 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
 import type { ViewState } from './bench_result/view';
-
-export const BENCH_MIME_TYPE = 'application/vnd.matmul-magic.bench+json';
+// Generated from schema.json; only the constants, so start-up loads no validator.
+import { BENCH_MIME_TYPE } from './generated/bench_contract';
 
 /** One bench output in a notebook or console; re-renders keep the user's chosen view. */
 export class BenchOutput extends Widget implements IRenderMime.IRenderer {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 
@@ -130,14 +131,12 @@ def peak_gflops(device: torch.device, dtype: torch.dtype) -> float | None:
     """The device's dense peak for ``dtype`` in GFLOP/s when known, else ``None``.
 
     Known for the CUDA GPUs in the table above; ``$MATMUL_MAGIC_PEAK_GFLOPS`` overrides it
-    (for a CPU whose peak you know, say).
+    (for a CPU whose peak you know, say). A value there that is not a positive, finite number
+    is a ``ValueError`` before anything runs, never a payload that fails its own schema.
     """
-    override = os.environ.get("MATMUL_MAGIC_PEAK_GFLOPS")
+    override = os.environ.get(PEAK_VARIABLE, "").strip()
     if override:
-        try:
-            return float(override)
-        except ValueError:
-            return None
+        return parse_peak_override(override)
     if device.type != "cuda":
         return None
     name = torch.cuda.get_device_name(device)
@@ -145,6 +144,23 @@ def peak_gflops(device: torch.device, dtype: torch.dtype) -> float | None:
     if key == "float32" and tf32_enabled(device):
         key = "tf32"
     return cuda_peak_gflops(name, key)
+
+
+PEAK_VARIABLE = "MATMUL_MAGIC_PEAK_GFLOPS"
+
+
+def parse_peak_override(text: str) -> float:
+    """``$MATMUL_MAGIC_PEAK_GFLOPS`` as GFLOP/s: a positive, finite number, else ``ValueError``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(
+            f"${PEAK_VARIABLE} must be the device's peak in GFLOP/s, a positive number; "
+            f"got {text!r}. Fix it or unset it."
+        )
+    return value
 
 
 def cuda_peak_gflops(gpu_name: str, key: str) -> float | None:
