@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ _ERROR_PLAIN = RULES["error_plain_exponents"]
 _SEP: str = RULES["thousands_separator"]
 _SPACE: str = RULES["unit_space"]
 _TIMES = "×"
+# Enough digits for any double written out in full (the largest has 309 before the point).
+_EXACT = Context(prec=1100, rounding=ROUND_HALF_UP)
 
 
 def _number(value: Any) -> float | None:
@@ -53,7 +55,10 @@ def format_fixed(value: Any, decimals: int, group: bool = True) -> str:
     x = _number(value)
     if x is None:
         return MISSING
-    rounded = abs(Decimal(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if abs(x) >= 10.0 ** (_PLAIN["max"] + 1):  # beyond everyday sizes: 1.70e308, not 309 digits
+        return _exponential(x < 0, *_significant(x, _SIGNIFICANT))
+    with localcontext(_EXACT):
+        rounded = abs(Decimal(x)).quantize(Decimal(1).scaleb(-decimals))
     whole, _, frac = f"{rounded:f}".partition(".")
     body = (_group(whole) if group else whole) + ("." + frac if frac else "")
     return _signed(x < 0, body)
@@ -61,13 +66,14 @@ def format_fixed(value: Any, decimals: int, group: bool = True) -> str:
 
 def _significant(x: float, figures: int) -> tuple[str, int]:
     """The ``figures`` leading digits of ``|x|`` (> 0), rounded, and the decimal exponent."""
-    exact = abs(Decimal(x))
-    exponent = exact.adjusted()
-    rounded = exact.quantize(Decimal(1).scaleb(exponent - figures + 1), rounding=ROUND_HALF_UP)
-    if rounded.adjusted() > exponent:  # 999.5 → 1000: one more digit before the point
-        exponent += 1
-        rounded = exact.quantize(Decimal(1).scaleb(exponent - figures + 1), ROUND_HALF_UP)
-    digits = str(rounded.scaleb(figures - 1 - exponent).to_integral_value())
+    with localcontext(_EXACT):
+        exact = abs(Decimal(x))
+        exponent = exact.adjusted()
+        rounded = exact.quantize(Decimal(1).scaleb(exponent - figures + 1))
+        if rounded.adjusted() > exponent:  # 999.5 → 1000: one more digit before the point
+            exponent += 1
+            rounded = exact.quantize(Decimal(1).scaleb(exponent - figures + 1))
+        digits = str(rounded.scaleb(figures - 1 - exponent).to_integral_value())
     return digits, exponent
 
 
