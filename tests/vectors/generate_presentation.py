@@ -1,11 +1,15 @@
-"""Write ``presentation.json`` next to this file: what every bench formatter prints.
+"""Write ``presentation.json`` (what every bench formatter prints) and ``bench_cells.json``
+(the table cells of every bench fixture) next to this file.
 
 Run ``python tests/vectors/generate_presentation.py`` after changing
 ``matmul_magic/bench_result/presentation.json`` or ``views/format.py``. The Python formatters
 are the reference (the strings the issue settled, such as 1234.5 → "1,235", are pinned by
 hand in ``tests/test_presentation.py``); ``labextension/src/bench_result/format.test.ts``
 checks the TypeScript twin prints the same for every case, and ``test_presentation.py`` that
-this file is current. Inputs JSON cannot hold (NaN, ±infinity) are written ``{"float": "nan"}``.
+these files are current. ``bench_cells.json`` is what all three views must show:
+``tests/test_bench_cells.py`` reads the HTML and text views' cells against it, and
+``labextension/src/bench_result/cells.test.ts`` the lab renderer's. Inputs JSON cannot hold
+(NaN, ±infinity, -0) are written ``{"float": "nan"}`` and so on.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from matmul_magic.bench_result.views import format as fmt  # noqa: E402
+from matmul_magic.bench_result.views.table import table  # noqa: E402
+
+FIXTURES = HERE.parent / "fixtures" / "bench"
 
 ODD = [None, math.nan, math.inf, -math.inf, 0.0, -0.0]
 NUMBERS = [
@@ -45,9 +52,7 @@ SPEEDUPS: list[list[Any]] = [
 ]
 ROW = {"status": "ok", "extrapolated": False, "unreliable": False, "over_budget": False,
        "one_off": None, "noisy": False}  # fmt: skip
-ROWS = [
-    {**ROW, "status": status} for status in ("ok", "incorrect", "failed", "skipped")
-] + [
+ROWS = [{**ROW, "status": status} for status in ("ok", "incorrect", "failed", "skipped")] + [
     {**ROW, "extrapolated": True},
     {**ROW, "extrapolated": True, "unreliable": True},
     {**ROW, "status": "incorrect", "extrapolated": True, "over_budget": True},
@@ -102,6 +107,16 @@ def vectors() -> str:
     return json.dumps({"cases": cases()}, ensure_ascii=False, indent=1) + "\n"
 
 
+def bench_cells() -> str:
+    """Headers and cells of every fixture in ``tests/fixtures/bench``, by fixture name."""
+    out = {}
+    for path in sorted(FIXTURES.glob("*.json")):
+        cols, cells = table(json.loads(path.read_text(encoding="utf-8")))
+        out[path.stem] = {"headers": [c.header for c in cols], "rows": cells}
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+
+
 if __name__ == "__main__":
-    (HERE / "presentation.json").write_text(vectors(), encoding="utf-8")
-    print(f"wrote {HERE / 'presentation.json'}")
+    for name, text in (("presentation.json", vectors()), ("bench_cells.json", bench_cells())):
+        (HERE / name).write_text(text, encoding="utf-8")
+        print(f"wrote {HERE / name}")
