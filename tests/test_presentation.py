@@ -73,3 +73,19 @@ def test_status_words_and_marks():
     assert fmt.format_speedup(95813.95, 92940.1, 98688.9) == "95,814× (92,940–98,689)"
     assert fmt.format_speedup(95813.95, unreliable=True) == "≈ 96,000×"
     assert fmt.kind_colour("course") == "var(--jp-brand-color1, #1976d2)"
+
+
+def test_the_html_fallback_uses_only_the_one_palette():
+    import re
+
+    from matmul_magic.bench_result.views import to_html
+
+    palette = fmt.RULES["colours"]
+    fallbacks = {c[1] for c in palette["series"]} | {
+        palette[n][1] for n in ("accent", "ok", "warn", "error")
+    }
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "bench"
+    seen = set()
+    for path in fixtures.glob("*.json"):
+        seen |= set(re.findall(r"#[0-9a-fA-F]{6}\b", to_html(json.loads(path.read_text()))))
+    assert seen and seen <= fallbacks

@@ -41,3 +41,23 @@ describe('the lab table shows the cells the HTML and text views show', () => {
     expect(labCells(name)).toEqual(expected[name]);
   });
 });
+
+describe('one palette', () => {
+  it('sets every colour the stylesheet uses on the root, from presentation.json', () => {
+    const host = document.body.appendChild(document.createElement('div'));
+    renderBench(host, fixture('course_cpu'));
+    const root = host.querySelector<HTMLElement>('.mm-bench')!;
+    expect(root.style.getPropertyValue('--mm-kind-user')).toBe(
+      `var(${PRESENTATION.colours.warn[0]}, ${PRESENTATION.colours.warn[1]})`
+    );
+    const css = readFileSync(path.resolve(__dirname, '..', '..', 'style', 'base.css'), 'utf-8');
+    const used = new Set([...css.matchAll(/var\((--mm-(?:accent|ok|warn|error|series-\d|kind-\w+))\)/g)].map((m) => m[1]));
+    expect(used.size).toBeGreaterThan(5);
+    for (const property of used) {
+      expect(root.style.getPropertyValue(property), property).not.toBe('');
+    }
+    // The stylesheet never defines a palette colour of its own.
+    expect(css).not.toMatch(/--mm-(accent|ok|warn|error|series-\d|kind-\w+)\s*:/);
+    host.remove();
+  });
+});

@@ -3,6 +3,7 @@
 // by the MIME renderer (see ../mime.ts).
 import { pointTitleAndDetails, rowDetails } from './details';
 import { el } from './dom';
+import { applyPalette } from './palette';
 import { BENCH_SCHEMA_VERSION, type BenchResult, validateBench } from './schema';
 import { DEFAULT_STATE, type Section, type ViewContext, type ViewState } from './section';
 import { chartsSection, type ChartsSection, controlsSection, headerSection, notesSection } from './sections';
@@ -23,6 +24,7 @@ export function renderError(host: HTMLElement, errors: string[]): HTMLElement {
     el('p', {}, `The output does not match the bench schema (version ${BENCH_SCHEMA_VERSION}). Re-run the cell with this version of matmul-magic. Problems found:`),
     el('ul', {}, errors.map((e) => el('li', {}, e)))
   ]);
+  applyPalette(box);
   host.replaceChildren(box);
   return box;
 }
@@ -48,6 +50,7 @@ export class BenchView implements ViewContext {
       ...this.sections.map((s) => s.node),
       this.tooltip
     ]);
+    applyPalette(this.root);
     this.root.addEventListener('pointerover', this.onPointer);
     this.root.addEventListener('pointermove', this.onPointer);
     this.root.addEventListener('pointerleave', this.hideTooltip);
