@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from matmul_magic.bench_result.views import to_html, to_text
+from matmul_magic.bench_result.views.html import escape
 from matmul_magic.bench_result.views.summary import plain
 
 HERE = Path(__file__).resolve().parent
@@ -100,6 +101,21 @@ def test_text_view_shows_the_expected_cells(name):
     headers, rows = text_cells(payload)
     assert headers == EXPECTED[name]["headers"]
     assert rows == [[plain(c) for c in row] for row in EXPECTED[name]["rows"]]
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_both_views_say_the_expected_sentences(name):
+    payload = json.loads(FIXTURES[name].read_text(encoding="utf-8"))
+    expected = EXPECTED[name]
+    lines = to_text(payload).splitlines()
+    assert lines[:2] == [expected["headline"], expected["conditions"]]
+    for note_name, text in expected["notes"]:
+        assert f"{plain(note_name)}: {plain(text)}" in lines
+    page = to_html(payload)
+    for sentence in (expected["headline"], expected["conditions"]):
+        assert escape(sentence) in page
+    for note_name, text in expected["notes"]:
+        assert f"<li><b>{escape(note_name)}</b>: {escape(text)}</li>" in page
 
 
 def test_committed_cells_are_current():

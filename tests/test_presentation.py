@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from matmul_magic.bench_result.views import format as fmt
+from matmul_magic.bench_result.views import to_html
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 
@@ -76,10 +78,6 @@ def test_status_words_and_marks():
 
 
 def test_the_html_fallback_uses_only_the_one_palette():
-    import re
-
-    from matmul_magic.bench_result.views import to_html
-
     palette = fmt.RULES["colours"]
     fallbacks = {c[1] for c in palette["series"]} | {
         palette[n][1] for n in ("accent", "ok", "warn", "error")

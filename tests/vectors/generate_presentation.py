@@ -24,6 +24,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from matmul_magic.bench_result.views import format as fmt  # noqa: E402
+from matmul_magic.bench_result.views.summary import (  # noqa: E402
+    conditions,
+    footnotes,
+    headline,
+)
 from matmul_magic.bench_result.views.table import table  # noqa: E402
 
 FIXTURES = HERE.parent / "fixtures" / "bench"
@@ -108,11 +113,19 @@ def vectors() -> str:
 
 
 def bench_cells() -> str:
-    """Headers and cells of every fixture in ``tests/fixtures/bench``, by fixture name."""
+    """Headers, cells, headline, conditions and notes of every fixture in
+    ``tests/fixtures/bench``, by fixture name."""
     out = {}
     for path in sorted(FIXTURES.glob("*.json")):
-        cols, cells = table(json.loads(path.read_text(encoding="utf-8")))
-        out[path.stem] = {"headers": [c.header for c in cols], "rows": cells}
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        cols, cells = table(payload)
+        out[path.stem] = {
+            "headers": [c.header for c in cols],
+            "rows": cells,
+            "headline": headline(payload),
+            "conditions": conditions(payload),
+            "notes": [list(note) for note in footnotes(payload)],
+        }
     return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -11,7 +11,8 @@ import { fixture, fixtureNames } from './fixtures';
 import { renderBench } from './view';
 
 type Cells = { headers: string[]; rows: string[][] };
-const expected: Record<string, Cells> = JSON.parse(
+type Expected = Cells & { headline: string; conditions: string; notes: [string, string][] };
+const expected: Record<string, Expected> = JSON.parse(
   readFileSync(path.resolve(__dirname, '..', '..', '..', 'tests', 'vectors', 'bench_cells.json'), 'utf-8')
 );
 
@@ -38,7 +39,18 @@ describe('the lab table shows the cells the HTML and text views show', () => {
   });
 
   it.each(fixtureNames())('%s', (name) => {
-    expect(labCells(name)).toEqual(expected[name]);
+    const { headers, rows } = expected[name];
+    expect(labCells(name)).toEqual({ headers, rows });
+  });
+
+  it.each(fixtureNames())('%s: the headline, conditions and notes too', (name) => {
+    const host = document.body.appendChild(document.createElement('div'));
+    renderBench(host, fixture(name));
+    expect(host.querySelector('.mm-bench-title')!.textContent).toBe(expected[name].headline);
+    expect(host.querySelector('.mm-bench-summary')!.textContent).toBe(expected[name].conditions);
+    const notes = [...host.querySelectorAll('.mm-bench-note')].map((li) => li.textContent);
+    expect(notes).toEqual(expected[name].notes.map(([who, text]) => `${who}: ${text}`));
+    host.remove();
   });
 });
 
