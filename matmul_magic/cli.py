@@ -138,8 +138,7 @@ def run_bench(args: argparse.Namespace) -> int:
         )
     kwargs = bench_kwargs(args)
 
-    from .bench_result.display import StreamProgress
-    from .bench_result.sweep_text import to_text_with_sweep
+    from .bench_result.views import StreamProgress, to_text_with_sweep
     from .race.runner import bench
 
     progress = None if args.quiet else StreamProgress(sys.stderr)
@@ -158,7 +157,7 @@ def run_bench(args: argparse.Namespace) -> int:
         except OSError as error:
             _say(f"matmul-magic bench: error: cannot write {path}: {error.strerror or error}")
             code = EXIT_OUTPUT
-    text = json_text(result) if json_to_stdout else to_text_with_sweep(result)
+    text = json_text(result) if json_to_stdout else to_text_with_sweep(result.to_dict())
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()

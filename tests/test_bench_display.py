@@ -11,25 +11,43 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matmul_magic.bench_result.display import (
-    fmt_number,
-    fmt_tick,
-    mimebundle,
+from matmul_magic.bench_result.contract import MIME_TYPE
+from matmul_magic.bench_result.result import BenchProgress, BenchResult, BenchRow
+from matmul_magic.bench_result.views import mimebundle
+from matmul_magic.bench_result.views import to_html as _to_html
+from matmul_magic.bench_result.views import to_text as _to_text
+from matmul_magic.bench_result.views.format import (
+    RULES,
+    TIME_UNITS,
+    format_number,
+    format_tick,
     pick_unit,
+)
+from matmul_magic.bench_result.views.progress import (
     progress_line,
     progress_mimebundle,
+    progress_snapshot,
     progress_text,
-    table,
-    to_html,
-    to_text,
 )
-from matmul_magic.bench_result.result import MIME_TYPE, BenchProgress, BenchResult, BenchRow
+from matmul_magic.bench_result.views.table import table as _table
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bench").glob("*.json"))
 SAFE_TAGS = {
     "div", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "b",
     "svg", "title", "line", "text", "rect", "polyline", "circle",
 }  # fmt: skip
+
+
+def to_html(result: BenchResult) -> str:
+    return _to_html(result.to_dict())
+
+
+def to_text(result: BenchResult) -> str:
+    return _to_text(result.to_dict())
+
+
+def table(result: BenchResult):
+    return _table(result.to_dict())
 
 
 def fixture(name: str) -> BenchResult:
@@ -84,7 +102,7 @@ def parse_text_table(text: str) -> list[list[str]]:
     spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
     rows = []
     for line in lines[rule + 1 :]:
-        if not line or line.startswith(("~ =", "sweep over", "calls (blocks) =")):
+        if not line or line.startswith(("≈ =", "sweep over", "calls (blocks) =")):
             break
         padded = line.ljust(spans[-1][1])
         rows.append([padded[a:b].strip() for a, b in spans])
@@ -144,15 +162,13 @@ def test_incorrect_failed_skipped_and_extrapolated_rows_are_marked_everywhere():
         assert json_row["extrapolated"] == row.extrapolated
         assert attrs["data-extrapolated"] == ("true" if row.extrapolated else "false")
         status_cell = cells[-1]
-        expected = {"ok": "ok", "incorrect": "INCORRECT", "failed": "FAILED", "skipped": "skipped"}
-        if row.status != "ok" or not row.extrapolated:
-            assert status_cell.startswith(expected[row.status])
-        assert ("extrapolated" in status_cell) == row.extrapolated
+        assert status_cell.startswith(RULES["status_words"][row.status])
+        assert ("≈ e" in status_cell) == row.extrapolated
         if row.extrapolated:
-            assert cells[2].startswith("~")
+            assert cells[2].startswith("≈ ")
     assert "error: RuntimeError: <b>boom</b>" in text
     assert "numba is not installed" in text
-    assert 'stroke-dasharray="4 2"' in to_html(result)  # extrapolated bars are dashed
+    assert "stroke-dasharray: 4 2" in to_html(result)  # extrapolated bars are dashed
 
 
 def test_time_columns_use_one_unit_picked_from_the_medians():
@@ -162,7 +178,7 @@ def test_time_columns_use_one_unit_picked_from_the_medians():
     assert "median (µs)" in headers and "IQR (µs)" in headers and "min (µs)" in headers
     median_at = [c.key for c in cols].index("median")
     for row, values in zip(result.rows, cells, strict=True):
-        shown = float(values[median_at].lstrip("~").replace(",", ""))
+        shown = float(values[median_at].removeprefix("≈ ").replace(",", ""))
         assert shown == pytest.approx(row.median * 1e6, rel=5e-3)
 
 
@@ -195,8 +211,9 @@ def test_sweep_adds_exponents_and_a_log_log_chart():
 
 def test_mimebundle_honours_include_and_exclude():
     result = fixture("course_cpu.json")
-    assert set(mimebundle(result, include={"text/plain"})) == {"text/plain"}
-    assert set(mimebundle(result, exclude={"text/html"})) == {MIME_TYPE, "text/plain"}
+    payload = result.to_dict()
+    assert set(mimebundle(payload, include={"text/plain"})) == {"text/plain"}
+    assert set(mimebundle(payload, exclude={"text/html"})) == {MIME_TYPE, "text/plain"}
 
 
 def test_an_empty_result_still_renders():
@@ -218,17 +235,17 @@ def test_control_characters_cannot_break_the_text_table():
 
 
 def test_unit_helpers():
-    units = (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
+    units = TIME_UNITS
     assert pick_unit([0.5, 2.0], units) == ("ms", 1e-3)
     assert pick_unit([3e-6, 1.0], units) == ("µs", 1e-6)
     assert pick_unit([None, None], units) == ("s", 1.0)
     assert pick_unit([1e-12], units) == ("ns", 1e-9)
-    assert fmt_number(412000.0) == "412,000"
-    assert fmt_number(4.3) == "4.30"
-    assert fmt_number(0.000190) == "0.000190"
-    assert fmt_number(0) == "0"
-    assert fmt_tick(1e-5) == "10 µs"
-    assert fmt_tick(100.0) == "100 s"
+    assert format_number(412000.0) == "412,000"
+    assert format_number(4.3) == "4.30"
+    assert format_number(0.000190) == "0.000190"
+    assert format_number(0) == "0"
+    assert format_tick(1e-5) == "10 µs"
+    assert format_tick(100.0) == "100 s"
 
 
 def test_progress_shows_done_running_and_waiting():
@@ -241,19 +258,19 @@ def test_progress_shows_done_running_and_waiting():
         elapsed=0.5,
         budget=1.0,
     )
-    line = progress_line(progress)
+    line = progress_line(progress_snapshot(progress))
     assert line.startswith("matmul bench [2/3] elementwise: checking")
     assert "1.00 s" in line
     bundle = progress_mimebundle(progress)
     assert set(bundle) == {"text/html", "text/plain"}
-    assert "waiting" in bundle["text/plain"] and "extrapolated" in bundle["text/plain"]
+    assert "waiting" in bundle["text/plain"] and "≈ extrapolated" in bundle["text/plain"]
     assert "<b>mine</b>" not in bundle["text/html"]
     assert "&lt;b&gt;mine&lt;/b&gt;" in bundle["text/html"]
     racing = BenchProgress(planned=("loops", "x"), rows=(done,), current=None, phase="time")
-    assert progress_line(racing).startswith("matmul bench [2/2] racing")
-    assert "racing" in progress_text(racing).splitlines()[-1]
+    assert progress_line(progress_snapshot(racing)).startswith("matmul bench [2/2] racing")
+    assert "racing" in progress_text(progress_snapshot(racing)).splitlines()[-1]
     finished = BenchProgress(planned=("loops",), rows=(done,), phase="done", elapsed=0.6)
-    assert progress_line(finished).startswith("matmul bench [1/1] done")
+    assert progress_line(progress_snapshot(finished)).startswith("matmul bench [1/1] done")
 
 
 times = st.one_of(st.none(), st.floats(min_value=1e-9, max_value=1e3))

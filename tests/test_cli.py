@@ -13,8 +13,8 @@ import pytest
 
 import matmul_magic.race.runner as runner
 from matmul_magic import cli
-from matmul_magic.bench_result.display import StreamProgress
 from matmul_magic.bench_result.result import BenchProgress, BenchResult
+from matmul_magic.bench_result.views import StreamProgress
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "bench"
@@ -246,7 +246,7 @@ def test_a_sweep_prints_a_column_per_size_and_a_chart(fake_bench, capsys):
     fake_bench("sweep_cpu.json")
     cli.main(["bench", "--quiet"])
     out = capsys.readouterr().out
-    assert "median time at each size" in out and "1148²" in out and "~3,932 s" in out
+    assert "median time at each size" in out and "1148²" in out and "≈ 3,932 s" in out
     assert "size (log scale)" in out and "1 loops  2 elementwise" in out
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matmul_magic.bench_result.display import to_text
 from matmul_magic.bench_result.result import BenchResult, BenchRow, SweepPoint
-from matmul_magic.bench_result.sweep_text import (
+from matmul_magic.bench_result.views import to_text
+from matmul_magic.bench_result.views.sweep_text import (
     shown_sizes,
     sweep_chart,
     sweep_table,
@@ -17,7 +17,7 @@ from matmul_magic.bench_result.sweep_text import (
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bench"
 
 
-def _result(rows: dict[str, list[tuple[int, float | None]]], **point_kwargs) -> BenchResult:
+def _result(rows: dict[str, list[tuple[int, float | None]]], **point_kwargs) -> dict:
     sizes = sorted({s for points in rows.values() for s, _ in points})
     return BenchResult(
         rows=[
@@ -37,7 +37,7 @@ def _result(rows: dict[str, list[tuple[int, float | None]]], **point_kwargs) -> 
         dtype="float32",
         shapes={"a": (5, 784), "b": (784, 10)},
         sweep_sizes=tuple(sizes),
-    )
+    ).to_dict()
 
 
 def test_the_table_has_a_column_per_size_each_time_in_its_own_unit():
@@ -47,25 +47,28 @@ def test_the_table_has_a_column_per_size_each_time_in_its_own_unit():
     lines = sweep_table(result).splitlines()
     assert lines[0] == "median time at each size (size×size @ size×size)"
     assert lines[1].split() == ["name", "10²", "100²", "exponent"]
-    assert lines[3].split() == ["cubic", "1.00", "µs", "1.00", "ms", "-"]
-    assert lines[4].split() == ["flat�[31m", "2.00", "µs", "-", "-"]  # user text stays text
+    assert lines[3].split() == ["cubic", "1.00", "µs", "1.00", "ms", "—"]
+    assert lines[4].split() == ["flat�[31m", "2.00", "µs", "—", "—"]  # user text stays text
 
 
 def test_extrapolated_and_failed_points_are_marked():
     result = _result({"x": [(8, 2e-3), (16, 3e-3)]}, extrapolated=True)
-    assert "~2.00 ms" in sweep_table(result)
+    assert "≈ 2.00 ms" in sweep_table(result)
     failed = _result({"x": [(8, None), (16, None)]}, error="boom")
-    assert sweep_table(failed).splitlines()[3].split() == ["x", "FAILED", "FAILED", "-"]
+    cells = sweep_table(failed).splitlines()[3].split("  ")
+    assert [c.strip() for c in cells if c.strip()] == ["x", "! failed", "! failed", "—"]
 
 
 def test_a_long_sweep_shows_at_most_eight_sizes_evenly_spread_and_says_so():
     assert shown_sizes(list(range(1, 4))) == [1, 2, 3]
     picked = shown_sizes(list(range(100)))
     assert len(picked) == 8 and picked[0] == 0 and picked[-1] == 99
-    result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
+    result = json.loads((FIXTURES / "sweep_cpu.json").read_text())
     table = sweep_table(result)
     assert "8 of the 100 sizes, all of them in --save" in table
-    assert table.splitlines()[1].split()[1:-1] == [f"{s}²" for s in shown_sizes(result.sweep_sizes)]
+    assert table.splitlines()[1].split()[1:-1] == [
+        f"{s}²" for s in shown_sizes(result["sweep"]["sizes"])
+    ]
 
 
 def test_the_chart_puts_log_time_against_log_size():
@@ -85,7 +88,7 @@ def test_the_chart_puts_log_time_against_log_size():
 
 
 def test_a_dense_sweep_marks_only_the_ends_of_each_line():
-    result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
+    result = json.loads((FIXTURES / "sweep_cpu.json").read_text())
     chart = sweep_chart(result)
     plot = "\n".join(line.split("┤")[-1].split("│")[-1] for line in chart.splitlines()[:-4])
     for marker in "12345":
@@ -96,5 +99,5 @@ def test_a_dense_sweep_marks_only_the_ends_of_each_line():
 def test_nothing_to_draw_is_no_chart_and_no_sweep_is_the_plain_table():
     assert sweep_chart(_result({"x": [(8, 1e-3)]})) == ""  # one size: no slope
     assert sweep_chart(_result({"x": [(8, None), (16, None)]})) == ""  # nothing timed
-    course = BenchResult.from_dict(json.loads((FIXTURES / "course_cpu.json").read_text()))
+    course = json.loads((FIXTURES / "course_cpu.json").read_text())
     assert sweep_table(course) == "" and to_text_with_sweep(course) == to_text(course)

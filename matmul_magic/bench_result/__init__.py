@@ -1,8 +1,9 @@
 """What ``bench()`` returns and how it is shown.
 
 ``result`` is the payload (its JSON Schema is ``schema.json``, the one source of the contract);
-``display`` draws it as HTML/SVG and text, ``sweep_text`` as the terminal's sweep table. Names
-are imported on first use, so this package never imports torch.
+``views/`` draws the payload as HTML/SVG and text, and ``presentation.json`` says how numbers
+and words print (a time: ``views/format.py``'s ``format_time``). Names are imported on first
+use, so this package never imports torch.
 """
 
 from __future__ import annotations

@@ -160,14 +160,14 @@ class BenchResult:
         return self.row(name)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        from .display import mimebundle
+        from .views import mimebundle
 
-        return mimebundle(self, include=include, exclude=exclude)
+        return mimebundle(self.to_dict(), include=include, exclude=exclude)
 
     def __repr__(self) -> str:
-        from .display import to_text
+        from .views import to_text
 
-        return to_text(self)
+        return to_text(self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ class BenchProgress:
         return len(self.rows)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        from .display import progress_mimebundle
+        from .views import progress_mimebundle
 
         return progress_mimebundle(self)
 

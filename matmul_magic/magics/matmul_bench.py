@@ -63,7 +63,7 @@ class LiveProgress:
         self._last = state
         if not self.in_place:
             if self._stream is None:
-                from ..bench_result.display import StreamProgress
+                from ..bench_result.views import StreamProgress
 
                 self._stream = StreamProgress(sys.stderr)
             self._stream(progress)

@@ -1,34 +1,59 @@
+/// <reference types="node" />
+// The TypeScript formatters against tests/vectors/presentation.json, which
+// tests/vectors/generate_presentation.py writes from the Python twin: same string, every case.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { formatSeconds, formatShape, formatSpeedup, sig3, truncate } from './format';
+import * as format from './format';
 import { linearScale, logScale } from './scale';
 
-describe('format', () => {
-  it('writes three significant figures', () => {
-    expect(sig3(0.000190291)).toBe('0.000190');
-    expect(sig3(18.2325)).toBe('18.2');
-    expect(sig3(521.5189)).toBe('522');
-    expect(sig3(95813.95)).toBe('95,814');
-    expect(sig3(9.5e-7)).toBe('9.50e-7');
-    expect(sig3(0)).toBe('0');
+interface Case {
+  fn: string;
+  args: unknown[];
+  expected: string;
+}
+
+const cases: Case[] = JSON.parse(
+  readFileSync(new URL('../../../tests/vectors/presentation.json', import.meta.url), 'utf-8')
+).cases;
+
+/** `{"float": "nan"}` and friends back to the numbers JSON cannot hold. */
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(decode);
+  }
+  if (value && typeof value === 'object' && 'float' in value) {
+    return { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 }[(value as { float: string }).float];
+  }
+  return value;
+}
+
+const camel = (name: string) => name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+
+function call(fn: string, args: unknown[]): string {
+  if (fn === 'pick_unit') {
+    const [values, kind] = args as [unknown[], string];
+    const units = kind === 'time' ? format.TIME_UNITS : format.RATE_UNITS;
+    return format.pickUnit(values, units, kind === 'rate')[0];
+  }
+  const impl = (format as unknown as Record<string, (...a: unknown[]) => string>)[camel(fn)];
+  expect(impl, `format.ts has no ${camel(fn)}`).toBeTypeOf('function');
+  return impl(...args);
+}
+
+describe('presentation vectors', () => {
+  it('covers every formatter', () => {
+    expect(cases.length).toBeGreaterThan(300);
   });
 
-  it('picks the time unit that keeps the number at or above 1', () => {
-    expect(formatSeconds(0.412)).toBe('412 ms');
-    expect(formatSeconds(2.75)).toBe('2.75 s');
-    expect(formatSeconds(4.3e-6)).toBe('4.30 µs');
-    expect(formatSeconds(8.6e-8)).toBe('86.0 ns');
-    expect(formatSeconds(null)).toBe('—');
-    expect(formatSeconds(0)).toBe('0 s');
+  it.each(cases.map((c) => [c.fn, JSON.stringify(c.args), c] as const))('%s(%s)', (_fn, _args, c) => {
+    expect(call(c.fn, decode(c.args) as unknown[])).toBe(c.expected);
   });
 
-  it('formats speedups, shapes and long names', () => {
-    expect(formatSpeedup(1)).toBe('1.00×');
-    expect(formatSpeedup(null)).toBe('—');
-    expect(formatShape([5, 784])).toBe('5×784');
-    expect(truncate('abcdef', 4)).toBe('abc…');
-    expect(truncate('abc', 4)).toBe('abc');
-    expect(truncate('🙂🙂🙂🙂🙂', 3)).toBe('🙂🙂…');
+  it('cuts long names by characters, not UTF-16 units', () => {
+    expect(format.truncate('abcdef', 4)).toBe('abc…');
+    expect(format.truncate('abc', 4)).toBe('abc');
+    expect(format.truncate('🙂🙂🙂🙂🙂', 3)).toBe('🙂🙂…');
   });
 });
 

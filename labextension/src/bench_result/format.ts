@@ -1,80 +1,264 @@
-// Number formatting for the bench renderer: three significant figures, the unit that reads best.
+// How one number or word prints in the renderer: the TypeScript twin of
+// matmul_magic/bench_result/views/format.py. The rules come from presentation.json (through
+// src/generated/presentation.ts); both twins are checked against tests/vectors/presentation.json.
+// Rounding is half away from zero on the float's exact decimal value (toFixed, toExponential).
+import { PRESENTATION as P } from '../generated/presentation';
 
-const TIME_UNITS: [number, string][] = [
-  [1, 's'],
-  [1e-3, 'ms'],
-  [1e-6, 'µs'],
-  [1e-9, 'ns']
-];
+export const MISSING: string = P.missing;
+export const ESTIMATE: string = P.estimate_mark;
 
-/** `x` with three significant figures, without exponent notation for everyday magnitudes. */
-export function sig3(x: number): string {
+export type Unit = readonly [string, number];
+export const TIME_UNITS: readonly Unit[] = P.time_units;
+export const RATE_UNITS: readonly Unit[] = P.rate_units;
+
+type Plain = { readonly min: number; readonly max: number };
+
+/** `value` as a finite number, or null (missing, NaN, infinite, not a number). */
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** `1234567` → `1,234,567` (an integer part). */
+function group(digits: string): string {
+  const head = digits.length % 3 || 3;
+  const parts = [digits.slice(0, head)];
+  for (let i = head; i < digits.length; i += 3) {
+    parts.push(digits.slice(i, i + 3));
+  }
+  return parts.join(P.thousands_separator);
+}
+
+function signed(negative: boolean, body: string): string {
+  return (negative && /[1-9]/.test(body) ? '-' : '') + body;
+}
+
+/** The `figures` leading digits of |x| (x ≠ 0), rounded, and the decimal exponent. */
+function significant(x: number, figures: number): [string, number] {
+  const [mantissa, exponent] = Math.abs(x).toExponential(figures - 1).split('e');
+  return [mantissa.replace('.', ''), Number(exponent)];
+}
+
+function exponential(negative: boolean, digits: string, exponent: number): string {
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return signed(negative, `${mantissa}e${exponent}`);
+}
+
+/** `decimals` places, rounded half away from zero: `formatFixed(2.125, 2) === '2.13'`. */
+export function formatFixed(value: unknown, decimals: number): string {
+  const x = finite(value);
+  if (x === null) {
+    return MISSING;
+  }
+  if (Math.abs(x) >= 10 ** (P.plain_exponents.max + 1)) {
+    return exponential(x < 0, ...significant(x, P.significant_figures));
+  }
+  const [whole, frac] = Math.abs(x).toFixed(decimals).split('.');
+  return signed(x < 0, group(whole) + (frac ? `.${frac}` : ''));
+}
+
+/** `figures` significant figures, never fewer than the integer part's digits (`95,814`);
+ * exponent notation outside `plain` (`4.30e-6`); thousands separated. */
+export function formatSignificant(
+  value: unknown,
+  figures: number = P.significant_figures,
+  plain: Plain = P.plain_exponents
+): string {
+  const x = finite(value);
+  if (x === null) {
+    return MISSING;
+  }
   if (x === 0) {
     return '0';
   }
-  const abs = Math.abs(x);
-  if (abs >= 1e15 || abs < 1e-4) {
-    return x.toExponential(2);
+  const [digits, exponent] = significant(x, figures);
+  if (exponent < plain.min || exponent > plain.max) {
+    return exponential(x < 0, digits, exponent);
   }
-  if (abs >= 1000) {
-    return Math.round(x).toLocaleString('en-US');
-  }
-  const decimals = Math.max(0, 2 - Math.floor(Math.log10(abs)));
-  return x.toFixed(decimals);
+  return formatFixed(x, Math.max(0, figures - 1 - exponent));
 }
 
-/** Seconds in the largest unit that keeps the number >= 1: `412 ms`, `4.30 µs`. */
-export function formatSeconds(seconds: number | null): string {
-  if (seconds === null) {
-    return '—';
-  }
-  if (seconds === 0) {
-    return '0 s';
-  }
-  for (const [scale, unit] of TIME_UNITS) {
-    if (seconds >= scale) {
-      return `${sig3(seconds / scale)} ${unit}`;
-    }
-  }
-  return `${sig3(seconds / 1e-9)} ns`;
+/** The everyday number: three significant figures (`0.000190`, `18.2`, `1,235`). */
+export function formatNumber(value: unknown): string {
+  return formatSignificant(value);
 }
 
-export function formatSpeedup(speedup: number | null): string {
-  return speedup === null ? '—' : `${sig3(speedup)}×`;
+/** An error size: two significant figures (`1.9e-6`, `0.031`, `0`). */
+export function formatError(value: unknown): string {
+  return formatSignificant(value, P.error_figures, P.error_plain_exponents);
 }
 
-/** `95,800× (94,000–97,500)`; an unreliable estimate as `≈ 96,000×`, never as exact. */
-export function formatSpeedupInterval(
-  speedup: number | null,
-  low: number | null,
-  high: number | null,
-  unreliable = false
-): string {
-  if (speedup === null) {
-    return '—';
+/** Rounded `digits` (d.dd × 10^exponent) written out in full, zeros padded. */
+function layout(digits: string, exponent: number): string {
+  if (exponent >= digits.length - 1) {
+    return group(digits + '0'.repeat(exponent - digits.length + 1));
+  }
+  if (exponent >= 0) {
+    return `${group(digits.slice(0, exponent + 1))}.${digits.slice(exponent + 1)}`;
+  }
+  return `0.${'0'.repeat(-exponent - 1)}${digits}`;
+}
+
+/** A rough figure: two significant figures even for big numbers (`96,000`). */
+export function formatEstimate(value: unknown): string {
+  const x = finite(value);
+  if (x === null) {
+    return MISSING;
+  }
+  if (x === 0) {
+    return '0';
+  }
+  const [digits, exponent] = significant(x, P.estimate_figures);
+  if (exponent < P.plain_exponents.min || exponent > P.plain_exponents.max) {
+    return exponential(x < 0, digits, exponent);
+  }
+  return signed(x < 0, layout(digits, exponent));
+}
+
+/** A whole count with thousands separated: `4,000`. */
+export function formatCount(value: unknown): string {
+  return formatFixed(value, 0);
+}
+
+/** A whole percentage: `12%`. */
+export function formatPercent(value: unknown): string {
+  const text = formatFixed(value, 0);
+  return text === MISSING ? text : `${text}%`;
+}
+
+/** A fitted exponent: two decimals (`2.95`). */
+export function formatExponent(value: unknown): string {
+  return formatFixed(value, P.exponent_decimals_fixed);
+}
+
+/** Whether x prints as 1 or more (999.96 µs is "1.00 ms", not "1,000 µs"). */
+function atLeastOne(x: number): boolean {
+  return significant(x, P.significant_figures)[1] >= 0;
+}
+
+/** The largest unit (`units` run large to small) in which the smallest value (the largest
+ * when `largest`) prints as at least 1; with no positive value the first unit (times) or
+ * the default rate unit. */
+export function pickUnit(values: readonly unknown[], units: readonly Unit[], largest = false): Unit {
+  const positive = values.map(finite).filter((v): v is number => v !== null && v > 0);
+  if (positive.length === 0) {
+    const name = largest ? P.default_rate_unit : units[0][0];
+    return units.find((u) => u[0] === name) ?? units[0];
+  }
+  const reference = largest ? Math.max(...positive) : Math.min(...positive);
+  return units.find(([, factor]) => atLeastOne(reference / factor)) ?? units[units.length - 1];
+}
+
+function withUnit(value: unknown, units: readonly Unit[], largest: boolean): string {
+  const x = finite(value);
+  if (x === null) {
+    return MISSING;
+  }
+  const [name, factor] = pickUnit([Math.abs(x)], units, largest);
+  return `${formatNumber(x / factor)}${P.unit_space}${name}`;
+}
+
+/** A time in its own best unit: `4.30 µs`, `412 ms`, `1.00 ms`, `0 s`. */
+export function formatTime(seconds: unknown): string {
+  return withUnit(seconds, TIME_UNITS, false);
+}
+
+/** A throughput (given in GFLOP/s) in its own best unit: `1.23 TFLOP/s`. */
+export function formatRate(gflops: unknown): string {
+  return withUnit(gflops, RATE_UNITS, true);
+}
+
+/** An axis label: the time without trailing zeros (`1 µs`, `10 ms`, `2.5 s`). */
+export function formatTick(seconds: unknown): string {
+  const text = formatTime(seconds);
+  const at = text.indexOf(P.unit_space);
+  let number = at < 0 ? text : text.slice(0, at);
+  if (number.includes('.') && !number.includes('e')) {
+    number = number.replace(/0+$/, '').replace(/\.$/, '');
+  }
+  return at < 0 ? number : number + text.slice(at);
+}
+
+/** `95,814× (92,940–98,689)`; an unreliable estimate never looks exact: `≈ 96,000×`. */
+export function formatSpeedup(value: unknown, low: unknown = null, high: unknown = null, unreliable = false): string {
+  if (finite(value) === null) {
+    return MISSING;
   }
   if (unreliable) {
-    return `≈ ${Number(speedup.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 })}×`;
+    return `${ESTIMATE}${formatEstimate(value)}${P.speedup_suffix}`;
   }
-  const interval = low !== null && high !== null ? ` (${sig3(low)}–${sig3(high)})` : '';
-  return `${sig3(speedup)}×${interval}`;
+  let text = formatNumber(value) + P.speedup_suffix;
+  if (finite(low) !== null && finite(high) !== null) {
+    const iv = P.interval;
+    text += `${iv.open}${formatNumber(low)}${iv.dash}${formatNumber(high)}${iv.close}`;
+  }
+  return text;
 }
 
-export function formatGflops(gflops: number | null): string {
-  return gflops === null ? '—' : `${sig3(gflops)} GFLOP/s`;
-}
-
-export function formatPercent(pct: number | null): string {
-  return pct === null ? '—' : `${sig3(pct)} %`;
-}
-
-export function formatPlain(x: number | null): string {
-  return x === null ? '—' : sig3(x);
+/** `4,000 (40)`: calls timed, and in brackets the blocks they came in. */
+export function formatCalls(runs: unknown, blocks: unknown): string {
+  return `${formatCount(runs)} (${formatCount(blocks)})`;
 }
 
 /** Shapes as the lesson writes them: `5×784`. */
 export function formatShape(shape: readonly number[]): string {
   return shape.join('×');
+}
+
+/** What the status badges read from a row. */
+export interface StatusFields {
+  status: keyof typeof P.status_words;
+  extrapolated?: boolean;
+  unreliable?: boolean;
+  over_budget?: boolean;
+  one_off?: number | null;
+  noisy?: boolean;
+}
+
+/** The status word, then how far to trust the time: extrapolated (or an unreliable
+ * estimate), over budget, a one-off first-call cost, noisy. */
+export function statusBadges(row: StatusFields): string[] {
+  const b = P.badges;
+  const out: string[] = [P.status_words[row.status]];
+  if (row.extrapolated) {
+    out.push(row.unreliable ? b.unreliable : b.extrapolated);
+  }
+  if (row.over_budget) {
+    out.push(b.over_budget);
+  }
+  if (finite(row.one_off) !== null) {
+    out.push(b.one_off.replace('{time}', formatTime(row.one_off)));
+  }
+  if (row.noisy) {
+    out.push(b.noisy);
+  }
+  return out;
+}
+
+/** The status badges as one cell: `✓ ok, ≈ extrapolated, over budget`. */
+export function statusText(row: StatusFields): string {
+  return statusBadges(row).join(P.badge_separator);
+}
+
+function css([theme, fallback]: readonly [string | null, string]): string {
+  return theme ? `var(${theme}, ${fallback})` : fallback;
+}
+
+export type ColourName = 'accent' | 'ok' | 'warn' | 'error';
+
+/** A palette colour as CSS: `var(--jp-brand-color1, #1976d2)` (the theme's, or ours). */
+export function colour(name: ColourName): string {
+  return css(P.colours[name]);
+}
+
+/** The colour of the `index`-th line of a chart (the palette repeats). */
+export function seriesColour(index: number): string {
+  const series = P.colours.series;
+  return css(series[index % series.length]);
+}
+
+/** The bar colour of a row of this kind (course, optional, user). */
+export function kindColour(kind: keyof typeof P.colours.kinds): string {
+  return colour(P.colours.kinds[kind]);
 }
 
 /** Cuts long user text for a chart label; the full text stays in the table and tooltip. */

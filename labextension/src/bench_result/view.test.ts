@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fixture } from './fixtures';
-import { formatTick, nearestPoint, pointValue, sweepChart } from './chart';
+import { metricTick as formatTick } from './metric';
+import { nearestPoint, pointValue, sweepChart } from './sweep_chart';
 import { logScale, spacedTicks } from './scale';
 import { BenchView, DEFAULT_STATE, renderBench, type ViewState } from './view';
 
@@ -29,8 +30,8 @@ describe('renderBench', () => {
     expect(root.getAttribute('data-state')).toBe('ok');
     expect(names(el)).toEqual(['loops', 'elementwise', 'broadcast', 'einsum', 'torch']);
     expect(el.querySelectorAll('.mm-bench-bar')).toHaveLength(5);
-    expect(el.querySelector('.mm-bench-summary')!.textContent).toContain('a 5×784 @ b 784×10');
-    expect(el.querySelector('.mm-bench-summary')!.textContent).toContain('MNIST operands');
+    expect(el.querySelector('.mm-bench-title')!.textContent).toContain('a 5×784 @ b 784×10');
+    expect(el.querySelector('.mm-bench-title')!.textContent).toContain('operands mnist');
   });
 
   it('marks extrapolated, incorrect, failed and skipped rows', () => {
@@ -41,7 +42,7 @@ describe('renderBench', () => {
       )!;
     expect(rowOf('loops').className).toContain('mm-extrapolated');
     expect(rowOf('loops').textContent).toContain('≈ extrapolated');
-    expect(rowOf('loops').textContent).toContain('≈ 412 ms');
+    expect(rowOf('loops').textContent).toContain('≈ 412,000'); // µs, the unit in the header
     expect(rowOf('numba').textContent).toContain('skipped');
     expect(rowOf('<img src=x onerror=alert(1)>').className).toContain('mm-status-incorrect');
     expect(rowOf('<img src=x onerror=alert(1)>').textContent).toContain('✗ incorrect');
@@ -71,7 +72,7 @@ describe('renderBench', () => {
     const ascending = names(el);
     expect(ascending.slice(0, 3)).toEqual(['torch', 'einsum', 'my_matmul & <friends>']);
     expect(ascending.slice(-3)).toEqual(['numba', '<img src=x onerror=alert(1)>', '</td><script>alert("x")</script>']);
-    expect(el.querySelector('th[aria-sort="ascending"]')!.textContent).toContain('median ▲');
+    expect(el.querySelector('th[aria-sort="ascending"]')!.textContent).toContain('median (µs) ▲');
     sortBy('median');
     const descending = names(el);
     expect(descending.slice(0, 2)).toEqual(['slow_user_fn', 'loops']);
@@ -137,7 +138,7 @@ describe('renderBench', () => {
 
   it('says a run was interrupted and shows what finished', () => {
     const { el } = render(fixture('interrupted_cuda'));
-    expect(el.querySelector('.mm-bench-banner')!.textContent).toContain('Interrupted');
+    expect(el.querySelector('.mm-bench-banner')!.textContent).toContain('INTERRUPTED: showing the 3 rows');
     expect(el.querySelector('thead')!.textContent).toContain('% of peak');
     expect(el.textContent).toContain('TF32 off');
   });

@@ -1,20 +1,25 @@
 """A sweep in a terminal: the time at every size as a table, and a log-log chart in text.
 
-``sweep_table`` has a row per variant and a column per size (each time in its own unit, ``~``
+``sweep_table`` has a row per variant and a column per size (each time in its own unit, ``≈``
 where extrapolated), then the fitted exponent. ``sweep_chart`` draws log time against log size
 in Unicode braille (2×4 dots per character, as plotext and uniplot draw), one numbered marker
 per measured point and braille lines between them, with a legend. Hand-written rather than a
 dependency: it is about a hundred lines, and the CLI stays standard library plus torch.
-Neither imports torch. ``to_text_with_sweep`` is the CLI's whole text output.
+Neither imports torch. ``to_text_with_sweep`` is the CLI's whole text output. All take the
+payload dict (``BenchResult.to_dict()``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from .display import EXTRAPOLATED_MARK, MISSING, _plain, fmt_tick, fmt_time, to_text
-from .result import BenchResult, BenchRow
+from .format import ESTIMATE, MISSING, RULES, format_exponent, format_tick, format_time
+from .summary import plain
+from .text import to_text
+
+Payload = Mapping[str, Any]
 
 MARKERS = "123456789abcdefghijklmnopqrstuvwxyz"
 MAX_COLUMNS = 8
@@ -23,14 +28,14 @@ _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 _BRAILLE = 0x2800
 
 
-def _cell(row: BenchRow, size: int) -> str:
-    for p in row.points:
-        if p.size == size:
-            if p.error is not None:
-                return "FAILED"
-            if p.median is None:
+def _cell(row: Mapping[str, Any], size: int) -> str:
+    for p in row.get("points") or ():
+        if p["size"] == size:
+            if p.get("error") is not None:
+                return RULES["status_words"]["failed"]
+            if p.get("median") is None:
                 return MISSING
-            return (EXTRAPOLATED_MARK if p.extrapolated else "") + fmt_time(p.median)
+            return (ESTIMATE if p.get("extrapolated") else "") + format_time(p["median"])
     return MISSING
 
 
@@ -42,20 +47,25 @@ def shown_sizes(sizes: Sequence[int], limit: int = MAX_COLUMNS) -> list[int]:
     return [sizes[i] for i in picks]
 
 
-def sweep_table(result: BenchResult, limit: int = MAX_COLUMNS) -> str:
+def _sizes(payload: Payload) -> list[int]:
+    return list((payload.get("sweep") or {}).get("sizes") or ())
+
+
+def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
     """Median time of every row at each sweep size (``limit`` columns at most, evenly spread),
     and the exponent; ``""`` without a sweep."""
-    if not result.sweep_sizes:
+    all_sizes = _sizes(payload)
+    if not all_sizes:
         return ""
-    sizes = shown_sizes(result.sweep_sizes, limit)
+    sizes = shown_sizes(all_sizes, limit)
     header = ["name", *(f"{s}²" for s in sizes), "exponent"]
     body = [
         [
-            _plain(row.name),
+            plain(row["name"]),
             *(_cell(row, s) for s in sizes),
-            MISSING if row.exponent is None else f"{row.exponent:.2f}",
+            format_exponent(row.get("exponent")),
         ]
-        for row in result.rows
+        for row in payload["rows"]
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
 
@@ -65,30 +75,32 @@ def sweep_table(result: BenchResult, limit: int = MAX_COLUMNS) -> str:
         return "  ".join(cells).rstrip()
 
     title = "median time at each size (size×size @ size×size)"
-    if len(sizes) < len(result.sweep_sizes):
-        title += f"; {len(sizes)} of the {len(result.sweep_sizes)} sizes, all of them in --save"
+    if len(sizes) < len(all_sizes):
+        title += f"; {len(sizes)} of the {len(all_sizes)} sizes, all of them in --save"
     lines = [title, line(header)]
     lines.append(line(["-" * w for w in widths]))
     lines.extend(line(r) for r in body)
     return "\n".join(lines)
 
 
-def _series(result: BenchResult) -> list[tuple[str, list[tuple[int, float]]]]:
+def _series(payload: Payload) -> list[tuple[str, list[tuple[int, float]]]]:
     series = []
-    for row in result.rows:
+    for row in payload["rows"]:
         points = sorted(
-            (p.size, p.median) for p in row.points if p.median is not None and p.median > 0
+            (p["size"], p["median"])
+            for p in row.get("points") or ()
+            if p.get("median") is not None and p["median"] > 0
         )
         if points:
-            series.append((row.name, points))
+            series.append((row["name"], points))
     return series[: len(MARKERS)]
 
 
-def sweep_chart(result: BenchResult, width: int = 56, height: int = 12) -> str:
+def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:
     """Log time against log size, ``width``×``height`` characters of plot; ``""`` if nothing
     to draw (fewer than two sizes or no timed point)."""
-    sizes = result.sweep_sizes
-    series = _series(result)
+    sizes = _sizes(payload)
+    series = _series(payload)
     if len(sizes) < 2 or not series:
         return ""
     times = [t for _, points in series for _, t in points]
@@ -117,7 +129,7 @@ def sweep_chart(result: BenchResult, width: int = 56, height: int = 12) -> str:
         for x, y in ends:
             marks[(y // 4, x // 2)] = MARKERS[index]
 
-    ticks = {py(10.0**e) // 4: fmt_tick(10.0**e) for e in range(lo, hi + 1)}
+    ticks = {py(10.0**e) // 4: format_tick(10.0**e) for e in range(lo, hi + 1)}
     label_w = max(len(t) for t in ticks.values())
     lines = []
     for r in range(height):
@@ -137,7 +149,7 @@ def sweep_chart(result: BenchResult, width: int = 56, height: int = 12) -> str:
     lines.append(" " * label_w + " └" + "".join(axis))
     lines.append(" " * (label_w + 2) + "".join(labels).rstrip())
     lines.append(" " * (label_w + 2) + "size (log scale); time per call (log scale)")
-    legend = "  ".join(f"{MARKERS[i]} {_plain(name)}" for i, (name, _) in enumerate(series))
+    legend = "  ".join(f"{MARKERS[i]} {plain(name)}" for i, (name, _) in enumerate(series))
     lines.append(" " * (label_w + 2) + legend)
     return "\n".join(lines)
 
@@ -162,11 +174,11 @@ def _segment(xa: int, ya: int, xb: int, yb: int) -> list[tuple[int, int]]:
             y += sy
 
 
-def to_text_with_sweep(result: BenchResult) -> str:
+def to_text_with_sweep(payload: Payload) -> str:
     """The bench's text table, then (with a sweep) the per-size table and the chart."""
-    parts = [to_text(result)]
-    if table := sweep_table(result):
+    parts = [to_text(payload)]
+    if table := sweep_table(payload):
         parts.append(table)
-    if chart := sweep_chart(result):
+    if chart := sweep_chart(payload):
         parts.append(chart)
     return "\n\n".join(parts)

@@ -1,0 +1,116 @@
+// The bar chart: one horizontal bar per row for one metric, in row order. Elements carry
+// data-row indices; the view shows details on hover.
+import { svg } from './dom';
+import { ESTIMATE, truncate } from './format';
+import { axisTitle, formatMetric, labelWidth, type Metric, metricTick, METRICS, metricValue, type ScaleKind } from './metric';
+import { linearScale, logScale, type Scale, spacedTicks } from './scale';
+import type { BenchRow } from './schema';
+
+const WIDTH = 680;
+const LABEL_W = 160;
+const VALUE_W = 120;
+const ROW_H = 24;
+const AXIS_H = 22;
+const TITLE_H = 16;
+
+let uid = 0;
+
+/** Why a row has no bar, in a few words. */
+function missingReason(row: BenchRow): string {
+  switch (row.status) {
+    case 'failed':
+      return 'failed (see error)';
+    case 'incorrect':
+      return 'incorrect, not timed';
+    case 'skipped':
+      return 'skipped';
+    default:
+      return 'not measured';
+  }
+}
+
+/** The hatch an extrapolated bar is filled with; returns its id. */
+function hatch(root: SVGSVGElement): string {
+  const id = `mm-bench-hatch-${++uid}`;
+  const pattern = svg('pattern', { id, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+  pattern.appendChild(svg('rect', { width: 6, height: 6, class: 'mm-bench-hatch-bg' }));
+  pattern.appendChild(svg('rect', { width: 3, height: 6, class: 'mm-bench-hatch-fg' }));
+  const defs = svg('defs');
+  defs.appendChild(pattern);
+  root.appendChild(defs);
+  return id;
+}
+
+function axis(scale: Scale, metric: Metric, title: string, height: number): SVGGElement {
+  const g = svg('g', { class: 'mm-bench-axis' });
+  const labelled = new Set(spacedTicks(scale, scale.ticks, (t) => labelWidth(metricTick(t, metric))));
+  for (const tick of scale.ticks) {
+    const x = scale(tick);
+    g.appendChild(svg('line', { x1: x, x2: x, y1: AXIS_H - 4, y2: height - 4 - TITLE_H, class: 'mm-bench-grid' }));
+    if (labelled.has(tick)) {
+      g.appendChild(svg('text', { x, y: AXIS_H - 8, 'text-anchor': 'middle', class: 'mm-bench-tick' }, metricTick(tick, metric)));
+    }
+  }
+  const middle = (LABEL_W + WIDTH - VALUE_W) / 2;
+  g.appendChild(svg('text', { x: middle, y: height - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, title));
+  return g;
+}
+
+interface BarContext {
+  scale: Scale;
+  metric: Metric;
+  hatchId: string;
+  drawable: (v: number | null) => v is number;
+}
+
+function barRow(row: BenchRow, i: number, value: number | null, ctx: BarContext): SVGGElement {
+  const y = AXIS_H + i * ROW_H;
+  const textY = y + ROW_H / 2 + 4;
+  const g = svg('g', {
+    class: `mm-bench-bar-row mm-kind-${row.kind} mm-status-${row.status}${row.extrapolated ? ' mm-extrapolated' : ''}`,
+    'data-row': i
+  });
+  // A full-width transparent band makes the whole row hoverable, bar or not.
+  g.appendChild(svg('rect', { x: 0, y, width: WIDTH, height: ROW_H, class: 'mm-bench-band' }));
+  g.appendChild(svg('text', { x: LABEL_W - 8, y: textY, 'text-anchor': 'end', class: 'mm-bench-label' }, truncate(row.name, 20)));
+  if (!ctx.drawable(value)) {
+    g.appendChild(svg('text', { x: LABEL_W + 6, y: textY, class: 'mm-bench-missing' }, missingReason(row)));
+    return g;
+  }
+  const x1 = Math.max(LABEL_W + 1, ctx.scale(Math.max(value, ctx.scale.domain[0])));
+  const bar = svg('rect', { x: LABEL_W, y: y + 4, width: x1 - LABEL_W, height: ROW_H - 8, rx: 2, class: 'mm-bench-bar' });
+  if (row.extrapolated) {
+    // Inline style: the stylesheet's fill would beat a presentation attribute.
+    bar.style.fill = `url(#${ctx.hatchId})`;
+  }
+  g.appendChild(bar);
+  const unsure = row.unreliable ? ' (unreliable)' : '';
+  const marks = `${row.extrapolated ? ESTIMATE : ''}${formatMetric(value, ctx.metric)}${unsure}${row.status === 'incorrect' ? ' ✗' : ''}`;
+  g.appendChild(svg('text', { x: x1 + 6, y: textY, class: 'mm-bench-value' }, marks));
+  return g;
+}
+
+/** Horizontal bars, one per row, in row order. */
+export function barChart(rows: BenchRow[], metric: Metric, scaleKind: ScaleKind, baseline: string | null = null): SVGSVGElement {
+  const values = rows.map((row) => metricValue(row, metric));
+  const drawable = (v: number | null): v is number => v !== null && (scaleKind === 'linear' ? v >= 0 : v > 0);
+  const range: [number, number] = [LABEL_W, WIDTH - VALUE_W];
+  const plotted = values.filter(drawable);
+  const scale = scaleKind === 'log' ? logScale(plotted, range) : linearScale(plotted, range);
+  const height = AXIS_H + rows.length * ROW_H + 6 + TITLE_H;
+  const description = METRICS.find((m) => m.key === metric)?.describe ?? metric;
+  const root = svg('svg', {
+    class: 'mm-bench-chart mm-bench-bars',
+    viewBox: `0 0 ${WIDTH} ${height}`,
+    width: WIDTH,
+    height,
+    role: 'img',
+    'aria-label': `Bar chart, ${scaleKind} scale: ${description}`,
+    'data-metric': metric,
+    'data-scale': scaleKind
+  });
+  const ctx: BarContext = { scale, metric, hatchId: hatch(root), drawable };
+  root.appendChild(axis(scale, metric, axisTitle(metric, scaleKind, baseline), height));
+  rows.forEach((row, i) => root.appendChild(barRow(row, i, values[i], ctx)));
+  return root;
+}

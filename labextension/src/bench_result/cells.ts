@@ -1,0 +1,92 @@
+// The cells of the bench table: the same columns, headers and strings as the Python views'
+// table.py (tests/test_bench_cells.py and cells.test.ts check the three views agree). Which
+// columns exist and their headers come from presentation.json.
+import { PRESENTATION as P } from '../generated/presentation';
+import {
+  ESTIMATE,
+  formatCalls,
+  formatError,
+  formatExponent,
+  formatNumber,
+  formatSpeedup,
+  MISSING,
+  pickUnit,
+  RATE_UNITS,
+  statusText,
+  TIME_UNITS
+} from './format';
+import type { BenchResult, BenchRow } from './schema';
+
+export interface Column {
+  key: string;
+  header: string;
+  numeric: boolean;
+  /** Sort key; null sorts last in both directions. */
+  value: (row: BenchRow) => number | string | null;
+  cell: (row: BenchRow) => string;
+}
+
+type NumberKey = 'median' | 'iqr' | 'min' | 'gflops' | 'pct_of_peak' | 'max_abs_err' | 'exponent';
+
+const STATUS_ORDER = { ok: 0, incorrect: 1, failed: 2, skipped: 3 };
+
+function timeCell(key: 'median' | 'iqr' | 'min', factor: number): (row: BenchRow) => string {
+  return (row) => {
+    const value = row[key];
+    return value === null ? MISSING : (row.extrapolated ? ESTIMATE : '') + formatNumber(value / factor);
+  };
+}
+
+function optional(key: NumberKey, format: (v: number) => string): (row: BenchRow) => string {
+  return (row) => {
+    const value = row[key];
+    return value === null ? MISSING : format(value);
+  };
+}
+
+export const speedupCell = (r: BenchRow): string =>
+  formatSpeedup(r.speedup, r.speedup_low, r.speedup_high, r.unreliable);
+
+/** Every column's unit (for its header), cell and sort value. */
+function cellMakers(result: BenchResult): Record<string, [string, Column['cell'], Column['value']]> {
+  const rows = result.rows;
+  const [timeUnit, timeFactor] = pickUnit(rows.map((r) => r.median), TIME_UNITS);
+  const [rateUnit, rateFactor] = pickUnit(rows.map((r) => r.gflops), RATE_UNITS, true);
+  return {
+    name: ['', (r) => r.name, (r) => r.name],
+    kind: ['', (r) => r.kind, (r) => r.kind],
+    median: [timeUnit, timeCell('median', timeFactor), (r) => r.median],
+    iqr: [timeUnit, timeCell('iqr', timeFactor), (r) => r.iqr],
+    min: [timeUnit, timeCell('min', timeFactor), (r) => r.min],
+    runs: ['', (r) => formatCalls(r.runs, r.blocks), (r) => r.runs],
+    speedup: ['', speedupCell, (r) => r.speedup],
+    gflops: [rateUnit, optional('gflops', (v) => formatNumber(v / rateFactor)), (r) => r.gflops],
+    pct_of_peak: ['', optional('pct_of_peak', formatNumber), (r) => r.pct_of_peak],
+    max_abs_err: ['', optional('max_abs_err', formatError), (r) => r.max_abs_err],
+    exponent: ['', optional('exponent', formatExponent), (r) => r.exponent],
+    status: ['', statusText, (r) => STATUS_ORDER[r.status]]
+  };
+}
+
+/** The table's columns, in presentation.json's order, without optional ones empty in every row. */
+export function columns(result: BenchResult): Column[] {
+  const makers = cellMakers(result);
+  const baseline = result.baseline || P.unknown_baseline;
+  const out: Column[] = [];
+  for (const spec of P.columns) {
+    const key = spec.key as keyof BenchRow;
+    if (!spec.always && result.rows.every((r) => r[key] === null)) {
+      continue;
+    }
+    const [unit, cell, value] = makers[spec.key];
+    const header = spec.header.replace('{unit}', unit).replace('{baseline}', baseline);
+    out.push({ key: spec.key, header, numeric: spec.numeric, value, cell });
+  }
+  return out;
+}
+
+/** Headers and the cell strings of every row: what every view of the table shows. */
+export function tableCells(result: BenchResult): { headers: string[]; rows: string[][] } {
+  const cols = columns(result);
+  return { headers: cols.map((c) => c.header), rows: result.rows.map((r) => cols.map((c) => c.cell(r))) };
+}

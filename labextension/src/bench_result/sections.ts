@@ -1,0 +1,116 @@
+// The bench view's sections other than the table: header, controls, charts and notes.
+import { barChart } from './bar_chart';
+import { el } from './dom';
+import { METRICS } from './metric';
+import type { Section, ViewContext } from './section';
+import { CALLS_LEGEND, conditions, ESTIMATE_LEGEND, headline, interruptedText, notes } from './summary';
+import { type SweepChart, sweepChart } from './sweep_chart';
+
+/** The headline, the run's conditions, and a banner when the run was interrupted. */
+export function headerSection(): Section {
+  const node = el('div', { class: 'mm-bench-header' });
+  return {
+    node,
+    render({ result }: ViewContext) {
+      node.replaceChildren(
+        el('span', { class: 'mm-bench-title' }, headline(result)),
+        el('div', { class: 'mm-bench-summary' }, conditions(result)),
+        ...(result.interrupted ? [el('div', { class: 'mm-bench-banner' }, interruptedText(result))] : [])
+      );
+    }
+  };
+}
+
+function metricButtons({ state, setState }: ViewContext): HTMLElement {
+  const group = el('div', { class: 'mm-bench-group', role: 'group', 'aria-label': 'Metric' });
+  for (const metric of METRICS) {
+    const button = el('button', {
+      type: 'button',
+      class: 'mm-bench-button',
+      'aria-pressed': String(state.metric === metric.key),
+      'data-metric': metric.key,
+      title: `Show ${metric.describe}`
+    }, metric.label);
+    button.addEventListener('click', () => setState({ metric: metric.key }));
+    group.appendChild(button);
+  }
+  return group;
+}
+
+/** The metric buttons and the log-scale toggle. */
+export function controlsSection(): Section {
+  const node = el('div', { class: 'mm-bench-controls', role: 'toolbar', 'aria-label': 'Chart options' });
+  return {
+    node,
+    render(ctx: ViewContext) {
+      // A real toggle: its label stays "Log scale"; aria-pressed says whether it is on.
+      const log = ctx.state.scale === 'log';
+      const toggle = el('button', {
+        type: 'button',
+        class: 'mm-bench-button mm-bench-toggle',
+        'aria-pressed': String(log),
+        'data-action': 'toggle-scale',
+        title: log ? 'Log scale is on: press for a linear axis' : 'Log scale is off: press for a log axis'
+      }, 'Log scale');
+      toggle.addEventListener('click', () => ctx.setState({ scale: log ? 'linear' : 'log' }));
+      node.replaceChildren(metricButtons(ctx), toggle);
+    }
+  };
+}
+
+/** The charts section also hands the view its sweep chart, for hover hit-testing. */
+export interface ChartsSection extends Section {
+  readonly sweep: SweepChart | null;
+}
+
+export function chartsSection(): ChartsSection {
+  const node = el('div', { class: 'mm-bench-charts' });
+  let sweep: SweepChart | null = null;
+  return {
+    node,
+    get sweep() {
+      return sweep;
+    },
+    render({ result, state }: ViewContext) {
+      const { rows } = result;
+      const charts: Node[] = [
+        rows.length === 0
+          ? el('p', { class: 'mm-bench-empty' }, 'No variant finished.')
+          : barChart(rows, state.metric, state.scale, result.baseline)
+      ];
+      sweep = null;
+      if (result.sweep && rows.some((r) => r.points.length > 0)) {
+        sweep = sweepChart(rows, result.sweep.sizes, state.metric, state.scale, result.baseline);
+        charts.push(sweep.svg);
+      }
+      node.replaceChildren(...charts);
+    }
+  };
+}
+
+/** Legends, then notes, errors and shared warnings as a list: the table stays narrow. */
+export function notesSection(): Section {
+  const node = el('div', { class: 'mm-bench-notes' });
+  return {
+    node,
+    render({ result }: ViewContext) {
+      const legends = [
+        result.rows.some((r) => r.extrapolated) ? ESTIMATE_LEGEND : null,
+        result.rows.length ? CALLS_LEGEND : null
+      ].flatMap((text) => (text ? [el('p', { class: 'mm-bench-legend-text' }, text)] : []));
+      const items = notes(result);
+      if (items.length === 0) {
+        node.replaceChildren(...legends);
+        return;
+      }
+      const list = el('ul', { 'aria-label': 'Notes' }, items.map(([name, text]) => {
+        const bad = text.startsWith('error: ');
+        return el('li', { class: bad ? 'mm-bench-note mm-bench-note-error' : 'mm-bench-note' }, [
+          el('strong', {}, name),
+          el('span', {}, `: ${text}`)
+        ]);
+      }));
+      node.replaceChildren(...legends, list);
+    }
+  };
+}

@@ -1,0 +1,170 @@
+// The sweep chart: each row's metric against sweep size (log size axis), one line per row
+// with its fitted exponent. Points are one path per series; the view hit-tests them.
+import { svg } from './dom';
+import { formatCount, formatExponent, formatNumber, truncate } from './format';
+import { axisTitle, labelWidth, type Metric, metricTick, type ScaleKind } from './metric';
+import { linearScale, logScale, type Scale, sizeScale, spacedTicks } from './scale';
+import type { BenchRow } from './schema';
+
+const SWEEP_W = 680;
+const SWEEP_H = 340;
+const MARGIN = { left: 70, right: 170, top: 14, bottom: 40 };
+const [LEFT, RIGHT, TOP, BOTTOM] = [MARGIN.left, SWEEP_W - MARGIN.right, MARGIN.top, SWEEP_H - MARGIN.bottom];
+const DOT_R = 2.5;
+
+/** A drawn sweep point, in the chart's viewBox units, for hover hit-testing. */
+export interface PlotPoint {
+  x: number;
+  y: number;
+  row: number;
+  point: number;
+}
+
+export interface SweepChart {
+  svg: SVGSVGElement;
+  points: PlotPoint[];
+  /** Viewbox units per CSS pixel is width / SWEEP_W; the view needs the width to hit-test. */
+  width: number;
+}
+
+/** One path of small circles: 500 points cost one element, not 500 (see renderer_sweep.py). */
+function dotsPath(points: PlotPoint[]): string {
+  const r = DOT_R;
+  return points
+    .map((p) => `M${(p.x - r).toFixed(1)} ${p.y.toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`)
+    .join('');
+}
+
+/** The drawn point nearest to (x, y) in viewBox units, if one is within `radius`. */
+export function nearestPoint(points: PlotPoint[], x: number, y: number, radius = 8): PlotPoint | null {
+  let best: PlotPoint | null = null;
+  let bestDistance = radius * radius;
+  for (const p of points) {
+    const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+    if (d <= bestDistance) {
+      best = p;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** A sweep point's value in `metric`: its time, the baseline's time at that size over it, or
+ * its throughput (2·m·k·n flops). Null where it, or the baseline there, was not measured. */
+export function pointValue(row: BenchRow, index: number, metric: Metric, base: BenchRow | null): number | null {
+  const p = row.points[index];
+  if (p.median === null || p.median <= 0) return null;
+  if (metric === 'time') return p.median;
+  if (metric === 'gflops') return (2 * p.m * p.k * p.n) / p.median / 1e9;
+  const other = base?.points.find((q) => q.size === p.size);
+  return other && other.median !== null && other.median > 0 ? other.median / p.median : null;
+}
+
+function axes(x: Scale, y: Scale, metric: Metric, title: string): SVGGElement {
+  const g = svg('g', { class: 'mm-bench-axis' });
+  const sizeLabel = (tick: number) => (tick >= 1 ? formatCount(tick) : formatNumber(tick));
+  const xLabelled = new Set(spacedTicks(x, x.ticks, (t) => labelWidth(sizeLabel(t))));
+  for (const tick of x.ticks) {
+    const px = x(tick);
+    g.appendChild(svg('line', { x1: px, x2: px, y1: TOP, y2: BOTTOM, class: 'mm-bench-grid' }));
+    if (xLabelled.has(tick)) {
+      g.appendChild(svg('text', { x: px, y: BOTTOM + 16, 'text-anchor': 'middle', class: 'mm-bench-tick' }, sizeLabel(tick)));
+    }
+  }
+  // Vertical axis: labels stack, so they need their line height apart, not their width.
+  const yLabelled = new Set(spacedTicks(y, y.ticks, () => 14));
+  for (const tick of y.ticks) {
+    const py = y(tick);
+    g.appendChild(svg('line', { x1: LEFT, x2: RIGHT, y1: py, y2: py, class: 'mm-bench-grid' }));
+    if (yLabelled.has(tick)) {
+      g.appendChild(svg('text', { x: LEFT - 6, y: py + 4, 'text-anchor': 'end', class: 'mm-bench-tick' }, metricTick(tick, metric)));
+    }
+  }
+  const mid = (TOP + BOTTOM) / 2;
+  g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: SWEEP_H - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, 'size (log scale)'));
+  g.appendChild(svg('text', { x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${mid})`, class: 'mm-bench-axis-title' }, title));
+  return g;
+}
+
+interface SeriesContext {
+  x: Scale;
+  y: Scale;
+  drawable: (v: number | null) => v is number;
+  points: PlotPoint[];
+}
+
+/** One row's line and dots (hollow where extrapolated); its points join `ctx.points`. */
+function series(row: BenchRow, i: number, values: (number | null)[], ctx: SeriesContext): SVGGElement {
+  const g = svg('g', { class: `mm-bench-series mm-series-${i % 8}`, 'data-row': i });
+  let d = '';
+  let pen = false;
+  const solid: PlotPoint[] = [];
+  const hollow: PlotPoint[] = [];
+  row.points.forEach((point, j) => {
+    const value = values[j];
+    if (!ctx.drawable(value)) {
+      pen = false;
+      return;
+    }
+    const p = { x: ctx.x(point.size), y: ctx.y(value), row: i, point: j };
+    d += `${pen ? 'L' : 'M'}${p.x.toFixed(1)} ${p.y.toFixed(1)}`;
+    pen = true;
+    (point.extrapolated ? hollow : solid).push(p);
+    ctx.points.push(p);
+  });
+  if (d) g.appendChild(svg('path', { d, class: 'mm-bench-line' }));
+  if (solid.length) g.appendChild(svg('path', { d: dotsPath(solid), class: 'mm-bench-dots', 'data-count': solid.length }));
+  if (hollow.length) {
+    g.appendChild(svg('path', { d: dotsPath(hollow), class: 'mm-bench-dots mm-extrapolated', 'data-count': hollow.length }));
+  }
+  return g;
+}
+
+function legendEntry(row: BenchRow, i: number, metric: Metric): SVGGElement {
+  const ly = TOP + 8 + i * 20;
+  const entry = svg('g', { class: `mm-bench-legend-entry mm-series-${i % 8}`, 'data-row': i });
+  entry.appendChild(svg('line', { x1: RIGHT + 12, x2: RIGHT + 28, y1: ly, y2: ly, class: 'mm-bench-line' }));
+  // The exponent is time's: shown with the time metric, where the slope is the one drawn.
+  const slope = row.exponent === null || metric !== 'time' ? '' : `  ∝ n^${formatExponent(row.exponent)}`;
+  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 14)}${slope}`));
+  return entry;
+}
+
+/** Each row's metric against sweep size, on the chosen scale, with each row's fitted exponent.
+ * The size axis spans the sizes measured (log scale), not whole decades around them. */
+export function sweepChart(
+  rows: BenchRow[],
+  sizes: number[],
+  metric: Metric = 'time',
+  scaleKind: ScaleKind = 'log',
+  baseline: string | null = null
+): SweepChart {
+  const base = rows.find((r) => r.name === baseline) ?? null;
+  const values = rows.map((row) => row.points.map((_, j) => pointValue(row, j, metric, base)));
+  const drawable = (v: number | null): v is number => v !== null && (scaleKind === 'linear' ? v >= 0 : v > 0);
+  const measured = rows.flatMap((row, i) => row.points.filter((_, j) => drawable(values[i][j])).map((p) => p.size));
+  const x = sizeScale(measured.length ? measured : sizes, [LEFT, RIGHT]);
+  const plotted = values.flat().filter(drawable);
+  const y = scaleKind === 'log' ? logScale(plotted, [BOTTOM, TOP]) : linearScale(plotted, [BOTTOM, TOP]);
+  const title = axisTitle(metric, scaleKind, baseline);
+  const root = svg('svg', {
+    class: 'mm-bench-chart mm-bench-sweep',
+    viewBox: `0 0 ${SWEEP_W} ${SWEEP_H}`,
+    width: SWEEP_W,
+    height: SWEEP_H,
+    role: 'img',
+    'data-metric': metric,
+    'data-scale': scaleKind,
+    'aria-label': `Sweep: ${title} against size (log scale), one line per variant`
+  });
+  root.appendChild(axes(x, y, metric, title));
+  const ctx: SeriesContext = { x, y, drawable, points: [] };
+  const legend = svg('g', { class: 'mm-bench-legend' });
+  rows.forEach((row, i) => {
+    root.appendChild(series(row, i, values[i], ctx));
+    legend.appendChild(legendEntry(row, i, metric));
+  });
+  root.appendChild(legend);
+  root.appendChild(svg('circle', { r: DOT_R + 2, class: 'mm-bench-hover-dot', visibility: 'hidden' }));
+  return { svg: root, points: ctx.points, width: SWEEP_W };
+}
