@@ -8,10 +8,9 @@ lookups, display). ``BenchResult.to_dict()`` is the payload of
 ``docs/bench-schema.md``, which is generated from it.
 
 The module is plain data with no dependency beyond the standard library (``from_dict`` also
-needs ``jsonschema``): the runner fills it, ``display.py`` renders it, the labextension renders
-its JSON.
+needs ``jsonschema``): the runner fills it; ``views/`` and the labextension render its JSON.
 
-Progress contract (runner -> display)
+Progress contract (runner -> views)
 -------------------------------------
 ``bench(..., on_progress=callback)`` calls ``callback(progress: BenchProgress)``:
 
