@@ -1,7 +1,7 @@
 """Broadcasting and einsum shape rules, as plain functions on shapes.
 
 This module is the single source of truth for the rules; the TypeScript port in
-``labextension/src/shapes/`` is checked against the JSON vectors that
+``labextension/src/rules/`` is checked against the JSON vectors that
 ``tests/vectors/generate.py`` writes from torch. It never imports torch: operands are
 shapes (sequences of ints, or a bare int meaning a 1-d shape, as torch accepts) or
 anything with a ``.shape`` (tensors, arrays).

@@ -7,7 +7,7 @@ come from ``matmul_magic.shapes``, which must agree with torch on every case or 
 fails. Cases with ``"oracle": "rules"`` are input checks torch does not make (bools,
 negative or absurd sizes, too many operands): there ``shapes.py`` is the reference.
 ``tests/test_vectors.py`` checks that the committed files are current; the TypeScript
-port in ``labextension/src/shapes/`` is tested against them.
+port in ``labextension/src/rules/`` is tested against them.
 """
 
 from __future__ import annotations

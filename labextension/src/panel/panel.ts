@@ -1,9 +1,9 @@
 // The kernel-less Shape Explorer panel: the same view and rules as the ShapeExplorer widget
-// (src/shapes/), hosted in a JupyterLab main-area widget. Loaded on first open, not at start-up.
+// (src/widgets/shape_explorer/, rules from src/rules/), hosted in a JupyterLab main-area widget. Loaded on first open, not at start-up.
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { renderShapeExplorer, type ShapeView } from '../shapes/view';
+import { renderShapeExplorer, type ShapeView } from '../widgets/shape_explorer/view';
 import { shapesIcon } from './icon';
 import type { PanelState } from './state';
 

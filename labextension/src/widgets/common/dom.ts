@@ -1,6 +1,6 @@
 // Small DOM helpers shared by the shape views. Text from users or payloads only ever goes
 // through textContent or attributes, never through markup.
-import { STYLE_TEXT } from './view_style';
+import { STYLE_TEXT } from './style';
 
 export interface Props {
   class?: string;
@@ -130,7 +130,7 @@ export function defaultName(index: number): string {
 }
 
 // `(5, 1)`, `(4,)`, `()`: the rules' own tuple format, re-exported for the views.
-export { formatShape } from './index';
+export { formatShape } from '../../rules';
 
 /** Whether two shapes are the same sizes in the same order. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

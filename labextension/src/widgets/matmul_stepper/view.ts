@@ -1,8 +1,8 @@
 // The Matmul Stepper's DOM rendering: c[i,j] = Σ_k a[i,k]·b[k,j] one step at a time, at the
 // lesson's four levels, so a learner sees how many Python-level steps each level takes.
-import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead, viewRoot } from './view_dom';
-import type { GridCell } from './view_dom';
-import type { Values } from './view';
+import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead, viewRoot } from '../common/dom';
+import type { GridCell } from '../common/dom';
+import type { Values } from '../shape_explorer/view';
 
 export interface StepperState {
   /** [[m, k], [k, n]] */

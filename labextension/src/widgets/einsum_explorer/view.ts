@@ -1,10 +1,10 @@
 // The Einsum Explorer's DOM rendering: labelled axes per operand, summed indices highlighted,
 // the output shape and the equivalent loop nest. Computes live with the TypeScript port.
-import { readShapeInput, showShape, syncOperandRows } from './view_input';
-import type { OperandRow } from './view_input';
-import { MAX_OPERANDS, parseEinsum } from './view_rules';
-import type { EinsumPlan } from './view_rules';
-import { button, defaultName, errorText, formatShape, h, say, tableHead, viewRoot } from './view_dom';
+import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
+import type { OperandRow } from '../common/shape_input';
+import { MAX_OPERANDS, parseEinsum } from '../common/rules';
+import type { EinsumPlan } from '../common/rules';
+import { button, defaultName, errorText, formatShape, h, say, tableHead, viewRoot } from '../common/dom';
 
 export interface EinsumState {
   spec: string;

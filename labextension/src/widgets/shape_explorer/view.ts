@@ -2,12 +2,12 @@
 // shape_explorer.ts) and the labextension's kernel-less panel. It computes live with the
 // TypeScript port of the rules, so edits show at once; onChange tells the owner (the widget
 // model, or the panel's state) about edited shapes.
-import { applyIndexText } from './view_index';
-import { readShapeInput, showShape, syncOperandRows } from './view_input';
-import type { OperandRow } from './view_input';
-import { contiguousStrides, expandStrides, explainBroadcast, MAX_OPERANDS } from './view_rules';
-import type { Explanation, Kind } from './view_rules';
-import { button, cellGrid, defaultName, errorText, formatShape, formatValue, h, sameShape, say, tableHead, viewRoot } from './view_dom';
+import { applyIndexText } from './index_text';
+import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
+import type { OperandRow } from '../common/shape_input';
+import { contiguousStrides, expandStrides, explainBroadcast, MAX_OPERANDS } from '../common/rules';
+import type { Explanation, Kind } from '../common/rules';
+import { button, cellGrid, defaultName, errorText, formatShape, formatValue, h, sameShape, say, tableHead, viewRoot } from '../common/dom';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */
 export type Values = number | string | Values[];

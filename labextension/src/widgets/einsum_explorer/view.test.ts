@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { axesOf, renderEinsumExplorer } from './view_einsum';
-import widget from '../widgets/index';
+import { axesOf, renderEinsumExplorer } from './view';
+import widget from '../index';
 
 function mount(spec: string, shapes: number[][]) {
   const el = document.createElement('div');

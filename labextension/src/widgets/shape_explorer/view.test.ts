@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { renderShapeExplorer, valueGrid } from './view';
 import type { ShapeState } from './view';
-import { contiguousStrides, expandStrides } from './view_rules';
-import widget from '../widgets/index';
+import { contiguousStrides, expandStrides } from '../common/rules';
+import widget from '../index';
 
 function mount(state: ShapeState) {
   const el = document.createElement('div');
