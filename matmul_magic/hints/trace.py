@@ -351,7 +351,7 @@ class ExplainTrace:
         return self.to_text()
 
 
-_KIND_WORDS = {"equal": "equal", "stretched": "stretched", "missing": "added", "clash": "clash"}
+from ..shapes import KIND_WORDS as _KIND_WORDS  # noqa: E402  (one wording per kind)
 
 
 def _broadcast_steps(explanation) -> str:
