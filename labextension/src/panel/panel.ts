@@ -3,6 +3,7 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { defaultName } from '../widgets/common/dom';
 import { renderShapeExplorer, type ShapeView } from '../widgets/shape_explorer/view';
 import { shapesIcon } from './icon';
 import type { PanelState } from './state';
@@ -19,7 +20,7 @@ export class ShapePanel extends Widget {
       (next) =>
         onChange({
           shapes: next.shapes,
-          names: next.shapes.map((_, i) => next.names?.[i] ?? String.fromCharCode(97 + i))
+          names: next.shapes.map((_, i) => next.names?.[i] ?? defaultName(i))
         }),
       { rootName: 'shape-panel' }
     );

@@ -1,4 +1,4 @@
-// Broadcasting rules: a port of matmul_magic/shapes.py (the single source of truth).
+// Broadcasting rules: a port of matmul_magic/shapes/ (the single source of truth).
 // Same semantics and the same error sentences; both are tested against tests/vectors/*.json.
 // Pure functions, no DOM.
 

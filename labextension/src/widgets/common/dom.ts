@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the shape views. Text from users or payloads only ever goes
 // through textContent or attributes, never through markup.
+import { OPERAND_NAMES } from '../../generated/widgets';
 import { STYLE_TEXT } from './style';
 
 export interface Props {
@@ -124,9 +125,9 @@ export function cellGrid(
   return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: caption }), table]);
 }
 
-/** The default operand names: a, b, c... */
+/** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */
 export function defaultName(index: number): string {
-  return String.fromCharCode(97 + index);
+  return OPERAND_NAMES[index] ?? `x${index}`;
 }
 
 // `(5, 1)`, `(4,)`, `()`: the rules' own tuple format, re-exported for the views.
