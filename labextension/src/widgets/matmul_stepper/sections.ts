@@ -89,7 +89,7 @@ export function sliders(ctx: StepperContext): Section<StepperFrame> {
   return { el, update };
 }
 
-/** `step 3 of 12 (scalar k loop) — c[0,2] += a[0,0] * b[0,2]`. */
+/** `step 3 of 12 (<the level's name>) — <what the step did>`. */
 export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
   const el = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
   const update = ({ steps, focus }: StepperFrame) => {
