@@ -105,7 +105,7 @@ def broadcast_case(shapes: list[Any], oracle: str) -> dict[str, Any]:
         except RuntimeError:
             expected = None
         if expected != result:
-            raise AssertionError(f"shapes.py disagrees with torch on {shapes}: {result} {error}")
+            raise AssertionError(f"the rules disagree with torch on {shapes}: {result} {error}")
     explanation, _, _ = _error(lambda: rules.explain_broadcast(*shapes).to_dict())
     return {
         "shapes": shapes,
@@ -271,7 +271,7 @@ def einsum_case(spec: str, shapes: list[Any], oracle: str) -> dict[str, Any]:
             expected = None
         got = None if plan is None else plan["shape"]
         if expected != got:
-            raise AssertionError(f"shapes.py disagrees with torch on {spec!r} {shapes}: {error}")
+            raise AssertionError(f"the rules disagree with torch on {spec!r} {shapes}: {error}")
     return {
         "spec": spec,
         "shapes": shapes,
