@@ -1,7 +1,7 @@
 // What the Shape Explorer panel remembers across reloads: the shapes typed and their labels.
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { OPERAND_NAMES } from '../generated/widgets';
+import { OPERAND_NAMES } from '../generated/operand_names';
 
 export interface PanelState {
   shapes: number[][];
