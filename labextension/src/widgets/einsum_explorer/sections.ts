@@ -49,13 +49,15 @@ export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
 }
 
 function syncRows(ctx: EinsumContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  const { state } = ctx;
-  syncOperandRows(tbody, rows, state.shapes.length, i => {
+  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
+  syncOperandRows(tbody, rows, ctx.state.shapes.length, i => {
+    const { state } = ctx;
     const next = readShapeInput(rows[i].input, state.shapes, i, '5,784', ctx.problems, state.names[i]);
     if (next === null) return ctx.render();
     state.shapes = next;
     ctx.commit();
   });
+  const { state } = ctx;
   rows.forEach((row, i) => {
     if (!ctx.problems.has(i)) row.input.removeAttribute('aria-invalid');
     showShape(row.input, state.shapes[i], ctx.problems.has(i));

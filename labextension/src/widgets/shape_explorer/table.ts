@@ -64,8 +64,9 @@ function removeButton(ctx: ShapeContext, rows: OperandRow[], row: OperandRow): H
 }
 
 function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  const { state } = ctx;
+  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
   const onInput = (i: number) => {
+    const { state } = ctx;
     if (i < 0) return;
     const example = '5,1 (empty for a 0-d tensor)';
     const next = readShapeInput(rows[i].input, state.shapes, i, example, ctx.inputErrors, state.names[i]);
@@ -74,6 +75,7 @@ function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): vo
     state.shapes = next;
     ctx.commit();
   };
+  const { state } = ctx;
   syncOperandRows(tbody, rows, state.shapes.length, onInput, row => row.own.append(removeButton(ctx, rows, row)));
   rows.forEach((row, i) => {
     const name = state.names[i];
