@@ -1,6 +1,6 @@
 """The committed shape-rule vectors are current: regenerating them changes nothing.
 
-The TypeScript port is tested against these files, so a rule change in ``shapes.py``
+The TypeScript port is tested against these files, so a rule change in ``matmul_magic/shapes/``
 that is not followed by ``python tests/vectors/generate.py`` fails here.
 """
 
@@ -27,7 +27,7 @@ def generated() -> dict[str, str]:
     return _generator().vectors()
 
 
-@pytest.mark.parametrize("name", ["broadcast.json", "einsum.json"])
+@pytest.mark.parametrize("name", ["broadcast.json", "einsum.json", "widgets.json"])
 def test_committed_vectors_are_current(generated, name):
     committed = (VECTORS / name).read_text(encoding="utf-8")
     assert committed == generated[name], (

@@ -309,7 +309,9 @@ def test_built_bundle_is_an_offline_es_module():
 
 
 def test_indexing_playground_cases_agree_with_torch():
-    cases_file = Path(__file__).parents[1] / "labextension/src/shapes/view_index_cases.json"
+    cases_file = (
+        Path(__file__).parents[1] / "labextension/src/widgets/shape_explorer/index_text_cases.json"
+    )
     cases = json.loads(cases_file.read_text())["cases"]
     assert len(cases) >= 20
     for case in cases:

@@ -1,7 +1,8 @@
 // Bundles the anywidget front end `src/widgets/index.ts` into ONE self-contained ES module
 // `../matmul_magic/widgets/static/widgets.js` (no network imports, so widgets work offline).
 // All three widget classes point their `_esm` at it, so the shared rules, views and stylesheet
-// ship once; each class's `_view_kind` trait picks its view. `--production` minifies.
+// ship once; each class's `_view_kind` trait picks its view (src/widgets/<widget>/, helpers in
+// src/widgets/common/, the rules in src/rules/). `--production` minifies.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,10 @@ mkdirSync(outDir, { recursive: true });
 for (const file of readdirSync(outDir)) {
   if (file.endsWith('.js') && path.join(outDir, file) !== outfile) rmSync(path.join(outDir, file));
 }
+
+// The views import src/generated/ (constants the Python package owns), so write it first:
+// `npm run build:widgets` may run on its own, without the build:lib step that generates it.
+await import('./generate.mjs');
 
 await build({
   entryPoints: [entry],

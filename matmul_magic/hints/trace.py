@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from ..shapes import format_shape
+from ..shapes import KIND_WORDS, format_shape
 from .recorder import TraceEvent, make_recorder
 from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE
 
@@ -113,15 +113,12 @@ class ExplainTrace:
         return self.to_text()
 
 
-_KIND_WORDS = {"equal": "equal", "stretched": "stretched", "missing": "added", "clash": "clash"}
-
-
 def _broadcast_steps(explanation) -> str:
     """``broadcast: dim -2: 784 = 784 | dim -1: 1 -> 10 stretched``."""
     steps = []
     for column in explanation.columns:
         sizes = " vs ".join("-" if s is None else str(s) for s in column.sizes)
-        changed = [_KIND_WORDS[k] for k in column.kinds if k in ("stretched", "missing", "clash")]
+        changed = [KIND_WORDS[k] for k in column.kinds if k in ("stretched", "missing", "clash")]
         result = "clash" if column.size is None else str(column.size)
         note = f" ({', '.join(sorted(set(changed)))})" if changed else ""
         steps.append(f"dim {column.dim}: {sizes} -> {result}{note}")

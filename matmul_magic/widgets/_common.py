@@ -8,8 +8,7 @@ from typing import Any
 
 import traitlets as t
 
-#: Tensors with at most 2 dims of at most this size send their values to the front end.
-MAX_VALUE_SIDE = 8
+from matmul_magic.widgets.constants import MAX_VALUE_SIDE
 
 Shape = tuple[int, ...]
 Values = Any  # a number, a string ("nan", "inf", complex) or a nested list of them
@@ -120,7 +119,7 @@ def element_strides(value: object, shape: Shape) -> list[int] | None:
 
 
 def small_values(value: object, shape: Shape) -> Values | None:
-    """The values of a tensor/array with ≤ 2 dims of ≤ 8 each, as JSON-safe nested lists."""
+    """A tensor's values when it has ≤ 2 dims of ≤ ``MAX_VALUE_SIDE``, as JSON-safe lists."""
     if not is_tensor_like(value) or len(shape) > 2 or any(s > MAX_VALUE_SIDE for s in shape):
         return None
     tolist = getattr(value, "tolist", None)

@@ -13,13 +13,16 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
+from matmul_magic.widgets.constants import OPERAND_NAMES
+
 #: A label longer than this is the expression cut short: a table row must stay readable.
 MAX_LABEL = 40
 
 
 def default_labels(count: int, start: int = 0) -> list[str]:
-    """``a, b, c…`` for operands ``start`` .. ``count - 1``."""
-    return [chr(ord("a") + i) if i < 26 else f"x{i}" for i in range(start, count)]
+    """``a, b, c…`` (:data:`~matmul_magic.widgets.constants.OPERAND_NAMES`) for operands
+    ``start`` .. ``count - 1``; ``x8``, ``x9``… past them (the widgets take at most 8)."""
+    return [OPERAND_NAMES[i] if i < len(OPERAND_NAMES) else f"x{i}" for i in range(start, count)]
 
 
 def labels(names: list[str] | None, count: int, guessed: list[str] | None = None) -> list[str]:

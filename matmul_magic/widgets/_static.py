@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from matmul_magic.shapes import KIND_LEGEND
 from matmul_magic.widgets._common import format_shape
 
 _FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
@@ -26,12 +27,6 @@ _RULE_BG = {
     "stretched": "rgba(245,133,24,0.25)",
     "missing": "rgba(128,128,128,0.18)",
     "clash": "rgba(228,87,86,0.35)",
-}
-_RULE_TEXT = {
-    "equal": "equal",
-    "stretched": "stretched from 1",
-    "missing": "missing (prepended as 1)",
-    "clash": "clash",
 }
 _NOTE = "matmul-magic widget, shown as a picture: run the notebook to use it"
 
@@ -83,7 +78,7 @@ def shape_explorer_html(shapes: list[list[int]], names: list[str], error: str) -
         for column in explanation.columns:
             size, kind = column.sizes[i], column.kinds[i]
             style = f"{_DIM} background: {_RULE_BG[kind]};"
-            cells.append(_td(1 if size is None else size, style, f"{name}: {_RULE_TEXT[kind]}"))
+            cells.append(_td(1 if size is None else size, style, f"{name}: {KIND_LEGEND[kind]}"))
         rows.append(cells)
     result = explanation.result
     foot = [_td("result", _CELL + " font-weight: 600;")]
@@ -94,7 +89,7 @@ def shape_explorer_html(shapes: list[list[int]], names: list[str], error: str) -
         foot.append(_td("✗" if bad else column.size, style))
     legend = " · ".join(
         f'<span style="background: {_RULE_BG[k]}; padding: 0 4px;">{_e(t)}</span>'
-        for k, t in _RULE_TEXT.items()
+        for k, t in KIND_LEGEND.items()
     )
     message = _message(error, False) if error else _message(explanation.reason, True)
     body = [_table(head, rows, foot), f'<div style="font-size: 11px;">{legend}</div>', message]

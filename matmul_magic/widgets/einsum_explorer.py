@@ -24,6 +24,10 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     ``EinsumExplorer('ik,kj->ij', m1, m2)`` takes tensors, arrays or shapes. The spec and the
     shapes are editable in the widget; ``result``, ``summed`` and ``error`` follow in Python.
     A wrong spec or clashing sizes are shown (``error``), not raised: seeing them is the lesson.
+
+    Who owns what: ``spec``, ``shapes`` and ``names`` are synced with the page. ``result``,
+    ``summed``, ``error`` and ``loops`` are derived from them; the page derives its own from
+    the same rules, so they are kept here for Python (and the static picture), never synced.
     """
 
     _esm = bundle()
@@ -36,14 +40,15 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     shapes = t.List().tag(sync=True)
     #: A label per operand: the expression written in the call, ``names=``, or a, b, c...
     names = t.List(t.Unicode()).tag(sync=True)
+    # Derived, Python only (the page derives its own from the same rules):
     #: The output shape, or None when the spec or the sizes are wrong.
-    result = t.List(allow_none=True, default_value=None).tag(sync=True)
+    result = t.List(allow_none=True, default_value=None, read_only=True)
     #: The indices summed over, in order of appearance.
-    summed = t.List(t.Unicode()).tag(sync=True)
-    #: What is wrong with the spec or the sizes ("" when nothing is).
-    error = t.Unicode("").tag(sync=True)
+    summed = t.List(t.Unicode(), read_only=True)
+    #: What is wrong with the spec or the sizes, or why an edit was refused ("" when nothing is).
+    error = t.Unicode("", read_only=True)
     #: The equivalent Python loop nest, as text.
-    loops = t.Unicode("").tag(sync=True)
+    loops = t.Unicode("", read_only=True)
 
     def __init__(
         self, spec: str, *operands: Any, names: list[str] | None = None, **kwargs: Any
@@ -77,15 +82,13 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
             result, summed, loops, error = None, [], "", name_operands(str(exc), self.names)
         else:
             result, summed, loops, error = _fields(parsed)
-        with self.hold_sync():
-            self.result = result
-            self.summed = summed
-            self.loops = loops
-            self.error = error
+        for name, value in (("result", result), ("summed", summed), ("loops", loops)):
+            self.set_trait(name, value)
+        self.set_trait("error", error)
 
     def refused(self, reason: str) -> None:
         """A bad edit from the page: spec and shapes stay as they were, ``error`` says why."""
-        self.error = f"Edit refused, kept as it was: {reason}"
+        self.set_trait("error", f"Edit refused, kept as it was: {reason}")
 
     def static_html(self) -> str:
         """The axes table and loops as a picture, for exported HTML."""

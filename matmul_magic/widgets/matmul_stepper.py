@@ -18,26 +18,13 @@ from matmul_magic.widgets._common import (
     format_shape,
     small_values,
 )
-
-#: The lesson's levels, slowest first: what one step of the animation does at each.
-LEVELS: tuple[str, ...] = (
-    "scalar k loop: c[i,j] += a[i,k] * b[k,j]",
-    "row · column: c[i,j] = (a[i,:] * b[:,j]).sum()",
-    "row broadcast: c[i] = (a[i,:,None] * b).sum(0)",
-    "whole product: c = a @ b",
-)
-
+from matmul_magic.widgets.constants import LEVELS, steps_at
 
 #: The most steps a run may have: the page counts steps in JavaScript numbers, exact to 2**53 - 1.
 MAX_STEPS = MAX_SIZE
 
 #: The most steps per second while playing.
 MAX_SPEED = 1000.0
-
-
-def steps_at(level: int, m: int, k: int, n: int) -> int:
-    """How many Python-level steps level ``level`` takes for an (m, k) @ (k, n) product."""
-    return (m * n * k, m * n, m, 1)[level]
 
 
 def matmul_shapes(a: Any, b: Any) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -160,7 +147,7 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         from matmul_magic.widgets._static import matmul_stepper_html
 
         return matmul_stepper_html(
-            list(self.shapes), list(self.values), self.level, LEVELS[self.level], self.step,
+            list(self.shapes), list(self.values), self.level, str(LEVELS[self.level]), self.step,
             self.total_steps,
         )  # fmt: skip
 

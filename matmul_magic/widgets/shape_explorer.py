@@ -27,6 +27,11 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     sets the labels, and a, b, c… stand in where no expression can be read. Shapes are
     editable in the widget (type ``5,1``); ``result`` and ``error`` follow, in
     Python too. Tensors of at most 8x8 also show their values, with broadcast copies ghosted.
+
+    Who owns what: ``shapes``, ``names``, ``values`` and ``strides`` are synced with the page.
+    ``result`` and ``error`` are derived from them; the page derives its own from the same
+    rules (``labextension/src/rules/``, checked against the same vectors), so they are kept
+    here for Python (and the static picture) and never synced.
     """
 
     _esm = bundle()
@@ -35,10 +40,10 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
 
     #: One list of sizes per operand.
     shapes = t.List().tag(sync=True)
-    #: The broadcast shape, or None when the shapes clash.
-    result = t.List(allow_none=True, default_value=None).tag(sync=True)
-    #: Why the shapes do not broadcast ("" when they do).
-    error = t.Unicode("").tag(sync=True)
+    #: The broadcast shape, or None when the shapes clash (Python only: the page derives its own).
+    result = t.List(allow_none=True, default_value=None, read_only=True)
+    #: Why the shapes do not broadcast, or why an edit was refused ("" when all is well).
+    error = t.Unicode("", read_only=True)
     #: A label per operand: the expression written in the call (or that ``%shapes`` evaluated),
     #: ``names=``, or a, b, c...
     names = t.List(t.Unicode()).tag(sync=True)
@@ -85,13 +90,12 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         explanation = explain_broadcast(*self.shapes)
         result = None if explanation.result is None else list(explanation.result)
         error = "" if explanation.ok else named_reason(explanation, list(self.names))
-        with self.hold_sync():
-            self.result = result
-            self.error = error
+        self.set_trait("result", result)
+        self.set_trait("error", error)
 
     def refused(self, reason: str) -> None:
         """A bad edit from the page: the shapes stay as they were, ``error`` says why."""
-        self.error = f"Edit refused, shapes kept: {reason}"
+        self.set_trait("error", f"Edit refused, shapes kept: {reason}")
 
     def summary(self) -> str:
         """One line: ``ShapeExplorer((5, 1), (1, 4)) -> (5, 4)``."""

@@ -1,9 +1,10 @@
 // The kernel-less Shape Explorer panel: the same view and rules as the ShapeExplorer widget
-// (src/shapes/), hosted in a JupyterLab main-area widget. Loaded on first open, not at start-up.
+// (src/widgets/shape_explorer/, rules from src/rules/), hosted in a JupyterLab main-area widget. Loaded on first open, not at start-up.
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { renderShapeExplorer, type ShapeView } from '../shapes/view';
+import { defaultName } from '../widgets/common/dom';
+import { renderShapeExplorer, type ShapeView } from '../widgets/shape_explorer/view';
 import { shapesIcon } from './icon';
 import type { PanelState } from './state';
 
@@ -19,7 +20,7 @@ export class ShapePanel extends Widget {
       (next) =>
         onChange({
           shapes: next.shapes,
-          names: next.shapes.map((_, i) => next.names?.[i] ?? String.fromCharCode(97 + i))
+          names: next.shapes.map((_, i) => next.names?.[i] ?? defaultName(i))
         }),
       { rootName: 'shape-panel' }
     );

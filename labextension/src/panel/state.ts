@@ -1,6 +1,8 @@
 // What the Shape Explorer panel remembers across reloads: the shapes typed and their labels.
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { OPERAND_NAMES } from '../generated/operand_names';
+
 export interface PanelState {
   shapes: number[][];
   names: string[];
@@ -31,7 +33,7 @@ export function parsePanelState(saved: unknown): PanelState {
   return {
     shapes: shapes.map((s) => [...s]),
     names: shapes.map((_, i) =>
-      typeof labels[i] === 'string' ? (labels[i] as string) : String.fromCharCode(97 + i)
+      typeof labels[i] === 'string' ? (labels[i] as string) : (OPERAND_NAMES[i] ?? `x${i}`)
     )
   };
 }

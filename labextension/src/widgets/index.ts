@@ -1,14 +1,14 @@
 // The anywidget front end of all three matmul_magic.widgets classes, built into ONE ES module
 // (matmul_magic/widgets/static/widgets.js) so the shared rules, views and stylesheet ship once.
 // Each Python class syncs `_view_kind`, which names the view to draw here.
-import { renderShapeExplorer } from '../shapes/view';
-import type { ShapeState } from '../shapes/view';
-import { renderEinsumExplorer } from '../shapes/view_einsum';
-import type { EinsumState } from '../shapes/view_einsum';
-import { renderMatmulStepper } from '../shapes/view_stepper';
-import type { StepperState } from '../shapes/view_stepper';
-import { bindView } from '../shapes/view_model';
-import type { AnyModel, RenderProps } from '../shapes/view_model';
+import { renderShapeExplorer } from './shape_explorer/view';
+import type { ShapeState } from './shape_explorer/view';
+import { renderEinsumExplorer } from './einsum_explorer/view';
+import type { EinsumState } from './einsum_explorer/view';
+import { renderMatmulStepper } from './matmul_stepper/view';
+import type { StepperState } from './matmul_stepper/view';
+import { bindView } from './common/model';
+import type { AnyModel, RenderProps } from './common/model';
 
 /** Per view kind (also its root's data-matmul-magic), how to draw it bound to the model's traits. */
 const VIEWS: Record<string, (model: AnyModel, el: HTMLElement) => () => void> = {

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { axesOf, renderEinsumExplorer } from './view_einsum';
-import widget from '../widgets/index';
+import { axesOf, renderEinsumExplorer } from './view';
+import widget from '../index';
 
 function mount(spec: string, shapes: number[][]) {
   const el = document.createElement('div');
@@ -106,6 +106,21 @@ describe('einsum explorer view', () => {
   it('keeps spec text out of markup', () => {
     const { el } = mount('<b>x</b>', [[2]]);
     expect(el.querySelector('b')).toBeNull();
+  });
+
+  it('keeps reading edits after the owner echoes each one back', () => {
+    const { el, view, onChange } = mount('ik,kj->ij', [[5, 784], [784, 10]]);
+    const input = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
+    for (const [text, shape] of [['784,3', '(5, 3)'], ['784,7', '(5, 7)']]) {
+      type(input, text);
+      view.update(onChange.mock.lastCall![0]);
+      expect(q(el, 'tfoot .mm-mono').textContent).toBe(shape);
+    }
+    const spec = q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]');
+    type(spec, 'ik,kj->ji');
+    view.update(onChange.mock.lastCall![0]);
+    type(spec, 'ik,kj->j');
+    expect(onChange.mock.lastCall![0].spec).toBe('ik,kj->j');
   });
 });
 

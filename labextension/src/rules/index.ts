@@ -1,5 +1,5 @@
 // The shape rules shared by the widgets and the kernel-less panel: a port of
-// matmul_magic/shapes.py, tested against the same JSON vectors (tests/vectors/*.json).
+// matmul_magic/shapes/, tested against the same JSON vectors (tests/vectors/*.json).
 export {
   broadcastShapes,
   checkedShapes,

@@ -1,7 +1,7 @@
 // The indexing playground's rules: what `t[None]`, `t[:, None]`, `t[..., None]`, `t[0]`,
 // `t[1:3]` and `t.unsqueeze(d)` do to a shape, as torch does it. Chains such as
 // `[:, None].unsqueeze(0)` apply left to right. Cases are checked against torch by
-// tests/test_widgets.py through view_index_cases.json.
+// tests/test_widgets.py through index_text_cases.json.
 
 export class IndexError extends Error {
   constructor(message: string) {

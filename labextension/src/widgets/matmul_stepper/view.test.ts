@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { focusAt, renderMatmulStepper, stepsAt } from './view_stepper';
-import type { StepperState } from './view_stepper';
-import widget from '../widgets/index';
+import { focusAt, renderMatmulStepper, stepsAt } from './view';
+import type { StepperState } from './view';
+import widget from '../index';
 
 const a = [
   [1, 2, 3],

@@ -1,7 +1,7 @@
 // What the views need from the rules: the TypeScript port (broadcast.ts, einsum.ts, index.ts),
 // plus the stride arithmetic the stride view draws. The rules themselves live in the port.
-import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from './index';
-import type { BroadcastExplanation, EinsumPlan, Kind } from './index';
+import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from '../../rules';
+import type { BroadcastExplanation, EinsumPlan, Kind } from '../../rules';
 
 export { explainBroadcast, MAX_OPERANDS, parseEinsum };
 export type { EinsumPlan, Kind };

@@ -1,7 +1,7 @@
 // Reading a typed shape: the explorers send only operands the rules accept, so the model (and
 // Python) never see a malformed or absurd shape; the input is marked invalid instead.
-import { h, parseShapeText, sameShape } from './view_dom';
-import { shapesProblem } from './view_rules';
+import { h, parseShapeText, sameShape } from './dom';
+import { shapesProblem } from './rules';
 
 /**
  * Operand `index`'s typed shape read into a copy of `shapes`; null when it cannot be used, with

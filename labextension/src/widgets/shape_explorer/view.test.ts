@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { renderShapeExplorer, valueGrid } from './view';
 import type { ShapeState } from './view';
-import { contiguousStrides, expandStrides } from './view_rules';
-import widget from '../widgets/index';
+import { contiguousStrides, expandStrides } from '../common/rules';
+import widget from '../index';
 
 function mount(state: ShapeState) {
   const el = document.createElement('div');
@@ -208,6 +208,18 @@ describe('shape explorer view', () => {
     const el = document.createElement('div');
     renderShapeExplorer(el, { shapes: [[1]] }, () => undefined, { rootName: 'shape-panel' });
     expect(el.firstElementChild?.getAttribute('data-matmul-magic')).toBe('shape-panel');
+  });
+
+  it('keeps reading edits after the owner echoes each one back', () => {
+    // The model hands every saved state back through update(); typing goes on in the same box.
+    const { el, view, onChange } = mount({ shapes: [[3, 1], [4]] });
+    const input = q<HTMLInputElement>(el, 'input[aria-label="shape of b"]');
+    for (const [text, said] of [['2,1,4', '(2, 3, 4)'], ['2,4', 'Dimension -2 clashes: a has 3 and b has 2']]) {
+      type(input, text);
+      view.update(onChange.mock.lastCall![0]);
+      expect(q(el, '.mm-reason, .mm-error').textContent).toContain(said);
+    }
+    expect(onChange).toHaveBeenCalledTimes(2);
   });
 });
 

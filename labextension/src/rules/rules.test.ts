@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // The TypeScript rules against the vectors tests/vectors/generate.py writes from torch and
-// matmul_magic/shapes.py: same results, same explanations, same error sentences.
+// matmul_magic/shapes/: same results, same explanations, same error sentences.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 

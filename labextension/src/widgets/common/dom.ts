@@ -1,6 +1,7 @@
 // Small DOM helpers shared by the shape views. Text from users or payloads only ever goes
 // through textContent or attributes, never through markup.
-import { STYLE_TEXT } from './view_style';
+import { OPERAND_NAMES } from '../../generated/widgets';
+import { STYLE_TEXT } from './style';
 
 export interface Props {
   class?: string;
@@ -124,13 +125,13 @@ export function cellGrid(
   return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: caption }), table]);
 }
 
-/** The default operand names: a, b, c... */
+/** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */
 export function defaultName(index: number): string {
-  return String.fromCharCode(97 + index);
+  return OPERAND_NAMES[index] ?? `x${index}`;
 }
 
 // `(5, 1)`, `(4,)`, `()`: the rules' own tuple format, re-exported for the views.
-export { formatShape } from './index';
+export { formatShape } from '../../rules';
 
 /** Whether two shapes are the same sizes in the same order. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

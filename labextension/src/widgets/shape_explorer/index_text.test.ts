@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { applyIndexText, IndexError } from './view_index';
+import { applyIndexText, IndexError } from './index_text';
 
 interface IndexCase {
   shape: number[];
@@ -11,7 +11,7 @@ interface IndexCase {
 }
 
 const { cases } = JSON.parse(
-  readFileSync(new URL('./view_index_cases.json', import.meta.url), 'utf-8')
+  readFileSync(new URL('./index_text_cases.json', import.meta.url), 'utf-8')
 ) as { cases: IndexCase[] };
 
 describe('indexing playground rules (cases checked against torch in tests/test_widgets.py)', () => {

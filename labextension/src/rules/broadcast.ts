@@ -1,4 +1,4 @@
-// Broadcasting rules: a port of matmul_magic/shapes.py (the single source of truth).
+// Broadcasting rules: a port of matmul_magic/shapes/ (the single source of truth).
 // Same semantics and the same error sentences; both are tested against tests/vectors/*.json.
 // Pure functions, no DOM.
 
@@ -53,7 +53,7 @@ export function formatShape(shape: readonly number[]): string {
   return `(${shape.join(', ')})`;
 }
 
-/** The Python type name for a value, so messages read the same as shapes.py's. */
+/** The Python type name for a value, so messages read the same as matmul_magic.shapes's. */
 export function pythonTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (typeof value === 'string') return 'str';
@@ -122,7 +122,7 @@ function checkedShape(operand: unknown, index: number): Shape {
   return shape;
 }
 
-/** Every operand as a checked shape; throws TypeError/ValueError as shapes.py does. */
+/** Every operand as a checked shape; throws TypeError/ValueError as matmul_magic.shapes does. */
 export function checkedShapes(operands: readonly unknown[]): Shape[] {
   if (operands.length > MAX_OPERANDS) {
     throw new ValueError(`At most ${MAX_OPERANDS} operands are supported; got ${operands.length}.`);

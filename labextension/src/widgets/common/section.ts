@@ -1,0 +1,22 @@
+// The one shape every widget view is built from: sections. Each section builder takes the
+// view's context and returns its element and how it redraws; the view puts the elements in
+// order under its root and, on every change, computes a frame once and updates each section.
+
+/** One part of a view: its element, and how it shows the frame computed for a new state. */
+export interface Section<F> {
+  el: HTMLElement;
+  update(frame: F): void;
+}
+
+/** Appends the sections' elements to `root` in order; returns a function that updates them all. */
+export function mountSections<F>(root: HTMLElement, sections: readonly Section<F>[]): (frame: F) => void {
+  root.append(...sections.map(section => section.el));
+  return frame => {
+    for (const section of sections) section.update(frame);
+  };
+}
+
+/** A section that never changes: a title, a caption. */
+export function fixed<F>(el: HTMLElement): Section<F> {
+  return { el, update: () => undefined };
+}

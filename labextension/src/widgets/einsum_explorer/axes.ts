@@ -1,0 +1,77 @@
+// How the Einsum Explorer reads a spec for drawing: each axis as a labelled chip, the terms read
+// loosely when the spec does not parse (so the axes stay on screen), and the spec edits that
+// adding or removing an operand makes.
+import { h } from '../common/dom';
+
+export const ELLIPSIS = '...';
+
+/** Each axis of an operand as [label, size]; the dims "..." covers are labelled "…". */
+export function axesOf(labels: readonly string[], shape: readonly number[]): [string, number][] {
+  const covered = shape.length - (labels.length - (labels.includes(ELLIPSIS) ? 1 : 0));
+  const axes: [string, number][] = [];
+  let position = 0;
+  for (const label of labels) {
+    if (label === ELLIPSIS) {
+      for (let d = 0; d < covered; d++) axes.push(['…', shape[position++]]);
+    } else {
+      axes.push([label, shape[position++]]);
+    }
+  }
+  return axes;
+}
+
+export function chip(label: string, size: number | null, summed: boolean, bad = false): HTMLElement {
+  return h('span', {
+    class: `mm-axis${summed ? ' mm-summed' : ''}${bad ? ' mm-axis-bad' : ''}`,
+    text: `${label}=${size ?? '?'}`,
+    attrs: { title: bad ? `${label} is where the spec and the sizes disagree` : summed ? `${label} is summed over` : `${label} is kept` }
+  });
+}
+
+/** Each operand's labels read straight from the spec, for drawing axes when it does not parse. */
+export function looseTerms(spec: string): string[][] {
+  const inputs = spec.split('->')[0];
+  return inputs.split(',').map(term => {
+    const labels: string[] = [];
+    const text = term.replace(/\s+/g, '');
+    for (let i = 0; i < text.length; i++) {
+      if (text.startsWith(ELLIPSIS, i)) {
+        labels.push(ELLIPSIS);
+        i += 2;
+      } else {
+        labels.push(text[i]);
+      }
+    }
+    return labels;
+  });
+}
+
+/** Axes pairing labels and sizes as far as both go; an unmatched one gets `?`. */
+export function looseAxes(labels: readonly string[], shape: readonly number[]): [string, number | null][] {
+  if (!labels.includes(ELLIPSIS) && labels.length === shape.length) return axesOf(labels, shape);
+  if (labels.includes(ELLIPSIS) && labels.length - 1 <= shape.length) return axesOf(labels, shape);
+  const n = Math.max(labels.length, shape.length);
+  return Array.from({ length: n }, (_, d) => [labels[d] ?? '?', d < shape.length ? shape[d] : null]);
+}
+
+/** "operand 0" in the rules' messages, as the table names the operand. */
+export function nameOperands(message: string, names: readonly string[]): string {
+  return message.replace(/\b[Oo]perand (\d+)\b/g, (whole, index: string) => names[Number(index)] ?? whole);
+}
+
+/** A letter the spec does not use yet, for a new operand's one axis. */
+export function freshLabel(spec: string): string {
+  for (const letter of 'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA') {
+    if (!spec.includes(letter)) return letter;
+  }
+  return 'z';
+}
+
+/** The spec with one more input term (`label`), or without its last, keeping the output. */
+export function withTerm(spec: string, label: string | null): string {
+  const [inputs, ...rest] = spec.split('->');
+  const terms = inputs.split(',');
+  const next = label === null ? terms.slice(0, -1) : [...terms, label];
+  return [next.join(','), ...rest].join('->');
+}
+

@@ -1,0 +1,164 @@
+// The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
+// marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
+import { button, defaultName, formatShape, h, say, tableHead } from '../common/dom';
+import { MAX_OPERANDS } from '../common/rules';
+import type { EinsumPlan } from '../common/rules';
+import type { Section } from '../common/section';
+import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
+import type { OperandRow } from '../common/shape_input';
+import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, withTerm } from './axes';
+
+export interface EinsumState {
+  spec: string;
+  shapes: number[][];
+  /** A label per operand (the expressions the learner wrote); missing ones are a, b, c... */
+  names?: string[];
+}
+
+export interface EinsumContext {
+  state: Required<EinsumState>;
+  /** Per operand whose box holds text that is not a usable shape: `name: why`. */
+  problems: Map<number, string>;
+  /** Redraw, then (when every box reads) tell the owner about the new state. */
+  commit(): void;
+  /** Redraw only. */
+  render(): void;
+}
+
+/** The rules' verdict on the spec and shapes, computed once per redraw. */
+export interface EinsumFrame {
+  plan: EinsumPlan | null;
+  /** Why parseEinsum refused, naming the operands as the table does ('' when it did not). */
+  failure: string;
+}
+
+export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
+  const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', 'aria-label': 'einsum spec', spellcheck: 'false' } });
+  input.style.width = '14em';
+  input.value = ctx.state.spec;
+  input.addEventListener('input', () => {
+    ctx.state.spec = input.value;
+    ctx.commit();
+  });
+  const el = h('div', { class: 'mm-row' }, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
+  const update = ({ failure }: EinsumFrame) => {
+    if (input.value !== ctx.state.spec) input.value = ctx.state.spec;
+    input.setAttribute('aria-invalid', String(failure !== '' && ctx.problems.size === 0));
+  };
+  return { el, update };
+}
+
+function syncRows(ctx: EinsumContext, tbody: HTMLElement, rows: OperandRow[]): void {
+  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
+  syncOperandRows(tbody, rows, ctx.state.shapes.length, i => {
+    const { state } = ctx;
+    const next = readShapeInput(rows[i].input, state.shapes, i, '5,784', ctx.problems, state.names[i]);
+    if (next === null) return ctx.render();
+    state.shapes = next;
+    ctx.commit();
+  });
+  const { state } = ctx;
+  rows.forEach((row, i) => {
+    if (!ctx.problems.has(i)) row.input.removeAttribute('aria-invalid');
+    showShape(row.input, state.shapes[i], ctx.problems.has(i));
+  });
+}
+
+/** An operand's axes as chips; on an error, read loosely from the spec, the named indices marked. */
+function axisChips(ctx: EinsumContext, { plan, failure }: EinsumFrame, i: number): HTMLElement[] {
+  const summed = new Set(plan?.summed ?? []);
+  const named = new Set([...failure.matchAll(/\b[Ii]ndex (\S+?)\b/g)].map(m => m[1]));
+  const labels = (plan ? plan.inputs : looseTerms(ctx.state.spec))[i] ?? [];
+  const shape = ctx.state.shapes[i];
+  const axes = plan ? axesOf(labels, shape) : looseAxes(labels, shape);
+  return axes.map(([l, size]) =>
+    chip(l, size, summed.has(l) || (l === '…' && summed.has(ELLIPSIS)), !plan && (named.has(l) || l === '?' || size === null))
+  );
+}
+
+export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
+  const rows: OperandRow[] = [];
+  const tbody = h('tbody');
+  const outRow = h('tr', { class: 'mm-result-row' });
+  const el = h('table', { class: 'mm-grid', attrs: { 'aria-label': 'operands and their axes' } }, [
+    tableHead(['operand', 'shape', 'axes'], 'mm-name'),
+    tbody,
+    h('tfoot', {}, [outRow])
+  ]);
+  const update = (frame: EinsumFrame) => {
+    syncRows(ctx, tbody, rows);
+    rows.forEach(({ name, input, own }, i) => {
+      name.textContent = ctx.state.names[i];
+      input.setAttribute('aria-label', `shape of ${ctx.state.names[i]}`);
+      own.replaceChildren(...axisChips(ctx, frame, i));
+    });
+    const { plan } = frame;
+    outRow.replaceChildren(
+      h('td', { class: 'mm-name', text: 'output' }),
+      h('td', { class: 'mm-mono', text: plan ? formatShape(plan.shape) : 'no result' }),
+      h('td', {}, (plan ? axesOf(plan.output, plan.shape) : []).map(([l, s]) => chip(l, s, false)))
+    );
+  };
+  return { el, update };
+}
+
+/** `+ operand` brings its own term in the spec (one fresh index, size 1), so the spec stays
+ * valid; `− operand` drops the last operand and its term. */
+export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
+  const spanned = () => looseTerms(ctx.state.spec).length === ctx.state.shapes.length;
+  const add = button('+ operand', 'add an operand', () => {
+    const { state } = ctx;
+    if (state.shapes.length >= MAX_OPERANDS) return;
+    if (spanned()) state.spec = withTerm(state.spec, freshLabel(state.spec));
+    state.shapes.push([1]);
+    state.names.push(defaultName(state.shapes.length - 1));
+    ctx.commit();
+  });
+  const remove = button('− operand', 'remove the last operand', () => {
+    const { state } = ctx;
+    if (state.shapes.length <= 1) return;
+    if (spanned()) state.spec = withTerm(state.spec, null);
+    state.shapes.pop();
+    state.names.pop();
+    ctx.problems.delete(state.shapes.length);
+    ctx.commit();
+  });
+  const update = () => {
+    add.disabled = ctx.state.shapes.length >= MAX_OPERANDS;
+    remove.disabled = ctx.state.shapes.length <= 1;
+  };
+  return { el: h('div', { class: 'mm-row' }, [add, remove]), update };
+}
+
+/** What is summed and the output shape, or what is wrong. */
+export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
+  const el = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
+  const update = ({ plan, failure }: EinsumFrame) => {
+    const messages = [...ctx.problems.values()];
+    if (plan && messages.length === 0) {
+      const names = plan.summed.map(l => (l === ELLIPSIS ? '…' : l));
+      const what = names.length ? `Summed over ${names.join(', ')} (highlighted): ` : 'Nothing is summed: ';
+      say(el, true, `${what}output shape ${formatShape(plan.shape)}.`);
+    } else {
+      say(el, false, [...messages, failure].filter(Boolean).join(' '));
+    }
+  };
+  return { el, update };
+}
+
+/** The loop nest einsum stands for, and which table name each loop name stands for. */
+export function loopNest(ctx: EinsumContext): Section<EinsumFrame> {
+  const loops = h('pre', { attrs: { 'aria-label': 'equivalent loops' } });
+  const loopNames = h('p', { class: 'mm-caption' });
+  const el = h('details', { attrs: { open: '' } }, [h('summary', { text: 'Equivalent loops' }), loopNames, loops]);
+  const update = ({ plan }: EinsumFrame) => {
+    el.hidden = !plan || ctx.problems.size > 0;
+    loops.textContent = el.hidden || !plan ? '' : plan.loops;
+    if (el.hidden || !plan) return;
+    // The loop nest needs names that are not index letters; say which is which.
+    const renamed = ctx.state.names.map((n, i) => [n, plan.names[i]]).filter(([n, l]) => n !== l);
+    loopNames.hidden = renamed.length === 0;
+    loopNames.textContent = renamed.length ? `In the loops, ${renamed.map(([n, l]) => `${n} is ${l}`).join(', ')}.` : '';
+  };
+  return { el, update };
+}

@@ -1,0 +1,69 @@
+// The Einsum Explorer: labelled axes per operand, summed indices highlighted, the output shape
+// and the equivalent loop nest. Computes live with the TypeScript port of the rules; each part
+// is a section (./sections) over one context.
+import { defaultName, errorText, h, viewRoot } from '../common/dom';
+import { parseEinsum } from '../common/rules';
+import { fixed, mountSections } from '../common/section';
+import { nameOperands } from './axes';
+import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';
+import type { EinsumContext, EinsumFrame, EinsumState } from './sections';
+
+export { axesOf, freshLabel, looseTerms, nameOperands, withTerm } from './axes';
+export type { EinsumState } from './sections';
+
+export interface EinsumView {
+  update(state: EinsumState): void;
+  destroy(): void;
+}
+
+const copy = (from: EinsumState): Required<EinsumState> => ({
+  spec: from.spec,
+  shapes: from.shapes.map(s => [...s]),
+  names: from.shapes.map((_, i) => from.names?.[i] ?? defaultName(i))
+});
+
+function frameOf(state: Required<EinsumState>): EinsumFrame {
+  try {
+    return { plan: parseEinsum(state.spec, ...state.shapes), failure: '' };
+  } catch (err) {
+    return { plan: null, failure: nameOperands(errorText(err), state.names) };
+  }
+}
+
+/** Render an Einsum Explorer into `el`. */
+export function renderEinsumExplorer(
+  el: HTMLElement,
+  initial: EinsumState,
+  onChange: (state: EinsumState) => void
+): EinsumView {
+  const ctx: EinsumContext = {
+    state: copy(initial),
+    problems: new Map(),
+    render: () => redraw(frameOf(ctx.state)),
+    commit: () => {
+      ctx.render();
+      if (ctx.problems.size === 0) onChange(copy(ctx.state));
+    }
+  };
+  const root = viewRoot(el, 'einsum-explorer', 'Einsum explorer');
+  const redraw = mountSections(root, [
+    fixed(h('h3', { text: 'einsum' })),
+    specBox(ctx),
+    operandTable(ctx),
+    operandButtons(ctx),
+    verdict(ctx),
+    loopNest(ctx)
+  ]);
+  el.appendChild(root);
+  ctx.render();
+  return {
+    update(next: EinsumState): void {
+      ctx.state = copy(next);
+      ctx.problems.clear();
+      ctx.render();
+    },
+    destroy(): void {
+      root.remove();
+    }
+  };
+}

@@ -1,0 +1,169 @@
+// The Matmul Stepper's sections: the level menu and step buttons, the speed and step sliders,
+// what the step did, the level's code, the three matrices, and what each level costs.
+import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
+import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
+import { fixed } from '../common/section';
+import type { Section } from '../common/section';
+import type { Values } from '../shape_explorer/view';
+import { partialSum, stepsAt } from './focus';
+import type { Focus } from './focus';
+
+export interface StepperState {
+  /** [[m, k], [k, n]] */
+  shapes: number[][];
+  /** [a, b] as nested lists (both at most 8x8), or [] to show indices only. */
+  values: Values[];
+  level: number;
+  step: number;
+  playing: boolean;
+  /** Steps per second while playing. */
+  speed: number;
+}
+
+export interface StepperContext {
+  state: StepperState;
+  /** Change some fields: redraw, and tell the owner which. */
+  set(patch: Partial<StepperState>): void;
+  /** Steps in a full run at the current level. */
+  total(): number;
+}
+
+/** The dims of the product, the steps of this level, and what the current step touches. */
+export interface StepperFrame {
+  m: number;
+  k: number;
+  n: number;
+  steps: number;
+  focus: Focus;
+}
+
+export const title = () => fixed<StepperFrame>(h('h3', { text: 'c[i,j] = Σ_k a[i,k]·b[k,j]' }));
+
+/** The level menu, reset, back, play/pause, step forward and jump to the end. */
+export function buttons(ctx: StepperContext): Section<StepperFrame> {
+  const options = LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` }));
+  const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, options);
+  levelSelect.addEventListener('change', () => ctx.set({ level: levelSelect.selectedIndex, step: 0, playing: false }));
+  const reset = button('reset', 'reset to step 0', () => ctx.set({ step: 0, playing: false }));
+  const back = button('back', 'step back', () => ctx.set({ step: Math.max(0, ctx.state.step - 1), playing: false }));
+  iconLabel(back, 'back', 'back');
+  const play = button('play', 'play', () => {
+    if (ctx.state.playing) return ctx.set({ playing: false });
+    ctx.set({ playing: true, step: ctx.state.step >= ctx.total() ? 0 : ctx.state.step });
+  });
+  const forward = button('step', 'step forward', () =>
+    ctx.set({ step: Math.min(ctx.total(), ctx.state.step + 1), playing: false })
+  );
+  iconLabel(forward, 'forward', 'step', true);
+  const end = button('end', 'jump to the end', () => ctx.set({ step: ctx.total(), playing: false }));
+  const update = ({ steps }: StepperFrame) => {
+    const { level, playing, step } = ctx.state;
+    levelSelect.selectedIndex = level;
+    iconLabel(play, playing ? 'pause' : 'play', playing ? 'pause' : 'play');
+    play.setAttribute('aria-label', playing ? 'pause' : 'play');
+    play.setAttribute('aria-pressed', String(playing));
+    for (const node of [back, reset]) node.setAttribute('aria-disabled', String(step <= 0));
+    for (const node of [forward, end]) node.setAttribute('aria-disabled', String(step >= steps));
+  };
+  return { el: h('div', { class: 'mm-row' }, [levelSelect, reset, back, play, forward, end]), update };
+}
+
+// The speed slider is logarithmic: 0.5 to 200 steps per second.
+const toSpeed = (v: number) => Math.round(0.5 * Math.pow(400, v / 100) * 10) / 10;
+const fromSpeed = (s: number) => Math.round((100 * Math.log(s / 0.5)) / Math.log(400));
+
+/** The speed slider and the step scrubber. */
+export function sliders(ctx: StepperContext): Section<StepperFrame> {
+  const speed = h('input', { attrs: { type: 'range', min: '0', max: '100', 'aria-label': 'speed, steps per second' } });
+  const speedText = h('span', { class: 'mm-caption' });
+  const scrub = h('input', { attrs: { type: 'range', min: '0', 'aria-label': 'step' } });
+  speed.addEventListener('input', () => ctx.set({ speed: toSpeed(Number(speed.value)) }));
+  scrub.addEventListener('input', () => ctx.set({ step: Number(scrub.value), playing: false }));
+  const el = h('div', { class: 'mm-row' }, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
+  const update = ({ steps }: StepperFrame) => {
+    speed.value = String(fromSpeed(ctx.state.speed));
+    speedText.textContent = `${ctx.state.speed}/s`;
+    scrub.max = String(steps);
+    scrub.value = String(ctx.state.step);
+  };
+  return { el, update };
+}
+
+/** `step 3 of 12 (<the level's name>) — <what the step did>`. */
+export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
+  const el = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
+  const update = ({ steps, focus }: StepperFrame) => {
+    el.textContent = `step ${ctx.state.step} of ${steps} (${LEVELS[ctx.state.level].name}) — ${focus.text}`;
+  };
+  return { el, update };
+}
+
+export function levelCode(ctx: StepperContext): Section<StepperFrame> {
+  const el = h('pre', { attrs: { 'aria-label': 'code at this level' } });
+  return { el, update: () => (el.textContent = LEVELS[ctx.state.level].code) };
+}
+
+/** A matrix as a captioned cell grid: the caption doubles as its screen-reader label. */
+function grid(label: string, rows: number, cols: number, cell: Parameters<typeof cellGrid>[4]): HTMLElement {
+  return cellGrid(label, label, rows, cols, cell);
+}
+
+function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Values[] | null): HTMLElement[] {
+  const cell = (r: number, c: number) => {
+    const terms = focus.terms(r, c);
+    const text = terms === 0 ? '·' : a && b ? formatValue(partialSum(a, b, r, c, terms)) : terms === k ? '✓' : `${terms}/${k}`;
+    return { text, cls: focus.cCells(r, c) ? 'mm-hot' : terms > 0 ? 'mm-warm' : 'mm-todo' };
+  };
+  return [
+    grid(`a ${formatShape([m, k])}`, m, k, (r, c) => ({
+      text: a ? formatValue((a[r] as Values[])[c]) : `${r},${c}`,
+      cls: focus.aCells(r, c) ? 'mm-hot' : 'mm-todo'
+    })),
+    grid(`b ${formatShape([k, n])}`, k, n, (r, c) => ({
+      text: b ? formatValue((b[r] as Values[])[c]) : `${r},${c}`,
+      cls: focus.bCells(r, c) ? 'mm-hot' : 'mm-todo'
+    })),
+    grid(`c ${formatShape([m, n])}`, m, n, cell)
+  ];
+}
+
+/** a, b and c as cell grids (values when given, else indices), the step's cells hot. */
+export function grids(ctx: StepperContext): Section<StepperFrame> {
+  const el = h('div', { class: 'mm-values' });
+  const update = (frame: StepperFrame) => {
+    const { m, k, n } = frame;
+    if (Math.max(m, k, n) > MAX_VALUE_SIDE) {
+      const side = `${MAX_VALUE_SIDE}x${MAX_VALUE_SIDE}`;
+      const text = `a ${formatShape([m, k])} @ b ${formatShape([k, n])} → c ${formatShape([m, n])}: too large to draw (values show up to ${side}); the indices above follow each step.`;
+      el.replaceChildren(h('p', { class: 'mm-caption', text }));
+      return;
+    }
+    const [a, b] = ctx.state.values.length === 2 ? (ctx.state.values as Values[][]) : [null, null];
+    el.replaceChildren(...matrices(frame, a, b));
+  };
+  return { el, update };
+}
+
+/** Why each level is faster: how many Python-level steps each takes for this product. */
+export function costs(ctx: StepperContext): Section<StepperFrame> {
+  const body = h('tbody');
+  const el = h('details', {}, [
+    h('summary', { text: 'Why each level is faster' }),
+    h('p', {
+      class: 'mm-caption',
+      text: 'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.'
+    }),
+    h('table', { class: 'mm-grid' }, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
+  ]);
+  const update = ({ m, k, n }: StepperFrame) => {
+    body.replaceChildren(
+      ...LEVELS.map((l, i) =>
+        h('tr', {}, [
+          h('td', { class: 'mm-name', text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
+          h('td', { class: 'mm-dim', text: stepsAt(i, m, k, n).toLocaleString('en') })
+        ])
+      )
+    );
+  };
+  return { el, update };
+}

@@ -1,0 +1,29 @@
+// The widgets' own sentences (a clash naming the operands' labels, an einsum error naming them)
+// against tests/vectors/widgets.json, which tests/vectors/generate.py writes from the Python
+// widgets: the page and w.error say the same thing.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import { explainBroadcast } from '../rules';
+import { nameOperands } from './einsum_explorer/axes';
+import { namedReason } from './shape_explorer/context';
+
+type Case =
+  | { kind: 'broadcast'; shapes: number[][]; names: string[]; text: string }
+  | { kind: 'einsum'; message: string; names: string[]; text: string };
+
+const url = new URL('../../../tests/vectors/widgets.json', import.meta.url);
+const cases = (JSON.parse(readFileSync(url, 'utf-8')) as { cases: Case[] }).cases;
+
+describe('widget sentence vectors', () => {
+  it('has both kinds', () => {
+    expect(new Set(cases.map(c => c.kind))).toEqual(new Set(['broadcast', 'einsum']));
+  });
+
+  for (const c of cases) {
+    it(`${c.kind}: ${c.text.slice(0, 60)}`, () => {
+      const text = c.kind === 'broadcast' ? namedReason(explainBroadcast(...c.shapes), c.names) : nameOperands(c.message, c.names);
+      expect(text).toBe(c.text);
+    });
+  }
+});

@@ -1,0 +1,37 @@
+// Strides: broadcasting copies nothing. Each operand's t.stride() next to the strides of
+// t.expand_as(result), which are 0 on the stretched and missing dims.
+import { formatShape, h, tableHead } from '../common/dom';
+import { contiguousStrides, expandStrides } from '../common/rules';
+import type { Section } from '../common/section';
+import type { ShapeContext, ShapeFrame } from './context';
+
+export function strides(ctx: ShapeContext): Section<ShapeFrame> {
+  const body = h('tbody');
+  const el = h('details', { class: 'mm-strides' }, [
+    h('summary', { text: 'Strides: what expand_as gives' }),
+    h('p', {
+      class: 'mm-caption',
+      text: 'Broadcasting copies nothing: expand_as gives stride 0 on stretched and missing dims, as t.stride() shows.'
+    }),
+    h('table', { class: 'mm-grid' }, [tableHead(['operand', 'shape', 't.stride()', 'expand_as(result)', 'stride']), body])
+  ]);
+  const update = ({ explanation }: ShapeFrame) => {
+    const result = explanation?.result ?? null;
+    const { shapes, names } = ctx.state;
+    body.replaceChildren(
+      ...shapes.map((shape, i) => {
+        const own = ctx.state.strides[i];
+        const stride = own ?? contiguousStrides(shape);
+        const texts = [
+          names[i],
+          formatShape(shape),
+          formatShape(stride) + (own ? '' : ' contiguous'),
+          result ? formatShape(result) : '—',
+          result ? formatShape(expandStrides(shape, result, stride)) : 'shapes clash'
+        ];
+        return h('tr', {}, texts.map(text => h('td', { class: 'mm-mono', text })));
+      })
+    );
+  };
+  return { el, update };
+}

@@ -1,0 +1,70 @@
+// The Shape Explorer, shared by the anywidget front end (src/widgets/index.ts) and the
+// labextension's kernel-less panel. It computes live with the TypeScript port of the rules,
+// so edits show at once; onChange tells the owner (the widget model, or the panel's state)
+// about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
+import { h, viewRoot } from '../common/dom';
+import { fixed, mountSections } from '../common/section';
+import { computeFrame, normalise } from './context';
+import type { ShapeContext, ShapeState } from './context';
+import { playground } from './playground';
+import { strides } from './strides';
+import { addOperand, legend, operandTable, verdict } from './table';
+import { values } from './values';
+
+export type { ShapeState, Values } from './context';
+export { namedReason } from './context';
+export { valueGrid, valuesShape } from './values';
+
+export interface ShapeExplorerOptions {
+  /** The root's data-matmul-magic attribute (the panel passes its own). */
+  rootName?: string;
+}
+
+export interface ShapeView {
+  /** Show a state that changed elsewhere (Python, the layout restorer). */
+  update(state: ShapeState): void;
+  /** Remove the view and its listeners. */
+  destroy(): void;
+}
+
+/** Render a Shape Explorer into `el`; returns a handle to update or destroy it. */
+export function renderShapeExplorer(
+  el: HTMLElement,
+  initial: ShapeState,
+  onChange: (state: ShapeState) => void,
+  options: ShapeExplorerOptions = {}
+): ShapeView {
+  const ctx: ShapeContext = {
+    state: normalise(initial),
+    inputErrors: new Map(),
+    render: () => redraw(computeFrame(ctx)),
+    commit: () => {
+      ctx.render();
+      const { shapes, names, values, strides } = ctx.state;
+      onChange({ shapes: shapes.map(s => [...s]), names: [...names], values: [...values], strides: [...strides] });
+    }
+  };
+  const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
+  const redraw = mountSections(root, [
+    fixed(h('h3', { text: 'Broadcasting' })),
+    operandTable(ctx),
+    legend(),
+    addOperand(ctx),
+    verdict(ctx),
+    playground(ctx),
+    strides(ctx),
+    values(ctx)
+  ]);
+  el.appendChild(root);
+  ctx.render();
+  return {
+    update(next: ShapeState): void {
+      ctx.state = normalise(next);
+      ctx.inputErrors.clear();
+      ctx.render();
+    },
+    destroy(): void {
+      root.remove();
+    }
+  };
+}
