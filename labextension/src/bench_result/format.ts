@@ -3,6 +3,7 @@
 // src/generated/presentation.ts); both twins are checked against tests/vectors/presentation.json.
 // Rounding is half away from zero on the float's exact decimal value (toFixed, toExponential).
 import { PRESENTATION as P } from '../generated/presentation';
+import type { BenchRow } from './schema';
 
 export const MISSING: string = P.missing;
 export const ESTIMATE: string = P.estimate_mark;
@@ -204,15 +205,9 @@ export function formatShape(shape: readonly number[]): string {
   return shape.join('×');
 }
 
-/** What the status badges read from a row. */
-export interface StatusFields {
-  status: keyof typeof P.status_words;
-  extrapolated?: boolean;
-  unreliable?: boolean;
-  over_budget?: boolean;
-  one_off?: number | null;
-  noisy?: boolean;
-}
+/** What the status badges read from a row: its status, and the flags that may be absent. */
+export type StatusFields = Pick<BenchRow, 'status'> &
+  Partial<Pick<BenchRow, 'extrapolated' | 'unreliable' | 'over_budget' | 'one_off' | 'noisy'>>;
 
 /** The status word, then how far to trust the time: extrapolated (or an unreliable
  * estimate), over budget, a one-off first-call cost, noisy. */
