@@ -1,32 +1,18 @@
-// Reading a typed shape: the explorers send only operands the rules accept, so the model (and
-// Python) never see a malformed or absurd shape; the input is marked invalid instead.
+// The explorers' operand rows: a name, a box to type the shape in, then a cell the view fills.
+// The explorers send only operands the rules accept, so the model (and Python) never see a
+// malformed or absurd shape; the box is marked invalid instead.
 import { h, parseShapeText, sameShape } from './dom';
 import { shapesProblem } from './rules';
 
-/**
- * Operand `index`'s typed shape read into a copy of `shapes`; null when it cannot be used, with
- * `name: why` kept in `problems` (and the box marked invalid) until the text is fixed.
- */
-export function readShapeInput(
-  input: HTMLInputElement,
-  shapes: number[][],
-  index: number,
-  example: string,
-  problems: Map<number, string>,
-  name: string
-): number[][] | null {
-  const parsed = parseShapeText(input.value);
-  const next = parsed === null ? null : shapes.map((s, j) => (j === index ? parsed : [...s]));
-  const problem =
-    next === null ? `"${input.value}" is not a shape; type sizes like ${example}.` : shapesProblem(next);
-  if (next === null || problem !== null) {
-    input.setAttribute('aria-invalid', 'true');
-    problems.set(index, `${name}: ${problem ?? ''}`);
-    return null;
-  }
-  input.removeAttribute('aria-invalid');
-  problems.delete(index);
-  return next;
+/** What the operand rows read and edit: the part of an explorer's context they share. */
+export interface OperandsContext {
+  state: { shapes: number[][]; names: string[] };
+  /** Per operand whose box holds text that is not a usable shape: `name: why`. */
+  problems: Map<number, string>;
+  /** Redraw, then tell the owner about the new state. */
+  commit(): void;
+  /** Redraw only (a box being fixed). */
+  render(): void;
 }
 
 /** An operand's table row: its name, its shape box, then a cell the view fills. */
@@ -38,30 +24,63 @@ export interface OperandRow {
 }
 
 /**
+ * Operand `i`'s typed shape read into a copy of the shapes; null when it cannot be used, with
+ * `name: why` kept in `problems` (and the box marked invalid) until the text is fixed.
+ */
+function readShape(ctx: OperandsContext, input: HTMLInputElement, i: number, example: string): number[][] | null {
+  const parsed = parseShapeText(input.value);
+  const next = parsed && ctx.state.shapes.map((s, j) => (j === i ? parsed : [...s]));
+  const problem = next ? shapesProblem(next) : `"${input.value}" is not a shape; type sizes like ${example}.`;
+  if (problem !== null) {
+    input.setAttribute('aria-invalid', 'true');
+    ctx.problems.set(i, `${ctx.state.names[i]}: ${problem}`);
+    return null;
+  }
+  input.removeAttribute('aria-invalid');
+  ctx.problems.delete(i);
+  return next;
+}
+
+/**
  * Keeps one row per operand in `tbody`, adding (`added` fills a new row's own cell) or dropping
- * rows at the end; typing in a row's shape box calls `onInput` with the row's index.
+ * rows at the end, and shows each operand's name and shape. A typed shape that reads is
+ * committed (`edited` sees it first, with the operand's index); one that does not only redraws.
+ * A box that holds an edit being fixed keeps its text.
  */
 export function syncOperandRows(
+  ctx: OperandsContext,
   tbody: HTMLElement,
   rows: OperandRow[],
-  count: number,
-  onInput: (index: number) => void,
-  added: (row: OperandRow) => void = () => undefined
+  example: string,
+  added: (row: OperandRow) => void = () => undefined,
+  edited: (i: number, next: number[][]) => void = () => undefined
 ): void {
-  while (rows.length < count) {
+  const { shapes, names } = ctx.state;
+  while (rows.length < shapes.length) {
     const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', spellcheck: 'false' } });
     const row: OperandRow = { tr: h('tr'), name: h('td', { class: 'mm-name mm-mono' }), input, own: h('td') };
-    row.tr.append(row.name, h('td', {}, [row.input]), row.own);
-    row.input.addEventListener('input', () => onInput(rows.indexOf(row)));
+    row.tr.append(row.name, h('td', {}, [input]), row.own);
+    // The listener outlives this call: it reads ctx.state when it fires, not this one.
+    input.addEventListener('input', () => {
+      const i = rows.indexOf(row);
+      if (i < 0) return;
+      const next = readShape(ctx, input, i, example);
+      if (next === null) return ctx.render();
+      edited(i, next);
+      ctx.state.shapes = next;
+      ctx.commit();
+    });
     added(row);
     tbody.appendChild(row.tr);
     rows.push(row);
   }
-  while (rows.length > count) rows.pop()?.tr.remove();
-}
-
-/** Shows `shape` in the box, unless it already reads as that shape or holds an edit being fixed. */
-export function showShape(input: HTMLInputElement, shape: readonly number[], editing: boolean): void {
-  const parsed = parseShapeText(input.value);
-  if (!editing && (parsed === null || !sameShape(parsed, shape))) input.value = shape.join(', ');
+  while (rows.length > shapes.length) rows.pop()?.tr.remove();
+  rows.forEach(({ name, input }, i) => {
+    name.textContent = names[i];
+    input.setAttribute('aria-label', `shape of ${names[i]}`);
+    if (ctx.problems.has(i)) return;
+    input.removeAttribute('aria-invalid');
+    const parsed = parseShapeText(input.value);
+    if (parsed === null || !sameShape(parsed, shapes[i])) input.value = shapes[i].join(', ');
+  });
 }

@@ -4,8 +4,8 @@ import { button, defaultName, formatShape, h, say, tableHead } from '../common/d
 import { MAX_OPERANDS } from '../common/rules';
 import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
-import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
-import type { OperandRow } from '../common/shape_input';
+import { syncOperandRows } from '../common/shape_input';
+import type { OperandRow, OperandsContext } from '../common/shape_input';
 import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, withTerm } from './axes';
 
 export interface EinsumState {
@@ -15,14 +15,9 @@ export interface EinsumState {
   names?: string[];
 }
 
-export interface EinsumContext {
+/** The state shown and the boxes that do not read; commit() tells the owner only when all read. */
+export interface EinsumContext extends OperandsContext {
   state: Required<EinsumState>;
-  /** Per operand whose box holds text that is not a usable shape: `name: why`. */
-  problems: Map<number, string>;
-  /** Redraw, then (when every box reads) tell the owner about the new state. */
-  commit(): void;
-  /** Redraw only. */
-  render(): void;
 }
 
 /** The rules' verdict on the spec and shapes, computed once per redraw. */
@@ -48,22 +43,6 @@ export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
   return { el, update };
 }
 
-function syncRows(ctx: EinsumContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
-  syncOperandRows(tbody, rows, ctx.state.shapes.length, i => {
-    const { state } = ctx;
-    const next = readShapeInput(rows[i].input, state.shapes, i, '5,784', ctx.problems, state.names[i]);
-    if (next === null) return ctx.render();
-    state.shapes = next;
-    ctx.commit();
-  });
-  const { state } = ctx;
-  rows.forEach((row, i) => {
-    if (!ctx.problems.has(i)) row.input.removeAttribute('aria-invalid');
-    showShape(row.input, state.shapes[i], ctx.problems.has(i));
-  });
-}
-
 /** An operand's axes as chips; on an error, read loosely from the spec, the named indices marked. */
 function axisChips(ctx: EinsumContext, { plan, failure }: EinsumFrame, i: number): HTMLElement[] {
   const summed = new Set(plan?.summed ?? []);
@@ -86,12 +65,8 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
     h('tfoot', {}, [outRow])
   ]);
   const update = (frame: EinsumFrame) => {
-    syncRows(ctx, tbody, rows);
-    rows.forEach(({ name, input, own }, i) => {
-      name.textContent = ctx.state.names[i];
-      input.setAttribute('aria-label', `shape of ${ctx.state.names[i]}`);
-      own.replaceChildren(...axisChips(ctx, frame, i));
-    });
+    syncOperandRows(ctx, tbody, rows, '5,784');
+    rows.forEach(({ own }, i) => own.replaceChildren(...axisChips(ctx, frame, i)));
     const { plan } = frame;
     outRow.replaceChildren(
       h('td', { class: 'mm-name', text: 'output' }),

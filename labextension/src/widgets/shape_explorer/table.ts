@@ -7,7 +7,7 @@ import { MAX_OPERANDS } from '../common/rules';
 import type { Kind } from '../common/rules';
 import { fixed } from '../common/section';
 import type { Section } from '../common/section';
-import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
+import { syncOperandRows } from '../common/shape_input';
 import type { OperandRow } from '../common/shape_input';
 import { namedReason } from './context';
 import type { ShapeContext, ShapeFrame } from './context';
@@ -24,7 +24,7 @@ function headCells(ndim: number): HTMLElement[] {
 /** Operand `i`'s size cells, one per dim; a box being fixed draws `?` (its old shape would mislead). */
 function sizeCells(ctx: ShapeContext, frame: ShapeFrame, i: number, ndim: number): HTMLElement[] {
   const shape = ctx.state.shapes[i];
-  const unreadable = ctx.inputErrors.has(i);
+  const unreadable = ctx.problems.has(i);
   return Array.from({ length: ndim }, (_, c) => {
     const column = frame.explanation?.columns[c];
     const size = column ? column.sizes[i] : shape[shape.length - ndim + c];
@@ -58,35 +58,24 @@ function removeButton(ctx: ShapeContext, rows: OperandRow[], row: OperandRow): H
     const at = rows.indexOf(row);
     if (state.shapes.length <= 1 || at < 0) return;
     for (const list of [state.shapes, state.names, state.values, state.strides]) list.splice(at, 1);
-    ctx.inputErrors.clear();
+    ctx.problems.clear();
     ctx.commit();
   });
 }
 
 function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
-  const onInput = (i: number) => {
-    const { state } = ctx;
-    if (i < 0) return;
-    const example = '5,1 (empty for a 0-d tensor)';
-    const next = readShapeInput(rows[i].input, state.shapes, i, example, ctx.inputErrors, state.names[i]);
-    if (next === null) return ctx.render();
-    if (!sameShape(next[i], state.shapes[i])) state.strides[i] = null;
-    state.shapes = next;
-    ctx.commit();
-  };
   const { state } = ctx;
-  syncOperandRows(tbody, rows, state.shapes.length, onInput, row => row.own.append(removeButton(ctx, rows, row)));
+  const add = (row: OperandRow) => row.own.append(removeButton(ctx, rows, row));
+  // An edited shape drops the strides the tensor was given (they were for its old shape).
+  const edited = (i: number, next: number[][]) => {
+    if (!sameShape(next[i], ctx.state.shapes[i])) ctx.state.strides[i] = null;
+  };
+  syncOperandRows(ctx, tbody, rows, '5,1 (empty for a 0-d tensor)', add, edited);
   rows.forEach((row, i) => {
-    const name = state.names[i];
     const remove = row.own.firstChild as HTMLButtonElement;
-    row.name.textContent = name;
-    row.input.setAttribute('aria-label', `shape of ${name}`);
-    remove.setAttribute('aria-label', `remove ${name}`);
-    remove.title = `remove ${name}`;
+    remove.setAttribute('aria-label', `remove ${state.names[i]}`);
+    remove.title = `remove ${state.names[i]}`;
     remove.disabled = state.shapes.length <= 1;
-    if (!ctx.inputErrors.has(i)) row.input.removeAttribute('aria-invalid');
-    showShape(row.input, state.shapes[i], ctx.inputErrors.has(i));
   });
 }
 

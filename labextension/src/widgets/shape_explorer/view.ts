@@ -36,7 +36,7 @@ export function renderShapeExplorer(
 ): ShapeView {
   const ctx: ShapeContext = {
     state: normalise(initial),
-    inputErrors: new Map(),
+    problems: new Map(),
     render: () => redraw(computeFrame(ctx)),
     commit: () => {
       ctx.render();
@@ -60,7 +60,7 @@ export function renderShapeExplorer(
   return {
     update(next: ShapeState): void {
       ctx.state = normalise(next);
-      ctx.inputErrors.clear();
+      ctx.problems.clear();
       ctx.render();
     },
     destroy(): void {
