@@ -6,6 +6,8 @@ import { STYLE_TEXT } from './style';
 export interface Props {
   class?: string;
   text?: string;
+  /** Its aria-label: what a screen reader calls it. */
+  label?: string;
   attrs?: Record<string, string>;
 }
 
@@ -17,13 +19,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   if (props.class) node.className = props.class;
   if (props.text !== undefined) node.textContent = props.text;
+  if (props.label !== undefined) node.setAttribute('aria-label', props.label);
   for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
   for (const child of children) if (child) node.appendChild(child);
   return node;
 }
 
 export function button(text: string, label: string, onClick: () => void, cls = 'mm-button'): HTMLButtonElement {
-  const node = h('button', { class: cls, text, attrs: { type: 'button', 'aria-label': label, title: label } });
+  const node = h('button', { class: cls, text, label, attrs: { type: 'button', title: label } });
   node.addEventListener('click', onClick);
   return node;
 }
@@ -76,7 +79,7 @@ function ensureStyle(el: HTMLElement): void {
  */
 export function viewRoot(el: HTMLElement, kind: string, label: string, cls = kind): HTMLDivElement {
   ensureStyle(el);
-  return h('div', { class: `mm-root mm-${cls}`, attrs: { 'data-matmul-magic': kind, role: 'group', 'aria-label': label } });
+  return h('div', { class: `mm-root mm-${cls}`, label, attrs: { 'data-matmul-magic': kind, role: 'group' } });
 }
 
 /** Shows `text` in a message line: a polite status when all is well, an alert otherwise. */
@@ -91,6 +94,11 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A one-line text box for a shape or an expression (no spell check), named for screen readers. */
+export function textBox(label?: string): HTMLInputElement {
+  return h('input', { class: 'mm-shape-input', label, attrs: { type: 'text', spellcheck: 'false' } });
+}
+
 /** A table head: one row of column titles. */
 export function tableHead(titles: string[], cls?: string): HTMLTableSectionElement {
   return h('thead', {}, [h('tr', {}, titles.map(text => h('th', { class: cls, text })))]);
@@ -103,15 +111,16 @@ export interface GridCell {
   title?: string;
 }
 
-/** A captioned table of `rows` x `cols` cells (values or indices), labelled for screen readers. */
+/** A captioned table of `rows` x `cols` cells (values or indices), labelled for screen readers
+ * (by its caption unless `label` says otherwise). */
 export function cellGrid(
   caption: string,
-  label: string,
   rows: number,
   cols: number,
-  cell: (r: number, c: number) => GridCell
+  cell: (r: number, c: number) => GridCell,
+  label = caption
 ): HTMLElement {
-  const table = h('table', { class: 'mm-cells', attrs: { 'aria-label': label } });
+  const table = h('table', { class: 'mm-cells', label });
   for (let r = 0; r < rows; r++) {
     const tr = table.insertRow();
     for (let c = 0; c < cols; c++) {

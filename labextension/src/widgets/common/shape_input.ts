@@ -1,7 +1,7 @@
 // The explorers' operand rows: a name, a box to type the shape in, then a cell the view fills.
 // The explorers send only operands the rules accept, so the model (and Python) never see a
 // malformed or absurd shape; the box is marked invalid instead.
-import { h, parseShapeText, sameShape } from './dom';
+import { h, parseShapeText, sameShape, textBox } from './dom';
 import { shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
@@ -57,7 +57,7 @@ export function syncOperandRows(
 ): void {
   const { shapes, names } = ctx.state;
   while (rows.length < shapes.length) {
-    const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', spellcheck: 'false' } });
+    const input = textBox();
     const row: OperandRow = { tr: h('tr'), name: h('td', { class: 'mm-name mm-mono' }), input, own: h('td') };
     row.tr.append(row.name, h('td', {}, [input]), row.own);
     // The listener outlives this call: it reads ctx.state when it fires, not this one.

@@ -1,6 +1,6 @@
 // The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
 // marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
-import { button, defaultName, formatShape, h, say, tableHead } from '../common/dom';
+import { button, defaultName, formatShape, h, say, tableHead, textBox } from '../common/dom';
 import { MAX_OPERANDS } from '../common/rules';
 import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
@@ -28,7 +28,7 @@ export interface EinsumFrame {
 }
 
 export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
-  const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', 'aria-label': 'einsum spec', spellcheck: 'false' } });
+  const input = textBox('einsum spec');
   input.style.width = '14em';
   input.value = ctx.state.spec;
   input.addEventListener('input', () => {
@@ -59,7 +59,7 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
   const rows: OperandRow[] = [];
   const tbody = h('tbody');
   const outRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid', attrs: { 'aria-label': 'operands and their axes' } }, [
+  const el = h('table', { class: 'mm-grid', label: 'operands and their axes' }, [
     tableHead(['operand', 'shape', 'axes'], 'mm-name'),
     tbody,
     h('tfoot', {}, [outRow])
@@ -123,7 +123,7 @@ export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
 
 /** The loop nest einsum stands for, and which table name each loop name stands for. */
 export function loopNest(ctx: EinsumContext): Section<EinsumFrame> {
-  const loops = h('pre', { attrs: { 'aria-label': 'equivalent loops' } });
+  const loops = h('pre', { label: 'equivalent loops' });
   const loopNames = h('p', { class: 'mm-caption' });
   const el = h('details', { attrs: { open: '' } }, [h('summary', { text: 'Equivalent loops' }), loopNames, loops]);
   const update = ({ plan }: EinsumFrame) => {

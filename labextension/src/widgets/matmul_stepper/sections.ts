@@ -2,7 +2,6 @@
 // what the step did, the level's code, the three matrices, and what each level costs.
 import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
 import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
-import { fixed } from '../common/section';
 import type { Section } from '../common/section';
 import type { Values } from '../shape_explorer/view';
 import { partialSum, stepsAt } from './focus';
@@ -37,12 +36,10 @@ export interface StepperFrame {
   focus: Focus;
 }
 
-export const title = () => fixed<StepperFrame>(h('h3', { text: 'c[i,j] = Σ_k a[i,k]·b[k,j]' }));
-
 /** The level menu, reset, back, play/pause, step forward and jump to the end. */
 export function buttons(ctx: StepperContext): Section<StepperFrame> {
   const options = LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` }));
-  const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, options);
+  const levelSelect = h('select', { label: 'level' }, options);
   levelSelect.addEventListener('change', () => ctx.set({ level: levelSelect.selectedIndex, step: 0, playing: false }));
   const reset = button('reset', 'reset to step 0', () => ctx.set({ step: 0, playing: false }));
   const back = button('back', 'step back', () => ctx.set({ step: Math.max(0, ctx.state.step - 1), playing: false }));
@@ -74,9 +71,9 @@ const fromSpeed = (s: number) => Math.round((100 * Math.log(s / 0.5)) / Math.log
 
 /** The speed slider and the step scrubber. */
 export function sliders(ctx: StepperContext): Section<StepperFrame> {
-  const speed = h('input', { attrs: { type: 'range', min: '0', max: '100', 'aria-label': 'speed, steps per second' } });
+  const speed = h('input', { label: 'speed, steps per second', attrs: { type: 'range', min: '0', max: '100' } });
   const speedText = h('span', { class: 'mm-caption' });
-  const scrub = h('input', { attrs: { type: 'range', min: '0', 'aria-label': 'step' } });
+  const scrub = h('input', { label: 'step', attrs: { type: 'range', min: '0' } });
   speed.addEventListener('input', () => ctx.set({ speed: toSpeed(Number(speed.value)) }));
   scrub.addEventListener('input', () => ctx.set({ step: Number(scrub.value), playing: false }));
   const el = h('div', { class: 'mm-row' }, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
@@ -99,13 +96,8 @@ export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
 }
 
 export function levelCode(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('pre', { attrs: { 'aria-label': 'code at this level' } });
+  const el = h('pre', { label: 'code at this level' });
   return { el, update: () => (el.textContent = LEVELS[ctx.state.level].code) };
-}
-
-/** A matrix as a captioned cell grid: the caption doubles as its screen-reader label. */
-function grid(label: string, rows: number, cols: number, cell: Parameters<typeof cellGrid>[4]): HTMLElement {
-  return cellGrid(label, label, rows, cols, cell);
 }
 
 function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Values[] | null): HTMLElement[] {
@@ -114,16 +106,15 @@ function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Value
     const text = terms === 0 ? '·' : a && b ? formatValue(partialSum(a, b, r, c, terms)) : terms === k ? '✓' : `${terms}/${k}`;
     return { text, cls: focus.cCells(r, c) ? 'mm-hot' : terms > 0 ? 'mm-warm' : 'mm-todo' };
   };
+  // An operand's cells: its values (else its indices), hot where the step reads them.
+  const operand = (values: Values[] | null, hot: (r: number, c: number) => boolean) => (r: number, c: number) => ({
+    text: values ? formatValue((values[r] as Values[])[c]) : `${r},${c}`,
+    cls: hot(r, c) ? 'mm-hot' : 'mm-todo'
+  });
   return [
-    grid(`a ${formatShape([m, k])}`, m, k, (r, c) => ({
-      text: a ? formatValue((a[r] as Values[])[c]) : `${r},${c}`,
-      cls: focus.aCells(r, c) ? 'mm-hot' : 'mm-todo'
-    })),
-    grid(`b ${formatShape([k, n])}`, k, n, (r, c) => ({
-      text: b ? formatValue((b[r] as Values[])[c]) : `${r},${c}`,
-      cls: focus.bCells(r, c) ? 'mm-hot' : 'mm-todo'
-    })),
-    grid(`c ${formatShape([m, n])}`, m, n, cell)
+    cellGrid(`a ${formatShape([m, k])}`, m, k, operand(a, focus.aCells)),
+    cellGrid(`b ${formatShape([k, n])}`, k, n, operand(b, focus.bCells)),
+    cellGrid(`c ${formatShape([m, n])}`, m, n, cell)
   ];
 }
 

@@ -1,6 +1,6 @@
 // The indexing playground: apply None / ... / unsqueeze(d) to one operand, see its new shape,
 // and use it in place of the operand.
-import { button, errorText, formatShape, h } from '../common/dom';
+import { button, errorText, formatShape, h, textBox } from '../common/dom';
 import type { Section } from '../common/section';
 import type { ShapeContext, ShapeFrame } from './context';
 import { applyIndexText } from './index_text';
@@ -8,11 +8,8 @@ import { applyIndexText } from './index_text';
 const INDEX_PRESETS = ['[None]', '[:, None]', '[..., None]', '.unsqueeze(0)', '.unsqueeze(-1)'];
 
 export function playground(ctx: ShapeContext): Section<ShapeFrame> {
-  const operandSelect = h('select', { attrs: { 'aria-label': 'operand to index' } });
-  const indexInput = h('input', {
-    class: 'mm-shape-input',
-    attrs: { type: 'text', value: '[:, None]', 'aria-label': 'index expression', spellcheck: 'false' }
-  });
+  const operandSelect = h('select', { label: 'operand to index' });
+  const indexInput = textBox('index expression');
   indexInput.value = '[:, None]';
   const indexOut = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
 

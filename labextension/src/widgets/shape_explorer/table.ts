@@ -84,7 +84,7 @@ export function operandTable(ctx: ShapeContext): Section<ShapeFrame> {
   const headRow = h('tr');
   const tbody = h('tbody');
   const resultRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid mm-shapes', attrs: { 'aria-label': 'shapes, right-aligned' } }, [
+  const el = h('table', { class: 'mm-grid mm-shapes', label: 'shapes, right-aligned' }, [
     h('thead', {}, [headRow]),
     tbody,
     h('tfoot', {}, [resultRow])

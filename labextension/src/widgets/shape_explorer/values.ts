@@ -22,7 +22,7 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
   const colsN = result.length === 0 ? 1 : result[result.length - 1];
   const padded = [...Array(result.length - shape.length).fill(null), ...shape] as (number | null)[];
   const label = `${name} broadcast to ${formatShape(result)}`;
-  return cellGrid(`${name} ${formatShape(shape)}`, label, rowsN, colsN, (r, c) => {
+  return cellGrid(`${name} ${formatShape(shape)}`, rowsN, colsN, (r, c) => {
     const at = result.length === 2 ? [r, c] : result.length === 1 ? [c] : [];
     let value: Values = values;
     let copy = false;
@@ -38,7 +38,7 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
     });
     const text = formatValue(value);
     return copy ? { text, cls: 'mm-ghost', title: 'a broadcast copy' } : { text };
-  });
+  }, label);
 }
 
 export function values(ctx: ShapeContext): Section<ShapeFrame> {

@@ -2,8 +2,8 @@
 // labextension's kernel-less panel. It computes live with the TypeScript port of the rules,
 // so edits show at once; onChange tells the owner (the widget model, or the panel's state)
 // about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
-import { h, viewRoot } from '../common/dom';
-import { fixed, mountSections } from '../common/section';
+import { viewRoot } from '../common/dom';
+import { mountSections } from '../common/section';
 import { computeFrame, normalise } from './context';
 import type { ShapeContext, ShapeState } from './context';
 import { playground } from './playground';
@@ -45,8 +45,7 @@ export function renderShapeExplorer(
     }
   };
   const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
-  const redraw = mountSections(root, [
-    fixed(h('h3', { text: 'Broadcasting' })),
+  const redraw = mountSections(el, root, 'Broadcasting', [
     operandTable(ctx),
     legend(),
     addOperand(ctx),
@@ -55,7 +54,6 @@ export function renderShapeExplorer(
     strides(ctx),
     values(ctx)
   ]);
-  el.appendChild(root);
   ctx.render();
   return {
     update(next: ShapeState): void {
