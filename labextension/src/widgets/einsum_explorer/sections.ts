@@ -1,11 +1,10 @@
 // The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
 // marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
-import { button, defaultName, formatShape, h, say, tableHead, textBox } from '../common/dom';
-import { MAX_OPERANDS } from '../common/rules';
+import { button, formatShape, h, say, tableHead, textBox } from '../common/dom';
 import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
-import { syncOperandRows } from '../common/shape_input';
-import type { OperandRow, OperandsContext } from '../common/shape_input';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
+import type { OperandRow, OperandsContext } from '../common/operands';
 import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, withTerm } from './axes';
 
 export interface EinsumState {
@@ -69,8 +68,7 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
     rows.forEach(({ own }, i) => own.replaceChildren(...axisChips(ctx, frame, i)));
     const { plan } = frame;
     outRow.replaceChildren(
-      h('td', { class: 'mm-name', text: 'output' }),
-      h('td', { class: 'mm-mono', text: plan ? formatShape(plan.shape) : 'no result' }),
+      ...resultHead('output', plan && plan.shape),
       h('td', {}, (plan ? axesOf(plan.output, plan.shape) : []).map(([l, s]) => chip(l, s, false)))
     );
   };
@@ -81,13 +79,8 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
  * valid; `− operand` drops the last operand and its term. */
 export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
   const spanned = () => looseTerms(ctx.state.spec).length === ctx.state.shapes.length;
-  const add = button('+ operand', 'add an operand', () => {
-    const { state } = ctx;
-    if (state.shapes.length >= MAX_OPERANDS) return;
-    if (spanned()) state.spec = withTerm(state.spec, freshLabel(state.spec));
-    state.shapes.push([1]);
-    state.names.push(defaultName(state.shapes.length - 1));
-    ctx.commit();
+  const add = addButton(ctx, () => {
+    if (spanned()) ctx.state.spec = withTerm(ctx.state.spec, freshLabel(ctx.state.spec));
   });
   const remove = button('− operand', 'remove the last operand', () => {
     const { state } = ctx;
@@ -99,7 +92,7 @@ export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
     ctx.commit();
   });
   const update = () => {
-    add.disabled = ctx.state.shapes.length >= MAX_OPERANDS;
+    add.disabled = !roomFor(ctx);
     remove.disabled = ctx.state.shapes.length <= 1;
   };
   return { el: h('div', { class: 'mm-row' }, [add, remove]), update };

@@ -3,6 +3,7 @@
 // is a section (./sections) over one context.
 import { defaultName, errorText, viewRoot } from '../common/dom';
 import { parseEinsum } from '../common/rules';
+import { explorerHandle } from '../common/operands';
 import { mountSections } from '../common/section';
 import { nameOperands } from './axes';
 import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';
@@ -54,14 +55,5 @@ export function renderEinsumExplorer(
     loopNest(ctx)
   ]);
   ctx.render();
-  return {
-    update(next: EinsumState): void {
-      ctx.state = copy(next);
-      ctx.problems.clear();
-      ctx.render();
-    },
-    destroy(): void {
-      root.remove();
-    }
-  };
+  return explorerHandle(ctx, root, copy);
 }

@@ -2,20 +2,18 @@
 // button, then its sizes right-aligned and coloured by the rule), the result in the footer,
 // the legend of the rule's colours, the add button and the sentence that explains it all.
 import { KIND_LEGEND } from '../../generated/widgets';
-import { button, defaultName, formatShape, h, sameShape, say } from '../common/dom';
-import { MAX_OPERANDS } from '../common/rules';
+import { button, h, sameShape, say } from '../common/dom';
 import type { Kind } from '../common/rules';
 import { fixed } from '../common/section';
 import type { Section } from '../common/section';
-import { syncOperandRows } from '../common/shape_input';
-import type { OperandRow } from '../common/shape_input';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
+import type { OperandRow } from '../common/operands';
 import { namedReason } from './context';
 import type { ShapeContext, ShapeFrame } from './context';
 
 function headCells(ndim: number): HTMLElement[] {
   return [
-    h('th', { class: 'mm-name', text: 'operand' }),
-    h('th', { class: 'mm-name', text: 'shape' }),
+    ...['operand', 'shape'].map(text => h('th', { class: 'mm-name', text })),
     h('th'),
     ...Array.from({ length: ndim }, (_, c) => h('th', { text: `dim ${c - ndim}`, attrs: { scope: 'col' } }))
   ];
@@ -40,8 +38,7 @@ function resultCells(frame: ShapeFrame, ndim: number): HTMLElement[] {
   const unread = frame.problems.length > 0;
   const result = unread ? null : (frame.explanation?.result ?? null);
   return [
-    h('td', { class: 'mm-name', text: 'result' }),
-    h('td', { class: 'mm-mono', text: result ? formatShape(result) : 'no result' }),
+    ...resultHead('result', result),
     h('td'),
     ...Array.from({ length: ndim }, (_, c) => {
       const size = unread ? undefined : frame.explanation?.columns[c]?.size;
@@ -114,23 +111,13 @@ export function legend(): Section<ShapeFrame> {
   return fixed(el);
 }
 
-/** `+ operand`: a new (1,) operand named by the next letter. */
+/** `+ operand`: a new (1,) operand named by the next letter, no values or strides given. */
 export function addOperand(ctx: ShapeContext): Section<ShapeFrame> {
-  const add = button('+ operand', 'add an operand', () => {
-    const { state } = ctx;
-    if (state.shapes.length >= MAX_OPERANDS) return;
-    state.shapes.push([1]);
-    state.names.push(defaultName(state.shapes.length - 1));
-    state.values.push(null);
-    state.strides.push(null);
-    ctx.commit();
+  const add = addButton(ctx, () => {
+    ctx.state.values.push(null);
+    ctx.state.strides.push(null);
   });
-  return {
-    el: h('div', { class: 'mm-row' }, [add]),
-    update: () => {
-      add.disabled = ctx.state.shapes.length >= MAX_OPERANDS;
-    }
-  };
+  return { el: h('div', { class: 'mm-row' }, [add]), update: () => (add.disabled = !roomFor(ctx)) };
 }
 
 /** The one sentence: the result, the clash, or (only that) why a typed shape cannot be read. */

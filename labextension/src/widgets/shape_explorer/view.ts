@@ -3,6 +3,7 @@
 // so edits show at once; onChange tells the owner (the widget model, or the panel's state)
 // about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
 import { viewRoot } from '../common/dom';
+import { explorerHandle } from '../common/operands';
 import { mountSections } from '../common/section';
 import { computeFrame, normalise } from './context';
 import type { ShapeContext, ShapeState } from './context';
@@ -55,14 +56,5 @@ export function renderShapeExplorer(
     values(ctx)
   ]);
   ctx.render();
-  return {
-    update(next: ShapeState): void {
-      ctx.state = normalise(next);
-      ctx.problems.clear();
-      ctx.render();
-    },
-    destroy(): void {
-      root.remove();
-    }
-  };
+  return explorerHandle(ctx, root, normalise);
 }

@@ -1,8 +1,9 @@
-// The explorers' operand rows: a name, a box to type the shape in, then a cell the view fills.
-// The explorers send only operands the rules accept, so the model (and Python) never see a
-// malformed or absurd shape; the box is marked invalid instead.
-import { h, parseShapeText, sameShape, textBox } from './dom';
-import { shapesProblem } from './rules';
+// What the two explorers share about their operands: the rows (a name, a box to type the shape
+// in, then a cell the view fills), the result row's first cells, the add button and the view's
+// handle. The explorers send only operands the rules accept, so the model (and Python) never see
+// a malformed or absurd shape; the box is marked invalid instead.
+import { button, defaultName, formatShape, h, parseShapeText, sameShape, textBox } from './dom';
+import { MAX_OPERANDS, shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
 export interface OperandsContext {
@@ -83,4 +84,38 @@ export function syncOperandRows(
     const parsed = parseShapeText(input.value);
     if (parsed === null || !sameShape(parsed, shapes[i])) input.value = shapes[i].join(', ');
   });
+}
+
+/** The result row's first cells: what it is (`result`, `output`) and its shape, if there is one. */
+export function resultHead(word: string, shape: readonly number[] | null): HTMLElement[] {
+  return [h('td', { class: 'mm-name', text: word }), h('td', { class: 'mm-mono', text: shape ? formatShape(shape) : 'no result' })];
+}
+
+/** `+ operand`: a new (1,) operand named by the next letter, after `more` adds the view's own part. */
+export function addButton(ctx: OperandsContext, more: () => void): HTMLButtonElement {
+  return button('+ operand', 'add an operand', () => {
+    const { shapes, names } = ctx.state;
+    if (shapes.length >= MAX_OPERANDS) return;
+    more();
+    shapes.push([1]);
+    names.push(defaultName(shapes.length - 1));
+    ctx.commit();
+  });
+}
+
+/** Whether another operand fits (the add button is disabled when not). */
+export const roomFor = (ctx: OperandsContext): boolean => ctx.state.shapes.length < MAX_OPERANDS;
+
+/** An explorer's handle: show a state from elsewhere (dropping any box's unread text), or remove it. */
+export function explorerHandle<S, C extends OperandsContext>(ctx: C, root: HTMLElement, own: (state: S) => C['state']) {
+  return {
+    update(next: S): void {
+      ctx.state = own(next);
+      ctx.problems.clear();
+      ctx.render();
+    },
+    destroy(): void {
+      root.remove();
+    }
+  };
 }
