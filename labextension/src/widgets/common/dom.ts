@@ -33,21 +33,20 @@ export function button(text: string, label: string, onClick: () => void, cls = '
 
 // Icons as inline SVG paths (12 x 12): the ▶ ⏸ glyphs show as empty boxes in some fonts
 // (Debian's Chromium has no glyph for ⏸), an SVG draws the same everywhere.
+const PLAY = 'M3 1.5v9l7.5-4.5z';
 const ICONS: Record<string, string> = {
-  play: 'M3 1.5v9l7.5-4.5z',
+  play: PLAY,
   pause: 'M2.5 1.5h2.5v9h-2.5zM7 1.5h2.5v9h-2.5z',
   back: 'M9 1.5v9l-7.5-4.5z',
-  forward: 'M3 1.5v9l7.5-4.5z'
+  forward: PLAY
 };
 
 /** An inline SVG icon, hidden from screen readers (the button's label says what it does). */
 export function icon(name: keyof typeof ICONS | string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const root = document.createElementNS(ns, 'svg');
-  root.setAttribute('viewBox', '0 0 12 12');
-  root.setAttribute('class', `mm-icon mm-icon-${name}`);
-  root.setAttribute('aria-hidden', 'true');
-  root.setAttribute('focusable', 'false');
+  const attrs = { viewBox: '0 0 12 12', class: `mm-icon mm-icon-${name}`, 'aria-hidden': 'true', focusable: 'false' };
+  for (const [key, value] of Object.entries(attrs)) root.setAttribute(key, value);
   const path = document.createElementNS(ns, 'path');
   path.setAttribute('d', ICONS[name] ?? '');
   root.appendChild(path);
@@ -80,6 +79,12 @@ function ensureStyle(el: HTMLElement): void {
 export function viewRoot(el: HTMLElement, kind: string, label: string, cls = kind): HTMLDivElement {
   ensureStyle(el);
   return h('div', { class: `mm-root mm-${cls}`, label, attrs: { 'data-matmul-magic': kind, role: 'group' } });
+}
+
+/** Marks a box's text as not usable (aria-invalid, which the stylesheet outlines), or clears it. */
+export function markInvalid(input: HTMLInputElement, invalid: boolean): void {
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
 }
 
 /** Shows `text` in a message line: a polite status when all is well, an alert otherwise. */
@@ -161,9 +166,5 @@ export function parseShapeText(text: string): number[] | null {
 
 /** A number for a small cell: integers as they are, others to 3 significant digits. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return String(value);
-    return Number(value.toPrecision(3)).toString();
-  }
-  return String(value);
+  return String(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(3)) : value);
 }

@@ -2,7 +2,7 @@
 // in, then a cell the view fills), the result row's first cells, the add button and the view's
 // handle. The explorers send only operands the rules accept, so the model (and Python) never see
 // a malformed or absurd shape; the box is marked invalid instead.
-import { button, defaultName, formatShape, h, parseShapeText, sameShape, textBox } from './dom';
+import { button, defaultName, formatShape, h, markInvalid, parseShapeText, sameShape, textBox } from './dom';
 import { MAX_OPERANDS, shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
@@ -32,14 +32,10 @@ function readShape(ctx: OperandsContext, input: HTMLInputElement, i: number, exa
   const parsed = parseShapeText(input.value);
   const next = parsed && ctx.state.shapes.map((s, j) => (j === i ? parsed : [...s]));
   const problem = next ? shapesProblem(next) : `"${input.value}" is not a shape; type sizes like ${example}.`;
-  if (problem !== null) {
-    input.setAttribute('aria-invalid', 'true');
-    ctx.problems.set(i, `${ctx.state.names[i]}: ${problem}`);
-    return null;
-  }
-  input.removeAttribute('aria-invalid');
-  ctx.problems.delete(i);
-  return next;
+  markInvalid(input, problem !== null);
+  if (problem === null) ctx.problems.delete(i);
+  else ctx.problems.set(i, `${ctx.state.names[i]}: ${problem}`);
+  return problem === null ? next : null;
 }
 
 /**
@@ -80,7 +76,7 @@ export function syncOperandRows(
     name.textContent = names[i];
     input.setAttribute('aria-label', `shape of ${names[i]}`);
     if (ctx.problems.has(i)) return;
-    input.removeAttribute('aria-invalid');
+    markInvalid(input, false);
     const parsed = parseShapeText(input.value);
     if (parsed === null || !sameShape(parsed, shapes[i])) input.value = shapes[i].join(', ');
   });
