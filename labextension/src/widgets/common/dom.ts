@@ -11,13 +11,16 @@ export interface Props {
   attrs?: Record<string, string>;
 }
 
+/** An element: `tag` is a tag name with optional classes after dots (`td.mm-name`, as in CSS). */
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
+  tag: K | `${K}.${string}`,
   props: Props = {},
   children: (Node | null | undefined)[] = []
 ): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.class) node.className = props.class;
+  const [name, ...classes] = tag.split('.');
+  const node = document.createElement(name) as HTMLElementTagNameMap[K];
+  if (props.class) classes.push(props.class);
+  if (classes.length) node.className = classes.join(' ');
   if (props.text !== undefined) node.textContent = props.text;
   if (props.label !== undefined) node.setAttribute('aria-label', props.label);
   for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
@@ -101,7 +104,7 @@ export function errorText(err: unknown): string {
 
 /** A one-line text box for a shape or an expression (no spell check), named for screen readers. */
 export function textBox(label?: string): HTMLInputElement {
-  return h('input', { class: 'mm-shape-input', label, attrs: { type: 'text', spellcheck: 'false' } });
+  return h('input.mm-shape-input', { label, attrs: { type: 'text', spellcheck: 'false' } });
 }
 
 /** A table head: one row of column titles. */
@@ -125,7 +128,7 @@ export function cellGrid(
   cell: (r: number, c: number) => GridCell,
   label = caption
 ): HTMLElement {
-  const table = h('table', { class: 'mm-cells', label });
+  const table = h('table.mm-cells', { label });
   for (let r = 0; r < rows; r++) {
     const tr = table.insertRow();
     for (let c = 0; c < cols; c++) {
@@ -136,7 +139,7 @@ export function cellGrid(
       if (title) td.title = title;
     }
   }
-  return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: caption }), table]);
+  return h('div', {}, [h('div.mm-caption.mm-mono', { text: caption }), table]);
 }
 
 /** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */

@@ -55,7 +55,7 @@ export function syncOperandRows(
   const { shapes, names } = ctx.state;
   while (rows.length < shapes.length) {
     const input = textBox();
-    const row: OperandRow = { tr: h('tr'), name: h('td', { class: 'mm-name mm-mono' }), input, own: h('td') };
+    const row: OperandRow = { tr: h('tr'), name: h('td.mm-name.mm-mono'), input, own: h('td') };
     row.tr.append(row.name, h('td', {}, [input]), row.own);
     // The listener outlives this call: it reads ctx.state when it fires, not this one.
     input.addEventListener('input', () => {
@@ -84,7 +84,7 @@ export function syncOperandRows(
 
 /** The result row's first cells: what it is (`result`, `output`) and its shape, if there is one. */
 export function resultHead(word: string, shape: readonly number[] | null): HTMLElement[] {
-  return [h('td', { class: 'mm-name', text: word }), h('td', { class: 'mm-mono', text: shape ? formatShape(shape) : 'no result' })];
+  return [h('td.mm-name', { text: word }), h('td.mm-mono', { text: shape ? formatShape(shape) : 'no result' })];
 }
 
 /** `+ operand`: a new (1,) operand named by the next letter, after `more` adds the view's own part. */

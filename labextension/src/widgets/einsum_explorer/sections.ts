@@ -34,7 +34,7 @@ export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
     ctx.state.spec = input.value;
     ctx.commit();
   });
-  const el = h('div', { class: 'mm-row' }, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
+  const el = h('div.mm-row', {}, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
   const update = ({ failure }: EinsumFrame) => {
     if (input.value !== ctx.state.spec) input.value = ctx.state.spec;
     input.setAttribute('aria-invalid', String(failure !== '' && ctx.problems.size === 0));
@@ -57,8 +57,8 @@ function axisChips(ctx: EinsumContext, { plan, failure }: EinsumFrame, i: number
 export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
   const rows: OperandRow[] = [];
   const tbody = h('tbody');
-  const outRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid', label: 'operands and their axes' }, [
+  const outRow = h('tr.mm-result-row');
+  const el = h('table.mm-grid', { label: 'operands and their axes' }, [
     tableHead(['operand', 'shape', 'axes'], 'mm-name'),
     tbody,
     h('tfoot', {}, [outRow])
@@ -95,12 +95,12 @@ export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
     add.disabled = !roomFor(ctx);
     remove.disabled = ctx.state.shapes.length <= 1;
   };
-  return { el: h('div', { class: 'mm-row' }, [add, remove]), update };
+  return { el: h('div.mm-row', {}, [add, remove]), update };
 }
 
 /** What is summed and the output shape, or what is wrong. */
 export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
-  const el = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-reason', { attrs: { 'aria-live': 'polite' } });
   const update = ({ plan, failure }: EinsumFrame) => {
     const messages = [...ctx.problems.values()];
     if (plan && messages.length === 0) {
@@ -117,7 +117,7 @@ export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
 /** The loop nest einsum stands for, and which table name each loop name stands for. */
 export function loopNest(ctx: EinsumContext): Section<EinsumFrame> {
   const loops = h('pre', { label: 'equivalent loops' });
-  const loopNames = h('p', { class: 'mm-caption' });
+  const loopNames = h('p.mm-caption');
   const el = h('details', { attrs: { open: '' } }, [h('summary', { text: 'Equivalent loops' }), loopNames, loops]);
   const update = ({ plan }: EinsumFrame) => {
     el.hidden = !plan || ctx.problems.size > 0;

@@ -62,7 +62,7 @@ export function buttons(ctx: StepperContext): Section<StepperFrame> {
     for (const node of [back, reset]) node.setAttribute('aria-disabled', String(step <= 0));
     for (const node of [forward, end]) node.setAttribute('aria-disabled', String(step >= steps));
   };
-  return { el: h('div', { class: 'mm-row' }, [levelSelect, reset, back, play, forward, end]), update };
+  return { el: h('div.mm-row', {}, [levelSelect, reset, back, play, forward, end]), update };
 }
 
 // The speed slider is logarithmic: 0.5 to 200 steps per second.
@@ -72,11 +72,11 @@ const fromSpeed = (s: number) => Math.round((100 * Math.log(s / 0.5)) / Math.log
 /** The speed slider and the step scrubber. */
 export function sliders(ctx: StepperContext): Section<StepperFrame> {
   const speed = h('input', { label: 'speed, steps per second', attrs: { type: 'range', min: '0', max: '100' } });
-  const speedText = h('span', { class: 'mm-caption' });
+  const speedText = h('span.mm-caption');
   const scrub = h('input', { label: 'step', attrs: { type: 'range', min: '0' } });
   speed.addEventListener('input', () => ctx.set({ speed: toSpeed(Number(speed.value)) }));
   scrub.addEventListener('input', () => ctx.set({ step: Number(scrub.value), playing: false }));
-  const el = h('div', { class: 'mm-row' }, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
+  const el = h('div.mm-row', {}, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
   const update = ({ steps }: StepperFrame) => {
     speed.value = String(fromSpeed(ctx.state.speed));
     speedText.textContent = `${ctx.state.speed}/s`;
@@ -88,7 +88,7 @@ export function sliders(ctx: StepperContext): Section<StepperFrame> {
 
 /** `step 3 of 12 (<the level's name>) — <what the step did>`. */
 export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-mono', { attrs: { 'aria-live': 'polite' } });
   const update = ({ steps, focus }: StepperFrame) => {
     el.textContent = `step ${ctx.state.step} of ${steps} (${LEVELS[ctx.state.level].name}) — ${focus.text}`;
   };
@@ -120,13 +120,13 @@ function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Value
 
 /** a, b and c as cell grids (values when given, else indices), the step's cells hot. */
 export function grids(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('div', { class: 'mm-values' });
+  const el = h('div.mm-values');
   const update = (frame: StepperFrame) => {
     const { m, k, n } = frame;
     if (Math.max(m, k, n) > MAX_VALUE_SIDE) {
       const side = `${MAX_VALUE_SIDE}x${MAX_VALUE_SIDE}`;
       const text = `a ${formatShape([m, k])} @ b ${formatShape([k, n])} → c ${formatShape([m, n])}: too large to draw (values show up to ${side}); the indices above follow each step.`;
-      el.replaceChildren(h('p', { class: 'mm-caption', text }));
+      el.replaceChildren(h('p.mm-caption', { text }));
       return;
     }
     const [a, b] = ctx.state.values.length === 2 ? (ctx.state.values as Values[][]) : [null, null];
@@ -140,18 +140,17 @@ export function costs(ctx: StepperContext): Section<StepperFrame> {
   const body = h('tbody');
   const el = h('details', {}, [
     h('summary', { text: 'Why each level is faster' }),
-    h('p', {
-      class: 'mm-caption',
+    h('p.mm-caption', {
       text: 'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.'
     }),
-    h('table', { class: 'mm-grid' }, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
+    h('table.mm-grid', {}, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
   ]);
   const update = ({ m, k, n }: StepperFrame) => {
     body.replaceChildren(
       ...LEVELS.map((l, i) =>
         h('tr', {}, [
-          h('td', { class: 'mm-name', text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
-          h('td', { class: 'mm-dim', text: stepsAt(i, m, k, n).toLocaleString('en') })
+          h('td.mm-name', { text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
+          h('td.mm-dim', { text: stepsAt(i, m, k, n).toLocaleString('en') })
         ])
       )
     );

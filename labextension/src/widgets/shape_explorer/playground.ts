@@ -49,10 +49,10 @@ export function playground(ctx: ShapeContext): Section<ShapeFrame> {
   );
   operandSelect.addEventListener('change', show);
   indexInput.addEventListener('input', show);
-  const el = h('details', { class: 'mm-playground' }, [
+  const el = h('details.mm-playground', {}, [
     h('summary', { text: 'Indexing playground' }),
-    h('div', { class: 'mm-row' }, [operandSelect, indexInput, useButton]),
-    h('div', { class: 'mm-row' }, presets),
+    h('div.mm-row', {}, [operandSelect, indexInput, useButton]),
+    h('div.mm-row', {}, presets),
     indexOut
   ]);
   return { el, update: show };

@@ -13,7 +13,7 @@ import type { ShapeContext, ShapeFrame } from './context';
 
 function headCells(ndim: number): HTMLElement[] {
   return [
-    ...['operand', 'shape'].map(text => h('th', { class: 'mm-name', text })),
+    ...['operand', 'shape'].map(text => h('th.mm-name', { text })),
     h('th'),
     ...Array.from({ length: ndim }, (_, c) => h('th', { text: `dim ${c - ndim}`, attrs: { scope: 'col' } }))
   ];
@@ -80,8 +80,8 @@ export function operandTable(ctx: ShapeContext): Section<ShapeFrame> {
   const rows: OperandRow[] = [];
   const headRow = h('tr');
   const tbody = h('tbody');
-  const resultRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid mm-shapes', label: 'shapes, right-aligned' }, [
+  const resultRow = h('tr.mm-result-row');
+  const el = h('table.mm-grid.mm-shapes', { label: 'shapes, right-aligned' }, [
     h('thead', {}, [headRow]),
     tbody,
     h('tfoot', {}, [resultRow])
@@ -104,8 +104,8 @@ export function operandTable(ctx: ShapeContext): Section<ShapeFrame> {
 export function legend(): Section<ShapeFrame> {
   const kinds = Object.keys(KIND_LEGEND) as Kind[];
   const el = h(
-    'div',
-    { class: 'mm-legend', attrs: { 'aria-hidden': 'true' } },
+    'div.mm-legend',
+    { attrs: { 'aria-hidden': 'true' } },
     kinds.map(kind => h('span', { class: `mm-rule-${kind}`, text: KIND_LEGEND[kind] }))
   );
   return fixed(el);
@@ -117,12 +117,12 @@ export function addOperand(ctx: ShapeContext): Section<ShapeFrame> {
     ctx.state.values.push(null);
     ctx.state.strides.push(null);
   });
-  return { el: h('div', { class: 'mm-row' }, [add]), update: () => (add.disabled = !roomFor(ctx)) };
+  return { el: h('div.mm-row', {}, [add]), update: () => (add.disabled = !roomFor(ctx)) };
 }
 
 /** The one sentence: the result, the clash, or (only that) why a typed shape cannot be read. */
 export function verdict(ctx: ShapeContext): Section<ShapeFrame> {
-  const el = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-reason', { attrs: { 'aria-live': 'polite' } });
   const update = ({ explanation, failure, problems }: ShapeFrame) => {
     const ok = explanation !== null && explanation.result !== null && problems.length === 0;
     const why = problems.length

@@ -42,8 +42,8 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
 }
 
 export function values(ctx: ShapeContext): Section<ShapeFrame> {
-  const box = h('div', { class: 'mm-values' });
-  const el = h('details', { class: 'mm-value-view', attrs: { open: '' } }, [
+  const box = h('div.mm-values');
+  const el = h('details.mm-value-view', { attrs: { open: '' } }, [
     h('summary', { text: 'Values (broadcast copies ghosted)' }),
     box
   ]);
@@ -59,7 +59,7 @@ export function values(ctx: ShapeContext): Section<ShapeFrame> {
     if (!result || result.length > 2 || result.some(s => s > MAX_VALUE_SIDE)) {
       const side = `${MAX_VALUE_SIDE}x${MAX_VALUE_SIDE}`;
       const text = result ? `The result is larger than ${side}: values are not shown.` : 'The shapes clash: nothing to show.';
-      box.replaceChildren(h('p', { class: 'mm-caption', text }));
+      box.replaceChildren(h('p.mm-caption', { text }));
       return;
     }
     box.replaceChildren(...shown.map(([v, i]) => valueGrid(state.names[i], state.shapes[i], v as Values, result)));
