@@ -23,7 +23,7 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
   const padded = [...Array(result.length - shape.length).fill(null), ...shape] as (number | null)[];
   const label = `${name} broadcast to ${formatShape(result)}`;
   return cellGrid(`${name} ${formatShape(shape)}`, rowsN, colsN, (r, c) => {
-    const at = result.length === 2 ? [r, c] : result.length === 1 ? [c] : [];
+    const at = [r, c].slice(2 - result.length); // the cell's index in the result, 0-d to 2-d
     let value: Values = values;
     let copy = false;
     at.forEach((index, d) => {

@@ -41,8 +41,7 @@ export function renderShapeExplorer(
     render: () => redraw(computeFrame(ctx)),
     commit: () => {
       ctx.render();
-      const { shapes, names, values, strides } = ctx.state;
-      onChange({ shapes: shapes.map(s => [...s]), names: [...names], values: [...values], strides: [...strides] });
+      onChange(normalise(ctx.state));
     }
   };
   const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
