@@ -58,9 +58,8 @@ export function icon(name: keyof typeof ICONS | string): SVGSVGElement {
 
 /** Sets a button's content to an icon and a word, icon first unless `after`. */
 export function iconLabel(node: HTMLElement, name: string, text: string, after = false): void {
-  const word = document.createElement('span');
-  word.textContent = text;
-  node.replaceChildren(...(after ? [word, document.createTextNode(' '), icon(name)] : [icon(name), document.createTextNode(' '), word]));
+  const parts = [icon(name), document.createTextNode(' '), h('span', { text })];
+  node.replaceChildren(...(after ? parts.reverse() : parts));
 }
 
 const STYLE_ID = 'matmul-magic-shape-views-style';

@@ -26,7 +26,7 @@ export const STYLE_TEXT = `
   overflow-x: auto;
 }
 .mm-root h3 { margin: 0 0 6px; font-size: 1.1em; }
-.mm-root code, .mm-root pre, .mm-mono, .mm-root .mm-shape-input, .mm-dim, .mm-cells, .mm-axis {
+.mm-root pre, .mm-mono, .mm-root .mm-shape-input, .mm-dim, .mm-cells, .mm-axis {
   font-family: var(--jp-code-font-family, ui-monospace, monospace);
 }
 .mm-root pre { background: var(--mm-bg-alt); padding: 6px 8px; border-radius: 3px; white-space: pre; overflow-x: auto; }

@@ -37,22 +37,24 @@ export interface StepperFrame {
 }
 
 /** The level menu, reset, back, play/pause, step forward and jump to the end. */
+/** Moves by hand to `step` (kept within the run), which stops the animation. */
+const seek = (ctx: StepperContext, step: number) =>
+  ctx.set({ step: Math.max(0, Math.min(ctx.total(), step)), playing: false });
+
 export function buttons(ctx: StepperContext): Section<StepperFrame> {
   const options = LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` }));
   const levelSelect = h('select', { label: 'level' }, options);
   levelSelect.addEventListener('change', () => ctx.set({ level: levelSelect.selectedIndex, step: 0, playing: false }));
-  const reset = button('reset', 'reset to step 0', () => ctx.set({ step: 0, playing: false }));
-  const back = button('back', 'step back', () => ctx.set({ step: Math.max(0, ctx.state.step - 1), playing: false }));
+  const reset = button('reset', 'reset to step 0', () => seek(ctx, 0));
+  const back = button('back', 'step back', () => seek(ctx, ctx.state.step - 1));
   iconLabel(back, 'back', 'back');
   const play = button('play', 'play', () => {
     if (ctx.state.playing) return ctx.set({ playing: false });
     ctx.set({ playing: true, step: ctx.state.step >= ctx.total() ? 0 : ctx.state.step });
   });
-  const forward = button('step', 'step forward', () =>
-    ctx.set({ step: Math.min(ctx.total(), ctx.state.step + 1), playing: false })
-  );
+  const forward = button('step', 'step forward', () => seek(ctx, ctx.state.step + 1));
   iconLabel(forward, 'forward', 'step', true);
-  const end = button('end', 'jump to the end', () => ctx.set({ step: ctx.total(), playing: false }));
+  const end = button('end', 'jump to the end', () => seek(ctx, ctx.total()));
   const update = ({ steps }: StepperFrame) => {
     const { level, playing, step } = ctx.state;
     levelSelect.selectedIndex = level;
@@ -75,7 +77,7 @@ export function sliders(ctx: StepperContext): Section<StepperFrame> {
   const speedText = h('span.mm-caption');
   const scrub = h('input', { label: 'step', attrs: { type: 'range', min: '0' } });
   speed.addEventListener('input', () => ctx.set({ speed: toSpeed(Number(speed.value)) }));
-  scrub.addEventListener('input', () => ctx.set({ step: Number(scrub.value), playing: false }));
+  scrub.addEventListener('input', () => seek(ctx, Number(scrub.value)));
   const el = h('div.mm-row', {}, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
   const update = ({ steps }: StepperFrame) => {
     speed.value = String(fromSpeed(ctx.state.speed));
