@@ -74,13 +74,7 @@ function plural(count: number, noun: string): string {
 
 function tokenize(spec: string): [string[][], string[] | null] {
   const chars = Array.from(spec);
-  let arrow = -1;
-  for (let i = 0; i + 1 < chars.length; i++) {
-    if (chars[i] === '-' && chars[i + 1] === '>') {
-      arrow = i;
-      break;
-    }
-  }
+  const arrow = chars.findIndex((char, i) => char === '-' && chars[i + 1] === '>');
   const inputs = parseTerm(chars, 0, arrow < 0 ? chars.length : arrow, false);
   const explicit = arrow < 0 ? null : parseTerm(chars, arrow + 2, chars.length, true)[0];
   return [inputs, explicit];

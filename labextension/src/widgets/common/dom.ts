@@ -6,45 +6,50 @@ import { STYLE_TEXT } from './style';
 export interface Props {
   class?: string;
   text?: string;
+  /** Its aria-label: what a screen reader calls it. */
+  label?: string;
   attrs?: Record<string, string>;
 }
 
+/** An element: `tag` is a tag name with optional classes after dots (`td.mm-name`, as in CSS). */
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
+  tag: K | `${K}.${string}`,
   props: Props = {},
   children: (Node | null | undefined)[] = []
 ): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.class) node.className = props.class;
+  const [name, ...classes] = tag.split('.');
+  const node = document.createElement(name) as HTMLElementTagNameMap[K];
+  if (props.class) classes.push(props.class);
+  if (classes.length) node.className = classes.join(' ');
   if (props.text !== undefined) node.textContent = props.text;
+  if (props.label !== undefined) node.setAttribute('aria-label', props.label);
   for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
   for (const child of children) if (child) node.appendChild(child);
   return node;
 }
 
 export function button(text: string, label: string, onClick: () => void, cls = 'mm-button'): HTMLButtonElement {
-  const node = h('button', { class: cls, text, attrs: { type: 'button', 'aria-label': label, title: label } });
+  const node = h('button', { class: cls, text, label, attrs: { type: 'button', title: label } });
   node.addEventListener('click', onClick);
   return node;
 }
 
 // Icons as inline SVG paths (12 x 12): the ▶ ⏸ glyphs show as empty boxes in some fonts
 // (Debian's Chromium has no glyph for ⏸), an SVG draws the same everywhere.
+const PLAY = 'M3 1.5v9l7.5-4.5z';
 const ICONS: Record<string, string> = {
-  play: 'M3 1.5v9l7.5-4.5z',
+  play: PLAY,
   pause: 'M2.5 1.5h2.5v9h-2.5zM7 1.5h2.5v9h-2.5z',
   back: 'M9 1.5v9l-7.5-4.5z',
-  forward: 'M3 1.5v9l7.5-4.5z'
+  forward: PLAY
 };
 
 /** An inline SVG icon, hidden from screen readers (the button's label says what it does). */
 export function icon(name: keyof typeof ICONS | string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const root = document.createElementNS(ns, 'svg');
-  root.setAttribute('viewBox', '0 0 12 12');
-  root.setAttribute('class', `mm-icon mm-icon-${name}`);
-  root.setAttribute('aria-hidden', 'true');
-  root.setAttribute('focusable', 'false');
+  const attrs = { viewBox: '0 0 12 12', class: `mm-icon mm-icon-${name}`, 'aria-hidden': 'true', focusable: 'false' };
+  for (const [key, value] of Object.entries(attrs)) root.setAttribute(key, value);
   const path = document.createElementNS(ns, 'path');
   path.setAttribute('d', ICONS[name] ?? '');
   root.appendChild(path);
@@ -53,9 +58,8 @@ export function icon(name: keyof typeof ICONS | string): SVGSVGElement {
 
 /** Sets a button's content to an icon and a word, icon first unless `after`. */
 export function iconLabel(node: HTMLElement, name: string, text: string, after = false): void {
-  const word = document.createElement('span');
-  word.textContent = text;
-  node.replaceChildren(...(after ? [word, document.createTextNode(' '), icon(name)] : [icon(name), document.createTextNode(' '), word]));
+  const parts = [icon(name), document.createTextNode(' '), h('span', { text })];
+  node.replaceChildren(...(after ? parts.reverse() : parts));
 }
 
 const STYLE_ID = 'matmul-magic-shape-views-style';
@@ -76,7 +80,13 @@ function ensureStyle(el: HTMLElement): void {
  */
 export function viewRoot(el: HTMLElement, kind: string, label: string, cls = kind): HTMLDivElement {
   ensureStyle(el);
-  return h('div', { class: `mm-root mm-${cls}`, attrs: { 'data-matmul-magic': kind, role: 'group', 'aria-label': label } });
+  return h('div', { class: `mm-root mm-${cls}`, label, attrs: { 'data-matmul-magic': kind, role: 'group' } });
+}
+
+/** Marks a box's text as not usable (aria-invalid, which the stylesheet outlines), or clears it. */
+export function markInvalid(input: HTMLInputElement, invalid: boolean): void {
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
 }
 
 /** Shows `text` in a message line: a polite status when all is well, an alert otherwise. */
@@ -91,6 +101,11 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A one-line text box for a shape or an expression (no spell check), named for screen readers. */
+export function textBox(label?: string): HTMLInputElement {
+  return h('input.mm-shape-input', { label, attrs: { type: 'text', spellcheck: 'false' } });
+}
+
 /** A table head: one row of column titles. */
 export function tableHead(titles: string[], cls?: string): HTMLTableSectionElement {
   return h('thead', {}, [h('tr', {}, titles.map(text => h('th', { class: cls, text })))]);
@@ -103,15 +118,16 @@ export interface GridCell {
   title?: string;
 }
 
-/** A captioned table of `rows` x `cols` cells (values or indices), labelled for screen readers. */
+/** A captioned table of `rows` x `cols` cells (values or indices), labelled for screen readers
+ * (by its caption unless `label` says otherwise). */
 export function cellGrid(
   caption: string,
-  label: string,
   rows: number,
   cols: number,
-  cell: (r: number, c: number) => GridCell
+  cell: (r: number, c: number) => GridCell,
+  label = caption
 ): HTMLElement {
-  const table = h('table', { class: 'mm-cells', attrs: { 'aria-label': label } });
+  const table = h('table.mm-cells', { label });
   for (let r = 0; r < rows; r++) {
     const tr = table.insertRow();
     for (let c = 0; c < cols; c++) {
@@ -122,7 +138,7 @@ export function cellGrid(
       if (title) td.title = title;
     }
   }
-  return h('div', {}, [h('div', { class: 'mm-caption mm-mono', text: caption }), table]);
+  return h('div', {}, [h('div.mm-caption.mm-mono', { text: caption }), table]);
 }
 
 /** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */
@@ -152,9 +168,5 @@ export function parseShapeText(text: string): number[] | null {
 
 /** A number for a small cell: integers as they are, others to 3 significant digits. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return String(value);
-    return Number(value.toPrecision(3)).toString();
-  }
-  return String(value);
+  return String(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(3)) : value);
 }

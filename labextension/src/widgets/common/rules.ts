@@ -2,6 +2,7 @@
 // plus the stride arithmetic the stride view draws. The rules themselves live in the port.
 import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from '../../rules';
 import type { BroadcastExplanation, EinsumPlan, Kind } from '../../rules';
+import { errorText } from './dom';
 
 export { explainBroadcast, MAX_OPERANDS, parseEinsum };
 export type { EinsumPlan, Kind };
@@ -13,7 +14,7 @@ export function shapesProblem(shapes: number[][]): string | null {
     checkedShapes(shapes);
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorText(err);
   }
 }
 

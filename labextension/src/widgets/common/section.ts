@@ -1,6 +1,7 @@
 // The one shape every widget view is built from: sections. Each section builder takes the
 // view's context and returns its element and how it redraws; the view puts the elements in
 // order under its root and, on every change, computes a frame once and updates each section.
+import { h } from './dom';
 
 /** One part of a view: its element, and how it shows the frame computed for a new state. */
 export interface Section<F> {
@@ -8,9 +9,18 @@ export interface Section<F> {
   update(frame: F): void;
 }
 
-/** Appends the sections' elements to `root` in order; returns a function that updates them all. */
-export function mountSections<F>(root: HTMLElement, sections: readonly Section<F>[]): (frame: F) => void {
-  root.append(...sections.map(section => section.el));
+/**
+ * Fills `root` with the view's title and the sections' elements in order, and adds it to `el`;
+ * returns a function that updates every section.
+ */
+export function mountSections<F>(
+  el: HTMLElement,
+  root: HTMLElement,
+  title: string,
+  sections: readonly Section<F>[]
+): (frame: F) => void {
+  root.append(h('h3', { text: title }), ...sections.map(section => section.el));
+  el.appendChild(root);
   return frame => {
     for (const section of sections) section.update(frame);
   };

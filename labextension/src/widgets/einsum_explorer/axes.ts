@@ -2,8 +2,9 @@
 // loosely when the spec does not parse (so the axes stay on screen), and the spec edits that
 // adding or removing an operand makes.
 import { h } from '../common/dom';
+import { ELLIPSIS } from '../../rules';
 
-export const ELLIPSIS = '...';
+export { ELLIPSIS };
 
 /** Each axis of an operand as [label, size]; the dims "..." covers are labelled "…". */
 export function axesOf(labels: readonly string[], shape: readonly number[]): [string, number][] {
@@ -48,8 +49,8 @@ export function looseTerms(spec: string): string[][] {
 
 /** Axes pairing labels and sizes as far as both go; an unmatched one gets `?`. */
 export function looseAxes(labels: readonly string[], shape: readonly number[]): [string, number | null][] {
-  if (!labels.includes(ELLIPSIS) && labels.length === shape.length) return axesOf(labels, shape);
-  if (labels.includes(ELLIPSIS) && labels.length - 1 <= shape.length) return axesOf(labels, shape);
+  const fits = labels.includes(ELLIPSIS) ? labels.length - 1 <= shape.length : labels.length === shape.length;
+  if (fits) return axesOf(labels, shape);
   const n = Math.max(labels.length, shape.length);
   return Array.from({ length: n }, (_, d) => [labels[d] ?? '?', d < shape.length ? shape[d] : null]);
 }

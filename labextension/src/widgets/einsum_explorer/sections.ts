@@ -1,11 +1,10 @@
 // The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
 // marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
-import { button, defaultName, formatShape, h, say, tableHead } from '../common/dom';
-import { MAX_OPERANDS } from '../common/rules';
+import { button, formatShape, h, say, tableHead, textBox } from '../common/dom';
 import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
-import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
-import type { OperandRow } from '../common/shape_input';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
+import type { OperandRow, OperandsContext } from '../common/operands';
 import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, withTerm } from './axes';
 
 export interface EinsumState {
@@ -15,14 +14,9 @@ export interface EinsumState {
   names?: string[];
 }
 
-export interface EinsumContext {
+/** The state shown and the boxes that do not read; commit() tells the owner only when all read. */
+export interface EinsumContext extends OperandsContext {
   state: Required<EinsumState>;
-  /** Per operand whose box holds text that is not a usable shape: `name: why`. */
-  problems: Map<number, string>;
-  /** Redraw, then (when every box reads) tell the owner about the new state. */
-  commit(): void;
-  /** Redraw only. */
-  render(): void;
 }
 
 /** The rules' verdict on the spec and shapes, computed once per redraw. */
@@ -33,35 +27,19 @@ export interface EinsumFrame {
 }
 
 export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
-  const input = h('input', { class: 'mm-shape-input', attrs: { type: 'text', 'aria-label': 'einsum spec', spellcheck: 'false' } });
+  const input = textBox('einsum spec');
   input.style.width = '14em';
   input.value = ctx.state.spec;
   input.addEventListener('input', () => {
     ctx.state.spec = input.value;
     ctx.commit();
   });
-  const el = h('div', { class: 'mm-row' }, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
+  const el = h('div.mm-row', {}, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
   const update = ({ failure }: EinsumFrame) => {
     if (input.value !== ctx.state.spec) input.value = ctx.state.spec;
     input.setAttribute('aria-invalid', String(failure !== '' && ctx.problems.size === 0));
   };
   return { el, update };
-}
-
-function syncRows(ctx: EinsumContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
-  syncOperandRows(tbody, rows, ctx.state.shapes.length, i => {
-    const { state } = ctx;
-    const next = readShapeInput(rows[i].input, state.shapes, i, '5,784', ctx.problems, state.names[i]);
-    if (next === null) return ctx.render();
-    state.shapes = next;
-    ctx.commit();
-  });
-  const { state } = ctx;
-  rows.forEach((row, i) => {
-    if (!ctx.problems.has(i)) row.input.removeAttribute('aria-invalid');
-    showShape(row.input, state.shapes[i], ctx.problems.has(i));
-  });
 }
 
 /** An operand's axes as chips; on an error, read loosely from the spec, the named indices marked. */
@@ -79,23 +57,18 @@ function axisChips(ctx: EinsumContext, { plan, failure }: EinsumFrame, i: number
 export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
   const rows: OperandRow[] = [];
   const tbody = h('tbody');
-  const outRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid', attrs: { 'aria-label': 'operands and their axes' } }, [
+  const outRow = h('tr.mm-result-row');
+  const el = h('table.mm-grid', { label: 'operands and their axes' }, [
     tableHead(['operand', 'shape', 'axes'], 'mm-name'),
     tbody,
     h('tfoot', {}, [outRow])
   ]);
   const update = (frame: EinsumFrame) => {
-    syncRows(ctx, tbody, rows);
-    rows.forEach(({ name, input, own }, i) => {
-      name.textContent = ctx.state.names[i];
-      input.setAttribute('aria-label', `shape of ${ctx.state.names[i]}`);
-      own.replaceChildren(...axisChips(ctx, frame, i));
-    });
+    syncOperandRows(ctx, tbody, rows, '5,784');
+    rows.forEach(({ own }, i) => own.replaceChildren(...axisChips(ctx, frame, i)));
     const { plan } = frame;
     outRow.replaceChildren(
-      h('td', { class: 'mm-name', text: 'output' }),
-      h('td', { class: 'mm-mono', text: plan ? formatShape(plan.shape) : 'no result' }),
+      ...resultHead('output', plan && plan.shape),
       h('td', {}, (plan ? axesOf(plan.output, plan.shape) : []).map(([l, s]) => chip(l, s, false)))
     );
   };
@@ -106,13 +79,8 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
  * valid; `− operand` drops the last operand and its term. */
 export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
   const spanned = () => looseTerms(ctx.state.spec).length === ctx.state.shapes.length;
-  const add = button('+ operand', 'add an operand', () => {
-    const { state } = ctx;
-    if (state.shapes.length >= MAX_OPERANDS) return;
-    if (spanned()) state.spec = withTerm(state.spec, freshLabel(state.spec));
-    state.shapes.push([1]);
-    state.names.push(defaultName(state.shapes.length - 1));
-    ctx.commit();
+  const add = addButton(ctx, () => {
+    if (spanned()) ctx.state.spec = withTerm(ctx.state.spec, freshLabel(ctx.state.spec));
   });
   const remove = button('− operand', 'remove the last operand', () => {
     const { state } = ctx;
@@ -124,15 +92,15 @@ export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
     ctx.commit();
   });
   const update = () => {
-    add.disabled = ctx.state.shapes.length >= MAX_OPERANDS;
+    add.disabled = !roomFor(ctx);
     remove.disabled = ctx.state.shapes.length <= 1;
   };
-  return { el: h('div', { class: 'mm-row' }, [add, remove]), update };
+  return { el: h('div.mm-row', {}, [add, remove]), update };
 }
 
 /** What is summed and the output shape, or what is wrong. */
 export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
-  const el = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-reason', { attrs: { 'aria-live': 'polite' } });
   const update = ({ plan, failure }: EinsumFrame) => {
     const messages = [...ctx.problems.values()];
     if (plan && messages.length === 0) {
@@ -148,8 +116,8 @@ export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
 
 /** The loop nest einsum stands for, and which table name each loop name stands for. */
 export function loopNest(ctx: EinsumContext): Section<EinsumFrame> {
-  const loops = h('pre', { attrs: { 'aria-label': 'equivalent loops' } });
-  const loopNames = h('p', { class: 'mm-caption' });
+  const loops = h('pre', { label: 'equivalent loops' });
+  const loopNames = h('p.mm-caption');
   const el = h('details', { attrs: { open: '' } }, [h('summary', { text: 'Equivalent loops' }), loopNames, loops]);
   const update = ({ plan }: EinsumFrame) => {
     el.hidden = !plan || ctx.problems.size > 0;

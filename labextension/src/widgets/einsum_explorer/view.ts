@@ -1,9 +1,10 @@
 // The Einsum Explorer: labelled axes per operand, summed indices highlighted, the output shape
 // and the equivalent loop nest. Computes live with the TypeScript port of the rules; each part
 // is a section (./sections) over one context.
-import { defaultName, errorText, h, viewRoot } from '../common/dom';
+import { defaultName, errorText, viewRoot } from '../common/dom';
 import { parseEinsum } from '../common/rules';
-import { fixed, mountSections } from '../common/section';
+import { explorerHandle } from '../common/operands';
+import { mountSections } from '../common/section';
 import { nameOperands } from './axes';
 import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';
 import type { EinsumContext, EinsumFrame, EinsumState } from './sections';
@@ -46,24 +47,13 @@ export function renderEinsumExplorer(
     }
   };
   const root = viewRoot(el, 'einsum-explorer', 'Einsum explorer');
-  const redraw = mountSections(root, [
-    fixed(h('h3', { text: 'einsum' })),
+  const redraw = mountSections(el, root, 'einsum', [
     specBox(ctx),
     operandTable(ctx),
     operandButtons(ctx),
     verdict(ctx),
     loopNest(ctx)
   ]);
-  el.appendChild(root);
   ctx.render();
-  return {
-    update(next: EinsumState): void {
-      ctx.state = copy(next);
-      ctx.problems.clear();
-      ctx.render();
-    },
-    destroy(): void {
-      root.remove();
-    }
-  };
+  return explorerHandle(ctx, root, copy);
 }

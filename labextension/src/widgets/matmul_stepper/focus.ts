@@ -27,37 +27,23 @@ export function focusAt(level: number, step: number, k: number, n: number): Focu
     return { aCells: none, bCells: none, cCells: none, terms: () => 0, text: 'Nothing computed yet.' };
   }
   const t = step - 1;
+  const cell = Math.floor(t / k);
+  // Where the step is: c[i,j]'s term kk at level 0, c[i,j] at level 1, row i at level 2.
+  const [i, j, kk] = level === 0 ? [Math.floor(cell / n), cell % n, t % k] : level === 1 ? [Math.floor(t / n), t % n, 0] : [t, 0, 0];
+  // The level's own step, as Python writes it, with this step's indices in place of i, j and k.
+  const text = LEVELS[level].step.replace(/\b[ijk]\b/g, name => String({ i, j, k: kk }[name]));
+  const cCell = (r: number, c: number) => r === i && c === j;
   if (level === 0) {
-    const cell = Math.floor(t / k);
-    const [i, j, kk] = [Math.floor(cell / n), cell % n, t % k];
-    return {
-      aCells: (r, c) => r === i && c === kk,
-      bCells: (r, c) => r === kk && c === j,
-      cCells: (r, c) => r === i && c === j,
-      terms: (r, c) => (r * n + c < cell ? k : r * n + c === cell ? kk + 1 : 0),
-      text: `c[${i},${j}] += a[${i},${kk}] * b[${kk},${j}]`
-    };
+    const terms = (r: number, c: number) => (r * n + c < cell ? k : r * n + c === cell ? kk + 1 : 0);
+    return { aCells: (r, c) => r === i && c === kk, bCells: (r, c) => r === kk && c === j, cCells: cCell, terms, text };
   }
   if (level === 1) {
-    const [i, j] = [Math.floor(t / n), t % n];
-    return {
-      aCells: r => r === i,
-      bCells: (_r, c) => c === j,
-      cCells: (r, c) => r === i && c === j,
-      terms: (r, c) => (r * n + c <= t ? k : 0),
-      text: `c[${i},${j}] = (a[${i},:] * b[:,${j}]).sum()`
-    };
+    return { aCells: r => r === i, bCells: (_r, c) => c === j, cCells: cCell, terms: (r, c) => (r * n + c <= t ? k : 0), text };
   }
   if (level === 2) {
-    return {
-      aCells: r => r === t,
-      bCells: () => true,
-      cCells: r => r === t,
-      terms: r => (r <= t ? k : 0),
-      text: `c[${t}] = (a[${t},:,None] * b).sum(dim=0)`
-    };
+    return { aCells: r => r === t, bCells: () => true, cCells: r => r === t, terms: r => (r <= t ? k : 0), text };
   }
-  return { aCells: () => true, bCells: () => true, cCells: () => true, terms: () => k, text: 'c = a @ b' };
+  return { aCells: () => true, bCells: () => true, cCells: () => true, terms: () => k, text };
 }
 
 export function partialSum(a: Values[], b: Values[], i: number, j: number, terms: number): number {

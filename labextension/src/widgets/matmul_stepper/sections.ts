@@ -2,7 +2,6 @@
 // what the step did, the level's code, the three matrices, and what each level costs.
 import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
 import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
-import { fixed } from '../common/section';
 import type { Section } from '../common/section';
 import type { Values } from '../shape_explorer/view';
 import { partialSum, stepsAt } from './focus';
@@ -37,25 +36,25 @@ export interface StepperFrame {
   focus: Focus;
 }
 
-export const title = () => fixed<StepperFrame>(h('h3', { text: 'c[i,j] = Σ_k a[i,k]·b[k,j]' }));
-
 /** The level menu, reset, back, play/pause, step forward and jump to the end. */
+/** Moves by hand to `step` (kept within the run), which stops the animation. */
+const seek = (ctx: StepperContext, step: number) =>
+  ctx.set({ step: Math.max(0, Math.min(ctx.total(), step)), playing: false });
+
 export function buttons(ctx: StepperContext): Section<StepperFrame> {
   const options = LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` }));
-  const levelSelect = h('select', { attrs: { 'aria-label': 'level' } }, options);
+  const levelSelect = h('select', { label: 'level' }, options);
   levelSelect.addEventListener('change', () => ctx.set({ level: levelSelect.selectedIndex, step: 0, playing: false }));
-  const reset = button('reset', 'reset to step 0', () => ctx.set({ step: 0, playing: false }));
-  const back = button('back', 'step back', () => ctx.set({ step: Math.max(0, ctx.state.step - 1), playing: false }));
+  const reset = button('reset', 'reset to step 0', () => seek(ctx, 0));
+  const back = button('back', 'step back', () => seek(ctx, ctx.state.step - 1));
   iconLabel(back, 'back', 'back');
   const play = button('play', 'play', () => {
     if (ctx.state.playing) return ctx.set({ playing: false });
     ctx.set({ playing: true, step: ctx.state.step >= ctx.total() ? 0 : ctx.state.step });
   });
-  const forward = button('step', 'step forward', () =>
-    ctx.set({ step: Math.min(ctx.total(), ctx.state.step + 1), playing: false })
-  );
+  const forward = button('step', 'step forward', () => seek(ctx, ctx.state.step + 1));
   iconLabel(forward, 'forward', 'step', true);
-  const end = button('end', 'jump to the end', () => ctx.set({ step: ctx.total(), playing: false }));
+  const end = button('end', 'jump to the end', () => seek(ctx, ctx.total()));
   const update = ({ steps }: StepperFrame) => {
     const { level, playing, step } = ctx.state;
     levelSelect.selectedIndex = level;
@@ -65,7 +64,7 @@ export function buttons(ctx: StepperContext): Section<StepperFrame> {
     for (const node of [back, reset]) node.setAttribute('aria-disabled', String(step <= 0));
     for (const node of [forward, end]) node.setAttribute('aria-disabled', String(step >= steps));
   };
-  return { el: h('div', { class: 'mm-row' }, [levelSelect, reset, back, play, forward, end]), update };
+  return { el: h('div.mm-row', {}, [levelSelect, reset, back, play, forward, end]), update };
 }
 
 // The speed slider is logarithmic: 0.5 to 200 steps per second.
@@ -74,12 +73,12 @@ const fromSpeed = (s: number) => Math.round((100 * Math.log(s / 0.5)) / Math.log
 
 /** The speed slider and the step scrubber. */
 export function sliders(ctx: StepperContext): Section<StepperFrame> {
-  const speed = h('input', { attrs: { type: 'range', min: '0', max: '100', 'aria-label': 'speed, steps per second' } });
-  const speedText = h('span', { class: 'mm-caption' });
-  const scrub = h('input', { attrs: { type: 'range', min: '0', 'aria-label': 'step' } });
+  const speed = h('input', { label: 'speed, steps per second', attrs: { type: 'range', min: '0', max: '100' } });
+  const speedText = h('span.mm-caption');
+  const scrub = h('input', { label: 'step', attrs: { type: 'range', min: '0' } });
   speed.addEventListener('input', () => ctx.set({ speed: toSpeed(Number(speed.value)) }));
-  scrub.addEventListener('input', () => ctx.set({ step: Number(scrub.value), playing: false }));
-  const el = h('div', { class: 'mm-row' }, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
+  scrub.addEventListener('input', () => seek(ctx, Number(scrub.value)));
+  const el = h('div.mm-row', {}, [h('span', { text: 'speed' }), speed, speedText, h('span', { text: 'step' }), scrub]);
   const update = ({ steps }: StepperFrame) => {
     speed.value = String(fromSpeed(ctx.state.speed));
     speedText.textContent = `${ctx.state.speed}/s`;
@@ -91,7 +90,7 @@ export function sliders(ctx: StepperContext): Section<StepperFrame> {
 
 /** `step 3 of 12 (<the level's name>) — <what the step did>`. */
 export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-mono', { attrs: { 'aria-live': 'polite' } });
   const update = ({ steps, focus }: StepperFrame) => {
     el.textContent = `step ${ctx.state.step} of ${steps} (${LEVELS[ctx.state.level].name}) — ${focus.text}`;
   };
@@ -99,13 +98,8 @@ export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
 }
 
 export function levelCode(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('pre', { attrs: { 'aria-label': 'code at this level' } });
+  const el = h('pre', { label: 'code at this level' });
   return { el, update: () => (el.textContent = LEVELS[ctx.state.level].code) };
-}
-
-/** A matrix as a captioned cell grid: the caption doubles as its screen-reader label. */
-function grid(label: string, rows: number, cols: number, cell: Parameters<typeof cellGrid>[4]): HTMLElement {
-  return cellGrid(label, label, rows, cols, cell);
 }
 
 function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Values[] | null): HTMLElement[] {
@@ -114,28 +108,27 @@ function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Value
     const text = terms === 0 ? '·' : a && b ? formatValue(partialSum(a, b, r, c, terms)) : terms === k ? '✓' : `${terms}/${k}`;
     return { text, cls: focus.cCells(r, c) ? 'mm-hot' : terms > 0 ? 'mm-warm' : 'mm-todo' };
   };
+  // An operand's cells: its values (else its indices), hot where the step reads them.
+  const operand = (values: Values[] | null, hot: (r: number, c: number) => boolean) => (r: number, c: number) => ({
+    text: values ? formatValue((values[r] as Values[])[c]) : `${r},${c}`,
+    cls: hot(r, c) ? 'mm-hot' : 'mm-todo'
+  });
   return [
-    grid(`a ${formatShape([m, k])}`, m, k, (r, c) => ({
-      text: a ? formatValue((a[r] as Values[])[c]) : `${r},${c}`,
-      cls: focus.aCells(r, c) ? 'mm-hot' : 'mm-todo'
-    })),
-    grid(`b ${formatShape([k, n])}`, k, n, (r, c) => ({
-      text: b ? formatValue((b[r] as Values[])[c]) : `${r},${c}`,
-      cls: focus.bCells(r, c) ? 'mm-hot' : 'mm-todo'
-    })),
-    grid(`c ${formatShape([m, n])}`, m, n, cell)
+    cellGrid(`a ${formatShape([m, k])}`, m, k, operand(a, focus.aCells)),
+    cellGrid(`b ${formatShape([k, n])}`, k, n, operand(b, focus.bCells)),
+    cellGrid(`c ${formatShape([m, n])}`, m, n, cell)
   ];
 }
 
 /** a, b and c as cell grids (values when given, else indices), the step's cells hot. */
 export function grids(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('div', { class: 'mm-values' });
+  const el = h('div.mm-values');
   const update = (frame: StepperFrame) => {
     const { m, k, n } = frame;
     if (Math.max(m, k, n) > MAX_VALUE_SIDE) {
       const side = `${MAX_VALUE_SIDE}x${MAX_VALUE_SIDE}`;
       const text = `a ${formatShape([m, k])} @ b ${formatShape([k, n])} → c ${formatShape([m, n])}: too large to draw (values show up to ${side}); the indices above follow each step.`;
-      el.replaceChildren(h('p', { class: 'mm-caption', text }));
+      el.replaceChildren(h('p.mm-caption', { text }));
       return;
     }
     const [a, b] = ctx.state.values.length === 2 ? (ctx.state.values as Values[][]) : [null, null];
@@ -149,18 +142,17 @@ export function costs(ctx: StepperContext): Section<StepperFrame> {
   const body = h('tbody');
   const el = h('details', {}, [
     h('summary', { text: 'Why each level is faster' }),
-    h('p', {
-      class: 'mm-caption',
+    h('p.mm-caption', {
       text: 'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.'
     }),
-    h('table', { class: 'mm-grid' }, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
+    h('table.mm-grid', {}, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
   ]);
   const update = ({ m, k, n }: StepperFrame) => {
     body.replaceChildren(
       ...LEVELS.map((l, i) =>
         h('tr', {}, [
-          h('td', { class: 'mm-name', text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
-          h('td', { class: 'mm-dim', text: stepsAt(i, m, k, n).toLocaleString('en') })
+          h('td.mm-name', { text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
+          h('td.mm-dim', { text: stepsAt(i, m, k, n).toLocaleString('en') })
         ])
       )
     );

@@ -4,7 +4,7 @@
 import { viewRoot } from '../common/dom';
 import { mountSections } from '../common/section';
 import { focusAt, stepsAt } from './focus';
-import { buttons, costs, grids, levelCode, sliders, stepStatus, title } from './sections';
+import { buttons, costs, grids, levelCode, sliders, stepStatus } from './sections';
 import type { StepperContext, StepperFrame, StepperState } from './sections';
 
 export { focusAt, stepsAt } from './focus';
@@ -47,8 +47,7 @@ export function renderMatmulStepper(
     timer = ctx.state.playing ? setInterval(tick, 1000 / Math.max(0.1, ctx.state.speed)) : null;
   };
   const root = viewRoot(el, 'matmul-stepper', 'Matmul stepper');
-  const redraw = mountSections(root, [
-    title(),
+  const redraw = mountSections(el, root, 'c[i,j] = Σ_k a[i,k]·b[k,j]', [
     buttons(ctx),
     sliders(ctx),
     stepStatus(ctx),
@@ -60,7 +59,6 @@ export function renderMatmulStepper(
     syncTimer();
     redraw(frameOf(ctx.state));
   }
-  el.appendChild(root);
   render();
   return {
     update(next: StepperState): void {

@@ -3,6 +3,7 @@
 import { defaultName, errorText } from '../common/dom';
 import { explainBroadcast } from '../common/rules';
 import type { Explanation } from '../common/rules';
+import type { OperandsContext } from '../common/operands';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */
 export type Values = number | string | Values[];
@@ -17,15 +18,9 @@ export interface ShapeState {
   strides?: (number[] | null)[];
 }
 
-export interface ShapeContext {
-  /** The state shown; sections edit it in place, then call commit(). */
+/** The state shown (sections edit it in place, then call commit()), the boxes that do not read. */
+export interface ShapeContext extends OperandsContext {
   state: Required<ShapeState>;
-  /** Per operand whose box holds text that is not a usable shape: `name: why`. */
-  inputErrors: Map<number, string>;
-  /** Redraw, then tell the owner (the widget model, the panel) about the new state. */
-  commit(): void;
-  /** Redraw only (a box being fixed). */
-  render(): void;
 }
 
 /** The rules' verdict on the current state, computed once per redraw for every section. */
@@ -49,7 +44,7 @@ export function normalise(state: ShapeState): Required<ShapeState> {
 }
 
 export function computeFrame(ctx: ShapeContext): ShapeFrame {
-  const problems = [...ctx.inputErrors.values()];
+  const problems = [...ctx.problems.values()];
   try {
     return { explanation: explainBroadcast(...ctx.state.shapes), failure: '', problems };
   } catch (err) {

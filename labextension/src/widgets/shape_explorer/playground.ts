@@ -1,6 +1,6 @@
 // The indexing playground: apply None / ... / unsqueeze(d) to one operand, see its new shape,
 // and use it in place of the operand.
-import { button, errorText, formatShape, h } from '../common/dom';
+import { button, errorText, formatShape, h, markInvalid, textBox } from '../common/dom';
 import type { Section } from '../common/section';
 import type { ShapeContext, ShapeFrame } from './context';
 import { applyIndexText } from './index_text';
@@ -8,50 +8,38 @@ import { applyIndexText } from './index_text';
 const INDEX_PRESETS = ['[None]', '[:, None]', '[..., None]', '.unsqueeze(0)', '.unsqueeze(-1)'];
 
 export function playground(ctx: ShapeContext): Section<ShapeFrame> {
-  const operandSelect = h('select', { attrs: { 'aria-label': 'operand to index' } });
-  const indexInput = h('input', {
-    class: 'mm-shape-input',
-    attrs: { type: 'text', value: '[:, None]', 'aria-label': 'index expression', spellcheck: 'false' }
-  });
+  const operandSelect = h('select', { label: 'operand to index' });
+  const indexInput = textBox('index expression');
   indexInput.value = '[:, None]';
-  const indexOut = h('p', { class: 'mm-mono', attrs: { 'aria-live': 'polite' } });
-
-  const indexed = (): number[] | null => {
-    const i = operandSelect.selectedIndex;
-    if (i < 0 || i >= ctx.state.shapes.length) return null;
-    try {
-      return applyIndexText(ctx.state.shapes[i], indexInput.value);
-    } catch {
-      return null;
-    }
-  };
+  const indexOut = h('p', { attrs: { 'aria-live': 'polite' } });
+  // The operand chosen and its indexed shape (null when the expression does not apply), as shown.
+  let chosen = 0;
+  let indexed: number[] | null = null;
   const useButton = button('use this shape', 'replace the operand with the indexed shape', () => {
-    const i = operandSelect.selectedIndex;
-    const next = indexed();
-    if (i < 0 || next === null) return;
-    ctx.state.shapes[i] = next;
-    ctx.state.values[i] = null;
-    ctx.state.strides[i] = null;
+    if (indexed === null) return;
+    ctx.state.shapes[chosen] = indexed;
+    ctx.state.values[chosen] = null;
+    ctx.state.strides[chosen] = null;
     ctx.commit();
   });
 
   const show = (): void => {
     const { shapes, names } = ctx.state;
-    const chosen = Math.max(0, Math.min(operandSelect.selectedIndex, shapes.length - 1));
+    chosen = Math.max(0, Math.min(operandSelect.selectedIndex, shapes.length - 1));
     operandSelect.replaceChildren(...names.map((name, i) => h('option', { text: `${name} ${formatShape(shapes[i])}` })));
     operandSelect.selectedIndex = chosen;
+    let text: string;
     try {
-      const next = applyIndexText(shapes[chosen], indexInput.value);
-      indexOut.className = 'mm-mono';
-      indexOut.textContent = `${names[chosen]}${indexInput.value.trim()}.shape → ${formatShape(next)}`;
-      useButton.disabled = false;
-      indexInput.removeAttribute('aria-invalid');
+      indexed = applyIndexText(shapes[chosen], indexInput.value);
+      text = `${names[chosen]}${indexInput.value.trim()}.shape → ${formatShape(indexed)}`;
     } catch (err) {
-      indexOut.className = 'mm-error';
-      indexOut.textContent = errorText(err);
-      useButton.disabled = true;
-      indexInput.setAttribute('aria-invalid', 'true');
+      indexed = null;
+      text = errorText(err);
     }
+    indexOut.className = indexed ? 'mm-mono' : 'mm-error';
+    indexOut.textContent = text;
+    useButton.disabled = !indexed;
+    markInvalid(indexInput, !indexed);
   };
   const presets = INDEX_PRESETS.map(text =>
     button(text, `index with ${text}`, () => {
@@ -61,10 +49,10 @@ export function playground(ctx: ShapeContext): Section<ShapeFrame> {
   );
   operandSelect.addEventListener('change', show);
   indexInput.addEventListener('input', show);
-  const el = h('details', { class: 'mm-playground' }, [
+  const el = h('details.mm-playground', {}, [
     h('summary', { text: 'Indexing playground' }),
-    h('div', { class: 'mm-row' }, [operandSelect, indexInput, useButton]),
-    h('div', { class: 'mm-row' }, presets),
+    h('div.mm-row', {}, [operandSelect, indexInput, useButton]),
+    h('div.mm-row', {}, presets),
     indexOut
   ]);
   return { el, update: show };

@@ -7,13 +7,12 @@ import type { ShapeContext, ShapeFrame } from './context';
 
 export function strides(ctx: ShapeContext): Section<ShapeFrame> {
   const body = h('tbody');
-  const el = h('details', { class: 'mm-strides' }, [
+  const el = h('details.mm-strides', {}, [
     h('summary', { text: 'Strides: what expand_as gives' }),
-    h('p', {
-      class: 'mm-caption',
+    h('p.mm-caption', {
       text: 'Broadcasting copies nothing: expand_as gives stride 0 on stretched and missing dims, as t.stride() shows.'
     }),
-    h('table', { class: 'mm-grid' }, [tableHead(['operand', 'shape', 't.stride()', 'expand_as(result)', 'stride']), body])
+    h('table.mm-grid', {}, [tableHead(['operand', 'shape', 't.stride()', 'expand_as(result)', 'stride']), body])
   ]);
   const update = ({ explanation }: ShapeFrame) => {
     const result = explanation?.result ?? null;
@@ -29,7 +28,7 @@ export function strides(ctx: ShapeContext): Section<ShapeFrame> {
           result ? formatShape(result) : '—',
           result ? formatShape(expandStrides(shape, result, stride)) : 'shapes clash'
         ];
-        return h('tr', {}, texts.map(text => h('td', { class: 'mm-mono', text })));
+        return h('tr', {}, texts.map(text => h('td.mm-mono', { text })));
       })
     );
   };

@@ -2,20 +2,18 @@
 // button, then its sizes right-aligned and coloured by the rule), the result in the footer,
 // the legend of the rule's colours, the add button and the sentence that explains it all.
 import { KIND_LEGEND } from '../../generated/widgets';
-import { button, defaultName, formatShape, h, sameShape, say } from '../common/dom';
-import { MAX_OPERANDS } from '../common/rules';
+import { button, h, sameShape, say } from '../common/dom';
 import type { Kind } from '../common/rules';
 import { fixed } from '../common/section';
 import type { Section } from '../common/section';
-import { readShapeInput, showShape, syncOperandRows } from '../common/shape_input';
-import type { OperandRow } from '../common/shape_input';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
+import type { OperandRow } from '../common/operands';
 import { namedReason } from './context';
 import type { ShapeContext, ShapeFrame } from './context';
 
 function headCells(ndim: number): HTMLElement[] {
   return [
-    h('th', { class: 'mm-name', text: 'operand' }),
-    h('th', { class: 'mm-name', text: 'shape' }),
+    ...['operand', 'shape'].map(text => h('th.mm-name', { text })),
     h('th'),
     ...Array.from({ length: ndim }, (_, c) => h('th', { text: `dim ${c - ndim}`, attrs: { scope: 'col' } }))
   ];
@@ -24,7 +22,7 @@ function headCells(ndim: number): HTMLElement[] {
 /** Operand `i`'s size cells, one per dim; a box being fixed draws `?` (its old shape would mislead). */
 function sizeCells(ctx: ShapeContext, frame: ShapeFrame, i: number, ndim: number): HTMLElement[] {
   const shape = ctx.state.shapes[i];
-  const unreadable = ctx.inputErrors.has(i);
+  const unreadable = ctx.problems.has(i);
   return Array.from({ length: ndim }, (_, c) => {
     const column = frame.explanation?.columns[c];
     const size = column ? column.sizes[i] : shape[shape.length - ndim + c];
@@ -40,8 +38,7 @@ function resultCells(frame: ShapeFrame, ndim: number): HTMLElement[] {
   const unread = frame.problems.length > 0;
   const result = unread ? null : (frame.explanation?.result ?? null);
   return [
-    h('td', { class: 'mm-name', text: 'result' }),
-    h('td', { class: 'mm-mono', text: result ? formatShape(result) : 'no result' }),
+    ...resultHead('result', result),
     h('td'),
     ...Array.from({ length: ndim }, (_, c) => {
       const size = unread ? undefined : frame.explanation?.columns[c]?.size;
@@ -58,35 +55,24 @@ function removeButton(ctx: ShapeContext, rows: OperandRow[], row: OperandRow): H
     const at = rows.indexOf(row);
     if (state.shapes.length <= 1 || at < 0) return;
     for (const list of [state.shapes, state.names, state.values, state.strides]) list.splice(at, 1);
-    ctx.inputErrors.clear();
+    ctx.problems.clear();
     ctx.commit();
   });
 }
 
 function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): void {
-  // A row's listener outlives this call: it reads ctx.state when it fires, not this one.
-  const onInput = (i: number) => {
-    const { state } = ctx;
-    if (i < 0) return;
-    const example = '5,1 (empty for a 0-d tensor)';
-    const next = readShapeInput(rows[i].input, state.shapes, i, example, ctx.inputErrors, state.names[i]);
-    if (next === null) return ctx.render();
-    if (!sameShape(next[i], state.shapes[i])) state.strides[i] = null;
-    state.shapes = next;
-    ctx.commit();
-  };
   const { state } = ctx;
-  syncOperandRows(tbody, rows, state.shapes.length, onInput, row => row.own.append(removeButton(ctx, rows, row)));
+  const add = (row: OperandRow) => row.own.append(removeButton(ctx, rows, row));
+  // An edited shape drops the strides the tensor was given (they were for its old shape).
+  const edited = (i: number, next: number[][]) => {
+    if (!sameShape(next[i], ctx.state.shapes[i])) ctx.state.strides[i] = null;
+  };
+  syncOperandRows(ctx, tbody, rows, '5,1 (empty for a 0-d tensor)', add, edited);
   rows.forEach((row, i) => {
-    const name = state.names[i];
     const remove = row.own.firstChild as HTMLButtonElement;
-    row.name.textContent = name;
-    row.input.setAttribute('aria-label', `shape of ${name}`);
-    remove.setAttribute('aria-label', `remove ${name}`);
-    remove.title = `remove ${name}`;
+    remove.setAttribute('aria-label', `remove ${state.names[i]}`);
+    remove.title = `remove ${state.names[i]}`;
     remove.disabled = state.shapes.length <= 1;
-    if (!ctx.inputErrors.has(i)) row.input.removeAttribute('aria-invalid');
-    showShape(row.input, state.shapes[i], ctx.inputErrors.has(i));
   });
 }
 
@@ -94,8 +80,8 @@ export function operandTable(ctx: ShapeContext): Section<ShapeFrame> {
   const rows: OperandRow[] = [];
   const headRow = h('tr');
   const tbody = h('tbody');
-  const resultRow = h('tr', { class: 'mm-result-row' });
-  const el = h('table', { class: 'mm-grid mm-shapes', attrs: { 'aria-label': 'shapes, right-aligned' } }, [
+  const resultRow = h('tr.mm-result-row');
+  const el = h('table.mm-grid.mm-shapes', { label: 'shapes, right-aligned' }, [
     h('thead', {}, [headRow]),
     tbody,
     h('tfoot', {}, [resultRow])
@@ -118,35 +104,25 @@ export function operandTable(ctx: ShapeContext): Section<ShapeFrame> {
 export function legend(): Section<ShapeFrame> {
   const kinds = Object.keys(KIND_LEGEND) as Kind[];
   const el = h(
-    'div',
-    { class: 'mm-legend', attrs: { 'aria-hidden': 'true' } },
+    'div.mm-legend',
+    { attrs: { 'aria-hidden': 'true' } },
     kinds.map(kind => h('span', { class: `mm-rule-${kind}`, text: KIND_LEGEND[kind] }))
   );
   return fixed(el);
 }
 
-/** `+ operand`: a new (1,) operand named by the next letter. */
+/** `+ operand`: a new (1,) operand named by the next letter, no values or strides given. */
 export function addOperand(ctx: ShapeContext): Section<ShapeFrame> {
-  const add = button('+ operand', 'add an operand', () => {
-    const { state } = ctx;
-    if (state.shapes.length >= MAX_OPERANDS) return;
-    state.shapes.push([1]);
-    state.names.push(defaultName(state.shapes.length - 1));
-    state.values.push(null);
-    state.strides.push(null);
-    ctx.commit();
+  const add = addButton(ctx, () => {
+    ctx.state.values.push(null);
+    ctx.state.strides.push(null);
   });
-  return {
-    el: h('div', { class: 'mm-row' }, [add]),
-    update: () => {
-      add.disabled = ctx.state.shapes.length >= MAX_OPERANDS;
-    }
-  };
+  return { el: h('div.mm-row', {}, [add]), update: () => (add.disabled = !roomFor(ctx)) };
 }
 
 /** The one sentence: the result, the clash, or (only that) why a typed shape cannot be read. */
 export function verdict(ctx: ShapeContext): Section<ShapeFrame> {
-  const el = h('p', { class: 'mm-reason', attrs: { 'aria-live': 'polite' } });
+  const el = h('p.mm-reason', { attrs: { 'aria-live': 'polite' } });
   const update = ({ explanation, failure, problems }: ShapeFrame) => {
     const ok = explanation !== null && explanation.result !== null && problems.length === 0;
     const why = problems.length

@@ -22,8 +22,8 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
   const colsN = result.length === 0 ? 1 : result[result.length - 1];
   const padded = [...Array(result.length - shape.length).fill(null), ...shape] as (number | null)[];
   const label = `${name} broadcast to ${formatShape(result)}`;
-  return cellGrid(`${name} ${formatShape(shape)}`, label, rowsN, colsN, (r, c) => {
-    const at = result.length === 2 ? [r, c] : result.length === 1 ? [c] : [];
+  return cellGrid(`${name} ${formatShape(shape)}`, rowsN, colsN, (r, c) => {
+    const at = [r, c].slice(2 - result.length); // the cell's index in the result, 0-d to 2-d
     let value: Values = values;
     let copy = false;
     at.forEach((index, d) => {
@@ -38,12 +38,12 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
     });
     const text = formatValue(value);
     return copy ? { text, cls: 'mm-ghost', title: 'a broadcast copy' } : { text };
-  });
+  }, label);
 }
 
 export function values(ctx: ShapeContext): Section<ShapeFrame> {
-  const box = h('div', { class: 'mm-values' });
-  const el = h('details', { class: 'mm-value-view', attrs: { open: '' } }, [
+  const box = h('div.mm-values');
+  const el = h('details.mm-value-view', { attrs: { open: '' } }, [
     h('summary', { text: 'Values (broadcast copies ghosted)' }),
     box
   ]);
@@ -59,7 +59,7 @@ export function values(ctx: ShapeContext): Section<ShapeFrame> {
     if (!result || result.length > 2 || result.some(s => s > MAX_VALUE_SIDE)) {
       const side = `${MAX_VALUE_SIDE}x${MAX_VALUE_SIDE}`;
       const text = result ? `The result is larger than ${side}: values are not shown.` : 'The shapes clash: nothing to show.';
-      box.replaceChildren(h('p', { class: 'mm-caption', text }));
+      box.replaceChildren(h('p.mm-caption', { text }));
       return;
     }
     box.replaceChildren(...shown.map(([v, i]) => valueGrid(state.names[i], state.shapes[i], v as Values, result)));

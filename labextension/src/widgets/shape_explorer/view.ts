@@ -2,8 +2,9 @@
 // labextension's kernel-less panel. It computes live with the TypeScript port of the rules,
 // so edits show at once; onChange tells the owner (the widget model, or the panel's state)
 // about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
-import { h, viewRoot } from '../common/dom';
-import { fixed, mountSections } from '../common/section';
+import { viewRoot } from '../common/dom';
+import { explorerHandle } from '../common/operands';
+import { mountSections } from '../common/section';
 import { computeFrame, normalise } from './context';
 import type { ShapeContext, ShapeState } from './context';
 import { playground } from './playground';
@@ -36,17 +37,15 @@ export function renderShapeExplorer(
 ): ShapeView {
   const ctx: ShapeContext = {
     state: normalise(initial),
-    inputErrors: new Map(),
+    problems: new Map(),
     render: () => redraw(computeFrame(ctx)),
     commit: () => {
       ctx.render();
-      const { shapes, names, values, strides } = ctx.state;
-      onChange({ shapes: shapes.map(s => [...s]), names: [...names], values: [...values], strides: [...strides] });
+      onChange(normalise(ctx.state));
     }
   };
   const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
-  const redraw = mountSections(root, [
-    fixed(h('h3', { text: 'Broadcasting' })),
+  const redraw = mountSections(el, root, 'Broadcasting', [
     operandTable(ctx),
     legend(),
     addOperand(ctx),
@@ -55,16 +54,6 @@ export function renderShapeExplorer(
     strides(ctx),
     values(ctx)
   ]);
-  el.appendChild(root);
   ctx.render();
-  return {
-    update(next: ShapeState): void {
-      ctx.state = normalise(next);
-      ctx.inputErrors.clear();
-      ctx.render();
-    },
-    destroy(): void {
-      root.remove();
-    }
-  };
+  return explorerHandle(ctx, root, normalise);
 }
