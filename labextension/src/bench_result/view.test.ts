@@ -63,7 +63,9 @@ describe('renderBench', () => {
     expect(el.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(el.textContent).toContain('</td><script>alert("x")</script>');
   });
+});
 
+describe('renderBench: sorting, metrics, details and sweeps', () => {
   it('sorts by a column, toggling the direction, with nulls last', () => {
     const { el } = render(fixture('faults_cpu'));
     const sortBy = (column: string) =>
@@ -135,7 +137,9 @@ describe('renderBench', () => {
     expect(el.querySelector('.mm-bench-tooltip')!.textContent).toContain('loops at size 1148');
     expect(sweep.querySelector('.mm-bench-hover-dot')!.getAttribute('visibility')).toBe('visible');
   });
+});
 
+describe('renderBench: interrupted, off-schema and empty payloads', () => {
   it('says a run was interrupted and shows what finished', () => {
     const { el } = render(fixture('interrupted_cuda'));
     expect(el.querySelector('.mm-bench-banner')!.textContent).toContain('INTERRUPTED: showing the 3 rows');

@@ -61,7 +61,9 @@ describe('einsum explorer view', () => {
     expect(onChange).not.toHaveBeenCalled();
     expect(b.getAttribute('aria-invalid')).toBe('true');
   });
+});
 
+describe('einsum explorer view: names, operands and errors', () => {
   it('names the ellipsis axes and adds operands', () => {
     expect(axesOf(['...', 'i', 'j'], [7, 2, 3, 4])).toEqual([['…', 7], ['…', 2], ['i', 3], ['j', 4]]);
     const { el, onChange } = mount('i->', [[3]]);

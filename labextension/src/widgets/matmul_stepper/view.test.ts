@@ -78,7 +78,9 @@ describe('matmul stepper', () => {
     expect(pause.textContent!.trim()).toBe('pause');
     view.destroy();
   });
+});
 
+describe('matmul stepper controls', () => {
   it('plays at its speed, stops at the end, and pauses', () => {
     const { el, onChange } = mount({ level: 1, speed: 4 });
     press(el, 'play');

@@ -80,7 +80,9 @@ describe('shape explorer view', () => {
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(input.hasAttribute('aria-invalid')).toBe(false);
   });
+});
 
+describe('shape explorer view: typed shapes and operands', () => {
   it('shows an unreadable shape as the only message, without drawing sizes for it', () => {
     const { el } = mount({ shapes: [[256, 256, 3], [3]], names: ['image', 'scale'] });
     type(q<HTMLInputElement>(el, 'input[aria-label="shape of scale"]'), 'abc');
@@ -138,7 +140,9 @@ describe('shape explorer view', () => {
     expect(el.querySelector('img')).toBeNull();
     expect(el.textContent).toContain('<img src=x onerror=alert(1)>');
   });
+});
 
+describe('shape explorer view: playground, strides and values', () => {
   it('runs the indexing playground and applies its shape', () => {
     const { el, onChange } = mount({ shapes: [[3], [3]] });
     const out = q(el, '.mm-playground p');
@@ -196,7 +200,9 @@ describe('shape explorer view', () => {
     const { el } = mount({ shapes: [[9, 1], [9]], values: [null, [1, 2, 3, 4, 5, 6, 7, 8, 9]] });
     expect(q(el, '.mm-value-view').textContent).toContain('larger than 8x8');
   });
+});
 
+describe('shape explorer view: speed, the panel and echoed edits', () => {
   it('re-renders an 8-D edit well within a frame', () => {
     const { el } = mount({ shapes: [[2, 1, 3, 1, 5, 1, 7, 1], [1, 4, 1, 6, 1, 8, 1, 2]] });
     const input = q<HTMLInputElement>(el, 'input[aria-label="shape of a"]');
