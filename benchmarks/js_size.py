@@ -58,9 +58,9 @@ def list_files(title: str, folder: Path) -> dict[str, int]:
 
 
 def load_browser_fixtures():
-    """tests/browser/conftest.py's server helpers, without running pytest."""
+    """tests/browser/lab.py's server helpers, without running pytest."""
     spec = importlib.util.spec_from_file_location(
-        "_matmul_magic_browser", REPO / "tests" / "browser" / "conftest.py"
+        "_matmul_magic_browser", REPO / "tests" / "browser" / "lab.py"
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 # The same Chromium, launched the same way, as the browser tests.
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STATIC = REPO / "matmul_magic" / "widgets" / "static"
 BUNDLE = STATIC / "widgets.js"

@@ -29,3 +29,62 @@ def no_mnist(tmp_path, monkeypatch):
     monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
     operands._MNIST_CACHE.clear()
     return tmp_path
+
+
+@pytest.fixture
+def lesson(ip):
+    """``ip`` with the lesson's names in its user namespace (the testing magics' tests)."""
+    from magic_cells import run
+
+    run(
+        ip,
+        "import torch\n"
+        "from matmul_magic import *\n"
+        "def matmul(a, b):\n"
+        "    return torch.einsum('ik,kj->ij', a, b)\n"
+        "m1, m2 = torch.randn(5, 3), torch.randn(3, 4)\n"
+        "t1 = m1 @ m2\n",
+    )
+    return ip
+
+
+@pytest.fixture
+def ns():
+    """The lesson's tensors by name, as a cell that raises would see them (the hint tests)."""
+    import torch
+
+    return {
+        "torch": torch,
+        "a": torch.randn(5, 784),
+        "b": torch.randn(784, 10),
+        "w": torch.randn(784, 10),
+        "c": torch.zeros(5, 10),
+        "x": torch.randn(3),
+    }
+
+
+@pytest.fixture
+def fake_bench(monkeypatch):
+    """Replace the runner with one that reports progress and returns a fixture; the calls."""
+    from cli_common import fixture
+
+    import matmul_magic.race.runner as runner
+    from matmul_magic.bench_result.result import BenchProgress
+
+    calls = []
+
+    def install(name="course_cpu.json"):
+        result = fixture(name)
+
+        def fake(*fns, on_progress=None, **kwargs):
+            calls.append((fns, kwargs))
+            planned = tuple(r.name for r in result.rows)
+            if on_progress is not None:
+                on_progress(BenchProgress(planned, (), planned[0], "check"))
+                on_progress(BenchProgress(planned, tuple(result.rows), None, "time"))
+            return result
+
+        monkeypatch.setattr(runner, "bench", fake)
+        return calls
+
+    return install

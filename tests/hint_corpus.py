@@ -2,10 +2,10 @@
 """Typical learner mistakes in the lesson's setting, each with the result it was after.
 
 One row per mistake: (what went wrong, the names the line uses, the failing line, the shape
-the line was after, whether a hint may offer a fix). ``tests/test_hints.py`` runs each line,
-takes its hint, and where the hint offers a ``fix:`` applies it to the line and checks that
-the fixed line runs and gives the wanted shape; where no fix is right (False), the hint must
-offer none and explain the clash instead.
+the line was after, whether a hint may offer a fix). ``tests/test_hints_fixes.py`` runs each
+line, takes its hint, and where the hint offers a ``fix:`` applies it to the line and checks
+that the fixed line runs and gives the wanted shape; where no fix is right (False), the hint
+must offer none and explain the clash instead.
 
 Names map to a shape (a ``torch.randn`` of it) or to source for other values (a layer).
 The lesson's names: ``a`` a batch of 5 flattened images (5, 784), ``w`` weights (784, 10),

@@ -20,10 +20,10 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 def test_browser_screenshots_go_to_an_ignored_build_folder_not_to_docs():
     sys.path.insert(0, str(ROOT))
     try:
-        from tests.browser import conftest
+        from tests.browser import lab
     finally:
         sys.path.remove(str(ROOT))
-    folder = conftest.SCREENSHOTS.relative_to(ROOT)
+    folder = lab.SCREENSHOTS.relative_to(ROOT)
     assert folder.parts[0] != "docs"
     if _git("rev-parse", "--git-dir").returncode != 0:
         pytest.skip("not a git checkout")

@@ -1,0 +1,153 @@
+"""Shape hints' fixes checked by torch: random shapes, the lesson's product, learner mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from hint_cells import hint_of  # noqa: E402
+
+from matmul_magic.hints.rules.matmul import matmul_shape  # noqa: E402
+
+hypothesis = pytest.importorskip("hypothesis")
+import hint_corpus  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# ------------------------------------------------------------ fixes, checked by torch
+
+
+_shapes = st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple)
+
+
+@settings(max_examples=60, deadline=None)
+@given(left=_shapes, right=_shapes, op=st.sampled_from(["*", "+", "@"]))
+def test_every_suggested_fix_runs_under_torch(left, right, op):
+    ns = {"p": torch.ones(left), "q": torch.ones(right)}
+    source = f"y = p {op} q"
+    try:
+        exec(source, dict(ns))
+        return  # no error, no hint
+    except RuntimeError:
+        pass
+    hint = hint_of(source, dict(ns))
+    assert hint is not None and (hint.fix or hint.explanation), source
+    if hint.fix:
+        value = eval(hint.fixed_line().split("=", 1)[1], {**ns, "torch": torch})
+        shape = tuple(value.shape)
+        if op == "@":
+            assert shape == matmul_shape(*(tuple(value.shape) for value in _operands(hint, ns)))
+        else:  # the smaller operand lined up with the bigger one, whose shape is kept
+            assert shape in (left, right), (source, hint.fix)
+    else:
+        assert hint.edit is None
+        assert any(w in hint.explanation for w in ("needs", "must", "clash", "scalar")), hint
+
+
+def _operands(hint, ns):
+    """The fixed product's operands, evaluated (the fix replaced one of them or swapped them)."""
+    import ast
+
+    node = ast.parse(hint.fixed_line()).body[0].value
+    return [eval(ast.unparse(side), {**ns, "torch": torch}) for side in (node.left, node.right)]
+
+
+# ------------------------------------------------------------ the corpus of learner mistakes
+
+
+def _given(names: dict) -> dict:
+    nn = torch.nn
+    ns = {"torch": torch, "nn": nn, "F": torch.nn.functional}
+    for name, value in names.items():
+        ns[name] = eval(value, dict(ns)) if isinstance(value, str) else torch.randn(value)
+    return ns
+
+
+def test_the_corpus_is_big_and_covers_each_kind_of_mistake():
+    assert len(hint_corpus.CORPUS) >= 40
+    assert sum(offered for *_, offered in hint_corpus.CORPUS) >= 25
+    assert sum(not offered for *_, offered in hint_corpus.CORPUS) >= 10
+
+
+@pytest.mark.parametrize(
+    "what, names, line, wanted, offered", hint_corpus.CORPUS, ids=[m[0] for m in hint_corpus.CORPUS]
+)
+def test_every_offered_fix_gives_the_shape_the_line_was_after(what, names, line, wanted, offered):
+    ns = _given(names)
+    hint = hint_of(line, dict(ns))
+    assert hint is not None, what
+    text = hint.to_text()
+    if not offered:
+        assert hint.fix == "" and hint.edit is None and "fix:" not in text, text
+        assert hint.explanation, text
+        return
+    assert hint.fix and "fix: " + hint.fix in text, text
+    fixed = hint.fixed_line()
+    assert fixed is not None and fixed != line, text
+    after = dict(ns)
+    exec(fixed, after)  # the fixed line runs
+    value = eval(fixed.split("=", 1)[1], dict(ns))  # and gives what the line was after
+    assert tuple(value.shape) == wanted, f"{fixed}  ->  {tuple(value.shape)}\n{text}"
+
+
+def test_the_issues_wrong_fix_is_no_longer_offered():
+    ns = _given({"a": (5, 784), "b": (10, 784)})
+    hint = hint_of("y = (a[:, :, None] * b[None]).sum(1)", ns)
+    assert "[..., None]" not in hint.fix and "trailing axis" not in hint.fix
+    assert hint.fixed_line() == "y = (a[:, :, None] * b[None].mT).sum(1)"
+
+
+def test_the_linear_hint_names_the_expected_in_features():
+    ns = _given({"lin": "nn.Linear(784, 10)", "h": (5, 10)})
+    hint = hint_of("y = lin(h)", ns)
+    assert "in_features=784" in hint.explanation and "nn.Linear(784, 10)" in hint.explanation
+    assert [(row.label, row.shape) for row in hint.rows] == [
+        ("h", (5, 10)),
+        ("lin weight.T", (784, 10)),
+    ]
+    ns = _given({"lin": "nn.Linear(784, 10)", "imgs": (5, 28, 28)})
+    assert hint_of("y = lin(imgs)", ns).fix == "imgs needs flattening to (5, 784): imgs.flatten(1)"
+
+
+_LESSON_PATTERNS = [  # the lesson's broadcast matmul, as learners write it (some right, most not)
+    "y = (a[:, :, None] * b[None]).sum(1)",
+    "y = (a[:, None] * b).sum(-2)",
+    "y = (a[:, None, :] * b[None]).sum(-1)",
+    "y = (a[:, :, None] * b).sum(1)",
+    "y = (a[0] * b).sum(0)",
+    "y = (a[0, :, None] * b).sum(1)",
+    "y = (a[0][:, None] * b).sum(0)",
+    "y = (a[0][None] * b).sum(0)",
+    "y = a @ b",
+    "y = b @ a",
+    "y = torch.einsum('ik,kj->ij', a, b)",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    sizes=st.lists(st.integers(2, 7), min_size=3, max_size=3, unique=True),
+    stored_transposed=st.booleans(),
+    line=st.sampled_from(_LESSON_PATTERNS),
+)
+def test_a_fix_to_the_lessons_product_computes_that_product(sizes, stored_transposed, line):
+    """The oracle is the product itself: a fixed line must give a @ w's values, where w is
+    the (k, n) matrix that b holds (b is w, or w.T when stored (out, in))."""
+    m, k, n = sizes
+    a, w = torch.randn(m, k, dtype=torch.float64), torch.randn(k, n, dtype=torch.float64)
+    ns = {"torch": torch, "a": a, "b": w.T.contiguous() if stored_transposed else w}
+    try:
+        exec(line, dict(ns))
+        return  # it ran: no hint to check
+    except RuntimeError:
+        pass
+    hint = hint_of(line, dict(ns))
+    assert hint is not None
+    if not hint.fix:
+        return
+    value = eval(hint.fixed_line().split("=", 1)[1], dict(ns))
+    want = a[0] @ w if "a[0" in line else a @ w
+    if line == "y = b @ a" and value.shape == want.T.shape:
+        want = want.T  # b @ a.T: the column convention W x, which that order asks for
+    assert value.shape == want.shape and torch.allclose(value, want), (line, hint.fix)

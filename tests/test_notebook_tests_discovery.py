@@ -1,0 +1,78 @@
+"""``matmul-magic test`` before anything runs: finding tests in notebooks, merging records."""
+
+from __future__ import annotations
+
+import pytest
+from notebook_writer import write_notebook
+
+from matmul_magic.notebook_tests.discovery import find_notebooks, plan_notebook
+from matmul_magic.notebook_tests.merge import merge
+from matmul_magic.notebook_tests.model import Execution, Options
+
+# -- discovery (nothing runs) -------------------------------------------------------------------
+
+
+def test_discovery_finds_every_kind_of_test_at_its_editor_line(tmp_path):
+    path = write_notebook(
+        tmp_path / "a.ipynb",
+        ("md", "# title"),
+        "\n\nx = 1\ntest_eq(x, 1); test_ne(x, 2)\n%test_near x, 1.0\nassert x == 1, 'one'",
+        "%%tests\ntest_eq(1, 1)\n%test_eq 2, 2\nassert True",
+        "%%matmul_bench --budget 1\ndef mine(a, b):\n    return a @ b\n\ndef _helper(a):\n    pass",
+        "with ExceptionExpected(ex=AssertionError):\n    test_eq(1, 2)\n"
+        "test_fail(lambda: test_eq(1, 2))",
+        ("test_eq(1, 2)", ["skip-test"]),
+        "#| eval: false\ntest_eq(3, 4)",
+        ("def f():\n    test_eq(1, 1)\nf()", ["raises-exception"]),
+    )
+    plan = plan_notebook(path)
+    got = [(t.cell, t.line, t.name, t.kind, t.skip_reason) for t in plan.tests]
+    assert got == [
+        (2, 4, "test_eq(x, 1)", "test", None),
+        (2, 4, "test_ne(x, 2)", "test", None),
+        (2, 5, "%test_near x, 1.0", "test", None),
+        (2, 6, "assert x == 1", "assert", None),
+        (3, 2, "test_eq(1, 1)", "test", None),
+        (3, 3, "%test_eq 2, 2", "test", None),  # %%tests: no assert (it stops the cell)
+        (4, 2, "matmul_bench[mine]", "bench", None),
+        (5, 3, "test_fail(lambda: test_eq(1, 2))", "test", None),
+        (6, 1, "test_eq(1, 2)", "test", "cell tagged skip-test"),
+        (7, 2, "test_eq(3, 4)", "test", "cell flagged #| eval: false"),
+        (8, 2, "test_eq(1, 1)", "test", None),
+        (None, None, "notebook runs", "notebook", None),
+    ]
+    assert plan.tests[-3].expect_failure is False and plan.tests[-2].expect_failure is True
+    ids = [t.test_id for t in plan.tests]
+    assert len(set(ids)) == len(ids) and not any("::" in i for i in ids)
+
+
+def test_find_notebooks_walks_folders_and_rejects_missing_paths(tmp_path):
+    write_notebook(tmp_path / "b.ipynb", "1")
+    (tmp_path / "sub").mkdir()
+    write_notebook(tmp_path / "sub" / "a.ipynb", "1")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    write_notebook(tmp_path / ".ipynb_checkpoints" / "b-checkpoint.ipynb", "1")
+    assert find_notebooks([tmp_path]) == [tmp_path / "b.ipynb", tmp_path / "sub" / "a.ipynb"]
+    with pytest.raises(FileNotFoundError, match="nope"):
+        find_notebooks([tmp_path / "nope"])
+
+
+def test_merge_reports_a_dead_interpreter_with_the_last_cell_started(tmp_path):
+    path = write_notebook(tmp_path / "a.ipynb", "test_eq(1, 1)", "boom()", "test_eq(2, 2)")
+    plan = plan_notebook(path)
+    records = [
+        {"type": "start", "cell": 1},
+        {"type": "test", "kind": "test", "cell": 1, "line": 1, "col": 0,
+         "function": "test_eq", "calls": 1, "failed": 0, "message": ""},
+        {"type": "end", "cell": 1},
+        {"type": "start", "cell": 2},
+    ]  # fmt: skip
+    report = merge(plan, Execution(records, returncode=-11, output_tail="Segfault"), Options())
+    tests = {t.test_id: t for t in report.tests}
+    assert tests["cell1:line1:test_eq(1, 1)"].outcome == "passed"
+    assert tests["cell3:line1:test_eq(2, 2)"].outcome == "skipped"
+    assert "stopped at cell 2" in tests["cell3:line1:test_eq(2, 2)"].message
+    notebook = tests["notebook runs"]
+    assert notebook.outcome == "failed" and notebook.cell == 2
+    assert "died (killed by signal 11) while cell 2 was running" in notebook.message
+    assert "Segfault" in notebook.message
