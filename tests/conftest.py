@@ -65,8 +65,10 @@ def ns():
 
 @pytest.fixture
 def fake_bench(monkeypatch):
-    """Replace the runner with one that reports progress and returns a fixture; the calls."""
-    from cli_common import fixture
+    """Replace the runner with one that reports progress and returns a saved result; the calls.
+
+    Shared by the CLI tests and the ``%matmul_bench`` tests."""
+    from bench_fixtures import fixture
 
     import matmul_magic.race.runner as runner
     from matmul_magic.bench_result.result import BenchProgress
@@ -79,9 +81,11 @@ def fake_bench(monkeypatch):
         def fake(*fns, on_progress=None, **kwargs):
             calls.append((fns, kwargs))
             planned = tuple(r.name for r in result.rows)
-            if on_progress is not None:
-                on_progress(BenchProgress(planned, (), planned[0], "check"))
-                on_progress(BenchProgress(planned, tuple(result.rows), None, "time"))
+            if on_progress is not None:  # the checks, then the race, then the end
+                for i, name_ in enumerate(planned):
+                    on_progress(BenchProgress(planned, (), name_, "check", elapsed=0.1 * i))
+                on_progress(BenchProgress(planned, result.rows, None, "time", elapsed=0.9))
+                on_progress(BenchProgress(planned, result.rows, None, "done", elapsed=1.0))
             return result
 
         monkeypatch.setattr(runner, "bench", fake)

@@ -9,7 +9,7 @@ import sys
 
 import jsonschema
 import pytest
-from cli_common import FAST, ROOT, SCHEMA, fixture
+from bench_fixtures import FAST, ROOT, SCHEMA, fixture
 
 from matmul_magic import cli
 

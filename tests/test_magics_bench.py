@@ -10,45 +10,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from bench_fixtures import fixture
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-import matmul_magic.race.runner as runner
-from matmul_magic.bench_result.result import MIME_TYPE, BenchProgress, BenchResult
+from matmul_magic.bench_result.result import MIME_TYPE, BenchResult
 from matmul_magic.magics import matmul_bench as bench_magics
 from matmul_magic.magics.matmul_bench import cell_function_names
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "bench"
 SCHEMA = json.loads((ROOT / "matmul_magic" / "bench_result" / "schema.json").read_text())
 FAST = "--budget 0.2 --only einsum,torch"
-
-
-def fixture(name: str) -> BenchResult:
-    return BenchResult.from_dict(json.loads((FIXTURES / name).read_text()))
-
-
-@pytest.fixture
-def fake_bench(monkeypatch):
-    """Replace the runner with one that reports progress and returns a fixture."""
-    calls = []
-
-    def install(name="course_cpu.json"):
-        result = fixture(name)
-
-        def fake(*fns, on_progress=None, **kwargs):
-            calls.append((fns, kwargs))
-            planned = tuple(r.name for r in result.rows)
-            for i, name_ in enumerate(planned):  # the checks, then the race, then the end
-                on_progress(BenchProgress(planned, (), name_, "check", elapsed=0.1 * i))
-            on_progress(BenchProgress(planned, result.rows, None, "time", elapsed=0.9))
-            on_progress(BenchProgress(planned, result.rows, None, "done", elapsed=1.0))
-            return result
-
-        monkeypatch.setattr(runner, "bench", fake)
-        return calls
-
-    return install
 
 
 def test_loading_the_extension_imports_neither_torch_nor_the_runner():

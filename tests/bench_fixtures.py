@@ -1,4 +1,4 @@
-"""What the ``matmul-magic bench`` CLI tests share: paths, saved results, a stand-in runner.
+"""What the bench CLI and magic tests share: paths and saved results.
 
 The ``fake_bench`` fixture (a stand-in runner) is in ``conftest.py``.
 """
