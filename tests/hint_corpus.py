@@ -53,6 +53,7 @@ CORPUS = [
     ("sum over the wrong dim, keyword", {**LESSON}, "c[0] = (a[0, :, None] * w).sum(dim=1)", (10,), True),
     ("sum over the wrong dim, then the bias", {**LESSON}, "y = (a[0, :, None] * w).sum(1) + bias", (10,), True),
     ("sum over the wrong dim, negative", {**LESSON}, "c[0] = (a[0, :, None] * w).sum(-1)", (10,), True),
+    ("sum over the wrong dim, parenthesised", {**LESSON}, "c[0] = (a[0, :, None] * w).sum((1))", (10,), True),
     ("a row that cannot fit", {**LESSON}, "c[0] = a[0]", (10,), False),
     # ---- an einsum spec that does not match the operands
     ("einsum on w.T", {**LESSON}, "y = torch.einsum('ik,kj->ij', a, w.T)", (5, 10), True),

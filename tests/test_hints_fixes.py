@@ -89,6 +89,9 @@ def test_every_offered_fix_gives_the_shape_the_line_was_after(what, names, line,
     exec(fixed, after)  # the fixed line runs
     value = eval(fixed.split("=", 1)[1], dict(ns))  # and gives what the line was after
     assert tuple(value.shape) == wanted, f"{fixed}  ->  {tuple(value.shape)}\n{text}"
+    if hint.fix.startswith("sum over dimension"):  # the call it quotes is the one it writes
+        quoted = hint.fix.split(": ", 1)[1].rsplit(" is ", 1)[0]
+        assert quoted in fixed, f"{hint.fix!r} does not quote {fixed!r}"
 
 
 def test_the_issues_wrong_fix_is_no_longer_offered():
@@ -151,3 +154,45 @@ def test_a_fix_to_the_lessons_product_computes_that_product(sizes, stored_transp
     if line == "y = b @ a" and value.shape == want.T.shape:
         want = want.T  # b @ a.T: the column convention W x, which that order asks for
     assert value.shape == want.shape and torch.allclose(value, want), (line, hint.fix)
+
+
+def _fix_sites() -> set[tuple[str, int]]:
+    """Every place in the hints that writes a ``Fix(...)``: (file name, line)."""
+    import ast
+    from pathlib import Path
+
+    import matmul_magic.hints as hints
+
+    sites = set()
+    for path in Path(hints.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Fix":
+                sites.add((path.name, node.lineno))
+    return sites
+
+
+def test_every_kind_of_fix_is_offered_somewhere_in_the_corpus(monkeypatch):
+    """So the corpus test above applies each of them: a new kind of fix needs a corpus row."""
+    import sys
+
+    from matmul_magic.hints import fixes
+    from matmul_magic.hints.rules import einsum, join, matmul, view
+
+    made: dict[str, tuple[str, int]] = {}
+
+    class RecordedFix(fixes.Fix):
+        def __init__(self, text, node, replacement):
+            caller = sys._getframe(1)
+            made[text] = (caller.f_code.co_filename.rsplit("/", 1)[-1], caller.f_lineno)
+            super().__init__(text, node, replacement)
+
+    for module in (fixes, einsum, join, matmul, view):
+        monkeypatch.setattr(module, "Fix", RecordedFix)
+    offered = set()
+    for _, names, line, _, expected in hint_corpus.CORPUS:
+        hint = hint_of(line, _given(names))
+        if expected and hint is not None and hint.fix:
+            offered.add(made[hint.fix])
+    sites = _fix_sites()
+    assert len(sites) >= 10
+    assert sites - offered == set(), "fixes no corpus row offers (add a row for each)"

@@ -162,12 +162,7 @@ def single_changes(
                 if other == dim % max(len(full), 1):
                     continue
                 kept = full[:other] + ((1,) if keepdim else ()) + full[other + 1 :]
-                call = site.segment(op.node)
-                written = site.segment(dim_node)
-                if call.endswith(f"{written})"):
-                    call = f"{call[: -len(written) - 1]}{other})"
-                else:
-                    call = f".sum({other})"
+                call = _with_replaced(site, op.node, dim_node, str(other))
                 text = f"sum over dimension {other}, not {dim}: {call} is {format_shape(kept)}"
                 out.append(Candidate(i, kept, Fix(text, dim_node, str(other)), 1))
     return out
@@ -237,3 +232,16 @@ def changed(shapes: list, candidate: Candidate) -> list:
     changed = list(shapes)
     changed[candidate.index] = candidate.shape
     return changed
+
+
+def _with_replaced(site: FailingSite, node: ast.AST, part: ast.AST, replacement: str) -> str:
+    """``node``'s source as the user wrote it, with ``part`` (inside it) written as
+    ``replacement``: the hint's text then shows the very change its fix applies."""
+    one_line = {getattr(n, "lineno", None) for n in (node, part)} | {
+        getattr(n, "end_lineno", None) for n in (node, part)
+    }
+    if len(one_line) == 1:
+        line = site.source.splitlines()[node.lineno - 1].encode()  # offsets count UTF-8 bytes
+        before = line[node.col_offset : part.col_offset].decode()
+        return before + replacement + line[part.end_col_offset : node.end_col_offset].decode()
+    return f".sum({replacement})"  # spread over lines: name the call alone
