@@ -125,13 +125,6 @@ class NotebookPlan:
     skip: str | None = None
     error: str | None = None  # not valid JSON / not a notebook
 
-    def to_worker(self) -> list[dict[str, Any]]:
-        """The cells as the worker needs them."""
-        return [
-            {"number": c.number, "source": c.source, "skip": c.skip, "magic": c.magic}
-            for c in self.cells
-        ]
-
 
 def cell_skip_reason(cell: dict[str, Any]) -> str | None:
     if SKIP_TAG in _tags(cell):

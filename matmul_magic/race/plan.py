@@ -34,12 +34,10 @@ OVERRUN_FLOOR = 0.05
 """A call stops its row for overrunning the budget only when it is also longer than this: at
 a tiny budget every call overruns, and a fast function still deserves its blocks."""
 
-FIRST_CALL_SUSPECT = 1e-3
-"""A first call slower than this is repeated, and the difference, when large, reported as a
-one-off cost (a JIT compile, lazy set-up) rather than taken as the variant's time."""
-
 ONE_OFF_MIN = 0.05
-"""A smaller excess on the first call is a hiccup of a busy machine, not worth a report."""
+"""The first call is always repeated; an excess smaller than this over the second call is a
+hiccup of a busy machine, larger (with ``ONE_OFF_FACTOR``) a one-off cost (a JIT compile,
+lazy set-up), reported rather than taken as the variant's time."""
 
 ONE_OFF_FACTOR = 2.0
 """A first call at least this many times the second one held a one-off cost."""
