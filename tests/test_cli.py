@@ -99,6 +99,7 @@ def test_exit_codes_follow_the_rows(fake_bench, capsys, name, code, tmp_path):
     assert json.loads(saved.read_text()) == fixture(name).to_dict()
 
 
+@pytest.mark.readme_output
 def test_exit_codes_are_distinct_and_documented():
     codes = [cli.EXIT_OK, cli.EXIT_BAD_ROWS, cli.EXIT_USAGE, cli.EXIT_OUTPUT,
              cli.EXIT_INTERRUPTED, cli.EXIT_PIPE]  # fmt: skip

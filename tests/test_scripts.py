@@ -111,3 +111,17 @@ def test_setup_does_each_step_once_and_again_only_when_its_inputs_change(tmp_pat
     assert _setup(repo, env, log) == ["npm run"]
     env["MATMUL_MAGIC_TORCH"] = "torch==2.13.0+cu126"  # another torch asked for: checked again
     assert _setup(repo, env, log) == ["python -c"]
+
+
+def test_the_readmes_outputs_are_checked_on_another_cpus_rounding_too():
+    """scripts/test runs the tests that read the README's outputs with torch's portable CPU
+    kernels as well as the machine's own, so a pasted figure that holds on one CPU only
+    (float32 sums differ in their last bits between AVX2, AVX-512 and others) fails here."""
+    script = (ROOT / "scripts" / "test").read_text()
+    assert "ATEN_CPU_CAPABILITY=default" in script and "-m readme_output" in script
+    marked = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q",
+         "-m", "readme_output", str(ROOT / "tests" / "test_magics_testing_cell.py")],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert "test_the_readmes_failure_example_is_what_a_run_prints" in marked.stdout
