@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fixture } from './fixtures';
+import { BENCH_SCHEMA_VERSION } from './schema';
 import { metricTick as formatTick } from './metric';
 import { nearestPoint, pointValue, sweepChart } from './sweep_chart';
 import { logScale, spacedTicks } from './scale';
@@ -159,7 +160,7 @@ describe('renderBench: interrupted, off-schema and empty payloads', () => {
   });
 
   it('shows payload markup in the error box as text too', () => {
-    const { el } = render({ version: 2, '<img src=x onerror=alert(1)>': 1 });
+    const { el } = render({ version: BENCH_SCHEMA_VERSION, '<img src=x onerror=alert(1)>': 1 });
     expect(el.querySelectorAll('img')).toHaveLength(0);
     expect(el.textContent).toContain('unexpected field "<img src=x onerror=alert(1)>"');
   });
