@@ -80,7 +80,10 @@ def test_a_microsecond_function_is_timed_in_blocks_even_at_a_tiny_budget():
     result = bench(only=["torch", "einsum"], budget=1e-6, shape=SMALL)
     for row in result.rows:
         assert row.status == "ok"
-        assert row.blocks >= plan.FLOOR_BLOCKS and row.runs >= 2 * row.blocks, row
+        # past the deadline each row still gets a block of many calls, and says its median
+        # is not known to the target
+        assert row.blocks >= 1 and row.runs >= 2 * row.blocks, row
+        assert row.noisy and row.median_low is None, row
 
 
 def test_a_call_longer_than_the_whole_budget_stops_the_row_after_it():
@@ -286,7 +289,7 @@ def test_threads_contending_with_another_process_are_named():
     task.points = [(5, 2, 1e-4)]  # the full call, sized with one thread
     slow = timing.Measurement((1e-3, 1.1e-3, 0.9e-3))
     note = rows.thread_contention(task, slow, threads=2)
-    assert note.startswith("contended: 10× slower with 2 threads than with one")
+    assert note.startswith("unreliable: 10× slower with 2 threads than with one")
     assert "threads=1" in note
     assert rows.thread_contention(task, slow, threads=1) is None
     assert rows.thread_contention(task, timing.Measurement((1.2e-4,)), threads=2) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 import torch
 from bench_runner_common import FAST, SMALL, my_matmul
@@ -135,7 +137,8 @@ def test_a_function_that_fails_only_on_slices_is_judged_on_the_full_operands():
 
 def test_keyboard_interrupt_keeps_finished_rows():
     def interrupting(a, b):
-        raise KeyboardInterrupt
+        # Ctrl-C arriving during this call: SIGINT's handler runs here, as the OS would
+        signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
 
     result = bench(interrupting, my_matmul, only=["torch", "interrupting", "my_matmul"],
                    shape=SMALL, budget=0.05)  # fmt: skip
@@ -145,6 +148,20 @@ def test_keyboard_interrupt_keeps_finished_rows():
     assert result.rows[0].correct is True and result.rows[0].median is None
     assert "interrupted" in result.rows[0].note
     assert result.to_dict()["interrupted"] is True
+
+
+def test_a_keyboard_interrupt_a_function_raises_is_its_rows_error_not_a_ctrl_c():
+    def interrupting(a, b):
+        raise KeyboardInterrupt("from inside")
+
+    before = signal.getsignal(signal.SIGINT)
+    result = bench(interrupting, my_matmul, only=["torch"], shape=SMALL, budget=0.05)
+    assert not result.interrupted
+    row = result["interrupting"]
+    assert row.status == "failed" and row.error.startswith("KeyboardInterrupt: from inside")
+    assert "not Ctrl-C" in row.error
+    assert result["torch"].median is not None and result["my_matmul"].median is not None
+    assert signal.getsignal(signal.SIGINT) is before  # the run's handler is gone again
 
 
 def test_interrupt_from_the_progress_callback_is_an_interrupt_too():

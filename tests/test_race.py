@@ -77,11 +77,45 @@ def test_an_expensive_precise_row_stops_without_waiting():
     assert len(slow.probes[0].times) == plan.min_blocks(1.0)
 
 
-def test_a_noisy_row_stops_when_its_share_is_spent_with_its_floor_of_blocks():
+def test_past_the_deadline_a_row_gets_one_block_and_stops():
     task = make_task(noisy, per_call=1e-3)
     clock = ScriptedClock({noisy: [1e-3, 2e-3, 4e-3]})
     race([task], clock, seconds=0.0)
-    assert len(task.probes[0].times) == plan.FLOOR_BLOCKS
+    assert len(task.probes[0].times) == 1  # no warm-up either: nothing was left for it
+    assert len(clock.log) == 1
+
+
+def test_a_noisy_row_stops_when_its_share_is_spent_with_its_floor_of_blocks():
+    task = make_task(noisy, per_call=1e-3)
+    clock = ScriptedClock({noisy: [1e-3, 2e-3, 4e-3]})
+    r = Race([task], clock, 1.0, time.perf_counter() + 60, 0.05)
+    r.timing_budget = 0.0  # its fair share is spent from the start
+    r._retire()
+    assert not task.done  # no block yet: the floor holds it
+    task.probes[0].times = [1e-3] * plan.FLOOR_BLOCKS
+    task.spent = 1.0
+    r._retire()
+    assert task.done
+
+
+def test_a_stalled_warmup_does_not_make_blocks_of_one_call():
+    """Load only ever slows a call: the block size comes from the faster estimate, so a
+    10 µs function whose warm-up block stalled is still timed in blocks of many calls."""
+    task = make_task(steady, per_call=10e-6)
+    clock = ScriptedClock({steady: [5e-3] + [10e-6] * 10_000})  # the warm-up stalled 500×
+    race([task], clock, seconds=0.05)
+    probe = task.probes[0]
+    assert probe.number * 10e-6 >= plan.block_seconds(1.0) * 0.99
+    assert all(n > 1 for _, n in clock.log)
+
+
+def test_blocks_are_sized_again_when_they_measure_far_off_target():
+    task = make_task(steady, per_call=1e-6)  # the check saw 1 µs; every call takes 100 µs
+    clock = ScriptedClock({steady: [100e-6]})
+    race([task], clock, seconds=5.0)
+    numbers = [n for _, n in clock.log]
+    assert numbers[0] == plan.calls_per_block(1e-6, 0.0, 1.0)
+    assert numbers[-1] == plan.calls_per_block(100e-6, 0.0, 1.0)  # 2 ms blocks, not 200 ms
 
 
 def test_rounds_are_shuffled_so_no_row_is_always_first():

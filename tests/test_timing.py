@@ -36,7 +36,20 @@ def test_measurement_statistics():
     assert m.iqr == 2.0 and m.min == 1.0 and m.mean == 3.0
     assert m.runs == 5 and m.calls == 50
     assert m.relative_iqr == pytest.approx(2 / 3)
-    assert not m.meets(0.05) and m.meets(0.7)
+    assert m.precision == float("inf") and not m.meets(0.7)  # 5 blocks: no 95 % interval
+    assert m.median_interval() == (None, None)
+
+
+def test_precision_is_the_medians_interval_not_the_blocks_spread():
+    # 400 blocks spread ±9 % around 1 (an IQR of about 9 %) pin the median to well under 2 %
+    spread = [1 + 0.09 * ((i * 37 % 400) / 399 - 0.5) * 2 for i in range(400)]
+    many = Measurement(tuple(spread))
+    assert many.relative_iqr > 0.08 and many.precision < 0.02 and many.meets(0.05)
+    # 7 blocks with a 3 % IQR cannot: their interval is their whole range
+    few = Measurement((1.0, 0.99, 1.01, 1.015, 0.985, 1.3, 0.8))
+    assert few.relative_iqr < 0.04 and few.precision > 0.2 and not few.meets(0.05)
+    low, high = few.median_interval()
+    assert (low, high) == (0.8, 1.3)
 
 
 def test_measurement_needs_times():

@@ -33,10 +33,15 @@ import torch
 from torch import Tensor
 
 from . import gate, plan
+from .errors import reraise_if_user, row_error
 from .operands import is_oom, release_memory
 from .variants import Variant
 
 _SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
+
+ONE_OFF_SURPRISE = 10.0
+"""A slice this many times slower than the slices before it predicted is called again: its
+excess may be a one-off (a recompile for a new shape)."""
 
 
 @dataclass(eq=False)
@@ -118,16 +123,6 @@ def shape_of(cells: int, m: int, n: int) -> tuple[int, int]:
     return 1, cells
 
 
-def error_text(exc: BaseException) -> str:
-    kind = type(exc)
-    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-    try:
-        text = str(exc).strip()
-    except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
-        text = ""
-    return f"{name}: {text}" if text else name
-
-
 def sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -152,10 +147,9 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     try:
         out, seconds = timed_call(fn, *args)
         verdict = gate.judge(out, *args)
-    except KeyboardInterrupt:
-        raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
-        task.error = error_text(exc)
+        reraise_if_user(exc)
+        task.error = row_error(exc)
         if is_oom(exc):
             release_memory()
         if (rows, cols) != (task.m, task.n):
@@ -178,46 +172,61 @@ def _recall(task: Task, rows: int, cols: int) -> float:
     """One more call on a slice, for its time only (a failure counts as no news)."""
     try:
         return timed_call(task.variant.fn, *slice_operands(task.a, task.b, rows, cols))[1]
-    except KeyboardInterrupt:
-        raise
-    except BaseException:  # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001
+        reraise_if_user(exc)
         return math.inf
 
 
-def check(task: Task, budget: float, call_limit: float = plan.SLICE_SECONDS) -> None:
-    """Run the ladder (or, on accelerators, the one full call) and set the task's probes."""
+def check(
+    task: Task,
+    budget: float,
+    call_limit: float = plan.SLICE_SECONDS,
+    deadline: float = math.inf,
+) -> None:
+    """Run the ladder (or, on accelerators, the one full call) and set the task's probes.
+
+    Past ``deadline`` (``time.perf_counter()``) the ladder climbs no further than a slice
+    of ``plan.MIN_SLICE_SECONDS``: the checks have spent their share of the budget."""
     climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
     if task.a.device.type != "cpu" and not climbs:
         # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
         # only the Python-loop steps, which launch a kernel per scalar or row, climb.
-        _ladder(task, budget, call_limit, full_only=True)
+        _ladder(task, budget, call_limit, deadline, full_only=True)
     elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
         # One thread while sizing: a one-output product dispatched to a thread pool can cost
         # milliseconds of synchronisation on a busy machine and would look like real work.
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            _ladder(task, budget, call_limit)
+            _ladder(task, budget, call_limit, deadline)
         finally:
             torch.set_num_threads(threads)
     else:
-        _ladder(task, budget, call_limit)
+        _ladder(task, budget, call_limit, deadline)
     _set_probes(task, budget)
 
 
 def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float) -> float:
     """The first call's time, less a one-off cost (measured by a second call) when it held one."""
-    if seconds > max(budget, plan.OVERRUN_FLOOR) and task.variant.kind != "optional":
-        # A second call could cost as much again; only the optional steps are known to
-        # compile on their first call (numba, torch.compile), so only they are given one.
-        return seconds
+    # Always a second call, even after a first one longer than the whole budget: that is
+    # what a compile (torch.compile, numba, Triton) looks like, and only a second call tells
+    # a compile from a slow function.
+    return _unless_one_off(task, rows, cols, seconds)
+
+
+def _unless_one_off(task: Task, rows: int, cols: int, seconds: float) -> float:
+    """A call's time, called again: an excess over the second call that is large (a
+    compile, lazy set-up, a recompile for a new shape) is a one-off cost, reported and not
+    charged to the budget; otherwise the better of the two."""
     again = _recall(task, rows, cols)
     if seconds > plan.ONE_OFF_FACTOR * again and seconds - again > plan.ONE_OFF_MIN:
         task.one_off += seconds - again
     return min(seconds, again)
 
 
-def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = False) -> None:
+def _ladder(
+    task: Task, budget: float, call_limit: float, deadline: float, full_only: bool = False
+) -> None:
     m, n, total = task.m, task.n, task.outputs
     cells = total if full_only else 1
     while True:
@@ -227,8 +236,12 @@ def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = Fals
             if not task.points and (rows, cols) != (m, n):
                 _judge_on_full(task, budget)
             return
+        predicted = _predict(task.points, rows * cols) if task.points else seconds
         if not task.points:
             seconds = _first_call(task, rows, cols, seconds, budget)
+        elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
+            # Far slower than the slices before it foretold: a recompile for a new shape?
+            seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds <= call_limit:
             # Decisions rest on the best of two calls: one may have been descheduled.
             seconds = min(seconds, _recall(task, rows, cols))
@@ -244,8 +257,15 @@ def _ladder(task: Task, budget: float, call_limit: float, full_only: bool = Fals
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > call_limit and not _needs_second_point(task, predicted, budget):
+        if predicted > call_limit and not _needs_second_point(task, predicted, budget, deadline):
             return
+        if predicted > plan.MIN_SLICE_SECONDS and time.perf_counter() >= deadline:
+            # The checks' share is spent: time what the ladder has, or the full call when
+            # the slices say it costs about what a slice does (a fixed cost dominates).
+            if len(task.points) < 2 or _predict(task.points, total) > 2 * seconds:
+                return
+            cells = total
+            continue
         cells = nxt_rows * nxt_cols
 
 
@@ -264,9 +284,11 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
 
 
-def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
-    """One point cannot be extrapolated from: take a second slice when it is affordable."""
-    return len(task.points) < 2 and predicted <= budget / 3
+def _needs_second_point(task: Task, predicted: float, budget: float, deadline: float) -> bool:
+    """One point cannot be extrapolated from: take a second slice when it is affordable
+    (within a third of the budget, and before the checks' share runs out)."""
+    left = deadline - time.perf_counter()
+    return len(task.points) < 2 and predicted <= min(budget / 3, left)
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:

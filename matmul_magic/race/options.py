@@ -85,14 +85,16 @@ def parse_budget(budget: str | float) -> float:
     return value
 
 
-def parse_threads(threads: str | int) -> int:
-    """How many CPU threads torch may use: a positive whole number."""
+def parse_threads(threads: str | int) -> int | str:
+    """How many CPU threads torch may use: a positive whole number, or ``all`` (every core)."""
+    if isinstance(threads, str) and threads.strip().lower() == "all":
+        return "all"
     try:
         value = _whole(threads)
     except (TypeError, ValueError):
         value = 0
     if value < 1:
-        raise ValueError(f"threads takes a positive whole number, got {threads!r}")
+        raise ValueError(f"threads takes a positive whole number or 'all', got {threads!r}")
     return value
 
 
@@ -183,8 +185,9 @@ BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                         "help": "race only your functions, without the lesson's steps"}),
     (("--sweep",), {"type": _arg(parse_sizes), "metavar": "SIZES",
                     "help": "also time every row on SIZExSIZE operands, e.g. 16,32,64,128"}),
-    (("--threads",), {"type": _arg(parse_threads), "metavar": "N",
-                      "help": "CPU threads torch may use during the run (default: torch's)"}),
+    (("--threads",), {"type": _arg(parse_threads), "metavar": "N|all",
+                      "help": "CPU threads torch may use during the run (default 1: stable "
+                              "while other programs run; 'all' for every core)"}),
     (("--save", "--json"), {"type": _arg(parse_output_path), "metavar": "PATH",
                             "action": "append", "dest": "save",
                             "help": "write the result as JSON (the bench schema) to PATH, "

@@ -27,8 +27,26 @@ MAX_BUDGET = 3600.0
 """A budget above an hour is a typo, not a plan."""
 
 SLICE_SECONDS = 0.02
-"""The least a timed call may take: a slow variant is timed on the largest slice of the
-output whose call takes about this long, or longer where the budget affords it."""
+"""What a slow variant's timed call aims at: it is timed on the largest slice of the output
+whose call takes about this long (longer where the budget affords the full product, shorter
+where a small budget could not give it enough blocks of this)."""
+
+MIN_SLICE_SECONDS = 1e-3
+"""The shortest slice call worth timing: far above the clock's cost, and a budget too small
+for even this many blocks of it is spent on the check alone."""
+
+WARMUP_SHARE = 0.25
+"""The warm-up round runs while more than this share of the budget is left (at the smallest
+budgets the check's own calls have warmed up every variant)."""
+
+CHECK_SHARE = 0.5
+"""The share of the budget the sweep's checks may take; sizes still unchecked when it is
+spent are reported as not reached, with the budget that would reach them."""
+
+DEFAULT_CPU_THREADS = 1
+"""torch's CPU threads during a run unless ``threads=`` says otherwise: one thread gives
+stable figures when another program holds a core (torch.utils.benchmark's default too),
+where a thread pool waits for the busy core and reads tens of times slower."""
 
 OVERRUN_FLOOR = 0.05
 """A call stops its row for overrunning the budget only when it is also longer than this: at
@@ -90,7 +108,7 @@ def call_limit(budget: float, tasks: int) -> float:
     budget (``budget / tasks``) still buys it ``min_blocks`` blocks, else a slice of about
     ``SLICE_SECONDS``. Calls are one a block at that size, so a larger budget (larger shares,
     more blocks) never buys a row fewer calls."""
-    return max(SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
+    return max(MIN_SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
 
 
 BUDGET_RULE = f"budget takes positive seconds up to {MAX_BUDGET:g} (an hour)"

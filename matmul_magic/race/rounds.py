@@ -3,15 +3,22 @@
 Each round takes one block of every probe still running, shuffled, so load that comes and
 goes (another process, a browser tab, thermal throttling) lands on every row alike instead of
 on whichever row happened to be running: Google Benchmark's random interleaving, within one
-run. The first round is a warm-up whose blocks are thrown away; they also size the blocks.
+run. The first round is a warm-up whose blocks are thrown away.
 
-A task stops when it has spent its fair share of what is left or reached the block cap; an
-expensive task (a round of it costs more than two fast blocks) also stops as soon as it is
-precise (its main probe has ``plan.min_blocks`` blocks with IQR/median at most the
-threshold), leaving its time to the others. A cheap task samples for its whole share, so
-rows are timed over the same rounds (load that comes and goes cannot favour a row that
-happened to stop early) and a larger budget always buys it more calls. Nothing stops a task
-before each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
+Blocks are sized so that load cannot fool them: a call only ever gets slower under load, so
+a probe's first size comes from the faster of its check's and its warm-up's per-call time,
+and it is sized again from the median of its blocks whenever that median says a block is
+more than twice too long or too short (a stalled warm-up would otherwise leave a 10 µs
+function timed one call per block).
+
+A task stops when it has spent its fair share of what is left, reached the block cap, or the
+deadline passed (the budget is a promise: only a block in flight may finish after it); an
+expensive task (a round of it costs more than two fast blocks) also stops as soon as its
+median is known to the threshold (``Measurement.meets``), leaving its time to the others. A
+cheap task samples for its whole share, so rows are timed over the same rounds (load that
+comes and goes cannot favour a row that happened to stop early) and a larger budget always
+buys it more calls. Before the deadline nothing stops a task until each of its probes has
+``plan.FLOOR_BLOCKS`` blocks.
 """
 
 from __future__ import annotations
@@ -22,9 +29,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import plan
-from .ladder import Probe, Task, error_text
+from .errors import reraise_if_user, row_error
+from .ladder import Probe, Task
 from .operands import is_oom, release_memory
 from .timing import Measurement
+
+RESIZE_FACTOR = 2.0
+"""A probe's block is sized again once its median says it is this many times off target."""
 
 
 class Race:
@@ -47,23 +58,29 @@ class Race:
         self.on_round = on_round
         self.rounds = 0
         self.min_blocks = plan.min_blocks(budget)
+        self.overhead = getattr(clock, "overhead", 0.0)
 
     def run(self) -> None:
-        overhead = getattr(self.clock, "overhead", 0.0)
         for probe in self._probes():
-            probe.number = plan.calls_per_block(probe.per_call, overhead, self.budget)
-        self._round(warmup=True)
-        for probe in self._probes():
-            if probe.times:
-                warm = probe.times.pop()
-                probe.rounds.pop()
-                probe.number = plan.calls_per_block(warm, overhead, self.budget)
+            probe.number = self._calls(probe.per_call)
+        if self.deadline - time.perf_counter() > plan.WARMUP_SHARE * self.budget:
+            self._round(warmup=True)
+            for probe in self._probes():
+                if probe.times:
+                    warm = probe.times.pop()
+                    probe.rounds.pop()
+                    probe.per_call = min(probe.per_call, warm)
+                    probe.number = self._calls(probe.per_call)
         self.timing_budget = max(self.deadline - time.perf_counter(), 0.0)
         while any(not t.done for t in self.tasks):
             self._round()
             self._retire()
+            self._resize()
             if self.on_round is not None:
                 self.on_round()
+
+    def _calls(self, per_call: float) -> int:
+        return plan.calls_per_block(per_call, self.overhead, self.budget)
 
     def _probes(self) -> list[Probe]:
         return [p for t in self.tasks if not t.done for p in t.probes]
@@ -75,13 +92,13 @@ class Race:
             task = probe.task
             if task.done:
                 continue  # failed earlier in this round
-            fn = task.variant.fn
+            if not warmup and probe.times and time.perf_counter() >= self.deadline:
+                continue  # the budget is spent: only a probe with no block yet gets one
             try:
-                elapsed = self.clock(fn, probe.args(), probe.number)
-            except KeyboardInterrupt:
-                raise
+                elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
-                task.error, task.done = error_text(exc), True
+                reraise_if_user(exc)
+                task.error, task.done = row_error(exc), True
                 if is_oom(exc):
                     release_memory()
                 continue
@@ -100,15 +117,30 @@ class Race:
         cheap = 2 * plan.block_seconds(self.budget)
         for task in running:
             blocks = [len(p.times) for p in task.probes]
-            if min(blocks) < plan.FLOOR_BLOCKS:
+            if late:
+                # Whatever it has (a row with too few blocks is noisy); a probe without a
+                # block got one in this round, even past the deadline, so no checked row
+                # ends with nothing: the one overrun a budget too small for a round allows.
+                task.done = True
+            elif min(blocks) < plan.FLOOR_BLOCKS:
                 continue
-            if late or task.spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
+            elif task.spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
             elif self._round_cost(task) > cheap and self._precise(task):
                 # An expensive row stops once precise. A cheap one samples for its whole
                 # share: its blocks cost little, rows are then timed over the same rounds
                 # (twins see the same load), and more budget always means more calls.
                 task.done = True
+
+    def _resize(self) -> None:
+        """Blocks sized again from what they measured, once a few say the size is off."""
+        for probe in self._probes():
+            if len(probe.times) < plan.FLOOR_BLOCKS:
+                continue
+            recent = Measurement(tuple(probe.times[-9:])).median
+            wanted = self._calls(recent)
+            if wanted > RESIZE_FACTOR * probe.number or wanted * RESIZE_FACTOR < probe.number:
+                probe.number = wanted
 
     def _precise(self, task: Task) -> bool:
         main = task.probes[-1]

@@ -25,6 +25,7 @@ def row_for(
     if v.fn is None or main is None:
         return BenchRow(name=v.name, kind=v.kind, note=v.note)  # type: ignore[arg-type]
     points = tuple(sweep_point(t) for t in sweep)
+    exponent, exponent_note = sweep_exponent(points)
     # One-off costs, stalls and spread travel as fields (one_off, stalls, noisy), which the
     # views say once for all rows; the note holds only what no field can say.
     notes = [main.note, est.how if est else None]
@@ -32,8 +33,9 @@ def row_for(
         notes.append("not timed: the run was interrupted first")
     m = est.measurement if est else None
     contended = thread_contention(main, m, threads)
-    notes.append(contended)
-    noisy = m is not None and (not m.meets(threshold) or contended is not None)
+    notes += [contended, exponent_note, unreached_sizes(sweep)]
+    noisy = m is not None and not m.meets(threshold)
+    low, high = m.median_interval() if m else (None, None)
     over_budget_time = (
         main.points[-1][2]
         if main.over_budget and main.points and main.points[-1][:2] == (main.m, main.n)
@@ -44,6 +46,8 @@ def row_for(
         name=v.name,
         kind=v.kind,  # type: ignore[arg-type]
         median=median,
+        median_low=low,
+        median_high=high,
         iqr=m.iqr if m else None,
         min=m.min if m else over_budget_time,
         runs=est.calls if est else (1 if over_budget_time is not None else 0),
@@ -51,7 +55,7 @@ def row_for(
         correct=main.correct,
         max_abs_err=main.max_abs_err,
         extrapolated=main.extrapolated and m is not None,
-        unreliable=bool(est and est.unreliable),
+        unreliable=bool(est and est.unreliable) or contended is not None,
         error=main.error,
         note="; ".join(n for n in notes if n) or None,
         one_off=main.one_off or None,
@@ -59,7 +63,7 @@ def row_for(
         noisy=noisy,
         over_budget=main.over_budget,
         points=points,
-        exponent=fit_exponent(points) if points else None,
+        exponent=exponent,
     )
 
 
@@ -83,8 +87,9 @@ def thread_contention(main: Task, m: timing.Measurement | None, threads: int | N
     if alone <= 0 or m.median < CONTENTION_FACTOR * alone:
         return None
     return (
-        f"contended: {m.median / alone:.0f}× slower with {threads} threads than with one "
-        f"while checked; another process holds a core (try threads=1, or --threads 1)"
+        f"unreliable: {m.median / alone:.0f}× slower with {threads} threads than with one "
+        f"while checked: another program holds a core and the threads wait for it (the "
+        f"default, threads=1, is not slowed so)"
     )
 
 
@@ -96,14 +101,62 @@ def sweep_point(task: Task) -> SweepPoint:
         error = task.note or "incorrect"
     if error is None and m is None and task.note:
         error = task.note
+    low, high = m.median_interval() if m else (None, None)
     return SweepPoint(
         size=task.size or 0,
         m=task.m,
         k=task.a.shape[1],
         n=task.n,
         median=m.median if m else None,
+        median_low=low,
+        median_high=high,
         iqr=m.iqr if m else None,
         runs=est.calls if est else 0,
         extrapolated=task.extrapolated and m is not None,
         error=error,
+    )
+
+
+FIT_PRECISION = 0.2
+"""A sweep point joins the exponent's fit when its median is known to within this."""
+
+
+def sweep_exponent(points: tuple[SweepPoint, ...]) -> tuple[float | None, str | None]:
+    """The log-log slope over the points whose medians are known well enough (at least
+    three of them: two would fit any line), or ``None`` and a note saying why not."""
+    if not points:
+        return None, None
+    known = [p for p in points if _known(p)]
+    measured = sum(1 for p in points if p.median is not None)
+    if len(known) >= 3:
+        left_out = measured - len(known)
+        note = (
+            f"exponent fitted on the {len(known)} sizes whose median is known to "
+            f"±{FIT_PRECISION:.0%} ({left_out} left out)"
+            if left_out
+            else None
+        )
+        return fit_exponent(known), note
+    return None, (
+        f"no exponent: {len(known)} of {len(points)} sizes have a median known to "
+        f"±{FIT_PRECISION:.0%}, and a fit needs three"
+    )
+
+
+def _known(p: SweepPoint) -> bool:
+    if p.median is None or p.median <= 0 or p.median_low is None or p.median_high is None:
+        return False
+    return max(p.median - p.median_low, p.median_high - p.median) <= FIT_PRECISION * p.median
+
+
+def unreached_sizes(sweep: list[Task]) -> str | None:
+    """Which sizes a sweep measured, when the budget did not reach them all."""
+    missed = [t.size for t in sweep if not t.probes and t.error is None and t.correct is None]
+    if not missed:
+        return None
+    reached = [t.size for t in sweep if t.size not in missed]
+    return (
+        f"swept {len(reached)} of {len(sweep)} sizes"
+        + (f" ({reached[0]} to {reached[-1]})" if reached else "")
+        + "; the budget ran out before the others"
     )

@@ -74,29 +74,55 @@ class Run:
             if v.fn is not None:
                 self._check(v)
             self.checked.add(id(v))
-        one_off = sum(t.one_off for ts in self.tasks.values() for t in ts)
-        deadline = self.started + self.budget + one_off
+        self._check_sweep()
         tasks = [t for ts in self.tasks.values() for t in ts]
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
-        Race(tasks, clock, self.budget, deadline, self.threshold, self.seed, self.progress).run()
+        race = Race(tasks, clock, self.budget, self.deadline(), self.threshold, self.seed)
+        race.on_round = self.progress
+        race.run()
         self.current, self.phase = None, "done"
         self.progress(force=True)
+
+    def one_off(self) -> float:
+        """One-off costs found so far: measured, reported, and not charged to the budget."""
+        return sum(t.one_off for ts in self.tasks.values() for t in ts)
+
+    def deadline(self, share: float = 1.0) -> float:
+        """When ``share`` of the budget is spent (one-off costs apart)."""
+        return self.started + share * self.budget + self.one_off()
 
     def _check(self, v: Variant) -> None:
         main = Task(v, self.a, self.b)
         self.tasks[id(v)].append(main)
-        check(main, self.budget, self.call_limit)
-        if self._restore_if_written(main):
-            return
-        if not main.timed:
-            return  # a variant that fails (or overruns) on the main operands is not swept
-        for size, (sa, sb) in self.sweep_pairs.items():
+        check(main, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
+        self._restore_if_written(main)
+
+    def _check_sweep(self) -> None:
+        """Every size in turn, smallest first, for each variant that passed on the main
+        operands; sizes the checks' share of the budget cannot reach are said so."""
+        swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
+        sizes = list(self.sweep_pairs)
+        for i, size in enumerate(sizes):
+            sa, sb = self.sweep_pairs[size]
             self.phase, self.size = "sweep", size
             self.progress()
-            task = Task(v, sa, sb, size=size)
-            self.tasks[id(v)].append(task)
-            check(task, self.budget, self.call_limit)
+            for v in swept:
+                task = Task(v, sa, sb, size=size)
+                self.tasks[id(v)].append(task)
+                if time.perf_counter() >= self.deadline(plan.CHECK_SHARE):
+                    task.note = self._unreached(i, len(sizes))
+                    continue
+                check(task, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
+
+    def _unreached(self, reached: int, sizes: int) -> str:
+        spent = time.perf_counter() - self.started - self.one_off()
+        need = self.budget if not reached else spent / plan.CHECK_SHARE * sizes / reached
+        return (
+            f"not measured: the budget was spent on the {reached} smaller "
+            f"size{'s' if reached != 1 else ''} (budget={need:.2g} or more would reach "
+            f"all {sizes})"
+        )
 
     def _restore_if_written(self, main: Task) -> bool:
         """Undo a variant's writes into the shared operands, and don't trust its row."""

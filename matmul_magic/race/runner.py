@@ -25,6 +25,8 @@ run and ``rows`` turns its measurements into the payload's rows.
 from __future__ import annotations
 
 import contextlib
+import numbers
+import os
 import platform
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,7 +39,7 @@ from ..bench_result.result import (
     BenchProgress,
     BenchResult,
 )
-from . import devices, plan, timing
+from . import devices, errors, plan, timing
 from .operands import (
     DEFAULT_SHAPE,
     build_operands,
@@ -50,6 +52,9 @@ from .speedups import baseline_name
 from .variants import select
 
 __all__ = ["bench", "parse_shape", "DEFAULT_SHAPE"]
+
+ALL_THREADS = "all"
+"""``threads='all'``: every core this process may run on."""
 
 
 def _environment(
@@ -83,14 +88,36 @@ def _threads(threads: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _check_threads(threads: Any) -> int | None:
+def _check_threads(threads: Any) -> int | str | None:
     if threads is None:
         return None
-    if isinstance(threads, bool) or not isinstance(threads, int):
-        raise TypeError(f"threads is a whole number of threads, got {threads!r}")
+    if isinstance(threads, str):
+        if threads.strip().lower() == ALL_THREADS:
+            return ALL_THREADS
+        raise ValueError(f"threads takes a whole number or {ALL_THREADS!r}, got {threads!r}")
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+        raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
-    return threads
+    return int(threads)
+
+
+def _cpu_cores() -> int:
+    """Cores this process may run on (its affinity where the OS tells it)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return max(os.cpu_count() or 1, 1)
+
+
+def _threads_for(threads: int | str | None, dev: torch.device) -> int | None:
+    """The CPU threads a run uses: one unless asked (stable under load), every core for
+    ``'all'``; ``None`` (torch's own setting) on accelerators, whose work is not on them."""
+    if dev.type != "cpu":
+        return None if threads is None or threads == ALL_THREADS else int(threads)
+    if threads == ALL_THREADS:
+        return _cpu_cores()
+    return plan.DEFAULT_CPU_THREADS if threads is None else int(threads)
 
 
 def bench(
@@ -109,7 +136,7 @@ def bench(
     threshold: float = timing.DEFAULT_THRESHOLD,
     l2_flush: bool = False,
     seed: int = 0,
-    threads: int | None = None,
+    threads: int | str | None = None,
 ) -> BenchResult:
     """Race the lesson's matmuls (and ``fns``, each called as ``fn(a, b)``): check, then time.
 
@@ -123,7 +150,10 @@ def bench(
     names the row speedups divide by (falls back to the first timed row when the default
     ``'loops'`` is absent). ``sweep=[sizes]`` also times every variant on size×size operands
     at each size and fits a log-log exponent. ``threads`` sets torch's CPU threads for the
-    run (restored afterwards). ``threshold`` is the precision target (IQR/median).
+    run (restored afterwards): 1 by default on CPU, which keeps figures stable while another
+    program holds a core, as torch.utils.benchmark's default does; ``'all'`` for every core.
+    ``threshold`` is the precision target: the half-width of a median's 95 % interval, as a
+    fraction of the median (expensive rows stop on it; a row that ends wider is noisy).
     ``on_progress`` receives a :class:`~.result.BenchProgress` as the run goes.
     ``l2_flush`` (CUDA) cools the L2 cache before every call.
 
@@ -151,7 +181,7 @@ def bench(
     if budget is None:
         budget = plan.DEFAULT_BUDGET + plan.SWEEP_BUDGET_PER_SIZE * len(sizes)
 
-    with _threads(threads):
+    with _threads(_threads_for(threads, dev)):
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
         run = Run(variants, ta, tb, sweep_pairs, dev, dt, budget, threshold, env, on_progress)
@@ -177,7 +207,8 @@ def bench(
 def _interrupted(run: Run, clock: Any) -> bool:
     """Run it; True when Ctrl-C stopped it (every figure measured so far is kept)."""
     try:
-        run.run(clock)
+        with errors.ACTIVE.watching():
+            run.run(clock)
     except KeyboardInterrupt:
         return True
     finally:

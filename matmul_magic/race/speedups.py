@@ -1,10 +1,11 @@
-"""Speedups, computed in one place: per-round ratios against the baseline, with an interval.
+"""Speedups, computed in one place: the baseline's median over each row's, with an interval.
 
-Rows are timed in the same interleaved rounds, so within one round the baseline and a row
-ran seconds apart under the same load. A row's speedup is the median over the rounds both
-took part in of ``baseline time / row time``, and its interval the distribution-free 95 %
-interval of that median (order statistics, as ``Measurement.median_ci``). Two medians taken
-minutes apart would carry every change of load in between; these ratios do not.
+A speedup is the ratio of the two medians the Time view shows, so Time and Speedup always
+tell the same story; its interval spans what the two medians' 95 % intervals allow. Rows are
+timed in the same interleaved rounds, so within one round the baseline and a row ran seconds
+apart under the same load: the median of those per-round ratios is a second estimate, and
+where the two disagree beyond their intervals (the load changed during the run in a way the
+medians did not average out) the row is marked unreliable, with the reason in its note.
 """
 
 from __future__ import annotations
@@ -28,9 +29,34 @@ def baseline_name(rows: list[BenchRow], baseline: str | None) -> str | None:
     return None
 
 
-def _ratio(base_rounds: dict[int, float], rounds: dict[int, float]) -> Measurement | None:
+def _paired(base_rounds: dict[int, float], rounds: dict[int, float]) -> Measurement | None:
     ratios = [base_rounds[r] / t for r, t in rounds.items() if r in base_rounds and t > 0]
     return Measurement(tuple(ratios)) if ratios else None
+
+
+def _interval(base: BenchRow, row: BenchRow) -> tuple[float | None, float | None]:
+    """Where ``base.median / row.median`` can lie, from both medians' 95 % intervals."""
+    if None in (base.median_low, base.median_high, row.median_low, row.median_high):
+        return None, None
+    if not row.median_low or not row.median_high:
+        return None, None
+    return base.median_low / row.median_high, base.median_high / row.median_low
+
+
+def _disagreement(
+    speedup: float, low: float | None, high: float | None, paired: Measurement
+) -> str | None:
+    """Say so when the median of per-round ratios and the ratio of medians part company."""
+    p_low, p_high = paired.median_interval()
+    if None in (low, high, p_low, p_high):
+        return None
+    if p_high < low or p_low > high:  # type: ignore[operator]
+        return (
+            f"unreliable speedup: the ratio of the medians ({speedup:.3g}×) and the median "
+            f"of the per-round ratios ({paired.median:.3g}×) disagree beyond their intervals: "
+            "the load changed while it ran"
+        )
+    return None
 
 
 def with_speedups(
@@ -40,7 +66,13 @@ def with_speedups(
     flops: int,
     peak: float | None,
 ) -> list[BenchRow]:
-    """``rows`` with ``speedup`` (and its interval), ``gflops`` and ``pct_of_peak`` filled."""
+    """``rows`` with ``speedup`` (and its interval), ``gflops`` and ``pct_of_peak`` filled.
+
+    The speedup is the baseline's median over the row's, the very ratio the Time view
+    shows, so the two views never contradict each other; its interval comes from both
+    medians' intervals. The per-round ratios (each taken seconds apart, under the same
+    load) check it: where they disagree beyond both intervals, the row is unreliable.
+    """
     base_name = baseline_name(rows, baseline)
     base = next((r for r in rows if r.name == base_name), None)
     base_rounds = per_round.get(base_name or "", {})
@@ -50,19 +82,20 @@ def with_speedups(
             out.append(r)
             continue
         gflops = flops / r.median / 1e9
-        speedup: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
         if base is not None and base.median:
-            ratios = _ratio(base_rounds, per_round.get(r.name, {}))
             if r.name == base_name:
-                speedup = {"speedup": 1.0, "speedup_low": 1.0, "speedup_high": 1.0}
-            elif ratios is not None:
-                low, high = ratios.median_ci()
-                speedup = {"speedup": ratios.median, "speedup_low": low, "speedup_high": high}
-            else:  # timed in no common round (e.g. loaded from elsewhere): a plain quotient
-                speedup = {"speedup": base.median / r.median}
+                fields = {"speedup": 1.0, "speedup_low": 1.0, "speedup_high": 1.0}
+            else:
+                speedup = base.median / r.median
+                low, high = _interval(base, r)
+                fields = {"speedup": speedup, "speedup_low": low, "speedup_high": high}
+                paired = _paired(base_rounds, per_round.get(r.name, {}))
+                why = _disagreement(speedup, low, high, paired) if paired else None
+                if why is not None:
+                    fields["unreliable"] = True
+                    fields["note"] = "; ".join(n for n in (r.note, why) if n)
         out.append(
-            replace(
-                r, gflops=gflops, pct_of_peak=100.0 * gflops / peak if peak else None, **speedup
-            )
+            replace(r, gflops=gflops, pct_of_peak=100.0 * gflops / peak if peak else None, **fields)
         )
     return out

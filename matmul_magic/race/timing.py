@@ -25,7 +25,11 @@ from itertools import repeat
 from typing import Any
 
 DEFAULT_THRESHOLD = 0.05
-"""A row is precise once IQR/median is at most this."""
+"""A row is precise once its median's 95 % interval lies within this fraction of it."""
+
+INTERVAL_MIN_BLOCKS = 6
+"""Below this many blocks no interval of order statistics reaches 95 % (with 5 the range
+covers the median with probability 1 - 2/2⁵ ≈ 94 %): the median's precision is unknown."""
 
 
 def quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -103,9 +107,26 @@ class Measurement:
         median = self.median
         return self.iqr / median if median > 0 else math.inf
 
+    @property
+    def precision(self) -> float:
+        """How well the median is known: the farther end of its 95 % interval, as a fraction
+        of the median (``inf`` with too few blocks to say). Not the blocks' spread: 400
+        blocks with an IQR of 9 % pin the median to about ±0.6 %, 7 blocks with 3 % do not."""
+        median = self.median
+        if self.runs < INTERVAL_MIN_BLOCKS or median <= 0:
+            return math.inf
+        lo, hi = self.median_ci()
+        return max(median - lo, hi - median) / median
+
+    def median_interval(self) -> tuple[float | None, float | None]:
+        """The median's 95 % interval, or ``(None, None)`` with too few blocks to give one."""
+        if self.runs < INTERVAL_MIN_BLOCKS:
+            return None, None
+        return self.median_ci()
+
     def meets(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
-        """Whether the spread is small enough: IQR/median <= ``threshold``."""
-        return self.relative_iqr <= threshold
+        """Whether the median is known to within ``threshold`` of itself (95 % interval)."""
+        return self.precision <= threshold
 
     def median_ci(self, confidence: float = 0.95) -> tuple[float, float]:
         """A distribution-free interval for the true median, from order statistics.
