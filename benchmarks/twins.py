@@ -6,12 +6,12 @@
 
 Two pairs of twins (a fast pair: einsum; a slower pair: the lesson's broadcast step) race in
 one ``bench()`` call, in the argument order fast A, slow A, fast B, slow B, ``--repeats``
-times. A pair *agrees* when its two medians are within 10 % (5 % on a quiet machine). Beside
-it, torch.utils.benchmark times the same four functions one after another under the same
-load (``blocked_autorange``), as a user would without an interleaving bench.
+times. A pair *agrees* when its two medians are within 5 %. Beside it, torch.utils.benchmark
+times the same four functions one after another under the same load (``blocked_autorange``,
+one thread: its default, and the engine's), as a user would without an interleaving bench.
 
-Targets (issue 10): under the pulsing load, at least 90 % of twin pairs within 10 %; on a
-quiet machine at least 95 % within 5 %.
+Targets (issue 20): under each load (``pulse``, ``busy``; ``none`` for a quiet machine) at
+least 95 % of twin pairs within 5 %, and the worst pair within 1.15×.
 """
 
 from __future__ import annotations
@@ -69,9 +69,7 @@ def engine_round(budget: float) -> dict[str, float]:
 def torch_round(a: torch.Tensor, b: torch.Tensor) -> dict[str, float]:
     out = {}
     for fn in (fast_a, slow_a, fast_b, slow_b):
-        timer = tb.Timer(
-            "fn(a, b)", globals={"fn": fn, "a": a, "b": b}, num_threads=torch.get_num_threads()
-        )
+        timer = tb.Timer("fn(a, b)", globals={"fn": fn, "a": a, "b": b})
         out[fn.__name__] = timer.blocked_autorange(min_run_time=0.1).median
     return out
 
@@ -89,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=1.0)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    tolerance = 0.05 if args.load == "none" else 0.10
-    target = 0.95 if args.load == "none" else 0.90
+    tolerance, target, worst_target = 0.05, 0.95, 1.15
     a, b, _ = build_operands(None, None, None, 0, torch.device("cpu"), torch.float32)
     bench(fast_a, course=False, budget=0.05)  # warm-up: imports, first-call costs
     engine, peer = [], []
@@ -111,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nload: {args.load}; {len(e_ratios)} twin pairs; agreement = within {tolerance:.0%}")
     print(f"  engine (interleaved):          {e_within:.0%} agree, worst pair {e_worst:.2f}×")
     print(f"  torch.utils.benchmark (serial): {p_within:.0%} agree, worst pair {p_worst:.2f}×")
-    ok = e_within >= target
-    print(f"  target: >= {target:.0%} -> {'met' if ok else 'NOT met'}")
+    ok = e_within >= target and e_worst <= worst_target
+    print(
+        f"  target: >= {target:.0%} within {tolerance:.0%}, worst <= {worst_target}× -> "
+        f"{'met' if ok else 'NOT met'}"
+    )
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -123,12 +123,24 @@ def test_an_error_in_the_cell_shows_the_cells_line_not_the_magic(ip, fake_bench,
     assert "bench.py" not in out and "_run_cell" not in out
 
 
-def test_a_function_that_interrupts_keeps_the_finished_rows_and_re_raises(ip, capsys):
-    cell = "def stop(a, b):\n    raise KeyboardInterrupt\n"
+def test_ctrl_c_during_a_function_keeps_the_finished_rows_and_re_raises(ip, capsys):
+    # SIGINT's handler runs inside the call, as when the user presses Ctrl-C there
+    cell = (
+        "import signal\n"
+        "def stop(a, b):\n"
+        "    signal.getsignal(signal.SIGINT)(signal.SIGINT, None)\n"
+    )
     with pytest.raises(KeyboardInterrupt):
         ip.run_cell_magic("matmul_bench", FAST, cell)
     out, _ = capsys.readouterr()
     assert "INTERRUPTED" in out
+
+
+def test_a_keyboard_interrupt_raised_by_a_function_fails_its_row_only(ip, capsys):
+    cell = "def stop(a, b):\n    raise KeyboardInterrupt\n"
+    ip.run_cell_magic("matmul_bench", FAST, cell)
+    out, _ = capsys.readouterr()
+    assert "INTERRUPTED" not in out and "not Ctrl-C" in out
 
 
 def test_a_syntax_error_in_the_cell_is_a_usage_error_naming_the_line(ip, fake_bench):

@@ -177,7 +177,9 @@ class BenchProgress:
     ``current`` the variant now running (``None`` once all are done, and while the
     interleaved rounds time every row); ``phase`` one of ``check``, ``time``, ``sweep``,
     ``done``;
-    ``size`` the sweep size being timed; ``elapsed`` and ``budget`` in seconds.
+    ``size`` the sweep size being timed; ``elapsed`` and ``budget`` in seconds, ``elapsed``
+    being the time charged to the budget (one-off costs such as a compile are not), so a
+    run that keeps its budget never shows more than it.
     """
 
     planned: tuple[str, ...]

@@ -163,7 +163,7 @@ class Run:
                 current=self.current,
                 phase=self.phase,
                 size=self.size,
-                elapsed=now - self.started,
+                elapsed=max(now - self.started - self.one_off(), 0.0),
                 budget=self.budget,
                 device=str(self.dev),
                 dtype=devices.dtype_name(self.dt),
