@@ -187,15 +187,49 @@ def test_shape_helpers():
 
 
 def test_sweep_adds_points_and_an_exponent_per_variant():
-    result = bench(only=["loops", "torch"], sweep=[2, 4, 8], shape="2x3x2", budget=0.3)
+    result = bench(only=["loops", "torch"], sweep=[2, 4, 8], shape="2x3x2", budget=1.0)
     assert result.sweep_sizes == (2, 4, 8)
     for row in result.rows:
         assert [p.size for p in row.points] == [2, 4, 8]
         assert all((p.m, p.k, p.n) == (p.size,) * 3 for p in row.points)
-        assert all(p.median and p.median > 0 for p in row.points)
+        # each size measured, or said not reached (a machine this busy cannot keep up)
+        assert all(p.median > 0 or p.error.startswith("not measured") for p in row.points)
+        assert row.points[0].median > 0
         # fitted only on medians known well enough, and said so otherwise (load decides)
         assert row.exponent is not None or "no exponent: " in row.note, row.note
     assert result.exponents.keys() == {"loops", "torch"}
+
+
+def test_a_sweep_the_budget_cannot_reach_says_which_sizes_it_measured(monkeypatch):
+    from matmul_magic.race import plan as race_plan
+
+    monkeypatch.setattr(race_plan, "CHECK_SHARE", 0.0)  # the checks' share is spent at once
+    result = bench(only=["torch"], sweep=[2, 4, 8], shape="2x3x2", budget=0.2)
+    row = result["torch"]
+    assert all(p.median is None for p in row.points)
+    assert all(p.error.startswith("not measured: the budget was spent") for p in row.points)
+    assert "a larger one would reach it" in row.points[0].error
+    assert "swept 0 of 3 sizes" in row.note and row.exponent is None
+    assert row.median is not None  # the main operands were still timed
+
+
+def test_an_exponent_is_fitted_only_on_well_known_points():
+    from matmul_magic.bench_result.result import SweepPoint
+    from matmul_magic.race.rows import sweep_exponent
+
+    def point(size, median, spread):
+        return SweepPoint(size=size, m=size, k=size, n=size, median=median,
+                          median_low=median * (1 - spread), median_high=median * (1 + spread),
+                          iqr=0.0, runs=10, extrapolated=False, error=None)  # fmt: skip
+
+    cubic = [point(s, s**3 * 1e-9, 0.01) for s in (8, 16, 32, 64)]
+    exponent, note = sweep_exponent(tuple(cubic))
+    assert exponent == pytest.approx(3.0) and note is None
+    wild = point(128, 1.0, 0.9)  # known only to ±90 %: it would drag the slope
+    exponent, note = sweep_exponent((*cubic, wild))
+    assert exponent == pytest.approx(3.0) and "1 left out" in note
+    exponent, note = sweep_exponent((cubic[0], cubic[1], wild))
+    assert exponent is None and note.startswith("no exponent: 2 of 3 sizes")
 
 
 def test_sweep_sizes_are_validated():

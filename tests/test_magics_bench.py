@@ -126,9 +126,7 @@ def test_an_error_in_the_cell_shows_the_cells_line_not_the_magic(ip, fake_bench,
 def test_ctrl_c_during_a_function_keeps_the_finished_rows_and_re_raises(ip, capsys):
     # SIGINT's handler runs inside the call, as when the user presses Ctrl-C there
     cell = (
-        "import signal\n"
-        "def stop(a, b):\n"
-        "    signal.getsignal(signal.SIGINT)(signal.SIGINT, None)\n"
+        "import signal\ndef stop(a, b):\n    signal.getsignal(signal.SIGINT)(signal.SIGINT, None)\n"
     )
     with pytest.raises(KeyboardInterrupt):
         ip.run_cell_magic("matmul_bench", FAST, cell)

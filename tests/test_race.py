@@ -49,14 +49,26 @@ def race(tasks, clock, budget=1.0, seconds=60.0, threshold=0.05):
     return r
 
 
-def test_cheap_rows_sample_for_their_whole_share_so_more_budget_means_more_blocks():
+class SleepingClock(ScriptedClock):
+    """A scripted clock whose blocks also take their time, so a deadline means something."""
+
+    def __call__(self, fn, args, number):
+        seconds = super().__call__(fn, args, number)
+        time.sleep(seconds)
+        return seconds
+
+
+def test_cheap_rows_sample_to_the_end_so_more_budget_means_more_blocks():
     blocks = []
     for seconds in (0.1, 0.3):
         tasks = [make_task(steady, per_call=1e-3), make_task(noisy, per_call=1e-3)]
-        clock = ScriptedClock({steady: [1e-3], noisy: [1e-3]})  # precise from the start
+        clock = SleepingClock({steady: [1e-3], noisy: [1e-3]})  # precise from the start
         race(tasks, clock, seconds=seconds)
         first, second = (t.probes[0] for t in tasks)
-        assert first.rounds == second.rounds  # timed over the same rounds
+        # timed over the same rounds (the deadline may cut the last one short)
+        common = min(len(first.rounds), len(second.rounds))
+        assert first.rounds[:common] == second.rounds[:common]
+        assert abs(len(first.rounds) - len(second.rounds)) <= 1
         blocks.append(len(first.times))
     assert plan.min_blocks(1.0) < blocks[0] < blocks[1]
 
@@ -85,17 +97,23 @@ def test_past_the_deadline_a_row_gets_one_block_and_stops():
     assert len(clock.log) == 1
 
 
-def test_a_noisy_row_stops_when_its_share_is_spent_with_its_floor_of_blocks():
+def test_no_row_stops_before_its_floor_of_blocks_or_after_the_cap():
     task = make_task(noisy, per_call=1e-3)
     clock = ScriptedClock({noisy: [1e-3, 2e-3, 4e-3]})
     r = Race([task], clock, 1.0, time.perf_counter() + 60, 0.05)
-    r.timing_budget = 0.0  # its fair share is spent from the start
+    task.probes[0].times = [1e-3] * (plan.FLOOR_BLOCKS - 1)
     r._retire()
-    assert not task.done  # no block yet: the floor holds it
-    task.probes[0].times = [1e-3] * plan.FLOOR_BLOCKS
-    task.spent = 1.0
+    assert not task.done
+    task.probes[0].times = [1e-3, 2e-3] * (plan.MAX_BLOCKS // 2)
     r._retire()
     assert task.done
+
+
+def test_a_slow_row_gets_as_many_blocks_as_the_fast_ones_until_the_deadline():
+    slow, fast = make_task(noisy, per_call=0.02), make_task(steady, per_call=1e-3)
+    clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3]})  # never precise
+    race([slow, fast], clock, seconds=0.05)
+    assert len(slow.probes[0].times) == len(fast.probes[0].times) >= plan.FLOOR_BLOCKS
 
 
 def test_a_stalled_warmup_does_not_make_blocks_of_one_call():

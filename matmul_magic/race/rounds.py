@@ -11,14 +11,13 @@ and it is sized again from the median of its blocks whenever that median says a 
 more than twice too long or too short (a stalled warm-up would otherwise leave a 10 µs
 function timed one call per block).
 
-A task stops when it has spent its fair share of what is left, reached the block cap, or the
-deadline passed (the budget is a promise: only a block in flight may finish after it); an
-expensive task (a round of it costs more than two fast blocks) also stops as soon as its
-median is known to the threshold (``Measurement.meets``), leaving its time to the others. A
-cheap task samples for its whole share, so rows are timed over the same rounds (load that
-comes and goes cannot favour a row that happened to stop early) and a larger budget always
-buys it more calls. Before the deadline nothing stops a task until each of its probes has
-``plan.FLOOR_BLOCKS`` blocks.
+Every task takes part in every round until the deadline (the budget is a promise: only a
+block in flight may finish after it) or the block cap, so rows are timed over the same
+rounds (load that comes and goes cannot favour a row that happened to stop early), a slow
+row gets as many blocks as a fast one, and a larger budget always buys more calls. An
+expensive task (a round of it costs more than two fast blocks) stops as soon as its median
+is known to the threshold (``Measurement.meets``), leaving its time to the others. Before
+the deadline nothing stops a task until each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
 """
 
 from __future__ import annotations
@@ -71,7 +70,6 @@ class Race:
                     probe.rounds.pop()
                     probe.per_call = min(probe.per_call, warm)
                     probe.number = self._calls(probe.per_call)
-        self.timing_budget = max(self.deadline - time.perf_counter(), 0.0)
         while any(not t.done for t in self.tasks):
             self._round()
             self._retire()
@@ -111,8 +109,6 @@ class Race:
 
     def _retire(self) -> None:
         running = [t for t in self.tasks if not t.done]
-        finished_spent = sum(t.spent for t in self.tasks if t.done and t.timed)
-        fair = (self.timing_budget - finished_spent) / max(len(running), 1)
         late = time.perf_counter() >= self.deadline
         cheap = 2 * plan.block_seconds(self.budget)
         for task in running:
@@ -124,12 +120,12 @@ class Race:
                 task.done = True
             elif min(blocks) < plan.FLOOR_BLOCKS:
                 continue
-            elif task.spent >= fair or max(blocks) >= plan.MAX_BLOCKS:
+            elif max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
             elif self._round_cost(task) > cheap and self._precise(task):
-                # An expensive row stops once precise. A cheap one samples for its whole
-                # share: its blocks cost little, rows are then timed over the same rounds
-                # (twins see the same load), and more budget always means more calls.
+                # An expensive row stops once precise. A cheap one samples to the end: its
+                # blocks cost little, rows are then timed over the same rounds (twins see
+                # the same load), and more budget always means more calls.
                 task.done = True
 
     def _resize(self) -> None:

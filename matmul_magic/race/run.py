@@ -116,8 +116,13 @@ class Run:
                 check(task, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
 
     def _unreached(self, reached: int, sizes: int) -> str:
+        if not reached:
+            return (
+                "not measured: the budget was spent before the sweep began (a larger one "
+                "would reach it)"
+            )
         spent = time.perf_counter() - self.started - self.one_off()
-        need = self.budget if not reached else spent / plan.CHECK_SHARE * sizes / reached
+        need = spent / max(plan.CHECK_SHARE, 0.05) * sizes / reached
         return (
             f"not measured: the budget was spent on the {reached} smaller "
             f"size{'s' if reached != 1 else ''} (budget={need:.2g} or more would reach "
