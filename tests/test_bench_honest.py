@@ -4,8 +4,10 @@ tighter than a busy machine allows (the figures live in benchmarks/)."""
 
 from __future__ import annotations
 
+import os
 import time
 
+import numpy as np
 import pytest
 import torch
 
@@ -143,6 +145,57 @@ def test_more_budget_never_plans_fewer_calls_or_blocks():
     assert blocks == sorted(blocks) and seconds == sorted(seconds)
     calls = [plan.calls_per_block(5e-6, 1e-7, b) for b in budgets]
     assert calls == sorted(calls) and calls[0] > 1  # never one call of a microsecond function
+
+
+def test_one_thread_by_default_all_cores_on_request_and_any_whole_number():
+    before = torch.get_num_threads()
+    assert bench(only=["torch"], shape=SMALL, budget=0.02).environment.threads == 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    result = bench(only=["torch"], shape=SMALL, budget=0.02, threads="all")
+    assert result.environment.threads == cores
+    assert (
+        bench(only=["torch"], shape=SMALL, budget=0.02, threads=np.int64(2)).environment.threads
+        == 2
+    )
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="'all'"):
+        bench(only=["torch"], threads="most")
+    with pytest.raises(TypeError, match="threads"):
+        bench(only=["torch"], threads=True)
+
+
+def test_a_first_call_longer_than_the_budget_is_called_again_before_it_is_judged():
+    """A compile (torch.compile, numba, Triton) on the first call: the second call tells it
+    from a slow function, so the row races with its one-off cost reported."""
+    calls = []
+
+    def compiled(a, b):
+        if not calls:
+            time.sleep(0.6)  # the "compile", longer than the whole 0.3 s budget
+        calls.append(1)
+        return a @ b
+
+    result = bench(compiled, only=["torch"], shape=SMALL, budget=0.3)
+    row = result["compiled"]
+    assert row.status == "ok" and not row.over_budget, row.note
+    assert row.one_off == pytest.approx(0.6, abs=0.25) and row.median < 0.05
+    assert len(calls) > 10  # it raced
+
+
+def test_a_slice_far_slower_than_its_neighbours_foretold_is_called_again():
+    """A recompile for a new shape halfway up the ladder is a one-off too, not the slope."""
+    shapes = set()
+
+    def recompiles(a, b):
+        if a.shape[0] == 2 and tuple(a.shape) not in shapes:
+            time.sleep(0.2)
+        shapes.add(tuple(a.shape))
+        return a @ b
+
+    result = bench(recompiles, course=False, shape="4x8x4", budget=0.5)
+    row = result["recompiles"]
+    assert row.status == "ok" and row.one_off == pytest.approx(0.2, abs=0.1), row
+    assert row.median < 0.05
 
 
 def test_threads_are_set_for_the_run_and_restored():
