@@ -25,6 +25,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from . import devices
+
 ERROR_BOUND_FACTOR = 2.5
 """Headroom over ``eps · Σ|a||b|``: sequential half-precision accumulation (the course's loops)
 lands at up to 1.35× it in our trials (K up to 16384); an error above 2.5× is not rounding."""
@@ -40,7 +42,7 @@ class Verdict:
 
 
 def _eps(dtype: torch.dtype, device: torch.device) -> float:
-    if dtype == torch.float32 and device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32:
+    if dtype == torch.float32 and device.type == "cuda" and devices.tf32_matmul_allowed():
         return _TF32_EPS
     if dtype.is_floating_point:
         return torch.finfo(dtype).eps
