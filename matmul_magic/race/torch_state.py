@@ -186,7 +186,9 @@ def _same_state(now: Any, was: Any) -> bool:
     if isinstance(now, torch.Tensor):
         return torch.equal(now, was)
     if isinstance(now, (list, tuple)) and isinstance(was, (list, tuple)):
-        return len(now) == len(was) and all(_same_state(x, y) for x, y in zip(now, was))
+        return len(now) == len(was) and all(
+            _same_state(x, y) for x, y in zip(now, was, strict=True)
+        )
     try:
         return bool(now == was)
     except (TypeError, ValueError):  # a numpy array compares element by element
