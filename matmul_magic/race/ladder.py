@@ -127,7 +127,17 @@ def error_text(exc: BaseException) -> str:
         text = str(exc).strip()
     except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
         text = ""
-    return f"{name}: {text}" if text else name
+    return clip(f"{name}: {text}" if text else name)
+
+
+ERROR_LIMIT = 300
+"""Characters an error text may take in the table and the JSON (a traceback's worth is noise)."""
+
+
+def clip(text: str, limit: int = ERROR_LIMIT) -> str:
+    """``text`` on one line, at most ``limit`` characters, an ellipsis where it was cut."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
 def sync(device: torch.device) -> None:
