@@ -60,9 +60,7 @@ def test_a_reference_too_big_for_memory_is_checked_a_block_of_rows_at_a_time(mon
 
 
 @pytest.mark.parametrize("error", OOMS, ids=["OutOfMemoryError", "RuntimeError"])
-def test_a_reference_that_never_fits_is_a_check_not_made_not_a_failed_function(
-    monkeypatch, error
-):
+def test_a_reference_that_never_fits_is_a_check_not_made_not_a_failed_function(monkeypatch, error):
     monkeypatch.setattr(gate, "reference", _reference_fitting(0, error))
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.05)
     row = result["my_matmul"]
