@@ -73,10 +73,10 @@ def written(t: Tensor, layout: Layout, source: Tensor) -> str | None:
 
 def written_note(changes: dict[str, str]) -> str:
     """The row's note for a function that changed its inputs: which, and how."""
-    names = " and ".join(changes)
+    names = ("inputs " if len(changes) > 1 else "input ") + " and ".join(changes)
     how = "; ".join(f"{name}: {what}" for name, what in changes.items())
     return (
-        f"changed its input {names} in place ({how}), so neither its output nor its time "
+        f"changed its {names} in place ({how}), so neither its output nor its time "
         "can be trusted (the other rows got the original operands); not timed"
     )
 
