@@ -211,3 +211,30 @@ def test_partials_and_callable_objects_are_named_after_what_they_wrap():
     result = bench(*fns, course=False, shape=SMALL, budget=0.05)
     assert [r.name for r in result.rows] == ["mm", "mm (2)", "Kernel"]
     assert all(r.status == "ok" for r in result.rows)
+
+
+def test_a_setting_first_changed_during_the_race_is_put_back_after_each_block_and_named():
+    racing, seen = {"now": False}, set()
+
+    def later(a, b):
+        if racing["now"]:
+            torch.set_num_threads(1)
+            torch.set_default_dtype(torch.float64)
+        return a @ b
+
+    def honest(a, b):
+        if racing["now"]:
+            seen.add((torch.get_num_threads(), torch.get_default_dtype()))
+        return a @ b
+
+    def progress(p):
+        racing["now"] = p.phase == "time" or racing["now"]
+
+    result = bench(
+        later, honest, course=False, shape=SMALL, budget=0.1, threads=2, on_progress=progress
+    )
+    assert seen == {(2, torch.float32)} and torch.get_default_dtype() == torch.float32
+    assert "changed the thread count (torch.set_num_threads), the default dtype" in (
+        result["later"].note
+    )
+    assert result["honest"].note is None

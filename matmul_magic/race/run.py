@@ -75,6 +75,7 @@ class Run:
             self._run(clock)
         finally:
             self.restore_operands()
+            self._note_state()
 
     def _run(self, clock: Any) -> None:
         self.progress(force=True)
@@ -145,16 +146,23 @@ class Run:
                     probe._args = None  # made again from the fresh copies
 
     def _undo_state(self, v: Variant) -> None:
-        """Put back the global settings and random generators ``v`` changed, and say so."""
+        """Put back the global settings and random generators ``v`` changed."""
         assert self.state is not None
         changed = self.state.undo()
         if self.state.undo_seeds():
             changed.append("the random generators' state (a seed or draws)")
-        if changed:
-            seen = self.changed_state.setdefault(id(v), [])
-            seen.extend(c for c in changed if c not in seen)
+        self.record_state(v, changed)
+
+    def record_state(self, v: Variant, changed: list[str]) -> None:
+        seen = self.changed_state.setdefault(id(v), [])
+        seen.extend(c for c in changed if c not in seen)
+
+    def _note_state(self) -> None:
+        """Each row whose function changed global settings says which, once, at the end."""
+        for v in self.variants:
+            seen = self.changed_state.pop(id(v), None)
             main = self.tasks[id(v)][0] if self.tasks[id(v)] else None
-            if main is not None and not main.written:
+            if seen and main is not None and not main.written:
                 words = changed_words(seen)
                 main.note = words if not main.note else f"{main.note}; {words}"
 
@@ -249,10 +257,8 @@ class Watch:
 
     def _look(self, args: tuple[Any, ...], probe: Probe, guard: ArgsGuard) -> None:
         task = probe.task
-        changed = self.run.state.undo() if self.run.state is not None else []
-        if changed:
-            seen = self.run.changed_state.setdefault(id(task.variant), [])
-            seen.extend(c for c in changed if c not in seen)
+        if self.run.state is not None:
+            self.run.record_state(task.variant, self.run.state.undo())
         pair = self.run.pairs.get(task.size)
         if pair is None:
             return
