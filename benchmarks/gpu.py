@@ -16,6 +16,12 @@ Steps, each guarded so one failure never loses the others' figures:
    loop. Agreement within a few % says the event timing is right.
 5. ``oom``: a variant asking for far more memory than exists becomes a failed row and the
    allocator's reserved memory is back where it was.
+6. ``tf32_apis``: ``bench`` on CUDA with TF32 turned on through the legacy API
+   (``allow_tf32``) and through torch >= 2.9's ``fp32_precision = "tf32"`` (which made reading
+   ``allow_tf32`` raise "mix of the legacy and new APIs"): both run, say TF32 on, and the
+   setting is put back afterwards.
+7. ``guard``: a function that reshapes and writes into its CUDA operands is an incorrect row,
+   the others are ok, and the caller's tensors are unchanged (values, shape, storage).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from matmul_magic.race import timing  # noqa: E402
+from matmul_magic.race import devices, timing  # noqa: E402
 from matmul_magic.race.runner import bench  # noqa: E402
 
 BIG = 4096
@@ -58,8 +64,10 @@ def step_env() -> dict:
         "sms": props.multi_processor_count,
         "torch": torch.__version__,
         "cuda": torch.version.cuda,
-        "allow_tf32_matmul": torch.backends.cuda.matmul.allow_tf32,
-        "float32_matmul_precision": torch.get_float32_matmul_precision(),
+        # Read through devices: with the new API in use, allow_tf32 and
+        # get_float32_matmul_precision() raise "mix of the legacy and new APIs".
+        "tf32_matmul": devices.tf32_matmul_allowed(),
+        "fp32_precision_matmul": getattr(torch.backends.cuda.matmul, "fp32_precision", None),
         "triton": importlib.util.find_spec("triton") is not None,
         "numba": importlib.util.find_spec("numba") is not None,
     }
@@ -183,6 +191,53 @@ def step_oom(device: str = "cuda") -> dict:
     }
 
 
+def step_tf32_apis(device: str = "cuda") -> dict:
+    """``bench`` with TF32 on through each API this torch has; the setting put back after."""
+    matmul = torch.backends.cuda.matmul
+    ways = {"legacy allow_tf32": lambda on: setattr(matmul, "allow_tf32", on)}
+    if hasattr(matmul, "fp32_precision"):  # torch >= 2.9
+        ways["fp32_precision"] = lambda on: setattr(
+            matmul, "fp32_precision", "tf32" if on else "ieee"
+        )
+    out = {}
+    for name, turn in ways.items():
+        turn(True)
+        try:
+            result = bench(device=device, only=["torch"], budget=0.5)
+            out[name] = {
+                "tf32_reported": result.environment.tf32,
+                "rows": _rows(result),
+                "still_on_after": devices.tf32_matmul_allowed(),
+            }
+        except Exception as exc:
+            out[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            turn(False)
+    return out
+
+
+def step_guard(device: str = "cuda") -> dict:
+    """A function that reshapes and writes into its inputs harms no row but its own."""
+    a = torch.randn(64, 128, device=device)
+    b = torch.randn(128, 32, device=device)
+    before = [(t.shape, t.stride(), t.data_ptr(), t.clone()) for t in (a, b)]
+
+    def hostile(a, b):
+        a.unsqueeze_(-1)
+        b.add_(1)
+        return a.squeeze(-1) @ b
+
+    def mine(a, b):
+        return a @ b
+
+    result = bench(hostile, mine, a=a, b=b, course=False, budget=0.5)
+    intact = all(
+        (t.shape, t.stride(), t.data_ptr()) == was[:3] and torch.equal(t, was[3])
+        for t, was in zip((a, b), before, strict=True)
+    )
+    return {"rows": _rows(result), "callers_tensors_intact": intact}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = Path(os.environ["OUT"]) / "gpu.json" if os.environ.get("OUT") else None
@@ -197,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             ("progression", lambda: step_progression(True, "cpu")),
             ("big_matmul", lambda: step_big_matmul("cpu", 128)),
             ("oom", lambda: step_oom("cpu")),
+            ("guard", lambda: step_guard("cpu")),
         ]
         return run_steps(steps, args.json)
     if not torch.cuda.is_available():
@@ -209,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         ("big_matmul", step_big_matmul),
         ("timing_check", step_timing_check),
         ("oom", step_oom),
+        ("tf32_apis", step_tf32_apis),
+        ("guard", step_guard),
     ]
     return run_steps(steps, args.json)
 

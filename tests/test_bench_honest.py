@@ -298,7 +298,7 @@ def test_an_error_only_while_timing_is_contained_too():
     assert result["my_matmul"].status == "ok"
 
 
-def test_a_callable_without_a_usable_name_gets_a_generated_one():
+def test_a_callable_object_without_a_usable_name_is_named_after_its_class():
     class Named:
         __name__ = 42
 
@@ -313,8 +313,8 @@ def test_a_callable_without_a_usable_name_gets_a_generated_one():
         def __call__(self, a, b):
             return a @ b
 
-    result = bench(Named(), Raising(), course=False, shape=SMALL, budget=0.02)
-    assert [r.name for r in result.rows] == ["function 1", "function 2"]
+    result = bench(Named(), Raising(), Raising(), course=False, shape=SMALL, budget=0.02)
+    assert [r.name for r in result.rows] == ["Named", "Raising", "Raising (2)"]
     assert all(r.status == "ok" for r in result.rows)
 
 

@@ -124,7 +124,22 @@ def tf32_enabled(device: torch.device) -> bool | None:
     """Whether float32 matmuls may use TF32 tensor cores (CUDA only)."""
     if device.type != "cuda":
         return None
-    return bool(torch.backends.cuda.matmul.allow_tf32)
+    return tf32_matmul_allowed()
+
+
+def tf32_matmul_allowed() -> bool:
+    """Whether cuBLAS may run float32 matmuls in TF32, whichever API turned it on.
+
+    ``torch.backends.cuda.matmul.allow_tf32`` is the legacy API (every torch we support). From
+    torch 2.9 on, ``fp32_precision = "tf32"`` (the new API, directly or inherited from
+    ``torch.backends.fp32_precision``) makes reading ``allow_tf32`` raise "mix of the legacy
+    and new APIs"; the new getter, which also reflects a legacy setting, answers then.
+    """
+    matmul = torch.backends.cuda.matmul
+    try:
+        return bool(matmul.allow_tf32)
+    except RuntimeError:
+        return getattr(matmul, "fp32_precision", None) == "tf32"
 
 
 def peak_gflops(device: torch.device, dtype: torch.dtype) -> float | None:

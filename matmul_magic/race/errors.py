@@ -18,16 +18,25 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+ERROR_LIMIT = 300
+"""Characters an error text may take in the table and the JSON (a traceback's worth is noise)."""
+
+
+def clip(text: str, limit: int = ERROR_LIMIT) -> str:
+    """``text`` on one line, at most ``limit`` characters, an ellipsis where it was cut."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
 
 def error_text(exc: BaseException) -> str:
-    """``Type: message`` (the module too, for a type outside builtins)."""
+    """``Type: message`` (the module too, for a type outside builtins), clipped."""
     kind = type(exc)
     name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
     try:
         text = str(exc).strip()
     except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
         text = ""
-    return f"{name}: {text}" if text else name
+    return clip(f"{name}: {text}" if text else name)
 
 
 class Interrupts:
@@ -71,7 +80,7 @@ def row_error(exc: BaseException) -> str:
     """The row's error text; a ``KeyboardInterrupt`` the function raised says it was not Ctrl-C."""
     text = error_text(exc)
     if isinstance(exc, KeyboardInterrupt):
-        return f"{text} (raised by the function itself, not Ctrl-C)"
+        return clip(f"{text} (raised by the function itself, not Ctrl-C)")
     return text
 
 

@@ -29,6 +29,7 @@ class Estimate:
     unreliable: bool = False
     how: str | None = None  # how an extrapolation was made, for the note
     stalls: int = 0
+    unconfirmed: bool = False  # a two-slice fit with no third slice to check it against
 
 
 def _stalls(times: list[float]) -> int:
@@ -74,6 +75,7 @@ def estimate(task: Task) -> Estimate | None:
         if s >= _CHECK_POINT_MIN and big > 0 and t1 > 0
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
+    unconfirmed = fit_unconfirmed(misses)
     how = (
         f"estimated from {slice_text(probes[0].rows, probes[0].cols, task.m, task.n)} and "
         f"{slice_text(main.rows, main.cols, task.m, task.n)}: {_seconds(fixed)} fixed + "
@@ -81,6 +83,8 @@ def estimate(task: Task) -> Estimate | None:
     )
     if unreliable:
         how += f" (estimate, unreliable: the fit misses a measured slice by {max(misses):.0%})"
+    elif unconfirmed:
+        how += f" ({UNCONFIRMED_WORDS})"
     return Estimate(
         measured.scaled(factor),
         {r: t * factor for r, t in zip(main.rounds, main.times, strict=True)},
@@ -88,8 +92,18 @@ def estimate(task: Task) -> Estimate | None:
         calls,
         unreliable=unreliable,
         how=how,
+        unconfirmed=unconfirmed,
         stalls=stalls,
     )
+
+
+UNCONFIRMED_WORDS = "estimate, unconfirmed: no third slice was measured to check the fit"
+
+
+def fit_unconfirmed(misses: list[float]) -> bool:
+    """A line through two slices always fits them: with no third slice (long enough to test
+    it, ``_CHECK_POINT_MIN``) the fit is unconfirmed, which the row's note says."""
+    return not misses
 
 
 def _seconds(value: float) -> str:

@@ -25,6 +25,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from . import devices
+from .operands import is_oom, release_memory
+
 ERROR_BOUND_FACTOR = 2.5
 """Headroom over ``eps · Σ|a||b|``: sequential half-precision accumulation (the course's loops)
 lands at up to 1.35× it in our trials (K up to 16384); an error above 2.5× is not rounding."""
@@ -34,13 +37,13 @@ _TF32_EPS = 2.0**-10
 
 @dataclass(frozen=True)
 class Verdict:
-    correct: bool
+    correct: bool | None  # None: the check could not be made
     max_abs_err: float | None
     why: str | None = None
 
 
 def _eps(dtype: torch.dtype, device: torch.device) -> float:
-    if dtype == torch.float32 and device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32:
+    if dtype == torch.float32 and device.type == "cuda" and devices.tf32_matmul_allowed():
         return _TF32_EPS
     if dtype.is_floating_point:
         return torch.finfo(dtype).eps
@@ -72,33 +75,72 @@ def reference(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def judge(out: Any, a: Tensor, b: Tensor) -> Verdict:
-    """Whether ``out`` is ``a @ b`` within the rounding that ``a``'s dtype allows."""
+    """Whether ``out`` is ``a @ b`` within the rounding that ``a``'s dtype allows.
+
+    The float64 reference is the gate's own memory, not the function's: when it does not fit,
+    it is made a block of rows at a time, and when not even one row fits, the verdict is
+    that the check could not be made (``correct`` is ``None``), never that the output is wrong.
+    """
     problem = _kind_problem(out)
     if problem is not None:
         return Verdict(False, None, problem)
-    ref, magnitude = reference(a, b)
-    if tuple(out.shape) != tuple(ref.shape):
+    expected = (a.shape[0], b.shape[-1])
+    if tuple(out.shape) != expected:
         return Verdict(
-            False, None, f"output shape {tuple(out.shape)} differs from torch's {tuple(ref.shape)}"
+            False, None, f"output shape {tuple(out.shape)} differs from torch's {expected}"
         )
-    got = out.detach().to(device=ref.device, dtype=torch.float64)
-    diff = (got - ref).abs()
-    bad_nan = got.isnan() != ref.isnan()
-    if bool(bad_nan.any()):
-        return Verdict(False, None, "output holds NaN where the product has none (or misses one)")
-    diff = torch.where(ref.isnan(), torch.zeros_like(diff), diff)
-    err = float(diff.max()) if diff.numel() else 0.0
-    if not math.isfinite(err):
-        return Verdict(False, None, "output holds infinity where the product is finite")
-    tolerance = ERROR_BOUND_FACTOR * _eps(a.dtype, a.device) * magnitude + 1e-300
-    over = diff > tolerance
-    if not bool(over.any()):
+    rows = a.shape[0]
+    while True:
+        try:
+            return _judge_rows(out, a, b, rows)
+        except (RuntimeError, MemoryError) as exc:  # torch.OutOfMemoryError is a RuntimeError
+            if not is_oom(exc):
+                raise
+            release_memory()
+            if rows <= 1:
+                return Verdict(None, None, unchecked_why(a, b))
+            rows = (rows + 1) // 2
+
+
+def unchecked_why(a: Tensor, b: Tensor) -> str:
+    where = a.device.type if a.device.type in ("cpu", "cuda") else "cpu"
+    return (
+        f"could not be checked: the float64 reference of a {a.shape[0]}×{a.shape[1]} @ "
+        f"{b.shape[0]}×{b.shape[1]} product does not fit in {where} memory, not even a row "
+        "at a time (the gate's memory, not the function's fault)"
+    )
+
+
+def _judge_rows(out: Tensor, a: Tensor, b: Tensor, rows: int) -> Verdict:
+    """The verdict, from references made ``rows`` rows of the product at a time."""
+    err, count, first, total = 0.0, 0, None, 0
+    for start in range(0, a.shape[0], rows):
+        part = slice(start, start + rows)
+        ref, magnitude = reference(a[part], b)
+        got = out[part].detach().to(device=ref.device, dtype=torch.float64)
+        diff = (got - ref).abs()
+        if bool((got.isnan() != ref.isnan()).any()):
+            return Verdict(
+                False, None, "output holds NaN where the product has none (or misses one)"
+            )
+        diff = torch.where(ref.isnan(), torch.zeros_like(diff), diff)
+        err = max(err, float(diff.max()) if diff.numel() else 0.0)
+        if not math.isfinite(err):
+            return Verdict(False, None, "output holds infinity where the product is finite")
+        tolerance = ERROR_BOUND_FACTOR * _eps(a.dtype, a.device) * magnitude + 1e-300
+        over = diff > tolerance
+        total += over.numel()
+        if bool(over.any()):
+            count += int(over.sum())
+            if first is None:
+                i, j = (int(x) for x in torch.nonzero(over)[0].tolist())
+                first = (start + i, j)
+        del ref, magnitude, got, diff, over
+    if first is None:
         return Verdict(True, err)
-    count = int(over.sum())
-    where = tuple(int(i) for i in torch.nonzero(over)[0].tolist())
     return Verdict(
         False,
         err,
         f"output differs from the float64 product by up to {err:.3g} "
-        f"({count} of {over.numel()} outputs beyond {a.dtype} rounding, first at {where})",
+        f"({count} of {total} outputs beyond {a.dtype} rounding, first at {first})",
     )

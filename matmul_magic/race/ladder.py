@@ -33,7 +33,10 @@ import torch
 from torch import Tensor
 
 from . import gate, plan
+from .errors import ERROR_LIMIT as ERROR_LIMIT
+from .errors import clip as clip
 from .errors import reraise_if_user, row_error
+from .guard import ArgsGuard
 from .operands import is_oom, release_memory
 from .variants import Variant
 
@@ -86,6 +89,7 @@ class Task:
     over_budget: bool = False
     spent: float = 0.0  # seconds of timed blocks
     done: bool = False
+    written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
 
     @property
     def m(self) -> int:
@@ -144,17 +148,22 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     fn = task.variant.fn
     assert fn is not None
     args = slice_operands(task.a, task.b, rows, cols)
+    watch = ArgsGuard(args)  # what the call changes in its inputs (run.py says so on its row)
     try:
         out, seconds = timed_call(fn, *args)
-        verdict = gate.judge(out, *args)
+        task.written = watch.changes()
+        verdict = None if task.written else gate.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
         reraise_if_user(exc)
+        task.written = task.written or watch.changes()
         task.error = row_error(exc)
         if is_oom(exc):
             release_memory()
         if (rows, cols) != (task.m, task.n):
             task.note = f"failed on {slice_text(rows, cols, task.m, task.n)}"
         return None
+    if verdict is None:
+        return None  # it wrote into its inputs: neither answer nor time can be trusted
     task.correct, task.max_abs_err = verdict.correct, verdict.max_abs_err
     if not verdict.correct:
         where = (
@@ -307,7 +316,7 @@ def _judge_on_full(task: Task, budget: float) -> None:
 
     (Some functions cannot take a 1×1 slice, e.g. one that squeezes its result.)
     """
-    if task.outputs > 1 and budget >= 0.05:
+    if task.outputs > 1 and budget >= 0.05 and not task.written:
         failed = (task.error, task.note, task.correct, task.max_abs_err)
         seconds = _gate(task, task.m, task.n)
         if seconds is not None:

@@ -15,11 +15,13 @@ import torch
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
 from . import devices, plan
 from .estimate import estimate
-from .ladder import Task, check
+from .guard import ArgsGuard, Pair, written_note
+from .ladder import Probe, Task, check
 from .operands import operands_fit, same_values
 from .rounds import Race
 from .rows import row_for
 from .speedups import with_speedups
+from .torch_state import TorchState, changed_words
 from .variants import Variant
 
 PROGRESS_INTERVAL = 0.1
@@ -56,15 +58,26 @@ class Run:
         self.started = time.perf_counter()
         self.phase, self.current, self.size = "check", variants[0].name, None
         self._last_progress = 0.0
-        self._pristine: dict[int, torch.Tensor] = {}
+        self.pairs: dict[int | None, Pair] = {}  # by sweep size; None is the main pair
+        self.state: TorchState | None = None
+        self.changed_state: dict[int, list[str]] = {}  # by id(variant): settings it changed
 
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, clock: Any) -> None:
         with operands_fit(self.dev):
-            # A copy tells whether a variant wrote into the shared operands (the user's own
-            # tensors, when given), so the others still get the true inputs.
-            self._pristine = {id(t): t.clone() for t in (self.a, self.b)}
+            # Functions get copies: the sources (the user's own tensors, when given) are never
+            # handed out, and tell whether a function wrote into what it got.
+            self.pairs = {None: Pair(self.a, self.b)}
+            self.pairs.update({size: Pair(sa, sb) for size, (sa, sb) in self.sweep_pairs.items()})
+        self.state = TorchState()
+        try:
+            self._run(clock)
+        finally:
+            self.restore_operands()
+            self._note_state()
+
+    def _run(self, clock: Any) -> None:
         self.progress(force=True)
         timed = sum(1 for v in self.variants if v.fn is not None) * (1 + len(self.sweep_pairs))
         self.call_limit = plan.call_limit(self.budget, timed)
@@ -73,14 +86,19 @@ class Run:
             self.progress(force=True)
             if v.fn is not None:
                 self._check(v)
+                self._undo_state(v)
             self.checked.add(id(v))
         self._check_sweep()
         tasks = [t for ts in self.tasks.values() for t in ts]
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
-        race = Race(tasks, clock, self.budget, self.deadline(), self.threshold, self.seed)
+        watch = Watch(clock, self)
+        race = Race(tasks, watch, self.budget, self.deadline(), self.threshold, self.seed)
         race.on_round = self.progress
         race.run()
+        for task in watch.written:
+            task.error = None  # the race stopped it with an error; the note says why
+        self.restore_operands()
         self.current, self.phase = None, "done"
         self.progress(force=True)
 
@@ -93,10 +111,11 @@ class Run:
         return self.started + share * self.budget + self.one_off()
 
     def _check(self, v: Variant) -> None:
-        main = Task(v, self.a, self.b)
+        pair = self.pairs[None]
+        main = Task(v, pair.a, pair.b)
         self.tasks[id(v)].append(main)
         check(main, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
-        self._restore_if_written(main)
+        self._restore_if_written(main, pair)
 
     def _check_sweep(self) -> None:
         """Every size in turn, smallest first, for each variant that passed on the main
@@ -104,16 +123,22 @@ class Run:
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
         sizes = list(self.sweep_pairs)
         for i, size in enumerate(sizes):
-            sa, sb = self.sweep_pairs[size]
+            pair = self.pairs[size]
             self.phase, self.size = "sweep", size
             self.progress()
             for v in swept:
-                task = Task(v, sa, sb, size=size)
+                main = self.tasks[id(v)][0]
+                if main.written:
+                    continue  # it wrote into its inputs at a smaller size: not trusted
+                task = Task(v, pair.a, pair.b, size=size)
                 self.tasks[id(v)].append(task)
                 if time.perf_counter() >= self.deadline(plan.CHECK_SHARE):
                     task.note = self._unreached(i, len(sizes))
                     continue
                 check(task, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
+                self._undo_state(v)
+                if self._restore_if_written(task, pair):
+                    self.mark_written(main, task.written)  # the same function: not trusted
 
     def _unreached(self, reached: int, sizes: int) -> str:
         if not reached:
@@ -129,28 +154,59 @@ class Run:
             f"all {sizes})"
         )
 
-    def _restore_if_written(self, main: Task) -> bool:
-        """Undo a variant's writes into the shared operands, and don't trust its row."""
-        changed = [
-            name
-            for name, operand in (("a", self.a), ("b", self.b))
-            if not same_values(operand, self._pristine[id(operand)])
-        ]
-        if not changed:
+    def _restore_if_written(self, task: Task, pair: Pair) -> bool:
+        """Undo a variant's writes into its operands, and don't trust its row."""
+        changes = {**task.written, **pair.changes()}
+        if not changes:
             return False
-        self.restore_operands()
-        main.correct, main.probes = False, []
-        main.note = (
-            f"changed its input {' and '.join(changed)} in place, so neither its output nor "
-            "its time can be trusted (the other rows got the original operands); not timed"
-        )
+        self.mark_written(task, changes)
+        self.renew(pair)
         return True
 
+    def mark_written(self, task: Task, changes: dict[str, str]) -> None:
+        task.written = changes
+        task.correct, task.error, task.probes, task.done = False, None, [], True
+        task.note = written_note(changes)
+
+    def renew(self, pair: Pair) -> None:
+        """Fresh working copies of ``pair`` for every task that used it."""
+        old = pair.working
+        pair.renew()
+        for task in (t for ts in self.tasks.values() for t in ts):
+            if task.a is old[0] or task.b is old[1]:
+                task.a, task.b = pair.working
+                for probe in task.probes:
+                    probe._args = None  # made again from the fresh copies
+
+    def _undo_state(self, v: Variant) -> None:
+        """Put back the global settings and random generators ``v`` changed."""
+        assert self.state is not None
+        changed = self.state.undo()
+        if self.state.undo_seeds():
+            changed.append("the random generators' state (a seed or draws)")
+        self.record_state(v, changed)
+
+    def record_state(self, v: Variant, changed: list[str]) -> None:
+        seen = self.changed_state.setdefault(id(v), [])
+        seen.extend(c for c in changed if c not in seen)
+
+    def _note_state(self) -> None:
+        """Each row whose function changed global settings says which, once, at the end."""
+        for v in self.variants:
+            seen = self.changed_state.pop(id(v), None)
+            main = self.tasks[id(v)][0] if self.tasks[id(v)] else None
+            if seen and main is not None and not main.written:
+                words = changed_words(seen)
+                main.note = words if not main.note else f"{main.note}; {words}"
+
     def restore_operands(self) -> None:
-        for operand in (self.a, self.b):
-            was = self._pristine.get(id(operand))
-            if was is not None and not same_values(operand, was):
-                operand.copy_(was)
+        """Working copies made again where a function changed them; global settings put back."""
+        for pair in self.pairs.values():
+            if pair.changes():
+                self.renew(pair)
+        if self.state is not None:
+            self.state.undo()
+            self.state.undo_seeds()
 
     # -- rows and progress ---------------------------------------------------------------------
 
@@ -191,3 +247,69 @@ class Run:
                 per_round[v.name] = est.per_round
         m, k, n = self.a.shape[0], self.a.shape[1], self.b.shape[1]
         return with_speedups(rows, per_round, self.baseline, 2 * m * k * n, self.env.peak_gflops)
+
+
+class OperandsWritten(Exception):
+    """Raised by :class:`Watch` to stop a task whose function changed its inputs mid-race."""
+
+
+class Watch:
+    """The race's clock, with a look after every block at what its function changed.
+
+    Outside the timed region: the block's arguments are compared with the sources (layout
+    and values; a few microseconds for the lesson's operands, far less than a block), and
+    torch's global settings put back. A function that wrote into its inputs stops there:
+    its row is marked, and every other row's next call gets fresh copies.
+    """
+
+    def __init__(self, clock: Any, run: Run) -> None:
+        self.clock = clock
+        self.run = run
+        self.name = getattr(clock, "name", None)
+        self.overhead = getattr(clock, "overhead", 0.0)
+        self.written: list[Task] = []
+        self._seen: dict[int, tuple[tuple[Any, ...], Probe, ArgsGuard]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "clock":  # not set yet: no recursion
+            raise AttributeError(name)
+        return getattr(self.clock, name)  # whatever else the race asks its clock
+
+    def __call__(self, fn: Any, args: tuple[Any, ...], number: int) -> float:
+        found = self._probe(args)  # its layout is taken before its first call
+        elapsed = self.clock(fn, args, number)
+        if found is not None:
+            self._look(args, *found)
+        return elapsed
+
+    def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
+        seen = self._seen.get(id(args))
+        if seen is not None and seen[0] is args:
+            return seen[1], seen[2]
+        for task in (t for ts in self.run.tasks.values() for t in ts):
+            for probe in task.probes:
+                if probe._args is args:
+                    self._seen[id(args)] = (args, probe, ArgsGuard(args))
+                    return probe, self._seen[id(args)][2]
+        return None
+
+    def _look(self, args: tuple[Any, ...], probe: Probe, guard: ArgsGuard) -> None:
+        task = probe.task
+        if self.run.state is not None:
+            self.run.record_state(task.variant, self.run.state.undo())
+        pair = self.run.pairs.get(task.size)
+        if pair is None:
+            return
+        changes = guard.changes()
+        refs = pair.slices(probe.rows, probe.cols)
+        for name, t, ref in zip("ab", args, refs, strict=True):
+            if name not in changes and not same_values(t, ref):
+                changes[name] = "its values"
+        if changes:
+            probe._args = None
+            self.run.mark_written(task, changes)
+            self.written.append(task)
+            if pair.changes():
+                self.run.renew(pair)
+                self._seen.clear()  # the other probes' arguments are made again
+            raise OperandsWritten(task.note)

@@ -149,11 +149,10 @@ def bench(
     an hour); one-off costs such as a JIT compile are reported and not counted. ``baseline``
     names the row speedups divide by (falls back to the first timed row when the default
     ``'loops'`` is absent). ``sweep=[sizes]`` also times every variant on size×size operands
-    at each size and fits a log-log exponent. ``threads`` sets torch's CPU threads for the
-    run (restored afterwards): 1 by default on CPU, which keeps figures stable while another
-    program holds a core, as torch.utils.benchmark's default does; ``'all'`` for every core.
-    ``threshold`` is the precision target: the half-width of a median's 95 % interval, as a
-    fraction of the median (expensive rows stop on it; a row that ends wider is noisy).
+    at each size and fits a log-log exponent. ``threads``: torch's CPU threads for the run
+    (restored afterwards), 1 by default (stable while another program holds a core, as
+    torch.utils.benchmark's default), ``'all'`` for every core. ``threshold``: how closely
+    each median's 95 % interval should pin it (a fraction; wider rows are noisy).
     ``on_progress`` receives a :class:`~.result.BenchProgress` as the run goes.
     ``l2_flush`` (CUDA) cools the L2 cache before every call.
 

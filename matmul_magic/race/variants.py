@@ -7,6 +7,7 @@ a cell function called ``einsum`` keeps the course's ``einsum`` *and* yours.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +29,20 @@ class Variant:
 
 
 def _written_name(fn: Callable[..., Any]) -> str | None:
-    """``fn.__name__`` when it is a usable string (a property that raises counts as none)."""
+    """``fn.__name__`` when it is a usable string (a property that raises counts as none).
+
+    A ``functools.partial`` is named after the function it wraps (``partial(mm, ...)`` is
+    ``mm``); a callable object without a name of its own after its class (``Kernel()`` is
+    ``Kernel``).
+    """
+    while isinstance(fn, functools.partial):
+        fn = fn.func
     try:
         name = fn.__name__  # type: ignore[attr-defined]
     except BaseException:  # noqa: BLE001 - a user's __getattr__ may raise anything
-        return None
+        name = None
+    if (not isinstance(name, str) or not name.strip()) and not isinstance(fn, type):
+        name = type(fn).__name__
     if not isinstance(name, str) or not name.strip():
         return None
     return name.strip()
