@@ -153,8 +153,7 @@ def bench(
     (restored afterwards), 1 by default (stable while another program holds a core, as
     torch.utils.benchmark's default), ``'all'`` for every core. ``threshold``: how closely
     each median's 95 % interval should pin it (a fraction; wider rows are noisy).
-    ``on_progress`` receives a :class:`~.result.BenchProgress` as the run goes.
-    ``l2_flush`` (CUDA) cools the L2 cache before every call.
+    ``on_progress`` gets :class:`~.result.BenchProgress` updates; ``l2_flush`` cools CUDA's L2.
 
     A variant that raises (anything, ``SystemExit`` included), returns a wrong result, or
     returns something that is not a dense real tensor becomes a failed or incorrect row;
