@@ -1,4 +1,4 @@
-"""The clone itself: nothing generated or local is tracked, and the README's Node is the one npm needs."""
+"""The clone: nothing generated or local is tracked; the README names the Node npm needs."""
 
 from __future__ import annotations
 
