@@ -25,6 +25,7 @@ run and ``rows`` turns its measurements into the payload's rows.
 from __future__ import annotations
 
 import contextlib
+import numbers
 import platform
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -86,11 +87,12 @@ def _threads(threads: int | None) -> Iterator[None]:
 def _check_threads(threads: Any) -> int | None:
     if threads is None:
         return None
-    if isinstance(threads, bool) or not isinstance(threads, int):
+    # Any integral number (numpy's int64 too), but not a bool.
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
         raise TypeError(f"threads is a whole number of threads, got {threads!r}")
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
-    return threads
+    return int(threads)
 
 
 def bench(
