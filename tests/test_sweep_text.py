@@ -104,7 +104,7 @@ def test_nothing_to_draw_is_no_chart_and_no_sweep_is_the_plain_table():
 
 
 def test_a_sweep_result_printed_in_ipython_has_the_per_size_table_and_the_chart(ip):
-    # What terminal IPython prints for `bench(..., sweep=...)`: its text/plain, as the CLI prints it.
+    # What terminal IPython prints for `bench(..., sweep=...)`: its text/plain, as the CLI does.
     result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
     payload = result.to_dict()
     table, chart = sweep_table(payload), sweep_chart(payload)
