@@ -46,7 +46,7 @@ class Kernels:
 
 
 def left_out_message(skipped: list[str], private: list[str]) -> str | None:
-    """``not racing three (not a function of (a, b)), _helper (private)``; None if none.
+    """``not racing three (not a function of (a, b)), _h (private: starts with _)``, or None.
 
     One wording for ``matmul-magic bench`` and ``%%matmul_bench``, which leave out the same."""
     parts = [f"{name} (not a function of (a, b))" for name in skipped]
