@@ -20,6 +20,7 @@ This module imports only the standard library at import time; torch arrives with
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 import time
@@ -276,8 +277,10 @@ def _exit_now(code: int) -> None:
     """End the process once its output is flushed, skipping the interpreter's teardown.
 
     Unloading torch takes 0.5 s or more after the table is printed: time a user waits that
-    neither ``took`` nor the start-up note could account for. Nothing is left to clean up:
-    the files are closed and the streams flushed here."""
+    neither ``took`` nor the start-up note could account for. The exit handlers still run
+    (logging's flush, coverage, a kernel file's own ``atexit``), then the streams are flushed;
+    only the modules' teardown is skipped."""
+    atexit._run_exitfuncs()  # what sys.exit would run first (about 0.1 s)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

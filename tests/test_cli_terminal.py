@@ -187,3 +187,19 @@ def test_the_start_up_note_appears_only_when_the_start_up_is_large(monkeypatch):
     assert note is not None
     assert note.startswith(f"start-up {format_time(3.0)} before the race")
     assert note.endswith(f"took {format_time(2.0)} = {format_time(5.0)} in all")
+
+
+def test_ending_the_process_early_still_runs_exit_handlers_and_keeps_the_exit_code(tmp_path):
+    # The bench skips the interpreter's teardown (torch's unloading), not atexit: a kernel
+    # file's handler runs, and a failing row still gives exit code 1.
+    kernels = tmp_path / "kernels.py"
+    marker = tmp_path / "atexit-ran"
+    kernels.write_text(
+        "import atexit\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        "def wrong(a, b):\n    return a @ b + 1\n"
+    )
+    done = _run(str(kernels), "--quiet")
+    assert done.returncode == cli.EXIT_BAD_ROWS, done.stderr
+    assert marker.exists()
+    assert "wrong" in done.stdout
