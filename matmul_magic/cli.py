@@ -3,12 +3,15 @@
 ``matmul-magic bench [KERNELS ...] [options]`` races the lesson's steps and, when given, your
 own functions: ``kernels.py`` (every public top-level function of ``(a, b)`` in it),
 ``kernels.py:fn`` or ``pkg.module:fn``. Output files are written first, then the table (or,
-with ``--save -``, the JSON) goes to stdout; live progress goes to stderr. A closed pipe
-(``| head -1``) ends the run quietly.
+with ``--save -``, the JSON) goes to stdout; live progress goes to stderr, and so does
+whatever the kernels print while they load and run (:mod:`.cli_streams`). A pipe whose
+reader leaves during the run stops the race; the start-up before the race is reported
+beside its ``took`` when it is large, so the two add up to the wall time a user waits.
 
 Exit codes (``EXIT_*``): 0 every row ran and is correct; 1 a row failed or is incorrect;
 2 bad usage (options, kernel files, output paths: nothing was run); 3 the output could not be
-written; 130 interrupted (Ctrl-C); 141 stdout was closed early (as SIGPIPE gives a shell).
+written (``/dev/full``, a stdout closed with ``>&-``); 130 interrupted (Ctrl-C); 141 stdout's
+reader left early (as SIGPIPE gives a shell). Each failure is one line on stderr.
 
 The option list lives in :mod:`matmul_magic.race.options`, shared with ``%matmul_bench``.
 This module imports only the standard library at import time; torch arrives with the first run.
@@ -17,11 +20,14 @@ This module imports only the standard library at import time; torch arrives with
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .cli_streams import ResultStdout, process_started, stdout_is_closed
 from .race.options import (
     BENCH_OPTIONS,
     STDOUT,
@@ -41,6 +47,13 @@ EXIT_CODES_HELP = (
     "Exit status: 0 all rows correct; 1 a row failed or is incorrect; 2 bad usage (nothing "
     "was run); 3 the output could not be written; 130 interrupted; 141 stdout closed early."
 )
+#: Start-up (imports, operands) at least this long is reported beside the race's ``took``.
+STARTUP_NOTE_S = 0.5
+
+
+class ReaderLeft(KeyboardInterrupt):
+    """Raised from the progress callback when stdout's reader has gone: bench() then stops
+    the race as on Ctrl-C and keeps the rows finished so far."""
 
 
 class Failure(Exception):
@@ -57,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="matmul-magic",
         description="fast.ai's 'matrix multiplication from foundations' as tools.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"matmul-magic {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_bench_command(commands)
     # Listed here for --help; main() hands `test ...` to its own parser before parsing.
@@ -100,7 +116,7 @@ def _say(text: str) -> None:
 
 
 def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
-    from .race.kernels import KernelLoadError, load_kernels
+    from .race.kernels import KernelLoadError, left_out_message, load_kernels
 
     fns: list[Callable[..., Any]] = []
     for target in targets:
@@ -109,13 +125,20 @@ def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
         except KernelLoadError as error:
             raise Failure(str(error)) from None
         fns.extend(found.fns)
-        if found.skipped and not quiet:
-            _say(f"{target}: not racing {', '.join(found.skipped)} (not functions of (a, b))")
+        left_out = left_out_message(found.skipped, found.private)
+        if left_out and not quiet:
+            _say(f"{target}: {left_out}")
     return fns
 
 
 def _output_paths(saves: Sequence[str] | None) -> tuple[list[str], bool]:
     """The files to write (checked now, before anything runs) and whether JSON goes to stdout."""
+    if stdout_is_closed():
+        raise Failure(
+            "stdout is closed (>&-), so the result has nowhere to go; nothing was run "
+            "(> /dev/null keeps only the --save files)",
+            EXIT_OUTPUT,
+        )
     saves = list(saves or [])
     if saves.count(STDOUT) > 1:
         raise Failure("--save - (stdout) is given twice")
@@ -128,27 +151,81 @@ def _output_paths(saves: Sequence[str] | None) -> tuple[list[str], bool]:
     return files, STDOUT in saves
 
 
-def run_bench(args: argparse.Namespace) -> int:
-    files, json_to_stdout = _output_paths(args.save)
-    fns = _load(args.kernels, args.quiet)
-    if args.no_course and not fns:
-        raise Failure(
-            "--no-course would leave nothing to race: give your kernels "
-            "(kernels.py or pkg.module:fn), or pick course rows with --only"
-        )
-    kwargs = bench_kwargs(args)
+def _check_device_and_dtype(args: argparse.Namespace) -> None:
+    """Refuse an unusable --device or --dtype before any kernel file runs."""
+    from .race.devices import resolve_device, resolve_dtype
 
-    from .bench_result.views import StreamProgress, to_text_with_sweep
+    try:
+        resolve_device(args.device)
+        resolve_dtype(args.dtype)
+    except ValueError as error:
+        raise Failure(str(error)) from None
+
+
+class _Progress:
+    """bench()'s progress callback: shows progress (unless quiet) and stops the race when
+    stdout's reader has gone, as Ctrl-C would (the finished rows are kept)."""
+
+    def __init__(self, stdout: ResultStdout, quiet: bool) -> None:
+        from .bench_result.views import StreamProgress
+
+        self.stdout = stdout
+        self.stream = None if quiet else StreamProgress(sys.stderr)
+        self.reader_left = False
+
+    def __call__(self, progress: Any) -> None:
+        if self.stdout.reader_left():
+            self.reader_left = True
+            raise ReaderLeft
+        if self.stream is not None:
+            self.stream(progress)
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+def _race(args: argparse.Namespace) -> tuple[Any, bool]:
+    """Load the kernels and race them, stdout kept for the result: (result, reader left)."""
     from .race.runner import bench
 
-    progress = None if args.quiet else StreamProgress(sys.stderr)
-    try:
-        result = bench(*fns, **kwargs, on_progress=progress)
-    except (ValueError, TypeError) as error:
-        raise Failure(str(error)) from None
-    finally:
-        if progress is not None:
+    with ResultStdout() as stdout:
+        fns = _load(args.kernels, args.quiet)
+        if args.no_course and not fns:
+            raise Failure(
+                "--no-course would leave nothing to race: give your kernels "
+                "(kernels.py or pkg.module:fn), or leave out --no-course to race the "
+                "course (--only picks its rows)"
+            )
+        progress = _Progress(stdout, args.quiet)
+        try:
+            result = bench(*fns, **bench_kwargs(args), on_progress=progress)
+        except (ValueError, TypeError) as error:
+            raise Failure(str(error)) from None
+        finally:
             progress.close()
+    return result, progress.reader_left
+
+
+def _startup_note(result: Any, race_ended: float) -> str | None:
+    """The time before the race, when it is large: with ``took``, the wall time waited."""
+    startup = race_ended - result.elapsed - process_started()
+    if startup < STARTUP_NOTE_S:
+        return None
+    from .bench_result.views.format import format_time
+
+    return (
+        f"start-up {format_time(startup)} before the race (Python, importing torch and the "
+        f"kernels, the operands) + the race's took {format_time(result.elapsed)} = "
+        f"{format_time(startup + result.elapsed)} in all"
+    )
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    files, json_to_stdout = _output_paths(args.save)
+    _check_device_and_dtype(args)
+    result, reader_left = _race(args)
+    race_ended = time.perf_counter()
 
     code = EXIT_OK
     for path in files:  # files first: a closed stdout must not lose them
@@ -157,11 +234,23 @@ def run_bench(args: argparse.Namespace) -> int:
         except OSError as error:
             _say(f"matmul-magic bench: error: cannot write {path}: {error.strerror or error}")
             code = EXIT_OUTPUT
+    if reader_left:
+        n = len(result.rows)
+        _say(
+            f"matmul-magic bench: stdout's reader left, so the race stopped after {n} "
+            f"row{'s' if n != 1 else ''}" + (" (the --save files hold them)" if files else "")
+        )
+        return EXIT_PIPE
+    note = None if args.quiet else _startup_note(result, race_ended)
+    if note:
+        _say(note)
+    from .bench_result.views import to_text_with_sweep
+
     text = json_text(result) if json_to_stdout else to_text_with_sweep(result.to_dict())
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
-    except BrokenPipeError:  # an OSError too, but the reader left: main() ends quietly
+    except BrokenPipeError:  # an OSError too, but the reader left: main() says so
         raise
     except OSError as error:  # e.g. > /dev/full
         _say(f"matmul-magic bench: error: cannot write to stdout: {error.strerror or error}")
@@ -184,9 +273,34 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _exit_now(code: int) -> None:
+    """End the process once its output is flushed, skipping the interpreter's teardown.
+
+    Unloading torch takes 0.5 s or more after the table is printed: time a user waits that
+    neither ``took`` nor the start-up note could account for. The exit handlers still run
+    (logging's flush, coverage, a kernel file's own ``atexit``), then the streams are flushed;
+    only the modules' teardown is skipped."""
+    atexit._run_exitfuncs()  # what sys.exit would run first (about 0.1 s)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``matmul-magic`` script and ``python -m matmul_magic``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Entry point of the ``matmul-magic`` script and ``python -m matmul_magic``.
+
+    Called as the script (no ``argv``), ``bench`` ends the process itself when it is done
+    (:func:`_exit_now`); with ``argv`` it returns the exit code."""
+    if argv is None:
+        code = main(sys.argv[1:])
+        if sys.argv[1:2] == ["bench"]:
+            _exit_now(code)
+        return code
+    argv = list(argv)
     if argv[:1] == ["test"]:
         from .notebook_tests.cli import main as test_main
 
@@ -201,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return failure.code
     except BrokenPipeError:
         _quiet_stdout()
+        _say(f"{prog}: stdout's reader left before the output was written")
         return EXIT_PIPE
     except KeyboardInterrupt:  # outside bench(), which keeps its finished rows itself
         _say("interrupted")

@@ -151,3 +151,19 @@ def test_importing_options_loads_the_standard_library_only():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_bench_takes_threads_as_any_integral_number_but_not_a_bool():
+    np = pytest.importorskip("numpy")
+    import torch
+
+    from matmul_magic import bench
+
+    before = torch.get_num_threads()
+    result = bench(budget=0.05, only="torch", shape="4x8x4", threads=np.int64(1))
+    assert result.environment.threads == 1
+    assert torch.get_num_threads() == before  # restored after the run
+    assert parse_threads(np.int64(2)) == 2
+    for bad in (True, np.bool_(True), np.float64(1.0), "1"):
+        with pytest.raises(TypeError, match="threads is a whole number of threads"):
+            bench(budget=0.05, only="torch", shape="4x8x4", threads=bad)

@@ -167,3 +167,15 @@ def test_stream_progress_rewrites_one_line_on_a_tty_and_logs_lines_on_a_pipe():
     assert pipe.getvalue().count("\n") == 2 and "\r" not in pipe.getvalue()
     assert tty.getvalue().count("\r") == 3 and "\n" not in tty.getvalue()
     assert tty.getvalue().endswith("\r\x1b[K")
+
+
+def test_the_no_course_advice_works_when_followed(fake_bench, capsys):
+    fake_bench()
+    assert cli.main(["bench", "--quiet", "--no-course"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "leave out --no-course to race the course (--only picks its rows)" in err
+    # --only together with --no-course is the advice that would fail again ...
+    assert cli.main(["bench", "--quiet", "--no-course", "--only", "torch"]) == cli.EXIT_USAGE
+    capsys.readouterr()
+    # ... and leaving --no-course out, as the advice says, runs
+    assert cli.main(["bench", "--quiet", "--only", "torch"]) == cli.EXIT_OK

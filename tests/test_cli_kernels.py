@@ -63,7 +63,7 @@ def test_functions_that_cannot_take_a_and_b_are_named_on_stderr(fake_bench, tmp_
     ((fns, kwargs),) = calls
     assert [f.__name__ for f in fns] == ["mine", "wrong", "keyword_ok"]
     assert kwargs["course"] is False
-    assert f"{path}: not racing one_arg (not functions of (a, b))" in capsys.readouterr().err
+    assert f"{path}: not racing one_arg (not a function of (a, b))" in capsys.readouterr().err
 
 
 def test_module_colon_function_races_one_function_with_only(fake_bench, tmp_path, monkeypatch):

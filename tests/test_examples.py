@@ -60,3 +60,27 @@ def test_the_2019_lesson_keeps_its_tests(example_reports):
     assert names.count("test_near(t1, matmul(m1, m2))") == 2  # broadcast and einsum
     assert "test_near(t1,matmul(m1, m2))" in names  # elementwise, spelled as the lesson does
     assert "test_near(t1, t2)" in names and "assert ac==br" in names
+
+
+@pytest.mark.readme_output
+def test_the_readmes_run_of_the_examples_is_what_the_command_prints(example_reports):
+    import re
+    from collections import Counter
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    block = readme.split("$ matmul-magic test examples/\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    shown = {}
+    for line in lines[:-2]:
+        m = re.fullmatch(r"PASS  examples/(\S+\.ipynb) \(([^)]*)\) [\d.]+ s", line)
+        assert m, line
+        shown[m.group(1)] = m.group(2)
+    assert sorted(shown) == [p.name for p in EXAMPLES]  # each once, all green
+    totals: Counter = Counter()
+    for name, counts in shown.items():
+        real = Counter(t.outcome for t in example_reports[name].tests)
+        totals += real
+        said = ", ".join(f"{real[o]} {o}" for o in ("passed", "xfailed") if real[o])
+        assert counts == said, name
+    assert re.fullmatch(rf"{len(EXAMPLES)} notebooks in [\d.]+ s", lines[-2])
+    assert lines[-1] == f"{totals['passed']} passed, 0 failed, {totals['xfailed']} xfailed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (repo / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / "setup", repo / "scripts" / "setup")
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copy(ROOT / ".gitignore", repo / ".gitignore")
     (repo / "labextension" / "src").mkdir(parents=True)
     (repo / "labextension" / "package-lock.json").write_text('{"lockfileVersion": 3}\n')
     (repo / "labextension" / "src" / "index.ts").write_text("export {};\n")
@@ -55,16 +57,21 @@ def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     scripts = {
         venv / "python": LOGGER.format(name="python", extra=(
             'case "$*" in *" -e "*) : > "$(dirname "$0")/matmul-magic"; '
-            'chmod +x "$(dirname "$0")/matmul-magic";; esac'
+            'chmod +x "$(dirname "$0")/matmul-magic";; esac\n'
+            'case "$*" in *install*) echo "Collecting pkg-$$"; '
+            'echo "Requirement already satisfied: other"; echo "Successfully installed pkg";; esac'
         )),
         venv / "jupyter": LOGGER.format(name="jupyter", extra=(
             'mkdir -p "$(dirname "$0")/../share/jupyter/labextensions/matmul-magic"'
         )),
         tools / "npm": LOGGER.format(name="npm", extra=(
-            'case "$1" in ci) mkdir -p node_modules;; run) '
+            'case "$1" in ci) mkdir -p node_modules; echo "added 405 packages in 1m";; run) '
             "mkdir -p ../matmul_magic/labextension ../matmul_magic/widgets/static && "
             ": > ../matmul_magic/labextension/package.json && "
-            ": > ../matmul_magic/widgets/static/widgets.js;; esac"
+            ": > ../matmul_magic/widgets/static/widgets.js && "
+            # what a real build writes inside labextension/, all of it git-ignored
+            "mkdir -p src/generated lib && echo $RANDOM > src/generated/rules.ts && "
+            "echo $RANDOM > lib/index.js && echo $RANDOM > tsconfig.tsbuildinfo;; esac"
         )),
     }  # fmt: skip
     for path, text in scripts.items():
@@ -77,7 +84,10 @@ def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def _setup(repo: Path, env: dict[str, str], log: Path) -> list[str]:
     log.write_text("")
-    subprocess.run(["bash", "scripts/setup"], cwd=repo, env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        ["bash", "scripts/setup"], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
+    assert done.stdout == ""  # stdout belongs to the job scripts/run starts after setup
     return [line.split()[0] + " " + line.split()[1] for line in log.read_text().splitlines()]
 
 
@@ -125,3 +135,61 @@ def test_the_readmes_outputs_are_checked_on_another_cpus_rounding_too():
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert "test_the_readmes_failure_example_is_what_a_run_prints" in marked.stdout
+
+
+def test_a_build_writing_its_generated_files_does_not_make_the_next_setup_rebuild(tmp_path):
+    # The build writes src/generated/, lib/ and tsconfig.tsbuildinfo inside labextension/
+    # (new contents every time): the fingerprint must not count them, or every second
+    # `scripts/run` rebuilds the extension.
+    repo, env = _sandbox(tmp_path)
+    log = tmp_path / "log"
+    assert "npm run" in _setup(repo, env, log)
+    assert (repo / "labextension" / "src" / "generated" / "rules.ts").exists()
+    assert _setup(repo, env, log) == []
+    assert _setup(repo, env, log) == []
+
+
+def test_every_labextension_path_gitignore_names_is_left_out_of_the_fingerprint(tmp_path):
+    repo, env = _sandbox(tmp_path)
+    log = tmp_path / "log"
+    _setup(repo, env, log)
+    ignored = [
+        line.rstrip("/")
+        for line in (ROOT / ".gitignore").read_text().splitlines()
+        if line.startswith("labextension/")
+    ]
+    assert "labextension/src/generated" in ignored
+    for path in ignored:
+        target = repo / path / "new-file" if not Path(path).suffix else repo / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("written by a build\n")
+    assert _setup(repo, env, log) == []
+
+
+def test_setup_shows_each_step_and_pips_packages_on_stderr_and_says_how_long_it_took(tmp_path):
+    repo, env = _sandbox(tmp_path)
+    first = subprocess.run(["bash", "scripts/setup"], cwd=repo, env=env, capture_output=True,
+                           text=True, check=True)  # fmt: skip
+    assert first.stdout == ""
+    err = first.stderr
+    assert "installing labextension/ npm packages" in err
+    assert "added 405 packages" not in err  # npm's chatter is shown only when it fails
+    assert "    Collecting pkg-" in err  # pip's line per package
+    assert "Requirement already satisfied" not in err
+    assert err.count("    done in ") >= 4  # every step says how long it took
+    assert re.search(r"==> setup done in \d+(\.\d s| min \d\d s)", err), err
+    again = subprocess.run(["bash", "scripts/setup"], cwd=repo, env=env, capture_output=True,
+                           text=True, check=True)  # fmt: skip
+    assert again.stdout == ""
+    assert re.fullmatch(r"setup: everything up to date \(\d+\.\d s\)\n", again.stderr)
+
+
+def test_a_failing_npm_install_shows_what_npm_said(tmp_path):
+    repo, env = _sandbox(tmp_path)
+    npm = Path(env["PATH"].split(":")[0]) / "npm"
+    npm.write_text("#!/usr/bin/env bash\necho 'npm ERR! code E404'; exit 1\n")
+    failed = subprocess.run(["bash", "scripts/setup"], cwd=repo, env=env, capture_output=True,
+                            text=True)  # fmt: skip
+    assert failed.returncode != 0
+    assert failed.stdout == ""
+    assert "npm ERR! code E404" in failed.stderr

@@ -101,3 +101,16 @@ def test_nothing_to_draw_is_no_chart_and_no_sweep_is_the_plain_table():
     assert sweep_chart(_result({"x": [(8, None), (16, None)]})) == ""  # nothing timed
     course = json.loads((FIXTURES / "course_cpu.json").read_text())
     assert sweep_table(course) == "" and to_text_with_sweep(course) == to_text(course)
+
+
+def test_a_sweep_result_printed_in_ipython_has_the_per_size_table_and_the_chart(ip):
+    # What terminal IPython prints for `bench(..., sweep=...)`: its text/plain, as the CLI does.
+    result = BenchResult.from_dict(json.loads((FIXTURES / "sweep_cpu.json").read_text()))
+    payload = result.to_dict()
+    table, chart = sweep_table(payload), sweep_chart(payload)
+    assert table and chart
+    formatter = ip.display_formatter
+    shown = formatter.format(result)[0]["text/plain"]
+    assert shown == to_text_with_sweep(payload) == repr(result)
+    assert table in shown and chart in shown
+    assert shown.startswith(to_text(payload))

@@ -164,9 +164,9 @@ class BenchResult:
         return mimebundle(self.to_dict(), include=include, exclude=exclude)
 
     def __repr__(self) -> str:
-        from .views import to_text
+        from .views import to_text_with_sweep
 
-        return to_text(self.to_dict())
+        return to_text_with_sweep(self.to_dict())
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,13 @@ from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 
 
-def cell_function_names(source: str) -> list[str]:
-    """Names of the top-level ``def``s in ``source``, in order; ``_private`` helpers left out."""
+def cell_function_names(source: str, private: bool = False) -> list[str]:
+    """Names of the top-level ``def``s in ``source``, in order: the public ones, or with
+    ``private=True`` the ``_helpers`` (not dunders), which do not race."""
     names: list[str] = []
     for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            if node.name not in names:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("_") is private:
+            if node.name not in names and not node.name.startswith("__"):
                 names.append(node.name)
     return names
 
@@ -92,12 +93,29 @@ class LiveProgress:
 
 
 def parse_line(parser: Any, line: str) -> Any:
-    """The magic's line split as a shell would (quotes group, and are taken off), then parsed."""
+    """The magic's line split as a shell would (quotes group, and are taken off), then parsed.
+
+    ``-h``/``--help`` prints the options (as ``%matmul_bench?`` lists them) and gives None.
+    """
     try:
         argv = shlex.split(line)
     except ValueError as error:  # "No closing quotation"
         raise UsageError(f"cannot split the options: {error}: {line}") from None
+    if "-h" in argv or "--help" in argv:
+        print(parser.format_help())
+        return None
     return parser.parse_args(argv)
+
+
+def check_device_and_dtype(args: Any) -> None:
+    """Refuse an unusable ``--device`` or ``--dtype`` before the cell's body runs."""
+    from ..race.devices import resolve_device, resolve_dtype
+
+    try:
+        resolve_device(args.device)
+        resolve_dtype(args.dtype)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def save_all(result: Any, saves: list[str]) -> list[str]:
@@ -133,10 +151,11 @@ class BenchMagics(Magics):
 
         ``%matmul_bench`` races the course: loops, elementwise, broadcast, einsum, torch
         (then numba, Triton or torch.compile when installed). ``%%matmul_bench`` first runs
-        the cell in your namespace, then races every top-level ``def`` in it (a function of
-        ``(a, b)``; names starting with ``_`` are helpers and are not raced) beside the
-        course. Each variant is checked against torch before it is timed; a wrong or failing
-        one gets a marked row and the rest carry on. Progress shows while it runs.
+        the cell in your namespace, then races every top-level ``def`` in it that can be
+        called as ``f(a, b)`` beside the course; the others and names starting with ``_``
+        (helpers) are left out and named on stderr, as ``matmul-magic bench`` does. Each
+        variant is checked against torch before it is timed; a wrong or failing one gets a
+        marked row and the rest carry on. Progress shows while it runs.
         ``--only`` picks rows of the course; the cell's functions always race.
 
         Example::
@@ -147,12 +166,16 @@ class BenchMagics(Magics):
 
         ``--save PATH`` writes the result as JSON (``-`` prints it); every path is checked
         before anything runs. Ctrl-C shows the rows finished so far, then stops (so "Run All"
-        stops too). With ``-o`` the result always comes back, also after Ctrl-C or a save
-        that failed; the interrupt or the error is then reported on stderr instead.
+        stops too). With ``-o`` the result always comes back (shown once, as the cell's
+        ``Out``; ``r = %matmul_bench -o`` keeps it without showing it), also after Ctrl-C or
+        a save that failed; the interrupt or the error is then reported on stderr instead.
+        Options are checked before the cell runs. ``%matmul_bench --help`` lists them.
         The same options work from a terminal: ``matmul-magic bench --help``.
         """
         __tracebackhide__ = True  # noqa: F841  (an error in the cell shows the cell, not us)
         args = parse_line(self.matmul_bench.parser, line)
+        if args is None:  # --help
+            return None
         saves = list(args.save or [])
         for path in saves:
             try:
@@ -160,6 +183,7 @@ class BenchMagics(Magics):
             except ValueError as error:
                 raise UsageError(f"--save: {error}") from None
         kwargs = bench_kwargs(args)
+        check_device_and_dtype(args)
         fns = self._run_cell(cell) if cell is not None else []
         if args.no_course and not fns:
             raise UsageError("--no-course races only the cell's functions, and there are none")
@@ -175,9 +199,12 @@ class BenchMagics(Magics):
         except BaseException:
             live.clear()
             raise
-        live.show(result)
+        if args.output:  # the result comes back, and IPython shows it once (as Out[])
+            live.clear()
+        else:
+            live.show(result)
         save_errors = save_all(result, saves)
-        if args.output:  # the result comes back; what went wrong is said, not raised
+        if args.output:  # what went wrong is said, not raised
             for error in save_errors:
                 print(f"UsageError: {error}", file=sys.stderr)
             if result.interrupted:
@@ -214,7 +241,15 @@ class BenchMagics(Magics):
             )
         filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         exec(compile(source, filename, "exec"), shell.user_global_ns, shell.user_ns)
-        return [shell.user_ns[n] for n in names if callable(shell.user_ns.get(n))]
+        from ..race.kernels import left_out_message, takes_a_and_b
+
+        fns = {n: shell.user_ns[n] for n in names if callable(shell.user_ns.get(n))}
+        racing = [fn for fn in fns.values() if takes_a_and_b(fn)]
+        skipped = [n for n, fn in fns.items() if not takes_a_and_b(fn)]
+        left_out = left_out_message(skipped, cell_function_names(source, private=True))
+        if left_out:
+            print(f"%%matmul_bench: {left_out}", file=sys.stderr)
+        return racing
 
 
 def load(ipython: Any) -> None:

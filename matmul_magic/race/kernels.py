@@ -3,7 +3,8 @@
 A file is run in a fresh module namespace (its own folder on ``sys.path`` while it loads, as
 ``python kernels.py`` would have it); a module is imported (the working folder on
 ``sys.path``, as ``python -m`` has it). Without ``:fn`` every top-level public function defined
-there whose signature takes ``(a, b)`` races, in the order they appear. Anything that stops
+there whose signature takes ``(a, b)`` races, in the order they appear; the others and the
+``_private`` ones are named in :class:`Kernels` so the caller can say so. Anything that stops
 the loading (a syntax error, a failed import, a name that is not there) is a
 :class:`KernelLoadError` whose message names the file and line, one line of text.
 
@@ -35,11 +36,22 @@ class KernelLoadError(ValueError):
 
 @dataclass
 class Kernels:
-    """What one target gave: the functions that race, and the public ones that cannot."""
+    """What one target gave: the functions that race, the public ones that cannot (not
+    functions of ``(a, b)``), and the private ``_helpers`` left out by their name."""
 
     target: str
     fns: list[Callable[..., Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    private: list[str] = field(default_factory=list)
+
+
+def left_out_message(skipped: list[str], private: list[str]) -> str | None:
+    """``not racing three (not a function of (a, b)), _h (private: starts with _)``, or None.
+
+    One wording for ``matmul-magic bench`` and ``%%matmul_bench``, which leave out the same."""
+    parts = [f"{name} (not a function of (a, b))" for name in skipped]
+    parts += [f"{name} (private: starts with _)" for name in private]
+    return f"not racing {', '.join(parts)}" if parts else None
 
 
 def takes_a_and_b(fn: Callable[..., Any]) -> bool:
@@ -87,6 +99,9 @@ def load_kernels(target: str) -> Kernels:
     for fn_name in defined:
         fn = getattr(module, fn_name, None)
         if not callable(fn):
+            continue
+        if fn_name.startswith("_"):
+            found.private.append(fn_name)
             continue
         if takes_a_and_b(fn):
             found.fns.append(fn)
@@ -142,7 +157,7 @@ def _load_file(where: str) -> tuple[ModuleType, list[str]]:
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
-    return module, _public_defs(tree)
+    return module, _top_level_defs(tree)
 
 
 def _import_module(where: str) -> tuple[ModuleType, list[str]]:
@@ -169,16 +184,16 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
     defined = [
         n
         for n, v in vars(module).items()
-        if not n.startswith("_") and inspect.isfunction(v) and v.__module__ == module.__name__
+        if not n.startswith("__") and inspect.isfunction(v) and v.__module__ == module.__name__
     ]
     return module, defined
 
 
-def _public_defs(tree: ast.Module) -> list[str]:
+def _top_level_defs(tree: ast.Module) -> list[str]:
     names: list[str] = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not node.name.startswith("_") and node.name not in names:
+            if not node.name.startswith("__") and node.name not in names:
                 names.append(node.name)
     return names
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -116,7 +117,8 @@ def check_output_path(text: str) -> Path | None:
 
     A missing parent folder is an error that names it; nothing is created. The check opens
     the file for appending (and removes it again when it did not exist), so a read-only
-    folder, a full disk's quota or ``/proc`` fail here rather than after the run.
+    folder, a full disk's quota or ``/proc`` fail here rather than after the run. A FIFO or
+    a device is not opened (its reader would see that), only checked for write permission.
     """
     if text == STDOUT:
         return None
@@ -129,6 +131,12 @@ def check_output_path(text: str) -> Path | None:
     if not parent.is_dir():
         raise ValueError(f"{parent} is not a folder (nothing was run)")
     existed = path.exists()
+    if existed and not path.is_file():
+        # A FIFO or a device (/dev/stdout): opening it would be a write its reader sees
+        # (a FIFO's reader gets EOF, and the real write then waits forever); ask instead.
+        if not os.access(path, os.W_OK):
+            raise ValueError(f"cannot write {text}: permission denied (nothing was run)")
+        return path
     try:
         with path.open("a"):
             pass

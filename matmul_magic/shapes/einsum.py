@@ -218,7 +218,7 @@ def parse_einsum(spec: str, *operands: Any) -> EinsumPlan:
     """
     if not isinstance(spec, str):
         raise TypeError(f"The einsum spec must be a str, got {type(spec).__name__}.")
-    shapes = checked_shapes(operands)
+    shapes = checked_shapes(operands, limit=None)  # torch.einsum takes any number
     inputs, explicit = _tokenize(spec)
     counts = _label_counts(inputs, shapes, explicit)
     sizes, ell_shapes = _bind_sizes(inputs, shapes)

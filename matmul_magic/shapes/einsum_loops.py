@@ -8,8 +8,9 @@ ELLIPSIS = "..."
 
 
 def operand_names(labels: set[str], count: int) -> list[str]:
-    """a, b, c... for the operands, unless an index already uses one of those letters."""
-    for first in ("a", "A"):
+    """a, b, c... for the operands, unless an index already uses one of those letters (or
+    there are more operands than letters): then x0, x1, ..."""
+    for first in ("a", "A")[: 2 if count <= 26 else 0]:
         names = [chr(ord(first) + i) for i in range(count)]
         if not labels & set(names):
             return names

@@ -10,6 +10,8 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+#: Broadcasting's limit (the explorers' tables have a row per operand); torch.einsum has
+#: none, so ``parse_einsum`` takes any number.
 MAX_OPERANDS = 8
 MAX_NDIM = 64
 # Sizes above 2**53 - 1 cannot be written exactly in JavaScript; no real tensor has one.
@@ -98,8 +100,11 @@ def _shape(operand: Any, index: int) -> Shape:
     return shape
 
 
-def checked_shapes(operands: tuple[Any, ...]) -> tuple[Shape, ...]:
-    """Each operand's shape, checked: at most :data:`MAX_OPERANDS` of them, sizes in range."""
-    if len(operands) > MAX_OPERANDS:
-        raise ValueError(f"At most {MAX_OPERANDS} operands are supported; got {len(operands)}.")
+def checked_shapes(
+    operands: tuple[Any, ...], limit: int | None = MAX_OPERANDS
+) -> tuple[Shape, ...]:
+    """Each operand's shape, checked: at most ``limit`` of them (``None``: any number, as
+    ``torch.einsum`` takes), sizes in range."""
+    if limit is not None and len(operands) > limit:
+        raise ValueError(f"At most {limit} operands are supported; got {len(operands)}.")
     return tuple(_shape(operand, i) for i, operand in enumerate(operands))

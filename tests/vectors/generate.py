@@ -203,6 +203,10 @@ EINSUM_CASES: list[list[Any]] = [
     ["ij", [[2, 3], [3]]],
     ["ij,->ij", [[2, 3], [4]]],
     ["i,->i", [[2], []]],
+    # torch.einsum takes any number of operands (8 is broadcasting's limit, not einsum's)
+    [",".join("i" * 9), [[2]] * 9],
+    ["ab,bc,cd,de,ef,fg,gh,hi,ij,jk->ak", [[2, 3], [3, 2]] * 4 + [[2, 3], [3, 1]]],
+    [",".join("i" * 30) + "->i", [[2]] * 30],
 ]
 
 EINSUM_INVALID: list[list[Any]] = [
@@ -211,7 +215,6 @@ EINSUM_INVALID: list[list[Any]] = [
     ["i", [[2.5]]],
     ["i", [[-2]]],
     ["i", [[True]]],
-    [",".join("i" * 9), [[2]] * 9],
     ["i,j->ij", [[BIG], [BIG]]],
 ]
 

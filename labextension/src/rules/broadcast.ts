@@ -123,9 +123,13 @@ function checkedShape(operand: unknown, index: number): Shape {
 }
 
 /** Every operand as a checked shape; throws TypeError/ValueError as matmul_magic.shapes does. */
-export function checkedShapes(operands: readonly unknown[]): Shape[] {
-  if (operands.length > MAX_OPERANDS) {
-    throw new ValueError(`At most ${MAX_OPERANDS} operands are supported; got ${operands.length}.`);
+export function checkedShapes(
+  operands: readonly unknown[],
+  limit: number | null = MAX_OPERANDS,
+): Shape[] {
+  // null: any number, as torch.einsum takes (MAX_OPERANDS is broadcasting's limit).
+  if (limit !== null && operands.length > limit) {
+    throw new ValueError(`At most ${limit} operands are supported; got ${operands.length}.`);
   }
   return operands.map((operand, i) => checkedShape(operand, i));
 }

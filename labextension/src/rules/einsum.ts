@@ -201,7 +201,7 @@ export function parseEinsum(spec: string, ...operands: unknown[]): EinsumPlan {
   if (typeof spec !== 'string') {
     throw new TypeError(`The einsum spec must be a str, got ${pythonTypeName(spec)}.`);
   }
-  const shapes = checkedShapes(operands);
+  const shapes = checkedShapes(operands, null); // torch.einsum takes any number
   const [inputs, explicit] = tokenize(spec);
   const counts = labelCounts(inputs, shapes, explicit);
   const [sizes, ellShapes] = bindSizes(inputs, shapes);

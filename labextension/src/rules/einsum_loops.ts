@@ -5,8 +5,9 @@ import type { Shape } from './broadcast';
 export const ELLIPSIS = '...';
 
 export function operandNames(labels: ReadonlySet<string>, count: number): string[] {
-  // Operands are called a, b, c... unless an index already uses one of those letters.
-  for (const first of ['a', 'A']) {
+  // Operands are called a, b, c... unless an index already uses one of those letters (or
+  // there are more operands than letters): then x0, x1, ...
+  for (const first of count <= 26 ? ['a', 'A'] : []) {
     const names = Array.from({ length: count }, (_, i) => String.fromCharCode(first.charCodeAt(0) + i));
     if (!names.some(name => labels.has(name))) return names;
   }

@@ -39,7 +39,7 @@ def mimebundle(
     makers: dict[str, Callable[[Mapping[str, Any]], Any]] = {
         MIME_TYPE: dict,
         "text/html": to_html,
-        "text/plain": to_text,
+        "text/plain": to_text_with_sweep,  # the CLI's text: with a sweep, its table and chart
     }
     wanted = [m for m in makers if (not include or m in include) and not (exclude and m in exclude)]
     return {mime: makers[mime](payload) for mime in wanted}
