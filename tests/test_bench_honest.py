@@ -158,7 +158,7 @@ def test_one_thread_by_default_all_cores_on_request_and_any_whole_number():
         == 2
     )
     assert torch.get_num_threads() == before
-    with pytest.raises(ValueError, match="'all'"):
+    with pytest.raises(TypeError, match="'all'"):
         bench(only=["torch"], threads="most")
     with pytest.raises(TypeError, match="threads"):
         bench(only=["torch"], threads=True)

@@ -94,7 +94,7 @@ def _check_threads(threads: Any) -> int | str | None:
     if isinstance(threads, str):
         if threads.strip().lower() == ALL_THREADS:
             return ALL_THREADS
-        raise ValueError(f"threads takes a whole number or {ALL_THREADS!r}, got {threads!r}")
+        raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
     if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
         raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
     if threads < 1:
