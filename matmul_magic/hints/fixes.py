@@ -1,7 +1,8 @@
 """Fixes are searched, not guessed: each single change to the failing line (drop a ``.T``,
 move or add a ``None``, transpose, sum over another dimension) is checked by the shape
 rules, and one is offered only when the result is what the line was evidently after and
-no other working change leads elsewhere."""
+no other working change leads elsewhere. A transpose is never offered for an operand built
+by ``view``/``reshape`` (see :mod:`.intent` for what such operands say instead)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,21 @@ def _untransposed(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
     return None
 
 
+def is_reshaped(node: ast.AST | None) -> tuple[ast.AST, str] | None:
+    """For ``x.view(...)``, ``x.reshape(...)`` or ``torch.reshape(x, ...)``: (``x``'s node, the
+    method). Such an operand keeps ``x``'s memory order, so a transpose of it is never the fix:
+    its values were already laid out by the reshape."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    method = node.func.attr
+    if method == "view" or (method == "reshape" and node.args):
+        receiver = node.func.value
+        if method == "reshape" and isinstance(receiver, ast.Name) and receiver.id == "torch":
+            return node.args[0], method
+        return receiver, method
+    return None
+
+
 def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape[:-2] + shape[-2:][::-1]
 
@@ -148,7 +164,7 @@ def single_changes(
                 text = f"{op.label} needs {_axis_name(position, len(shape))}: {source}"
                 grown = shape[:position] + (1,) + shape[position:]
                 out.append(Candidate(i, grown, Fix(text, op.node, source), 1))
-        if len(shape) >= 2 and not original:
+        if len(shape) >= 2 and not original and is_reshaped(op.node) is None:
             flip = ".T" if len(shape) == 2 else ".mT"
             source = f"{atomic(op.label, op.node)}{flip}"
             text = f"did you mean {source} {format_shape(_transposed(shape))}?"
