@@ -109,6 +109,10 @@ CORPUS = [
     ("reshape to undo a .T, sizes unchanged", {**ISSUE}, "y = m1 @ m2.T.reshape(10, 784)", "m1 @ m2", False),
     ("a view that reorders, and nothing uncut fits", {"m1": (5, 784), "n": (10, 5)},
      "y = m1 @ n.view(5, 10)", "m1[:, :10] @ n", False),
+    ("F.linear with a weight viewed as its transpose", {"a": (5, 784), "w": (10, 784)},
+     "y = F.linear(a, w.view(784, 10))", "F.linear(a, w)", True),
+    ("F.linear, a reshaped weight is never transposed", {"a": (5, 784), "wt": (784, 10)},
+     "y = F.linear(a, wt.reshape(784, 10))", "F.linear(a, wt.T)", False),
     # ---- issue 22: a slice on the axis the product sums over (the fix cuts the other axis)
     ("columns sliced as rows", {**ISSUE}, "y = m1 @ m2[:5]", "m1 @ m2[:, :5]", True),
     ("columns sliced as rows, mm, a range", {**ISSUE}, "y = torch.mm(m1, m2[2:7])", "torch.mm(m1, m2[:, 2:7])", True),
@@ -116,6 +120,8 @@ CORPUS = [
     ("columns sliced as rows in einsum", {**ISSUE},
      "y = torch.einsum('ik,kj->ij', m1, m2[:5])", "torch.einsum('ik,kj->ij', m1, m2[:, :5])", True),
     ("more columns sliced than there are", {**ISSUE}, "y = m1 @ m2[:20]", "m1 @ m2", False),
+    ("inputs cut alike on both sides, weights stored (out, in)", {"x": (5, 784), "w": (10, 784)},
+     "y = x[:, :100] @ w[:, :100]", "x[:, :100] @ w[:, :100].T", True),
     # ---- issue 22: the operand whose last size is already the inner size is left alone
     ("a batch axis, then a slice on the wrong axis", {**ISSUE},
      "y = torch.matmul(m1[None], m2[:5])", "torch.matmul(m1[None], m2[:, :5])", True),
@@ -124,6 +130,9 @@ CORPUS = [
     ("bmm, slice on the wrong axis", {"p": (2, 5, 784), "q": (2, 784, 10)},
      "y = torch.bmm(p, q[:, :5])", "torch.bmm(p, q[:, :, :5])", True),
     ("both operands sliced alike, one on the wrong axis", {**ISSUE}, "y = m1[:3] @ m2[:3]", "m1[:3] @ m2[:, :3]", True),
+    ("a cut that matches the batch by chance", {**ISSUE}, "y = m2[:5] @ m1", "m1 @ m2[:, :5]", False),
+    ("einsum, a cut that matches the batch by chance", {**ISSUE},
+     "y = torch.einsum('ik,kj->ij', m2[:5], m1)", "torch.einsum('ik,kj->ij', m1, m2[:, :5])", False),
     # ---- issue 22: batched operands to mm/bmm/mv (the fix keeps the result, or says it changes)
     ("mm with a stray None on the right", {**ISSUE}, "y = torch.mm(m1, m2[None])", "torch.mm(m1, m2)", True),
     ("mm with a stray None on the left", {**ISSUE}, "y = torch.mm(m1[None], m2)", "torch.mm(m1, m2)", True),
@@ -149,15 +158,20 @@ FAMILIES = {
         "view taken for a transpose, left operand", "reshape with -1 on the left, mm",
         "view taken for a transpose in einsum", "view to undo a .T: reshape would reinterpret",
         "reshape to undo a .T, sizes unchanged", "a view that reorders, and nothing uncut fits",
+        "F.linear with a weight viewed as its transpose",
+        "F.linear, a reshaped weight is never transposed",
     ],
     "a slice on the wrong axis": [
         "columns sliced as rows", "columns sliced as rows, mm, a range",
         "rows sliced as columns, left operand", "columns sliced as rows in einsum",
         "more columns sliced than there are",
+        "inputs cut alike on both sides, weights stored (out, in)",
     ],
     "a transpose of the operand whose last size is already the inner size": [
         "a batch axis, then a slice on the wrong axis", "batched product, slice on the wrong axis",
         "bmm, slice on the wrong axis", "both operands sliced alike, one on the wrong axis",
+        "a cut that matches the batch by chance",
+        "einsum, a cut that matches the batch by chance",
     ],
     "batched operands to mm/bmm/mv": [
         "mm with a stray None on the right", "mm with a stray None on the left",

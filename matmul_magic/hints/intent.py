@@ -125,3 +125,24 @@ def _wrong_axis_slice(
                     text = f"{what}: cut dimension {other} instead, {moved} {format_shape(shape)}"
                     return Evidence(Fix(text, operand.node, moved), text)
     return Evidence(None, f"{what}: cut another dimension, not this one.")
+
+
+def cut_axes(operand: Operand) -> set[int]:
+    """The axes (counted from the right) that the operand's own index cuts short:
+    ``x[:5]`` cuts -2 of a 2-D ``x``, ``x[:, :5]`` cuts -1."""
+    node, base = operand.node, operand.base_shape
+    if not isinstance(node, ast.Subscript) or base is None:
+        return set()
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if len(parts) > len(base) or not all(isinstance(p, ast.Slice) for p in parts):
+        return set()
+    bare = [p.lower is p.upper is p.step is None for p in parts]
+    return {d - len(base) for d, whole in enumerate(bare) if not whole}
+
+
+def by_chance(pairs: list[tuple[Operand, int]]) -> bool:
+    """Whether a contraction pairs an axis that a slice cut with one no slice cut (operand,
+    axis from the right): their sizes then agree by chance, as ``m1.T @ m2[:5]`` pairs the
+    5 images with 5 of 784 inputs. Axes cut alike on both sides were cut to be paired."""
+    cut = [axis in cut_axes(operand) for operand, axis in pairs]
+    return any(cut) and not all(cut)

@@ -7,7 +7,7 @@ import ast
 
 from ...shapes import format_shape, parse_einsum
 from ..fixes import Advice, Fix, changed, choose, is_reshaped, single_changes
-from ..intent import read_intent
+from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
 from ..operands import FailingSite, Operand
 from ..render import OperandRow
@@ -89,6 +89,8 @@ def _einsum_fix(
         if len(term) >= 2 and "." not in term and is_reshaped(op.node) is None:
             swapped = term[:-2] + term[:-3:-1]  # the last two labels swapped: a transpose
             respelled = ",".join(terms[:i] + [swapped] + terms[i + 1 :]) + rhs
+            if _pairs_by_chance(terms[:i] + [swapped] + terms[i + 1 :], operands):
+                continue
             try:
                 result = parse_einsum(respelled, *shapes).shape
             except ValueError:
@@ -99,3 +101,13 @@ def _einsum_fix(
             )
             found.append((Fix(text, spec_node, repr(respelled)), tuple(result)))
     return found[0][0] if found and len({r for _, r in found}) == 1 else None
+
+
+def _pairs_by_chance(terms: list[str], operands: list[Operand]) -> bool:
+    """Whether a subscript shared by operands pairs an axis a slice cut with an uncut one."""
+    axes: dict[str, list[tuple[Operand, int]]] = {}
+    for term, operand in zip(terms, operands, strict=True):
+        term = term.strip()
+        for d, label in enumerate(term):
+            axes.setdefault(label, []).append((operand, d - len(term)))
+    return any(by_chance(pairs) for pairs in axes.values() if len(pairs) > 1)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 
 from ...shapes import broadcast_shapes, format_shape
-from ..fixes import Advice, Candidate, Fix, atomic, choose, single_changes
-from ..intent import read_intent
+from ..fixes import Advice, Candidate, Fix, atomic, choose, is_reshaped, single_changes
+from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
 from ..operands import Operand
 from ..render import OperandRow
@@ -40,7 +40,7 @@ def matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow],
     if op.category == "module":
         return _module_rule(message, op)
     if len(tensors) == 2 and op.name == "linear":
-        return _linear_rows_fix(*tensors)
+        return _linear_rows_fix(*tensors, op.site)
     if len(tensors) == 2:
         return _matmul_rows_fix(tensors, op)
     if len(message.shapes) == 2:
@@ -131,24 +131,29 @@ def _numel(shape: tuple[int, ...]) -> int:
     return total
 
 
-def _linear_rows_fix(x: Operand, w: Operand) -> tuple[list[OperandRow], Advice]:
+def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Advice]:
     """``F.linear(x, w)`` computes ``x @ w.T``: draw it that way, and fix ``w``'s layout."""
     weight_t = w.shape[::-1] if len(w.shape) == 2 else w.shape
     rows = [
         OperandRow(x.label, x.shape, frozenset({-1})),
         OperandRow(f"{w.label}.T", weight_t, frozenset({-2})),
     ]
-    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None:
+    needs = (
+        f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second "
+        f"({w.shape[-1]}, its in_features)."
+    )
+    evidence = read_intent([x, w], site, lambda p, q: matmul_shape(p, q[::-1]))
+    if evidence is not None:  # a reshaped or cut weight: never a transpose of it
+        return rows, evidence.fix or f"{needs} {evidence.sentence}"
+    reshaped = is_reshaped(w.node) is not None  # its layout is the reshape's: never a .T
+    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None and not reshaped:
         source = f"{atomic(w.label, w.node)}.T"
         text = (
             f"linear(x, w) computes x @ w.T, so w is (out, in): "
             f"pass {source} {format_shape(weight_t)}."
         )
         return rows, Fix(text, w.node, source)
-    return rows, (
-        f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second "
-        f"({w.shape[-1]}, its in_features)."
-    )
+    return rows, needs
 
 
 def _product(name: str, left: str, right: str) -> str:
@@ -221,14 +226,26 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
         return operand_rows(tensors, clash), evidence.fix or f"{needs} {evidence.sentence}"
     extra = []
     swapped = _swapped(op, tensors)
-    if swapped is not None and outcome(b, a) is not None:
+    pairs = [(tensors[1], -1), (tensors[0], -2 if len(a) >= 2 else -1)]
+    if swapped is not None and outcome(b, a) is not None and not by_chance(pairs):
         text = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
         extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
     candidates = single_changes(tensors, op.site, new_axis=False)
+    candidates = [c for c in candidates if not by_chance(_contracted(tensors, c))]
     fix = choose(candidates, [a, b], outcome, extra=extra)
     if fix is not None:
         return operand_rows(tensors, clash), fix
     return operand_rows(tensors, clash), needs
+
+
+def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Operand, int]]:
+    """The axis of each operand (from the right, as written) that ``candidate``'s product
+    sums over: a transposed operand gives its other matrix axis."""
+    left, right = tensors
+    flipped = candidate.fix.replacement.endswith((".T", ".mT"))
+    left_axis = -2 if flipped and candidate.index == 0 else -1
+    right_axis = -1 if (flipped and candidate.index == 1) or len(right.shape) == 1 else -2
+    return [(left, left_axis), (right, right_axis)]
 
 
 def _scalar_product(op: FailingOp, tensors: list[Operand], text: str) -> Advice:
