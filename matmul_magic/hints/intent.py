@@ -124,7 +124,7 @@ def _wrong_axis_slice(
                 if shape[other] == cut and outcome(*_with(shapes, index, shape)) is not None:
                     text = f"{what}: cut dimension {other} instead, {moved} {format_shape(shape)}"
                     return Evidence(Fix(text, operand.node, moved), text)
-    return Evidence(None, f"{what}: cut another dimension, not this one.")
+    return Evidence(None, f"{what}: cut another dimension, or both operands alike.")
 
 
 def cut_axes(operand: Operand) -> set[int]:

@@ -89,7 +89,7 @@ def _bmm_rank(m: re.Match) -> dict:
     return {"operand": int(m[1]) - 1, "sizes": (3,)}
 
 
-@_pattern("rank", r"vector \+ matrix @ vector expected, got \d+, (\d+), (\d+)")
+@_pattern("rank", r"vector \+ matrix @ vector expected, got 1, (\d+), (\d+)")
 def _mv_rank(m: re.Match) -> dict:
     # torch.mv(mat, vec): the ranks of its (implicit) input, the matrix and the vector
     return {"operand": 0 if int(m[1]) != 2 else 1, "sizes": (2 if int(m[1]) != 2 else 1,)}
