@@ -36,6 +36,9 @@ CORPUS = [
     ("a Gram matrix, unflipped", {**LESSON}, "y = a @ a", "a @ a.T", False),
     ("matrix times a vector of the wrong length", {"a": (5, 784), "v": (10,)}, "y = a @ v", "a[:, :10] @ v", False),
     ("matmul with a 0-d tensor", {"s": (), "x": (3,)}, "y = s @ x", "s * x", True),
+    ("a stray .permute(1, 0)", {**ISSUE}, "y = m1 @ m2.permute(1, 0)", "m1 @ m2", True),
+    ("a stray .transpose(-1, -2), mm", {**ISSUE}, "y = torch.mm(m1, m2.transpose(-1, -2))", "torch.mm(m1, m2)", True),
+    ("a product's operand summed: which sum is a guess", {**ISSUE}, "y = m1 @ m2.sum(0)", "(m1 @ m2).sum(0)", False),
     # ---- a missing or extra None
     ("the lesson's row broadcast without its axis", {**LESSON}, "y = (a[0] * w).sum(0)", "a[0] @ w", True),
     ("the lesson's loop body, same slip", {**LESSON}, "c[0] = (a[0] * w).sum(dim=0)", "a[0] @ w", True),

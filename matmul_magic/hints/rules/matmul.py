@@ -230,7 +230,7 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
     if swapped is not None and outcome(b, a) is not None and not by_chance(pairs):
         text = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
         extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
-    candidates = single_changes(tensors, op.site, new_axis=False)
+    candidates = single_changes(tensors, op.site, new_axis=False, sums=False)
     candidates = [c for c in candidates if not by_chance(_contracted(tensors, c))]
     fix = choose(candidates, [a, b], outcome, extra=extra)
     if fix is not None:
