@@ -57,24 +57,46 @@ def _operands(hint, ns):
 
 
 def _given(names: dict) -> dict:
+    """The names as tensors of small integers (1 to 5, seeded): sums of their products are
+    exact in float32, so a fixed line's values equal the intended ones on any CPU."""
     nn = torch.nn
     ns = {"torch": torch, "nn": nn, "F": torch.nn.functional}
+    generator = torch.Generator().manual_seed(22)
     for name, value in names.items():
-        ns[name] = eval(value, dict(ns)) if isinstance(value, str) else torch.randn(value)
+        if isinstance(value, str):
+            ns[name] = eval(value, dict(ns))
+        else:
+            ns[name] = torch.randint(1, 6, value, generator=generator).float()
     return ns
+
+
+def _rows(names):
+    return [row for row in hint_corpus.CORPUS if row[0] in names]
 
 
 def test_the_corpus_is_big_and_covers_each_kind_of_mistake():
     assert len(hint_corpus.CORPUS) >= 40
     assert sum(offered for *_, offered in hint_corpus.CORPUS) >= 25
     assert sum(not offered for *_, offered in hint_corpus.CORPUS) >= 10
+    assert len({row[0] for row in hint_corpus.CORPUS}) == len(hint_corpus.CORPUS)
+
+
+@pytest.mark.parametrize("family", hint_corpus.FAMILIES)
+def test_each_family_of_issue_22_has_three_cases_of_its_own(family):
+    names = hint_corpus.FAMILIES[family]
+    assert len(_rows(names)) == len(names) >= 3, family
+    others = {n for f, ns in hint_corpus.FAMILIES.items() if f != family for n in ns}
+    assert not others & set(names), "a case counts for one family only"
 
 
 @pytest.mark.parametrize(
-    "what, names, line, wanted, offered", hint_corpus.CORPUS, ids=[m[0] for m in hint_corpus.CORPUS]
+    "what, names, line, intended, offered",
+    hint_corpus.CORPUS,
+    ids=[m[0] for m in hint_corpus.CORPUS],
 )
-def test_every_offered_fix_gives_the_shape_the_line_was_after(what, names, line, wanted, offered):
+def test_every_offered_fix_computes_the_intended_values(what, names, line, intended, offered):
     ns = _given(names)
+    want = eval(intended, dict(ns))  # the intended expression runs, offered or not
     hint = hint_of(line, dict(ns))
     assert hint is not None, what
     text = hint.to_text()
@@ -87,11 +109,22 @@ def test_every_offered_fix_gives_the_shape_the_line_was_after(what, names, line,
     assert fixed is not None and fixed != line, text
     after = dict(ns)
     exec(fixed, after)  # the fixed line runs
-    value = eval(fixed.split("=", 1)[1], dict(ns))  # and gives what the line was after
-    assert tuple(value.shape) == wanted, f"{fixed}  ->  {tuple(value.shape)}\n{text}"
+    value = eval(fixed.split("=", 1)[1], dict(ns))  # and computes what the line was after
+    torch.testing.assert_close(value, want, msg=lambda m: f"{fixed}  vs  {intended}\n{m}\n{text}")
     if hint.fix.startswith("sum over dimension"):  # the call it quotes is the one it writes
         quoted = hint.fix.split(": ", 1)[1].rsplit(" is ", 1)[0]
         assert quoted in fixed, f"{hint.fix!r} does not quote {fixed!r}"
+
+
+def test_the_value_check_catches_a_fix_of_the_right_shape_and_wrong_values():
+    """The corpus test's oracle, on the issue's first example: the fix it used to offer has
+    the intended shape, and assert_close tells it apart."""
+    ns = _given(hint_corpus.ISSUE)
+    wrong = eval("m1 @ m2.view(10, 784).T", dict(ns))
+    want = eval("m1 @ m2", dict(ns))
+    assert wrong.shape == want.shape
+    with pytest.raises(AssertionError):
+        torch.testing.assert_close(wrong, want)
 
 
 def test_the_issues_wrong_fix_is_no_longer_offered():
@@ -175,7 +208,7 @@ def test_every_kind_of_fix_is_offered_somewhere_in_the_corpus(monkeypatch):
     """So the corpus test above applies each of them: a new kind of fix needs a corpus row."""
     import sys
 
-    from matmul_magic.hints import fixes
+    from matmul_magic.hints import fixes, intent
     from matmul_magic.hints.rules import einsum, join, matmul, view
 
     made: dict[str, tuple[str, int]] = {}
@@ -186,7 +219,7 @@ def test_every_kind_of_fix_is_offered_somewhere_in_the_corpus(monkeypatch):
             made[text] = (caller.f_code.co_filename.rsplit("/", 1)[-1], caller.f_lineno)
             super().__init__(text, node, replacement)
 
-    for module in (fixes, einsum, join, matmul, view):
+    for module in (fixes, intent, einsum, join, matmul, view):
         monkeypatch.setattr(module, "Fix", RecordedFix)
     offered = set()
     for _, names, line, _, expected in hint_corpus.CORPUS:

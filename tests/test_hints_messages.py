@@ -39,6 +39,8 @@ MESSAGES = [
     ("mm-rank", lambda: torch.mm(torch.randn(2, 3, 4), a), "rank", {"operand": 0}),
     ("mm-rank2", lambda: torch.mm(a, torch.randn(784)), "rank", {"operand": 1}),
     ("bmm-rank", lambda: torch.bmm(torch.randn(3, 4), torch.randn(3, 4, 6)), "rank", {}),
+    ("mv-rank-mat", lambda: torch.mv(torch.randn(2, 3, 4), torch.randn(4)), "rank", {"operand": 0}),
+    ("mv-rank-vec", lambda: torch.mv(a, torch.randn(1, 784)), "rank", {"operand": 1}),
     ("matmul-0d", lambda: torch.tensor(1.0) @ torch.randn(3), "rank", {}),
     (
         "einsum-size",

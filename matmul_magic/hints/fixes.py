@@ -1,7 +1,8 @@
 """Fixes are searched, not guessed: each single change to the failing line (drop a ``.T``,
 move or add a ``None``, transpose, sum over another dimension) is checked by the shape
 rules, and one is offered only when the result is what the line was evidently after and
-no other working change leads elsewhere."""
+no other working change leads elsewhere. A transpose is never offered for an operand built
+by ``view``/``reshape`` (see :mod:`.intent` for what such operands say instead)."""
 
 from __future__ import annotations
 
@@ -76,19 +77,40 @@ def _axis_name(position: int, ndim: int) -> str:
 
 
 def _untransposed(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
-    """For ``w.T`` (or ``w.t()``), the label ``w`` and its shape."""
+    """For a matrix transposed as written (``w.T``, ``w.mT``, ``w.t()``, ``w.transpose(0, 1)``,
+    ``w.permute(1, 0)``), the label ``w`` and its shape."""
     node, shape = operand.node, operand.shape
     if shape is None or len(shape) != 2:
         return None
-    if isinstance(node, ast.Attribute) and node.attr == "T":
+    if isinstance(node, ast.Attribute) and node.attr in ("T", "mT"):
         return ast.unparse(node.value), shape[::-1]
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "t"
-        and not node.args
-    ):
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    dims = [literal_int(arg) for arg in node.args]
+    swaps = (
+        (node.func.attr == "t" and not dims)
+        or (
+            node.func.attr == "transpose" and sorted(d % 2 for d in dims if d is not None) == [0, 1]
+        )
+        or (node.func.attr == "permute" and dims == [1, 0])
+    )
+    if swaps and not node.keywords and None not in dims:
         return ast.unparse(node.func.value), shape[::-1]
+    return None
+
+
+def is_reshaped(node: ast.AST | None) -> tuple[ast.AST, str] | None:
+    """For ``x.view(...)``, ``x.reshape(...)`` or ``torch.reshape(x, ...)``: (``x``'s node, the
+    method). Such an operand keeps ``x``'s memory order, so a transpose of it is never the fix:
+    its values were already laid out by the reshape."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    method = node.func.attr
+    if method == "view" or (method == "reshape" and node.args):
+        receiver = node.func.value
+        if method == "reshape" and isinstance(receiver, ast.Name) and receiver.id == "torch":
+            return node.args[0], method
+        return receiver, method
     return None
 
 
@@ -124,11 +146,13 @@ def literal_int(node: ast.AST) -> int | None:
 
 
 def single_changes(
-    operands: list[Operand], site: FailingSite | None, new_axis: bool = True
+    operands: list[Operand], site: FailingSite | None, new_axis: bool = True, sums: bool = True
 ) -> list[Candidate]:
     """Every single change worth checking: drop a ``.T``, add one axis, transpose, or sum
     over another dimension. ``new_axis=False`` for products: an extra axis there makes the
-    shapes fit by turning the product into a batch of outer products."""
+    shapes fit by turning the product into a batch of outer products. ``sums=False`` for
+    products too: ``m1 @ m2.sum(1)`` fits where ``m2.sum(0)`` did not, but which sum an
+    operand of a product was meant to be, its shape cannot tell."""
     out: list[Candidate] = []
     for i, op in enumerate(operands):
         shape = op.shape
@@ -148,12 +172,12 @@ def single_changes(
                 text = f"{op.label} needs {_axis_name(position, len(shape))}: {source}"
                 grown = shape[:position] + (1,) + shape[position:]
                 out.append(Candidate(i, grown, Fix(text, op.node, source), 1))
-        if len(shape) >= 2 and not original:
+        if len(shape) >= 2 and not original and is_reshaped(op.node) is None:
             flip = ".T" if len(shape) == 2 else ".mT"
             source = f"{atomic(op.label, op.node)}{flip}"
             text = f"did you mean {source} {format_shape(_transposed(shape))}?"
             out.append(Candidate(i, _transposed(shape), Fix(text, op.node, source), 1))
-        summed = sum_dim(op.node)
+        summed = sum_dim(op.node) if sums else None
         receiver = site.evaluate(summed[0]) if summed and site is not None else None
         if summed and is_tensor(receiver):
             full = tuple(receiver.shape)

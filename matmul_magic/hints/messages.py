@@ -89,6 +89,12 @@ def _bmm_rank(m: re.Match) -> dict:
     return {"operand": int(m[1]) - 1, "sizes": (3,)}
 
 
+@_pattern("rank", r"vector \+ matrix @ vector expected, got 1, (\d+), (\d+)")
+def _mv_rank(m: re.Match) -> dict:
+    # torch.mv(mat, vec): the ranks of its (implicit) input, the matrix and the vector
+    return {"operand": 0 if int(m[1]) != 2 else 1, "sizes": (2 if int(m[1]) != 2 else 1,)}
+
+
 @_pattern("rank", r"both arguments to matmul need to be at least 1D, but they are (\d)D and (\d)D")
 def _matmul_rank(m: re.Match) -> dict:
     return {"sizes": (1,), "extra": {"ranks": (int(m[1]), int(m[2]))}}

@@ -42,7 +42,9 @@ class ShapeHint:
     at most one fix.
 
     ``fix`` is offered only when the fixed expression's shapes were checked to give the
-    result that the line was evidently after; ``edit`` is that fix as a change to ``line``
+    result that the line was evidently after, and how its operands were built (a ``view``, a
+    slice) does not say it would compute something else: the corpus test holds each fix to
+    the intended expression's values. ``edit`` is that fix as a change to ``line``
     (start column, end column, replacement). Otherwise ``fix`` is "" and ``explanation``
     says what clashed, suggesting nothing.
     """

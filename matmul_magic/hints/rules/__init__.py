@@ -4,7 +4,8 @@ The message says which rule broke; the failing line's operands (read without run
 anything, see :mod:`..operands`) say which shapes broke it. A fix is offered only when the
 shape rules accept the changed line *and* its result is what the line was evidently after
 (a product's (..., m, n), a sum that contracts, the bigger operand's shape): see
-:mod:`..fixes`. Otherwise the hint explains the clash and suggests nothing.
+:mod:`..fixes`; and nothing in how the operands were built says it would compute something
+else (:mod:`..intent`). Otherwise the hint explains the clash and suggests nothing.
 
 Here: reading the exception and dispatching on the message's kind. The failing expression
 is read in :mod:`.op`; each kind of error has its rule module (``broadcast``, ``matmul``,

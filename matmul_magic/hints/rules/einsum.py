@@ -6,9 +6,10 @@ from __future__ import annotations
 import ast
 
 from ...shapes import format_shape, parse_einsum
-from ..fixes import Advice, Fix, changed, choose, single_changes
+from ..fixes import Advice, Fix, changed, choose, is_reshaped, single_changes
+from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
-from ..operands import Operand
+from ..operands import FailingSite, Operand
 from ..render import OperandRow
 from .op import FailingOp, operand_rows
 
@@ -48,17 +49,20 @@ def einsum_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow],
             clash = set(range(-len(operand.shape), 0))
         rows.append(OperandRow(operand.label, operand.shape, frozenset(clash), labels))
     if all(shape is not None for shape in shapes):
-        fix = _einsum_fix(spec, op.operands, op.args[0].node)
-        if fix is not None:
-            return rows, fix
+        advice = _einsum_fix(spec, op.operands, op.args[0].node, op.site)
+        if isinstance(advice, Fix):
+            return rows, advice
         try:
             parse_einsum(spec, *shapes)
         except ValueError as err:
-            return rows, f"{str(err)[0].lower()}{str(err)[1:]}"
+            said = f"{str(err)[0].lower()}{str(err)[1:]}"
+            return rows, f"{said} {advice}" if advice else said
     return rows, message.text.removeprefix("einsum(): ")
 
 
-def _einsum_fix(spec: str, operands: list[Operand], spec_node: ast.AST | None) -> Fix | None:
+def _einsum_fix(
+    spec: str, operands: list[Operand], spec_node: ast.AST | None, site: FailingSite | None
+) -> Advice | None:
     shapes = [op.shape for op in operands]
 
     def outcome(*candidate):
@@ -67,6 +71,9 @@ def _einsum_fix(spec: str, operands: list[Operand], spec_node: ast.AST | None) -
         except ValueError:
             return None
 
+    evidence = read_intent(operands, site, outcome, "its subscript shares with another operand")
+    if evidence is not None:  # how an operand was built says more than its shape
+        return evidence.fix or evidence.sentence
     undo = [c for c in single_changes(operands, None, new_axis=False) if c.tier == 0]
     fix = choose(undo, shapes, outcome)
     if fix is not None or any(outcome(*changed(shapes, c)) for c in undo):
@@ -79,15 +86,28 @@ def _einsum_fix(spec: str, operands: list[Operand], spec_node: ast.AST | None) -
     found: list[tuple[Fix, tuple[int, ...]]] = []
     for i, op in enumerate(operands):
         term = terms[i].strip()
-        if len(term) == 2 and "." not in term:
-            respelled = ",".join(terms[:i] + [term[::-1]] + terms[i + 1 :]) + rhs
+        if len(term) >= 2 and "." not in term and is_reshaped(op.node) is None:
+            swapped = term[:-2] + term[:-3:-1]  # the last two labels swapped: a transpose
+            respelled = ",".join(terms[:i] + [swapped] + terms[i + 1 :]) + rhs
+            if _pairs_by_chance(terms[:i] + [swapped] + terms[i + 1 :], operands):
+                continue
             try:
                 result = parse_einsum(respelled, *shapes).shape
             except ValueError:
                 continue
             text = (
                 f"{op.label} is {format_shape(op.shape)}, so its subscripts read "
-                f"'{term[::-1]}': did you mean '{respelled}'?"
+                f"'{swapped}': did you mean '{respelled}'?"
             )
             found.append((Fix(text, spec_node, repr(respelled)), tuple(result)))
     return found[0][0] if found and len({r for _, r in found}) == 1 else None
+
+
+def _pairs_by_chance(terms: list[str], operands: list[Operand]) -> bool:
+    """Whether a subscript shared by operands pairs an axis a slice cut with an uncut one."""
+    axes: dict[str, list[tuple[Operand, int]]] = {}
+    for term, operand in zip(terms, operands, strict=True):
+        term = term.strip()
+        for d, label in enumerate(term):
+            axes.setdefault(label, []).append((operand, d - len(term)))
+    return any(by_chance(pairs) for pairs in axes.values() if len(pairs) > 1)

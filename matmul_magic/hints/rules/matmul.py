@@ -6,7 +6,8 @@ from __future__ import annotations
 import ast
 
 from ...shapes import broadcast_shapes, format_shape
-from ..fixes import Advice, Candidate, Fix, atomic, choose, single_changes
+from ..fixes import Advice, Candidate, Fix, atomic, choose, is_reshaped, single_changes
+from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
 from ..operands import Operand
 from ..render import OperandRow
@@ -39,7 +40,7 @@ def matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow],
     if op.category == "module":
         return _module_rule(message, op)
     if len(tensors) == 2 and op.name == "linear":
-        return _linear_rows_fix(*tensors)
+        return _linear_rows_fix(*tensors, op.site)
     if len(tensors) == 2:
         return _matmul_rows_fix(tensors, op)
     if len(message.shapes) == 2:
@@ -130,24 +131,29 @@ def _numel(shape: tuple[int, ...]) -> int:
     return total
 
 
-def _linear_rows_fix(x: Operand, w: Operand) -> tuple[list[OperandRow], Advice]:
+def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Advice]:
     """``F.linear(x, w)`` computes ``x @ w.T``: draw it that way, and fix ``w``'s layout."""
     weight_t = w.shape[::-1] if len(w.shape) == 2 else w.shape
     rows = [
         OperandRow(x.label, x.shape, frozenset({-1})),
         OperandRow(f"{w.label}.T", weight_t, frozenset({-2})),
     ]
-    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None:
+    needs = (
+        f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second "
+        f"({w.shape[-1]}, its in_features)."
+    )
+    evidence = read_intent([x, w], site, lambda p, q: matmul_shape(p, q[::-1]))
+    if evidence is not None:  # a reshaped or cut weight: never a transpose of it
+        return rows, evidence.fix or f"{needs} {evidence.sentence}"
+    reshaped = is_reshaped(w.node) is not None  # its layout is the reshape's: never a .T
+    if len(w.shape) == 2 and matmul_shape(x.shape, w.shape) is not None and not reshaped:
         source = f"{atomic(w.label, w.node)}.T"
         text = (
             f"linear(x, w) computes x @ w.T, so w is (out, in): "
             f"pass {source} {format_shape(weight_t)}."
         )
         return rows, Fix(text, w.node, source)
-    return rows, (
-        f"linear(x, w) needs x's last size ({x.shape[-1]}) to equal w's second "
-        f"({w.shape[-1]}, its in_features)."
-    )
+    return rows, needs
 
 
 def _product(name: str, left: str, right: str) -> str:
@@ -210,20 +216,36 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
     def outcome(x, y):
         return matmul_shape(x, y) if fits(x, y) else None
 
-    extra = []
-    swapped = _swapped(op, tensors)
-    if swapped is not None and outcome(b, a) is not None:
-        text = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
-        extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
-    candidates = single_changes(tensors, op.site, new_axis=False)
-    fix = choose(candidates, [a, b], outcome, extra=extra)
-    if fix is not None:
-        return operand_rows(tensors, clash), fix
     which = "first" if len(b) <= 2 else "second-to-last"
-    return operand_rows(tensors, clash), (
+    needs = (
         f"{_product(name, la, lb)} needs {la}'s last size ({a[-1]}) to equal "
         f"{lb}'s {which} size ({b[inner_b]})."
     )
+    evidence = read_intent(tensors, op.site, outcome)
+    if evidence is not None:  # how an operand was built says more than its shape
+        return operand_rows(tensors, clash), evidence.fix or f"{needs} {evidence.sentence}"
+    extra = []
+    swapped = _swapped(op, tensors)
+    pairs = [(tensors[1], -1), (tensors[0], -2 if len(a) >= 2 else -1)]
+    if swapped is not None and outcome(b, a) is not None and not by_chance(pairs):
+        text = f"did you mean {swapped}? The order matters: {format_shape(matmul_shape(b, a))}."
+        extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
+    candidates = single_changes(tensors, op.site, new_axis=False, sums=False)
+    candidates = [c for c in candidates if not by_chance(_contracted(tensors, c))]
+    fix = choose(candidates, [a, b], outcome, extra=extra)
+    if fix is not None:
+        return operand_rows(tensors, clash), fix
+    return operand_rows(tensors, clash), needs
+
+
+def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Operand, int]]:
+    """The axis of each operand (from the right, as written) that ``candidate``'s product
+    sums over: a transposed operand gives its other matrix axis."""
+    left, right = tensors
+    flipped = candidate.fix.replacement.endswith((".T", ".mT"))
+    left_axis = -2 if flipped and candidate.index == 0 else -1
+    right_axis = -1 if (flipped and candidate.index == 1) or len(right.shape) == 1 else -2
+    return [(left, left_axis), (right, right_axis)]
 
 
 def _scalar_product(op: FailingOp, tensors: list[Operand], text: str) -> Advice:
@@ -247,35 +269,70 @@ def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         return operand_rows(op.operands), f"{text}: multiply with *."
     want = message.sizes[0]
     index = message.operand or 0
+    name = op.name or "mm"
     if len(tensors) != 2:
-        return operand_rows(op.operands), f"torch.{op.name or 'mm'} needs {want}-D operands."
+        return operand_rows(op.operands), f"torch.{name} needs {want}-D operands."
     bad = tensors[index]
     clash = {index: set(range(-len(bad.shape), 0))}
+    return operand_rows(tensors, clash), _rank_advice(op, name, want, tensors, index)
+
+
+_RESULT_RANKS = {"mm": 2, "bmm": 3, "mv": 1}
+
+
+def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], index: int) -> Advice:
+    """torch.mm/bmm/mv given an operand of the wrong rank. A fix keeps the function's result
+    (a None it cannot take dropped, bmm's batch axis added) or says how ``@`` changes it."""
+    bad, shapes = tensors[index], [t.shape for t in tensors]
     left, right = (atomic(t.label, t.node) for t in tensors)
     both = f"{left} @ {right}"
-    shapes = [t.shape for t in tensors]
+    takes = "a 2-D matrix and a 1-D vector" if name == "mv" else f"{want}-D tensors"
+    rank = f"{len(bad.shape)}-D {format_shape(bad.shape)}"
+    text = f"torch.{name} takes {takes} but {bad.label} is {rank}"
+    unindexed = _without_none(bad)
+    if unindexed is not None and _fits_for(name)(*_with(shapes, index, unindexed[1])):
+        source, shape = unindexed
+        return Fix(
+            f"{text}; {source} is already {format_shape(shape)}: drop the None", bad.node, source
+        )
     if want == 3 and len(bad.shape) == 2:
         other = tensors[1 - index].shape
         if len(other) == 3:
             source = f"{atomic(bad.label, bad.node)}[None].expand({other[0]}, -1, -1)"
-            text = (
-                f"{bad.label} needs a leading batch axis: {source}, "
-                f"or use {both}, which broadcasts it."
-            )
-            grown = list(shapes)
-            grown[index] = (other[0], *bad.shape)
+            grown = _with(shapes, index, (other[0], *bad.shape))
             if _fits_for("bmm")(*grown):
-                return operand_rows(tensors, clash), Fix(text, bad.node, source)
-        return operand_rows(tensors, clash), (
-            f"torch.{op.name} takes 3-D (batch, n, m) tensors but {bad.label} is 2-D "
+                needs = f"{bad.label} needs a leading batch axis: {source}"
+                return Fix(f"{needs}, or use {both}, which broadcasts it.", bad.node, source)
+        return (
+            f"torch.{name} takes 3-D (batch, n, m) tensors but {bad.label} is 2-D "
             f"{format_shape(bad.shape)}; {both} broadcasts a 2-D operand over the batch."
         )
-    text = (
-        f"torch.{op.name} takes {want}-D tensors but {bad.label} is {len(bad.shape)}-D "
-        f"{format_shape(bad.shape)}"
-    )
-    call = op.node
-    if isinstance(call, ast.Call) and len(call.args) == 2 and matmul_shape(*shapes) is not None:
-        fix_text = f"{text}: use {both} (torch.matmul), which takes 1-D and batched operands too."
-        return operand_rows(tensors, clash), Fix(fix_text, call, both)
-    return operand_rows(tensors, clash), f"{text}."
+    call, result = op.node, matmul_shape(*shapes)
+    if isinstance(call, ast.Call) and len(call.args) == 2 and result is not None:
+        gives = _RESULT_RANKS.get(name, len(result))
+        changes = f", not the {gives}-D result of torch.{name}" if len(result) != gives else ""
+        fix = (
+            f"{text}: {both} (torch.matmul) takes 1-D and batched operands; "
+            f"it gives {format_shape(result)}{changes}."
+        )
+        return Fix(fix, call, both)
+    return f"{text}."
+
+
+def _with(shapes: list, index: int, shape: tuple[int, ...]) -> list:
+    changed = list(shapes)
+    changed[index] = shape
+    return changed
+
+
+def _without_none(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
+    """For ``x[None]`` or ``x[:, None]`` (Nones and bare ``:`` only): ``x`` and its shape."""
+    node, base = operand.node, operand.base_shape
+    if not isinstance(node, ast.Subscript) or base is None:
+        return None
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    nones = [isinstance(p, ast.Constant) and p.value is None for p in parts]
+    bare = [isinstance(p, ast.Slice) and p.lower is p.upper is p.step is None for p in parts]
+    if not any(nones) or not all(n or b for n, b in zip(nones, bare, strict=True)):
+        return None
+    return ast.unparse(node.value), base

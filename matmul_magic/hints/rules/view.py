@@ -22,6 +22,15 @@ def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         strides = tuple(tensor.value.stride()) if shape is not None else None
         detail = f" (strides {format_shape(strides)})" if strides is not None else ""
         text = f"{label} is not contiguous{detail}, so no view of that shape exists"
+        requested = _requested(op.args, shape)
+        if requested is not None and requested != shape and sorted(requested) == sorted(shape):
+            # Sizes reordered: the learner took view for a transpose, and reshape would
+            # copy and reinterpret the memory just the same. No fix can know the axes meant.
+            return [OperandRow(label, shape)], (
+                f"{text}. {format_shape(requested)} only reorders {label}'s sizes: view and "
+                f"reshape keep the memory order, they never transpose; to swap axes use "
+                f".T or .permute."
+            )
         node = op.node
         segment = op.site.segment(node) if op.site is not None and node is not None else ""
         at = segment.rfind(".view(")
@@ -45,3 +54,21 @@ def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
     else:
         text = f"{format_shape(requested)} holds {product} elements but {label} has {held}."
     return rows, text
+
+
+def _requested(args: list[Operand], shape: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """The sizes a ``view(...)`` asked for, a -1 filled in; None when not all are known."""
+    sizes = [arg.value for arg in args]
+    if len(sizes) == 1 and type(sizes[0]) in (tuple, list):
+        sizes = list(sizes[0])
+    if shape is None or not sizes or any(type(size) is not int for size in sizes):
+        return None
+    numel = 1
+    for size in shape:
+        numel *= size
+    known = 1
+    for size in sizes:
+        known *= size if size != -1 else 1
+    if sizes.count(-1) == 1 and known and numel % known == 0:
+        sizes[sizes.index(-1)] = numel // known
+    return tuple(sizes)

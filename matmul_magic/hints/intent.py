@@ -1,0 +1,148 @@
+"""What a failing product's operands say about what was meant, beyond their shapes.
+
+Shapes alone cannot tell a weight stored (out, in) from a tensor cut on the wrong axis: a
+transpose makes both fit, and in the second case computes something else. How an operand
+was built can tell: ``m2.view(10, 784)`` of a (784, 10) ``m2`` only reorders its sizes (the
+learner took ``view`` for a transpose), and ``m2[:5]`` cut the very dimension the product
+sums over, whose full size already matched. Where such evidence exists, the hint answers it
+(use the tensor as it was, or cut the other axis) when that change certainly gives the
+product of the tensors as the user has them, explains it otherwise, and never transposes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..shapes import format_shape
+from .fixes import Fix, is_reshaped
+from .operands import FailingSite, Operand
+from .safe_eval import is_tensor
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one operand's making says: a certainly right ``fix``, else a ``sentence``."""
+
+    fix: Fix | None
+    sentence: str
+
+
+def read_intent(
+    operands: list[Operand],
+    site: FailingSite | None,
+    outcome: Callable[..., object],
+    sums: str = "the product sums over",
+) -> Evidence | None:
+    """Evidence from an operand built by a reordering ``view``/``reshape``, or cut by a slice
+    on the dimension that ``outcome`` (the op's shape rule) contracts; None without any."""
+    shapes = [op.shape for op in operands]
+    if site is None or any(shape is None for shape in shapes):
+        return None
+    for index, operand in enumerate(operands):
+        found = _reordering_view(operand, index, shapes, site, outcome)
+        if found is None:
+            found = _wrong_axis_slice(operand, index, shapes, site, outcome, sums)
+        if found is not None:
+            return found
+    return None
+
+
+def _with(shapes: list, index: int, shape: Shape) -> list:
+    changed = list(shapes)
+    changed[index] = shape
+    return changed
+
+
+def _reordering_view(
+    operand: Operand, index: int, shapes: list, site: FailingSite, outcome
+) -> Evidence | None:
+    """``x.view(10, 784)`` of a (784, 10) ``x``: sizes reordered, memory order kept."""
+    reshaped = is_reshaped(operand.node)
+    if reshaped is None:
+        return None
+    source_node, method = reshaped
+    source = site.evaluate(source_node)
+    if not is_tensor(source):
+        return None
+    original, shape = tuple(int(s) for s in source.shape), operand.shape
+    if shape == original or sorted(shape) != sorted(original) or len(shape) < 2:
+        return None
+    name = site.segment(source_node)
+    keeps = f"{method} keeps the memory order: it does not transpose"
+    if outcome(*_with(shapes, index, original)) is not None:
+        text = f"{keeps}; {name} is already {format_shape(original)}: use {name}"
+        return Evidence(Fix(text, operand.node, name), text)
+    return Evidence(
+        None,
+        f"{operand.label} only reorders the sizes of {name} {format_shape(original)}: {keeps}. "
+        f"To swap axes use .T or .permute.",
+    )
+
+
+def _slice_parts(operand: Operand) -> list[ast.Slice] | None:
+    """``x[:5]``, ``x[:, 2:7]``: the index's parts when all are slices, exactly one not bare."""
+    node, base = operand.node, operand.base_shape
+    if not isinstance(node, ast.Subscript) or base is None:
+        return None
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if not parts or len(parts) > len(base) or not all(isinstance(p, ast.Slice) for p in parts):
+        return None
+    cut = [p for p in parts if not (p.lower is p.upper is p.step is None)]
+    return parts if len(cut) == 1 else None
+
+
+def _wrong_axis_slice(
+    operand: Operand, index: int, shapes: list, site: FailingSite, outcome, sums: str
+) -> Evidence | None:
+    """``m2[:5]`` where ``m2`` uncut fits: the cut is on the dimension the product sums over."""
+    parts = _slice_parts(operand)
+    base = operand.base_shape
+    if parts is None or outcome(*_with(shapes, index, base)) is None:
+        return None
+    axis = next(d for d, p in enumerate(parts) if not (p.lower is p.upper is p.step is None))
+    name = ast.unparse(operand.node.value)
+    cut = operand.shape[axis]
+    what = (
+        f"{operand.label} cuts dimension {axis} of {name} ({base[axis]} → {cut}), the one "
+        f"{sums}; uncut, its {base[axis]} already fits"
+    )
+    if len(base) >= 2 and axis >= len(base) - 2:
+        other = 2 * len(base) - 3 - axis  # the other of the last two dimensions
+        written = [ast.unparse(p) for p in parts] + [":"] * (len(base) - len(parts))
+        if written[other] == ":":
+            written[axis], written[other] = ":", written[axis]
+            while written and written[-1] == ":":
+                written.pop()
+            moved = f"{name}[{', '.join(written)}]"
+            value = site.evaluate(ast.parse(moved, mode="eval").body)
+            if is_tensor(value):
+                shape = tuple(int(s) for s in value.shape)
+                if shape[other] == cut and outcome(*_with(shapes, index, shape)) is not None:
+                    text = f"{what}: cut dimension {other} instead, {moved} {format_shape(shape)}"
+                    return Evidence(Fix(text, operand.node, moved), text)
+    return Evidence(None, f"{what}: cut another dimension, or both operands alike.")
+
+
+def cut_axes(operand: Operand) -> set[int]:
+    """The axes (counted from the right) that the operand's own index cuts short:
+    ``x[:5]`` cuts -2 of a 2-D ``x``, ``x[:, :5]`` cuts -1."""
+    node, base = operand.node, operand.base_shape
+    if not isinstance(node, ast.Subscript) or base is None:
+        return set()
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if len(parts) > len(base) or not all(isinstance(p, ast.Slice) for p in parts):
+        return set()
+    bare = [p.lower is p.upper is p.step is None for p in parts]
+    return {d - len(base) for d, whole in enumerate(bare) if not whole}
+
+
+def by_chance(pairs: list[tuple[Operand, int]]) -> bool:
+    """Whether a contraction pairs an axis that a slice cut with one no slice cut (operand,
+    axis from the right): their sizes then agree by chance, as ``m1.T @ m2[:5]`` pairs the
+    5 images with 5 of 784 inputs. Axes cut alike on both sides were cut to be paired."""
+    cut = [axis in cut_axes(operand) for operand, axis in pairs]
+    return any(cut) and not all(cut)
