@@ -130,7 +130,8 @@ class ArgsGuard:
         self.layouts = tuple(Layout.of(t) for t in args)
         self.versions = tuple(t._version for t in args)
 
-    def changes(self) -> dict[str, str]:
+    def changes(self, on: str | None = None) -> dict[str, str]:
+        """What changed, by operand name; ``on`` names the slice the call got, if one."""
         found = {}
         for name, t, layout, version in zip("ab", self.args, self.layouts, self.versions,
                                             strict=True):  # fmt: skip
@@ -138,5 +139,5 @@ class ArgsGuard:
             if what is None and t._version != version:
                 what = "its values"
             if what is not None:
-                found[name] = what
+                found[name] = what if on is None else f"{what}, called on {on}"
         return found

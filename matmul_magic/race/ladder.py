@@ -149,13 +149,14 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     assert fn is not None
     args = slice_operands(task.a, task.b, rows, cols)
     watch = ArgsGuard(args)  # what the call changes in its inputs (run.py says so on its row)
+    on = slice_text(rows, cols, task.m, task.n) if (rows, cols) != (task.m, task.n) else None
     try:
         out, seconds = timed_call(fn, *args)
-        task.written = watch.changes()
+        task.written = watch.changes(on)
         verdict = None if task.written else gate.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
         reraise_if_user(exc)
-        task.written = task.written or watch.changes()
+        task.written = task.written or watch.changes(on)
         task.error = row_error(exc)
         if is_oom(exc):
             release_memory()

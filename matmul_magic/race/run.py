@@ -16,7 +16,7 @@ from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
 from . import devices, plan
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
-from .ladder import Probe, Task, check
+from .ladder import Probe, Task, check, slice_text
 from .operands import operands_fit, same_values
 from .rounds import Race
 from .rows import row_for
@@ -300,11 +300,14 @@ class Watch:
         pair = self.run.pairs.get(task.size)
         if pair is None:
             return
-        changes = guard.changes()
+        on = None
+        if probe.outputs != task.outputs:
+            on = slice_text(probe.rows, probe.cols, task.m, task.n)
+        changes = guard.changes(on)
         refs = pair.slices(probe.rows, probe.cols)
         for name, t, ref in zip("ab", args, refs, strict=True):
             if name not in changes and not same_values(t, ref):
-                changes[name] = "its values"
+                changes[name] = "its values" if on is None else f"its values, called on {on}"
         if changes:
             probe._args = None
             self.run.mark_written(task, changes)
