@@ -267,12 +267,13 @@ def _ladder(
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > call_limit and not _needs_second_point(task, predicted, budget, deadline):
+        if predicted > call_limit and not _needs_second_point(task, predicted, budget):
             return
-        if predicted > plan.MIN_SLICE_SECONDS and time.perf_counter() >= deadline:
+        late = time.perf_counter() >= deadline
+        if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= 2:
             # The checks' share is spent: time what the ladder has, or the full call when
             # the slices say it costs about what a slice does (a fixed cost dominates).
-            if len(task.points) < 2 or _predict(task.points, total) > 2 * seconds:
+            if _predict(task.points, total) > 2 * seconds:
                 return
             cells = total
             continue
@@ -294,11 +295,11 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
 
 
-def _needs_second_point(task: Task, predicted: float, budget: float, deadline: float) -> bool:
+def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
     """One point cannot be extrapolated from: take a second slice when it is affordable
-    (within a third of the budget, and before the checks' share runs out)."""
-    left = deadline - time.perf_counter()
-    return len(task.points) < 2 and predicted <= min(budget / 3, left)
+    (within a third of the budget, even once the checks' share is spent: without it the
+    row would have no figure at all)."""
+    return len(task.points) < 2 and predicted <= budget / 3
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
