@@ -141,6 +141,15 @@ export function cellGrid(
   return h('div', {}, [h('div.mm-caption.mm-mono', { text: caption }), table]);
 }
 
+/**
+ * An operand's name as text that may wrap only between its tokens (before `.`, `[` or `(`, after
+ * `,`), never inside one: `a[i].unsqueeze(-1)` wraps as `a[i]` / `.unsqueeze(-1)` in a narrow panel.
+ */
+export function nameNodes(name: string): Node[] {
+  const parts = name.split(/(?=[.[(])|(?<=,)/).filter(Boolean);
+  return parts.flatMap((part, i) => (i ? [document.createElement('wbr'), document.createTextNode(part)] : [document.createTextNode(part)]));
+}
+
 /** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */
 export function defaultName(index: number): string {
   return OPERAND_NAMES[index] ?? `x${index}`;

@@ -48,15 +48,22 @@ function resultCells(frame: ShapeFrame, ndim: number): HTMLElement[] {
   ];
 }
 
-/** A remove button for a row: drops that operand from every per-operand list. */
+/**
+ * A remove button for a row (a word, not `×`, which reads as "times" in a matmul lesson): drops
+ * that operand from every per-operand list, then keeps keyboard focus in the table, on the
+ * remove button now in that place (or the last row's), else on that row's shape box.
+ */
 function removeButton(ctx: ShapeContext, rows: OperandRow[], row: OperandRow): HTMLButtonElement {
-  return button('×', '', () => {
+  return button('remove', '', () => {
     const { state } = ctx;
     const at = rows.indexOf(row);
     if (state.shapes.length <= 1 || at < 0) return;
     for (const list of [state.shapes, state.names, state.values, state.strides]) list.splice(at, 1);
     ctx.problems.clear();
     ctx.commit();
+    const next = rows[Math.min(at, rows.length - 1)];
+    const remove = next.own.firstChild as HTMLButtonElement;
+    (remove.disabled ? next.input : remove).focus();
   });
 }
 
@@ -70,8 +77,8 @@ function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): vo
   syncOperandRows(ctx, tbody, rows, '5,1 (empty for a 0-d tensor)', add, edited);
   rows.forEach((row, i) => {
     const remove = row.own.firstChild as HTMLButtonElement;
-    remove.setAttribute('aria-label', `remove ${state.names[i]}`);
-    remove.title = `remove ${state.names[i]}`;
+    remove.setAttribute('aria-label', `remove operand ${state.names[i]}`);
+    remove.title = `remove operand ${state.names[i]}`;
     remove.disabled = state.shapes.length <= 1;
   });
 }
