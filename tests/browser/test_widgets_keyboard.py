@@ -11,7 +11,8 @@ notebook's active cell and its cells alone.
 from __future__ import annotations
 
 import pytest
-from test_widgets import run_until, widget_errors
+
+from .test_widgets import run_until, widget_errors
 
 pytestmark = pytest.mark.browser
 
