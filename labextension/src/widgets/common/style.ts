@@ -82,18 +82,20 @@ export const STYLE_TEXT = `
    light and dark themes (darker on light, lighter on dark), still orange. */
 .mm-axis.mm-summed { color: color-mix(in srgb, var(--jp-warn-color1, #f57c00) 60%, var(--mm-fg)); }
 .mm-root pre .mm-current { font-weight: bold; background: var(--mm-bg); box-shadow: inset 3px 0 var(--mm-accent); }
-.mm-grid th, .mm-strides td, .mm-grid td.mm-mono:not(.mm-name) { white-space: nowrap; }
+.mm-grid th, .mm-strides td { white-space: nowrap; }
 .mm-axis.mm-axis-bad { color: var(--mm-clash-text); border-style: dashed; }
 .mm-caption { margin: 2px 0; }
 .mm-shape-explorer { container-type: inline-size; }
 .mm-shape-panel-side .mm-root { padding: 4px; }
 @container (max-width: 460px) {
   .mm-grid th, .mm-grid td { padding: 2px; }
-  .mm-shape-input { width: 4.5em; }
-  .mm-dim { min-width: 1.8em; }
+  .mm-shape-input { width: 4em; }
+  .mm-dim { min-width: 1.5em; }
   .mm-legend { gap: 4px 8px; font-size: 0.9em; }
   .mm-grid th { font-size: 0.85em; }
-  .mm-grid td.mm-name { max-width: 9em; overflow-wrap: normal; word-break: normal; }
+  .mm-dim-word, .mm-remove > span { display: none; }
+  .mm-remove { min-width: 24px; padding: 2px 4px; }
+  .mm-grid td.mm-name { max-width: 7em; font-size: 0.9em; overflow-wrap: normal; word-break: normal; }
 }
 .mm-icon { width: 0.9em; height: 0.9em; vertical-align: -0.1em; fill: currentColor; }
 `;

@@ -295,7 +295,7 @@ describe('shape explorer keyboard and focus', () => {
   it('says "remove" in words and keeps focus in the table after a removal', () => {
     const { el } = mount({ shapes: [[5, 1], [4], [3, 1, 1]] });
     const removes = () => [...el.querySelectorAll<HTMLButtonElement>('button[aria-label^="remove operand"]')];
-    expect(removes().map(b => [b.textContent, b.getAttribute('aria-label')])).toEqual([
+    expect(removes().map(b => [b.textContent?.trim(), b.getAttribute('aria-label')])).toEqual([
       ['remove', 'remove operand a'],
       ['remove', 'remove operand b'],
       ['remove', 'remove operand c']
