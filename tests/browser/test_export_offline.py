@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .lab import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +62,10 @@ def test_default_export_shows_every_widget_picture_offline(chromium, tmp_path):
         page.goto(page_file.as_uri(), wait_until="load")
         page.wait_for_timeout(500)  # any script that could replace a picture has had its turn
         pictures = page.evaluate(PICTURES)
+        # The README's picture of the export: the first widget's output row, as the page shows it.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        row = page.locator(".jp-OutputArea-child", has=page.locator(".mm-picture")).first
+        row.screenshot(path=str(SCREENSHOTS / "exported-notebook.png"))
     finally:
         context.close()
     assert requested, "the export should ask for the widget manager (and get nothing offline)"
