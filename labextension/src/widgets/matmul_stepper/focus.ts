@@ -60,6 +60,8 @@ const cellOf = (m: Values[], r: number, c: number) => Number((m[r] as Values[])[
 export function stepValues(level: number, focus: Focus, a: Values[], b: Values[], k: number, n: number): string {
   if (!focus.at) return '';
   const { i, j, k: kk } = focus.at;
+  // A step beyond this level's run (a level and its step arriving from Python one at a time).
+  if (!Array.isArray(a[i]) || !Array.isArray(b[kk]) || j >= n) return '';
   const num = (x: number) => formatValue(x);
   if (level === 0) {
     const [x, y] = [cellOf(a, i, kk), cellOf(b, kk, j)];

@@ -96,7 +96,7 @@ export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
   const el = h('p.mm-mono', { attrs: { 'aria-live': 'polite' } });
   const update = ({ steps, focus, k, n, m }: StepperFrame) => {
     const { level, step, values } = ctx.state;
-    const drawn = values.length === 2 && Math.max(m, k, n) <= MAX_VALUE_SIDE;
+    const drawn = values.length === 2 && Math.max(m, k, n) <= MAX_VALUE_SIDE && step <= steps;
     const numbers = drawn ? stepValues(level, focus, values[0] as Values[], values[1] as Values[], k, n) : '';
     el.textContent = `step ${step} of ${steps} (${LEVELS[level].name}) — ${focus.text}${numbers ? `: ${numbers}` : ''}`;
   };

@@ -175,6 +175,9 @@ describe('matmul stepper for keyboards and screen readers', () => {
     expect(status({ level: 0, step: 0 })).toBe('step 0 of 12 (scalar k loop) — Nothing computed yet.');
     // Without values (or beyond 8x8) the indices alone.
     expect(status({ values: [], level: 0, step: 2 })).toMatch(/b\[1,0\]$/);
+    // A level and its step arrive from Python one at a time: a step past the level's run for a
+    // moment draws without values, never throws.
+    expect(status({ level: 2, step: 6 })).toMatch(/^step 6 of 2 /);
   });
 
   it('marks the line of code the current step runs', () => {
