@@ -378,3 +378,15 @@ def test_explain_caps_the_whole_trace_and_counts_the_rest():
     assert text.startswith(f"%%explain: {MAX_ROWS + 50} tensor ops on {MAX_ROWS + 50} lines\n")
     assert text.endswith("... 50 more tensor ops on 50 lines, not shown")
     assert "50 more tensor ops on 50 lines" in trace.to_html()
+
+
+def test_explain_says_a_clash_once():
+    """``dim -1: 3 vs 4 -> clash``: the result names the clash; no ``(clash)`` note repeats it."""
+    from matmul_magic import explain_code
+
+    trace = explain_code("c = a * b", {"a": torch.ones(2, 3), "b": torch.ones(4)})
+    text = trace.to_text()
+    assert "dim -1: 3 vs 4 -> clash" in text
+    assert "(clash)" not in text
+    stretched = explain_code("c = a * b", {"a": torch.ones(2, 1), "b": torch.ones(4)}).to_text()
+    assert "dim -1: 1 vs 4 -> 4 (stretched)" in stretched

@@ -56,3 +56,24 @@ def test_einsum_result_agrees_with_torch_einsum():
     for spec, shapes in cases:
         expected = list(torch.einsum(spec, *[torch.ones(s) for s in shapes]).shape)
         assert EinsumExplorer(spec, *shapes).result == expected, spec
+
+
+@pytest.mark.parametrize("pasted", ["'ik,kj->ij'", '"ik,kj->ij"', "  'ik,kj->ij' "])
+def test_a_spec_pasted_with_its_quotes_reads(pasted):
+    w = EinsumExplorer(pasted, (5, 784), (784, 10))
+    assert (w.spec, w.result, w.error) == ("ik,kj->ij", [5, 10], "")
+    edit_from_front_end(w, spec=pasted.replace("ij'", "ji'").replace('ij"', 'ji"'))
+    assert (w.spec, w.result) == ("ik,kj->ji", [10, 5])
+
+
+def test_only_one_matching_pair_of_quotes_goes():
+    assert EinsumExplorer("'ik,kj->ij\"", (5, 784), (784, 10)).error.startswith("Invalid character")
+    assert EinsumExplorer("''ik,kj->ij''", (5, 784), (784, 10)).error.startswith(
+        "Invalid character"
+    )
+
+
+def test_an_empty_spec_says_it_is_empty():
+    w = EinsumExplorer("", (5, 784), (784, 10))
+    assert w.error.startswith("The spec is empty")
+    assert "names 1 operand" not in w.error

@@ -65,7 +65,66 @@ def test_each_widget_output_carries_a_picture_beside_the_live_widget():
     for widget in (ShapeExplorer(m, c), EinsumExplorer("ij,j->i", m, c), MatmulStepper(m, m)):
         data = _bundle(widget)
         assert WIDGET_MIME in data and "<script" not in data["text/html"]
-        assert data["text/html"].startswith('<div data-matmul-magic="')
+        assert data["text/html"].startswith(
+            f'<div class="mm-picture mm-picture-{widget._picture_id}">'
+        )
+        assert '<div data-matmul-magic="' in data["text/html"]
+
+
+def test_in_a_notebook_the_picture_is_an_output_of_its_own_before_the_widget(monkeypatch):
+    """nbconvert draws a widget's output as its live view once the notebook holds widget state
+    (offline: blank), so the picture goes in its own output, which every exporter shows."""
+    import IPython.display
+
+    published = []
+    monkeypatch.setattr(
+        IPython.display, "publish_display_data", lambda data, metadata=None: published.append(data)
+    )
+    m = torch.ones(3, 3)
+    for widget in (ShapeExplorer(m, m), EinsumExplorer("ij,jk", m, m), MatmulStepper(m, m)):
+        published.clear()
+        widget._ipython_display_()
+        picture, live = published
+        assert list(picture) == ["text/html"]
+        assert picture["text/html"] == widget.picture()
+        assert f'class="mm-picture mm-picture-{widget._picture_id}"' in picture["text/html"]
+        # The live output: the view, the summary for terminals, no second picture.
+        assert live[WIDGET_MIME]["model_id"] == widget.model_id
+        assert (live["text/html"], live["text/plain"]) == ("", repr(widget))
+
+
+def test_each_widget_names_its_pictures_for_its_views_to_hide():
+    a, b = ShapeExplorer((2, 1), (3,)), ShapeExplorer((2, 1), (3,))
+    assert len(a._picture_id) == 32 and int(a._picture_id, 16) >= 0
+    assert a._picture_id != b._picture_id
+    assert "_picture_id" in a.keys  # synced: the page reads it to find the picture
+
+
+def test_the_picture_colours_each_rule_as_the_live_widget_does():
+    """ "stretched" is the live widget's accent blue (its stylesheet's --mm-accent fallback), not
+    another hue; a summed einsum index is the live chips' orange."""
+    import re
+    from pathlib import Path
+
+    from matmul_magic.widgets import _static
+
+    style = (Path(__file__).parents[1] / "labextension/src/widgets/common/style.ts").read_text()
+
+    def rgb(css: str) -> tuple[int, ...]:
+        hexa = css.lstrip("#")
+        return tuple(int(hexa[i : i + 2], 16) for i in (0, 2, 4))
+
+    def fallback(var: str) -> tuple[int, ...]:
+        return rgb(re.search(rf"--{var}, (#[0-9a-f]{{6}})\)", style)[1])
+
+    def hue(rgba: str) -> tuple[int, ...]:
+        return tuple(int(v) for v in re.findall(r"\d+", rgba)[:3])
+
+    assert hue(_static._RULE_BG["stretched"]) == fallback("jp-brand-color1")
+    assert hue(_static._RULE_BG["equal"]) == fallback("jp-success-color1")
+    assert hue(_static._SUMMED_BG) == fallback("jp-warn-color1")
+    page = _bundle(ShapeExplorer((5, 1), (4,)))["text/html"]
+    assert _static._RULE_BG["stretched"] in page
 
 
 def test_shape_picture_shows_the_table_and_follows_edits():

@@ -118,7 +118,8 @@ def _broadcast_steps(explanation) -> str:
     steps = []
     for column in explanation.columns:
         sizes = " vs ".join("-" if s is None else str(s) for s in column.sizes)
-        changed = [KIND_WORDS[k] for k in column.kinds if k in ("stretched", "missing", "clash")]
+        # A clash is said by the result itself ("-> clash"), not again in the note.
+        changed = [KIND_WORDS[k] for k in column.kinds if k in ("stretched", "missing")]
         result = "clash" if column.size is None else str(column.size)
         note = f" ({', '.join(sorted(set(changed)))})" if changed else ""
         steps.append(f"dim {column.dim}: {sizes} -> {result}{note}")

@@ -106,6 +106,10 @@ def _label_counts(
 ) -> dict[str, int]:
     """How often each label appears in the inputs, after checking the terms against each other."""
     if len(inputs) != len(shapes):
+        if len(inputs) == 1 and not inputs[0] and explicit is None:
+            raise ValueError(
+                "The spec is empty: give one term of indices per operand, like 'ik,kj->ij' for 2."
+            )
         raise ValueError(
             f"The spec names {_plural(len(inputs), 'operand')} "
             f"but {len(shapes)} {'was' if len(shapes) == 1 else 'were'} given."

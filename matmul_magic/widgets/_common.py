@@ -145,13 +145,27 @@ def _json_safe(value: Any) -> Values:
     raise TypeError(f"cannot show a value of type {type(value).__name__}")
 
 
-class SummaryRepr:
+class SummaryRepr(t.HasTraits):
     """Keeps anywidget's widget view and adds a one-line ``text/plain`` (terminal IPython, logs)
     and a static ``text/html`` picture (exported HTML, GitHub, nbviewer: no widget manager).
 
-    JupyterLab and Notebook 7 rank the widget view above ``text/html``, so they show the live
-    widget; nbconvert shows the picture when the notebook has no saved widget state.
+    In a notebook the picture is its own output, just before the widget's: nbconvert shows a
+    widget's view instead of any picture in the same output once the notebook holds widget
+    state (``nbconvert --execute`` stores it; so does JupyterLab's "save widget state"), and that
+    view needs the widget manager's scripts from a CDN, so offline it is blank. A separate
+    ``text/html`` output is always shown. Where a widget manager draws the live view (JupyterLab,
+    Notebook 7, an export opened online) the view hides the picture whose class names its
+    ``_picture_id`` (labextension/src/widgets/common/picture.ts), so a learner sees one of them.
     """
+
+    #: Names this widget's pictures (their class ``mm-picture-<id>``), so its views hide them.
+    _picture_id = t.Unicode(read_only=True).tag(sync=True)
+
+    @t.default("_picture_id")
+    def _new_picture_id(self) -> str:
+        import uuid
+
+        return uuid.uuid4().hex
 
     def summary(self) -> str:
         raise NotImplementedError
@@ -162,10 +176,25 @@ class SummaryRepr:
     def __repr__(self) -> str:
         return self.summary()
 
+    def picture(self) -> str:
+        """:meth:`static_html` in a box its live views find and hide."""
+        return f'<div class="mm-picture mm-picture-{self._picture_id}">{self.static_html()}</div>'
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """One bundle, for tools that read one: the widget view, the picture and the summary."""
         widget_bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
-        picture = {"text/html": self.static_html(), "text/plain": self.summary()}
+        picture = {"text/html": self.picture(), "text/plain": self.summary()}
         if widget_bundle is None:
             return picture
         data, metadata = widget_bundle
         return {**data, **picture}, metadata
+
+    def _ipython_display_(self) -> None:
+        """Two outputs (see the class): the picture, then the widget with an empty ``text/html``
+        (the picture above already stands for it) and the summary for terminals."""
+        from IPython.display import publish_display_data
+
+        widget_bundle = super()._repr_mimebundle_()  # type: ignore[misc]
+        publish_display_data({"text/html": self.picture()})
+        data, metadata = widget_bundle if widget_bundle is not None else ({}, {})
+        publish_display_data({**data, "text/html": "", "text/plain": self.summary()}, metadata)

@@ -21,13 +21,17 @@ _CELL = "padding: 2px 8px; border-bottom: 1px solid rgba(128,128,128,0.3);"
 _DIM = _CELL + " text-align: center; min-width: 2.5em;" + _MONO
 _BAD = "#c62828"
 _OK = "#2e7d32"
-# Rule colours, light enough to read black or white text on (the widget's own palette).
+# Rule colours, light enough to read black or white text on, and the live widget's hues (its
+# stylesheet: equal green, stretched the accent blue, missing grey, clash red), so a learner who
+# saw "stretched" in blue live sees it blue in the export too.
 _RULE_BG = {
-    "equal": "rgba(76,120,168,0.18)",
-    "stretched": "rgba(245,133,24,0.25)",
+    "equal": "rgba(56,142,60,0.2)",
+    "stretched": "rgba(25,118,210,0.22)",
     "missing": "rgba(128,128,128,0.18)",
-    "clash": "rgba(228,87,86,0.35)",
+    "clash": "rgba(211,47,47,0.3)",
 }
+# A summed einsum index: orange, as the live widget's summed chips.
+_SUMMED_BG = "rgba(245,124,0,0.25)"
 _NOTE = "matmul-magic widget, shown as a picture: run the notebook to use it"
 
 
@@ -150,7 +154,7 @@ def _axes(labels: Sequence[str], shape: Sequence[int], summed: set[str]) -> str:
             bold = label in summed
             style = (
                 f"display: inline-block; margin: 0 2px; padding: 0 4px; border-radius: 3px; {_MONO}"
-                + (f" background: {_RULE_BG['stretched']}; font-weight: 600;" if bold else
+                + (f" background: {_SUMMED_BG}; font-weight: 600;" if bold else
                    f" background: {_RULE_BG['missing']};")
             )  # fmt: skip
             tip = f"{shown} is summed over" if bold else f"{shown} is kept"

@@ -63,6 +63,10 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         super().__init__(spec=spec, shapes=shapes, names=given, **kwargs)
         self._update()
 
+    @t.validate("spec")
+    def _check_spec(self, proposal: t.Bunch) -> str:
+        return unquote_spec(proposal["value"])
+
     @t.validate("shapes")
     def _check_shapes(self, proposal: t.Bunch) -> list[list[int]]:
         return checked_shapes(proposal["value"])
@@ -106,6 +110,15 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
             return f"EinsumExplorer({args}) -> error: {self.error}"
         summed = ", ".join(self.summed) if self.summed else "nothing"
         return f"EinsumExplorer({args}) -> {format_shape(self.result)}, summed: {summed}"
+
+
+def unquote_spec(text: str) -> str:
+    """The spec without one pair of matching quotes around it (``'ik,kj->ij'`` pasted from code
+    reads as ``ik,kj->ij``); anything else as it is, for the rules to judge."""
+    inner = text.strip()
+    if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
+        return inner[1:-1]
+    return text
 
 
 def _fields(parsed: Any) -> tuple[list[int], list[str], str, str]:

@@ -15,6 +15,12 @@ THEMES = ("JupyterLab Light", "JupyterLab Dark")
 LOW_CONTRAST = """
 ([root, minimum]) => {
   const parse = (c) => {
+    // color-mix() computes to color(srgb r g b / a), channels 0-1.
+    const srgb = c.match(/color\\(srgb ([^)]+)\\)/);
+    if (srgb) {
+      const p = srgb[1].split(/[ \\/]+/).filter(Boolean).map(Number);
+      return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+    }
     const m = c.match(/rgba?\\(([^)]+)\\)/);
     if (!m) return [0, 0, 0, 0];
     const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
@@ -129,3 +135,33 @@ def test_shape_hint_chips_read_well(lab, themed, theme):
     hint.wait_for(state="visible")
     assert hint.locator("mark, [data-clash]").count() > 0
     assert _low(hint) == [], theme
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_widgets_read_well_einsum_chips_included(lab, themed, theme):
+    """Every text of the three widgets, the einsum chips (summed ``k=784`` in orange, a bad
+    axis in red) and the stepper's hot cells and current code line among them."""
+    lab.write_notebook(
+        "widget_contrast.ipynb",
+        [
+            "import torch\nfrom matmul_magic import EinsumExplorer, MatmulStepper, ShapeExplorer\n"
+            "display(EinsumExplorer('ik,kj->ij', torch.ones(5, 784), torch.ones(784, 10)),\n"
+            "        EinsumExplorer('ik,kj->ij', (5, 784), (10, 784)),\n"
+            "        MatmulStepper(torch.arange(6.).reshape(2, 3), torch.ones(3, 2), step=2),\n"
+            "        ShapeExplorer((5, 1), (3, 4)))",
+        ],
+    )
+    lab.open_notebook("widget_contrast.ipynb")
+    themed(theme)
+    lab.run_cell(0)
+    page = lab.page
+    for kind in ("einsum-explorer", "matmul-stepper", "shape-explorer"):
+        page.locator(f'[data-matmul-magic="{kind}"]').first.wait_for(state="visible")
+    assert page.locator(".mm-axis.mm-summed").count() == 2
+    assert page.locator(".mm-axis.mm-axis-bad").count() > 0
+    assert page.locator("pre .mm-current").count() == 1
+    for root in page.locator(
+        '[data-matmul-magic$="-explorer"], [data-matmul-magic="matmul-stepper"]'
+    ).all():
+        root.scroll_into_view_if_needed()
+        assert _low(root) == [], f"{theme}: {root.get_attribute('data-matmul-magic')}"

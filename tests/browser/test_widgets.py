@@ -108,7 +108,8 @@ def test_shape_explorer_renders_and_edits_reach_python(lab):
     # Keyboard: Tab from the first shape input reaches the next control.
     root.get_by_label("shape of a", exact=True).focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") in ("remove a",)
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "remove operand a"
 
     # Back to a broadcastable pair for the picture, with the stride view open.
     shape_b.fill("4")

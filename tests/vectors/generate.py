@@ -163,6 +163,8 @@ EINSUM_CASES: list[list[Any]] = [
     ["", [[]]],
     [" ", [[]]],
     [",", [[], []]],
+    ["", [[2, 3], [3, 4]]],
+    ["  ", [[5, 784], [784, 10]]],
     ["->i", [[2]]],
     ["i1", [[2, 2]]],
     ["é", [[2]]],
@@ -318,8 +320,22 @@ NAMED_EINSUM_ERRORS: list[tuple[str, list[list[int]], list[str]]] = [
 ]
 
 
+# What the einsum spec box reads from pasted text: one pair of matching quotes goes.
+PASTED_SPECS = [
+    "'ik,kj->ij'",
+    '"ik,kj->ij"',
+    " 'bik,bkj' ",
+    "'ik,kj->ij\"",
+    "'",
+    "''",
+    "ik,kj->ij",
+    "i'j",
+]
+
+
 def widget_vectors() -> list[dict[str, Any]]:
     from matmul_magic.widgets._names import name_operands
+    from matmul_magic.widgets.einsum_explorer import unquote_spec
     from matmul_magic.widgets.shape_explorer import named_reason
 
     cases: list[dict[str, Any]] = []
@@ -335,6 +351,8 @@ def widget_vectors() -> list[dict[str, Any]]:
             raise AssertionError(f"{spec!r} {shapes} should fail")
         text = name_operands(message, names)
         cases.append({"kind": "einsum", "message": message, "names": names, "text": text})
+    for pasted in PASTED_SPECS:
+        cases.append({"kind": "spec", "pasted": pasted, "text": unquote_spec(pasted)})
     return cases
 
 

@@ -22,7 +22,7 @@ export class ShapePanel extends Widget {
           shapes: next.shapes,
           names: next.shapes.map((_, i) => next.names?.[i] ?? defaultName(i))
         }),
-      { rootName: 'shape-panel' }
+      { rootName: 'shape-panel', title: 'Shape Explorer: broadcasting' }
     );
   }
 

@@ -83,6 +83,9 @@ function tokenize(spec: string): [string[][], string[] | null] {
 /** How often each label appears in the inputs, after checking the terms against each other. */
 function labelCounts(inputs: string[][], shapes: Shape[], explicit: string[] | null): Map<string, number> {
   if (inputs.length !== shapes.length) {
+    if (inputs.length === 1 && inputs[0].length === 0 && explicit === null) {
+      throw new ValueError(`The spec is empty: give one term of indices per operand, like 'ik,kj->ij' for 2.`);
+    }
     throw new ValueError(
       `The spec names ${plural(inputs.length, 'operand')} ` +
         `but ${shapes.length} ${shapes.length === 1 ? 'was' : 'were'} given.`

@@ -8,6 +8,7 @@ import type { EinsumState } from './einsum_explorer/view';
 import { renderMatmulStepper } from './matmul_stepper/view';
 import type { StepperState } from './matmul_stepper/view';
 import { bindView } from './common/model';
+import { hidePictures } from './common/picture';
 import type { AnyModel, RenderProps } from './common/model';
 
 /** Per view kind (also its root's data-matmul-magic), how to draw it bound to the model's traits. */
@@ -22,7 +23,11 @@ const VIEWS: Record<string, (model: AnyModel, el: HTMLElement) => () => void> = 
 export default {
   render({ model, el }: RenderProps): () => void {
     const kind = String(model.get('_view_kind'));
-    if (Object.prototype.hasOwnProperty.call(VIEWS, kind)) return VIEWS[kind](model, el);
+    if (Object.prototype.hasOwnProperty.call(VIEWS, kind)) {
+      const cleanup = VIEWS[kind](model, el);
+      hidePictures(el, model.get('_picture_id'));
+      return cleanup;
+    }
     el.textContent = `matmul-magic: no widget view named ${JSON.stringify(kind)}.`;
     return () => el.replaceChildren();
   }

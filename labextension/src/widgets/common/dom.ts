@@ -41,7 +41,8 @@ const ICONS: Record<string, string> = {
   play: PLAY,
   pause: 'M2.5 1.5h2.5v9h-2.5zM7 1.5h2.5v9h-2.5z',
   back: 'M9 1.5v9l-7.5-4.5z',
-  forward: PLAY
+  forward: PLAY,
+  remove: 'M4.5 1h3v1H11v1.5H1V2h3.5zM2 4.5h8l-.8 7H2.8z'
 };
 
 /** An inline SVG icon, hidden from screen readers (the button's label says what it does). */
@@ -139,6 +140,15 @@ export function cellGrid(
     }
   }
   return h('div', {}, [h('div.mm-caption.mm-mono', { text: caption }), table]);
+}
+
+/**
+ * An operand's name as text that may wrap only between its tokens (before `.`, `[` or `(`, after
+ * `,`), never inside one: `a[i].unsqueeze(-1)` wraps as `a[i]` / `.unsqueeze(-1)` in a narrow panel.
+ */
+export function nameNodes(name: string): Node[] {
+  const parts = name.split(/(?=[.[(])|(?<=,)/).filter(Boolean);
+  return parts.flatMap((part, i) => (i ? [document.createElement('wbr'), document.createTextNode(part)] : [document.createTextNode(part)]));
 }
 
 /** An operand's default label: a, b, c... (from the widgets' constants, as Python names them). */

@@ -2,7 +2,8 @@
 // in, then a cell the view fills), the result row's first cells, the add button and the view's
 // handle. The explorers send only operands the rules accept, so the model (and Python) never see
 // a malformed or absurd shape; the box is marked invalid instead.
-import { button, defaultName, formatShape, h, markInvalid, parseShapeText, sameShape, textBox } from './dom';
+import { button, defaultName, formatShape, h, markInvalid, nameNodes, parseShapeText, sameShape, textBox } from './dom';
+import { guardKeys } from './keys';
 import { MAX_OPERANDS, shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
@@ -73,7 +74,7 @@ export function syncOperandRows(
   }
   while (rows.length > shapes.length) rows.pop()?.tr.remove();
   rows.forEach(({ name, input }, i) => {
-    name.textContent = names[i];
+    name.replaceChildren(...nameNodes(names[i]));
     input.setAttribute('aria-label', `shape of ${names[i]}`);
     if (ctx.problems.has(i)) return;
     markInvalid(input, false);
@@ -87,16 +88,22 @@ export function resultHead(word: string, shape: readonly number[] | null): HTMLE
   return [h('td.mm-name', { text: word }), h('td.mm-mono', { text: shape ? formatShape(shape) : 'no result' })];
 }
 
-/** `+ operand`: a new (1,) operand named by the next letter, after `more` adds the view's own part. */
+/**
+ * `+ operand`: a new (1,) operand named by the next letter, after `more` adds the view's own part;
+ * keyboard focus goes to the new operand's shape box, ready for its sizes.
+ */
 export function addButton(ctx: OperandsContext, more: () => void): HTMLButtonElement {
-  return button('+ operand', 'add an operand', () => {
+  const add = button('+ operand', 'add an operand', () => {
     const { shapes, names } = ctx.state;
     if (shapes.length >= MAX_OPERANDS) return;
     more();
     shapes.push([1]);
     names.push(defaultName(shapes.length - 1));
     ctx.commit();
+    const boxes = add.closest('.mm-root')?.querySelectorAll<HTMLInputElement>('input[aria-label^="shape of "]');
+    boxes?.[boxes.length - 1]?.focus();
   });
+  return add;
 }
 
 /** Whether another operand fits (the add button is disabled when not). */
@@ -104,6 +111,7 @@ export const roomFor = (ctx: OperandsContext): boolean => ctx.state.shapes.lengt
 
 /** An explorer's handle: show a state from elsewhere (dropping any box's unread text), or remove it. */
 export function explorerHandle<S, C extends OperandsContext>(ctx: C, root: HTMLElement, own: (state: S) => C['state']) {
+  const unguard = guardKeys(root);
   return {
     update(next: S): void {
       ctx.state = own(next);
@@ -111,6 +119,7 @@ export function explorerHandle<S, C extends OperandsContext>(ctx: C, root: HTMLE
       ctx.render();
     },
     destroy(): void {
+      unguard();
       root.remove();
     }
   };

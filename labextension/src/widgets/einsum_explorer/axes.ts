@@ -55,6 +55,16 @@ export function looseAxes(labels: readonly string[], shape: readonly number[]): 
   return Array.from({ length: n }, (_, d) => [labels[d] ?? '?', d < shape.length ? shape[d] : null]);
 }
 
+/** The spec without one pair of matching quotes around it (`'ik,kj->ij'` pasted from code reads
+ * as `ik,kj->ij`); anything else as it is, for the rules to judge. As Python's unquote_spec. */
+export function unquoteSpec(text: string): string {
+  const inner = text.trim();
+  if (inner.length >= 2 && inner[0] === inner[inner.length - 1] && (inner[0] === "'" || inner[0] === '"')) {
+    return inner.slice(1, -1);
+  }
+  return text;
+}
+
 /** "operand 0" in the rules' messages, as the table names the operand. */
 export function nameOperands(message: string, names: readonly string[]): string {
   return message.replace(/\b[Oo]perand (\d+)\b/g, (whole, index: string) => names[Number(index)] ?? whole);

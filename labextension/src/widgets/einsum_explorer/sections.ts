@@ -5,7 +5,7 @@ import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
 import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
 import type { OperandRow, OperandsContext } from '../common/operands';
-import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, withTerm } from './axes';
+import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, unquoteSpec, withTerm } from './axes';
 
 export interface EinsumState {
   spec: string;
@@ -31,12 +31,12 @@ export function specBox(ctx: EinsumContext): Section<EinsumFrame> {
   input.style.width = '14em';
   input.value = ctx.state.spec;
   input.addEventListener('input', () => {
-    ctx.state.spec = input.value;
+    ctx.state.spec = unquoteSpec(input.value);
     ctx.commit();
   });
   const el = h('div.mm-row', {}, [h('label', { text: 'torch.einsum(' }), input, h('span', { text: ', …)' })]);
   const update = ({ failure }: EinsumFrame) => {
-    if (input.value !== ctx.state.spec) input.value = ctx.state.spec;
+    if (unquoteSpec(input.value) !== ctx.state.spec) input.value = ctx.state.spec;
     input.setAttribute('aria-invalid', String(failure !== '' && ctx.problems.size === 0));
   };
   return { el, update };
@@ -76,13 +76,14 @@ export function operandTable(ctx: EinsumContext): Section<EinsumFrame> {
 }
 
 /** `+ operand` brings its own term in the spec (one fresh index, size 1), so the spec stays
- * valid; `− operand` drops the last operand and its term. */
+ * valid; `remove last` drops the last operand and its term (a word: `−` or `×` would read as
+ * arithmetic in a matmul lesson). */
 export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
   const spanned = () => looseTerms(ctx.state.spec).length === ctx.state.shapes.length;
   const add = addButton(ctx, () => {
     if (spanned()) ctx.state.spec = withTerm(ctx.state.spec, freshLabel(ctx.state.spec));
   });
-  const remove = button('− operand', 'remove the last operand', () => {
+  const remove = button('remove last', '', () => {
     const { state } = ctx;
     if (state.shapes.length <= 1) return;
     if (spanned()) state.spec = withTerm(state.spec, null);
@@ -90,10 +91,14 @@ export function operandButtons(ctx: EinsumContext): Section<EinsumFrame> {
     state.names.pop();
     ctx.problems.delete(state.shapes.length);
     ctx.commit();
+    if (remove.disabled) add.focus(); // a disabled button drops focus to the page
   });
   const update = () => {
+    const { names } = ctx.state;
     add.disabled = !roomFor(ctx);
-    remove.disabled = ctx.state.shapes.length <= 1;
+    remove.disabled = names.length <= 1;
+    remove.setAttribute('aria-label', `remove operand ${names[names.length - 1]}`);
+    remove.title = remove.getAttribute('aria-label') ?? '';
   };
   return { el: h('div.mm-row', {}, [add, remove]), update };
 }

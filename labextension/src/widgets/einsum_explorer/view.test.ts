@@ -72,8 +72,13 @@ describe('einsum explorer view: names, operands and errors', () => {
     expect(onChange).toHaveBeenLastCalledWith({ spec: 'i,z->', shapes: [[3], [1]], names: ['a', 'b'] });
     expect(q(el, '[role="alert"]')).toBeNull();
     expect(q(el, '.mm-reason').textContent).toContain('Summed over i, z');
-    q<HTMLButtonElement>(el, 'button[aria-label="remove the last operand"]').click();
+    const remove = q<HTMLButtonElement>(el, 'button[aria-label="remove operand b"]');
+    expect(remove.textContent).toBe('remove last');
+    remove.click();
     expect(onChange).toHaveBeenLastCalledWith({ spec: 'i->', shapes: [[3]], names: ['a'] });
+    // The remove button is now disabled: focus goes to the add button, not the page.
+    expect(remove.disabled).toBe(true);
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('add an operand');
   });
 
   it("names operands after the learner's expressions, in the table and in errors", () => {
@@ -143,5 +148,25 @@ describe('einsum widget entry', () => {
     expect(model.save_changes).toHaveBeenCalled();
     cleanup();
     expect(model.off).toHaveBeenCalledTimes(3); // spec, shapes and names
+  });
+});
+
+describe('einsum explorer spec box', () => {
+  it('accepts a spec pasted with its quotes', () => {
+    const { el, onChange } = mount('ij,jk->ik', [[5, 784], [784, 10]]);
+    const spec = q<HTMLInputElement>(el, 'input[aria-label="einsum spec"]');
+    for (const pasted of ["'ik,kj->ij'", '"ik,kj->ij"']) {
+      type(spec, pasted);
+      expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ spec: 'ik,kj->ij' }));
+      expect(spec.value).toBe(pasted); // what the learner typed stays in the box
+      expect(q(el, '[role="alert"]')).toBeNull();
+      expect(q(el, '.mm-reason').textContent).toContain('output shape (5, 10)');
+    }
+  });
+
+  it('says an empty spec is empty', () => {
+    const { el } = mount('', [[5, 784], [784, 10]]);
+    expect(q(el, '[role="alert"]').textContent).toContain('The spec is empty');
+    expect(q(el, '[role="alert"]').textContent).not.toContain('names 1 operand');
   });
 });

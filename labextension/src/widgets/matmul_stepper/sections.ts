@@ -4,7 +4,7 @@ import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
 import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
 import type { Section } from '../common/section';
 import type { Values } from '../shape_explorer/view';
-import { partialSum, stepsAt } from './focus';
+import { partialSum, stepsAt, stepValues } from './focus';
 import type { Focus } from './focus';
 
 export interface StepperState {
@@ -82,24 +82,43 @@ export function sliders(ctx: StepperContext): Section<StepperFrame> {
   const update = ({ steps }: StepperFrame) => {
     speed.value = String(fromSpeed(ctx.state.speed));
     speedText.textContent = `${ctx.state.speed}/s`;
+    // What a screen reader says: the speed shown, not the slider's 0-100 position.
+    speed.setAttribute('aria-valuetext', `${ctx.state.speed} steps per second`);
     scrub.max = String(steps);
     scrub.value = String(ctx.state.step);
+    scrub.setAttribute('aria-valuetext', `step ${ctx.state.step} of ${steps}`);
   };
   return { el, update };
 }
 
-/** `step 3 of 12 (<the level's name>) — <what the step did>`. */
+/** `step 3 of 12 (<the level's name>) — <what the step did>: <the numbers it multiplied>`. */
 export function stepStatus(ctx: StepperContext): Section<StepperFrame> {
   const el = h('p.mm-mono', { attrs: { 'aria-live': 'polite' } });
-  const update = ({ steps, focus }: StepperFrame) => {
-    el.textContent = `step ${ctx.state.step} of ${steps} (${LEVELS[ctx.state.level].name}) — ${focus.text}`;
+  const update = ({ steps, focus, k, n, m }: StepperFrame) => {
+    const { level, step, values } = ctx.state;
+    const drawn = values.length === 2 && Math.max(m, k, n) <= MAX_VALUE_SIDE && step <= steps;
+    const numbers = drawn ? stepValues(level, focus, values[0] as Values[], values[1] as Values[], k, n) : '';
+    el.textContent = `step ${step} of ${steps} (${LEVELS[level].name}) — ${focus.text}${numbers ? `: ${numbers}` : ''}`;
   };
   return { el, update };
 }
 
+/** The level's code, one line per element; the line the current step runs is marked. */
 export function levelCode(ctx: StepperContext): Section<StepperFrame> {
-  const el = h('pre', { label: 'code at this level' });
-  return { el, update: () => (el.textContent = LEVELS[ctx.state.level].code) };
+  const el = h('pre.mm-code', { label: 'code at this level' });
+  const update = ({ steps }: StepperFrame) => {
+    const { code, step } = LEVELS[ctx.state.level];
+    const running = ctx.state.step > 0 && ctx.state.step <= steps;
+    const lines = code.split('\n');
+    el.replaceChildren(
+      ...lines.map((line, i) => {
+        const current = running && line.trim() === step;
+        const text = i < lines.length - 1 ? `${line}\n` : line;
+        return h('span', { class: current ? 'mm-line mm-current' : 'mm-line', text, attrs: current ? { 'aria-current': 'step' } : {} });
+      })
+    );
+  };
+  return { el, update };
 }
 
 function matrices({ m, k, n, focus }: StepperFrame, a: Values[] | null, b: Values[] | null): HTMLElement[] {

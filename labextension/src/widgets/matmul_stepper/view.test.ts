@@ -156,3 +156,39 @@ describe('matmul stepper widget entry', () => {
     expect(el.children.length).toBe(0);
   });
 });
+
+describe('matmul stepper for keyboards and screen readers', () => {
+  it('says what each slider means in aria-valuetext', () => {
+    const { el } = mount({ speed: 2, step: 3 });
+    const speed = q<HTMLInputElement>(el, 'input[aria-label="speed, steps per second"]');
+    expect(speed.value).toBe('23');
+    expect(speed.getAttribute('aria-valuetext')).toBe('2 steps per second');
+    const scrub = q<HTMLInputElement>(el, 'input[aria-label="step"]');
+    expect(scrub.getAttribute('aria-valuetext')).toBe('step 3 of 12');
+  });
+
+  it('gives the values each step multiplies, at every level', () => {
+    const status = (patch: Partial<StepperState>) => q(mount(patch).el, '[aria-live]').textContent;
+    expect(status({ level: 0, step: 2 })).toContain('c[0,0] += a[0,1] * b[1,0]: 2 × 0 = 0, so c[0,0] = 1');
+    expect(status({ level: 1, step: 1 })).toContain('c[0,0] = (a[0,:] * b[:,0]).sum(): 1×1 + 2×0 + 3×1 = 4');
+    expect(status({ level: 2, step: 2 })).toContain('c[1] = [10, 11]');
+    expect(status({ level: 0, step: 0 })).toBe('step 0 of 12 (scalar k loop) — Nothing computed yet.');
+    // Without values (or beyond 8x8) the indices alone.
+    expect(status({ values: [], level: 0, step: 2 })).toMatch(/b\[1,0\]$/);
+    // A level and its step arrive from Python one at a time: a step past the level's run for a
+    // moment draws without values, never throws.
+    expect(status({ level: 2, step: 6 })).toMatch(/^step 6 of 2 /);
+  });
+
+  it('marks the line of code the current step runs', () => {
+    const marked = (patch: Partial<StepperState>) =>
+      [...mount(patch).el.querySelectorAll('pre .mm-current')].map(n => n.textContent?.trim());
+    expect(marked({ level: 0, step: 1 })).toEqual(['c[i,j] += a[i,k] * b[k,j]']);
+    expect(marked({ level: 2, step: 1 })).toEqual(['c[i] = (a[i,:,None] * b).sum(dim=0)']);
+    expect(marked({ level: 3, step: 1 })).toEqual(['c = a @ b']);
+    expect(marked({ level: 1, step: 0 })).toEqual([]);
+    const { el } = mount({ level: 1, step: 2 });
+    expect(q(el, 'pre [aria-current="step"]')).not.toBeNull();
+    expect(q(el, 'pre').textContent).toBe('for i in range(m):\n  for j in range(n):\n    c[i,j] = (a[i,:] * b[:,j]).sum()');
+  });
+});

@@ -2,6 +2,7 @@
 // levels, so a learner sees how many Python-level steps each level takes. Built from sections
 // (./sections) over one context; the animation's timer lives here.
 import { viewRoot } from '../common/dom';
+import { guardKeys } from '../common/keys';
 import { mountSections } from '../common/section';
 import { focusAt, stepsAt } from './focus';
 import { buttons, costs, grids, levelCode, sliders, stepStatus } from './sections';
@@ -60,6 +61,7 @@ export function renderMatmulStepper(
     redraw(frameOf(ctx.state));
   }
   render();
+  const unguard = guardKeys(root);
   return {
     update(next: StepperState): void {
       ctx.state = { ...next };
@@ -67,6 +69,7 @@ export function renderMatmulStepper(
     },
     destroy(): void {
       if (timer !== null) clearInterval(timer);
+      unguard();
       root.remove();
     }
   };

@@ -2,7 +2,7 @@
 // button, then its sizes right-aligned and coloured by the rule), the result in the footer,
 // the legend of the rule's colours, the add button and the sentence that explains it all.
 import { KIND_LEGEND } from '../../generated/widgets';
-import { button, h, sameShape, say } from '../common/dom';
+import { button, h, iconLabel, sameShape, say } from '../common/dom';
 import type { Kind } from '../common/rules';
 import { fixed } from '../common/section';
 import type { Section } from '../common/section';
@@ -15,7 +15,13 @@ function headCells(ndim: number): HTMLElement[] {
   return [
     ...['operand', 'shape'].map(text => h('th.mm-name', { text })),
     h('th'),
-    ...Array.from({ length: ndim }, (_, c) => h('th', { text: `dim ${c - ndim}`, attrs: { scope: 'col' } }))
+    // `dim -2`; a narrow host shows `-2` under the same name (the word is hidden, not dropped).
+    ...Array.from({ length: ndim }, (_, c) =>
+      h('th', { attrs: { scope: 'col', title: `dim ${c - ndim}` } }, [
+        h('span.mm-dim-word', { text: 'dim ' }),
+        document.createTextNode(String(c - ndim))
+      ])
+    )
   ];
 }
 
@@ -48,16 +54,25 @@ function resultCells(frame: ShapeFrame, ndim: number): HTMLElement[] {
   ];
 }
 
-/** A remove button for a row: drops that operand from every per-operand list. */
+/**
+ * A remove button for a row (a word, not `×`, which reads as "times" in a matmul lesson): drops
+ * that operand from every per-operand list, then keeps keyboard focus in the table, on the
+ * remove button now in that place (or the last row's), else on that row's shape box.
+ */
 function removeButton(ctx: ShapeContext, rows: OperandRow[], row: OperandRow): HTMLButtonElement {
-  return button('×', '', () => {
+  const node = button('remove', '', () => {
     const { state } = ctx;
     const at = rows.indexOf(row);
     if (state.shapes.length <= 1 || at < 0) return;
     for (const list of [state.shapes, state.names, state.values, state.strides]) list.splice(at, 1);
     ctx.problems.clear();
     ctx.commit();
-  });
+    const next = rows[Math.min(at, rows.length - 1)];
+    const remove = next.own.firstChild as HTMLButtonElement;
+    (remove.disabled ? next.input : remove).focus();
+  }, 'mm-button mm-remove');
+  iconLabel(node, 'remove', 'remove'); // a narrow host shows the icon alone
+  return node;
 }
 
 function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): void {
@@ -70,8 +85,8 @@ function syncRows(ctx: ShapeContext, tbody: HTMLElement, rows: OperandRow[]): vo
   syncOperandRows(ctx, tbody, rows, '5,1 (empty for a 0-d tensor)', add, edited);
   rows.forEach((row, i) => {
     const remove = row.own.firstChild as HTMLButtonElement;
-    remove.setAttribute('aria-label', `remove ${state.names[i]}`);
-    remove.title = `remove ${state.names[i]}`;
+    remove.setAttribute('aria-label', `remove operand ${state.names[i]}`);
+    remove.title = `remove operand ${state.names[i]}`;
     remove.disabled = state.shapes.length <= 1;
   });
 }

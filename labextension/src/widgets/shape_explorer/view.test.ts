@@ -120,7 +120,7 @@ describe('shape explorer view: typed shapes and operands', () => {
     for (let i = 0; i < 10; i++) add.click();
     expect(qa(el, 'table.mm-shapes > tbody > tr').length).toBe(8);
     expect(add.disabled).toBe(true);
-    q<HTMLButtonElement>(el, 'button[aria-label="remove c"]').click();
+    q<HTMLButtonElement>(el, 'button[aria-label="remove operand c"]').click();
     expect(onChange.mock.lastCall?.[0].shapes.length).toBe(7);
     expect(onChange.mock.lastCall?.[0].names).toEqual(['a', 'b', 'd', 'e', 'f', 'g', 'h']);
   });
@@ -288,5 +288,43 @@ describe('shape explorer widget entry', () => {
     expect(model.on).not.toHaveBeenCalled();
     cleanup();
     expect(el.textContent).toBe('');
+  });
+});
+
+describe('shape explorer keyboard and focus', () => {
+  it('says "remove" in words and keeps focus in the table after a removal', () => {
+    const { el } = mount({ shapes: [[5, 1], [4], [3, 1, 1]] });
+    const removes = () => [...el.querySelectorAll<HTMLButtonElement>('button[aria-label^="remove operand"]')];
+    expect(removes().map(b => [b.textContent?.trim(), b.getAttribute('aria-label')])).toEqual([
+      ['remove', 'remove operand a'],
+      ['remove', 'remove operand b'],
+      ['remove', 'remove operand c']
+    ]);
+    expect(el.textContent).not.toContain('×');
+    removes()[2].click(); // the last row goes: focus moves to the new last row's button
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('remove operand b');
+    removes()[0].click(); // a goes; b moves up into the focused place
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('shape of b');
+    expect(document.activeElement).not.toBe(document.body);
+  });
+
+  it('focuses the new shape box after adding an operand', () => {
+    const { el } = mount({ shapes: [[5, 1]] });
+    q<HTMLButtonElement>(el, 'button[aria-label="add an operand"]').click();
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('shape of b');
+  });
+
+  it('wraps operand names only between tokens', () => {
+    const { el } = mount({ shapes: [[784, 1], [784, 10]], names: ['a[i].unsqueeze(-1)', 'b'] });
+    const name = q(el, 'tbody td.mm-name');
+    expect(name.textContent).toBe('a[i].unsqueeze(-1)');
+    const parts = [...name.childNodes].map(n => (n.nodeName === 'WBR' ? '|' : n.textContent));
+    expect(parts.join('')).toBe('a|[i]|.unsqueeze|(-1)');
+  });
+
+  it('names itself in the panel', () => {
+    const el = document.body.appendChild(document.createElement('div'));
+    renderShapeExplorer(el, { shapes: [[1]] }, vi.fn(), { rootName: 'shape-panel', title: 'Shape Explorer: broadcasting' });
+    expect(q(el, 'h3').textContent).toBe('Shape Explorer: broadcasting');
   });
 });

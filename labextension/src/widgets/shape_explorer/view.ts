@@ -19,6 +19,8 @@ export { valueGrid, valuesShape } from './values';
 export interface ShapeExplorerOptions {
   /** The root's data-matmul-magic attribute (the panel passes its own). */
   rootName?: string;
+  /** The heading (the panel names itself: a side panel shows no tab title). */
+  title?: string;
 }
 
 export interface ShapeView {
@@ -45,7 +47,7 @@ export function renderShapeExplorer(
     }
   };
   const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
-  const redraw = mountSections(el, root, 'Broadcasting', [
+  const redraw = mountSections(el, root, options.title ?? 'Broadcasting', [
     operandTable(ctx),
     legend(),
     addOperand(ctx),
