@@ -123,7 +123,7 @@ def test_a_write_into_the_sweep_operands_is_caught_too():
             b.zero_()
         return a @ b
 
-    result = bench(sweeps_wrong, my_matmul, course=False, shape=SMALL, sweep=[8], budget=0.2)
+    result = bench(sweeps_wrong, my_matmul, course=False, shape=SMALL, sweep=[8], budget=1.0)
     assert result["sweeps_wrong"].status == "incorrect"
     assert "changed its input b in place" in result["sweeps_wrong"].note
     assert result["my_matmul"].status == "ok" and result["my_matmul"].points[0].error is None
