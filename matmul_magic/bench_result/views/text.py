@@ -7,7 +7,9 @@ from typing import Any
 
 from .summary import (
     CALLS_LEGEND,
+    INTERVAL_LEGEND,
     LEGEND,
+    UNRELIABLE_LEGEND,
     conditions,
     footnotes,
     headline,
@@ -48,8 +50,10 @@ def to_text(payload: Mapping[str, Any]) -> str:
         lines.append("(no rows)")
     if any(r.get("extrapolated") for r in rows):
         lines.append(LEGEND)
+    if any(r.get("unreliable") for r in rows):
+        lines.append(UNRELIABLE_LEGEND)
     if cells:
-        lines.append(CALLS_LEGEND)
+        lines.extend([INTERVAL_LEGEND, CALLS_LEGEND])
     if payload.get("sweep"):
         lines.append(sweep_caption(payload))
     notes = footnotes(payload)
