@@ -46,8 +46,7 @@ def to_text(payload: Mapping[str, Any]) -> str:
         lines.append(interrupted_text(payload))
     lines.append("")
     lines.extend(_aligned(cols, cells))
-    if not cells:
-        lines.append("(no rows)")
+    lines.append("(no rows)" if not cells else "")
     if any(r.get("extrapolated") for r in rows):
         lines.append(LEGEND)
     if any(r.get("unreliable") for r in rows):
