@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from matmul_magic.bench_result.contract import MIME_TYPE
 from matmul_magic.bench_result.result import BenchProgress, BenchResult, BenchRow
+from matmul_magic.bench_result.views import format as fmt
 from matmul_magic.bench_result.views import mimebundle
 from matmul_magic.bench_result.views import to_html as _to_html
 from matmul_magic.bench_result.views import to_text as _to_text
@@ -34,7 +35,6 @@ from matmul_magic.bench_result.views.progress import (
     reserved_height,
     share_done,
 )
-from matmul_magic.bench_result.views import format as fmt
 from matmul_magic.bench_result.views.table import table as _table
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bench").glob("*.json"))

@@ -282,7 +282,8 @@ def format_shape(shape: Sequence[int]) -> str:
 
 def status_badges(row: Mapping[str, Any]) -> list[str]:
     """The status word, then how far to trust the time: extrapolated (or an unreliable
-    estimate), unreliable (contention, estimators that disagree), over budget, a one-off first-call cost, noisy."""
+    estimate), unreliable (contention, estimators that disagree), over budget, a one-off
+    first-call cost, noisy."""
     badges = RULES["badges"]
     out = [RULES["status_words"][row["status"]]]
     if row.get("extrapolated"):

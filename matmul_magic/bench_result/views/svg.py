@@ -32,7 +32,8 @@ def _e(text: Any) -> str:
 def _svg_open(width: float, height: float, title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" style="display: block; margin: 6px 0; max-width: none;">'
+        f'viewBox="0 0 {width} {height}" role="img" '
+        'style="display: block; margin: 6px 0; max-width: none;">'
         f"<title>{_e(title)}</title>"
     )
 
@@ -173,8 +174,13 @@ def _sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[tuple]
     series = []
     for row in payload["rows"]:
         points = [
-            (p["size"], p["median"], p.get("extrapolated", False), p.get("median_low"),
-             p.get("median_high"))  # fmt: skip
+            (
+                p["size"],
+                p["median"],
+                p.get("extrapolated", False),
+                p.get("median_low"),
+                p.get("median_high"),
+            )  # fmt: skip
             for p in row.get("points") or ()
             if p.get("median") is not None and p["median"] > 0
         ]
@@ -206,7 +212,8 @@ def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> lis
     unreliable = bool(row.get("unreliable"))
     exponent = "n/a" if row.get("exponent") is None else format_exponent_label(row["exponent"])
     label = f"{short(row['name'], 18)} {exponent}" + (" ⚠" if unreliable else "")
-    tip = row["name"] + (f": unreliable, {row.get('note') or 'see the notes'}" if unreliable else "")
+    why = row.get("note") or "see the notes"
+    tip = row["name"] + (f": unreliable, {why}" if unreliable else "")
     dash = " stroke-dasharray: 4 3;" if unreliable else ""
     lx = _SWEEP["left"] + _SWEEP["plot_w"] + 16
     ly = _SWEEP["top"] + 12 + i * 18

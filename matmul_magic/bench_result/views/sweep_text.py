@@ -1,9 +1,10 @@
 """A sweep in a terminal: the time at every size as a table, and a log-log chart in text.
 
-``sweep_table`` has a row per variant and a column per size (each time in its own unit with its
-95 % interval, ``≈`` where extrapolated, ``⚠`` where unreliable), then the fitted exponent. ``sweep_chart`` draws log time against log size
-in Unicode braille (2×4 dots per character, as plotext and uniplot draw), one numbered marker
-per measured point and braille lines between them, with a legend. Hand-written rather than a
+``sweep_table`` has a row per variant and a column per size (each time in its own unit with
+its 95 % interval, ``≈`` where extrapolated, ``⚠`` where unreliable), then the fitted
+exponent. ``sweep_chart`` draws log time against log size in Unicode braille (2×4 dots per
+character, as plotext and uniplot draw), one numbered marker per measured point and braille
+lines between them, with a legend. Hand-written rather than a
 dependency: it is about a hundred lines, and the CLI stays standard library plus torch.
 Neither imports torch. ``to_text_with_sweep`` is the CLI's whole text output. All take the
 payload dict (``BenchResult.to_dict()``).
