@@ -20,7 +20,8 @@ function trustLines(row: BenchRow, result: BenchResult): Lines {
     lines.push(['over budget', 'one call took longer than the whole budget; its time is that call']);
   }
   if (row.unreliable) {
-    lines.push(['unreliable', row.note ?? 'a rough figure, not a measurement to trust']);
+    // The reason is the row's note, shown once at the end.
+    lines.push(['unreliable', row.note === null ? 'a rough figure, not a measurement to trust' : 'a rough figure: see the note']);
   }
   if (row.noisy) {
     lines.push(['noisy', `median not known to ±${formatPercent(100 * result.threshold)}: ${BUSY_TEXT}`]);

@@ -7,10 +7,11 @@ import { axisTitle, labelWidth, type Metric, metricTick, type ScaleKind } from '
 import { linearScale, logScale, type Scale, sizeScale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
-const SWEEP_W = 680;
+const SWEEP_W = 720;
 const SWEEP_H = 340;
 // The left margin holds a tick as wide as `100,000,000×` clear of the rotated axis title.
-const MARGIN = { left: 100, right: 170, top: 14, bottom: 40 };
+// The right margin holds a legend entry of a 12-character name, `∝ size^-3.87` and ` ⚠`.
+const MARGIN = { left: 100, right: 210, top: 14, bottom: 40 };
 const [LEFT, RIGHT, TOP, BOTTOM] = [MARGIN.left, SWEEP_W - MARGIN.right, MARGIN.top, SWEEP_H - MARGIN.bottom];
 const DOT_R = 2.5;
 
@@ -145,7 +146,7 @@ function legendEntry(row: BenchRow, i: number, metric: Metric): SVGGElement {
   // The exponent is time's: shown with the time metric, where the slope is the one drawn.
   const slope = row.exponent === null || metric !== 'time' ? '' : ` ${formatExponentLabel(row.exponent)}`;
   const mark = row.unreliable ? P.unreliable_mark : '';
-  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 14)}${slope}${mark}`));
+  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 12)}${slope}${mark}`));
   return entry;
 }
 

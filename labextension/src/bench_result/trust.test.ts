@@ -73,7 +73,8 @@ describe('unreliable rows', () => {
     const el = render('contended_cpu');
     el.querySelector('.mm-bench-bar-row.mm-unreliable .mm-bench-bar')!.dispatchEvent(new MouseEvent('pointerover', { bubbles: true }));
     const tip = el.querySelector('.mm-bench-tooltip')!.textContent!;
-    expect(tip).toContain('unreliablecontended: 2 threads ran 14× slower');
+    expect(tip).toContain('unreliablea rough figure: see the note');
+    expect(tip).toContain('notecontended: 2 threads ran 14× slower');
     expect(tip).toContain('median≈ 220 µs ⚠');
   });
 

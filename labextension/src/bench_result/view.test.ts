@@ -276,7 +276,7 @@ describe('sweep chart', () => {
     const sizes = rows[0].points.map((p: any) => p.size);
     const chart = sweepChart(rows, sizes);
     const xs = chart.points.map((p) => p.x);
-    // The smallest and largest sizes sit at the plot's two edges (100 and 680 - 170).
+    // The smallest and largest sizes sit at the plot's two edges (100 and 720 - 210).
     expect(Math.min(...xs)).toBeCloseTo(100, 0);
     expect(Math.max(...xs)).toBeCloseTo(510, 0);
   });

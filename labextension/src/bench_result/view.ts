@@ -33,6 +33,8 @@ export class BenchView implements ViewContext {
   readonly root: HTMLElement;
   private current: ViewState;
   private readonly tooltip: HTMLElement;
+  /** The row element the open tooltip describes, and the pointer's x, to follow on scroll. */
+  private anchor: [Element, number] | null = null;
   private readonly charts: ChartsSection;
   private readonly sections: Section[];
 
@@ -75,6 +77,7 @@ export class BenchView implements ViewContext {
   };
 
   dispose(): void {
+    this.hideTooltip();
     this.root.remove();
   }
 
@@ -85,18 +88,43 @@ export class BenchView implements ViewContext {
   }
 
   /** The tooltip, placed at `x` beside `avoid` (the row or point it describes): below it
-   * where the viewport has room, above it otherwise, and never past the viewport's edges. */
-  private showDetails(title: string, lines: [string, string][], x: number, avoid: Box): void {
+   * where the viewport has room, above it otherwise, and never past the viewport's edges. A
+   * row's tooltip follows its row when the page scrolls; a point's goes. */
+  private showDetails(title: string, lines: [string, string][], x: number, avoid: Box | Element): void {
     this.tooltip.replaceChildren(
       el('div', { class: 'mm-bench-tooltip-title' }, title),
       el('dl', {}, lines.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))
     );
     this.tooltip.hidden = false;
-    const box = this.root.getBoundingClientRect();
-    const [left, top] = placeTooltip(avoid, x, [this.tooltip.offsetWidth || 300, this.tooltip.offsetHeight], viewport());
-    this.tooltip.style.left = `${left - box.left}px`;
-    this.tooltip.style.top = `${top - box.top}px`;
+    this.anchor = avoid instanceof Element ? [avoid, x] : null;
+    window.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
+    this.place(avoid instanceof Element ? avoid.getBoundingClientRect() : avoid, x);
   }
+
+  /** Puts the tooltip at its viewport position, position: fixed (no scrolling output clips
+   * it), corrected for an ancestor that makes another box its frame (a transform). */
+  private place(avoid: Box, x: number): void {
+    const tip = this.tooltip;
+    // Measured where nothing squeezes it: near the right edge it would shrink, and then grow.
+    tip.style.left = '0px';
+    tip.style.top = '0px';
+    const [left, top] = placeTooltip(avoid, x, [tip.offsetWidth || 300, tip.offsetHeight], viewport());
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
+    const actual = tip.getBoundingClientRect();
+    if (actual.width > 0 && (Math.abs(actual.left - left) > 0.5 || Math.abs(actual.top - top) > 0.5)) {
+      tip.style.left = `${2 * left - actual.left}px`;
+      tip.style.top = `${2 * top - actual.top}px`;
+    }
+  }
+
+  private readonly onScroll = (): void => {
+    if (this.anchor && this.anchor[0].isConnected) {
+      this.place(this.anchor[0].getBoundingClientRect(), this.anchor[1]);
+    } else {
+      this.hideTooltip();
+    }
+  };
 
   /** Details of the row under `target` (a table row or a bar), or hide the tooltip. */
   private showRow(target: Element, x: number): void {
@@ -106,7 +134,7 @@ export class BenchView implements ViewContext {
       this.hideTooltip();
       return;
     }
-    this.showDetails(row.name, rowDetails(row, this.result), x, holder.getBoundingClientRect());
+    this.showDetails(row.name, rowDetails(row, this.result), x, holder);
   }
 
   private readonly onPointer = (event: PointerEvent): void => {
@@ -148,6 +176,8 @@ export class BenchView implements ViewContext {
   };
 
   private readonly hideTooltip = (): void => {
+    window.removeEventListener('scroll', this.onScroll, { capture: true });
+    this.anchor = null;
     this.tooltip.hidden = true;
   };
 }

@@ -25,6 +25,10 @@ from .table import Column, table
 FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
 CELL = "padding: 2px 8px; border-bottom: 1px solid rgba(128,128,128,0.3);"
 _MUTED = "opacity: 0.75;"
+_NAME = "max-width: 7em; overflow: hidden; text-overflow: ellipsis;"
+# Name and status keep to 4 px padding: with them two columns fit 210 px (JupyterLab's output
+# area at 600 px), and the columns after them scroll.
+_TIGHT = "padding: 2px 4px;"
 
 
 def escape(text: Any) -> str:
@@ -52,9 +56,14 @@ def breakable(name: str) -> str:
 
 def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
     style = f"{CELL} text-align: {_align(col)};"
+    if col.key in ("name", "status"):
+        style += f" {_TIGHT}"
     if col.key == "name":
         style += " overflow-wrap: normal; word-break: normal;"
-        return f'<td style="{style}" title="{escape(row["name"])}">{breakable(row["name"])}</td>'
+        name = escape(row["name"])
+        # A name longer than 7em is cut with an ellipsis; the title has it in full.
+        inner = f'<div style="{_NAME}">{breakable(row["name"])}</div>'
+        return f'<td data-column="name" style="{style}" title="{name}">{inner}</td>'
     title = ""
     if col.key in ("median", "speedup", "status") and row.get("unreliable"):
         style += " opacity: 0.8;"
@@ -63,7 +72,7 @@ def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
         style += " font-style: italic;"
     if col.numeric:
         style += " white-space: nowrap;"
-    return f'<td style="{style}"{title}>{escape(value)}</td>'
+    return f'<td data-column="{col.key}" style="{style}"{title}>{escape(value)}</td>'
 
 
 def _table(payload: Mapping[str, Any]) -> list[str]:
