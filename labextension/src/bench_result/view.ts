@@ -105,10 +105,14 @@ export class BenchView implements ViewContext {
    * it), corrected for an ancestor that makes another box its frame (a transform). */
   private place(avoid: Box, x: number): void {
     const tip = this.tooltip;
-    // Measured where nothing squeezes it: near the right edge it would shrink, and then grow.
+    // Measured where nothing squeezes it, then held at that width: near the right edge of
+    // its frame it would shrink, grow taller, and cover what it was placed beside.
+    tip.style.width = '';
     tip.style.left = '0px';
     tip.style.top = '0px';
-    const [left, top] = placeTooltip(avoid, x, [tip.offsetWidth || 300, tip.offsetHeight], viewport());
+    const width = tip.offsetWidth || 300;
+    tip.style.width = `${width}px`;
+    const [left, top] = placeTooltip(avoid, x, [width, tip.offsetHeight], viewport());
     tip.style.left = `${left}px`;
     tip.style.top = `${top}px`;
     const actual = tip.getBoundingClientRect();
