@@ -45,7 +45,7 @@ def test_the_table_has_a_column_per_size_each_time_in_its_own_unit():
         {"cubic": [(10, 1e-6), (100, 1e-3)], "flat\x1b[31m": [(10, 2e-6), (100, None)]}
     )
     lines = sweep_table(result).splitlines()
-    assert lines[0] == "median time ±95% interval at each size (size×size @ size×size)"
+    assert lines[0] == "median time at each size ±95% interval (size×size @ size×size)"
     assert lines[1].split() == ["name", "10²", "100²", "exponent"]
     assert lines[3].split() == ["cubic", "1.00", "µs", "1.00", "ms", "—"]
     assert lines[4].split() == ["flat�[31m", "2.00", "µs", "—", "—"]  # user text stays text

@@ -87,7 +87,7 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
         cells += [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
         return "  ".join(cells).rstrip()
 
-    title = "median time ±95% interval at each size (size×size @ size×size)"
+    title = "median time at each size ±95% interval (size×size @ size×size)"
     if len(sizes) < len(all_sizes):
         title += f"; {len(sizes)} of the {len(all_sizes)} sizes, all of them in --save"
     lines = [title, line(header)]
