@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from matmul_magic.bench_result.contract import MIME_TYPE
 from matmul_magic.bench_result.result import BenchProgress, BenchResult, BenchRow
+from matmul_magic.bench_result.views import format as fmt
 from matmul_magic.bench_result.views import mimebundle
 from matmul_magic.bench_result.views import to_html as _to_html
 from matmul_magic.bench_result.views import to_text as _to_text
@@ -24,17 +26,21 @@ from matmul_magic.bench_result.views.format import (
     pick_unit,
 )
 from matmul_magic.bench_result.views.progress import (
+    StreamProgress,
+    progress_html,
     progress_line,
     progress_mimebundle,
     progress_snapshot,
     progress_text,
+    reserved_height,
+    share_done,
 )
 from matmul_magic.bench_result.views.table import table as _table
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bench").glob("*.json"))
 SAFE_TAGS = {
     "div", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "b",
-    "svg", "title", "line", "text", "rect", "polyline", "circle",
+    "svg", "title", "line", "text", "rect", "polyline", "circle", "path", "wbr",
 }  # fmt: skip
 
 
@@ -161,7 +167,7 @@ def test_incorrect_failed_skipped_and_extrapolated_rows_are_marked_everywhere():
         assert json_row["status"] == row.status == attrs["data-status"]
         assert json_row["extrapolated"] == row.extrapolated
         assert attrs["data-extrapolated"] == ("true" if row.extrapolated else "false")
-        status_cell = cells[-1]
+        status_cell = cells[1]
         assert status_cell.startswith(RULES["status_words"][row.status])
         assert ("≈ e" in status_cell) == row.extrapolated
         if row.extrapolated:
@@ -171,15 +177,21 @@ def test_incorrect_failed_skipped_and_extrapolated_rows_are_marked_everywhere():
     assert "stroke-dasharray: 4 2" in to_html(result)  # extrapolated bars are dashed
 
 
-def test_time_columns_use_one_unit_picked_from_the_medians():
+def test_each_median_states_a_unit_that_fits_it_and_its_interval():
+    # Issue 23: one µs column printed "≈ 2,056,535" where the chart said 2.06 s.
     result = fixture("course_cpu.json")
     cols, cells = table(result)
-    headers = [c.header for c in cols]
-    assert "median (µs)" in headers and "IQR (µs)" in headers and "min (µs)" in headers
+    assert "median ±95% interval" in [c.header for c in cols]
     median_at = [c.key for c in cols].index("median")
+    factors = dict(fmt.TIME_UNITS)
     for row, values in zip(result.rows, cells, strict=True):
-        shown = float(values[median_at].removeprefix("≈ ").replace(",", ""))
-        assert shown == pytest.approx(row.median * 1e6, rel=5e-3)
+        m = re.fullmatch(r"(?:≈ )?([\d.,]+) (\S+) ±(<?[\d.]+)%", values[median_at])
+        assert m, values[median_at]
+        number, unit = float(m[1].replace(",", "")), m[2]
+        assert 1 <= number < 1000  # a unit that fits the value
+        assert number * factors[unit] == pytest.approx(row.median, rel=5e-3)
+        half = max(row.median_high - row.median, row.median - row.median_low) / row.median
+        assert float(m[3].lstrip("<")) == pytest.approx(100 * half, abs=0.051)
 
 
 def test_rate_column_unit_follows_the_fastest_row():
@@ -311,3 +323,34 @@ def test_property_representations_agree_for_any_rows(result):
     if all(all(c.isprintable() and "  " not in c for c in row) for row in plain):
         assert parse_text_table(to_text(result)) == plain
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_the_progress_bar_follows_the_budget_and_reserves_the_final_height():
+    # Issue 23: the bar sat at 100% from the start of the race, and the output then jumped.
+    planned = ("loops", "einsum", "torch")
+    racing = progress_snapshot(
+        BenchProgress(planned=planned, rows=(), current=None, phase="time", elapsed=0.3, budget=1.2)
+    )
+    assert share_done(racing) == pytest.approx(0.25)
+    page = progress_html(racing)
+    assert 'aria-valuenow="25"' in page and "width: 25%" in page
+    late = {**racing, "elapsed": 2.0}
+    assert share_done(late) == 1.0  # a run past its budget stops at full
+    assert share_done({**racing, "phase": "done"}) == 1.0
+    assert share_done({**racing, "budget": None, "current": None}) == 0.0
+    height = reserved_height(racing)
+    assert f"min-height: {height}px" in page
+    assert reserved_height({**racing, "planned": planned * 2}) > height
+    assert reserved_height({**racing, "phase": "sweep"}) > height
+
+
+def test_a_terminal_progress_line_moves_its_clock_every_quarter_second():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    progress = StreamProgress(tty)
+    for elapsed in (0.0, 0.1, 0.26, 0.3, 0.52):
+        progress(BenchProgress(("a",), (), None, "time", elapsed=elapsed, budget=1.0))
+    assert tty.getvalue().count("\r") == 3  # 0.0, 0.26 and 0.52

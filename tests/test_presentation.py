@@ -72,9 +72,38 @@ def test_settled_strings(fn, value, expected):
 def test_status_words_and_marks():
     row = {"status": "incorrect", "extrapolated": True, "unreliable": False}
     assert fmt.status_text(row) == "✗ incorrect, ≈ extrapolated"
-    assert fmt.format_speedup(95813.95, 92940.1, 98688.9) == "95,814× (92,940–98,689)"
-    assert fmt.format_speedup(95813.95, unreliable=True) == "≈ 96,000×"
+    assert fmt.format_speedup(95813.95, 92940.1, 98688.9) == "95,814× ±3.0%"
+    assert fmt.format_speedup(95813.95, unreliable=True) == "≈ 96,000× ⚠"
     assert fmt.kind_colour("course") == "var(--jp-brand-color1, #1976d2)"
+
+
+def test_a_median_states_its_own_unit_and_how_well_it_is_known():
+    # Issue 23: "≈ 2,056,535" in a µs column where the chart said 2.06 s.
+    assert fmt.format_median(2.056535, 1.9, 2.3) == "2.06 s ±12%"
+    assert fmt.format_median(1.234e-3, 1.21e-3, 1.26e-3) == "1.23 ms ±2.1%"
+    assert fmt.format_median(7.54e-6, 7.5399e-6, 7.5401e-6) == "7.54 µs ±<0.1%"
+    assert fmt.format_median(2.056535, 1.9, 2.3, extrapolated=True) == "≈ 2.06 s ±12%"
+    assert fmt.format_median(7.54e-6) == "7.54 µs"  # a v2 payload: no interval, no claim
+
+
+def test_an_unreliable_figure_never_reads_as_exact():
+    assert fmt.format_median(2.056535, 1.9, 2.3, unreliable=True) == "≈ 2.1 s ⚠"
+    row = {"status": "ok", "extrapolated": False, "unreliable": True}
+    assert fmt.status_text(row) == "✓ ok, ⚠ unreliable"
+
+
+def test_a_speedup_whose_interval_spans_more_than_2x_is_not_known():
+    # Issue 20: "84.6× (12.9–29,186)" was shown as a figure.
+    assert fmt.format_speedup(84.6, 12.9, 29186.0) == "not known (13–29,000×)"
+    assert fmt.format_speedup(84.6, 42.2, 169.2) == "not known (42–170×)"
+    assert fmt.format_speedup(84.6, 42.3, 169.2) == "84.6× ±100%"  # 2× either way: still known
+    assert fmt.format_speedup(508.64) == "509×"
+
+
+def test_precision_rounds_to_whole_percent_from_ten():
+    assert fmt.format_precision(1.0, 0.9, 1.0999) == " ±10%"  # never "±10.0%"
+    assert fmt.format_precision(1.0, 0.95, 1.0949) == " ±9.5%"
+    assert fmt.format_exponent_label(2.912) == "∝ size^2.91"
 
 
 def test_the_html_fallback_uses_only_the_one_palette():

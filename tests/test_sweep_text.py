@@ -45,7 +45,7 @@ def test_the_table_has_a_column_per_size_each_time_in_its_own_unit():
         {"cubic": [(10, 1e-6), (100, 1e-3)], "flat\x1b[31m": [(10, 2e-6), (100, None)]}
     )
     lines = sweep_table(result).splitlines()
-    assert lines[0] == "median time at each size (size×size @ size×size)"
+    assert lines[0] == "median time at each size ±95% interval (size×size @ size×size)"
     assert lines[1].split() == ["name", "10²", "100²", "exponent"]
     assert lines[3].split() == ["cubic", "1.00", "µs", "1.00", "ms", "—"]
     assert lines[4].split() == ["flat�[31m", "2.00", "µs", "—", "—"]  # user text stays text
@@ -114,3 +114,29 @@ def test_a_sweep_result_printed_in_ipython_has_the_per_size_table_and_the_chart(
     assert shown == to_text_with_sweep(payload) == repr(result)
     assert table in shown and chart in shown
     assert shown.startswith(to_text(payload))
+
+
+def test_each_sweep_time_shows_its_interval_and_an_unreliable_row_no_exact_figure():
+    result = _result({"torch": [(10, 1e-6), (100, 1e-3)]}, median_low=None, median_high=None)
+    point = result["rows"][0]["points"][1]
+    point["median_low"], point["median_high"] = 0.98e-3, 1.05e-3
+    assert "1.00 ms ±5.0%" in sweep_table(result)
+    result["rows"][0]["unreliable"] = True
+    result["rows"][0]["exponent"] = -3.87
+    table = sweep_table(result)
+    assert "≈ 1.0 ms ⚠" in table and "±5.0%" not in table
+    assert "-3.87 ⚠" in table  # issue 20: an exponent of -3.87 was shown as a figure
+
+
+def test_the_html_sweep_chart_draws_intervals_and_marks_unreliable_lines():
+    from matmul_magic.bench_result.views.svg import sweep_chart_svg
+
+    result = json.loads((FIXTURES / "sweep_cpu.json").read_text())
+    chart = sweep_chart_svg(result)
+    assert "stroke-opacity: 0.6" in chart  # the points' 95 % intervals as error bars
+    assert "∝ size^" in chart and "n^" not in chart
+    result["rows"][0]["unreliable"] = True
+    result["rows"][0]["note"] = "contended"
+    chart = sweep_chart_svg(result)
+    assert "stroke-dasharray: 4 3;" in chart and " ⚠</text>" in chart
+    assert "unreliable, contended" in chart

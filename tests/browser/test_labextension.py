@@ -57,10 +57,10 @@ def test_saved_bench_outputs_render_without_a_kernel(lab, labextension_installed
     sweep.locator("svg.mm-bench-sweep").scroll_into_view_if_needed()
     box = sweep.locator("svg.mm-bench-sweep").bounding_box()
     lab.page.mouse.move(box["x"] + 0.62 * box["width"], box["y"] + 0.3 * box["height"])
-    assert "n^3.00" in sweep.locator(".mm-bench-legend").text_content()
+    assert "size^3.00" in sweep.locator(".mm-bench-legend").text_content()
 
     assert "INTERRUPTED" in ok.nth(3).text_content()
-    assert "version 4 is not supported" in errors.nth(0).text_content()
+    assert "version 4 is not supported" in errors.nth(0).text_content()  # the current + 1
     assert "$.rows[0].median" in errors.nth(1).text_content()
     lab.page.mouse.move(0, 0)  # no tooltip left over from the hover above in the images
     lab.screenshot("bench-sweep", sweep.locator(".mm-bench-charts"))

@@ -47,6 +47,11 @@ TIMES = [
 RATES = [0.00019, 1.7, 18.2, 751.4, 999.96, 1234.5, 72300.0, 1e-7, 989000.0]
 SPEEDUPS: list[list[Any]] = [
     [95813.95, 92940.1, 98688.9, False],
+    [84.6, 12.9, 29186.0, False],
+    [84.6, 42.3, 169.2, False],
+    [84.6, 42.2, 169.2, False],
+    [10.0, 0.0, 20.0, False],
+    [84.6, 12.9, 29186.0, True],
     [95813.95, 92940.1, 98688.9, True],
     [1.0, 0.97, 1.03, False],
     [0.14981818, 0.145, 0.154, True],
@@ -55,6 +60,23 @@ SPEEDUPS: list[list[Any]] = [
     [1234.5, 1234.5, 1234.5, False],
     [0.0004, 0.0003, 0.0005, False],
 ]
+MEDIANS: list[list[Any]] = [
+    [1.234e-3, 1.21e-3, 1.26e-3, False, False],
+    [2.056535, 1.9, 2.3, False, False],
+    [2.056535, 1.9, 2.3, True, False],
+    [2.056535, 1.9, 2.3, True, True],
+    [7.54e-6, 7.5399e-6, 7.5401e-6, False, False],
+    [7.54e-6, None, None, False, False],
+    [7.54e-6, 7e-6, 9e-6, False, True],
+    [1e-3, 0.9995e-3, 1.001e-3, False, False],
+    [1e-3, 0.5e-3, 30e-3, False, False],
+    [None, 1.0, 2.0, False, False],
+    [0.0, 0.0, 0.0, False, False],
+]
+PRECISIONS: list[list[Any]] = [
+    [1.0, 0.98, 1.02], [1.0, 0.9, 1.31], [1.0, 0.9999, 1.0001], [1.0, 0.9, 1.0999],
+    [1.0, 0.9, 1.1], [1.0, None, 1.1], [0.0, 0.0, 1.0], [1.0, 1.2, 1.3], [1.0, 0.99949, 1.0],
+]  # fmt: skip
 ROW = {"status": "ok", "extrapolated": False, "unreliable": False, "over_budget": False,
        "one_off": None, "noisy": False}  # fmt: skip
 ROWS = [{**ROW, "status": status} for status in ("ok", "incorrect", "failed", "skipped")] + [
@@ -63,6 +85,8 @@ ROWS = [{**ROW, "status": status} for status in ("ok", "incorrect", "failed", "s
     {**ROW, "status": "incorrect", "extrapolated": True, "over_budget": True},
     {**ROW, "one_off": 1.2, "noisy": True},
     {**ROW, "status": "skipped", "over_budget": True, "one_off": 3e-5},
+    {**ROW, "unreliable": True},
+    {**ROW, "unreliable": True, "noisy": True},
 ]
 
 
@@ -95,6 +119,9 @@ def cases() -> list[dict[str, Any]]:
     out += [_case("format_tick", 10.0**e) for e in range(-10, 4)] + [_case("format_tick", 2.5)]
     out += [_case("format_rate", x) for x in ODD + RATES]
     out += [_case("format_speedup", *args) for args in SPEEDUPS]
+    out += [_case("format_median", *args) for args in MEDIANS]
+    out += [_case("format_precision", *args) for args in PRECISIONS]
+    out += [_case("format_exponent_label", x) for x in (2.912, -3.87, None)]
     out += [_case("format_calls", runs, blocks) for runs, blocks in ((4000, 40), (0, 0), (1, 1))]
     out += [_case("format_shape", shape) for shape in ([5, 784], [3], [])]
     out += [_case("status_text", row) for row in ROWS]

@@ -3,17 +3,17 @@
 // columns exist and their headers come from presentation.json.
 import { PRESENTATION as P } from '../generated/presentation';
 import {
-  ESTIMATE,
   formatCalls,
   formatError,
   formatExponent,
+  formatMedian,
   formatNumber,
   formatSpeedup,
   MISSING,
   pickUnit,
   RATE_UNITS,
-  statusText,
-  TIME_UNITS
+  type Unit,
+  statusText
 } from './format';
 import type { BenchResult, BenchRow } from './schema';
 
@@ -26,16 +26,16 @@ export interface Column {
   cell: (row: BenchRow) => string;
 }
 
-type NumberKey = 'median' | 'iqr' | 'min' | 'gflops' | 'pct_of_peak' | 'max_abs_err' | 'exponent';
+type NumberKey = 'gflops' | 'pct_of_peak' | 'max_abs_err' | 'exponent';
 
 const STATUS_ORDER = { ok: 0, incorrect: 1, failed: 2, skipped: 3 };
 
-function timeCell(key: 'median' | 'iqr' | 'min', factor: number): (row: BenchRow) => string {
-  return (row) => {
-    const value = row[key];
-    return value === null ? MISSING : (row.extrapolated ? ESTIMATE : '') + formatNumber(value / factor);
-  };
-}
+/** `1.23 ms ±2.0%`: the median in its own unit and its 95 % interval (formatMedian). */
+export const medianCell = (r: BenchRow): string =>
+  formatMedian(r.median, r.median_low, r.median_high, r.extrapolated, r.unreliable);
+
+/** The one throughput unit of a table (and its bars and tooltips): the fastest row's. */
+export const rateUnit = (result: BenchResult): Unit => pickUnit(result.rows.map((r) => r.gflops), RATE_UNITS, true);
 
 function optional(key: NumberKey, format: (v: number) => string): (row: BenchRow) => string {
   return (row) => {
@@ -49,18 +49,14 @@ export const speedupCell = (r: BenchRow): string =>
 
 /** Every column's unit (for its header), cell and sort value. */
 function cellMakers(result: BenchResult): Record<string, [string, Column['cell'], Column['value']]> {
-  const rows = result.rows;
-  const [timeUnit, timeFactor] = pickUnit(rows.map((r) => r.median), TIME_UNITS);
-  const [rateUnit, rateFactor] = pickUnit(rows.map((r) => r.gflops), RATE_UNITS, true);
+  const [unit, factor] = rateUnit(result);
   return {
     name: ['', (r) => r.name, (r) => r.name],
     kind: ['', (r) => r.kind, (r) => r.kind],
-    median: [timeUnit, timeCell('median', timeFactor), (r) => r.median],
-    iqr: [timeUnit, timeCell('iqr', timeFactor), (r) => r.iqr],
-    min: [timeUnit, timeCell('min', timeFactor), (r) => r.min],
+    median: ['', medianCell, (r) => r.median],
     runs: ['', (r) => formatCalls(r.runs, r.blocks), (r) => r.runs],
     speedup: ['', speedupCell, (r) => r.speedup],
-    gflops: [rateUnit, optional('gflops', (v) => formatNumber(v / rateFactor)), (r) => r.gflops],
+    gflops: [unit, optional('gflops', (v) => formatNumber(v / factor)), (r) => r.gflops],
     pct_of_peak: ['', optional('pct_of_peak', formatNumber), (r) => r.pct_of_peak],
     max_abs_err: ['', optional('max_abs_err', formatError), (r) => r.max_abs_err],
     exponent: ['', optional('exponent', formatExponent), (r) => r.exponent],

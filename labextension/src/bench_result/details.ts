@@ -1,6 +1,6 @@
 // What the tooltip says about one row or one sweep point, as label/value lines.
-import { speedupCell } from './cells';
-import { ESTIMATE, formatCount, formatError, formatExponent, formatNumber, formatPercent, formatRate, formatTime, statusText } from './format';
+import { medianCell, rateUnit, speedupCell } from './cells';
+import { ESTIMATE, formatCount, formatError, formatExponent, formatMedian, formatNumber, formatPercent, formatTime, statusText } from './format';
 import type { BenchResult, BenchRow } from './schema';
 import { BUSY_TEXT } from './summary';
 
@@ -19,8 +19,12 @@ function trustLines(row: BenchRow, result: BenchResult): Lines {
   if (row.over_budget) {
     lines.push(['over budget', 'one call took longer than the whole budget; its time is that call']);
   }
+  if (row.unreliable) {
+    // The reason is the row's note, shown once at the end.
+    lines.push(['unreliable', row.note === null ? 'a rough figure, not a measurement to trust' : 'a rough figure: see the note']);
+  }
   if (row.noisy) {
-    lines.push(['noisy', `IQR above ${formatPercent(100 * result.threshold)} of the median: ${BUSY_TEXT}`]);
+    lines.push(['noisy', `median not known to ±${formatPercent(100 * result.threshold)}: ${BUSY_TEXT}`]);
   }
   if (row.stalls > 0) {
     lines.push(['stalls', `${row.stalls} block${row.stalls === 1 ? '' : 's'} over 10× the median`]);
@@ -37,18 +41,24 @@ function textLines(row: BenchRow): Lines {
   return lines;
 }
 
+/** Throughput in the table's one unit. */
+function throughput(row: BenchRow, result: BenchResult): string {
+  const [unit, factor] = rateUnit(result);
+  return row.gflops === null ? formatNumber(null) : `${approx(row, row.gflops)}${formatNumber(row.gflops / factor)} ${unit}`;
+}
+
 /** Hover details of one row, as label/value lines. */
 export function rowDetails(row: BenchRow, result: BenchResult): Lines {
   const env = result.environment;
   const lines: Lines = [
     ['status', statusText(row)],
-    ['median', approx(row, row.median) + formatTime(row.median)],
+    ['median', medianCell(row)],
     ['IQR', formatTime(row.iqr)],
     ['min', approx(row, row.min) + formatTime(row.min)],
     ['calls', `${formatCount(row.runs)} timed`],
     ['blocks', `${formatCount(row.blocks)} measurements`],
     ['speedup', speedupCell(row)],
-    ['throughput', approx(row, row.gflops) + formatRate(row.gflops)],
+    ['throughput', throughput(row, result)],
     ...trustLines(row, result)
   ];
   if (row.pct_of_peak !== null) {
@@ -65,10 +75,13 @@ export function pointTitleAndDetails(row: BenchRow, index: number): [string, Lin
   const p = row.points[index];
   const lines: Lines = [
     ['size', `${p.size} (a ${p.m}×${p.k} @ b ${p.k}×${p.n})`],
-    ['median', (p.extrapolated ? ESTIMATE : '') + formatTime(p.median)],
+    ['median', formatMedian(p.median, p.median_low, p.median_high, p.extrapolated, row.unreliable)],
     ['IQR', formatTime(p.iqr)],
     ['calls', formatCount(p.runs)]
   ];
+  if (row.unreliable) {
+    lines.push(['unreliable', row.note ?? 'a rough figure, not a measurement to trust']);
+  }
   if (p.extrapolated) {
     lines.push(['extrapolated', 'estimated from two slices of the output (fixed + per-output cost)']);
   }

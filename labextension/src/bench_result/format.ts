@@ -179,20 +179,73 @@ export function formatTick(seconds: unknown): string {
   return at < 0 ? number : number + text.slice(at);
 }
 
-/** `95,814× (92,940–98,689)`; an unreliable estimate never looks exact: `≈ 96,000×`. */
-export function formatSpeedup(value: unknown, low: unknown = null, high: unknown = null, unreliable = false): string {
-  if (finite(value) === null) {
+/** How well `value` is known: the farther end of its 95 % interval, relative to it, as
+ * ` ±2.3%` (` ±31%` from 10 % on, ` ±<0.1%` below the floor); `''` without one. */
+export function formatPrecision(value: unknown, low: unknown, high: unknown): string {
+  const [x, lo, hi] = [finite(value), finite(low), finite(high)];
+  if (x === null || lo === null || hi === null || x <= 0) {
+    return '';
+  }
+  const rule = P.precision;
+  const pct = (100 * Math.max(hi - x, x - lo, 0)) / x;
+  // 9.96 rounds to "10.0" at one decimal: from there on, whole percent.
+  const text = pct < rule.floor ? `<${formatFixed(rule.floor, 1)}` : formatFixed(pct, pct < rule.one_decimal_below - 0.05 ? 1 : 0);
+  return `${rule.mark}${text}%`;
+}
+
+/** A rough time in its own unit: two significant figures (`1.2 ms`). */
+function estimateTime(seconds: number): string {
+  const [name, factor] = pickUnit([Math.abs(seconds)], TIME_UNITS);
+  return `${formatEstimate(seconds / factor)}${P.unit_space}${name}`;
+}
+
+/** A median time in its own unit with how well it is known: `1.23 ms ±2.0%`; `≈ 3.40 s ±12%`
+ * when extrapolated; an unreliable one never looks exact: `≈ 3.4 s ⚠`. */
+export function formatMedian(value: unknown, low: unknown = null, high: unknown = null, extrapolated = false, unreliable = false): string {
+  const x = finite(value);
+  if (x === null) {
     return MISSING;
   }
   if (unreliable) {
-    return `${ESTIMATE}${formatEstimate(value)}${P.speedup_suffix}`;
+    return `${ESTIMATE}${estimateTime(x)}${P.unreliable_mark}`;
   }
-  let text = formatNumber(value) + P.speedup_suffix;
-  if (finite(low) !== null && finite(high) !== null) {
+  return (extrapolated ? ESTIMATE : '') + formatTime(x) + formatPrecision(x, low, high);
+}
+
+/** Whether a speedup's interval pins it within `speedup_known_ratio` either way. */
+export function speedupKnown(value: unknown, low: unknown, high: unknown): boolean {
+  const [x, lo, hi] = [finite(value), finite(low), finite(high)];
+  if (x === null || x <= 0) {
+    return false;
+  }
+  if (lo === null || hi === null) {
+    return true;
+  }
+  const ratio = P.speedup_known_ratio;
+  return lo > 0 && x / lo <= ratio && hi / x <= ratio;
+}
+
+/** `95,814× ±3.0%`; an unreliable estimate never looks exact (`≈ 96,000× ⚠`), and an interval
+ * wider than `speedup_known_ratio` either way is no figure at all: `not known (13–29,000×)`. */
+export function formatSpeedup(value: unknown, low: unknown = null, high: unknown = null, unreliable = false): string {
+  const x = finite(value);
+  if (x === null) {
+    return MISSING;
+  }
+  const suffix = P.speedup_suffix;
+  if (unreliable) {
+    return `${ESTIMATE}${formatEstimate(x)}${suffix}${P.unreliable_mark}`;
+  }
+  if (!speedupKnown(x, low, high)) {
     const iv = P.interval;
-    text += `${iv.open}${formatNumber(low)}${iv.dash}${formatNumber(high)}${iv.close}`;
+    return `${P.speedup_unknown}${iv.open}${formatEstimate(low)}${iv.dash}${formatEstimate(high)}${suffix}${iv.close}`;
   }
-  return text;
+  return formatNumber(x) + suffix + formatPrecision(x, low, high);
+}
+
+/** A sweep line's fitted exponent as every view writes it: `∝ size^2.91`. */
+export function formatExponentLabel(value: unknown): string {
+  return P.exponent_label.replace('{exponent}', formatExponent(value));
 }
 
 /** `4,000 (40)`: calls timed, and in brackets the blocks they came in. */
@@ -216,6 +269,8 @@ export function statusBadges(row: StatusFields): string[] {
   const out: string[] = [P.status_words[row.status]];
   if (row.extrapolated) {
     out.push(row.unreliable ? b.unreliable : b.extrapolated);
+  } else if (row.unreliable) {
+    out.push(b.unreliable_measured);
   }
   if (row.over_budget) {
     out.push(b.over_budget);

@@ -1,6 +1,6 @@
 // What a chart plots (time, speedup or throughput), how its values and axis labels print,
 // and the axis title. Shared by the bar chart and the sweep chart.
-import { formatNumber, formatRate, formatTime } from './format';
+import { formatNumber, formatRate, formatTime, pickUnit, RATE_UNITS, type Unit } from './format';
 import type { BenchRow } from './schema';
 
 export type Metric = 'time' | 'speedup' | 'gflops';
@@ -23,21 +23,24 @@ export function formatMetric(value: number, metric: Metric): string {
 
 /** Axis labels: round numbers without trailing zeros (`1 µs`, `0.5×`, `0.001`). Times carry
  * their unit (it changes along the axis); GFLOP/s says its unit once, in the axis title. */
-export function metricTick(value: number, metric: Metric): string {
-  const text = metric === 'gflops' ? formatNumber(value) : formatMetric(value, metric);
+export function metricTick(value: number, metric: Metric, rate: Unit = ['GFLOP/s', 1]): string {
+  const text = metric === 'gflops' ? formatNumber(value / rate[1]) : formatMetric(value, metric);
   return text.replace(/\.0+(?=\D|$)|(\.\d*?)0+(?=\D|$)/, '$1');
 }
 
 /** The axis title: what the axis measures, its unit and its scale. */
-export function axisTitle(metric: Metric, scaleKind: ScaleKind, baseline: string | null = null): string {
+export function axisTitle(metric: Metric, scaleKind: ScaleKind, baseline: string | null = null, rate: Unit = ['GFLOP/s', 1]): string {
   const what =
     metric === 'time'
       ? 'median time per call'
       : metric === 'speedup'
         ? `speedup over ${baseline ?? 'the baseline'}`
-        : 'throughput, GFLOP/s';
+        : `throughput, ${rate[0]}`;
   return `${what} (${scaleKind} scale)`;
 }
+
+/** The one throughput unit of a set of rows (the table's): the fastest row's. */
+export const rowsRateUnit = (values: (number | null)[]): Unit => pickUnit(values, RATE_UNITS, true);
 
 /** Axis text is 11 px: about this many viewBox units per character, with room to spare. */
 const CHAR_W = 6.6;

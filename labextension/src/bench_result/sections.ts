@@ -3,7 +3,7 @@ import { barChart } from './bar_chart';
 import { el } from './dom';
 import { METRICS } from './metric';
 import type { Section, ViewContext } from './section';
-import { CALLS_LEGEND, conditions, ESTIMATE_LEGEND, headline, interruptedText, notes } from './summary';
+import { CALLS_LEGEND, conditions, ESTIMATE_LEGEND, headline, INTERVAL_LEGEND, interruptedText, notes, UNRELIABLE_LEGEND } from './summary';
 import { type SweepChart, sweepChart } from './sweep_chart';
 
 /** The headline, the run's conditions, and a banner when the run was interrupted. */
@@ -96,6 +96,8 @@ export function notesSection(): Section {
     render({ result }: ViewContext) {
       const legends = [
         result.rows.some((r) => r.extrapolated) ? ESTIMATE_LEGEND : null,
+        result.rows.some((r) => r.unreliable) ? UNRELIABLE_LEGEND : null,
+        result.rows.length ? INTERVAL_LEGEND : null,
         result.rows.length ? CALLS_LEGEND : null
       ].flatMap((text) => (text ? [el('p', { class: 'mm-bench-legend-text' }, text)] : []));
       const items = notes(result);

@@ -1,12 +1,15 @@
 // The sentences around the bench table: headline, run conditions and notes, as the Python
 // views' summary.py writes them.
-import { ESTIMATE, formatNumber, formatPercent, formatShape, formatTime } from './format';
+import { PRESENTATION as P } from '../generated/presentation';
+import { ESTIMATE, formatNumber, formatPercent, formatPrecision, formatShape, formatTime } from './format';
 import type { BenchResult } from './schema';
 
 const BUSY = 'the machine may be busy';
 
 /** The legends under the table, as summary.py writes them. */
 export const ESTIMATE_LEGEND = `${ESTIMATE.trim()} = estimated from slices of the output (the note says how)`;
+export const UNRELIABLE_LEGEND = `${P.unreliable_mark.trim()} = unreliable: a rough figure, not a measurement to trust (the note says why)`;
+export const INTERVAL_LEGEND = '±N% = how far the 95% interval of the median (or speedup) reaches from it';
 export const CALLS_LEGEND = 'calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -37,7 +40,7 @@ export function conditions(result: BenchResult): string {
   const parts = environment(result.environment);
   if (result.budget !== null) parts.push(`budget ${formatTime(result.budget)}`);
   if (result.elapsed !== null) parts.push(`took ${formatTime(result.elapsed)}`);
-  parts.push(`target IQR ≤ ${formatPercent(100 * result.threshold)} of the median`);
+  parts.push(`target: each median known to ±${formatPercent(100 * result.threshold)}`);
   const once = oneOffText(result);
   if (once) parts.push(once);
   return parts.join(' · ');
@@ -58,10 +61,10 @@ export function sharedWarnings(result: BenchResult): [string, string][] {
   const out: [string, string][] = [];
   const noisy = result.rows.filter((r) => r.noisy);
   if (noisy.length) {
-    const spreads = noisy.map((r) => (r.iqr !== null && r.median ? formatPercent((100 * r.iqr) / r.median) : '?'));
+    const spreads = noisy.map((r) => formatPrecision(r.median, r.median_low, r.median_high).trim() || '±?');
     const names = noisy.map((r) => r.name).join(', ');
     const target = formatPercent(100 * result.threshold);
-    out.push(['noisy rows', `${names} (IQR ${spreads.join(', ')} of the median; target ${target}): ${BUSY}`]);
+    out.push(['noisy rows', `${names} (median known to ${spreads.join(', ')}; target ±${target}): ${BUSY}`]);
   }
   const stalled = result.rows.filter((r) => r.stalls > 0);
   if (stalled.length) {

@@ -1,14 +1,17 @@
 // The sweep chart: each row's metric against sweep size (log size axis), one line per row
 // with its fitted exponent. Points are one path per series; the view hit-tests them.
 import { svg } from './dom';
-import { formatCount, formatExponent, formatNumber, truncate } from './format';
+import { PRESENTATION as P } from '../generated/presentation';
+import { formatCount, formatExponentLabel, formatNumber, truncate } from './format';
 import { axisTitle, labelWidth, type Metric, metricTick, type ScaleKind } from './metric';
 import { linearScale, logScale, type Scale, sizeScale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
-const SWEEP_W = 680;
+const SWEEP_W = 720;
 const SWEEP_H = 340;
-const MARGIN = { left: 70, right: 170, top: 14, bottom: 40 };
+// The left margin holds a tick as wide as `100,000,000×` clear of the rotated axis title.
+// The right margin holds a legend entry of a 12-character name, `∝ size^-3.87` and ` ⚠`.
+const MARGIN = { left: 100, right: 210, top: 14, bottom: 40 };
 const [LEFT, RIGHT, TOP, BOTTOM] = [MARGIN.left, SWEEP_W - MARGIN.right, MARGIN.top, SWEEP_H - MARGIN.bottom];
 const DOT_R = 2.5;
 
@@ -82,20 +85,36 @@ function axes(x: Scale, y: Scale, metric: Metric, title: string): SVGGElement {
   }
   const mid = (TOP + BOTTOM) / 2;
   g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: SWEEP_H - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, 'size (log scale)'));
-  g.appendChild(svg('text', { x: 14, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 14 ${mid})`, class: 'mm-bench-axis-title' }, title));
+  g.appendChild(svg('text', { x: 12, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 12 ${mid})`, class: 'mm-bench-axis-title' }, title));
   return g;
 }
 
 interface SeriesContext {
   x: Scale;
   y: Scale;
+  metric: Metric;
   drawable: (v: number | null) => v is number;
   points: PlotPoint[];
 }
 
-/** One row's line and dots (hollow where extrapolated); its points join `ctx.points`. */
+/** Each time point's 95 % interval of its median, as vertical bars in one path. */
+function errorBars(row: BenchRow, values: (number | null)[], ctx: SeriesContext): string {
+  if (ctx.metric !== 'time' || row.unreliable) return '';
+  return row.points
+    .map((p, j) => {
+      if (!ctx.drawable(values[j]) || p.median_low === null || p.median_high === null || p.median_low <= 0) return '';
+      const [lo, hi] = [Math.max(p.median_low, ctx.y.domain[0]), Math.min(p.median_high, ctx.y.domain[1])];
+      return `M${ctx.x(p.size).toFixed(1)} ${ctx.y(hi).toFixed(1)}V${ctx.y(lo).toFixed(1)}`;
+    })
+    .join('');
+}
+
+/** One row's line (dashed when unreliable), its points' intervals, and dots (hollow where
+ * extrapolated); its points join `ctx.points`. */
 function series(row: BenchRow, i: number, values: (number | null)[], ctx: SeriesContext): SVGGElement {
-  const g = svg('g', { class: `mm-bench-series mm-series-${i % 8}`, 'data-row': i });
+  const g = svg('g', { class: `mm-bench-series mm-series-${i % 8}${row.unreliable ? ' mm-unreliable' : ''}`, 'data-row': i });
+  const bars = errorBars(row, values, ctx);
+  if (bars) g.appendChild(svg('path', { d: bars, class: 'mm-bench-error-bars' }));
   let d = '';
   let pen = false;
   const solid: PlotPoint[] = [];
@@ -125,8 +144,9 @@ function legendEntry(row: BenchRow, i: number, metric: Metric): SVGGElement {
   const entry = svg('g', { class: `mm-bench-legend-entry mm-series-${i % 8}`, 'data-row': i });
   entry.appendChild(svg('line', { x1: RIGHT + 12, x2: RIGHT + 28, y1: ly, y2: ly, class: 'mm-bench-line' }));
   // The exponent is time's: shown with the time metric, where the slope is the one drawn.
-  const slope = row.exponent === null || metric !== 'time' ? '' : `  ∝ n^${formatExponent(row.exponent)}`;
-  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 14)}${slope}`));
+  const slope = row.exponent === null || metric !== 'time' ? '' : ` ${formatExponentLabel(row.exponent)}`;
+  const mark = row.unreliable ? P.unreliable_mark : '';
+  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 12)}${slope}${mark}`));
   return entry;
 }
 
@@ -144,7 +164,8 @@ export function sweepChart(
   const drawable = (v: number | null): v is number => v !== null && (scaleKind === 'linear' ? v >= 0 : v > 0);
   const measured = rows.flatMap((row, i) => row.points.filter((_, j) => drawable(values[i][j])).map((p) => p.size));
   const x = sizeScale(measured.length ? measured : sizes, [LEFT, RIGHT]);
-  const plotted = values.flat().filter(drawable);
+  const spans = metric === 'time' ? rows.flatMap((r) => (r.unreliable ? [] : r.points.flatMap((p) => [p.median_low, p.median_high]))) : [];
+  const plotted = [...values.flat(), ...spans].filter(drawable);
   const y = scaleKind === 'log' ? logScale(plotted, [BOTTOM, TOP]) : linearScale(plotted, [BOTTOM, TOP]);
   const title = axisTitle(metric, scaleKind, baseline);
   const root = svg('svg', {
@@ -158,7 +179,7 @@ export function sweepChart(
     'aria-label': `Sweep: ${title} against size (log scale), one line per variant`
   });
   root.appendChild(axes(x, y, metric, title));
-  const ctx: SeriesContext = { x, y, drawable, points: [] };
+  const ctx: SeriesContext = { x, y, metric, drawable, points: [] };
   const legend = svg('g', { class: 'mm-bench-legend' });
   rows.forEach((row, i) => {
     root.appendChild(series(row, i, values[i], ctx));

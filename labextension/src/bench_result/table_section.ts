@@ -28,9 +28,10 @@ function badgeTitle(index: number, row: BenchRow, result: BenchResult): [string,
   const reasons: [boolean, string, string][] = [
     [row.extrapolated && row.unreliable, 'mm-badge-extrapolated mm-badge-unreliable', 'the slices disagreed with the fitted model: treat this time as a rough guess'],
     [row.extrapolated && !row.unreliable, 'mm-badge-extrapolated', 'estimated from two slices of the output (fixed + per-output cost)'],
+    [!row.extrapolated && row.unreliable, 'mm-badge-unreliable', `unreliable: ${row.note ?? 'see the notes'}`],
     [row.over_budget, 'mm-badge-warn', 'one call took longer than the whole budget'],
     [row.one_off !== null, 'mm-badge-once', 'one-off cost of the first call (a compile, lazy set-up): not counted'],
-    [row.noisy, 'mm-badge-warn', `IQR above ${formatPercent(100 * result.threshold)} of the median: see the notes`]
+    [row.noisy, 'mm-badge-warn', `median not known to ±${formatPercent(100 * result.threshold)}: see the notes`]
   ];
   const [, cls, title] = reasons.filter(([on]) => on)[index];
   return [cls, title];
@@ -46,24 +47,45 @@ function statusCell(row: BenchRow, result: BenchResult): HTMLElement {
   return el('td', { class: 'mm-bench-status' }, badges);
 }
 
+/** A name that may wrap after each `_` and never inside a word; the full name on hover. */
+function nameCell(row: BenchRow): HTMLElement {
+  const parts: (Node | string)[] = [];
+  row.name.split('_').forEach((part, i, all) => {
+    parts.push(i < all.length - 1 ? `${part}_` : part);
+    if (i < all.length - 1) parts.push(document.createElement('wbr'));
+  });
+  const span = el('span', { class: 'mm-bench-name-text' });
+  span.append(...parts);
+  return el('td', { class: 'mm-bench-name', title: row.name }, [span]);
+}
+
+/** A figure with its ` ±N%` (or ` (low–high×)`) that may wrap under it in a narrow column. */
+function figureCell(text: string, className: string, row: BenchRow): HTMLElement {
+  const at = [' ±', ' ('].map((mark) => text.indexOf(mark)).find((i) => i > 0) ?? -1;
+  const title = row.unreliable ? `unreliable: ${row.note ?? 'see the notes'}` : undefined;
+  const classes = `mm-num ${className}${row.unreliable ? ' mm-unreliable' : ''}`;
+  if (at < 0) {
+    return el('td', { class: classes, title }, text);
+  }
+  return el('td', { class: classes, title }, [
+    el('span', {}, text.slice(0, at)),
+    document.createTextNode(' '),
+    el('span', { class: 'mm-bench-interval' }, text.slice(at + 1))
+  ]);
+}
+
 function cell(col: Column, row: BenchRow, result: BenchResult): HTMLElement {
   if (col.key === 'status') {
     return statusCell(row, result);
   }
   if (col.key === 'name') {
-    return el('td', { class: 'mm-bench-name' }, [el('span', {}, row.name)]);
+    return nameCell(row);
   }
   const text = col.cell(row);
-  const at = col.key === 'speedup' && !row.unreliable ? text.indexOf(' (') : -1;
-  if (at >= 0) {
-    // The interval may wrap under the figure: the column stays narrow at small widths.
-    return el('td', { class: 'mm-num mm-bench-speedup' }, [
-      el('span', {}, text.slice(0, at)),
-      document.createTextNode(' '),
-      el('span', { class: 'mm-bench-interval' }, text.slice(at + 1))
-    ]);
+  if (col.key === 'speedup' || col.key === 'median') {
+    return figureCell(text, `mm-bench-${col.key}`, row);
   }
-  return el('td', { class: col.numeric ? 'mm-num' : undefined }, text);
+  return el('td', { class: col.numeric ? `mm-num mm-col-${col.key}` : `mm-col-${col.key}` }, text);
 }
 
 function headerRow(cols: Column[], ctx: ViewContext): HTMLElement {
@@ -76,7 +98,7 @@ function headerRow(cols: Column[], ctx: ViewContext): HTMLElement {
       const next: SortDirection = direction === 'ascending' ? 'descending' : 'ascending';
       ctx.setState({ sort: { column: col.key, direction: next } });
     });
-    return el('th', { scope: 'col', 'aria-sort': direction ?? 'none', class: col.numeric ? 'mm-num' : undefined }, [button]);
+    return el('th', { scope: 'col', 'aria-sort': direction ?? 'none', class: `${col.numeric ? 'mm-num ' : ''}mm-col-${col.key}` }, [button]);
   }));
 }
 
@@ -91,7 +113,7 @@ export function tableSection(): Section {
       const order = sortRows(result.rows, sortColumn, state.sort?.direction ?? 'ascending');
       const body = el('tbody', {}, order.map((i) => {
         const row = result.rows[i];
-        const classes = ['mm-bench-row', `mm-kind-${row.kind}`, `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : ''];
+        const classes = ['mm-bench-row', `mm-kind-${row.kind}`, `mm-status-${row.status}`, row.extrapolated ? 'mm-extrapolated' : '', row.unreliable ? 'mm-unreliable' : ''];
         const cells = cols.map((col) => cell(col, row, result));
         return el('tr', { class: classes.join(' ').trim(), 'data-row': i, tabindex: 0 }, cells);
       }));

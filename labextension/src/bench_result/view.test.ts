@@ -43,7 +43,7 @@ describe('renderBench', () => {
       )!;
     expect(rowOf('loops').className).toContain('mm-extrapolated');
     expect(rowOf('loops').textContent).toContain('≈ extrapolated');
-    expect(rowOf('loops').textContent).toContain('≈ 412,000'); // µs, the unit in the header
+    expect(rowOf('loops').textContent).toContain('≈ 412 ms ±1.0%'); // its own unit, its interval
     expect(rowOf('numba').textContent).toContain('skipped');
     expect(rowOf('<img src=x onerror=alert(1)>').className).toContain('mm-status-incorrect');
     expect(rowOf('<img src=x onerror=alert(1)>').textContent).toContain('✗ incorrect');
@@ -75,7 +75,7 @@ describe('renderBench: sorting, metrics, details and sweeps', () => {
     const ascending = names(el);
     expect(ascending.slice(0, 3)).toEqual(['torch', 'einsum', 'my_matmul & <friends>']);
     expect(ascending.slice(-3)).toEqual(['numba', '<img src=x onerror=alert(1)>', '</td><script>alert("x")</script>']);
-    expect(el.querySelector('th[aria-sort="ascending"]')!.textContent).toContain('median (µs) ▲');
+    expect(el.querySelector('th[aria-sort="ascending"]')!.textContent).toContain('median ±95% interval ▲');
     sortBy('median');
     const descending = names(el);
     expect(descending.slice(0, 2)).toEqual(['slow_user_fn', 'loops']);
@@ -110,7 +110,7 @@ describe('renderBench: sorting, metrics, details and sweeps', () => {
     const tooltip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
     expect(tooltip.hidden).toBe(false);
     const text = tooltip.textContent!;
-    for (const expected of ['elementwise', 'calls20 timed', 'blocks20 measurements', 'speedup522× (506–537)', 'IQR15.8 µs', 'devicecpu, Intel', 'dtypefloat32']) {
+    for (const expected of ['elementwise', 'calls20 timed', 'blocks20 measurements', 'speedup522× ±3.0%', 'median790 µs ±0.5%', 'IQR15.8 µs', 'devicecpu, Intel', 'dtypefloat32']) {
       expect(text).toContain(expected);
     }
     el.querySelector('.mm-bench')!.dispatchEvent(new MouseEvent('pointerleave'));
@@ -126,8 +126,8 @@ describe('renderBench: sorting, metrics, details and sweeps', () => {
     // Extrapolated points are drawn hollow, in a path of their own.
     expect(sweep.querySelectorAll('.mm-bench-dots.mm-extrapolated').length).toBeGreaterThan(0);
     const legend = sweep.querySelector('.mm-bench-legend')!.textContent!;
-    expect(legend).toContain('loops  ∝ n^3.00');
-    expect(legend).toContain('einsum  ∝ n^1.61');
+    expect(legend).toContain('loops ∝ size^3.00'); // as the HTML fallback writes it
+    expect(legend).toContain('einsum ∝ size^1.61');
     expect(el.querySelector('th button[data-column="exponent"]')).not.toBeNull();
     // jsdom has no layout, so client coordinates are viewBox coordinates here.
     const data = fixture('sweep_cpu');
@@ -181,8 +181,8 @@ describe('how far to trust each figure', () => {
 
   it('shows the speedup with its 95% interval in the table and the tooltip', () => {
     const { el } = render(fixture('course_cpu'));
-    expect(rowOf(el, 'torch').textContent).toContain('95,814× (92,940–98,688)') // as the HTML fallback writes it;
-    expect(el.querySelector('th button[data-column="speedup"]')!.textContent).toContain('95% interval');
+    expect(rowOf(el, 'torch').textContent).toContain('95,814× ±3.0%'); // as the HTML fallback writes it
+    expect(el.querySelector('th button[data-column="median"]')!.textContent).toContain('95% interval');
   });
 
   it('names calls and blocks apart', () => {
@@ -196,7 +196,7 @@ describe('how far to trust each figure', () => {
     const { el } = render(fixture('course_cpu'));
     expect(el.textContent!.split('the machine may be busy')).toHaveLength(2);
     const notes = el.querySelector('.mm-bench-notes')!.textContent!;
-    expect(notes).toContain('noisy rows: broadcast, einsum (IQR 12%, 9% of the median; target 5%)');
+    expect(notes).toContain('noisy rows: broadcast, einsum (median known to ±8.7%, ±6.6%; target ±5%)');
     expect(notes).toContain('loops: timed on 1 of 5 rows, scaled ×5');
     expect(el.querySelector('thead')!.textContent).not.toContain('note');
     expect(rowOf(el, 'einsum').querySelector('.mm-badge-warn')!.textContent).toBe('noisy');
@@ -206,7 +206,7 @@ describe('how far to trust each figure', () => {
     const { el } = render(fixture('faults_cpu'));
     const row = rowOf(el, 'slow_user_fn');
     expect(row.textContent).toContain('≈ estimate, unreliable');
-    expect(row.textContent).toContain('≈ 0.15×');
+    expect(row.textContent).toContain('≈ 0.15× ⚠');
     expect(row.textContent).not.toContain('0.150×');
   });
 
@@ -276,8 +276,8 @@ describe('sweep chart', () => {
     const sizes = rows[0].points.map((p: any) => p.size);
     const chart = sweepChart(rows, sizes);
     const xs = chart.points.map((p) => p.x);
-    // The smallest and largest sizes sit at the plot's two edges (70 and 680 - 170).
-    expect(Math.min(...xs)).toBeCloseTo(70, 0);
+    // The smallest and largest sizes sit at the plot's two edges (100 and 720 - 210).
+    expect(Math.min(...xs)).toBeCloseTo(100, 0);
     expect(Math.max(...xs)).toBeCloseTo(510, 0);
   });
 });

@@ -33,6 +33,8 @@ export class BenchView implements ViewContext {
   readonly root: HTMLElement;
   private current: ViewState;
   private readonly tooltip: HTMLElement;
+  /** The row element the open tooltip describes, and the pointer's x, to follow on scroll. */
+  private anchor: [Element, number] | null = null;
   private readonly charts: ChartsSection;
   private readonly sections: Section[];
 
@@ -75,6 +77,7 @@ export class BenchView implements ViewContext {
   };
 
   dispose(): void {
+    this.hideTooltip();
     this.root.remove();
   }
 
@@ -84,36 +87,68 @@ export class BenchView implements ViewContext {
     }
   }
 
-  private showDetails(title: string, lines: [string, string][], x: number, y: number): void {
+  /** The tooltip, placed at `x` beside `avoid` (the row or point it describes): below it
+   * where the viewport has room, above it otherwise, and never past the viewport's edges. A
+   * row's tooltip follows its row when the page scrolls; a point's goes. */
+  private showDetails(title: string, lines: [string, string][], x: number, avoid: Box | Element): void {
     this.tooltip.replaceChildren(
       el('div', { class: 'mm-bench-tooltip-title' }, title),
       el('dl', {}, lines.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))
     );
     this.tooltip.hidden = false;
-    const box = this.root.getBoundingClientRect();
-    const width = this.root.clientWidth || 600;
-    const left = Math.min(Math.max(0, x - box.left + 14), Math.max(0, width - 300));
-    this.tooltip.style.left = `${left}px`;
-    this.tooltip.style.top = `${y - box.top + 14}px`;
+    this.anchor = avoid instanceof Element ? [avoid, x] : null;
+    window.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
+    this.place(avoid instanceof Element ? avoid.getBoundingClientRect() : avoid, x);
   }
 
+  /** Puts the tooltip at its viewport position, position: fixed (no scrolling output clips
+   * it), corrected for an ancestor that makes another box its frame (a transform). */
+  private place(avoid: Box, x: number): void {
+    const tip = this.tooltip;
+    // Measured where nothing squeezes it, then held at that width: near the right edge of
+    // its frame it would shrink, grow taller, and cover what it was placed beside.
+    tip.style.width = '';
+    tip.style.left = '0px';
+    tip.style.top = '0px';
+    const width = tip.offsetWidth || 300;
+    tip.style.width = `${width}px`;
+    const [left, top] = placeTooltip(avoid, x, [width, tip.offsetHeight], viewport());
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
+    const actual = tip.getBoundingClientRect();
+    if (actual.width > 0 && (Math.abs(actual.left - left) > 0.5 || Math.abs(actual.top - top) > 0.5)) {
+      tip.style.left = `${2 * left - actual.left}px`;
+      tip.style.top = `${2 * top - actual.top}px`;
+    }
+  }
+
+  private readonly onScroll = (): void => {
+    if (this.anchor && this.anchor[0].isConnected) {
+      this.place(this.anchor[0].getBoundingClientRect(), this.anchor[1]);
+    } else {
+      this.hideTooltip();
+    }
+  };
+
   /** Details of the row under `target` (a table row or a bar), or hide the tooltip. */
-  private showRow(target: Element, x: number, y: number): void {
+  private showRow(target: Element, x: number): void {
     const holder = target.closest('[data-row]');
     const row = holder && this.root.contains(holder) ? this.result.rows[Number(holder.getAttribute('data-row'))] : undefined;
-    if (!row) {
+    if (!row || !holder) {
       this.hideTooltip();
       return;
     }
-    this.showDetails(row.name, rowDetails(row, this.result), x, y);
+    this.showDetails(row.name, rowDetails(row, this.result), x, holder);
   }
 
   private readonly onPointer = (event: PointerEvent): void => {
     const hit = this.sweepPointAt(event);
     if (hit) {
-      this.showDetails(...pointTitleAndDetails(this.result.rows[hit.row], hit.point), event.clientX, event.clientY);
+      const [x, y] = [event.clientX, event.clientY];
+      const around = { left: x - 8, right: x + 8, top: y - 8, bottom: y + 8 };
+      this.showDetails(...pointTitleAndDetails(this.result.rows[hit.row], hit.point), x, around);
     } else if (event.target instanceof Element) {
-      this.showRow(event.target, event.clientX, event.clientY);
+      this.showRow(event.target, event.clientX);
     }
   };
 
@@ -140,14 +175,46 @@ export class BenchView implements ViewContext {
 
   private readonly onFocus = (event: FocusEvent): void => {
     if (event.target instanceof Element && event.target.matches('tr[data-row]')) {
-      const rect = event.target.getBoundingClientRect();
-      this.showRow(event.target, rect.left + 40, rect.bottom - 10);
+      this.showRow(event.target, event.target.getBoundingClientRect().left + 40);
     }
   };
 
   private readonly hideTooltip = (): void => {
+    window.removeEventListener('scroll', this.onScroll, { capture: true });
+    this.anchor = null;
     this.tooltip.hidden = true;
   };
+}
+
+/** A rectangle in viewport coordinates. */
+export interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function viewport(): [number, number] {
+  return [window.innerWidth || document.documentElement.clientWidth || 1024, window.innerHeight || document.documentElement.clientHeight || 768];
+}
+
+/** Where a `size` tooltip goes (its top-left, viewport coordinates): at `x`, below `avoid`
+ * where it fits in `view`, else above, else on the side with more room; always inside the
+ * viewport (4 px margin) and, where the viewport allows it, off `avoid`. */
+export function placeTooltip(avoid: Box, x: number, [w, h]: [number, number], [vw, vh]: [number, number]): [number, number] {
+  const gap = 4;
+  const left = Math.max(gap, Math.min(x + 12, vw - w - gap));
+  const below = avoid.bottom + gap;
+  const above = avoid.top - gap - h;
+  let top: number;
+  if (below + h <= vh - gap) {
+    top = below;
+  } else if (above >= gap) {
+    top = above;
+  } else {
+    top = vh - avoid.bottom > avoid.top ? below : above;
+  }
+  return [left, Math.max(gap, Math.min(top, vh - h - gap))];
 }
 
 /** Validates `data` and draws it into `host`: the interactive view, or the schema error box. */

@@ -197,19 +197,77 @@ def format_tick(seconds: Any) -> str:
     return f"{number}{_SPACE}{unit}" if unit else number
 
 
+def format_precision(value: Any, low: Any, high: Any) -> str:
+    """How well ``value`` is known: the farther end of its 95 % interval, relative to it,
+    as `` ±2.3%`` (`` ±31%`` from 10 % on, `` ±<0.1%`` below the floor); ``""`` without one."""
+    x, lo, hi = _number(value), _number(low), _number(high)
+    if x is None or lo is None or hi is None or x <= 0:
+        return ""
+    rule = RULES["precision"]
+    pct = 100 * max(hi - x, x - lo, 0.0) / x
+    if pct < rule["floor"]:
+        text = "<" + format_fixed(rule["floor"], 1)
+    else:
+        # 9.96 rounds to "10.0" at one decimal: from there on, whole percent.
+        text = format_fixed(pct, 1 if pct < rule["one_decimal_below"] - 0.05 else 0)
+    return f"{rule['mark']}{text}%"
+
+
+def _estimate_time(seconds: float) -> str:
+    """A rough time in its own unit: two significant figures (``1.2 ms``)."""
+    name, factor = pick_unit([abs(seconds)], TIME_UNITS)
+    return f"{format_estimate(seconds / factor)}{_SPACE}{name}"
+
+
+def format_median(
+    value: Any,
+    low: Any = None,
+    high: Any = None,
+    extrapolated: bool = False,
+    unreliable: bool = False,
+) -> str:
+    """A median time in its own unit with how well it is known: ``1.23 ms ±2.0%``;
+    ``≈ 3.40 s ±12%`` when extrapolated; an unreliable one never looks exact: ``≈ 3.4 s ⚠``."""
+    x = _number(value)
+    if x is None:
+        return MISSING
+    if unreliable:
+        return f"{ESTIMATE}{_estimate_time(x)}{RULES['unreliable_mark']}"
+    return (ESTIMATE if extrapolated else "") + format_time(x) + format_precision(x, low, high)
+
+
+def speedup_known(value: Any, low: Any, high: Any) -> bool:
+    """Whether a speedup's interval pins it within ``speedup_known_ratio`` either way (an
+    interval such as 12.9–29,186 around 84.6 does not: the speedup is not known)."""
+    x, lo, hi = _number(value), _number(low), _number(high)
+    if x is None or x <= 0:
+        return False
+    if lo is None or hi is None:
+        return True
+    ratio = RULES["speedup_known_ratio"]
+    return lo > 0 and x / lo <= ratio and hi / x <= ratio
+
+
 def format_speedup(value: Any, low: Any = None, high: Any = None, unreliable: bool = False) -> str:
-    """``95,814× (92,940–98,689)``: the ratio and its 95 % interval; an unreliable estimate
-    never looks exact: ``≈ 96,000×``."""
-    if _number(value) is None:
+    """``95,814× ±3.0%``: the ratio and how well its 95 % interval pins it; an unreliable
+    estimate never looks exact (``≈ 96,000× ⚠``), and an interval wider than
+    ``speedup_known_ratio`` either way is no figure at all: ``not known (13–29,000×)``."""
+    x = _number(value)
+    if x is None:
         return MISSING
     suffix = RULES["speedup_suffix"]
     if unreliable:
-        return f"{ESTIMATE}{format_estimate(value)}{suffix}"
-    text = format_number(value) + suffix
-    if _number(low) is not None and _number(high) is not None:
+        return f"{ESTIMATE}{format_estimate(x)}{suffix}{RULES['unreliable_mark']}"
+    if not speedup_known(x, low, high):
         iv = RULES["interval"]
-        text += f"{iv['open']}{format_number(low)}{iv['dash']}{format_number(high)}{iv['close']}"
-    return text
+        span = f"{format_estimate(low)}{iv['dash']}{format_estimate(high)}{suffix}"
+        return f"{RULES['speedup_unknown']}{iv['open']}{span}{iv['close']}"
+    return format_number(x) + suffix + format_precision(x, low, high)
+
+
+def format_exponent_label(value: Any) -> str:
+    """A sweep line's fitted exponent as every view writes it: ``∝ size^2.91``."""
+    return RULES["exponent_label"].replace("{exponent}", format_exponent(value))
 
 
 def format_calls(runs: Any, blocks: Any) -> str:
@@ -224,11 +282,14 @@ def format_shape(shape: Sequence[int]) -> str:
 
 def status_badges(row: Mapping[str, Any]) -> list[str]:
     """The status word, then how far to trust the time: extrapolated (or an unreliable
-    estimate), over budget, a one-off first-call cost, noisy."""
+    estimate), unreliable (contention, estimators that disagree), over budget, a one-off
+    first-call cost, noisy."""
     badges = RULES["badges"]
     out = [RULES["status_words"][row["status"]]]
     if row.get("extrapolated"):
         out.append(badges["unreliable"] if row.get("unreliable") else badges["extrapolated"])
+    elif row.get("unreliable"):
+        out.append(badges["unreliable_measured"])
     if row.get("over_budget"):
         out.append(badges["over_budget"])
     if _number(row.get("one_off")) is not None:

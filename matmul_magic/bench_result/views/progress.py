@@ -67,6 +67,31 @@ def _rows(progress: Progress) -> list[tuple[str, str, str]]:
     return rows
 
 
+def share_done(progress: Progress) -> float:
+    """How far the run is, 0 to 1: the race's elapsed share of the budget (the budget bounds
+    the run), or the rows checked so far where there is no budget; 1 when done."""
+    if progress.get("phase") == "done":
+        return 1.0
+    budget, elapsed = progress.get("budget"), progress.get("elapsed")
+    if budget and elapsed is not None:
+        return min(max(elapsed / budget, 0.0), 1.0)
+    return _step(progress)[0] / max(len(progress["planned"]), 1) if progress.get("current") else 0.0
+
+
+# Heights (px) of the final output's parts, so the progress output reserves its final height
+# early and the page below does not jump when the result replaces it.
+_RESERVE = {"header": 90, "row": 52, "notes": 70, "bar_axis": 40, "sweep": 300}
+
+
+def reserved_height(progress: Progress) -> int:
+    """About the height the finished bench will take: table and bar chart rows, notes, and a
+    sweep chart once the sweep has begun."""
+    n = len(progress["planned"])
+    r = _RESERVE
+    height = r["header"] + n * r["row"] + r["bar_axis"] + r["notes"]
+    return height + (r["sweep"] if progress.get("phase") == "sweep" else 0)
+
+
 def progress_text(progress: Progress) -> str:
     rows = _rows(progress)
     width = max([len(plain(name)) for name, _, _ in rows] + [4])
@@ -76,7 +101,7 @@ def progress_text(progress: Progress) -> str:
 
 
 def progress_html(progress: Progress) -> str:
-    share = 100 * _step(progress)[0] / max(len(progress["planned"]), 1)
+    share = 100 * share_done(progress)
     items = "".join(
         f'<tr><td style="{CELL}">{escape(n)}</td>'
         f'<td style="{CELL} text-align: right;">{escape(t)}</td>'
@@ -84,10 +109,12 @@ def progress_html(progress: Progress) -> str:
         for n, t, s in _rows(progress)
     )
     return (
-        f'<div data-matmul-magic="bench-progress" style="{FONT} color: inherit;">'
+        f'<div data-matmul-magic="bench-progress" style="{FONT} color: inherit; '
+        f'min-height: {reserved_height(progress)}px;">'
         f"<div>{escape(progress_line(progress))}</div>"
-        '<div style="width: 320px; height: 6px; background: rgba(128,128,128,0.25); '
-        'margin: 4px 0;">'
+        '<div role="progressbar" aria-valuemin="0" aria-valuemax="100" '
+        f'aria-valuenow="{share:.0f}" style="width: 320px; max-width: 100%; height: 6px; '
+        'background: rgba(128,128,128,0.25); margin: 4px 0;">'
         f'<div style="width: {share:.0f}%; height: 6px; background: {colour("accent")};">'
         "</div></div>"
         f'<table style="border-collapse: collapse;">{items}</table></div>'
@@ -98,6 +125,10 @@ def progress_mimebundle(progress: Any) -> dict[str, Any]:
     """``text/html`` and ``text/plain`` of a progress snapshot (or a ``BenchProgress``)."""
     snapshot = progress_snapshot(progress)
     return {"text/html": progress_html(snapshot), "text/plain": progress_text(snapshot)}
+
+
+CLOCK_STEP = 0.25
+"""Seconds of run time between rewrites of a terminal's progress line for the clock alone."""
 
 
 class StreamProgress:
@@ -111,14 +142,19 @@ class StreamProgress:
         self.stream = stream
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last = ""
+        self._clock = 0.0
         self._open = False
 
     def __call__(self, progress: Any) -> None:
-        line = progress_line(progress_snapshot(progress))
+        snapshot = progress_snapshot(progress)
+        line = progress_line(snapshot)
         state = line.rsplit("  ", 1)[0]  # without the clock: repeats of one step are not news
-        if state == self._last:
+        elapsed = snapshot.get("elapsed") or 0.0
+        # ... except on a TTY, rewritten in place, where the clock moves every CLOCK_STEP.
+        ticked = self.tty and elapsed - self._clock >= CLOCK_STEP
+        if state == self._last and not ticked:
             return
-        self._last = state
+        self._last, self._clock = state, elapsed
         if self.tty:
             self.stream.write("\r" + line + "\x1b[K")
             self._open = True

@@ -8,12 +8,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .format import ESTIMATE, format_number, format_percent, format_shape, format_time
+from .format import (
+    ESTIMATE,
+    RULES,
+    format_number,
+    format_percent,
+    format_precision,
+    format_shape,
+    format_time,
+)
 
 Payload = Mapping[str, Any]
 
 _BUSY = "the machine may be busy"
 LEGEND = f"{ESTIMATE.strip()} = estimated from slices of the output (the note says how)"
+UNRELIABLE_LEGEND = (
+    f"{RULES['unreliable_mark'].strip()} = unreliable: a rough figure, not a measurement to"
+    " trust (the note says why)"
+)
+INTERVAL_LEGEND = "±N% = how far the 95% interval of the median (or speedup) reaches from it"
 CALLS_LEGEND = "calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each"
 
 
@@ -63,7 +76,7 @@ def conditions(payload: Payload) -> str:
         parts.append(f"budget {format_time(payload['budget'])}")
     if payload.get("elapsed") is not None:
         parts.append(f"took {format_time(payload['elapsed'])}")
-    parts.append(f"target IQR ≤ {format_percent(100 * payload['threshold'])} of the median")
+    parts.append(f"target: each median known to ±{format_percent(100 * payload['threshold'])}")
     if once := one_off_text(payload):
         parts.append(once)
     return " · ".join(parts)
@@ -93,22 +106,21 @@ def sweep_caption(payload: Payload) -> str:
 
 
 def warnings(payload: Payload) -> list[tuple[str, str]]:
-    """Warnings that apply to several rows, each said once: ``("noisy rows", "a, b (IQR …)")``."""
+    """Warnings that apply to several rows, each said once: ``("noisy rows", "a, b (±12% …)")``."""
     out = []
     rows = payload["rows"]
     noisy = [r for r in rows if r.get("noisy")]
     if noisy:
         spreads = [
-            format_percent(100 * r["iqr"] / r["median"])
-            if r.get("iqr") is not None and r.get("median")
-            else "?"
+            format_precision(r.get("median"), r.get("median_low"), r.get("median_high")).strip()
+            or "±?"
             for r in noisy
         ]
         target = format_percent(100 * payload["threshold"])
         names = ", ".join(r["name"] for r in noisy)
         out.append((
             "noisy rows",
-            f"{names} (IQR {', '.join(spreads)} of the median; target {target}): {_BUSY}",
+            f"{names} (median known to {', '.join(spreads)}; target ±{target}): {_BUSY}",
         ))  # fmt: skip
     stalled = [r for r in rows if r.get("stalls")]
     if stalled:

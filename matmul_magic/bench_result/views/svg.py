@@ -9,20 +9,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .format import (
-    ESTIMATE,
     MISSING,
     colour,
-    format_exponent,
-    format_speedup,
+    format_exponent_label,
     format_tick,
-    format_time,
     kind_colour,
     series_colour,
     status_text,
 )
+from .table import median_cell, speedup_cell
 
 Payload = Mapping[str, Any]
-_BAR = {"label_w": 170, "plot_x": 176, "plot_w": 330, "bar_h": 16, "gap": 6, "top": 6}
+_BAR = {"label_w": 150, "plot_x": 156, "plot_w": 300, "value_w": 230, "bar_h": 16, "gap": 6,
+        "top": 6}  # fmt: skip
 _SWEEP = {"left": 60, "top": 10, "plot_w": 360, "plot_h": 220}
 
 
@@ -33,7 +32,8 @@ def _e(text: Any) -> str:
 def _svg_open(width: float, height: float, title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" style="display: block; margin: 6px 0;">'
+        f'viewBox="0 0 {width} {height}" role="img" '
+        'style="display: block; margin: 6px 0; max-width: none;">'
         f"<title>{_e(title)}</title>"
     )
 
@@ -71,29 +71,54 @@ def _timed(row: Mapping[str, Any]) -> bool:
     return row.get("median") is not None and row["median"] > 0
 
 
-def _bar(row: Mapping[str, Any], y: float, width: float) -> list[str]:
-    """One row's bar and its value label (hatched-looking and dashed when extrapolated)."""
+def _interval(row: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The median's 95 % interval, when the row has one (and it is not unreliable)."""
+    low, high = row.get("median_low"), row.get("median_high")
+    if low is None or high is None or low <= 0 or row.get("unreliable"):
+        return None
+    return low, high
+
+
+def _bar_style(row: Mapping[str, Any]) -> str:
+    """Solid for a measured time; faint and dashed for an estimate or an unreliable time."""
+    fill = colour("error") if row["status"] != "ok" else kind_colour(row["kind"])
+    if row.get("unreliable"):
+        return f"fill: {fill}; fill-opacity: 0.2; stroke: {fill}; stroke-dasharray: 2 3;"
+    if row.get("extrapolated"):
+        return f"fill: {fill}; fill-opacity: 0.35; stroke: {fill}; stroke-dasharray: 4 2;"
+    return f"fill: {fill};"
+
+
+def _bar(row: Mapping[str, Any], y: float, x, right: float) -> list[str]:
+    """One row's bar, its interval as a whisker, and its value label (with the status
+    when it is not a plain measured time); the tooltip adds the speedup and the note."""
     g = _BAR
-    bad = row["status"] != "ok"
-    fill = colour("error") if bad else kind_colour(row["kind"])
-    style = (
-        f"fill: {fill}; fill-opacity: 0.35; stroke: {fill}; stroke-dasharray: 4 2;"
-        if row.get("extrapolated")
-        else f"fill: {fill};"
-    )
-    label = (ESTIMATE if row.get("extrapolated") else "") + format_time(row["median"])
-    if bad or row.get("extrapolated"):
+    width = max(x(row["median"]) - g["plot_x"], 1.0)
+    label = median_cell(row)
+    if row["status"] != "ok" or row.get("extrapolated") or row.get("unreliable"):
         label += f" ({status_text(row)})"
-    speedup = format_speedup(
-        row.get("speedup"), row.get("speedup_low"), row.get("speedup_high"), row.get("unreliable")
-    )
+    speedup = speedup_cell(row)
     tip = label if speedup == MISSING else f"{label}, speedup {speedup}"
-    return [
+    if row.get("unreliable") and row.get("note"):
+        tip += f"; {row['note']}"
+    out = [
         f'<rect x="{g["plot_x"]}" y="{y}" width="{width:.1f}" height="{g["bar_h"]}" '
-        f'style="{style}"><title>{_e(row["name"])}: {_e(tip)}</title></rect>',
-        f'<text x="{g["plot_x"] + width + 4:.1f}" y="{y + g["bar_h"] - 4}" font-size="10" '
-        f'fill="currentColor">{_e(label)}</text>',
+        f'style="{_bar_style(row)}"><title>{_e(row["name"])}: {_e(tip)}</title></rect>'
     ]
+    end = g["plot_x"] + width
+    if interval := _interval(row):
+        x1, x2 = (max(x(v), g["plot_x"]) for v in interval)
+        mid = y + g["bar_h"] / 2
+        out.append(
+            f'<path d="M{x1:.1f} {mid - 4:.1f}v8M{x1:.1f} {mid:.1f}H{x2:.1f}M{x2:.1f} '
+            f'{mid - 4:.1f}v8" style="fill: none; stroke: currentColor; stroke-width: 1;"/>'
+        )
+        end = max(end, x2)
+    out.append(
+        f'<text x="{min(end, right) + 4:.1f}" y="{y + g["bar_h"] - 4}" font-size="10" '
+        f'fill="currentColor">{_e(label)}</text>'
+    )
+    return out
 
 
 def bar_chart_svg(payload: Payload) -> str:
@@ -103,7 +128,7 @@ def bar_chart_svg(payload: Payload) -> str:
     if not timed:
         return ""
     g = _BAR
-    lo, hi = decades(timed)
+    lo, hi = decades(timed + [iv[1] for r in rows if _timed(r) and (iv := _interval(r))])
     step = g["bar_h"] + g["gap"]
     axis_y = g["top"] + len(rows) * step
 
@@ -111,7 +136,7 @@ def bar_chart_svg(payload: Payload) -> str:
         return g["plot_x"] + g["plot_w"] * (math.log10(seconds) - lo) / (hi - lo)
 
     title = "median time per call (log scale, shorter is faster)"
-    out = [_svg_open(g["plot_x"] + g["plot_w"] + 170, axis_y + 34, title)]
+    out = [_svg_open(g["plot_x"] + g["plot_w"] + g["value_w"], axis_y + 34, title)]
     for decade in range(lo, hi + 1):
         gx = x(10.0**decade)
         tick = format_tick(10.0**decade)
@@ -130,7 +155,7 @@ def bar_chart_svg(payload: Payload) -> str:
                 f'fill-opacity="0.7">{_e(status_text(row))}</text>'
             )
             continue
-        out.extend(_bar(row, y, max(x(row["median"]) - g["plot_x"], 1.0)))
+        out.extend(_bar(row, y, x, g["plot_x"] + g["plot_w"]))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -149,7 +174,13 @@ def _sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[tuple]
     series = []
     for row in payload["rows"]:
         points = [
-            (p["size"], p["median"], p.get("extrapolated", False))
+            (
+                p["size"],
+                p["median"],
+                p.get("extrapolated", False),
+                p.get("median_low"),
+                p.get("median_high"),
+            )  # fmt: skip
             for p in row.get("points") or ()
             if p.get("median") is not None and p["median"] > 0
         ]
@@ -158,27 +189,43 @@ def _sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[tuple]
     return series
 
 
+def _error_bars(pts: list[tuple], px, py, c: str) -> str:
+    """Each point's 95 % interval of its median as a vertical bar."""
+    return "".join(
+        f'<path d="M{px(s):.1f} {py(high):.1f}V{py(low):.1f}" '
+        f'style="stroke: {c}; stroke-opacity: 0.6; stroke-width: 1;"/>'
+        for s, _, _, low, high in pts
+        if low is not None and high is not None and low > 0
+    )
+
+
 def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> list[str]:
-    """One row's line, hollow markers on its extrapolated points, and its legend entry."""
+    """One row's line (dashed when unreliable), its points' intervals, hollow markers on
+    its extrapolated points, and its legend entry."""
     c = series_colour(i)
-    path = " ".join(f"{px(s):.1f},{py(t):.1f}" for s, t, _ in pts)
+    path = " ".join(f"{px(s):.1f},{py(t):.1f}" for s, t, *_ in pts)
     hollow = "".join(
         f'<circle cx="{px(s):.1f}" cy="{py(t):.1f}" r="2" style="fill: none; stroke: {c};"/>'
-        for s, t, extrapolated in pts
+        for s, t, extrapolated, *_ in pts
         if extrapolated
     )
-    exponent = "n/a" if row.get("exponent") is None else format_exponent(row["exponent"])
+    unreliable = bool(row.get("unreliable"))
+    exponent = "n/a" if row.get("exponent") is None else format_exponent_label(row["exponent"])
+    label = f"{short(row['name'], 18)} {exponent}" + (" ⚠" if unreliable else "")
+    why = row.get("note") or "see the notes"
+    tip = row["name"] + (f": unreliable, {why}" if unreliable else "")
+    dash = " stroke-dasharray: 4 3;" if unreliable else ""
     lx = _SWEEP["left"] + _SWEEP["plot_w"] + 16
     ly = _SWEEP["top"] + 12 + i * 18
     return [
-        f'<polyline points="{path}" style="fill: none; stroke: {c}; stroke-width: 1.5;">'
-        f"<title>{_e(row['name'])}</title></polyline>",
+        f'<polyline points="{path}" style="fill: none; stroke: {c}; stroke-width: 1.5;{dash}">'
+        f"<title>{_e(tip)}</title></polyline>",
+        "" if unreliable else _error_bars(pts, px, py, c),
         hollow,
         f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 14}" y2="{ly - 4}" '
-        f'style="stroke: {c}; stroke-width: 3;"/>'
+        f'style="stroke: {c}; stroke-width: 3;{dash}"/>'
         f'<text x="{lx + 18}" y="{ly}" font-size="11" fill="currentColor">'
-        f"<title>{_e(row['name'])}</title>{_e(short(row['name'], 18))} ∝ size^{_e(exponent)}"
-        "</text>",
+        f"<title>{_e(tip)}</title>{_e(label)}</text>",
     ]
 
 
@@ -187,10 +234,11 @@ def sweep_chart_svg(payload: Payload) -> str:
     series = _sweep_series(payload)
     if not series:
         return ""
-    sizes = [s for _, pts in series for s, _, _ in pts]
+    sizes = [p[0] for _, pts in series for p in pts]
     xlo, xhi = math.log10(min(sizes)), math.log10(max(sizes))
     xhi = xhi if xhi > xlo else xlo + 1
-    ylo, yhi = decades([t for _, pts in series for _, t, _ in pts])
+    spans = [v for _, pts in series for p in pts for v in (p[1], p[3], p[4]) if v and v > 0]
+    ylo, yhi = decades(spans)
     left, top, plot_w, plot_h = (_SWEEP[k] for k in ("left", "top", "plot_w", "plot_h"))
     bottom = top + plot_h
 

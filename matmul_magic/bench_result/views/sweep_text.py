@@ -1,9 +1,10 @@
 """A sweep in a terminal: the time at every size as a table, and a log-log chart in text.
 
-``sweep_table`` has a row per variant and a column per size (each time in its own unit, ``≈``
-where extrapolated), then the fitted exponent. ``sweep_chart`` draws log time against log size
-in Unicode braille (2×4 dots per character, as plotext and uniplot draw), one numbered marker
-per measured point and braille lines between them, with a legend. Hand-written rather than a
+``sweep_table`` has a row per variant and a column per size (each time in its own unit with
+its 95 % interval, ``≈`` where extrapolated, ``⚠`` where unreliable), then the fitted
+exponent. ``sweep_chart`` draws log time against log size in Unicode braille (2×4 dots per
+character, as plotext and uniplot draw), one numbered marker per measured point and braille
+lines between them, with a legend. Hand-written rather than a
 dependency: it is about a hundred lines, and the CLI stays standard library plus torch.
 Neither imports torch. ``to_text_with_sweep`` is the CLI's whole text output. All take the
 payload dict (``BenchResult.to_dict()``).
@@ -15,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .format import ESTIMATE, MISSING, RULES, format_exponent, format_tick, format_time
+from .format import MISSING, RULES, format_exponent, format_median, format_tick
 from .summary import plain
 from .text import to_text
 
@@ -35,8 +36,20 @@ def _cell(row: Mapping[str, Any], size: int) -> str:
                 return RULES["status_words"]["failed"]
             if p.get("median") is None:
                 return MISSING
-            return (ESTIMATE if p.get("extrapolated") else "") + format_time(p["median"])
+            return format_median(
+                p["median"],
+                p.get("median_low"),
+                p.get("median_high"),
+                bool(p.get("extrapolated")),
+                bool(row.get("unreliable")),
+            )
     return MISSING
+
+
+def _exponent(row: Mapping[str, Any]) -> str:
+    """The fitted exponent; marked where the row's figures are unreliable."""
+    text = format_exponent(row.get("exponent"))
+    return text + RULES["unreliable_mark"] if row.get("unreliable") and text != MISSING else text
 
 
 def shown_sizes(sizes: Sequence[int], limit: int = MAX_COLUMNS) -> list[int]:
@@ -63,7 +76,7 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
         [
             plain(row["name"]),
             *(_cell(row, s) for s in sizes),
-            format_exponent(row.get("exponent")),
+            _exponent(row),
         ]
         for row in payload["rows"]
     ]
@@ -74,7 +87,7 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
         cells += [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
         return "  ".join(cells).rstrip()
 
-    title = "median time at each size (size×size @ size×size)"
+    title = "median time at each size ±95% interval (size×size @ size×size)"
     if len(sizes) < len(all_sizes):
         title += f"; {len(sizes)} of the {len(all_sizes)} sizes, all of them in --save"
     lines = [title, line(header)]

