@@ -370,3 +370,17 @@ def test_a_real_run_with_faults_and_a_sweep_fills_the_schema(ip, tmp_path):
     assert rows["wrong"]["status"] == "incorrect" and rows["broken"]["status"] == "failed"
     assert rows["fine"]["status"] == "ok"
     assert BenchResult.from_dict(payload).to_dict() == payload
+
+
+def test_progress_moves_its_clock_while_the_rows_race(ip):
+    from matmul_magic.bench_result.result import BenchProgress
+    from matmul_magic.magics.matmul_bench import PROGRESS_TICK, LiveProgress
+
+    live = LiveProgress(ip)
+    shown: list = []
+    live.in_place, live._stream = False, shown.append
+    racing = {"planned": ("loops", "torch"), "phase": "time", "budget": 1.0}
+    for elapsed in (0.30, 0.31, 0.32, 0.30 + PROGRESS_TICK, 0.30 + 2 * PROGRESS_TICK):
+        live(BenchProgress(elapsed=elapsed, **racing))
+    # nothing but the clock changes during the race: it is shown every quarter second
+    assert [p.elapsed for p in shown] == [0.30, 0.55, 0.80]

@@ -41,6 +41,10 @@ def cell_function_names(source: str, private: bool = False) -> list[str]:
     return names
 
 
+PROGRESS_TICK = 0.25
+"""Seconds between progress updates when only the clock moved."""
+
+
 class LiveProgress:
     """Shows ``BenchProgress`` while the bench runs and puts the result in its place.
 
@@ -58,7 +62,10 @@ class LiveProgress:
     def __call__(self, progress: Any) -> None:
         from IPython.display import display
 
-        state = (progress.current, progress.phase, progress.size, progress.done)
+        # The clock in quarter seconds too: "racing 0.75 s of 1.00 s" moves while the rows
+        # race, though nothing else changes for the whole race.
+        tick = int(progress.elapsed / PROGRESS_TICK)
+        state = (progress.current, progress.phase, progress.size, progress.done, tick)
         if state == self._last:
             return
         self._last = state
