@@ -36,7 +36,7 @@ def suite(tmp_path_factory):
         "%load_ext matmul_magic",
         "%test_eq [1, 2], (1, 2)\n%test_eq 1, 2",
         "%%tests\ntest_eq(1, 1)\ntest_eq('a', 'b')\n%test_ne 1, 2",
-        "for i in range(3):\n    test_eq(i % 2, 0)",
+        "%%tests\nfor i in range(3):\n    test_eq(i % 2, 0)",  # a %%tests loop: one site
         "assert 1 + 1 == 3, 'arithmetic'\nassert True",
         ("test_eq(1, 2)", ["skip-test"]),
         ("1 / 0", ["raises-exception"]),
@@ -88,7 +88,7 @@ def test_each_test_is_reported_with_its_cell_line_and_diagnosis(suite):
     assert tests["cell5:line2:test_eq(1, 1)"]["outcome"] == "passed"
     assert tests["cell5:line3:test_eq('a', 'b')"]["outcome"] == "failed"
     assert tests["cell5:line4:%test_ne 1, 2"]["outcome"] == "passed"
-    loop = tests["cell6:line2:test_eq(i % 2, 0)"]
+    loop = tests["cell6:line3:test_eq(i % 2, 0)"]
     assert loop["outcome"] == "failed" and (loop["calls"], loop["failed_calls"]) == (3, 1)
     assert "1 of 3 calls failed" in loop["message"]
     failed_assert = tests["cell7:line1:assert 1 + 1 == 3"]

@@ -13,7 +13,9 @@ never torch) is imported when a magic runs or its help is shown.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import sys
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -180,6 +182,7 @@ class TestingMagics(Magics):
     def tests(self, line: str, cell: str) -> None:
         __tracebackhide__ = True  # noqa: F841
         from matmul_magic.testing import collect_tests
+        from matmul_magic.testing.statements import wrap_test_statements
 
         if line.strip():
             raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
@@ -195,11 +198,36 @@ class TestingMagics(Magics):
         source = head + body
         filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         try:
-            code = shell.compile(source, filename, "exec")
+            tree = wrap_test_statements(shell.compile.ast_parse(source, filename))
+            code = shell.compile(tree, filename, "exec")
         except SyntaxError as error:
             raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
-        with test_names_visible(shell.user_global_ns), collect_tests(filename=filename):
+        show = functools.partial(_show_report, shell)
+        with (
+            test_names_visible(shell.user_global_ns),
+            collect_tests(filename=filename, on_report=show),
+        ):
             exec(code, shell.user_global_ns, shell.user_ns)
+
+
+def _show_report(shell: Any, report: Any, stopped_by: str | None) -> None:
+    """The report under the cell: HTML in a notebook, text in a terminal (in colour when
+    it is a terminal and the shell has colours on)."""
+    from IPython.display import display
+
+    from matmul_magic.testing.report_view import ReportView
+
+    display(ReportView(report, stopped_by, color=wants_color(shell)))
+
+
+def wants_color(shell: Any) -> bool:
+    """Colour for a terminal: the shell's colours are on and its output is a terminal."""
+    if str(getattr(shell, "colors", "nocolor")).lower() == "nocolor":
+        return False
+    try:
+        return bool(sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 TestingMagics.tests.__doc__ = _TESTS_DOC

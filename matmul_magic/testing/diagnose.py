@@ -44,6 +44,11 @@ def _clip(text: str) -> str:
     return text
 
 
+def value_text(x: Any) -> str:
+    """A value as a failure message shows it (``_show``)."""
+    return _show(x)
+
+
 def _numel(x: Any) -> int:
     n = 1
     for d in x.shape:
