@@ -46,7 +46,7 @@ def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
             "inside: test_* calls, %test_* lines, %%tests cells, asserts, and the verdicts "
             "of %%matmul_bench cells on the functions they race. A failing test is "
             "recorded and the notebook goes on; any other error stops that notebook. "
-            "Skip a cell with the tag skip-test or a first line '#| eval: false'; skip a "
+            "Skip a cell with the tag skip-test or nbdev's directive '#| eval: false'; skip a "
             'notebook with the metadata {"matmul_magic": {"skip": true}}. Exit status: '
             "0 all passed, 1 something failed, 2 bad usage, 130 interrupted."
         ),

@@ -12,7 +12,7 @@ parsed, and searched for tests:
   on it is a test;
 - the notebook itself: it must run top to bottom without an error outside a test.
 
-Skipping: a cell tagged ``skip-test``, or whose first line is nbdev's ``#| eval: false``,
+Skipping: a cell tagged ``skip-test``, or with nbdev's directive ``#| eval: false`` (among its leading ``#|`` lines),
 is not run and its tests are skipped; a notebook whose metadata says
 ``"matmul_magic": {"skip": true}`` (or a reason string) is skipped whole. A cell tagged
 ``raises-exception`` (Jupyter's own tag) shows a failure on purpose: its error does not stop
@@ -34,6 +34,7 @@ from .model import NOTEBOOK_TEST, TestResult
 SKIP_TAG = "skip-test"
 EXPECT_FAILURE_TAG = "raises-exception"
 _EVAL_FALSE = re.compile(r"^\s*#\s*\|\s*eval\s*:\s*false\s*$", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^\s*#\s*\|")
 _NAME_CHARS = 80
 
 
@@ -159,9 +160,11 @@ class NotebookPlan:
 def cell_skip_reason(cell: dict[str, Any]) -> str | None:
     if SKIP_TAG in _tags(cell):
         return f"cell tagged {SKIP_TAG}"
-    first = _source(cell).split("\n", 1)[0]
-    if _EVAL_FALSE.match(first):
-        return "cell flagged #| eval: false"
+    for line in _source(cell).split("\n"):  # nbdev's directives: the leading `#|` lines
+        if _EVAL_FALSE.match(line):
+            return "cell flagged #| eval: false"
+        if not _DIRECTIVE.match(line):
+            break
     return None
 
 
@@ -377,7 +380,10 @@ def _python_tests(
                 nested(node)
             continue
         kind, function = statement
-        if kind == "assert":
+        if isinstance(node, ast.With):
+            header = ast.get_source_segment(code, node.items[0].context_expr) or function
+            text = f"with {header}"
+        elif kind == "assert":
             text = "assert " + (ast.get_source_segment(code, node.test) or "...")  # type: ignore[attr-defined]
         else:
             call = node.value.value if isinstance(node.value, ast.Await) else node.value  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from typing import Any
 
 from .arrays import Pair, as_numpy, as_pair, is_array
 from .collect import DEPTH, recorded
+from .extras import exception_names
 from .compare import (
     NEAR_RTOL,
     Seen,
@@ -40,7 +41,7 @@ def test_fail(
     f: Callable[..., Any],
     msg: str = "",
     contains: str = "",
-    exc: type[BaseException] = Exception,
+    exc: type[BaseException] | tuple[type[BaseException], ...] = Exception,
     args: Iterable[Any] | None = None,
     kwargs: dict[str, Any] | None = None,
 ) -> None:
@@ -66,9 +67,9 @@ def test_fail(
         return
     except Exception as e:
         raise AssertionError(
-            f"Expected {exc.__name__} but got {type(e).__name__}: {e}. {msg}"
+            f"Expected {exception_names(exc)} but got {type(e).__name__}: {e}. {msg}"
         ) from e
-    raise AssertionError(f"Expected {exc.__name__} but none raised. {msg}")
+    raise AssertionError(f"Expected {exception_names(exc)} but none raised. {msg}")
 
 
 @recorded

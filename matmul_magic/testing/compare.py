@@ -104,7 +104,9 @@ def elementwise_differs(pair: Pair) -> Any:
     return numpy_ne(a, b)
 
 
-def _all_equal(a: Any, b: Any) -> bool:
+def all_equal(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` have the same length and contents, item by item with
+    ``equals`` (fastcore's ``all_equal``); ``a == b`` when ``b`` is not iterable."""
     if not is_iterable(b):
         return bool(a == b)
     return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
@@ -173,7 +175,7 @@ def equals(a: Any, b: Any) -> bool:
         pair = as_pair(a, b)
         if pair is not None:
             return arrays_equal(pair)
-        return _all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
+        return all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
     frame_a, frame_b = "NDFrame" in class_names(a), "NDFrame" in class_names(b)
     if frame_a and frame_b:
         return bool(a.equals(b))
@@ -193,7 +195,7 @@ def equals(a: Any, b: Any) -> bool:
     ):
         return bool(a == b)
     if is_iterable(a) or is_iterable(b):
-        return _all_equal(a, b)
+        return all_equal(a, b)
     return bool(a == b)
 
 

@@ -2,7 +2,8 @@
 
 A *test statement* is a top-level statement of a cell that is an ``assert``, a call of a
 function whose name starts with ``test`` (``test_eq(...)``, fastcore's or the notebook's own
-``test_foo()``), or a ``%test_*`` line. ``%%tests`` and the notebook runner run each test
+``test_foo()``), a ``%test_*`` line, or a ``with expect_fail(...)`` /
+``with ExceptionExpected(...)`` / ``with exception`` block. ``%%tests`` and the notebook runner run each test
 statement on its own: a failing one (an ``AssertionError``) is recorded and the cell goes
 on. Nothing else changes: code inside a function, class, ``try``, ``with`` or loop body
 runs exactly as Python runs it, test calls and ``assert`` included.
@@ -21,6 +22,8 @@ from typing import Protocol
 Site = tuple[int, int, str, str]  # (line, col, kind, function): kind is "assert" or "test"
 
 _MODULE = __name__
+# `with` blocks that test that their body fails: each top-level one is a test statement
+EXPECTING = frozenset({"expect_fail", "ExceptionExpected", "exception"})
 _FAILURE = "__matmul_magic_failure__"
 _ERROR = "__matmul_magic_error__"
 
@@ -106,6 +109,10 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
     ``("test", name)`` for a call of ``name`` (a ``%name`` line included); else ``None``."""
     if isinstance(node, ast.Assert):
         return "assert", "assert"
+    if isinstance(node, ast.With) and node.items:
+        expr = node.items[0].context_expr
+        name = _call_name(expr) if isinstance(expr, ast.Call) else getattr(expr, "id", None)
+        return ("test", name) if name in EXPECTING else None
     if not isinstance(node, ast.Expr):
         return None
     value = node.value
