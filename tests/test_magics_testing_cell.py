@@ -139,9 +139,9 @@ def test_tests_cell_shows_html_with_the_failing_line_in_bold_and_values_labelled
     assert len(shown) == 1 and isinstance(DisplayFormatter, type)
     html = shown[0]["text/html"]
     assert "<b>line 2: test_eq failed</b>" in html
-    assert "  a: &lt;b&gt;\n  b: hi \n" in html  # the user's text is text, never markup
+    assert "  a: &#x27;&lt;b&gt;&#x27;\n  b: &#x27;hi &#x27;\n" in html  # text, never markup
     assert html.rstrip("</pre>").endswith("1 passed, 1 failed")
-    assert "  a: <b>\n" in shown[0]["text/plain"]
+    assert "  a: '<b>'\n  b: 'hi '\n" in shown[0]["text/plain"]  # repr: the space shows
 
 
 def test_tests_report_is_coloured_only_for_a_terminal(ip, monkeypatch):

@@ -196,7 +196,11 @@ class TestingMagics(Magics):
         # automagic to a one-line cell, turning `test_eq(a, b)` into `%test_eq (a, b)`.
         body = shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
         source = head + body
-        filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
+        # Tracebacks show the lines as the learner wrote them (`%test_eq a, b`): the
+        # transforms keep every line where it was, so the raw cell lines up with the code.
+        raw = head + "".join(lines[blank:])
+        shown = raw if raw.count("\n") == source.count("\n") else source
+        filename = shell.compile.cache(shown, running_cell_number(shell), raw_code="\n" + cell)
         try:
             tree = wrap_test_statements(shell.compile.ast_parse(source, filename))
             code = shell.compile(tree, filename, "exec")

@@ -12,8 +12,8 @@ parsed, and searched for tests:
   on it is a test;
 - the notebook itself: it must run top to bottom without an error outside a test.
 
-Skipping: a cell tagged ``skip-test``, or with nbdev's directive ``#| eval: false`` (among its leading ``#|`` lines),
-is not run and its tests are skipped; a notebook whose metadata says
+Skipping: a cell tagged ``skip-test``, or with nbdev's directive ``#| eval: false`` (among
+its leading ``#|`` lines), is not run and its tests are skipped; a notebook whose metadata says
 ``"matmul_magic": {"skip": true}`` (or a reason string) is skipped whole. A cell tagged
 ``raises-exception`` (Jupyter's own tag) shows a failure on purpose: its error does not stop
 the run, its failing tests count as expected failures (``xfailed``), and it fails the

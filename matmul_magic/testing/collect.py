@@ -151,7 +151,8 @@ def _then(tb: types.TracebackType | None, failure: TestFailure | None) -> Any:
     while tb is not None:
         entries.append(tb)
         tb = tb.tb_next
-    last = types.TracebackType(None, failure.frame, max(failure.lasti, 0), failure.line)
+    # tb_lasti -1: the line is tb_lineno (the frame has moved on since; its lasti would not say)
+    last = types.TracebackType(None, failure.frame, -1, failure.line)
     for entry in reversed(entries):
         last = types.TracebackType(last, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
     return last

@@ -21,7 +21,17 @@ from .arrays import (
     is_iterable,
     is_numeric_pair,
     numpy_ne,
+    tensor_to_numpy,
     torch_error,
+)
+from .exact import (
+    PLAIN,
+    comparing,
+    integer_arrays_close,
+    ints_close,
+    is_int,
+    plain_sequences_equal,
+    zero_dim_as_scalar,
 )
 
 NEAR_RTOL = 1e-3
@@ -109,7 +119,11 @@ def all_equal(a: Any, b: Any) -> bool:
     ``equals`` (fastcore's ``all_equal``); ``a == b`` when ``b`` is not iterable."""
     if not is_iterable(b):
         return bool(a == b)
-    return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
+    fast = plain_sequences_equal(a, b, equals)
+    if fast is not None:
+        return fast
+    with comparing(a, b):
+        return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
 
 
 class _Missing:
@@ -162,6 +176,9 @@ def equals(a: Any, b: Any) -> bool:
         return False
     if (a is None) != (b is None):
         return False
+    a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
+    if type(a) in PLAIN and type(b) in PLAIN:
+        return bool(a == b)
     if isinstance(a, type) or isinstance(b, type):
         return bool(a == b)
     if hasattr(a, "__array_eq__"):
@@ -189,7 +206,8 @@ def equals(a: Any, b: Any) -> bool:
         return equals(frame.to_numpy(), other)
     if isinstance(a, dict) and isinstance(b, dict):
         # Values compare with `equals` too, so dicts of tensors work.
-        return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
+        with comparing(a, b):
+            return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
     if isinstance(a, (str, bytes, dict, set, frozenset)) or isinstance(
         b, (str, bytes, dict, set, frozenset)
     ):
@@ -237,7 +255,10 @@ class Tolerance:
         return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
 
     def mask(self, pair: Pair) -> Any:
-        """Elementwise "within tolerance" for a same-shape pair."""
+        """Elementwise "within tolerance" for a same-shape pair (integers exactly)."""
+        exact = self._integer_mask(pair)
+        if exact is not None:
+            return exact
         if pair.lib == "torch":
             try:
                 return self._torch_mask(pair)
@@ -253,6 +274,23 @@ class Tolerance:
                 return np.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
             ok = (np.abs(a - b) < self.atol + self.rtol * np.abs(b)) | (a == b)
             return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
+
+    def _integer_mask(self, pair: Pair) -> Any:
+        """Two integer arrays: their difference taken exactly, not after rounding to float."""
+        a, b = pair.a, pair.b
+        if pair.lib == "torch":
+            torch = sys.modules["torch"]
+            if any(x.dtype.is_floating_point or x.dtype.is_complex for x in (a, b)):
+                return None
+            if torch.bool in (a.dtype, b.dtype):
+                return None
+            mask = integer_arrays_close(
+                tensor_to_numpy(a), tensor_to_numpy(b), self.atol, self.rtol, self.strict
+            )
+            return torch.from_numpy(mask).to(a.device)
+        if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+            return None
+        return integer_arrays_close(a, b, self.atol, self.rtol, self.strict)
 
 
 def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
@@ -278,6 +316,9 @@ class Seen:
 def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
+    a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
+    if is_int(a) and is_int(b):  # at any size, exactly (never through float64)
+        return ints_close(a, b, tol.atol, tol.rtol, tol.strict)
     if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
         return equals(a, b)
     if isinstance(a, dict) or isinstance(b, dict):
@@ -302,7 +343,8 @@ def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -
         if not (is_iterable(a) and is_iterable(b)):
             return False
         zipped = itertools.zip_longest(a, b, fillvalue=_MISSING)  # never truncate
-        return all(within_tolerance(x, y, tol) for x, y in zipped)
+        with comparing(a, b):
+            return all(within_tolerance(x, y, tol) for x, y in zipped)
     return _scalar_close(a, b, tol)
 
 

@@ -1,12 +1,13 @@
 """Which statements of a cell are tests, and running each one as a test.
 
 A *test statement* is a top-level statement of a cell that is an ``assert``, a call of a
-function whose name starts with ``test`` (``test_eq(...)``, fastcore's or the notebook's own
-``test_foo()``), a ``%test_*`` line, or a ``with expect_fail(...)`` /
-``with ExceptionExpected(...)`` / ``with exception`` block. ``%%tests`` and the notebook runner run each test
-statement on its own: a failing one (an ``AssertionError``) is recorded and the cell goes
-on. Nothing else changes: code inside a function, class, ``try``, ``with`` or loop body
-runs exactly as Python runs it, test calls and ``assert`` included.
+function whose name starts with ``test`` (``test_eq(...)``, fastcore's or the notebook's
+own ``test_foo()``), a ``%test_*`` line, or a ``with expect_fail(...)``,
+``with ExceptionExpected(...)`` or ``with exception`` block. ``%%tests`` and the notebook
+runner run each test statement on its own: a failing one (an ``AssertionError``) is
+recorded and the cell goes on. Nothing else changes: code inside a function, class,
+``try``, ``with`` or loop body runs exactly as Python runs it, test calls and ``assert``
+included.
 
 ``wrap_test_statements`` rewrites a cell's tree so that each test statement reports to the
 innermost *sink* (``collect_tests``, or the runner's recorder) through ``start``, ``end``
