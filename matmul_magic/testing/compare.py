@@ -21,13 +21,12 @@ from .arrays import (
     is_iterable,
     is_numeric_pair,
     numpy_ne,
-    tensor_to_numpy,
     torch_error,
 )
 from .exact import (
     PLAIN,
     comparing,
-    integer_arrays_close,
+    integer_mask,
     ints_close,
     is_int,
     plain_sequences_equal,
@@ -256,7 +255,7 @@ class Tolerance:
 
     def mask(self, pair: Pair) -> Any:
         """Elementwise "within tolerance" for a same-shape pair (integers exactly)."""
-        exact = self._integer_mask(pair)
+        exact = integer_mask(pair, self.atol, self.rtol, self.strict)
         if exact is not None:
             return exact
         if pair.lib == "torch":
@@ -274,23 +273,6 @@ class Tolerance:
                 return np.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
             ok = (np.abs(a - b) < self.atol + self.rtol * np.abs(b)) | (a == b)
             return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
-
-    def _integer_mask(self, pair: Pair) -> Any:
-        """Two integer arrays: their difference taken exactly, not after rounding to float."""
-        a, b = pair.a, pair.b
-        if pair.lib == "torch":
-            torch = sys.modules["torch"]
-            if any(x.dtype.is_floating_point or x.dtype.is_complex for x in (a, b)):
-                return None
-            if torch.bool in (a.dtype, b.dtype):
-                return None
-            mask = integer_arrays_close(
-                tensor_to_numpy(a), tensor_to_numpy(b), self.atol, self.rtol, self.strict
-            )
-            return torch.from_numpy(mask).to(a.device)
-        if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
-            return None
-        return integer_arrays_close(a, b, self.atol, self.rtol, self.strict)
 
 
 def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:

@@ -123,3 +123,22 @@ def same_multiset(a: list[Any], b: list[Any], equals: Callable[[Any, Any], bool]
         else:
             return False
     return True
+
+
+def integer_mask(pair: Any, atol: float, rtol: float, strict: bool) -> Any:
+    """The tolerance mask of a pair of integer arrays (``arrays.Pair``), their difference
+    taken exactly; ``None`` when either side is not integers."""
+    a, b = pair.a, pair.b
+    if pair.lib == "torch":
+        torch = sys.modules["torch"]
+        if any(x.dtype.is_floating_point or x.dtype.is_complex for x in (a, b)):
+            return None
+        if torch.bool in (a.dtype, b.dtype):
+            return None
+        from .arrays import tensor_to_numpy
+
+        mask = integer_arrays_close(tensor_to_numpy(a), tensor_to_numpy(b), atol, rtol, strict)
+        return torch.from_numpy(mask).to(a.device)
+    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+        return None
+    return integer_arrays_close(a, b, atol, rtol, strict)
