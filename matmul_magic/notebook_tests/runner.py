@@ -22,7 +22,14 @@ from typing import Any
 
 from .discovery import NotebookPlan, plan_notebook
 from .merge import merge
-from .model import DEFAULT_BENCH_BUDGET, Execution, NotebookReport, Options, RunReport
+from .model import (
+    DEFAULT_BENCH_BUDGET,
+    DEFAULT_TIMEOUT,
+    Execution,
+    NotebookReport,
+    Options,
+    RunReport,
+)
 
 _TAIL_CHARS = 3000
 
@@ -236,12 +243,13 @@ def run_notebooks(
     paths: list[str | Path],
     *,
     workers: int = 0,
-    timeout: float | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     bench_budget: float = DEFAULT_BENCH_BUDGET,
     on_notebook: Callable[[NotebookReport], None] | None = None,
 ) -> RunReport:
     """Run every notebook under ``paths`` (files or folders), each in a fresh interpreter,
-    ``workers`` at a time (default: the CPU count), and report every test inside.
+    ``workers`` at a time (default: the CPU count), and report every test inside. A notebook
+    that runs longer than ``timeout`` seconds (``None``: no limit) fails as timed out.
 
     Raises ``FileNotFoundError`` for a path that does not exist. A file that is not a
     notebook is a failed entry of the report, and the others still run.
