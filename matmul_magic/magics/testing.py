@@ -103,6 +103,19 @@ def called_like_a_function(line: str) -> str:
     return text[1 : call.end_col_offset - 2]
 
 
+def _without_trailing_semicolon(line: str) -> str:
+    """``a, b;`` as Python reads ``f(a, b);``: the ``;`` ends the statement."""
+    stripped = line.rstrip()
+    return stripped[:-1] if stripped.endswith(";") else line
+
+
+def raised_by_us(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside matmul-magic, not in the user's own code."""
+    from matmul_magic.testing.statements import raised_by_us as inside
+
+    return inside(error)
+
+
 def _usage_error(name: str, reason: str) -> UsageError:
     return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
 
@@ -143,7 +156,7 @@ def _test_line_magic(name: str) -> Any:
 
         function = getattr(testing, name)
         try:
-            line = called_like_a_function(line)
+            line = called_like_a_function(_without_trailing_semicolon(line))
             args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns, name)
         except SyntaxError as e:
             raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
@@ -154,6 +167,8 @@ def _test_line_magic(name: str) -> Any:
         try:
             function(*args, **kwargs)
         except (TypeError, ValueError) as e:
+            if not raised_by_us(e):
+                raise  # the user's own code (an __eq__ of theirs): its traceback, as is
             # A bad tolerance or values that cannot be compared: the API's clear message,
             # as the magic's usage error, not a traceback through the package.
             raise UsageError(f"%{name}: {e}") from None

@@ -69,7 +69,7 @@ def raised(site: Site, error: BaseException) -> None:
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
-def _raised_by_us(error: BaseException) -> bool:
+def raised_by_us(error: BaseException) -> bool:
     tb = error.__traceback__
     last = None
     while tb is not None:
@@ -82,7 +82,7 @@ def failure_message(site: Site, error: BaseException) -> str:
     functions as it wrote it (``==:``, both values, the diagnosis); any other failure as
     Python shows it, ``AssertionError: ...``."""
     text = str(error)
-    if site[2] == "test" and text and _raised_by_us(error):
+    if site[2] == "test" and text and raised_by_us(error):
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
