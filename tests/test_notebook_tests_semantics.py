@@ -150,3 +150,29 @@ def test_the_json_report_of_a_cli_run_lists_the_notebooks_own_tests(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     names = [t["name"] for t in json.loads(proc.stdout)["notebooks"][0]["tests"]]
     assert names == ["test_mine()", "test_fraction(fractions.Fraction(4, 2))", "notebook runs"]
+
+
+TESTS_CELL = [
+    "%load_ext matmul_magic",
+    "%%tests\ntest_eq(1, 1)\nassert 1 == 2\ntest_eq(2, 3)\ntest_eq(3, 3)",
+    "after = True",
+    "assert after",
+]
+
+
+def test_a_tests_cell_counts_its_asserts_and_the_notebook_goes_on(tmp_path, pytester, ip, capsys):
+    assert isinstance(run(ip, TESTS_CELL[1]), AssertionError)  # in a shell: the tally
+    assert "\n2 passed, 2 failed\n" in capsys.readouterr().out
+    path = write_notebook(tmp_path / "tests_cell.ipynb", *TESTS_CELL)
+    tests = {t.test_id: t for t in run_notebooks([path], workers=1).notebooks[0].tests}
+    assert {k: t.outcome for k, t in tests.items()} == {
+        "cell2:line2:test_eq(1, 1)": "passed",
+        "cell2:line3:assert 1 == 2": "failed",
+        "cell2:line4:test_eq(2, 3)": "failed",
+        "cell2:line5:test_eq(3, 3)": "passed",
+        "cell4:line1:assert after": "passed",
+        "notebook runs": "passed",
+    }
+    write_notebook(pytester.path / "tests_cell.ipynb", *TESTS_CELL)
+    result = pytester.runpytest_subprocess("--matmul-magic", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4, failed=2)

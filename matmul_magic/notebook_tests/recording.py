@@ -54,21 +54,6 @@ class Recorder:
         found = _CELL_LABEL.fullmatch(label[1]) if label else None
         return self.cell_of_count.get(int(found[1])) if found else None
 
-    def locate(self, frame: Any) -> tuple[int | None, int | None, int | None]:
-        """(cell, line, col) of the innermost frame running a notebook cell's code."""
-        while frame is not None:
-            cell = self.cell_of(frame.f_code.co_filename)
-            if cell is not None:
-                col = None
-                try:
-                    positions = list(frame.f_code.co_positions())
-                    col = positions[frame.f_lasti // 2][2]
-                except (AttributeError, IndexError):  # Python 3.10 has no positions
-                    pass
-                return cell, frame.f_lineno, col
-            frame = frame.f_back
-        return self.current_cell, None, None
-
     def add(self, key: tuple, passed: bool, message: Callable[[], str] | str = "") -> None:
         count = self.sites.setdefault(key, SiteCount())
         count.calls += 1
