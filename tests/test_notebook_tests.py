@@ -96,7 +96,11 @@ def test_each_test_is_reported_with_its_cell_line_and_diagnosis(suite):
     assert tests["cell7:line2:assert True"]["outcome"] == "passed"
     assert tests["cell8:line1:test_eq(1, 2)"]["outcome"] == "skipped"
     assert tests["cell10:line1:test_eq(5, 6)"]["outcome"] == "xfailed"
-    assert not any(k.startswith("cell11:") for k in tests)  # inside ExceptionExpected
+    # the with block is one test statement; the test_eq inside it is its code
+    assert [k for k in tests if k.startswith("cell11:")] == [
+        "cell11:line1:with ExceptionExpected(ex=AssertionError)"
+    ]
+    assert tests["cell11:line1:with ExceptionExpected(ex=AssertionError)"]["outcome"] == "passed"
     # Bench cells run within --bench-budget; their verdicts are tests.
     assert tests["cell12:line2:assert r.budget == 0.2"]["outcome"] == "passed"
     assert tests["cell13:line2:matmul_bench[good]"]["outcome"] == "passed"

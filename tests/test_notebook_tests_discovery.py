@@ -40,6 +40,7 @@ def test_discovery_finds_every_kind_of_test_at_its_editor_line(tmp_path):
         (3, 3, "%test_eq 2, 2", "test", None),
         (3, 4, "assert True", "assert", None),  # %%tests counts an assert too
         (4, 2, "matmul_bench[mine]", "bench", None),
+        (5, 1, "with ExceptionExpected(ex=AssertionError)", "test", None),
         (5, 3, "test_fail(lambda: test_eq(1, 2))", "test", None),
         (6, 1, "test_eq(1, 2)", "test", "cell tagged skip-test"),
         (7, 2, "test_eq(3, 4)", "test", "cell flagged #| eval: false"),
