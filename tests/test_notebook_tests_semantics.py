@@ -54,7 +54,8 @@ def test_a_clean_notebook_runs_clean_in_a_shell_in_the_runner_and_in_pytest(tmp_
     assert outcomes["cell3:line6:assert ok"] == "passed"
     assert outcomes["cell7:line3:test_mine()"] == "passed"
     assert outcomes["cell8:line4:test_fraction(fractions.Fraction(4, 2))"] == "passed"
-    assert not any(k.startswith(("cell5:", "cell6:")) for k in outcomes)  # with bodies: code
+    assert not any(k.startswith("cell5:") for k in outcomes)  # a with body is code
+    assert outcomes["cell6:line1:with ExceptionExpected(ex=AssertionError)"] == "passed"
     write_notebook(pytester.path / "semantics.ipynb", *PYTHON_SEMANTICS)
     result = pytester.runpytest_subprocess("--matmul-magic", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=len(outcomes))
