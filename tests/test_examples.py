@@ -9,6 +9,7 @@ benches a ``%%matmul_bench`` cell ran, for checks about what raced.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,20 @@ def test_the_2019_lesson_keeps_its_tests(example_reports):
     names = [t.name for t in example_reports["04_lesson_2019_01_matmul.ipynb"].tests]
     assert names.count("test_near(t1, matmul(m1, m2))") == 2  # broadcast and einsum
     assert "test_near(t1,matmul(m1, m2))" in names  # elementwise, spelled as the lesson does
-    assert "test_near(t1, t2)" in names and "assert ac==br" in names
+    assert "test_near(t1, t2)" in names and "test_eq(TEST,'test')" in names
+    # the lesson's `assert ac==br` sits inside `def matmul`: code, as in Jupyter, not a test
+    assert "assert ac==br" not in names
+
+
+def test_the_2019_lesson_opens_with_its_magics_as_the_lesson_does(example_reports):
+    tests = example_reports["04_lesson_2019_01_matmul.ipynb"].tests
+    cells = json.loads(EXAMPLES[3].read_text())["cells"]
+    # course-v3 dl2/01_matmul's cell, as it stands there
+    assert (
+        "".join(cells[1]["source"]) == "%load_ext autoreload\n%autoreload 2\n\n%matplotlib inline"
+    )
+    assert tests[-1].name == "notebook runs" and tests[-1].outcome == "passed"
+
 
 
 @pytest.mark.readme_output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from IPython.core.error import UsageError
 from magic_cells import LINE_MAGICS, run
@@ -133,3 +135,16 @@ def test_help_for_the_cell_magic(lesson, capsys):
 def test_the_apis_value_and_type_errors_are_usage_errors(lesson, line, says):
     error = run(lesson, f"%test_near {line}")
     assert isinstance(error, UsageError) and str(error).startswith(says)
+
+
+def test_a_magic_line_reads_as_python_would(ip, capsys):
+    # issue 24: a trailing ';' ends the statement, as in `test_eq(1, 1);`
+    assert run(ip, "%test_eq 1, 1;") is None
+    assert isinstance(run(ip, "%test_eq 1, 2;"), AssertionError)
+    # the user's own exception keeps its traceback (not a UsageError without one)
+    run(ip, "class Mine:\n    def __eq__(self, other):\n        raise TypeError('mine')\n")
+    error = run(ip, "%test_eq Mine(), 1")
+    assert type(error) is TypeError and str(error) == "mine"
+    assert "__eq__" in re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # its frame
+    # our own checks are still usage errors
+    assert isinstance(run(ip, "%test_close 1, 1, eps=-1"), UsageError)

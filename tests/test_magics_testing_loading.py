@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,16 @@ def test_magics_in_a_notebook_kernel():
 
     assert text(0).strip() == "False"  # %load_ext left torch alone
     assert error(1) is None and error(2) is None
-    assert "line 3: test_eq failed\n==:\n[1, 2]\n[2, 1]\n" in text(3)
-    assert text(3).endswith("2 passed, 1 failed\n")
-    assert error(3) == ("AssertionError", "1 of 3 tests failed (line 3)")
+    # %%tests shows its report as HTML (failing line in bold, a and b labelled) and text
+    shown = [o["data"] for o in outputs[3] if o.output_type == "display_data"]
+    assert len(shown) == 1 and text(3) == ""
+    assert "<b>line 3: test_eq failed</b>\n==:\n  a: [1, 2]\n  b: [2, 1]\n" in shown[0]["text/html"]
+    assert shown[0]["text/plain"].startswith("line 3: test_eq failed\n==:\n  a: [1, 2]\n")
+    assert shown[0]["text/plain"].endswith("2 passed, 1 failed")
+    assert error(3) == ("AssertionError", "2 passed, 1 failed (line 3)")
+    tb = "\n".join(line for o in outputs[3] if o.output_type == "error" for line in o["traceback"])
+    tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
+    assert "%test_eq [1, 2], [2, 1]" in tb.split("Cell In[")[-1]  # the last frame: line 3
     # IPython shows a UsageError as a short message on stderr, without a traceback.
     assert error(4) is None
     assert text(4).startswith("UsageError: %test_eq: missing a required argument: 'b'\n")

@@ -54,12 +54,16 @@ def test_a_failed_test_call_ends_at_the_users_line(ip, capsys):
     assert "matmul_magic/testing" not in out and "_recorded" not in out
 
 
-def test_a_failed_tests_cell_ends_at_the_cell(ip, capsys):
-    out = traceback_text(ip, capsys, "%%tests\ntest_eq(1, 2)\n")
-    assert "AssertionError: 1 of 1 tests failed (line 2)" in out
+def test_a_failed_tests_cell_ends_at_the_learners_failing_line(ip, capsys):
+    # issue 23: the last frame is the first failing line, not the run_cell_magic call
+    out = traceback_text(ip, capsys, "%%tests\nx = 1\ntest_eq(x, 2)\nassert x == 3\n")
+    assert "AssertionError: 0 passed, 2 failed (lines 3, 4)" in out
+    assert "----> 3 test_eq(x, 2)" in last_frame(out)
     assert (
         "matmul_magic/testing" not in out and "collect_tests" not in out and "__exit__" not in out
     )
+    out = traceback_text(ip, capsys, "%%tests\nassert 1 == 2\n")
+    assert "----> 2 assert 1 == 2" in last_frame(out)
 
 
 def test_a_tests_cell_error_after_blank_lines_points_at_the_editor_line(lesson, capsys):

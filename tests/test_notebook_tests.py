@@ -36,7 +36,7 @@ def suite(tmp_path_factory):
         "%load_ext matmul_magic",
         "%test_eq [1, 2], (1, 2)\n%test_eq 1, 2",
         "%%tests\ntest_eq(1, 1)\ntest_eq('a', 'b')\n%test_ne 1, 2",
-        "for i in range(3):\n    test_eq(i % 2, 0)",
+        "%%tests\nfor i in range(3):\n    test_eq(i % 2, 0)",  # a %%tests loop: one site
         "assert 1 + 1 == 3, 'arithmetic'\nassert True",
         ("test_eq(1, 2)", ["skip-test"]),
         ("1 / 0", ["raises-exception"]),
@@ -88,7 +88,7 @@ def test_each_test_is_reported_with_its_cell_line_and_diagnosis(suite):
     assert tests["cell5:line2:test_eq(1, 1)"]["outcome"] == "passed"
     assert tests["cell5:line3:test_eq('a', 'b')"]["outcome"] == "failed"
     assert tests["cell5:line4:%test_ne 1, 2"]["outcome"] == "passed"
-    loop = tests["cell6:line2:test_eq(i % 2, 0)"]
+    loop = tests["cell6:line3:test_eq(i % 2, 0)"]
     assert loop["outcome"] == "failed" and (loop["calls"], loop["failed_calls"]) == (3, 1)
     assert "1 of 3 calls failed" in loop["message"]
     failed_assert = tests["cell7:line1:assert 1 + 1 == 3"]
@@ -96,7 +96,11 @@ def test_each_test_is_reported_with_its_cell_line_and_diagnosis(suite):
     assert tests["cell7:line2:assert True"]["outcome"] == "passed"
     assert tests["cell8:line1:test_eq(1, 2)"]["outcome"] == "skipped"
     assert tests["cell10:line1:test_eq(5, 6)"]["outcome"] == "xfailed"
-    assert not any(k.startswith("cell11:") for k in tests)  # inside ExceptionExpected
+    # the with block is one test statement; the test_eq inside it is its code
+    assert [k for k in tests if k.startswith("cell11:")] == [
+        "cell11:line1:with ExceptionExpected(ex=AssertionError)"
+    ]
+    assert tests["cell11:line1:with ExceptionExpected(ex=AssertionError)"]["outcome"] == "passed"
     # Bench cells run within --bench-budget; their verdicts are tests.
     assert tests["cell12:line2:assert r.budget == 0.2"]["outcome"] == "passed"
     assert tests["cell13:line2:matmul_bench[good]"]["outcome"] == "passed"

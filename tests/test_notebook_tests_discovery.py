@@ -24,6 +24,10 @@ def test_discovery_finds_every_kind_of_test_at_its_editor_line(tmp_path):
         ("test_eq(1, 2)", ["skip-test"]),
         "#| eval: false\ntest_eq(3, 4)",
         ("def f():\n    test_eq(1, 1)\nf()", ["raises-exception"]),
+        (
+            "def test_f():\n    test_eq(1, 1)\ntest_f()\nfor i in range(2):\n    assert i < 2",
+            ["raises-exception"],
+        ),
     )
     plan = plan_notebook(path)
     got = [(t.cell, t.line, t.name, t.kind, t.skip_reason) for t in plan.tests]
@@ -33,12 +37,15 @@ def test_discovery_finds_every_kind_of_test_at_its_editor_line(tmp_path):
         (2, 5, "%test_near x, 1.0", "test", None),
         (2, 6, "assert x == 1", "assert", None),
         (3, 2, "test_eq(1, 1)", "test", None),
-        (3, 3, "%test_eq 2, 2", "test", None),  # %%tests: no assert (it stops the cell)
+        (3, 3, "%test_eq 2, 2", "test", None),
+        (3, 4, "assert True", "assert", None),  # %%tests counts an assert too
         (4, 2, "matmul_bench[mine]", "bench", None),
+        (5, 1, "with ExceptionExpected(ex=AssertionError)", "test", None),
         (5, 3, "test_fail(lambda: test_eq(1, 2))", "test", None),
         (6, 1, "test_eq(1, 2)", "test", "cell tagged skip-test"),
         (7, 2, "test_eq(3, 4)", "test", "cell flagged #| eval: false"),
-        (8, 2, "test_eq(1, 1)", "test", None),
+        # a test statement is a top-level one: code in a function or loop is just code
+        (9, 3, "test_f()", "test", None),
         (None, None, "notebook runs", "notebook", None),
     ]
     assert plan.tests[-3].expect_failure is False and plan.tests[-2].expect_failure is True

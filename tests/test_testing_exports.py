@@ -18,7 +18,8 @@ from matmul_magic.testing import TestReport, collect_tests, test_eq
 def test_every_public_name_is_exported():
     names = ["test", "test_eq", "test_ne", "test_eq_type", "is_close", "test_close", "test_is",
              "test_shuffled", "test_stdout", "test_warns", "test_fail", "ExceptionExpected",
-             "exception", "equals", "nequals", "near", "test_near"]  # fmt: skip
+             "exception", "equals", "nequals", "near", "test_near", "expect_fail",
+             "test_fig_exists", "TEST_IMAGE", "TEST_IMAGE_BW", "all_equal"]  # fmt: skip
     namespace: dict = {}
     exec("from matmul_magic import *", namespace)
     for name in names:

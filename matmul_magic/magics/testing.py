@@ -13,7 +13,9 @@ never torch) is imported when a magic runs or its help is shown.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import sys
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -101,6 +103,19 @@ def called_like_a_function(line: str) -> str:
     return text[1 : call.end_col_offset - 2]
 
 
+def _without_trailing_semicolon(line: str) -> str:
+    """``a, b;`` as Python reads ``f(a, b);``: the ``;`` ends the statement."""
+    stripped = line.rstrip()
+    return stripped[:-1] if stripped.endswith(";") else line
+
+
+def raised_by_us(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside matmul-magic, not in the user's own code."""
+    from matmul_magic.testing.statements import raised_by_us as inside
+
+    return inside(error)
+
+
 def _usage_error(name: str, reason: str) -> UsageError:
     return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
 
@@ -141,7 +156,7 @@ def _test_line_magic(name: str) -> Any:
 
         function = getattr(testing, name)
         try:
-            line = called_like_a_function(line)
+            line = called_like_a_function(_without_trailing_semicolon(line))
             args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns, name)
         except SyntaxError as e:
             raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
@@ -152,6 +167,8 @@ def _test_line_magic(name: str) -> Any:
         try:
             function(*args, **kwargs)
         except (TypeError, ValueError) as e:
+            if not raised_by_us(e):
+                raise  # the user's own code (an __eq__ of theirs): its traceback, as is
             # A bad tolerance or values that cannot be compared: the API's clear message,
             # as the magic's usage error, not a traceback through the package.
             raise UsageError(f"%{name}: {e}") from None
@@ -180,6 +197,7 @@ class TestingMagics(Magics):
     def tests(self, line: str, cell: str) -> None:
         __tracebackhide__ = True  # noqa: F841
         from matmul_magic.testing import collect_tests
+        from matmul_magic.testing.statements import wrap_test_statements
 
         if line.strip():
             raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
@@ -193,13 +211,42 @@ class TestingMagics(Magics):
         # automagic to a one-line cell, turning `test_eq(a, b)` into `%test_eq (a, b)`.
         body = shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
         source = head + body
-        filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
+        # Tracebacks show the lines as the learner wrote them (`%test_eq a, b`): the
+        # transforms keep every line where it was, so the raw cell lines up with the code.
+        raw = head + "".join(lines[blank:])
+        shown = raw if raw.count("\n") == source.count("\n") else source
+        filename = shell.compile.cache(shown, running_cell_number(shell), raw_code="\n" + cell)
         try:
-            code = shell.compile(source, filename, "exec")
+            tree = wrap_test_statements(shell.compile.ast_parse(source, filename))
+            code = shell.compile(tree, filename, "exec")
         except SyntaxError as error:
             raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
-        with test_names_visible(shell.user_global_ns), collect_tests(filename=filename):
+        show = functools.partial(_show_report, shell)
+        with (
+            test_names_visible(shell.user_global_ns),
+            collect_tests(filename=filename, on_report=show),
+        ):
             exec(code, shell.user_global_ns, shell.user_ns)
+
+
+def _show_report(shell: Any, report: Any, stopped_by: str | None) -> None:
+    """The report under the cell: HTML in a notebook, text in a terminal (in colour when
+    it is a terminal and the shell has colours on)."""
+    from IPython.display import display
+
+    from matmul_magic.testing.report_view import ReportView
+
+    display(ReportView(report, stopped_by, color=wants_color(shell)))
+
+
+def wants_color(shell: Any) -> bool:
+    """Colour for a terminal: the shell's colours are on and its output is a terminal."""
+    if str(getattr(shell, "colors", "nocolor")).lower() == "nocolor":
+        return False
+    try:
+        return bool(sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 TestingMagics.tests.__doc__ = _TESTS_DOC

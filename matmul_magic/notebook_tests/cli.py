@@ -12,30 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from . import report as reports
-from .model import DEFAULT_BENCH_BUDGET
+from .options import OPTIONS
 from .runner import run_notebooks
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected positive seconds, got {text!r}")
-    return value
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"-n takes a positive number of workers, got {text!r}")
-    return value
 
 
 def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
@@ -46,24 +26,18 @@ def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
             "inside: test_* calls, %test_* lines, %%tests cells, asserts, and the verdicts "
             "of %%matmul_bench cells on the functions they race. A failing test is "
             "recorded and the notebook goes on; any other error stops that notebook. "
-            "Skip a cell with the tag skip-test or a first line '#| eval: false'; skip a "
+            "Skip a cell with the tag skip-test or nbdev's directive '#| eval: false'; skip a "
             'notebook with the metadata {"matmul_magic": {"skip": true}}. Exit status: '
             "0 all passed, 1 something failed, 2 bad usage, 130 interrupted."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
-    parser.add_argument(
-        "-n", "--workers", type=_workers, default=0, metavar="N",
-        help="notebooks run at once (default: the CPU count)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--timeout", type=_positive, default=None, metavar="SECONDS",
-        help="fail a notebook that runs longer than this (default: no limit)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--bench-budget", type=_positive, default=DEFAULT_BENCH_BUDGET, metavar="SECONDS",
-        help=f"cap on each bench's budget (default {DEFAULT_BENCH_BUDGET})",
-    )  # fmt: skip
+    for option in OPTIONS:
+        flags = [option.short, option.flag] if option.short else [option.flag]
+        parser.add_argument(
+            *flags, dest=option.name, type=option.argparse_type(), default=option.default,
+            metavar=option.metavar, help=option.help,
+        )  # fmt: skip
     parser.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     parser.add_argument(
         "--json", metavar="PATH",

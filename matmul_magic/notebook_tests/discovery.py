@@ -12,8 +12,8 @@ parsed, and searched for tests:
   on it is a test;
 - the notebook itself: it must run top to bottom without an error outside a test.
 
-Skipping: a cell tagged ``skip-test``, or whose first line is nbdev's ``#| eval: false``,
-is not run and its tests are skipped; a notebook whose metadata says
+Skipping: a cell tagged ``skip-test``, or with nbdev's directive ``#| eval: false`` (among
+its leading ``#|`` lines), is not run and its tests are skipped; a notebook whose metadata says
 ``"matmul_magic": {"skip": true}`` (or a reason string) is skipped whole. A cell tagged
 ``raises-exception`` (Jupyter's own tag) shows a failure on purpose: its error does not stop
 the run, its failing tests count as expected failures (``xfailed``), and it fails the
@@ -34,6 +34,7 @@ from .model import NOTEBOOK_TEST, TestResult
 SKIP_TAG = "skip-test"
 EXPECT_FAILURE_TAG = "raises-exception"
 _EVAL_FALSE = re.compile(r"^\s*#\s*\|\s*eval\s*:\s*false\s*$", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^\s*#\s*\|")
 _NAME_CHARS = 80
 
 
@@ -82,14 +83,42 @@ def read_notebook(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise NotebookError(f"{path}: not valid JSON ({error})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise NotebookError(f"{path}: not a notebook (no list of cells)")
-    if not isinstance(data.get("nbformat", 4), int) or data.get("nbformat", 4) < 4:
-        raise NotebookError(f"{path}: nbformat {data.get('nbformat')} is not supported (need 4)")
-    for i, cell in enumerate(data["cells"], start=1):
-        if not isinstance(cell, dict) or "cell_type" not in cell:
-            raise NotebookError(f"{path}: not a notebook (cell {i} has no cell_type)")
+    problem = notebook_problem(data)
+    if problem is not None:
+        raise NotebookError(f"{path}: {problem}")
     return data
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", type(None): "null"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+def notebook_problem(data: Any) -> str | None:
+    """What makes ``data`` not an nbformat 4 notebook this runner can read, or ``None``."""
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return "not a notebook (no list of cells)"
+    nbformat = data.get("nbformat", 4)
+    if not isinstance(nbformat, int) or isinstance(nbformat, bool) or nbformat < 4:
+        return f"nbformat {nbformat!r} is not supported (need 4)"
+    if not isinstance(data.get("metadata", {}), dict):
+        return f"the notebook's metadata is {_type_name(data['metadata'])}, not an object"
+    for i, cell in enumerate(data["cells"], start=1):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            return f"not a notebook (cell {i} has no cell_type)"
+        if not isinstance(cell.get("metadata", {}), dict):
+            return f"cell {i}: metadata is {_type_name(cell['metadata'])}, not an object"
+        tags = cell.get("metadata", {}).get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            return f"cell {i}: metadata.tags is not a list of strings"
+        source = cell.get("source", "")
+        if not isinstance(source, str) and not (
+            isinstance(source, list) and all(isinstance(line, str) for line in source)
+        ):
+            kind = _type_name(source)
+            return f"cell {i}: source is {kind} that is not text (need a string or list of strings)"
+    return None
 
 
 def _source(cell: dict[str, Any]) -> str:
@@ -124,14 +153,18 @@ class NotebookPlan:
     tests: list[TestResult] = field(default_factory=list)
     skip: str | None = None
     error: str | None = None  # not valid JSON / not a notebook
+    timeout: float | None = None  # nbmake's metadata execution.timeout, seconds
+    allow_errors: bool = False  # nbmake's metadata execution.allow_errors
 
 
 def cell_skip_reason(cell: dict[str, Any]) -> str | None:
     if SKIP_TAG in _tags(cell):
         return f"cell tagged {SKIP_TAG}"
-    first = _source(cell).split("\n", 1)[0]
-    if _EVAL_FALSE.match(first):
-        return "cell flagged #| eval: false"
+    for line in _source(cell).split("\n"):  # nbdev's directives: the leading `#|` lines
+        if _EVAL_FALSE.match(line):
+            return "cell flagged #| eval: false"
+        if not _DIRECTIVE.match(line):
+            break
     return None
 
 
@@ -155,7 +188,22 @@ def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
     except NotebookError as error:
         plan.error = str(error)
         return plan
+    try:
+        _plan_cells(plan, data)
+    except Exception as error:  # never let one odd file sink the whole run
+        plan.cells, plan.tests = [], []
+        plan.error = f"{path}: cannot read its cells: {type(error).__name__}: {error}"
+    return plan
+
+
+def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
     plan.skip = notebook_skip_reason(data)
+    execution = data.get("metadata", {}).get("execution")
+    if isinstance(execution, dict):
+        timeout = execution.get("timeout")
+        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+            plan.timeout = float(timeout)
+        plan.allow_errors = execution.get("allow_errors") is True
     for number, raw in enumerate(data["cells"], start=1):
         if raw.get("cell_type") != "code":
             continue
@@ -182,7 +230,6 @@ def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
         for test in plan.tests:
             test.skip_reason = plan.skip
     _dedupe_ids(plan.tests)
-    return plan
 
 
 def _leading_blank_lines(source: str) -> int:
@@ -222,12 +269,12 @@ def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
     if cell.magic == "tests":
         body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
         # Lines count the %%tests line as line 1, as the editor does.
-        return _python_tests(body, cell, notebook, line_offset=1 + cell.offset, asserts=False)
+        return _python_tests(body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True)
     if cell.magic == "matmul_bench":
         return _bench_tests(cell, notebook)
     if cell.magic is not None:
         return []  # another cell magic: its body is not ours to read
-    return _python_tests(cell.source, cell, notebook, line_offset=0, asserts=True)
+    return _python_tests(cell.source, cell, notebook, line_offset=0, in_tests_cell=False)
 
 
 def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
@@ -283,8 +330,12 @@ def _line_magic(node: ast.Call) -> tuple[str, str] | None:
 
 
 def _python_tests(
-    source: str, cell: Cell, notebook: str, *, line_offset: int, asserts: bool
+    source: str, cell: Cell, notebook: str, *, line_offset: int, in_tests_cell: bool
 ) -> list[TestResult]:
+    """The cell's test statements (``statements.test_statement``) and, in a ``%%tests``
+    cell, also matmul-magic's test calls nested in its other code (it records those too)."""
+    from matmul_magic.testing.statements import test_statement
+
     # IPython drops leading blank lines before it numbers lines; the editor counts them.
     line_offset += _leading_blank_lines(source)
     code = _transform(source)
@@ -295,26 +346,7 @@ def _python_tests(
     names = inline_test_names()
     found: list[TestResult] = []
 
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.With) and _is_expected_exception_block(node):
-            return  # failures inside are what the block expects
-        if isinstance(node, ast.Call):
-            magic = _line_magic(node)
-            if magic is not None and magic[0] in names:
-                found.append(_site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
-                return
-            fname = _call_name(node)
-            if fname in names:
-                text = ast.get_source_segment(code, node) or f"{fname}(...)"
-                found.append(_site(node, text, fname, "test"))
-                return  # a test called inside a test's arguments is part of it
-        if asserts and isinstance(node, ast.Assert):
-            text = ast.get_source_segment(code, node.test) or "..."
-            found.append(_site(node, f"assert {text}", "assert", "assert"))
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    def _site(node: ast.AST, text: str, function: str, kind: str) -> TestResult:
+    def site(node: ast.AST, text: str, function: str, kind: str) -> TestResult:
         return TestResult(
             notebook=notebook,
             name=short_text(text),
@@ -326,6 +358,39 @@ def _python_tests(
             expect_failure=cell.expect_failure,
         )
 
-    visit(tree)
+    def nested(node: ast.AST) -> None:
+        if isinstance(node, ast.With) and _is_expected_exception_block(node):
+            return  # failures inside are what the block expects
+        if isinstance(node, ast.Call):
+            magic = _line_magic(node)
+            if magic is not None and magic[0] in names:
+                found.append(site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
+                return
+            if _call_name(node) in names:
+                text = ast.get_source_segment(code, node) or f"{_call_name(node)}(...)"
+                found.append(site(node, text, str(_call_name(node)), "test"))
+                return  # a test called inside a test's arguments is part of it
+        for child in ast.iter_child_nodes(node):
+            nested(child)
+
+    for node in tree.body:
+        statement = test_statement(node)
+        if statement is None:
+            if in_tests_cell:
+                nested(node)
+            continue
+        kind, function = statement
+        if isinstance(node, ast.With):
+            header = ast.get_source_segment(code, node.items[0].context_expr) or function
+            text = f"with {header}"
+        elif kind == "assert":
+            text = "assert " + (ast.get_source_segment(code, node.test) or "...")  # type: ignore[attr-defined]
+        else:
+            call = node.value.value if isinstance(node.value, ast.Await) else node.value  # type: ignore[attr-defined]
+            magic = _line_magic(call)
+            text = (
+                f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
+            )
+        found.append(site(node, text or f"{function}(...)", function, kind))
     found.sort(key=lambda t: (t.line or 0, t.col or 0))
     return found

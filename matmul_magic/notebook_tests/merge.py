@@ -23,6 +23,7 @@ class _Tally:
     started: list[int] = field(default_factory=list)
     ended: set[int] = field(default_factory=set)
     done: bool = False  # the worker ran the last cell
+    stopped_by: int | None = None  # the cell whose error stopped the run
     problems: list[Problem] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # failures at no test found beforehand
     cells_with_failure: set[int] = field(default_factory=set)
@@ -92,6 +93,8 @@ def _read_records(plan: NotebookPlan, records: list[dict[str, Any]]) -> _Tally:
                 line += offsets.get(cell, 0)
             if not record.get("expected"):
                 tally.problems.append((cell, line, record["error"]))
+            if record.get("stops", True) and not record.get("expected"):
+                tally.stopped_by = cell
     return tally
 
 
@@ -124,6 +127,9 @@ def _match(tests: list[TestResult], record: dict[str, Any], offset: int) -> Test
         and t.line == line
         and t.function == record.get("function")
     ]
+    if not candidates:  # e.g. a %%tests line whose test_foo() ran test_eq: the line's test
+        candidates = [t for t in tests if t.cell == record.get("cell") and t.line == line]
+        candidates = [t for t in candidates if t.kind in ("test", "assert")]
     if not candidates:
         return None
     for test in candidates:
@@ -137,12 +143,13 @@ def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> 
     end adds the reason (a timeout, a dead interpreter) to the problems."""
     last = tally.last
     if tally.done:
-        return tally.problems[0][0] if tally.problems else None
+        return tally.stopped_by
     where = f"while cell {last} was running" if last is not None else "before any cell ran"
     if execution.interrupted:
         pass
     elif execution.timed_out:
-        tally.problems.append((last, None, f"timed out after {options.timeout:g} s {where}"))
+        limit = execution.timeout or options.timeout or 0
+        tally.problems.append((last, None, f"timed out after {limit:g} s {where}"))
     else:
         code = execution.returncode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"

@@ -26,6 +26,10 @@ OUTCOMES: tuple[str, ...] = ("passed", "failed", "skipped", "xfailed")
 DEFAULT_BENCH_BUDGET = 0.2
 """Seconds a ``bench()`` call may take in a notebook under test (``--bench-budget``)."""
 
+DEFAULT_TIMEOUT = 600.0
+"""Seconds a notebook may run before it fails as timed out (``--timeout``; nbmake's
+``execution.timeout`` metadata overrides it)."""
+
 NOTEBOOK_TEST = "notebook runs"
 """The name of each notebook's own test: every cell ran without an error outside a test."""
 
@@ -139,7 +143,7 @@ class RunReport:
 @dataclass
 class Options:
     workers: int = 0  # 0: the CPU count
-    timeout: float | None = None  # seconds per notebook
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per notebook (None: no limit)
     bench_budget: float = DEFAULT_BENCH_BUDGET
 
 
@@ -150,6 +154,7 @@ class Execution:
     records: list[dict[str, Any]]
     returncode: int | None
     timed_out: bool = False
+    timeout: float | None = None  # the limit it ran under
     interrupted: bool = False
     output_tail: str = ""
     duration: float = 0.0

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from .options import OPTIONS
+
 _RUNS_KEY: Any = pytest.StashKey[dict]()
 
 
@@ -25,30 +27,46 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--matmul-magic", action="store_true", default=False,
         help="collect *.ipynb files: one item per test inside each notebook",
     )  # fmt: skip
-    group.addoption(
-        "--matmul-magic-timeout", type=float, default=None, metavar="SECONDS",
-        help="fail a notebook that runs longer than this",
-    )  # fmt: skip
-    group.addoption(
-        "--matmul-magic-bench-budget", type=float, default=None, metavar="SECONDS",
-        help="cap on each bench's budget inside notebooks (default 0.2)",
-    )  # fmt: skip
+    for option in OPTIONS:
+        if option.in_pytest:
+            group.addoption(
+                f"--matmul-magic-{option.flag[2:]}", dest=f"matmul_magic_{option.name}",
+                type=option.argparse_type(), default=None, metavar=option.metavar,
+                help=option.help,
+            )  # fmt: skip
+            parser.addini(f"matmul_magic_{option.name}", default="", help=option.help)
     parser.addini("matmul_magic", type="bool", default=False,
                   help="collect *.ipynb files as matmul-magic notebook tests")  # fmt: skip
-    parser.addini("matmul_magic_timeout", default="", help="seconds per notebook")
-    parser.addini("matmul_magic_bench_budget", default="", help="cap on each bench's budget")
 
 
 def _enabled(config: pytest.Config) -> bool:
     return bool(config.getoption("matmul_magic") or config.getini("matmul_magic"))
 
 
-def _number(config: pytest.Config, name: str) -> float | None:
-    value = config.getoption(f"matmul_magic_{name}")
-    if value is None:
-        text = config.getini(f"matmul_magic_{name}")
-        value = float(text) if text else None
-    return value
+def _value(config: pytest.Config, option: Any) -> Any:
+    """The option's value: the command line's, else the ini file's, else the default; the
+    ini value goes through the same check as the command line's."""
+    value = config.getoption(f"matmul_magic_{option.name}")
+    if value is not None:
+        return value
+    text = config.getini(f"matmul_magic_{option.name}")
+    if not text:
+        return option.default
+    try:
+        return option.parse(text)
+    except ValueError as error:
+        raise pytest.UsageError(f"matmul_magic_{option.name} (ini): {error}") from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config):
+        options_of(config)  # a bad value is a usage error now, not a failure in a notebook
+
+
+def options_of(config: pytest.Config) -> Any:
+    from .model import Options
+
+    return Options(**{o.name: _value(config, o) for o in OPTIONS if o.in_pytest})
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -88,13 +106,9 @@ class NotebookFile(pytest.File):
         runs = self.config.stash.setdefault(_RUNS_KEY, {})
         if self.nodeid not in runs:
             from .merge import merge
-            from .model import DEFAULT_BENCH_BUDGET, Options
             from .runner import execute
 
-            options = Options(
-                timeout=_number(self.config, "timeout"),
-                bench_budget=_number(self.config, "bench_budget") or DEFAULT_BENCH_BUDGET,
-            )
+            options = options_of(self.config)
             if self.plan.skip is not None:
                 runs[self.nodeid] = merge(self.plan, None, options)
             else:

@@ -1,36 +1,33 @@
 """The recording hooks the worker installs in its own interpreter before a notebook runs.
 
-- Every outermost call of a ``test_*`` function of ``matmul_magic.testing`` (also through
-  the ``%test_*`` magics and inside ``%%tests``) is recorded with the cell and line that
-  called it, whether it passed, and its message. A failure is recorded and the run goes on,
-  as inside ``%%tests``: one run reports every failing test.
-- Every ``assert`` in a cell is rewritten (an IPython AST transformer) into a check that is
-  recorded the same way; its message is evaluated only when it fails.
+- Each *test statement* of a cell (a top-level ``assert``, a top-level call of a function
+  whose name starts with ``test``, a ``%test_*`` line: ``matmul_magic.testing.statements``)
+  is recorded with its cell and line, whether it passed, and its message; a failure is
+  recorded and the cell goes on. Everything else (code in functions, loops, ``try`` and
+  ``with`` blocks, test calls and ``assert`` there included) runs exactly as in Jupyter.
+- Each test of a ``%%tests`` cell is recorded from the cell's own report.
 - ``bench()`` (and so ``%%matmul_bench``) runs within ``--bench-budget`` seconds at most;
   in a ``%%matmul_bench`` cell the verdict on each of the cell's functions is recorded.
 
-Results are counted per call site (a loop makes one site with many calls) and sent when
-the cell ends. The hooks replace module attributes in this process only: the worker is a
-fresh interpreter that runs one notebook and exits.
+Results are counted per site (a ``%%tests`` loop makes one site with many calls) and sent
+when the cell ends. The hooks replace module attributes in this process only: the worker
+is a fresh interpreter that runs one notebook and exits.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
-import contextvars
 import functools
 import importlib.abc
 import importlib.util
 import re
 import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 _CELL_LABEL = re.compile(r"In\[(\d+)\]")
-CHECK = "__matmul_magic_check__"
-FAIL = "__matmul_magic_fail__"
 
 
 @dataclass
@@ -57,21 +54,6 @@ class Recorder:
         found = _CELL_LABEL.fullmatch(label[1]) if label else None
         return self.cell_of_count.get(int(found[1])) if found else None
 
-    def locate(self, frame: Any) -> tuple[int | None, int | None, int | None]:
-        """(cell, line, col) of the innermost frame running a notebook cell's code."""
-        while frame is not None:
-            cell = self.cell_of(frame.f_code.co_filename)
-            if cell is not None:
-                col = None
-                try:
-                    positions = list(frame.f_code.co_positions())
-                    col = positions[frame.f_lasti // 2][2]
-                except (AttributeError, IndexError):  # Python 3.10 has no positions
-                    pass
-                return cell, frame.f_lineno, col
-            frame = frame.f_back
-        return self.current_cell, None, None
-
     def add(self, key: tuple, passed: bool, message: Callable[[], str] | str = "") -> None:
         count = self.sites.setdefault(key, SiteCount())
         count.calls += 1
@@ -95,51 +77,71 @@ class Recorder:
         return records
 
 
-# How many recorded test calls are running: only the outermost one records.
-_ACTIVE: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_active", default=0)
-_REPORTS: list[Any] = []  # the reports of the collect_tests blocks now open (%%tests)
+class TestStatements(ast.NodeTransformer):
+    """Each top-level test statement of a cell (``statements.test_statement``) runs as a
+    test: its failure is recorded and the cell goes on. Nothing nested is touched."""
+
+    def visit_Module(self, node: ast.Module) -> ast.Module:
+        from matmul_magic.testing.statements import wrap_test_statements
+
+        return wrap_test_statements(node)
 
 
-def _recording(recorder: Recorder, fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        __tracebackhide__ = True  # noqa: F841
-        if _ACTIVE.get():
-            return fn(*args, **kwargs)
-        cell, line, col = recorder.locate(sys._getframe(1))
-        key = ("test", cell, line, col, fn.__name__)
-        token = _ACTIVE.set(1)
-        report = _REPORTS[-1] if _REPORTS else None
-        before = len(report.failures) if report is not None else 0
-        try:
-            fn(*args, **kwargs)
-        except AssertionError as error:
-            recorder.add(key, False, str(error))
-            return None  # recorded: the run goes on, as in %%tests
-        finally:
-            _ACTIVE.reset(token)
-        if report is not None and len(report.failures) > before:  # %%tests caught it
-            recorder.add(key, False, report.failures[-1].message)
+class RecorderSink:
+    """Where the test statements of a plain cell report (``statements.Sink``)."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    def _key(self, site: tuple) -> tuple:
+        line, col, kind, function = site
+        return (kind, self.recorder.current_cell, line, col, function)
+
+    def start(self, site: tuple) -> None:
+        pass
+
+    def end(self, site: tuple, error: AssertionError | None) -> None:
+        from matmul_magic.testing.statements import failure_message
+
+        if error is None:
+            self.recorder.add(self._key(site), True)
         else:
-            recorder.add(key, True)
-        return None
+            self.recorder.add(self._key(site), False, lambda: failure_message(site, error))
 
-    wrapper.__test__ = False  # type: ignore[attr-defined]
-    return wrapper
+    def raised(self, site: tuple, error: BaseException) -> None:
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            return
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+        hint = missing_name_hint(error)
+        message = f"raised {text}" + (f"\n{hint}" if hint else "")
+        self.recorder.add(self._key(site), False, message)
+
+
+def missing_name_hint(error: BaseException) -> str | None:
+    """For a ``NameError`` on one of matmul-magic's names: how to get it."""
+    name = getattr(error, "name", None)
+    if not isinstance(error, NameError) or not name:
+        return None
+    import matmul_magic
+
+    if name not in getattr(matmul_magic, "__all__", ()):
+        return None
+    return (
+        f"{name} is matmul-magic's: add `from matmul_magic import *` (after `%load_ext` only "
+        f"the %{name} magic line and %%tests cells see it)"
+        if name.startswith("test")
+        else f"{name} is matmul-magic's: add `from matmul_magic import *`"
+    )
 
 
 def install_test_hooks(recorder: Recorder) -> None:
-    """Replace matmul-magic's test functions by recording twins, in this process."""
+    """Record each test statement of every cell, and each test of every ``%%tests`` cell."""
     import matmul_magic
     from matmul_magic import testing
+    from matmul_magic.testing.statements import push_sink
 
-    from .discovery import inline_test_names
-
-    for name in inline_test_names():
-        twin = _recording(recorder, getattr(testing, name))
-        setattr(testing, name, twin)
-        if name in vars(matmul_magic):  # already looked up through the lazy exports
-            setattr(matmul_magic, name, twin)
+    push_sink(RecorderSink(recorder))
+    recorder.shell.ast_transformers.append(TestStatements())
 
     class collect_tests(testing.collect_tests):  # noqa: N801  (the same name the API has)
         __doc__ = testing.collect_tests.__doc__
@@ -147,90 +149,28 @@ def install_test_hooks(recorder: Recorder) -> None:
         def __enter__(self) -> Any:
             if self.filename is None:  # the caller's file, not this one
                 self.filename = sys._getframe(1).f_code.co_filename
-            report = super().__enter__()
-            _REPORTS.append(report)
-            return report
-
-        def __exit__(self, *exc: Any) -> bool:
-            __tracebackhide__ = True  # noqa: F841
-            if _REPORTS and _REPORTS[-1] is self.report:
-                _REPORTS.pop()
-            try:
-                return super().__exit__(*exc)
-            except AssertionError as error:
-                # "N of M tests failed": each failure is already a recorded test.
-                error._matmul_magic_recorded = True  # type: ignore[attr-defined]
-                raise
-
-    class ExceptionExpected(testing.ExceptionExpected):
-        """Failures inside are what the block expects: they are not recorded."""
-
-        __doc__ = testing.ExceptionExpected.__doc__
-
-        def __enter__(self) -> None:
-            self._active = _ACTIVE.set(_ACTIVE.get() + 1)
             return super().__enter__()
 
         def __exit__(self, *exc: Any) -> bool:
             __tracebackhide__ = True  # noqa: F841
-            _ACTIVE.reset(self._active)
-            return super().__exit__(*exc)
+            cell = recorder.current_cell
+            for name, line, failure in self.report.checks:
+                kind = "assert" if name == "assert" else "test"
+                key = (kind, cell, line, None, name)
+                if failure is None:
+                    recorder.add(key, True)
+                else:
+                    recorder.add(key, False, failure.message)
+            try:
+                return super().__exit__(*exc)
+            except AssertionError as error:
+                # "N passed, M failed": each failure is already a recorded test.
+                error._matmul_magic_recorded = True  # type: ignore[attr-defined]
+                raise
 
-    for name, value in (
-        ("collect_tests", collect_tests),
-        ("ExceptionExpected", ExceptionExpected),
-        ("exception", ExceptionExpected()),
-    ):
-        setattr(testing, name, value)
-        if name in vars(matmul_magic):
-            setattr(matmul_magic, name, value)
-
-
-# -- assert ------------------------------------------------------------------------------------
-
-
-class AssertRecorder(ast.NodeTransformer):
-    """``assert t, m`` -> ``if not __check__(t, site): __fail__(site, m)``: recorded, not raised.
-
-    The site (cell, line, col) is fixed when the cell is compiled, so an assert in a
-    function defined by one cell and called from another is still the first cell's test.
-    """
-
-    def __init__(self, recorder: Recorder) -> None:
-        self.recorder = recorder
-
-    def visit_Assert(self, node: ast.Assert) -> ast.AST:
-        site = ast.Tuple(
-            elts=[
-                ast.Constant(self.recorder.current_cell),
-                ast.Constant(node.lineno),
-                ast.Constant(node.col_offset),
-            ],
-            ctx=ast.Load(),
-        )
-        message = node.msg if node.msg is not None else ast.Constant(None)
-        check = ast.Call(func=ast.Name(CHECK, ast.Load()), args=[node.test, site], keywords=[])
-        fail = ast.Expr(
-            ast.Call(func=ast.Name(FAIL, ast.Load()), args=[site, message], keywords=[])
-        )
-        new = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=check), body=[fail], orelse=[])
-        return ast.fix_missing_locations(ast.copy_location(new, node))
-
-
-def install_assert_hooks(recorder: Recorder) -> None:
-    def check(value: Any, site: tuple) -> bool:
-        passed = bool(value)
-        if passed:
-            recorder.add(("assert", *site, "assert"), True)
-        return passed
-
-    def fail(site: tuple, message: Any) -> None:
-        text = "AssertionError" if message is None else f"AssertionError: {message}"
-        recorder.add(("assert", *site, "assert"), False, text)
-
-    setattr(builtins, CHECK, check)
-    setattr(builtins, FAIL, fail)
-    recorder.shell.ast_transformers.append(AssertRecorder(recorder))
+    testing.collect_tests = collect_tests  # type: ignore[misc]
+    if "collect_tests" in vars(matmul_magic):
+        matmul_magic.collect_tests = collect_tests  # type: ignore[attr-defined]
 
 
 # -- bench -------------------------------------------------------------------------------------
@@ -317,5 +257,4 @@ def install_bench_hooks(recorder: Recorder) -> None:
 
 def install(recorder: Recorder) -> None:
     install_test_hooks(recorder)
-    install_assert_hooks(recorder)
     install_bench_hooks(recorder)

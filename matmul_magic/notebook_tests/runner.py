@@ -22,7 +22,14 @@ from typing import Any
 
 from .discovery import NotebookPlan, plan_notebook
 from .merge import merge
-from .model import DEFAULT_BENCH_BUDGET, Execution, NotebookReport, Options, RunReport
+from .model import (
+    DEFAULT_BENCH_BUDGET,
+    DEFAULT_TIMEOUT,
+    Execution,
+    NotebookReport,
+    Options,
+    RunReport,
+)
 
 _TAIL_CHARS = 3000
 
@@ -65,12 +72,20 @@ def _kill(proc: subprocess.Popen) -> None:
             pass
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def _environment(threads: int) -> dict[str, str]:
     env = dict(os.environ)
-    # N notebooks at once on C cores: each gets C/N threads unless the user chose.
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(name, str(threads))
-    env.setdefault("MPLBACKEND", "Agg")
+    # N notebooks at once on C cores: each gets C/N threads unless the user chose any
+    # thread count (MKL falls back on OMP_NUM_THREADS: setting it would override theirs).
+    if not any(env.get(name) for name in THREAD_VARIABLES):
+        for name in THREAD_VARIABLES:
+            env[name] = str(threads)
+    # As ipykernel does: figures go to the inline backend, so `%matplotlib` and
+    # `%matplotlib inline` work as they do in Jupyter.
+    env.setdefault("MPLBACKEND", INLINE_BACKEND)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -84,25 +99,34 @@ def execute(
     """Run ``plan``'s notebook in a fresh interpreter; return its records."""
     processes = processes or _Processes()
     started = time.perf_counter()
+    watch_read, watch_write = os.pipe()  # the worker dies when this end closes (we died)
     command = [
         sys.executable, "-m", "matmul_magic.notebook_tests.worker", str(plan.path.resolve()),
-        "--bench-budget", repr(options.bench_budget),
+        "--bench-budget", repr(options.bench_budget), "--watch-fd", str(watch_read),
     ]  # fmt: skip
+    timeout = plan.timeout if plan.timeout is not None else options.timeout
     with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=output,
-            cwd=str(plan.path.resolve().parent),
-            env=_environment(threads),
-            start_new_session=True,  # Ctrl-C reaches us, not the notebooks
-        )
+        try:
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=output,
+                cwd=str(plan.path.resolve().parent),
+                env=_environment(threads),
+                start_new_session=True,  # Ctrl-C reaches us, not the notebooks
+                pass_fds=(watch_read,),
+            )
+        except BaseException:
+            os.close(watch_write)
+            raise
+        finally:
+            os.close(watch_read)
         processes.add(proc)
         timed_out = threading.Event()
         timer = None
-        if options.timeout:
-            timer = threading.Timer(options.timeout, lambda: (timed_out.set(), _kill(proc)))
+        if timeout:
+            timer = threading.Timer(timeout, lambda: (timed_out.set(), _kill(proc)))
             timer.daemon = True
             timer.start()
         if processes.stopping.is_set():
@@ -119,8 +143,10 @@ def execute(
             _kill(proc)
             proc.wait()
             processes.discard(proc)
+            os.close(watch_write)
             raise
         returncode = proc.wait()
+        os.close(watch_write)
         if timer is not None:
             timer.cancel()
         processes.discard(proc)
@@ -132,6 +158,7 @@ def execute(
         records=records,
         returncode=returncode,
         timed_out=timed_out.is_set(),
+        timeout=timeout,
         interrupted=processes.stopping.is_set() and not timed_out.is_set(),
         output_tail=tail,
         duration=time.perf_counter() - started,
@@ -216,12 +243,13 @@ def run_notebooks(
     paths: list[str | Path],
     *,
     workers: int = 0,
-    timeout: float | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     bench_budget: float = DEFAULT_BENCH_BUDGET,
     on_notebook: Callable[[NotebookReport], None] | None = None,
 ) -> RunReport:
     """Run every notebook under ``paths`` (files or folders), each in a fresh interpreter,
-    ``workers`` at a time (default: the CPU count), and report every test inside.
+    ``workers`` at a time (default: the CPU count), and report every test inside. A notebook
+    that runs longer than ``timeout`` seconds (``None``: no limit) fails as timed out.
 
     Raises ``FileNotFoundError`` for a path that does not exist. A file that is not a
     notebook is a failed entry of the report, and the others still run.

@@ -9,12 +9,16 @@ stderr, so nothing a notebook prints can break the record stream. Records:
 - ``{"type": "start", "cell": N}`` before cell N runs;
 - ``{"type": "test", ...}`` per test site that ran in the cell (``recording.Recorder.take``);
 - ``{"type": "bench", "cell": N, "rows": [...]}`` per bench a ``%%matmul_bench`` cell ran;
-- ``{"type": "error", "cell": N, "line": L, "error": "...", "expected": bool}`` when the cell
-  raised (an expected error is one in a cell tagged ``raises-exception``);
+- ``{"type": "error", "cell": N, "line": L, "error": "...", "expected": bool, "stops": bool}``
+  when the cell raised (an expected error is one in a cell tagged ``raises-exception``; an
+  error that stops the run is any but an ``AssertionError``);
 - ``{"type": "end", "cell": N}`` after the cell, then ``{"type": "done"}`` at the end.
 
-Cells run in order in an IPython ``InteractiveShell`` (magics work, as in Jupyter) with the
-notebook's folder as the working directory. The first unexpected error stops the run.
+Cells run in order in an IPython ``InteractiveShell`` (magics work, as in Jupyter;
+``%matplotlib inline`` draws with the inline backend, as a kernel does) with the notebook's
+folder as the working directory. The first unexpected error stops the run (unless the
+notebook's metadata says ``execution.allow_errors``, nbmake's key). With ``--watch-fd`` the
+worker ends itself when the runner holding that pipe's other end dies.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import argparse
 import faulthandler
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
@@ -48,6 +54,11 @@ def _error_text(error: BaseException, recorder: Any) -> tuple[int | None, str]:
         source = recorder.source_line(cell, lineno)
         frames.append(f"  cell {cell}, line {lineno + recorder.offset(cell)}: {source}")
     head = "".join(traceback.format_exception_only(type(error), error)).rstrip()
+    from .recording import missing_name_hint
+
+    hint_text = missing_name_hint(error)
+    if hint_text:
+        head += f"\n{hint_text}"
     if isinstance(error, SyntaxError) and not frames:  # the cell did not compile
         line = error.lineno
         head = f"SyntaxError: {error.msg}" + (f"\n    {error.text.strip()}" if error.text else "")
@@ -77,11 +88,16 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
         _emit(records, {"type": "done"})
         return
 
+    class HeadlessShell(InteractiveShell):
+        def enable_gui(self, gui: Any = None) -> None:
+            """No event loop to hook (``%matplotlib inline``, ``%gui``): as a kernel does
+            for the inline backend, there is nothing to do."""
+
     config = Config()
     config.HistoryManager.hist_file = ":memory:"  # parallel workers, no shared sqlite file
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.xmode = "Plain"
-    shell = InteractiveShell.instance(config=config)
+    shell = HeadlessShell.instance(config=config)
     recorder = Recorder(shell=shell, bench_budget=bench_budget)
     cells = {c.number: c for c in plan.cells}
     recorder.source_line = lambda cell, line: (  # type: ignore[attr-defined]
@@ -102,12 +118,20 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
         error = result.error_before_exec or result.error_in_exec
         if getattr(error, "_matmul_magic_recorded", False):
             error = None  # a %%tests cell's closing "N of M tests failed": already recorded
+        # A failed test (an AssertionError out of a loop, a function, a with block) is the
+        # cell's failure at its line, and the notebook goes on; any other error stops it.
+        stops = (
+            error is not None
+            and not isinstance(error, AssertionError)
+            and not (cell.expect_failure or plan.allow_errors)
+        )
         if error is not None:
             line, text = _error_text(error, recorder)
+            expected = cell.expect_failure or plan.allow_errors
             _emit(records, {"type": "error", "cell": cell.number, "line": line, "error": text,
-                            "expected": cell.expect_failure})  # fmt: skip
+                            "expected": expected, "stops": stops})  # fmt: skip
         _emit(records, {"type": "end", "cell": cell.number})
-        if error is not None and not cell.expect_failure:
+        if stops:
             break
     _emit(records, {"type": "done"})
 
@@ -117,15 +141,36 @@ def _nth_line(source: str, line: int) -> str:
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
+def _die_with_parent(fd: int) -> None:
+    """End this worker and everything it started when the runner goes away, however it goes
+    (Ctrl-C, SIGTERM, SIGKILL): the runner holds the other end of the pipe ``fd``, and the
+    kernel closes it when the runner dies."""
+
+    def watch() -> None:
+        try:
+            while os.read(fd, 1):
+                pass
+        except OSError:
+            pass
+        os.killpg(os.getpgrp(), signal.SIGKILL)  # our own group: we are its leader
+
+    threading.Thread(target=watch, name="watch-runner", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m matmul_magic.notebook_tests.worker")
     parser.add_argument("notebook")
     parser.add_argument("--bench-budget", type=float, default=0.2)
+    parser.add_argument("--watch-fd", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.watch_fd is not None:
+        _die_with_parent(args.watch_fd)
     # Records keep the original stdout; fd 1 (print, C libraries) now goes to stderr.
     records = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    faulthandler.enable()  # a segfault prints the Python stack (with the cell) to stderr
+    faulthandler.enable(
+        all_threads=False
+    )  # a segfault prints the Python stack (with the cell) to stderr
     path = Path(args.notebook).resolve()
     os.chdir(path.parent)
     sys.path.insert(0, str(path.parent))

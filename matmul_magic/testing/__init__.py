@@ -52,7 +52,8 @@ from .api import (
     test_warns,
 )
 from .collect import TestFailure, TestReport, collect_tests
-from .compare import equals, is_close, near, nequals
+from .compare import all_equal, equals, is_close, near, nequals
+from .extras import TEST_IMAGE, TEST_IMAGE_BW, expect_fail, test_fig_exists
 
 __all__ = [
     "test",
@@ -66,9 +67,14 @@ __all__ = [
     "test_stdout",
     "test_warns",
     "test_fail",
+    "expect_fail",
+    "test_fig_exists",
+    "TEST_IMAGE",
+    "TEST_IMAGE_BW",
     "ExceptionExpected",
     "exception",
     "equals",
+    "all_equal",
     "nequals",
     "near",
     "test_near",

@@ -33,6 +33,8 @@ from .diagnose import (
     failure_message,
     within_failure_message,
 )
+from .exact import is_nan, same_multiset
+from .extras import exception_names
 
 
 @recorded
@@ -40,7 +42,7 @@ def test_fail(
     f: Callable[..., Any],
     msg: str = "",
     contains: str = "",
-    exc: type[BaseException] = Exception,
+    exc: type[BaseException] | tuple[type[BaseException], ...] = Exception,
     args: Iterable[Any] | None = None,
     kwargs: dict[str, Any] | None = None,
 ) -> None:
@@ -66,9 +68,9 @@ def test_fail(
         return
     except Exception as e:
         raise AssertionError(
-            f"Expected {exc.__name__} but got {type(e).__name__}: {e}. {msg}"
+            f"Expected {exception_names(exc)} but got {type(e).__name__}: {e}. {msg}"
         ) from e
-    raise AssertionError(f"Expected {exc.__name__} but none raised. {msg}")
+    raise AssertionError(f"Expected {exception_names(exc)} but none raised. {msg}")
 
 
 @recorded
@@ -220,14 +222,36 @@ def test_shuffled(a: Any, b: Any) -> None:
         if pair is None or not pair.same_shape or not pair.shape_a:
             raise failure_error(failure_message("shuffled", a, b, diagnosis_lines(pair)), a, b)
         sorted_pair = _rows_sorted(pair)
-        if not arrays_equal(sorted_pair):
+        if not _equal_nan_equal(sorted_pair):
             extra = [
                 *diagnosis_lines(pair),
                 "the rows (along the first dimension) are not a permutation of each other",
             ]
             raise failure_error(failure_message("shuffled", a, b, extra), a, b)
         return
-    test_eq(Counter(a), Counter(b))
+    if isinstance(a, (str, bytes)) != isinstance(b, (str, bytes)):
+        extra = ["a string is a shuffle only of a string (its characters), not of a list"]
+        raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+    items_a, items_b = list(a), list(b)
+    try:
+        if any(is_nan(x) for x in items_a + items_b):
+            raise TypeError  # NaN matches NaN here, which a Counter cannot do
+        same = equals(Counter(items_a), Counter(items_b))
+    except TypeError:  # unhashable items (lists, dicts, tensors) or NaN: pair them up
+        same = same_multiset(items_a, items_b, equals)
+    if not same:
+        extra = ["they do not hold the same items the same number of times"]
+        raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+
+
+def _equal_nan_equal(pair: Pair) -> bool:
+    """Two same-shape numpy arrays equal, NaN equal to NaN (as a shuffle must treat it)."""
+    import numpy as np
+
+    try:
+        return bool(np.array_equal(pair.a, pair.b, equal_nan=True))
+    except TypeError:  # no NaN in this dtype
+        return arrays_equal(pair)
 
 
 def _rows_sorted(pair: Pair) -> Pair:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .statements import Site, failure_message, pop_sink, push_sink
+
 
 @dataclass
 class TestFailure:
@@ -24,6 +26,9 @@ class TestFailure:
     line: int | None
     message: str
     error: AssertionError | None = field(default=None, repr=False, compare=False)
+    # the frame running the failing line and its instruction: the traceback's last entry
+    frame: Any = field(default=None, repr=False, compare=False)
+    lasti: int = field(default=-1, repr=False, compare=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line is not None else "line ?"
@@ -38,6 +43,8 @@ class TestReport:
 
     passed: int = 0
     failures: list[TestFailure] = field(default_factory=list)
+    # every test in the order it ran: (name, line, its failure or None when it passed)
+    checks: list[tuple[str, int | None, TestFailure | None]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -48,22 +55,57 @@ class TestReport:
         return not self.failures
 
     def summary(self) -> str:
+        """The tally, in the one order used everywhere: ``N passed, M failed``."""
         return f"{self.passed} passed, {self.failed} failed"
 
+    def failed_lines(self) -> list[int]:
+        """The lines of the failures, each named once, in order."""
+        return list(dict.fromkeys(f.line for f in self.failures if f.line is not None))
+
+    def add(self, name: str, line: int | None, failure: TestFailure | None = None) -> None:
+        if failure is None:
+            self.passed += 1
+        else:
+            self.failures.append(failure)
+        self.checks.append((name, line, failure))
+
     def __str__(self) -> str:
-        return "\n".join([*(str(f) for f in self.failures), self.summary()])
+        from .report_view import ReportView
+
+        return ReportView(self).text()
 
 
 class _Collector:
+    """Records the block's tests: ``test_*`` calls (``recorded``) and, as the sink of
+    ``statements``, the test statements of a ``%%tests`` cell (``assert`` included)."""
+
     def __init__(self, filename: str | None) -> None:
         self.filename = filename
         self.report = TestReport()
+        self._mark = 0
 
-    def line_of(self, frame: Any) -> int | None:
-        """The line of the innermost frame that runs code from the watched file."""
+    def start(self, site: Site) -> None:
+        self._mark = len(self.report.checks)
+
+    def end(self, site: Site, error: AssertionError | None) -> None:
+        line, _, _, function = site
+        if error is not None:
+            frame = sys._getframe(2)  # the cell's code, at the statement (statements.end)
+            failure = TestFailure(
+                function, line, failure_message(site, error), error, frame, frame.f_lasti
+            )
+            self.report.add(function, line, failure)
+        elif len(self.report.checks) == self._mark:  # no test call inside recorded it
+            self.report.add(function, line)
+
+    def raised(self, site: Site, error: BaseException) -> None:
+        pass  # not a failed test: it stops the block, as any exception does
+
+    def frame_of(self, frame: Any) -> Any:
+        """The innermost frame that runs code from the watched file."""
         while frame is not None:
             if frame.f_code.co_filename == self.filename:
-                return frame.f_lineno
+                return frame
             frame = frame.f_back
         return None
 
@@ -101,7 +143,24 @@ def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | Non
     return trimmed
 
 
-def _ends_at_the_users_line(error: BaseException) -> BaseException:
+def _then(tb: types.TracebackType | None, failure: TestFailure | None) -> Any:
+    """``tb`` with one more entry: the line of ``failure`` in the code it ran in."""
+    if failure is None or failure.frame is None or failure.line is None:
+        return tb
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    # tb_lasti -1: the line is tb_lineno (the frame has moved on since; its lasti would not say)
+    last = types.TracebackType(None, failure.frame, -1, failure.line)
+    for entry in reversed(entries):
+        last = types.TracebackType(last, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return last
+
+
+def _ends_at_the_users_line(
+    error: BaseException, failure: TestFailure | None = None
+) -> BaseException:
     """Let IPython show ``error``'s traceback ending at the user's call.
 
     pytest hides frames that set ``__tracebackhide__``; IPython does too, except the last
@@ -110,7 +169,7 @@ def _ends_at_the_users_line(error: BaseException) -> BaseException:
     """
 
     def render() -> list[str]:
-        tb = _user_traceback(error.__traceback__)
+        tb = _then(_user_traceback(error.__traceback__), failure)
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is None:  # never raise here: IPython would print a second traceback
@@ -140,13 +199,16 @@ def recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 except AssertionError as e:
                     _ends_at_the_users_line(e)
                     raise  # as is: test_fail's message keeps its cause
+            frame = collector.frame_of(sys._getframe(1))
+            line = frame.f_lineno if frame is not None else None
             try:
                 fn(*args, **kwargs)
             except AssertionError as e:
-                line = collector.line_of(sys._getframe(1))
-                collector.report.failures.append(TestFailure(fn.__name__, line, str(e), e))
+                lasti = frame.f_lasti if frame is not None else -1
+                failure = TestFailure(fn.__name__, line, str(e), e, frame, lasti)
+                collector.report.add(fn.__name__, line, failure)
             else:
-                collector.report.passed += 1
+                collector.report.add(fn.__name__, line)
             return None
         finally:
             DEPTH.reset(token)
@@ -185,12 +247,15 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
         show: bool = True,
         file: Any = None,
         filename: str | None = None,
+        on_report: Callable[[TestReport, str | None], None] | None = None,
     ) -> None:
         self.raise_on_failure = raise_on_failure
         self.show = show
+        self.on_report = on_report
         self.file = file
         self.filename = filename
         self._tokens: list[tuple[contextvars.Token, contextvars.Token]] = []
+        self._collectors: list[_Collector] = []
         self.report = TestReport()
 
     def __enter__(self) -> TestReport:
@@ -198,30 +263,36 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
         collector = _Collector(filename)
         self.report = collector.report
         self._tokens.append((_COLLECTOR.set(collector), DEPTH.set(0)))
+        self._collectors.append(collector)
+        push_sink(collector)
         return self.report
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         __tracebackhide__ = True  # noqa: F841
         collector_token, depth_token = self._tokens.pop()
+        pop_sink(self._collectors.pop())
         DEPTH.reset(depth_token)
         _COLLECTOR.reset(collector_token)
         report = self.report
         if exc_type is not None:
             if self.show and report.failures:
-                self._print(f"{report}, then {exc_type.__name__} stopped the run")
+                self._show(report, exc_type.__name__)
             return False
         if self.show:
-            self._print(str(report))
+            self._show(report, None)
         if report.failures and self.raise_on_failure:
-            lines = ", ".join(str(f.line) for f in report.failures if f.line is not None)
+            lines = ", ".join(str(line) for line in report.failed_lines())
             where = f" (line{'s' if ',' in lines else ''} {lines})" if lines else ""
-            total = report.passed + report.failed
-            error = AssertionError(f"{report.failed} of {total} tests failed{where}")
+            error = AssertionError(f"{report.summary()}{where}")
             error.report = report  # type: ignore[attr-defined]  # each failure's .error.a, .b
-            raise _ends_at_the_users_line(error)
+            raise _ends_at_the_users_line(error, report.failures[0])
         return False
 
-    def _print(self, text: str) -> None:
+    def _show(self, report: TestReport, stopped_by: str | None) -> None:
+        if self.on_report is not None:
+            self.on_report(report, stopped_by)
+            return
+        text = f"{report}, then {stopped_by} stopped the run" if stopped_by else str(report)
         print(text, file=self.file if self.file is not None else sys.stdout)
 
 

@@ -23,6 +23,15 @@ from .arrays import (
     numpy_ne,
     torch_error,
 )
+from .exact import (
+    PLAIN,
+    comparing,
+    integer_mask,
+    ints_close,
+    is_int,
+    plain_sequences_equal,
+    zero_dim_as_scalar,
+)
 
 NEAR_RTOL = 1e-3
 NEAR_ATOL = 1e-5
@@ -104,10 +113,16 @@ def elementwise_differs(pair: Pair) -> Any:
     return numpy_ne(a, b)
 
 
-def _all_equal(a: Any, b: Any) -> bool:
+def all_equal(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` have the same length and contents, item by item with
+    ``equals`` (fastcore's ``all_equal``); ``a == b`` when ``b`` is not iterable."""
     if not is_iterable(b):
         return bool(a == b)
-    return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
+    fast = plain_sequences_equal(a, b, equals)
+    if fast is not None:
+        return fast
+    with comparing(a, b):
+        return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
 
 
 class _Missing:
@@ -160,6 +175,9 @@ def equals(a: Any, b: Any) -> bool:
         return False
     if (a is None) != (b is None):
         return False
+    a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
+    if type(a) in PLAIN and type(b) in PLAIN:
+        return bool(a == b)
     if isinstance(a, type) or isinstance(b, type):
         return bool(a == b)
     if hasattr(a, "__array_eq__"):
@@ -173,7 +191,7 @@ def equals(a: Any, b: Any) -> bool:
         pair = as_pair(a, b)
         if pair is not None:
             return arrays_equal(pair)
-        return _all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
+        return all_equal(a, b) if is_iterable(a) and is_iterable(b) else False
     frame_a, frame_b = "NDFrame" in class_names(a), "NDFrame" in class_names(b)
     if frame_a and frame_b:
         return bool(a.equals(b))
@@ -187,13 +205,14 @@ def equals(a: Any, b: Any) -> bool:
         return equals(frame.to_numpy(), other)
     if isinstance(a, dict) and isinstance(b, dict):
         # Values compare with `equals` too, so dicts of tensors work.
-        return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
+        with comparing(a, b):
+            return a.keys() == b.keys() and all(equals(a[k], b[k]) for k in a)
     if isinstance(a, (str, bytes, dict, set, frozenset)) or isinstance(
         b, (str, bytes, dict, set, frozenset)
     ):
         return bool(a == b)
     if is_iterable(a) or is_iterable(b):
-        return _all_equal(a, b)
+        return all_equal(a, b)
     return bool(a == b)
 
 
@@ -235,7 +254,10 @@ class Tolerance:
         return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
 
     def mask(self, pair: Pair) -> Any:
-        """Elementwise "within tolerance" for a same-shape pair."""
+        """Elementwise "within tolerance" for a same-shape pair (integers exactly)."""
+        exact = integer_mask(pair, self.atol, self.rtol, self.strict)
+        if exact is not None:
+            return exact
         if pair.lib == "torch":
             try:
                 return self._torch_mask(pair)
@@ -276,6 +298,9 @@ class Seen:
 def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
+    a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
+    if is_int(a) and is_int(b):  # at any size, exactly (never through float64)
+        return ints_close(a, b, tol.atol, tol.rtol, tol.strict)
     if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
         return equals(a, b)
     if isinstance(a, dict) or isinstance(b, dict):
@@ -300,7 +325,8 @@ def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -
         if not (is_iterable(a) and is_iterable(b)):
             return False
         zipped = itertools.zip_longest(a, b, fillvalue=_MISSING)  # never truncate
-        return all(within_tolerance(x, y, tol) for x, y in zipped)
+        with comparing(a, b):
+            return all(within_tolerance(x, y, tol) for x, y in zipped)
     return _scalar_close(a, b, tol)
 
 

@@ -44,6 +44,11 @@ def _clip(text: str) -> str:
     return text
 
 
+def value_text(x: Any) -> str:
+    """A value as a failure message shows it (``_show``)."""
+    return _show(x)
+
+
 def _numel(x: Any) -> int:
     n = 1
     for d in x.shape:
@@ -52,11 +57,14 @@ def _numel(x: Any) -> int:
 
 
 def _show(x: Any) -> str:
-    """``str(x)``, as fastcore prints it, except that an array of more than a few elements
-    is one summary line, its corners as torch prints a large tensor. The failure's
+    """``str(x)``, as fastcore prints it, except that a string is its ``repr`` (quotes show
+    its spaces, and an empty one) and an array of more than a few elements is one summary
+    line, its corners as torch prints a large tensor. The failure's
     ``AssertionError`` keeps both values in full as ``.a`` and ``.b``."""
     if is_array(x) and _numel(x) > _FULL_NUMEL:
         return _summary(x)
+    if isinstance(x, (str, bytes)):  # "hi " and "hi", or "" and " ", must look different
+        return _clip(repr(x))
     return _clip(str(x))
 
 

@@ -1,0 +1,87 @@
+"""The options of a notebook test run, declared once: ``matmul-magic test`` and the pytest
+plugin (``--matmul-magic-<name>`` and the ini key ``matmul_magic_<name>``) are built from
+this table, so both take the same names, defaults, checks and messages.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import DEFAULT_BENCH_BUDGET, DEFAULT_TIMEOUT
+
+
+def positive_seconds(text: str) -> float:
+    """Seconds > 0 (and finite); ``ValueError`` with the message both doors show."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not value > 0 or math.isinf(value):
+        raise ValueError(f"expected positive seconds, got {text!r}")
+    return value
+
+
+def timeout_seconds(text: str) -> float | None:
+    """Positive seconds, or ``none`` for no limit."""
+    if str(text).strip().lower() == "none":
+        return None
+    return positive_seconds(text)
+
+
+def worker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 1:
+        raise ValueError(f"expected a positive number of workers, got {text!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the Options field; --name-with-dashes on the command line
+    parse: Callable[[str], Any]
+    default: Any
+    metavar: str
+    help: str
+    short: str | None = None  # a one-letter flag of the CLI
+    in_pytest: bool = True  # pytest-xdist owns -n: workers are the CLI's alone
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def argparse_type(self) -> Callable[[str], Any]:
+        def parse(text: str) -> Any:
+            try:
+                return self.parse(text)
+            except ValueError as error:
+                raise argparse.ArgumentTypeError(str(error)) from None
+
+        parse.__name__ = self.name  # argparse names the type in some messages
+        return parse
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "workers", worker_count, 0, "N", "notebooks run at once (default: the CPU count)",
+        short="-n", in_pytest=False,
+    ),
+    Option(
+        "timeout", timeout_seconds, DEFAULT_TIMEOUT, "SECONDS",
+        f"fail a notebook that runs longer than this, naming the cell that was running "
+        f"(default {DEFAULT_TIMEOUT:g}; 'none': no limit; a notebook's metadata "
+        f"execution.timeout, nbmake's key, wins)",
+    ),
+    Option(
+        "bench_budget", positive_seconds, DEFAULT_BENCH_BUDGET, "SECONDS",
+        f"cap on each bench's budget inside notebooks (default {DEFAULT_BENCH_BUDGET:g})",
+    ),
+)  # fmt: skip

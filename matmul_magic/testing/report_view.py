@@ -1,0 +1,82 @@
+"""How a ``%%tests`` report looks: each failure under its line (bold in HTML, bold red in a
+colour terminal), its two values labelled ``a:`` and ``b:``, then the tally.
+
+The failure messages themselves stay fastcore's (``"{cname}:\\n{a}\\n{b}"``): only this view
+labels the values, when they are the ``.a`` and ``.b`` the error carries. Standard library
+only; user text is escaped in HTML, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from .collect import TestFailure, TestReport
+
+_BOLD_RED, _RESET = "\x1b[1;31m", "\x1b[0m"
+
+
+def _labelled(failure: TestFailure) -> list[str]:
+    """The message's lines with the two values labelled ``a:`` and ``b:``, when they can be
+    found as fastcore wrote them; else the message as it is."""
+    message = failure.message
+    error = failure.error
+    if error is None or not (hasattr(error, "a") and hasattr(error, "b")):
+        return message.split("\n")
+    from .diagnose import value_text
+
+    head, _, rest = message.partition("\n")
+    shown_a, shown_b = value_text(error.a), value_text(error.b)
+    values = f"{shown_a}\n{shown_b}"
+    if not head.endswith(":") or not (rest == values or rest.startswith(values + "\n")):
+        return message.split("\n")
+    lines = [head]
+    for label, shown in (("a", shown_a), ("b", shown_b)):
+        first, *more = shown.split("\n")
+        lines += [f"  {label}: {first}", *(f"     {line}" for line in more)]
+    tail = rest[len(values) + 1 :]
+    return lines + (tail.split("\n") if tail else [])
+
+
+def _heading(failure: TestFailure) -> str:
+    where = f"line {failure.line}" if failure.line is not None else "line ?"
+    return f"{where}: {failure.name} failed"
+
+
+@dataclass
+class ReportView:
+    """A ``%%tests`` report as shown under the cell (``stopped_by``: the exception that
+    ended the cell early, if one did)."""
+
+    report: TestReport
+    stopped_by: str | None = None
+    color: bool = False
+
+    def closing(self) -> str:
+        text = self.report.summary()
+        return f"{text}, then {self.stopped_by} stopped the run" if self.stopped_by else text
+
+    def text(self, color: bool | None = None) -> str:
+        color = self.color if color is None else color
+        lines: list[str] = []
+        for failure in self.report.failures:
+            heading = _heading(failure)
+            lines.append(f"{_BOLD_RED}{heading}{_RESET}" if color else heading)
+            lines += _labelled(failure)
+        lines.append(self.closing())
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        parts = []
+        for failure in self.report.failures:
+            parts.append(f"<b>{html.escape(_heading(failure))}</b>")
+            parts.append(html.escape("\n".join(_labelled(failure))))
+        parts.append(html.escape(self.closing()))
+        return '<pre class="matmul-magic-tests">' + "\n".join(parts) + "</pre>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": self.text(), "text/html": self._repr_html_()}

@@ -1,0 +1,185 @@
+"""Which statements of a cell are tests, and running each one as a test.
+
+A *test statement* is a top-level statement of a cell that is an ``assert``, a call of a
+function whose name starts with ``test`` (``test_eq(...)``, fastcore's or the notebook's
+own ``test_foo()``), a ``%test_*`` line, or a ``with expect_fail(...)``,
+``with ExceptionExpected(...)`` or ``with exception`` block. ``%%tests`` and the notebook
+runner run each test statement on its own: a failing one (an ``AssertionError``) is
+recorded and the cell goes on. Nothing else changes: code inside a function, class,
+``try``, ``with`` or loop body runs exactly as Python runs it, test calls and ``assert``
+included.
+
+``wrap_test_statements`` rewrites a cell's tree so that each test statement reports to the
+innermost *sink* (``collect_tests``, or the runner's recorder) through ``start``, ``end``
+and ``raised``. Standard library only.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Protocol
+
+Site = tuple[int, int, str, str]  # (line, col, kind, function): kind is "assert" or "test"
+
+_MODULE = __name__
+# `with` blocks that test that their body fails: each top-level one is a test statement
+EXPECTING = frozenset({"expect_fail", "ExceptionExpected", "exception"})
+_FAILURE = "__matmul_magic_failure__"
+_ERROR = "__matmul_magic_error__"
+
+
+class Sink(Protocol):
+    def start(self, site: Site) -> None: ...
+    def end(self, site: Site, error: AssertionError | None) -> None: ...
+    def raised(self, site: Site, error: BaseException) -> None: ...
+
+
+_SINKS: list[Sink] = []
+
+
+def push_sink(sink: Sink) -> None:
+    _SINKS.append(sink)
+
+
+def pop_sink(sink: Sink) -> None:
+    if sink in _SINKS:
+        # the innermost copy: a sink pushed twice (nested blocks) leaves once per exit
+        del _SINKS[len(_SINKS) - 1 - _SINKS[::-1].index(sink)]
+
+
+def start(site: Site) -> None:
+    if _SINKS:
+        _SINKS[-1].start(site)
+
+
+def end(site: Site, error: AssertionError | None) -> None:
+    __tracebackhide__ = True  # noqa: F841
+    if _SINKS:
+        _SINKS[-1].end(site, error)
+    elif error is not None:  # no one records it: the statement fails as Python would
+        raise error
+
+
+def raised(site: Site, error: BaseException) -> None:
+    if _SINKS:
+        _SINKS[-1].raised(site, error)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def raised_by_us(error: BaseException) -> bool:
+    tb = error.__traceback__
+    last = None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    return last is not None and last.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+
+
+def failure_message(site: Site, error: BaseException) -> str:
+    """What a failed test statement says: the message of one of matmul-magic's test
+    functions as it wrote it (``==:``, both values, the diagnosis); any other failure as
+    Python shows it, ``AssertionError: ...``."""
+    text = str(error)
+    if site[2] == "test" and text and raised_by_us(error):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+# -- which statements are tests -----------------------------------------------------------------
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def _line_magic_name(call: ast.Call) -> str | None:
+    """``test_eq`` for ``get_ipython().run_line_magic('test_eq', ...)``."""
+    if _call_name(call) != "run_line_magic" or not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return None
+
+
+def test_statement(node: ast.stmt) -> tuple[str, str] | None:
+    """``(kind, function)`` when ``node`` is a test statement: ``("assert", "assert")``, or
+    ``("test", name)`` for a call of ``name`` (a ``%name`` line included); else ``None``."""
+    if isinstance(node, ast.Assert):
+        return "assert", "assert"
+    if isinstance(node, ast.With) and node.items:
+        expr = node.items[0].context_expr
+        name = _call_name(expr) if isinstance(expr, ast.Call) else getattr(expr, "id", None)
+        return ("test", name) if name in EXPECTING else None
+    if not isinstance(node, ast.Expr):
+        return None
+    value = node.value
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    magic = _line_magic_name(value)
+    if magic is not None:
+        return ("test", magic) if magic.startswith("test") else None
+    name = _call_name(value)
+    if name is not None and name.startswith("test"):
+        return "test", name
+    return None
+
+
+test_statement.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def _call(function: str, *args: ast.expr) -> ast.stmt:
+    module = ast.Call(
+        func=ast.Name("__import__", ast.Load()),
+        args=[ast.Constant(_MODULE)],
+        keywords=[ast.keyword("fromlist", ast.Tuple([ast.Constant(function)], ast.Load()))],
+    )
+    target = ast.Attribute(module, function, ast.Load())
+    return ast.Expr(ast.Call(func=target, args=list(args), keywords=[]))
+
+
+def _wrapped(node: ast.stmt, kind: str, function: str, line_offset: int) -> list[ast.stmt]:
+    site = ast.Constant((node.lineno + line_offset, node.col_offset, kind, function))
+    handlers = [
+        ast.ExceptHandler(
+            type=ast.Name("AssertionError", ast.Load()),
+            name=_FAILURE,
+            body=[_call("end", site, ast.Name(_FAILURE, ast.Load()))],
+        ),
+        ast.ExceptHandler(
+            type=ast.Name("BaseException", ast.Load()),
+            name=_ERROR,
+            body=[_call("raised", site, ast.Name(_ERROR, ast.Load())), ast.Raise()],
+        ),
+    ]
+    wrapped = [
+        _call("start", site),
+        ast.Try(
+            body=[node],
+            handlers=handlers,
+            orelse=[_call("end", site, ast.Constant(None))],
+            finalbody=[],
+        ),
+    ]
+    for new in wrapped:
+        ast.copy_location(new, node)
+        ast.fix_missing_locations(new)
+    return wrapped
+
+
+def wrap_test_statements(tree: ast.Module, line_offset: int = 0) -> ast.Module:
+    """``tree`` with each top-level test statement run as a test (see the module's doc).
+
+    Sites carry ``node.lineno + line_offset``; the tree is changed in place and returned.
+    """
+    body: list[ast.stmt] = []
+    for node in tree.body:
+        found = test_statement(node)
+        body += [node] if found is None else _wrapped(node, *found, line_offset)
+    tree.body = body
+    return tree
