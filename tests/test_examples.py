@@ -75,7 +75,6 @@ def test_the_2019_lesson_opens_with_its_magics_as_the_lesson_does(example_report
     assert tests[-1].name == "notebook runs" and tests[-1].outcome == "passed"
 
 
-
 @pytest.mark.readme_output
 def test_the_readmes_run_of_the_examples_is_what_the_command_prints(example_reports):
     import re
