@@ -8,7 +8,7 @@ import time
 import pytest
 import torch
 
-from matmul_magic.race import plan
+from matmul_magic.race import plan, rounds
 from matmul_magic.race.ladder import Probe, Task
 from matmul_magic.race.rounds import Race
 from matmul_magic.race.variants import Variant
@@ -109,11 +109,17 @@ def test_no_row_stops_before_its_floor_of_blocks_or_after_the_cap():
     assert task.done
 
 
-def test_a_slow_row_gets_as_many_blocks_as_the_fast_ones_until_the_deadline():
+def test_a_slow_row_races_in_every_round_and_cheap_rows_take_several_blocks_per_round():
     slow, fast = make_task(noisy, per_call=0.02), make_task(steady, per_call=1e-3)
     clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3]})  # never precise
     race([slow, fast], clock, seconds=0.05)
-    assert len(slow.probes[0].times) == len(fast.probes[0].times) >= plan.FLOOR_BLOCKS
+    slow_rounds, fast_rounds = slow.probes[0].rounds, fast.probes[0].rounds
+    assert len(slow_rounds) >= plan.FLOOR_BLOCKS
+    # both were in every round until the fast one reached its cap of blocks
+    assert {r for r in slow_rounds if r <= max(fast_rounds)} == set(fast_rounds)
+    # while the slow row runs, the fast one gets about its time: several blocks a round
+    assert len(fast_rounds) > 2 * len(slow_rounds)
+    assert max(fast_rounds.count(r) for r in set(fast_rounds)) <= rounds.MAX_CHEAP_REPS
 
 
 def test_a_stalled_warmup_does_not_make_blocks_of_one_call():

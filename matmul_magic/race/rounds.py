@@ -14,8 +14,10 @@ function timed one call per block).
 Every task takes part in every round until the deadline (the budget is a promise: only a
 block in flight may finish after it) or the block cap, so rows are timed over the same
 rounds (load that comes and goes cannot favour a row that happened to stop early), a slow
-row gets as many blocks as a fast one, and a larger budget always buys more calls. An
-expensive task (a round of it costs more than two fast blocks) stops as soon as its median
+row gets at least as many blocks as a fast one, and a larger budget always buys more calls.
+While expensive tasks (a round of one costs more than two fast blocks) run, each cheap probe
+takes several blocks per round, shuffled among the others, so that the cheap rows together
+get about the time the expensive ones take. An expensive task stops as soon as its median
 is known to the threshold (``Measurement.meets``), leaving its time to the others. Before
 the deadline nothing stops a task until each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
 """
@@ -32,6 +34,9 @@ from .errors import reraise_if_user, row_error
 from .ladder import Probe, Task
 from .operands import is_oom, release_memory
 from .timing import Measurement
+
+MAX_CHEAP_REPS = 16
+"""The most blocks a cheap probe takes in one round."""
 
 RESIZE_FACTOR = 2.0
 """A probe's block is sized again once its median says it is this many times off target."""
@@ -85,6 +90,9 @@ class Race:
 
     def _round(self, warmup: bool = False) -> None:
         probes = self._probes()
+        if not warmup:
+            reps = self._cheap_reps()
+            probes = [p for p in probes for _ in range(reps if self._cheap(p.task) else 1)]
         self.rng.shuffle(probes)
         for probe in probes:
             task = probe.task
@@ -110,7 +118,6 @@ class Race:
     def _retire(self) -> None:
         running = [t for t in self.tasks if not t.done]
         late = time.perf_counter() >= self.deadline
-        cheap = 2 * plan.block_seconds(self.budget)
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if late:
@@ -122,11 +129,26 @@ class Race:
                 continue
             elif max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
-            elif self._round_cost(task) > cheap and self._precise(task):
+            elif not self._cheap(task) and self._precise(task):
                 # An expensive row stops once precise. A cheap one samples to the end: its
                 # blocks cost little, rows are then timed over the same rounds (twins see
                 # the same load), and more budget always means more calls.
                 task.done = True
+
+    def _cheap(self, task: Task) -> bool:
+        return self._round_cost(task) <= 2 * plan.block_seconds(self.budget)
+
+    def _cheap_reps(self) -> int:
+        """Blocks each cheap probe takes in a round while expensive rows run: about as much
+        time for the cheap rows together as the expensive ones take, so a 40 ms loops row
+        does not leave a 10 µs row with one 2 ms block per 50 ms round."""
+        running = [t for t in self.tasks if not t.done and all(p.times for p in t.probes)]
+        expensive = sum(self._round_cost(t) for t in running if not self._cheap(t))
+        cheap = sum(1 for t in running if self._cheap(t))
+        if not expensive or not cheap:
+            return 1
+        share = expensive / (cheap * plan.block_seconds(self.budget))
+        return max(1, min(MAX_CHEAP_REPS, int(share)))
 
     def _resize(self) -> None:
         """Blocks sized again from what they measured, once a few say the size is off."""
