@@ -17,8 +17,9 @@ rounds (load that comes and goes cannot favour a row that happened to stop early
 row gets at least as many blocks as a fast one, and a larger budget always buys more calls.
 While expensive tasks (a round of one costs more than two fast blocks) run, each cheap probe
 takes several blocks per round, shuffled among the others, so that the cheap rows together
-get about the time the expensive ones take. An expensive task stops as soon as its median
-is known to the threshold (``Measurement.meets``), leaving its time to the others. Before
+get about the time the expensive ones take. An expensive sweep point stops as soon as its
+median is known to the threshold (``Measurement.meets``), leaving its time to the other
+sizes; the main rows all race to the deadline, so that they share every round. Before
 the deadline nothing stops a task until each of its probes has ``plan.FLOOR_BLOCKS`` blocks.
 """
 
@@ -129,10 +130,11 @@ class Race:
                 continue
             elif max(blocks) >= plan.MAX_BLOCKS:
                 task.done = True
-            elif not self._cheap(task) and self._precise(task):
-                # An expensive row stops once precise. A cheap one samples to the end: its
-                # blocks cost little, rows are then timed over the same rounds (twins see
-                # the same load), and more budget always means more calls.
+            elif task.size is not None and not self._cheap(task) and self._precise(task):
+                # An expensive sweep point stops once precise, leaving its time to the other
+                # sizes. The main rows all race to the end: timed over the same rounds, a
+                # drift of the machine's speed cancels in their speedups (a loops row that
+                # stopped early was timed on another machine, in effect, than torch).
                 task.done = True
 
     def _cheap(self, task: Task) -> bool:
