@@ -124,7 +124,7 @@ def budgets(report: dict, sweep: list[int] | None) -> bool:
         fast_time = sum(r.runs * r.median for r in result.rows if r.name in FAST and r.median)
         fast_share = fast_time / wall
         reached = sum(1 for p in result.rows[-1].points if p.median is not None)
-        good = ratio <= 1.1 and not fewer and (seconds < 10 or sweep or fast_share >= 0.2)
+        good = ratio <= 1.1 and not fewer and (seconds < 10 or bool(sweep) or fast_share >= 0.2)
         ok &= good
         print(
             f"budget {seconds:>4} s: wall {wall:6.2f} s (one-off {one_off:.2f} s), "

@@ -216,6 +216,12 @@ def check(
     _set_probes(task, budget)
 
 
+def _compiles_nothing(task: Task) -> bool:
+    """The lesson's own steps (not the optional compiled ones) have no one-off cost to find:
+    a second call of a slow one would only spend the budget."""
+    return task.variant.kind == "course"
+
+
 def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float) -> float:
     """The first call's time, less a one-off cost (measured by a second call) when it held one."""
     # Always a second call, even after a first one longer than the whole budget: that is
@@ -247,7 +253,7 @@ def _ladder(
                 _judge_on_full(task, budget)
             return
         predicted = _predict(task.points, rows * cols) if task.points else seconds
-        if not task.points:
+        if not task.points and not (_compiles_nothing(task) and seconds > call_limit):
             seconds = _first_call(task, rows, cols, seconds, budget)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
             # Far slower than the slices before it foretold: a recompile for a new shape?

@@ -35,6 +35,10 @@ MIN_SLICE_SECONDS = 1e-3
 """The shortest slice call worth timing: far above the clock's cost, and a budget too small
 for even this many blocks of it is spent on the check alone."""
 
+LATE_BLOCK_SHARE = 0.05
+"""Past the deadline a main row with no block yet gets one only if it costs at most this
+share of the budget: the one overrun the budget allows, so no checked row ends empty."""
+
 WARMUP_SHARE = 0.25
 """The warm-up round runs while more than this share of the budget is left (at the smallest
 budgets the check's own calls have warmed up every variant)."""

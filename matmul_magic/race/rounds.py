@@ -99,8 +99,8 @@ class Race:
             task = probe.task
             if task.done:
                 continue  # failed earlier in this round
-            if not warmup and probe.times and time.perf_counter() >= self.deadline:
-                continue  # the budget is spent: only a probe with no block yet gets one
+            if not warmup and time.perf_counter() >= self.deadline and not self._late_block(probe):
+                continue  # the budget is spent: only a short first block of a main row is left
             try:
                 elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
@@ -136,6 +136,13 @@ class Race:
                 # drift of the machine's speed cancels in their speedups (a loops row that
                 # stopped early was timed on another machine, in effect, than torch).
                 task.done = True
+
+    def _late_block(self, probe: Probe) -> bool:
+        """Past the deadline, a main row's probe with no block yet still gets one when it is
+        short (so no checked row ends with nothing); a sweep point, or a long block, not."""
+        if probe.times or probe.task.size is not None:
+            return False
+        return probe.per_call * probe.number <= plan.LATE_BLOCK_SHARE * self.budget
 
     def _cheap(self, task: Task) -> bool:
         return self._round_cost(task) <= 2 * plan.block_seconds(self.budget)
