@@ -39,6 +39,9 @@ LATE_BLOCK_SHARE = 0.05
 """Past the deadline a main row with no block yet gets one only if it costs at most this
 share of the budget: the one overrun the budget allows, so no checked row ends empty."""
 
+LATE_BLOCK_SECONDS = 1e-3
+"""...or at most this long, whatever the budget (a fast row's block is shorter)."""
+
 WARMUP_SHARE = 0.25
 """The warm-up round runs while more than this share of the budget is left (at the smallest
 budgets the check's own calls have warmed up every variant)."""

@@ -142,7 +142,8 @@ class Race:
         short (so no checked row ends with nothing); a sweep point, or a long block, not."""
         if probe.times or probe.task.size is not None:
             return False
-        return probe.per_call * probe.number <= plan.LATE_BLOCK_SHARE * self.budget
+        limit = max(plan.LATE_BLOCK_SHARE * self.budget, plan.LATE_BLOCK_SECONDS)
+        return probe.per_call * probe.number <= limit
 
     def _cheap(self, task: Task) -> bool:
         return self._round_cost(task) <= 2 * plan.block_seconds(self.budget)
