@@ -91,7 +91,11 @@ class Race:
 
     def _round(self, warmup: bool = False) -> None:
         probes = self._probes()
-        if not warmup:
+        if warmup:  # a slow probe's check calls warmed it, and its block would eat the budget
+            probes = [
+                p for p in probes if p.per_call * p.number <= plan.block_seconds(self.budget) * 2
+            ]
+        else:
             reps = self._cheap_reps()
             probes = [p for p in probes for _ in range(reps if self._cheap(p.task) else 1)]
         self.rng.shuffle(probes)

@@ -68,8 +68,7 @@ class Run:
         with operands_fit(self.dev):
             # Functions get copies: the sources (the user's own tensors, when given) are never
             # handed out, and tell whether a function wrote into what it got.
-            self.pairs = {None: Pair(self.a, self.b)}
-            self.pairs.update({size: Pair(sa, sb) for size, (sa, sb) in self.sweep_pairs.items()})
+            self.pairs = {None: Pair(self.a, self.b)}  # a sweep size's copies: when reached
         self.state = TorchState()
         try:
             self._run(clock)
@@ -123,7 +122,14 @@ class Run:
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
         sizes = list(self.sweep_pairs)
         for i, size in enumerate(sizes):
-            pair = self.pairs[size]
+            if time.perf_counter() >= self.deadline(plan.CHECK_SHARE):
+                for v in swept:  # not reached: no copies made for it
+                    task = Task(v, *self.sweep_pairs[size], size=size)
+                    task.note = self._unreached(i, len(sizes))
+                    self.tasks[id(v)].append(task)
+                continue
+            with operands_fit(self.dev):
+                pair = self.pairs.setdefault(size, Pair(*self.sweep_pairs[size]))
             self.phase, self.size = "sweep", size
             self.progress()
             for v in swept:

@@ -185,16 +185,18 @@ def _seeds() -> dict[str, tuple[Callable[[], Any], Callable[[Any], None], Any]]:
 def _same_state(now: Any, was: Any) -> bool:
     if isinstance(now, torch.Tensor):
         return torch.equal(now, was)
+    try:
+        # random's 625 ints compare in one C call; walking them took ~10 ms a run
+        return bool(now == was)
+    except (TypeError, ValueError, RuntimeError):  # arrays or tensors inside: element-wise
+        pass
     if isinstance(now, (list, tuple)) and isinstance(was, (list, tuple)):
         return len(now) == len(was) and all(
             _same_state(x, y) for x, y in zip(now, was, strict=True)
         )
-    try:
-        return bool(now == was)
-    except (TypeError, ValueError):  # a numpy array compares element by element
-        import numpy as np
+    import numpy as np
 
-        return bool(np.array_equal(now, was))
+    return bool(np.array_equal(now, was))
 
 
 def changed_words(changed: list[str]) -> str:
