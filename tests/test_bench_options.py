@@ -167,3 +167,14 @@ def test_bench_takes_threads_as_any_integral_number_but_not_a_bool():
     for bad in (True, np.bool_(True), np.float64(1.0), "1"):
         with pytest.raises(TypeError, match="threads is a whole number of threads"):
             bench(budget=0.05, only="torch", shape="4x8x4", threads=bad)
+
+
+def test_save_never_writes_over_a_source_file(tmp_path):
+    from matmul_magic.race.options import check_output_path
+
+    kernel = tmp_path / "kernels.py"
+    kernel.write_text("def mine(a, b):\n    return a @ b\n")
+    with pytest.raises(ValueError, match="is a source file"):
+        check_output_path(str(kernel))  # `--json kernels.py`: argparse gave --json the kernel
+    assert kernel.read_text().startswith("def mine")
+    assert check_output_path(str(tmp_path / "new.py")) is not None  # a new file is only a name

@@ -217,3 +217,16 @@ def test_the_gate_allows_the_dtypes_rounding_and_no_more():
     assert not verdict.correct and verdict.max_abs_err == pytest.approx(20.0)
     assert not gate.judge(torch.full_like(ref, float("nan")), a, b).correct
     assert not gate.judge(object(), a, b).correct
+
+
+def test_an_exception_whose_str_raises_is_still_that_rows_error():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise ZeroDivisionError
+
+    def raises(a, b):
+        raise Unprintable
+
+    result = bench(raises, only=["torch"], shape=SMALL, budget=0.05)
+    assert result["raises"].status == "failed" and "Unprintable" in result["raises"].error
+    assert result["torch"].median is not None

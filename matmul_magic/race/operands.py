@@ -111,7 +111,10 @@ def check_compatible(a: Tensor, b: Tensor) -> None:
 
 def is_oom(exc: BaseException) -> bool:
     oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", None)
-    text = str(exc).lower()
+    try:
+        text = str(exc).lower()
+    except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
+        text = ""
     return (oom is not None and isinstance(exc, oom)) or any(
         marker in text for marker in ("out of memory", "can't allocate memory")
     )

@@ -112,6 +112,10 @@ def parse_output_path(text: str) -> str:
     return text
 
 
+SOURCE_SUFFIXES = (".py", ".ipynb", ".pyx", ".pyi")
+"""Existing files with these suffixes are never overwritten by ``--save``."""
+
+
 def check_output_path(text: str) -> Path | None:
     """Check before the run that ``text`` can be written; ``None`` for ``-`` (stdout).
 
@@ -124,6 +128,12 @@ def check_output_path(text: str) -> Path | None:
         return None
     path = Path(text).expanduser()
     parent = path.parent
+    if path.suffix.lower() in SOURCE_SUFFIXES and path.exists():
+        # `--json kernels.py` read as `--json` taking the kernel file: never write over code
+        raise ValueError(
+            f"{text} is a source file, not a place for the result; give a .json path "
+            "(nothing was run)"
+        )
     if path.is_dir():
         raise ValueError(f"{text} is a folder; give a file path such as {path / 'bench.json'}")
     if not parent.exists():

@@ -30,7 +30,9 @@ def row_for(
     # views say once for all rows; the note holds only what no field can say.
     notes = [main.note, est.how if est else None]
     if est is None and main.timed:
-        notes.append("not timed: the run was interrupted first")
+        notes.append(
+            "not timed: the run ended (its budget spent, or Ctrl-C) before its first block"
+        )
     m = est.measurement if est else None
     contended = thread_contention(main, m, threads)
     notes += [contended, exponent_note, unreached_sizes(sweep)]
