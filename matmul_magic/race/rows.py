@@ -31,7 +31,7 @@ def row_for(
     notes = [main.note, est.how if est else None]
     if est is None and main.timed:
         notes.append(
-            "not timed: the run ended (its budget spent, or Ctrl-C) before its first block"
+            "not timed: the budget ran out, or the run was interrupted, before its block"
         )
     m = est.measurement if est else None
     contended = thread_contention(main, m, threads)
