@@ -30,9 +30,7 @@ def row_for(
     # views say once for all rows; the note holds only what no field can say.
     notes = [main.note, est.how if est else None]
     if est is None and main.timed:
-        notes.append(
-            "not timed: the budget ran out, or the run was interrupted, before its block"
-        )
+        notes.append("not timed: the budget ran out, or the run was interrupted, before its block")
     m = est.measurement if est else None
     contended = thread_contention(main, m, threads)
     notes += [contended, exponent_note, unreached_sizes(sweep)]
