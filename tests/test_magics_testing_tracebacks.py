@@ -58,12 +58,15 @@ def test_a_failed_tests_cell_ends_at_the_learners_failing_line(ip, capsys):
     # issue 23: the last frame is the first failing line, not the run_cell_magic call
     out = traceback_text(ip, capsys, "%%tests\nx = 1\ntest_eq(x, 2)\nassert x == 3\n")
     assert "AssertionError: 0 passed, 2 failed (lines 3, 4)" in out
-    assert "----> 3 test_eq(x, 2)" in last_frame(out)
+    # Python's own formatter (IPython's source-position finder can take minutes on the frame
+    # made for the learner's line): the traceback ends there
+    assert out.rsplit('File "', 1)[1].split(", in ")[0].endswith('>", line 3')
+    assert "line 3, in <module>\n    test_eq(x, 2)\n" in out
     assert (
         "matmul_magic/testing" not in out and "collect_tests" not in out and "__exit__" not in out
     )
     out = traceback_text(ip, capsys, "%%tests\nassert 1 == 2\n")
-    assert "----> 2 assert 1 == 2" in last_frame(out)
+    assert "line 2, in <module>\n    assert 1 == 2\n" in out
 
 
 def test_a_tests_cell_error_after_blank_lines_points_at_the_editor_line(lesson, capsys):

@@ -172,7 +172,10 @@ def _ends_at_the_users_line(
         tb = _then(_user_traceback(error.__traceback__), failure)
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
-        if shell is None:  # never raise here: IPython would print a second traceback
+        if shell is None or failure is not None:
+            # never raise here (IPython would print a second traceback); and a %%tests
+            # failure's frame is made for the learner's line, which IPython's source-position
+            # finder (executing) can spend minutes on: Python's own formatter shows it plainly
             import traceback
 
             return traceback.format_exception(type(error), error, tb)
