@@ -87,7 +87,6 @@ class Task:
     note: str | None = None
     one_off: float = 0.0
     over_budget: bool = False
-    spent: float = 0.0  # seconds of timed blocks
     done: bool = False
     written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
 

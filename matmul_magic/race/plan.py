@@ -2,12 +2,13 @@
 
 The rules, each chosen so that a figure can be trusted and the budget is a promise:
 
-- **Wall time.** Checks and timing together stay within the budget (a block in flight may
-  finish); one-off costs such as a JIT compile on the first call are measured, reported and
-  not counted.
-- **Fair shares.** The time left after the checks is shared evenly among the rows still
-  running; a row that reaches its precision stops and leaves its time to the others, so a
-  slow row never takes more than its precision needs and every row gets its share.
+- **Wall time.** Checks and timing together stay within the budget: the checks may take
+  ``CHECK_SHARE`` of it, the race stops at the deadline (a block in flight may finish, and a
+  main row with no block yet gets one short one); one-off costs such as a JIT compile on the
+  first call are measured, reported and not counted.
+- **Shared rounds.** The main rows race in every round to the deadline, cheap ones taking
+  several blocks a round while slow ones run (``rounds.py``); only a sweep point stops once
+  precise, leaving its time to the other sizes.
 - **Monotone in the budget.** Blocks, and the blocks a row must take before it may stop,
   grow with the budget; a call grows only where the budget affords the full product at
   least as many blocks, so more budget never gives a row fewer calls.
@@ -77,7 +78,7 @@ MAX_CALLS_PER_BLOCK = 1_000_000
 """Nor more calls per block."""
 
 FLOOR_BLOCKS = 3
-"""Blocks every timed probe gets even when its share is spent: a median needs something."""
+"""Blocks every timed probe gets before anything but the deadline may stop it."""
 
 UNRELIABLE_FIT = 0.25
 """An extrapolation is unreliable when the fitted model misses a measured slice by more."""
@@ -111,10 +112,10 @@ def calls_per_block(per_call: float, overhead: float, budget: float) -> int:
 
 
 def call_limit(budget: float, tasks: int) -> float:
-    """The longest call the race times: the full product whenever its fair share of the
+    """The longest call the race times: the full product whenever an even share of the
     budget (``budget / tasks``) still buys it ``min_blocks`` blocks, else a slice of about
-    ``SLICE_SECONDS``. Calls are one a block at that size, so a larger budget (larger shares,
-    more blocks) never buys a row fewer calls."""
+    that share's ``min_blocks``-th (never under ``MIN_SLICE_SECONDS``). Calls are one a block
+    at that size, so a larger budget never buys a row fewer calls."""
     return max(MIN_SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
 
 

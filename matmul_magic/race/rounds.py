@@ -115,8 +115,6 @@ class Race:
                 continue
             probe.times.append(elapsed / probe.number)
             probe.rounds.append(self.rounds)
-            if not warmup:
-                task.spent += elapsed
         if not warmup:
             self.rounds += 1
 
