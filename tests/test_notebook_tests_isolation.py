@@ -96,13 +96,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT])
-def test_the_worker_dies_with_the_runner(tmp_path, sig):
+@pytest.mark.parametrize(
+    ("sig", "loop"),
+    [(signal.SIGTERM, "while True:\n    pass"), (signal.SIGKILL, "while True:\n    pass"),
+     (signal.SIGINT, "while True:\n    pass"),
+     (signal.SIGKILL, "sum(range(10**13))")],  # a C loop holding the GIL: no thread can watch
+)  # fmt: skip
+def test_the_worker_dies_with_the_runner(tmp_path, sig, loop):
     pid_file = tmp_path / "worker.pid"
     write_notebook(
         tmp_path / "loop.ipynb",
         f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))",
-        "while True:\n    pass",
+        loop,
     )
     runner = subprocess.Popen(
         [sys.executable, "-m", "matmul_magic", "test", str(tmp_path / "loop.ipynb")],

@@ -155,6 +155,25 @@ def _die_with_parent(fd: int) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)  # our own group: we are its leader
 
     threading.Thread(target=watch, name="watch-runner", daemon=True).start()
+    _killed_with_parent()
+
+
+def _killed_with_parent() -> None:
+    """On Linux, also ask the kernel to kill this worker when the runner dies: the watching
+    thread needs the GIL, which a notebook's C loop (``sum(range(10**13))``) can hold for
+    hours, and the worker would outlive a SIGKILLed runner."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the runner died before the request took effect
+        os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:
