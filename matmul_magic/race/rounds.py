@@ -124,9 +124,9 @@ class Race:
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if late:
-                # Whatever it has (a row with too few blocks is noisy); a probe without a
-                # block got one in this round, even past the deadline, so no checked row
-                # ends with nothing: the one overrun a budget too small for a round allows.
+                # Whatever it has (a row with too few blocks is noisy); a main row's probe
+                # without a block got one short one in this round (``_late_block``): the one
+                # overrun a budget too small for a round allows.
                 task.done = True
             elif min(blocks) < plan.FLOOR_BLOCKS:
                 continue
