@@ -25,14 +25,17 @@ def test_skipped_optional_step_is_a_skipped_row(monkeypatch):
 def test_a_noisy_row_is_flagged_and_said_once(monkeypatch):
     from matmul_magic.race import timing
 
-    jitter = iter(range(10**6))
+    drift = iter(range(10**6))
 
-    class Jittery(timing.CpuClock):
+    class Drifting(timing.CpuClock):
+        # Each block 10 % slower than the last: however many blocks the machine's speed
+        # allows, the median's interval spans several of them (a jitter over three values
+        # gave ties, and with enough blocks an exact median: not noisy at all)
         def __call__(self, fn, args, number):
             super().__call__(fn, args, number)
-            return (1.0 + (next(jitter) % 3)) * 1e-3 * number
+            return 1e-3 * 1.1 ** next(drift) * number
 
-    monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Jittery())
+    monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Drifting())
     # one thread: the scripted times are far above the real ones, which would read as contention
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.02, threads=1)
     row = result.rows[0]
