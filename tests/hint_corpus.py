@@ -125,6 +125,10 @@ CORPUS = [
     ("more columns sliced than there are", {**ISSUE}, "y = m1 @ m2[:20]", "m1 @ m2", False),
     ("inputs cut alike on both sides, weights stored (out, in)", {"x": (5, 784), "w": (10, 784)},
      "y = x[:, :100] @ w[:, :100]", "x[:, :100] @ w[:, :100].T", True),
+    # ---- a slice on the axis an elementwise op matches: no new axis (the values would differ)
+    ("a vector cut short, broadcast over rows", {"x": (3, 4), "v": (4,)}, "y = x + v[:3]", "x + v", False),
+    ("a bias cut short, multiplied", {"x": (5, 10), "b": (10,)}, "y = x * b[:5]", "x * b", False),
+    ("a matrix's columns cut, added", {"x": (3, 4), "w": (3, 4)}, "y = x + w[:, :3]", "x + w", False),
     # ---- issue 22: the operand whose last size is already the inner size is left alone
     ("a batch axis, then a slice on the wrong axis", {**ISSUE},
      "y = torch.matmul(m1[None], m2[:5])", "torch.matmul(m1[None], m2[:, :5])", True),
@@ -163,6 +167,10 @@ FAMILIES = {
         "reshape to undo a .T, sizes unchanged", "a view that reorders, and nothing uncut fits",
         "F.linear with a weight viewed as its transpose",
         "F.linear, a reshaped weight is never transposed",
+    ],
+    "a slice on the axis an elementwise op matches": [
+        "a vector cut short, broadcast over rows", "a bias cut short, multiplied",
+        "a matrix's columns cut, added",
     ],
     "a slice on the wrong axis": [
         "columns sliced as rows", "columns sliced as rows, mm, a range",

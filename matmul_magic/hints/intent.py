@@ -36,16 +36,19 @@ def read_intent(
     site: FailingSite | None,
     outcome: Callable[..., object],
     sums: str = "the product sums over",
+    fixes: bool = True,
 ) -> Evidence | None:
     """Evidence from an operand built by a reordering ``view``/``reshape``, or cut by a slice
-    on the dimension that ``outcome`` (the op's shape rule) contracts; None without any."""
+    on the dimension that ``outcome`` (the op's shape rule) contracts; None without any.
+    ``fixes=False`` (elementwise ops) only explains: there, using the tensor uncut or cutting
+    another axis gives the right shape but not certainly the values that were meant."""
     shapes = [op.shape for op in operands]
     if site is None or any(shape is None for shape in shapes):
         return None
     for index, operand in enumerate(operands):
-        found = _reordering_view(operand, index, shapes, site, outcome)
+        found = _reordering_view(operand, index, shapes, site, outcome, fixes)
         if found is None:
-            found = _wrong_axis_slice(operand, index, shapes, site, outcome, sums)
+            found = _wrong_axis_slice(operand, index, shapes, site, outcome, sums, fixes)
         if found is not None:
             return found
     return None
@@ -58,7 +61,7 @@ def _with(shapes: list, index: int, shape: Shape) -> list:
 
 
 def _reordering_view(
-    operand: Operand, index: int, shapes: list, site: FailingSite, outcome
+    operand: Operand, index: int, shapes: list, site: FailingSite, outcome, fixes: bool
 ) -> Evidence | None:
     """``x.view(10, 784)`` of a (784, 10) ``x``: sizes reordered, memory order kept."""
     reshaped = is_reshaped(operand.node)
@@ -73,7 +76,7 @@ def _reordering_view(
         return None
     name = site.segment(source_node)
     keeps = f"{method} keeps the memory order: it does not transpose"
-    if outcome(*_with(shapes, index, original)) is not None:
+    if fixes and outcome(*_with(shapes, index, original)) is not None:
         text = f"{keeps}; {name} is already {format_shape(original)}: use {name}"
         return Evidence(Fix(text, operand.node, name), text)
     return Evidence(
@@ -96,7 +99,13 @@ def _slice_parts(operand: Operand) -> list[ast.Slice] | None:
 
 
 def _wrong_axis_slice(
-    operand: Operand, index: int, shapes: list, site: FailingSite, outcome, sums: str
+    operand: Operand,
+    index: int,
+    shapes: list,
+    site: FailingSite,
+    outcome,
+    sums: str,
+    fixes: bool,
 ) -> Evidence | None:
     """``m2[:5]`` where ``m2`` uncut fits: the cut is on the dimension the product sums over."""
     parts = _slice_parts(operand)
@@ -110,7 +119,7 @@ def _wrong_axis_slice(
         f"{operand.label} cuts dimension {axis} of {name} ({base[axis]} → {cut}), the one "
         f"{sums}; uncut, its {base[axis]} already fits"
     )
-    if len(base) >= 2 and axis >= len(base) - 2:
+    if fixes and len(base) >= 2 and axis >= len(base) - 2:
         other = 2 * len(base) - 3 - axis  # the other of the last two dimensions
         written = [ast.unparse(p) for p in parts] + [":"] * (len(base) - len(parts))
         if written[other] == ":":

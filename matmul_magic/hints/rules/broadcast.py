@@ -7,6 +7,7 @@ import ast
 
 from ...shapes import broadcast_shapes, explain_broadcast, format_shape
 from ..fixes import Advice, Candidate, choose, single_changes, sum_dim
+from ..intent import read_intent
 from ..messages import ShapeMessage
 from ..operands import Operand
 from ..render import OperandRow
@@ -85,17 +86,26 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
                 for i, kind in enumerate(column.kinds):
                     if kind == "clash":
                         clash.setdefault(i, set()).add(column.dim)
+            column = next(c for c in explanation.columns if c.dim == explanation.clash)
+            sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
+            clashing = f"dimension {column.dim}: {sizes} clash"
             fix = None
             if len(tensors) == 2 and op.category != "matmul":
+                # How an operand was built says more than its shape: ``v[:3]`` of a ``v``
+                # that fits uncut was cut on the matched axis, and a new axis would pair
+                # other values than the learner meant
+                evidence = read_intent(
+                    tensors, op.site, _broadcast_or_none, "it is matched on", fixes=False
+                )
+                if evidence is not None:
+                    return operand_rows(tensors, clash), f"{clashing}. {evidence.sentence}"
                 candidates = single_changes(tensors, op.site)
                 intended = _elementwise_intent(op, shapes)
                 fix = choose(candidates, shapes, _broadcast_or_none, intended)
             if fix is not None:
                 return operand_rows(tensors, clash), fix
-            column = next(c for c in explanation.columns if c.dim == explanation.clash)
-            sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
             return operand_rows(tensors, clash), (
-                f"dimension {column.dim}: {sizes} clash: sizes must be equal or one of them 1."
+                f"{clashing}: sizes must be equal or one of them 1."
             )
     explanation_text = (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
