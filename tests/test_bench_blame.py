@@ -113,9 +113,12 @@ state = torch_state.TorchState()
 assert devices.tf32_enabled(cuda) is True, "not read as on"
 assert gate._eps(torch.float32, cuda) == 2.0**-10
 assert gate._eps(torch.float32, torch.device("cpu")) == torch.finfo(torch.float32).eps
-assert state.undo() == ["TF32 for CUDA matmuls"]
+[words] = state.undo()
+assert "float32 matmul precision" in words, words
 assert devices.tf32_enabled(cuda) is False, "not put back"
 torch.backends.cuda.matmul.allow_tf32  # readable again: the user's next read does not raise
+assert torch.get_float32_matmul_precision() == "highest"
+assert state.undo() == [], "put back to what was read, not to something that reads differently"
 print("ok")
 """
 
@@ -124,8 +127,15 @@ TURN_ON = {
     "set_float32_matmul_precision": "torch.set_float32_matmul_precision('high')",
     "new fp32_precision": "torch.backends.cuda.matmul.fp32_precision = 'tf32'",
     "new generic fp32_precision": "torch.backends.fp32_precision = 'tf32'",
+    "set_float32_matmul_precision medium": "torch.set_float32_matmul_precision('medium')",
 }
 NEW_API = hasattr(torch.backends, "fp32_precision")
+MKLDNN_CHECK = """
+fields = [getattr(m, "fp32_precision") for m in torch_state._precision_homes()]
+assert set(fields) <= {"none", "tf32"}, fields  # cudnn's conv/rnn default to tf32
+assert torch.backends.mkldnn.matmul.fp32_precision == "none"
+print("ok")
+"""
 
 
 @pytest.mark.parametrize("api", TURN_ON)
@@ -133,6 +143,44 @@ def test_tf32_is_read_and_put_back_through_either_api(api):
     if "new" in api and not NEW_API:
         pytest.skip(f"torch {torch.__version__} has no fp32_precision API (torch >= 2.9 has)")
     code = textwrap.dedent(TF32_CHECK).replace("{turn_on}", TURN_ON[api])
+    if NEW_API:  # oneDNN's float32 CPU matmuls (bf16 under "medium") are put back too
+        code = code.replace('print("ok")', MKLDNN_CHECK)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+BENCH_CHECK = """
+import torch
+from matmul_magic import bench
+seen = set()
+
+def medium(a, b):
+    torch.set_float32_matmul_precision("medium")
+    return a @ b
+
+def honest(a, b):
+    seen.add(torch.get_float32_matmul_precision())
+    return a @ b
+
+result = bench(medium, honest, course=False, shape=(4, 8, 3), budget=0.05)
+assert seen == {"highest"}, seen
+assert torch.get_float32_matmul_precision() == "highest"
+assert "float32 matmul precision" in result["medium"].note, result["medium"].note
+assert result["honest"].note is None
+{extra}
+print("ok")
+"""
+
+
+def test_a_function_that_lowers_float32_precision_does_not_lower_it_for_the_others():
+    extra = 'assert torch.backends.mkldnn.matmul.fp32_precision == "none"' if NEW_API else ""
+    code = textwrap.dedent(BENCH_CHECK).replace("{extra}", extra)
     done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -57,15 +57,48 @@ def _set_default_device(device: torch.device) -> None:
     torch.set_default_device(None if device == torch.device("cpu") else device)
 
 
-def _set_tf32(allowed: bool) -> None:
-    """Back to ``allowed``, through the API that does not make the other one raise."""
-    matmul = torch.backends.cuda.matmul
+# Where torch >= 2.9 keeps float32 precision per backend ("none" inherits from the parent).
+_PRECISION_HOMES = (
+    "", "cuda.matmul", "mkldnn", "mkldnn.matmul", "mkldnn.conv", "mkldnn.rnn", "cudnn",
+    "cudnn.conv", "cudnn.rnn",
+)  # fmt: skip
+_MIXED = "mixed"  # what torch's legacy getter says after the new API was used
+
+
+def _precision_homes() -> list[Any]:
+    found = []
+    for path in _PRECISION_HOMES:
+        module: Any = torch.backends
+        for part in filter(None, path.split(".")):
+            module = getattr(module, part, None)
+        if module is not None and hasattr(module, "fp32_precision"):
+            found.append(module)
+    return found
+
+
+def _float32_precision() -> tuple[Any, ...]:
+    """TF32/bf16 for float32 matmuls, as both of torch's APIs hold it.
+
+    ``torch.set_float32_matmul_precision("medium")`` sets oneDNN's CPU matmuls to bf16 and
+    CUDA's to TF32 through the new per-backend fields; ``allow_tf32`` and the legacy getter
+    read the same state where no field says otherwise, and raise "mix of the legacy and new
+    APIs" where one does. All three are read so a change through any of them is seen.
+    """
     try:
-        matmul.allow_tf32  # noqa: B018 - readable means the legacy API is the one in use
+        legacy = torch.get_float32_matmul_precision()
     except RuntimeError:
-        matmul.fp32_precision = "tf32" if allowed else "ieee"
-        return
-    matmul.allow_tf32 = allowed
+        legacy = _MIXED
+    fields = tuple(module.fp32_precision for module in _precision_homes())
+    return devices.tf32_matmul_allowed(), legacy, fields
+
+
+def _set_float32_precision(value: tuple[Any, ...]) -> None:
+    """Back to ``value``: the legacy setting first (it rewrites the fields), then each field."""
+    _, legacy, fields = value
+    if legacy != _MIXED:
+        torch.set_float32_matmul_precision(legacy)
+    for module, field in zip(_precision_homes(), fields, strict=True):
+        module.fp32_precision = field
 
 
 def _backend_flag(module: Any, name: str, words: str) -> Setting | None:
@@ -93,7 +126,8 @@ def settings() -> list[Setting]:
         Setting("deterministic algorithms (torch.use_deterministic_algorithms)", _deterministic,
                 _set_deterministic),
         Setting("anomaly detection (torch.autograd.set_detect_anomaly)", _anomaly, _set_anomaly),
-        Setting("TF32 for CUDA matmuls", devices.tf32_matmul_allowed, _set_tf32),
+        Setting("the float32 matmul precision (TF32/bf16: torch.set_float32_matmul_precision)",
+                _float32_precision, _set_float32_precision),
         _backend_flag(torch.backends.cuda.matmul, "allow_fp16_reduced_precision_reduction",
                       "fp16 reduced-precision reductions"),
         _backend_flag(torch.backends.cuda.matmul, "allow_bf16_reduced_precision_reduction",
