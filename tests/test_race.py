@@ -44,7 +44,7 @@ def noisy(a, b):
 
 
 def race(tasks, clock, budget=1.0, seconds=60.0, threshold=0.05):
-    r = Race(tasks, clock, budget, time.perf_counter() + seconds, threshold)
+    r = Race(tasks, clock, plan.Plan.for_run(budget, threshold), time.perf_counter() + seconds)
     r.run()
     return r
 
@@ -108,7 +108,7 @@ def test_past_the_deadline_a_row_gets_one_block_and_stops():
 def test_no_row_stops_before_its_floor_of_blocks_or_after_the_cap():
     task = make_task(noisy, per_call=1e-3)
     clock = ScriptedClock({noisy: [1e-3, 2e-3, 4e-3]})
-    r = Race([task], clock, 1.0, time.perf_counter() + 60, 0.05)
+    r = Race([task], clock, plan.Plan.for_run(1.0), time.perf_counter() + 60)
     task.probes[0].times = [1e-3] * (plan.FLOOR_BLOCKS - 1)
     r._retire()
     assert not task.done

@@ -4,7 +4,7 @@ A *task* is one variant on one pair of operands (the main pair, or one sweep siz
 ladder calls it on one output (``a[:1] @ b[:, :1]``), then on twice as many outputs while
 the next call is predicted (affine in the number of outputs, from the last two calls, so a
 fixed per-call cost is not mistaken for work) to take at most the plan's call limit
-(``plan.call_limit``: 20 ms at the default budget, more where the budget affords the full
+(``Plan.call_limit``: 20 ms at the default budget, more where the budget affords the full
 product enough blocks), and straight to the full product once that is predicted to cost at
 most twice the last slice (a fixed cost dominates, so a slice would save nothing). Every
 answer goes through the correctness gate. A fast variant reaches the full product in a few
@@ -186,33 +186,29 @@ def _recall(task: Task, rows: int, cols: int) -> float:
         return math.inf
 
 
-def check(
-    task: Task,
-    budget: float,
-    call_limit: float = plan.SLICE_SECONDS,
-    deadline: float = math.inf,
-) -> None:
+def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.inf) -> None:
     """Run the ladder (or, on accelerators, the one full call) and set the task's probes.
 
     Past ``deadline`` (``time.perf_counter()``) the ladder climbs no further than a slice
     of ``plan.MIN_SLICE_SECONDS``: the checks have spent their share of the budget."""
+    the_plan = the_plan or plan.Plan.for_run(plan.DEFAULT_BUDGET)
     climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
     if task.a.device.type != "cpu" and not climbs:
         # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
         # only the Python-loop steps, which launch a kernel per scalar or row, climb.
-        _ladder(task, budget, call_limit, deadline, full_only=True)
+        _ladder(task, the_plan, deadline, full_only=True)
     elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
         # One thread while sizing: a one-output product dispatched to a thread pool can cost
         # milliseconds of synchronisation on a busy machine and would look like real work.
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            _ladder(task, budget, call_limit, deadline)
+            _ladder(task, the_plan, deadline)
         finally:
             torch.set_num_threads(threads)
     else:
-        _ladder(task, budget, call_limit, deadline)
-    _set_probes(task, budget)
+        _ladder(task, the_plan, deadline)
+    _set_probes(task, the_plan.budget)
 
 
 def _compiles_nothing(task: Task) -> bool:
@@ -221,7 +217,7 @@ def _compiles_nothing(task: Task) -> bool:
     return task.variant.kind == "course"
 
 
-def _first_call(task: Task, rows: int, cols: int, seconds: float, budget: float) -> float:
+def _first_call(task: Task, rows: int, cols: int, seconds: float) -> float:
     """The first call's time, less a one-off cost (measured by a second call) when it held one."""
     # Always a second call, even after a first one longer than the whole budget: that is
     # what a compile (torch.compile, numba, Triton) looks like, and only a second call tells
@@ -239,9 +235,8 @@ def _unless_one_off(task: Task, rows: int, cols: int, seconds: float) -> float:
     return min(seconds, again)
 
 
-def _ladder(
-    task: Task, budget: float, call_limit: float, deadline: float, full_only: bool = False
-) -> None:
+def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = False) -> None:
+    call_limit = the_plan.call_limit
     m, n, total = task.m, task.n, task.outputs
     cells = total if full_only else 1
     while True:
@@ -249,11 +244,11 @@ def _ladder(
         seconds = _gate(task, rows, cols)
         if seconds is None:
             if not task.points and (rows, cols) != (m, n):
-                _judge_on_full(task, budget)
+                _judge_on_full(task, the_plan)
             return
         predicted = _predict(task.points, rows * cols) if task.points else seconds
         if not task.points and not (_compiles_nothing(task) and seconds > call_limit):
-            seconds = _first_call(task, rows, cols, seconds, budget)
+            seconds = _first_call(task, rows, cols, seconds)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
             # Far slower than the slices before it foretold: a recompile for a new shape?
             seconds = _unless_one_off(task, rows, cols, seconds)
@@ -262,7 +257,7 @@ def _ladder(
             seconds = min(seconds, _recall(task, rows, cols))
         task.points.append((rows, cols, seconds))
         done = rows * cols
-        if seconds > max(budget, plan.OVERRUN_FLOOR):
+        if seconds > the_plan.overrun_seconds:
             task.over_budget = True
             return
         if done >= total:
@@ -272,7 +267,7 @@ def _ladder(
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > call_limit and not _needs_second_point(task, predicted, budget):
+        if predicted > call_limit and not _needs_second_point(task, predicted, the_plan):
             return
         late = time.perf_counter() >= deadline
         if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= 2:
@@ -300,11 +295,11 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
 
 
-def _needs_second_point(task: Task, predicted: float, budget: float) -> bool:
+def _needs_second_point(task: Task, predicted: float, the_plan: plan.Plan) -> bool:
     """One point cannot be extrapolated from: take a second slice when it is affordable
     (within a third of the budget, even once the checks' share is spent: without it the
     row would have no figure at all)."""
-    return len(task.points) < 2 and predicted <= budget / 3
+    return len(task.points) < 2 and predicted <= the_plan.second_point_seconds
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
@@ -318,12 +313,12 @@ def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
     return seconds + slope * (outputs - done)
 
 
-def _judge_on_full(task: Task, budget: float) -> None:
+def _judge_on_full(task: Task, the_plan: plan.Plan) -> None:
     """Only the one-output call failed: the full call decides, when it is affordable.
 
     (Some functions cannot take a 1×1 slice, e.g. one that squeezes its result.)
     """
-    if task.outputs > 1 and budget >= 0.05 and not task.written:
+    if task.outputs > 1 and the_plan.full_after_failed_slice and not task.written:
         failed = (task.error, task.note, task.correct, task.max_abs_err)
         seconds = _gate(task, task.m, task.n)
         if seconds is not None:

@@ -17,6 +17,9 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+
+from .timing import DEFAULT_THRESHOLD
 
 DEFAULT_BUDGET = 1.0
 """Seconds for the default progression."""
@@ -117,6 +120,61 @@ def call_limit(budget: float, tasks: int) -> float:
     that share's ``min_blocks``-th (never under ``MIN_SLICE_SECONDS``). Calls are one a block
     at that size, so a larger budget never buys a row fewer calls."""
     return max(MIN_SLICE_SECONDS, budget / max(tasks, 1) / min_blocks(budget))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a run reads of its budget, computed once from the options: the check,
+    the race and the rows read these fields and never the budget's rules themselves."""
+
+    budget: float
+    """Seconds the run may spend, one-off costs apart (the progress text shows it)."""
+    threshold: float
+    """How closely a median's 95 % interval must pin it (a fraction) not to be noisy."""
+    call_limit: float
+    """The longest call the check sizes a probe to (``call_limit()``)."""
+    check_seconds: float
+    """Seconds of the budget the checks may spend (``CHECK_SHARE``)."""
+    block_seconds: float
+    """What a block of a fast function aims at (``block_seconds()``)."""
+    min_blocks: int
+    """Blocks a probe takes before its spread may stop it (``min_blocks()``)."""
+    warmup_seconds: float
+    """The warm-up round runs while more than this is left (``WARMUP_SHARE``)."""
+    late_block_seconds: float
+    """Past the deadline, a main row's first block may still be this long."""
+    overrun_seconds: float
+    """A checked call longer than this stops its row (the budget, or ``OVERRUN_FLOOR``)."""
+    second_point_seconds: float
+    """A second slice, which an estimate needs, is taken while predicted within this."""
+    full_after_failed_slice: bool
+    """When only the one-output call failed, the full call may decide (it is affordable)."""
+
+    @classmethod
+    def for_run(
+        cls, budget: float, threshold: float = DEFAULT_THRESHOLD, timed_tasks: int = 1
+    ) -> Plan:
+        """The plan for ``budget`` seconds shared by ``timed_tasks`` tasks (variants × sizes)."""
+        return cls(
+            budget=budget,
+            threshold=threshold,
+            call_limit=call_limit(budget, timed_tasks),
+            check_seconds=CHECK_SHARE * budget,
+            block_seconds=block_seconds(budget),
+            min_blocks=min_blocks(budget),
+            warmup_seconds=WARMUP_SHARE * budget,
+            late_block_seconds=max(LATE_BLOCK_SHARE * budget, LATE_BLOCK_SECONDS),
+            overrun_seconds=max(budget, OVERRUN_FLOOR),
+            second_point_seconds=budget / 3,
+            full_after_failed_slice=budget >= OVERRUN_FLOOR,
+        )
+
+    def calls_per_block(self, per_call: float, overhead: float) -> int:
+        return calls_per_block(per_call, overhead, self.budget)
+
+    def budget_for_checks(self, seconds: float) -> float:
+        """The budget whose checks' share is ``seconds``."""
+        return seconds / max(CHECK_SHARE, 0.05)
 
 
 BUDGET_RULE = f"budget takes positive seconds up to {MAX_BUDGET:g} (an hour)"

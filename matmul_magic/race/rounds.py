@@ -48,27 +48,24 @@ class Race:
         self,
         tasks: Sequence[Task],
         clock: Any,
-        budget: float,
+        the_plan: plan.Plan,
         deadline: float,
-        threshold: float,
         seed: int = 0,
         on_round: Callable[[], None] | None = None,
     ) -> None:
         self.tasks = [t for t in tasks if t.timed]
         self.clock = clock
-        self.budget = budget
+        self.plan = the_plan
         self.deadline = deadline
-        self.threshold = threshold
         self.rng = random.Random(seed)
         self.on_round = on_round
         self.rounds = 0
-        self.min_blocks = plan.min_blocks(budget)
         self.overhead = getattr(clock, "overhead", 0.0)
 
     def run(self) -> None:
         for probe in self._probes():
             probe.number = self._calls(probe.per_call)
-        if self.deadline - time.perf_counter() > plan.WARMUP_SHARE * self.budget:
+        if self.deadline - time.perf_counter() > self.plan.warmup_seconds:
             self._round(warmup=True)
             for probe in self._probes():
                 if probe.times:
@@ -84,7 +81,7 @@ class Race:
                 self.on_round()
 
     def _calls(self, per_call: float) -> int:
-        return plan.calls_per_block(per_call, self.overhead, self.budget)
+        return self.plan.calls_per_block(per_call, self.overhead)
 
     def _probes(self) -> list[Probe]:
         return [p for t in self.tasks if not t.done for p in t.probes]
@@ -92,9 +89,7 @@ class Race:
     def _round(self, warmup: bool = False) -> None:
         probes = self._probes()
         if warmup:  # a slow probe's check calls warmed it, and its block would eat the budget
-            probes = [
-                p for p in probes if p.per_call * p.number <= plan.block_seconds(self.budget) * 2
-            ]
+            probes = [p for p in probes if p.per_call * p.number <= self.plan.block_seconds * 2]
         else:
             reps = self._cheap_reps()
             probes = [p for p in probes for _ in range(reps if self._cheap(p.task) else 1)]
@@ -144,11 +139,10 @@ class Race:
         short (so no checked row ends with nothing); a sweep point, or a long block, not."""
         if probe.times or probe.task.size is not None:
             return False
-        limit = max(plan.LATE_BLOCK_SHARE * self.budget, plan.LATE_BLOCK_SECONDS)
-        return probe.per_call * probe.number <= limit
+        return probe.per_call * probe.number <= self.plan.late_block_seconds
 
     def _cheap(self, task: Task) -> bool:
-        return self._round_cost(task) <= 2 * plan.block_seconds(self.budget)
+        return self._round_cost(task) <= 2 * self.plan.block_seconds
 
     def _cheap_reps(self) -> int:
         """Blocks each cheap probe takes in a round while expensive rows run: about as much
@@ -159,7 +153,7 @@ class Race:
         cheap = sum(1 for t in running if self._cheap(t))
         if not expensive or not cheap:
             return 1
-        share = expensive / (cheap * plan.block_seconds(self.budget))
+        share = expensive / (cheap * self.plan.block_seconds)
         return max(1, min(MAX_CHEAP_REPS, int(share)))
 
     def _resize(self) -> None:
@@ -174,8 +168,8 @@ class Race:
 
     def _precise(self, task: Task) -> bool:
         main = task.probes[-1]
-        return len(main.times) >= self.min_blocks and Measurement(tuple(main.times)).meets(
-            self.threshold
+        return len(main.times) >= self.plan.min_blocks and Measurement(tuple(main.times)).meets(
+            self.plan.threshold
         )
 
     @staticmethod

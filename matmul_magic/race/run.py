@@ -13,11 +13,12 @@ from typing import Any
 import torch
 
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
-from . import devices, plan
+from . import devices
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
 from .ladder import Probe, Task, check, slice_text
 from .operands import operands_fit, same_values
+from .plan import Plan
 from .rounds import Race
 from .rows import row_for
 from .speedups import with_speedups
@@ -39,8 +40,7 @@ class Run:
         sweep_pairs: dict[int, tuple[torch.Tensor, torch.Tensor]],
         dev: torch.device,
         dt: torch.dtype,
-        budget: float,
-        threshold: float,
+        the_plan: Plan,
         env: BenchEnvironment,
         on_progress: Callable[[BenchProgress], None] | None,
     ) -> None:
@@ -49,7 +49,7 @@ class Run:
         self.sweep_pairs = sweep_pairs
         self.seed = 0
         self.dev, self.dt = dev, dt
-        self.budget, self.threshold = budget, threshold
+        self.plan = the_plan
         self.env = env
         self.on_progress = on_progress
         self.baseline: str | None = "loops"
@@ -78,8 +78,6 @@ class Run:
 
     def _run(self, clock: Any) -> None:
         self.progress(force=True)
-        timed = sum(1 for v in self.variants if v.fn is not None) * (1 + len(self.sweep_pairs))
-        self.call_limit = plan.call_limit(self.budget, timed)
         for v in self.variants:
             self.current, self.phase, self.size = v.name, "check", None
             self.progress(force=True)
@@ -92,7 +90,7 @@ class Run:
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
         watch = Watch(clock, self)
-        race = Race(tasks, watch, self.budget, self.deadline(), self.threshold, self.seed)
+        race = Race(tasks, watch, self.plan, self.deadline(), self.seed)
         race.on_round = self.progress
         race.run()
         for task in watch.written:
@@ -105,15 +103,16 @@ class Run:
         """One-off costs found so far: measured, reported, and not charged to the budget."""
         return sum(t.one_off for ts in self.tasks.values() for t in ts)
 
-    def deadline(self, share: float = 1.0) -> float:
-        """When ``share`` of the budget is spent (one-off costs apart)."""
-        return self.started + share * self.budget + self.one_off()
+    def deadline(self, checks: bool = False) -> float:
+        """When the budget (or the checks' part of it) is spent, one-off costs apart."""
+        spend = self.plan.check_seconds if checks else self.plan.budget
+        return self.started + spend + self.one_off()
 
     def _check(self, v: Variant) -> None:
         pair = self.pairs[None]
         main = Task(v, pair.a, pair.b)
         self.tasks[id(v)].append(main)
-        check(main, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
+        check(main, self.plan, self.deadline(checks=True))
         self._restore_if_written(main, pair)
 
     def _check_sweep(self) -> None:
@@ -122,7 +121,7 @@ class Run:
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
         sizes = list(self.sweep_pairs)
         for i, size in enumerate(sizes):
-            if time.perf_counter() >= self.deadline(plan.CHECK_SHARE):
+            if time.perf_counter() >= self.deadline(checks=True):
                 for v in swept:  # not reached: no copies made for it
                     task = Task(v, *self.sweep_pairs[size], size=size)
                     task.note = self._unreached(i, len(sizes))
@@ -138,10 +137,10 @@ class Run:
                     continue  # it wrote into its inputs at a smaller size: not trusted
                 task = Task(v, pair.a, pair.b, size=size)
                 self.tasks[id(v)].append(task)
-                if time.perf_counter() >= self.deadline(plan.CHECK_SHARE):
+                if time.perf_counter() >= self.deadline(checks=True):
                     task.note = self._unreached(i, len(sizes))
                     continue
-                check(task, self.budget, self.call_limit, self.deadline(plan.CHECK_SHARE))
+                check(task, self.plan, self.deadline(checks=True))
                 self._undo_state(v)
                 if self._restore_if_written(task, pair):
                     self.mark_written(main, task.written)  # the same function: not trusted
@@ -153,7 +152,7 @@ class Run:
                 "would reach it)"
             )
         spent = time.perf_counter() - self.started - self.one_off()
-        need = spent / max(plan.CHECK_SHARE, 0.05) * sizes / reached
+        need = self.plan.budget_for_checks(spent * sizes / reached)
         return (
             f"not measured: the budget was spent on the {reached} smaller "
             f"size{'s' if reached != 1 else ''} (budget={need:.2g} or more would reach "
@@ -231,7 +230,7 @@ class Run:
                 phase=self.phase,
                 size=self.size,
                 elapsed=max(now - self.started - self.one_off(), 0.0),
-                budget=self.budget,
+                budget=self.plan.budget,
                 device=str(self.dev),
                 dtype=devices.dtype_name(self.dt),
             )
@@ -248,7 +247,7 @@ class Run:
             est = estimate(main) if main is not None else None
             if not final and est is None and main is not None and main.timed:
                 continue  # checked, waiting for the race
-            rows.append(row_for(v, main, est, tasks[1:], self.threshold, self.env.threads))
+            rows.append(row_for(v, main, est, tasks[1:], self.plan.threshold, self.env.threads))
             if est is not None:
                 per_round[v.name] = est.per_round
         m, k, n = self.a.shape[0], self.a.shape[1], self.b.shape[1]

@@ -182,7 +182,9 @@ def bench(
     with _threads(_threads_for(threads, dev)):
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
-        run = Run(variants, ta, tb, sweep_pairs, dev, dt, budget, threshold, env, on_progress)
+        timed = sum(1 for v in variants if v.fn is not None) * (1 + len(sizes))
+        the_plan = plan.Plan.for_run(budget, threshold, timed)
+        run = Run(variants, ta, tb, sweep_pairs, dev, dt, the_plan, env, on_progress)
         run.seed, run.baseline = seed, baseline  # the race's shuffles; what speedups divide by
         interrupted = _interrupted(run, clock)
         rows = run.rows(final=True)
