@@ -262,8 +262,8 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             return
         if done >= total:
             return
-        if _fixed_cost_dominates(task.points, total):
-            cells = total  # the full call costs about what a slice does: time the real thing
+        if _fixed_cost_dominates(task.points, total) or _cheap_in_full(task.points, total):
+            cells = total  # the full call costs about what a slice does, or next to nothing
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
@@ -293,6 +293,13 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     )
     rows, cols, seconds = points[-1]
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
+
+
+def _cheap_in_full(points: list[tuple[int, int, float]], total: int) -> bool:
+    """The full call is predicted to take under ``plan.MIN_SLICE_SECONDS``: call it now rather
+    than gate every doubling on the way (each gate costs more than such a call; a fast row
+    climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs, which at small budgets spent the checks' share)."""
+    return _predict(points, total) <= plan.MIN_SLICE_SECONDS
 
 
 def _needs_second_point(task: Task, predicted: float, the_plan: plan.Plan) -> bool:

@@ -17,6 +17,7 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from .timing import DEFAULT_THRESHOLD
@@ -129,6 +130,8 @@ class Plan:
 
     budget: float
     """Seconds the run may spend, one-off costs apart (the progress text shows it)."""
+    started: float
+    """When the run started (``time.perf_counter()``): its operands are built on the budget."""
     threshold: float
     """How closely a median's 95 % interval must pin it (a fraction) not to be noisy."""
     call_limit: float
@@ -152,11 +155,16 @@ class Plan:
 
     @classmethod
     def for_run(
-        cls, budget: float, threshold: float = DEFAULT_THRESHOLD, timed_tasks: int = 1
+        cls,
+        budget: float,
+        threshold: float = DEFAULT_THRESHOLD,
+        timed_tasks: int = 1,
+        started: float | None = None,
     ) -> Plan:
         """The plan for ``budget`` seconds shared by ``timed_tasks`` tasks (variants × sizes)."""
         return cls(
             budget=budget,
+            started=time.perf_counter() if started is None else started,
             threshold=threshold,
             call_limit=call_limit(budget, timed_tasks),
             check_seconds=CHECK_SHARE * budget,
@@ -168,6 +176,10 @@ class Plan:
             second_point_seconds=budget / 3,
             full_after_failed_slice=budget >= OVERRUN_FLOOR,
         )
+
+    def deadline(self, one_off: float, checks: bool = False) -> float:
+        """When the budget (or the checks' part of it) is spent, ``one_off`` seconds apart."""
+        return self.started + (self.check_seconds if checks else self.budget) + one_off
 
     def calls_per_block(self, per_call: float, overhead: float) -> int:
         return calls_per_block(per_call, overhead, self.budget)

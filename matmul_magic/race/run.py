@@ -55,7 +55,7 @@ class Run:
         self.baseline: str | None = "loops"
         self.tasks: dict[int, list[Task]] = {id(v): [] for v in variants}
         self.checked: set[int] = set()  # variants whose check has finished
-        self.started = time.perf_counter()
+        self.started = the_plan.started
         self.phase, self.current, self.size = "check", variants[0].name, None
         self._last_progress = 0.0
         self.pairs: dict[int | None, Pair] = {}  # by sweep size; None is the main pair
@@ -104,9 +104,7 @@ class Run:
         return sum(t.one_off for ts in self.tasks.values() for t in ts)
 
     def deadline(self, checks: bool = False) -> float:
-        """When the budget (or the checks' part of it) is spent, one-off costs apart."""
-        spend = self.plan.check_seconds if checks else self.plan.budget
-        return self.started + spend + self.one_off()
+        return self.plan.deadline(self.one_off(), checks)
 
     def _check(self, v: Variant) -> None:
         pair = self.pairs[None]

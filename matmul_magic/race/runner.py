@@ -167,6 +167,7 @@ def bench(
     threads = _check_threads(threads)
     sizes = parse_sizes(sweep) if sweep is not None else ()
     dev, dt = _device_and_dtype(device, dtype, a)
+    started = time.perf_counter()  # building the operands is on the budget too
     with operands_fit(dev):
         ta, tb, operands = build_operands(a, b, shape, seed, dev, dt)
         sweep_pairs = {size: sweep_operands(size, seed, dev, dt) for size in sizes}
@@ -183,7 +184,7 @@ def bench(
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
         timed = sum(1 for v in variants if v.fn is not None) * (1 + len(sizes))
-        the_plan = plan.Plan.for_run(budget, threshold, timed)
+        the_plan = plan.Plan.for_run(budget, threshold, timed, started)
         run = Run(variants, ta, tb, sweep_pairs, dev, dt, the_plan, env, on_progress)
         run.seed, run.baseline = seed, baseline  # the race's shuffles; what speedups divide by
         interrupted = _interrupted(run, clock)
