@@ -34,7 +34,7 @@ def test_measurement_statistics():
     assert m.median == 3.0
     assert (m.p25, m.p75) == (2.0, 4.0)
     assert m.iqr == 2.0 and m.min == 1.0 and m.mean == 3.0
-    assert m.runs == 5 and m.calls == 50
+    assert m.blocks == 5 and m.calls == 50
     assert m.relative_iqr == pytest.approx(2 / 3)
     assert m.precision == float("inf") and not m.meets(0.7)  # 5 blocks: no 95 % interval
     assert m.median_interval() == (None, None)
