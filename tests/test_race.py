@@ -119,7 +119,8 @@ def test_no_row_stops_before_its_floor_of_blocks_or_after_the_cap():
 
 def test_a_slow_row_races_in_every_round_and_cheap_rows_take_several_blocks_per_round():
     slow, fast = make_task(noisy, per_call=0.02), make_task(steady, per_call=1e-3)
-    clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3]})  # never precise
+    # neither is ever precise (a median between two values, whatever the blocks)
+    clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3, 2e-3, 5e-4, 3e-3]})
     race([slow, fast], clock, seconds=0.05)
     slow_rounds, fast_rounds = slow.probes[0].rounds, fast.probes[0].rounds
     assert len(slow_rounds) >= plan.FLOOR_BLOCKS
@@ -129,6 +130,16 @@ def test_a_slow_row_races_in_every_round_and_cheap_rows_take_several_blocks_per_
     shared = [r for r in slow_rounds if r <= max(fast_rounds)]
     assert len(fast_rounds) > 2 * len(shared)
     assert max(fast_rounds.count(r) for r in set(fast_rounds)) <= rounds.MAX_CHEAP_REPS
+
+
+def test_once_the_cheap_rows_are_precise_the_rounds_go_to_the_slow_row():
+    slow, fast = make_task(noisy, per_call=0.02), make_task(steady, per_call=1e-3)
+    clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3]})  # fast: precise
+    race([slow, fast], clock, seconds=0.05)
+    fast_rounds = fast.probes[0].rounds
+    late = [r for r in fast_rounds if r >= plan.FLOOR_BLOCKS + plan.min_blocks(1.0)]
+    assert late and all(fast_rounds.count(r) == 1 for r in late)  # one block a round
+    assert len(slow.probes[0].rounds) == len(set(fast_rounds))  # both in every round
 
 
 def test_a_stalled_warmup_does_not_make_blocks_of_one_call():

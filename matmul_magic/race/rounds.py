@@ -147,13 +147,15 @@ class Race:
     def _cheap_reps(self) -> int:
         """Blocks each cheap probe takes in a round while expensive rows run: about as much
         time for the cheap rows together as the expensive ones take, so a 40 ms loops row
-        does not leave a 10 µs row with one 2 ms block per 50 ms round."""
+        does not leave a 10 µs row with one 2 ms block per 50 ms round. Once every cheap
+        row's median is known to the threshold, one block each: more rounds, so more blocks,
+        for the slow rows whose medians are not."""
         running = [t for t in self.tasks if not t.done and all(p.times for p in t.probes)]
-        expensive = sum(self._round_cost(t) for t in running if not self._cheap(t))
-        cheap = sum(1 for t in running if self._cheap(t))
-        if not expensive or not cheap:
-            return 1
-        share = expensive / (cheap * self.plan.block_seconds)
+        expensive = [t for t in running if not self._cheap(t)]
+        cheap = [t for t in running if self._cheap(t)]
+        if not expensive or not cheap or all(self._precise(t) for t in cheap):
+            return 1  # (once every cheap row is known well, the rounds go to the slow rows)
+        share = sum(self._round_cost(t) for t in expensive) / (len(cheap) * self.plan.block_seconds)
         return max(1, min(MAX_CHEAP_REPS, int(share)))
 
     def _resize(self) -> None:
