@@ -74,8 +74,9 @@ def reference(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return a64 @ b64, a64.abs() @ b64.abs()
 
 
-def judge(out: Any, a: Tensor, b: Tensor) -> Verdict:
-    """Whether ``out`` is ``a @ b`` within the rounding that ``a``'s dtype allows.
+def judge(out: Any, a: Tensor, b: Tensor, sample: Tensor | None = None) -> Verdict:
+    """Whether ``out`` is ``a @ b`` within the rounding that ``a``'s dtype allows (only on
+    the rows of the product that ``sample`` indexes, when given: the race's sample).
 
     The float64 reference is the gate's own memory, not the function's: when it does not fit,
     it is made a block of rows at a time, and when not even one row fits, the verdict is
@@ -89,6 +90,8 @@ def judge(out: Any, a: Tensor, b: Tensor) -> Verdict:
         return Verdict(
             False, None, f"output shape {tuple(out.shape)} differs from torch's {expected}"
         )
+    if sample is not None:
+        out, a = out[sample], a[sample]
     rows = a.shape[0]
     while True:
         try:

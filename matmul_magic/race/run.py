@@ -14,6 +14,7 @@ import torch
 
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
 from . import devices
+from .audit import Audit
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
 from .ladder import Probe, Task, check, slice_text
@@ -93,7 +94,7 @@ class Run:
         race = Race(tasks, watch, self.plan, self.deadline(), self.seed)
         race.on_round = self.progress
         race.run()
-        for task in watch.written:
+        for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
         self.restore_operands()
         self.current, self.phase = None, "done"
@@ -252,8 +253,9 @@ class Run:
         return with_speedups(rows, per_round, self.baseline, 2 * m * k * n, self.env.peak_gflops)
 
 
-class OperandsWritten(Exception):
-    """Raised by :class:`Watch` to stop a task whose function changed its inputs mid-race."""
+class Distrusted(Exception):
+    """Raised by :class:`Watch` to stop a task whose function changed its inputs mid-race,
+    or whose answers the audit found are not computed from its operands."""
 
 
 class Watch:
@@ -262,7 +264,9 @@ class Watch:
     Outside the timed region: the block's arguments are compared with the sources (layout
     and values; a few microseconds for the lesson's operands, far less than a block), and
     torch's global settings put back. A function that wrote into its inputs stops there:
-    its row is marked, and every other row's next call gets fresh copies.
+    its row is marked, and every other row's next call gets fresh copies. A few of a user's
+    blocks are followed by an :class:`~.audit.Audit` of its answers (a cached or stored
+    result is not timed as the product).
     """
 
     def __init__(self, clock: Any, run: Run) -> None:
@@ -270,7 +274,8 @@ class Watch:
         self.run = run
         self.name = getattr(clock, "name", None)
         self.overhead = getattr(clock, "overhead", 0.0)
-        self.written: list[Task] = []
+        self.stopped: list[Task] = []  # tasks the watch stopped (their note says why)
+        self.audit = Audit(run.plan.block_seconds, run.seed)
         self._seen: dict[int, tuple[tuple[Any, ...], Probe, ArgsGuard]] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -282,8 +287,25 @@ class Watch:
         found = self._probe(args)  # its layout is taken before its first call
         elapsed = self.clock(fn, args, number)
         if found is not None:
-            self._look(args, *found)
+            probe = found[0]
+            pair = self.run.pairs.get(probe.task.size)
+            distrust = None
+            try:
+                if pair is not None and self.audit.due(probe, elapsed / max(number, 1)):
+                    distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
+            finally:
+                self._look(args, *found)  # what the audit's calls changed too
+            if distrust is not None:
+                self._stop(probe, distrust)
         return elapsed
+
+    def _stop(self, probe: Probe, why: str) -> None:
+        """Mark ``probe``'s task incorrect, for ``why``, and end its part in the race."""
+        task = probe.task
+        task.correct, task.max_abs_err, task.note = False, None, why
+        task.probes, task.done = [], True
+        self.stopped.append(task)
+        raise Distrusted(why)
 
     def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
         seen = self._seen.get(id(args))
@@ -314,8 +336,8 @@ class Watch:
         if changes:
             probe._args = None
             self.run.mark_written(task, changes)
-            self.written.append(task)
+            self.stopped.append(task)
             if pair.changes():
                 self.run.renew(pair)
                 self._seen.clear()  # the other probes' arguments are made again
-            raise OperandsWritten(task.note)
+            raise Distrusted(task.note)

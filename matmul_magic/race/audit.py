@@ -1,0 +1,128 @@
+"""Outputs looked at again during the race, so that a time is a computation's and not a lookup's.
+
+The check judges every answer a function gives on fresh slices; the race then calls it
+thousands of times on one pair of operands and keeps no output. A function that remembers
+(``functools.lru_cache`` keys tensors by identity, and every block reuses one argument tuple,
+so the race's calls are all hits) or that stops computing after its first calls (returns
+``torch.empty(...)`` or a tensor it stored) would pass the check and be timed as a lookup.
+
+So after a user's probe's 1st, 4th, 16th, ... block (outside the timed region; the later
+ones only where three calls cost no more than a block), :class:`Audit` calls it three more
+times and judges a sample of rows of each answer against the float64 reference:
+
+1. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
+2. on them again, after the first answer was filled with NaN: a function that hands back the
+   tensor it returned before, without writing the product into it, returns our NaN (a
+   function that fills an ``out=`` buffer again passes);
+3. on fresh copies holding other values, ``(-a, b)`` (negation is exact, so an honest answer
+   is the negated product to the same rounding): a stored answer is the old product.
+
+The lesson's own steps are not audited: they are ours.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from . import gate
+
+SAMPLE_ROWS = 4
+"""Rows of each audited answer compared with the reference (a float64 product of that many
+rows: microseconds)."""
+
+AUDIT_BLOCKS = frozenset({1, 4, 16, 64, 256})
+"""The probe's blocks after which it is audited."""
+
+
+class Audit:
+    """The race's look at a user's answers; ``check`` returns why a probe is not to be
+    trusted, or ``None``."""
+
+    def __init__(self, block_seconds: float, seed: int = 0) -> None:
+        self.block_seconds = block_seconds
+        self.rng = random.Random(seed)
+        self.blocks: dict[int, int] = {}  # by id(probe): blocks seen
+
+    def due(self, probe: Any, per_call: float) -> bool:
+        """Whether this block of ``probe`` (just timed, ``per_call`` seconds a call) is audited."""
+        if probe.task.variant.kind != "user":
+            return False
+        count = self.blocks[id(probe)] = self.blocks.get(id(probe), 0) + 1
+        return count == 1 or (count in AUDIT_BLOCKS and 3 * per_call <= self.block_seconds)
+
+    def check(
+        self, fn: Callable[..., Any], args: tuple[Tensor, Tensor], sources: tuple[Tensor, Tensor]
+    ) -> str | None:
+        """Why ``fn``'s time on ``args`` (equal to ``sources``) is not the product's, or None."""
+        a, b = sources
+        rows = self._rows(a.shape[0], a.device)
+        first = fn(*args)
+        wrong = _wrong(first, a, b, rows)
+        if wrong is not None:
+            return (
+                f"called again during the race, its answer {wrong}, though its checked "
+                "calls were right: it stopped computing the product; not timed"
+            )
+        if _poison(first, args):
+            again = fn(*args)
+            wrong = _wrong(again, a, b, rows)
+            if wrong is not None:
+                if isinstance(again, Tensor) and _shares_storage(again, first):
+                    return (
+                        "returned the tensor it had returned before without computing it "
+                        "again (filled with NaN between two calls on the same operands, it "
+                        "came back so): a stored result, e.g. functools.lru_cache, which keys "
+                        "tensors by identity, so the race's calls were lookups; not timed"
+                    )
+                return f"called again on the same operands, its answer {wrong}; not timed"
+        with torch.no_grad():
+            other_a, other_b = args[0].neg(), args[1].clone()
+        answer = fn(other_a, other_b)
+        wrong = _wrong(answer, a.neg(), b, rows)
+        if wrong is not None:
+            return (
+                f"called on other operands (-a, b) during the race, its answer {wrong}: "
+                "it does not compute from the operands it is given (a stored result), so "
+                "its time is not the product's; not timed"
+            )
+        return None
+
+    def _rows(self, m: int, device: torch.device) -> Tensor:
+        picked = sorted(self.rng.sample(range(m), min(m, SAMPLE_ROWS)))
+        return torch.tensor(picked, device=device)
+
+
+def _wrong(out: Any, a: Tensor, b: Tensor, rows: Tensor) -> str | None:
+    """What is wrong with ``out`` as ``a @ b`` on the sampled ``rows``, in words, or None."""
+    verdict = gate.judge(out, a, b, sample=rows)
+    if verdict.correct is not False:
+        return None
+    if verdict.why is not None and verdict.max_abs_err is None:
+        return verdict.why
+    return f"differs from the float64 product by up to {verdict.max_abs_err:.3g}"
+
+
+def _shares_storage(x: Tensor, y: Tensor) -> bool:
+    try:
+        return x.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()
+    except (RuntimeError, NotImplementedError):
+        return x is y
+
+
+def _poison(out: Any, args: tuple[Tensor, Tensor]) -> bool:
+    """Fill ``out`` with NaN (never an operand's memory); whether it could be."""
+    if not isinstance(out, Tensor) or not out.is_floating_point():
+        return False
+    if any(_shares_storage(out, arg) for arg in args):
+        return False
+    try:
+        with torch.no_grad():
+            out.fill_(float("nan"))
+    except RuntimeError:  # an inference tensor, a tensor with internal overlap
+        return False
+    return True

@@ -1,0 +1,125 @@
+"""A function whose race calls are lookups is not timed as the product (hostile review, item 1).
+
+The check judges fresh slices; the race reuses one argument tuple and keeps no output, so a
+``functools.lru_cache`` (tensors hash by identity) or a function that stops computing after
+its checked calls would be timed as a lookup. The race's audit calls it again outside the
+timed region and judges its answers: such a row is incorrect, with a sentence saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import torch
+from bench_runner_common import SMALL, my_matmul
+
+from matmul_magic.race import audit
+from matmul_magic.race.ladder import Probe, Task
+from matmul_magic.race.runner import bench
+from matmul_magic.race.variants import Variant
+
+pytestmark = pytest.mark.usefixtures("no_mnist")
+
+
+class Racing:
+    """``on_progress`` that notes when the race (not the check) has begun."""
+
+    def __init__(self) -> None:
+        self.now = False
+
+    def __call__(self, progress) -> None:
+        self.now = self.now or progress.phase == "time"
+
+
+def _race(*fns, racing=None):
+    return bench(*fns, my_matmul, course=False, shape=SMALL, budget=0.3, on_progress=racing)
+
+
+def _distrusted(result, name):
+    row = result[name]
+    assert row.status == "incorrect", (row.error, row.note)
+    assert row.median is None and row.error is None and "not timed" in row.note
+    assert result["my_matmul"].status == "ok", result["my_matmul"].note
+    return row.note
+
+
+def test_an_lru_cached_function_is_incorrect_not_a_fast_row():
+    @functools.lru_cache
+    def cached(a, b):
+        return a @ b
+
+    note = _distrusted(_race(cached), "cached")
+    assert "a stored result, e.g. functools.lru_cache" in note and "lookups" in note
+
+
+def test_a_function_that_returns_a_stored_tensor_once_the_race_begins_is_incorrect():
+    racing, kept = Racing(), {}
+
+    def stored(a, b):
+        if racing.now and "out" in kept:
+            return kept["out"]
+        kept["out"] = a @ b
+        return kept["out"]
+
+    note = _distrusted(_race(stored, racing=racing), "stored")
+    assert "returned the tensor it had returned before without computing it again" in note
+
+
+def test_a_function_that_returns_torch_empty_once_the_race_begins_is_incorrect():
+    racing = Racing()
+
+    def empty(a, b):
+        if racing.now:
+            return torch.empty(a.shape[0], b.shape[1])  # may hold a freed product's values
+        return a @ b
+
+    note = _distrusted(_race(empty, racing=racing), "empty")
+    assert "during the race" in note
+
+
+def test_a_copy_of_a_stored_answer_fails_on_other_operands():
+    racing, kept = Racing(), {}
+
+    def copied(a, b):
+        if racing.now and "out" in kept:
+            return kept["out"].clone()  # a new tensor each call, the old product's values
+        kept["out"] = a @ b
+        return kept["out"]
+
+    note = _distrusted(_race(copied, racing=racing), "copied")
+    assert "called on other operands (-a, b)" in note and "a stored result" in note
+
+
+def test_a_function_that_fills_one_output_buffer_each_call_is_timed():
+    buffers = {}
+
+    def into_buffer(a, b):
+        shape = (a.shape[0], b.shape[1])
+        out = buffers.setdefault(shape, torch.empty(shape))
+        return torch.matmul(a, b, out=out)
+
+    result = _race(into_buffer)
+    assert result["into_buffer"].status == "ok", result["into_buffer"].note
+    assert result["into_buffer"].median is not None
+
+
+def test_the_audit_answers_on_its_own():
+    a, b = torch.randn(6, 5), torch.randn(5, 3)
+    check = audit.Audit(block_seconds=1e-3).check
+    assert check(lambda x, y: x @ y, (a.clone(), b.clone()), (a, b)) is None
+    stale = a @ b
+    assert "(-a, b)" in check(lambda x, y: stale.clone(), (a.clone(), b.clone()), (a, b))
+    assert "stopped computing" in check(lambda x, y: torch.zeros(6, 3), (a, b), (a, b))
+    assert "returned list" in check(lambda x, y: [1.0], (a, b), (a, b))
+
+
+def test_only_a_users_rows_are_audited_and_the_later_audits_only_when_cheap():
+    a, b = torch.randn(2, 2), torch.randn(2, 2)
+    watch = audit.Audit(block_seconds=1e-3)
+    course = Probe(Task(Variant("torch", "course", torch.matmul), a, b), 2, 2, 1e-6)
+    assert not any(watch.due(course, 1e-6) for _ in range(20))
+    fast = Probe(Task(Variant("mine", "user", torch.matmul), a, b), 2, 2, 1e-6)
+    assert [i for i in range(1, 21) if watch.due(fast, 1e-6)] == [1, 4, 16]
+    slow = Probe(Task(Variant("slow", "user", torch.matmul), a, b), 2, 2, 1e-2)
+    assert [i for i in range(1, 21) if watch.due(slow, 1e-2)] == [1]
