@@ -279,8 +279,14 @@ def _exit_now(code: int) -> None:
     Unloading torch takes 0.5 s or more after the table is printed: time a user waits that
     neither ``took`` nor the start-up note could account for. The exit handlers still run
     (logging's flush, coverage, a kernel file's own ``atexit``), then the streams are flushed;
-    only the modules' teardown is skipped."""
-    atexit._run_exitfuncs()  # what sys.exit would run first (about 0.1 s)
+    only the modules' teardown is skipped. What the handlers print goes to stderr: stdout
+    holds only the result (``--save - | jq`` reads valid JSON)."""
+    try:
+        sys.stdout.flush()  # the result, out before the handlers' prints are sent elsewhere
+    except (OSError, ValueError):
+        pass
+    with ResultStdout():
+        atexit._run_exitfuncs()  # what sys.exit would run first (about 0.1 s)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

@@ -99,6 +99,14 @@ def test_module_colon_function_races_one_function_with_only(fake_bench, tmp_path
         ("", "missing.py", "missing.py: no such kernel file (not there)"),
         ("", "no_such_pkg_zz.mod:fn", "no module named 'no_such_pkg_zz'"),
         ("import sys\nsys.exit(3)\n", "k.py", "cannot load k.py: k.py, line 2: SystemExit: 3"),
+        ("raise KeyboardInterrupt\n", "k.py", "cannot load k.py: k.py, line 1: KeyboardInterrupt"
+         " (raised by the file itself, not Ctrl-C)"),
+        ("class Stop(BaseException):\n    pass\n\nraise Stop('halt')\n", "k.py",
+         "cannot load k.py: k.py, line 4: Stop: halt"),
+        ("class Odd(Exception):\n    def __str__(self):\n        raise ValueError\n\n"
+         "raise Odd()\n", "k.py", "cannot load k.py: k.py, line 5: Odd: (its message could not "
+         "be read: its __str__ raised)"),
+        ("raise GeneratorExit\n", "kmod:f", "cannot load kmod: "),
     ],
 )  # fmt: skip
 def test_a_kernel_that_cannot_load_is_one_line_naming_file_and_line(
@@ -107,7 +115,7 @@ def test_a_kernel_that_cannot_load_is_one_line_naming_file_and_line(
     calls = fake_bench()
     monkeypatch.chdir(tmp_path)
     if source:
-        (tmp_path / "k.py").write_text(source)
+        (tmp_path / ("kmod.py" if target.startswith("kmod") else "k.py")).write_text(source)
     assert cli.main(["bench", target]) == cli.EXIT_USAGE
     out, err = capsys.readouterr()
     assert calls == [] and out == ""
@@ -123,3 +131,18 @@ def test_the_console_script_shows_a_load_error_without_a_traceback(tmp_path):
     assert proc.stderr == (
         "matmul-magic bench: error: cannot load k.py: k.py, line 2: RuntimeError: no GPU for you\n"
     )
+
+
+def test_a_kernels_atexit_print_goes_to_stderr_after_the_json_on_stdout(tmp_path):
+    (tmp_path / "k.py").write_text(
+        "import atexit\natexit.register(print, 'bye from atexit')\n\n"
+        "def mine(a, b):\n    return a @ b\n"
+    )
+    script = Path(sys.executable).with_name("matmul-magic")
+    proc = subprocess.run(
+        [str(script), "bench", "k.py", "--only", "torch", "--budget", "0.1", "-q", "--save", "-"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == cli.EXIT_OK, proc.stderr
+    assert {r["name"] for r in json.loads(proc.stdout)["rows"]} == {"torch", "mine"}
+    assert proc.stderr.endswith("bye from atexit\n")

@@ -27,6 +27,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .errors import Interrupts
+
 _counter = itertools.count()
 
 
@@ -147,17 +149,42 @@ def _load_file(where: str) -> tuple[ModuleType, list[str]]:
     sys.path.insert(0, folder)
     sys.modules[name] = module  # dataclasses and pickling look their module up here
     try:
-        spec.loader.exec_module(module)
+        _run_user_code(lambda: spec.loader.exec_module(module))  # type: ignore[union-attr]
     except SyntaxError as error:  # in a module the file imports
         sys.modules.pop(name, None)
         raise KernelLoadError(_syntax_message(where, error, importing=True)) from None
-    except (Exception, SystemExit) as error:
+    except _Raised as raised:
         sys.modules.pop(name, None)
-        raise KernelLoadError(_failure_message(where, path, error)) from None
+        raise KernelLoadError(_failure_message(where, path, raised.error)) from None
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
     return module, _top_level_defs(tree)
+
+
+class _Raised(Exception):
+    """Whatever the user's code raised (any ``BaseException`` but the user's Ctrl-C)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+def _run_user_code(run: Callable[[], Any]) -> Any:
+    """``run()``; what it raises comes back as :class:`_Raised`, ``SyntaxError`` as itself.
+
+    A ``KeyboardInterrupt`` (or ``SystemExit``, ``GeneratorExit``, a ``BaseException`` of its
+    own) that the file raises is its failure to load; only the user's Ctrl-C while it loads
+    stops the command (exit 130)."""
+    interrupts = Interrupts()
+    with interrupts.watching():
+        try:
+            return run()
+        except SyntaxError:
+            raise
+        except BaseException as error:  # noqa: BLE001 - a file's own SystemExit is a load error
+            interrupts.reraise_if_user(error)
+            raise _Raised(error) from None
 
 
 def _import_module(where: str) -> tuple[ModuleType, list[str]]:
@@ -166,9 +193,10 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
     if added:
         sys.path.insert(0, cwd)
     try:
-        module = importlib.import_module(where)
-    except ModuleNotFoundError as error:
-        if error.name and where.startswith(error.name):
+        module = _run_user_code(lambda: importlib.import_module(where))
+    except _Raised as raised:
+        error = raised.error
+        if isinstance(error, ModuleNotFoundError) and error.name and where.startswith(error.name):
             raise KernelLoadError(
                 f"no module named {error.name!r} (looked in {cwd} and the installed packages);"
                 f" a file is given by its path, e.g. {where.replace('.', '/')}.py"
@@ -176,8 +204,6 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
         raise KernelLoadError(_failure_message(where, None, error)) from None
     except SyntaxError as error:
         raise KernelLoadError(_syntax_message(where, error, importing=True)) from None
-    except (Exception, SystemExit) as error:
-        raise KernelLoadError(_failure_message(where, None, error)) from None
     finally:
         if added and cwd in sys.path:
             sys.path.remove(cwd)
@@ -217,8 +243,13 @@ def _failure_message(where: str, path: Path | None, error: BaseException) -> str
     else:  # a module: its deepest frame outside the import machinery
         theirs = [f for f in frames if "importlib" not in f.filename]
         place = f"{theirs[-1].filename}, line {theirs[-1].lineno}" if theirs else where
-    text = str(error).strip().splitlines()
+    try:
+        text = str(error).strip().splitlines()
+    except BaseException:  # noqa: BLE001 - an exception whose __str__ raises
+        text = ["(its message could not be read: its __str__ raised)"]
     detail = f": {text[0]}" if text else ""
+    if isinstance(error, KeyboardInterrupt):
+        detail += " (raised by the file itself, not Ctrl-C)"
     return f"cannot load {where}: {place}: {type(error).__name__}{detail}"
 
 
