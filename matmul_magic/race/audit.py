@@ -6,16 +6,17 @@ thousands of times on one pair of operands and keeps no output. A function that 
 so the race's calls are all hits) or that stops computing after its first calls (returns
 ``torch.empty(...)`` or a tensor it stored) would pass the check and be timed as a lookup.
 
-So after a user's probe's 1st, 4th, 16th, ... block (outside the timed region; the later
-ones only where three calls cost no more than a block), :class:`Audit` calls it three more
-times and judges a sample of rows of each answer against the float64 reference:
+So after a user's probe's 1st, 4th, 16th, ... block, where three calls cost no more than a
+block (a lookup is quick), :class:`Audit` calls it three more times, outside the timed region,
+and judges a sample of rows of each answer against the float64 reference:
 
-1. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
-2. on them again, after the first answer was filled with NaN: a function that hands back the
+1. on fresh operands holding other values, its own with their rows and columns shifted by
+   one (``a.roll(1, 0)``, ``b.roll(1, 1)``: the same numbers, so a function that only takes
+   pixels in [0, 1] still gets them): a stored answer is the old product;
+2. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
+3. on them again, after the last answer was filled with NaN: a function that hands back the
    tensor it returned before, without writing the product into it, returns our NaN (a
-   function that fills an ``out=`` buffer again passes);
-3. on fresh copies holding other values, ``(-a, b)`` (negation is exact, so an honest answer
-   is the negated product to the same rounding): a stored answer is the old product.
+   function that fills an ``out=`` buffer again passes).
 
 The lesson's own steps are not audited: they are ours.
 """
@@ -49,11 +50,13 @@ class Audit:
         self.blocks: dict[int, int] = {}  # by id(probe): blocks seen
 
     def due(self, probe: Any, per_call: float) -> bool:
-        """Whether this block of ``probe`` (just timed, ``per_call`` seconds a call) is audited."""
+        """Whether this block of ``probe`` (just timed, ``per_call`` seconds a call) is audited:
+        a user's, at its scheduled blocks, when its calls are quick (a lookup is; three slow
+        calls would take the budget of the rows that are timed)."""
         if probe.task.variant.kind != "user":
             return False
         count = self.blocks[id(probe)] = self.blocks.get(id(probe), 0) + 1
-        return count == 1 or (count in AUDIT_BLOCKS and 3 * per_call <= self.block_seconds)
+        return count in AUDIT_BLOCKS and 3 * per_call <= self.block_seconds
 
     def check(
         self, fn: Callable[..., Any], args: tuple[Tensor, Tensor], sources: tuple[Tensor, Tensor]
@@ -61,7 +64,18 @@ class Audit:
         """Why ``fn``'s time on ``args`` (equal to ``sources``) is not the product's, or None."""
         a, b = sources
         rows = self._rows(a.shape[0], a.device)
-        first = fn(*args)
+        if a.shape[0] > 1 or b.shape[1] > 1:
+            with torch.no_grad():
+                moved = args[0].roll(1, 0), args[1].roll(1, 1)
+            wrong = _wrong(fn(*moved), a.roll(1, 0), b.roll(1, 1), rows)
+            if wrong is not None:
+                return (
+                    "called during the race on its operands with their rows and columns "
+                    f"shifted by one (a.roll(1, 0), b.roll(1, 1)), its answer {wrong}: it does "
+                    "not compute the product of the operands it is given, so its time is not "
+                    "the product's; not timed"
+                )
+        first = fn(*args)  # the last calls are on the race's own operands, as before the audit
         wrong = _wrong(first, a, b, rows)
         if wrong is not None:
             return (
@@ -80,16 +94,6 @@ class Audit:
                         "tensors by identity, so the race's calls were lookups; not timed"
                     )
                 return f"called again on the same operands, its answer {wrong}; not timed"
-        with torch.no_grad():
-            other_a, other_b = args[0].neg(), args[1].clone()
-        answer = fn(other_a, other_b)
-        wrong = _wrong(answer, a.neg(), b, rows)
-        if wrong is not None:
-            return (
-                f"called on other operands (-a, b) during the race, its answer {wrong}: "
-                "it does not compute from the operands it is given (a stored result), so "
-                "its time is not the product's; not timed"
-            )
         return None
 
     def _rows(self, m: int, device: torch.device) -> Tensor:
