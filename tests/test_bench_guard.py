@@ -101,9 +101,9 @@ def test_a_write_first_made_during_the_race_marks_that_row_and_restores_the_oper
 
     seen = []
 
-    def watches(a, b):  # every call of an honest row sees the true operands (or the audit's -a)
-        true = pristine[: a.shape[0]]
-        seen.append(bool(torch.equal(a, true) or torch.equal(a, -true)))
+    def watches(a, b):  # every call of an honest row sees the true operands (or the audit's
+        true = pristine[: a.shape[0]]  # rows shifted by one: the same numbers, moved)
+        seen.append(bool(torch.equal(a, true) or torch.equal(a, true.roll(1, 0))))
         return a @ b
 
     def progress(p):
@@ -140,7 +140,10 @@ def test_the_args_guard_and_the_pair_say_what_changed():
     args = (pair.a[:2], pair.b)
     watch = guard.ArgsGuard(args)
     args[0].add_(0)  # a write, even of the same values, moves the version counter
-    assert watch.changes() == {"a": "its values"}
+    assert watch.changes() == {"a": "an in-place operation on it (its values were not compared)"}
+    assert watch.changes(refs=pair.slices(2, 2)) == {}  # with the pristine values: no change
+    args[0].add_(1)
+    assert watch.changes(refs=pair.slices(2, 2)) == {"a": "its values"}
 
 
 # -- global settings ---------------------------------------------------------------------------
@@ -239,3 +242,40 @@ def test_a_setting_first_changed_during_the_race_is_put_back_after_each_block_an
         result["later"].note
     )
     assert result["honest"].note is None
+
+
+def _transposed_twice(a, b):
+    b.t_()
+    b.t_()  # shape and strides as they were
+    return a @ b
+
+
+def _doubled_and_halved(a, b):
+    a.mul_(2).div_(2)  # exact: the values come back
+    return a @ b
+
+
+@pytest.mark.parametrize("fn", [_transposed_twice, _doubled_and_halved])
+def test_an_in_place_operation_undone_before_it_returns_changes_nothing(fn):
+    a, b = torch.randn(5, 16), torch.randn(16, 4)
+    result = bench(fn, a=a, b=b, course=False, budget=0.1)
+    row = result[fn.__name__]
+    assert row.status == "ok" and row.note is None, row.note  # was "b: its values"
+
+
+def test_an_in_place_change_of_layout_is_named_by_what_differs():
+    def left_transposed(a, b):
+        b.t_()
+        return a @ b.t()
+
+    result = bench(left_transposed, a=torch.randn(3, 4), b=torch.randn(4, 4), course=False,
+                   budget=0.05)  # fmt: skip
+    note = result["left_transposed"].note
+    assert "b: shape (4, 1) → (1, 4)" in note and "values" not in note
+    assert guard.ArgsGuard((torch.ones(2), torch.ones(2))).changes() == {}
+    moved = torch.ones(2)
+    watch = guard.ArgsGuard((moved, torch.ones(2)))
+    moved.t_()  # moves the version counter, changes nothing: without refs, no claim on values
+    assert watch.changes() == {"a": "an in-place operation on it (its values were not compared)"}
+    assert watch.changes(refs=(torch.ones(2), torch.ones(2))) == {}
+    assert watch.changes(refs=(torch.zeros(2), torch.ones(2))) == {"a": "its values"}

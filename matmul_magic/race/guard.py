@@ -120,8 +120,11 @@ class Pair:
 class ArgsGuard:
     """The layouts of the arguments one call gets, to tell afterwards what the call changed.
 
-    Cheap (metadata and the version counter, no values): used around the check's calls,
-    where the arguments are often short-lived slices. Values written through ``.data`` do not
+    Cheap (metadata and the version counter; values only once the counter moved): used
+    around the check's calls, where the arguments are often short-lived slices. An in-place
+    operation that was undone before the call returned (``b.t_(); b.t_()``, or ``mul_(2)``
+    then ``div_(2)``) moves the counter but changes nothing: with the pristine ``refs`` to
+    compare with, only what differs is reported. Values written through ``.data`` do not
     move the version counter; :meth:`Pair.changes` after the function's check finds those.
     """
 
@@ -130,14 +133,26 @@ class ArgsGuard:
         self.layouts = tuple(Layout.of(t) for t in args)
         self.versions = tuple(t._version for t in args)
 
-    def changes(self, on: str | None = None) -> dict[str, str]:
-        """What changed, by operand name; ``on`` names the slice the call got, if one."""
+    def changes(
+        self, on: str | None = None, refs: tuple[Tensor, Tensor] | None = None
+    ) -> dict[str, str]:
+        """What changed, by operand name; ``on`` names the slice the call got, if one;
+        ``refs``, the pristine values the arguments should hold (unknown without them)."""
         found = {}
-        for name, t, layout, version in zip("ab", self.args, self.layouts, self.versions,
-                                            strict=True):  # fmt: skip
+        for i, (name, t, layout, version) in enumerate(
+            zip("ab", self.args, self.layouts, self.versions, strict=True)
+        ):
             what = layout.differs(t)
             if what is None and t._version != version:
-                what = "its values"
+                if refs is None:
+                    what = "an in-place operation on it (its values were not compared)"
+                elif not _same(t, refs[i]):
+                    what = "its values"
             if what is not None:
                 found[name] = what if on is None else f"{what}, called on {on}"
         return found
+
+
+def _same(t: Tensor, ref: Tensor) -> bool:
+    with torch.no_grad():
+        return t.shape == ref.shape and same_values(t, ref)

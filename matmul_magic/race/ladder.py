@@ -89,6 +89,7 @@ class Task:
     over_budget: bool = False
     done: bool = False
     written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
+    sources: tuple[Tensor, Tensor] | None = None  # the pristine operands a and b are copies of
 
     @property
     def m(self) -> int:
@@ -149,13 +150,14 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     args = slice_operands(task.a, task.b, rows, cols)
     watch = ArgsGuard(args)  # what the call changes in its inputs (run.py says so on its row)
     on = slice_text(rows, cols, task.m, task.n) if (rows, cols) != (task.m, task.n) else None
+    refs = None if task.sources is None else (task.sources[0][:rows], task.sources[1][:, :cols])
     try:
         out, seconds = timed_call(fn, *args)
-        task.written = watch.changes(on)
+        task.written = watch.changes(on, refs)
         verdict = None if task.written else gate.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
         reraise_if_user(exc)
-        task.written = task.written or watch.changes(on)
+        task.written = task.written or watch.changes(on, refs)
         task.error = row_error(exc)
         if is_oom(exc):
             release_memory()

@@ -109,7 +109,7 @@ class Run:
 
     def _check(self, v: Variant) -> None:
         pair = self.pairs[None]
-        main = Task(v, pair.a, pair.b)
+        main = Task(v, pair.a, pair.b, sources=pair.sources)
         self.tasks[id(v)].append(main)
         check(main, self.plan, self.deadline(checks=True))
         self._restore_if_written(main, pair)
@@ -134,7 +134,7 @@ class Run:
                 main = self.tasks[id(v)][0]
                 if main.written:
                     continue  # it wrote into its inputs at a smaller size: not trusted
-                task = Task(v, pair.a, pair.b, size=size)
+                task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
                 self.tasks[id(v)].append(task)
                 if time.perf_counter() >= self.deadline(checks=True):
                     task.note = self._unreached(i, len(sizes))
@@ -328,8 +328,8 @@ class Watch:
         on = None
         if probe.outputs != task.outputs:
             on = slice_text(probe.rows, probe.cols, task.m, task.n)
-        changes = guard.changes(on)
         refs = pair.slices(probe.rows, probe.cols)
+        changes = guard.changes(on, refs)
         for name, t, ref in zip("ab", args, refs, strict=True):
             if name not in changes and not same_values(t, ref):
                 changes[name] = "its values" if on is None else f"its values, called on {on}"
