@@ -81,7 +81,7 @@ def test_parse_budget_refuses_nothing_and_more_than_an_hour(value):
 def test_parse_threads():
     assert parse_threads("4") == 4 and parse_threads(1) == 1
     for bad in ("0", "-2", "two", "1.5", 2.5, True):
-        with pytest.raises(ValueError, match="threads takes a positive whole number"):
+        with pytest.raises(ValueError, match="threads takes a whole number from 1 to 1024"):
             parse_threads(bad)
 
 

@@ -51,7 +51,7 @@ def test_dash_prints_the_payload_instead_of_the_table(option, capsys):
         (["bench", "--budget", "7200"], "--budget: budget takes positive seconds up to 3600"),
         (["bench", "--shape", "5x784"], "--shape: shape takes MxKxN"),
         (["bench", "--sweep", "x"], "--sweep: sweep takes positive sizes"),
-        (["bench", "--threads", "0"], "--threads: threads takes a positive whole number"),
+        (["bench", "--threads", "0"], "--threads: threads takes a whole number from 1 to 1024"),
         (["bench", "--save", ""], "--save/--json: save takes a file path, or - for stdout"),
         (["bench", "-o"], "unrecognized arguments: -o"),
     ],

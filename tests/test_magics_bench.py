@@ -243,7 +243,7 @@ def test_quoted_options_are_split_as_a_shell_splits_them(ip, fake_bench, tmp_pat
     [
         ("--save ''", "save takes a file path, or - for stdout"),
         ("--save 'unclosed.json", "cannot split the options: No closing quotation"),
-        ("--threads 0", "threads takes a positive whole number"),
+        ("--threads 0", "threads takes a whole number from 1 to 1024"),
         ("--budget 7200", "up to 3600 (an hour)"),
     ],
 )

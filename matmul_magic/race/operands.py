@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -76,6 +77,7 @@ def build_operands(
         if tb is None:
             tb = random_operand((ta.shape[-1] if ta.ndim == 2 else k, n), seed + 1, "weights")
         check_compatible(ta, tb)
+        check_real(ta, tb)
         return ta.to(dev, dt), tb.to(dev, dt), "user"
     m, k, n = parse_shape(shape) if shape is not None else DEFAULT_SHAPE
     weights = random_operand((k, n), seed + 1, "weights")
@@ -106,7 +108,71 @@ def check_compatible(a: Tensor, b: Tensor) -> None:
         raise ValueError(f"operands are empty: a is {tuple(a.shape)} and b is {tuple(b.shape)}")
 
 
+def check_real(a: Tensor, b: Tensor) -> None:
+    """Complex operands are refused: casting them to the race's real dtype would drop their
+    imaginary parts (torch only warns), and the lesson's steps are real products."""
+    for name, t in (("a", a), ("b", b)):
+        if t.is_complex():
+            raise ValueError(
+                f"{name} is complex ({str(t.dtype).removeprefix('torch.')}); bench races real "
+                f"matrix products, and casting would drop the imaginary part: pass "
+                f"{name}.real or {name}.imag"
+            )
+
+
 # -- memory ----------------------------------------------------------------------------------------
+
+COPIES = 2
+"""Each operand is held twice during a run: the pristine source and the working copy."""
+
+MAX_BYTES = 2**63 - 1
+"""The most bytes one allocation can ask for (torch's sizes are signed 64-bit)."""
+
+
+def device_memory(dev: torch.device) -> int | None:
+    """Bytes of memory ``dev`` has in all, or ``None`` where it cannot be told."""
+    try:
+        if dev.type == "cuda":
+            return int(torch.cuda.get_device_properties(dev).total_memory)
+        if dev.type == "cpu":
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError, RuntimeError):
+        return None
+    return None
+
+
+def check_sizes_fit(
+    shape: tuple[int, int, int] | None, sizes: Sequence[int], dev: torch.device, dt: torch.dtype
+) -> None:
+    """``ValueError`` before anything is allocated when the operands that ``shape`` and the
+    sweep ``sizes`` imply (with the run's copy of each) exceed the device's memory in all,
+    or what one allocation can address: torch's own error would be a storage overflow, or
+    the system's out-of-memory killer ending the process."""
+    item = torch.empty((), dtype=dt).element_size()
+    kind = str(dt).removeprefix("torch.")
+    parts = []
+    if shape is not None:
+        m, k, n = shape
+        parts.append((f"shape {m}x{k}x{n}", f"a {m}×{k} and b {k}×{n}", m * k + k * n))
+    parts += [(f"sweep size {s}", f"two {s}×{s}", 2 * s * s) for s in sizes]
+    need = {what: COPIES * elements * item for what, _, elements in parts}
+    memory = device_memory(dev)
+    limit = min(memory, MAX_BYTES) if memory else MAX_BYTES
+    if sum(need.values()) <= limit:
+        return
+    where = f"{dev.type} memory ({memory / 1e9:.3g} GB in all)" if memory else "one allocation"
+    what, operands, _ = max(parts, key=lambda p: need[p[0]])
+    if need[what] > limit:
+        raise ValueError(
+            f"{what} is too large: its {operands} {kind} operands take "
+            f"{need[what] / 1e9:.3g} GB with the run's copy of each, more than {where} "
+            "holds; choose a smaller size (nothing was run)"
+        )
+    raise ValueError(
+        f"the operands are too large together: {sum(need.values()) / 1e9:.3g} GB with the "
+        f"run's copy of each, more than {where} holds; choose a smaller shape or fewer "
+        "sweep sizes (nothing was run)"
+    )
 
 
 def is_oom(exc: BaseException) -> bool:

@@ -34,9 +34,11 @@ def _items(value: str | Iterable[Any], splitter: str) -> list[Any]:
 def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
     """``'MxKxN'`` (``x``, ``×``, ``*`` or ``,`` between) or ``(M, K, N)``: three positive ints."""
     try:
-        text = shape.lower() if isinstance(shape, str) else shape
-        dims = tuple(_whole(p) for p in _items(text, r"\s*[x×,*]\s*"))
-    except (TypeError, ValueError):
+        if isinstance(shape, str):  # every separator between two sizes: '5x7x3x' is refused
+            dims = tuple(_whole(p) for p in re.split(r"\s*[x×,*]\s*", shape.strip().lower()))
+        else:
+            dims = tuple(_whole(p) for p in _items(shape, ""))
+    except (TypeError, ValueError, OverflowError):
         dims = ()
     if len(dims) != 3 or any(d < 1 for d in dims):
         raise ValueError(
@@ -86,16 +88,24 @@ def parse_budget(budget: str | float) -> float:
     return value
 
 
+MAX_THREADS = 1024
+"""The most CPU threads a run may ask torch for (more than any machine's cores today)."""
+
+THREADS_RULE = f"threads takes a whole number from 1 to {MAX_THREADS}, or 'all' (every core)"
+"""The rule's words, for every door that takes threads (API, magic, CLI)."""
+
+
 def parse_threads(threads: str | int) -> int | str:
-    """How many CPU threads torch may use: a positive whole number, or ``all`` (every core)."""
+    """How many CPU threads torch may use: a whole number from 1 to ``MAX_THREADS``, or
+    ``all`` (every core)."""
     if isinstance(threads, str) and threads.strip().lower() == "all":
         return "all"
     try:
         value = _whole(threads)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         value = 0
-    if value < 1:
-        raise ValueError(f"threads takes a positive whole number or 'all', got {threads!r}")
+    if not 1 <= value <= MAX_THREADS:
+        raise ValueError(f"{THREADS_RULE}; got {threads!r}")
     return value
 
 

@@ -17,6 +17,7 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -200,7 +201,7 @@ def budget_ok(seconds: float) -> bool:
 
 def check_budget(budget: object) -> float:
     """``budget`` as float seconds: ``TypeError`` for a non-number, ``ValueError`` off the rule."""
-    if isinstance(budget, bool) or not isinstance(budget, (int, float)):
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):  # numpy's too
         raise TypeError(f"budget is a number of seconds, got {type(budget).__name__} {budget!r}")
     if not budget_ok(budget):
         raise ValueError(f"{BUDGET_RULE}, got {budget!r}")

@@ -43,10 +43,11 @@ from . import devices, errors, plan, timing
 from .operands import (
     DEFAULT_SHAPE,
     build_operands,
+    check_sizes_fit,
     operands_fit,
     sweep_operands,
 )
-from .options import parse_shape, parse_sizes
+from .options import MAX_THREADS, THREADS_RULE, parse_shape, parse_sizes
 from .run import Run
 from .speedups import baseline_name
 from .variants import select
@@ -97,8 +98,8 @@ def _check_threads(threads: Any) -> int | str | None:
         raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
     if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
         raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+    if not 1 <= threads <= MAX_THREADS:  # torch's own error for 2**63 is an overflow
+        raise ValueError(f"{THREADS_RULE}; got {threads!r}")
     return int(threads)
 
 
@@ -165,8 +166,8 @@ def bench(
     _check_arguments(fns, threshold)
     budget = plan.check_budget(budget) if budget is not None else None
     threads = _check_threads(threads)
-    sizes = parse_sizes(sweep) if sweep is not None else ()
     dev, dt = _device_and_dtype(device, dtype, a)
+    sizes = _sizes(sweep, shape, a is not None or b is not None, dev, dt)
     started = time.perf_counter()  # building the operands is on the budget too
     with operands_fit(dev):
         ta, tb, operands = build_operands(a, b, shape, seed, dev, dt)
@@ -215,6 +216,17 @@ def _interrupted(run: Run, clock: Any) -> bool:
     finally:
         run.restore_operands()
     return False
+
+
+def _sizes(
+    sweep: Any, shape: Any, own: bool, dev: torch.device, dt: torch.dtype
+) -> tuple[int, ...]:
+    """The sweep's sizes; sizes no memory can hold are refused before anything is allocated
+    (``own``: the caller gave the operands, which exist already; only copies are made)."""
+    sizes = parse_sizes(sweep) if sweep is not None else ()
+    dims = None if own else parse_shape(shape) if shape is not None else DEFAULT_SHAPE
+    check_sizes_fit(dims, sizes, dev, dt)
+    return sizes
 
 
 def _check_arguments(fns: Sequence[Any], threshold: Any) -> None:
