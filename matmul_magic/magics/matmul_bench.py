@@ -125,6 +125,35 @@ def check_device_and_dtype(args: Any) -> None:
         raise UsageError(str(error)) from None
 
 
+def check_names(args: Any, defined: list[str] | None) -> None:
+    """Refuse ``--only`` and ``--baseline`` names that are neither a row of the course nor a
+    function the cell defines (``defined``; ``None`` for the line magic), before the cell's
+    body runs: nothing runs on a typo."""
+    only = list(args.only or [])
+    baseline = [args.baseline] if args.baseline not in (None, "loops") else []
+    if not only and not baseline:
+        return
+    from ..race.devices import resolve_device, resolve_dtype
+    from ..race.variants import select
+
+    dev, dt = resolve_device(args.device), resolve_dtype(args.dtype)
+    course = [] if args.no_course else [v.name for v in select([], True, None, dev, dt)]
+    places = [f"a row of the course ({', '.join(course)})"] if course else []
+    if defined is not None:
+        places.append(f"a function this cell defines ({', '.join(defined)})")
+    if not places:
+        return  # nothing could race: said below
+    where = " nor ".join(places)
+    for option, names in (("--only", only), ("--baseline", baseline)):
+        unknown = [n for n in names if n not in course and n not in (defined or [])]
+        if unknown:
+            are = "is" if len(unknown) == 1 else "are"
+            raise UsageError(
+                f"{option}: {', '.join(map(repr, unknown))} {are} "
+                f"{'neither' if len(places) == 2 else 'not'} {where}; nothing was run"
+            )
+
+
 def save_all(result: Any, saves: list[str]) -> list[str]:
     """Write ``result`` to every path of ``--save`` (``-``: print the JSON); the failures."""
     problems = []
@@ -191,7 +220,9 @@ class BenchMagics(Magics):
                 raise UsageError(f"--save: {error}") from None
         kwargs = bench_kwargs(args)
         check_device_and_dtype(args)
-        fns = self._run_cell(cell) if cell is not None else []
+        source, defined = self._cell_functions(cell) if cell is not None else (None, None)
+        check_names(args, defined)  # before the body runs: nothing happens on a typo
+        fns = self._run_cell(cell, source, defined) if cell and source and defined else []
         if args.no_course and not fns:
             raise UsageError("--no-course races only the cell's functions, and there are none")
 
@@ -230,12 +261,12 @@ class BenchMagics(Magics):
             raise UsageError("; ".join(save_errors))
         return None
 
-    def _run_cell(self, cell: str) -> list[Callable]:
-        """Run ``cell`` in the user namespace; return its top-level functions."""
+    def _cell_functions(self, cell: str) -> tuple[str, list[str]]:
+        """The cell's source as IPython runs it, and the top-level functions it defines
+        (read, not run)."""
         __tracebackhide__ = True  # noqa: F841
-        shell = self.shell
         # A leading newline makes line numbers count the %%matmul_bench line, as the editor does.
-        source = "\n" + shell.transform_cell(cell)
+        source = "\n" + self.shell.transform_cell(cell)
         try:
             names = cell_function_names(source)
         except SyntaxError as error:
@@ -246,6 +277,12 @@ class BenchMagics(Magics):
                 "%%matmul_bench races the cell's top-level functions of (a, b), and this cell "
                 "defines none; use %matmul_bench (one %) to race the course alone"
             )
+        return source, names
+
+    def _run_cell(self, cell: str, source: str, names: list[str]) -> list[Callable]:
+        """Run ``cell`` (as ``source``) in the user namespace; return its functions ``names``."""
+        __tracebackhide__ = True  # noqa: F841
+        shell = self.shell
         filename = shell.compile.cache(source, running_cell_number(shell), raw_code="\n" + cell)
         exec(compile(source, filename, "exec"), shell.user_global_ns, shell.user_ns)
         from ..race.kernels import left_out_message, takes_a_and_b
