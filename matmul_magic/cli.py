@@ -282,7 +282,8 @@ def _exit_now(code: int) -> None:
     only the modules' teardown is skipped. What the handlers print goes to stderr: stdout
     holds only the result (``--save - | jq`` reads valid JSON)."""
     try:
-        sys.stdout.flush()  # the result, out before the handlers' prints are sent elsewhere
+        if sys.stdout is not None:  # None when stdout was closed (>&-)
+            sys.stdout.flush()  # the result, out before the handlers' prints go elsewhere
     except (OSError, ValueError):
         pass
     with ResultStdout():
