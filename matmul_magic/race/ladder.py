@@ -193,7 +193,7 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
 
     Past ``deadline`` (``time.perf_counter()``) the ladder climbs no further than a slice
     of ``plan.MIN_SLICE_SECONDS``: the checks have spent their share of the budget."""
-    the_plan = the_plan or plan.Plan.for_run(plan.DEFAULT_BUDGET)
+    the_plan = the_plan or plan.Plan.for_run()
     climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
     if task.a.device.type != "cpu" and not climbs:
         # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .plan import BUDGET_RULE, budget_ok
+from .plan import parse_budget
 
 STDOUT = "-"
 
@@ -75,17 +75,6 @@ def parse_names(names: str | Iterable[str]) -> tuple[str, ...]:
             f"only takes row names separated by commas, e.g. einsum,torch; got {names!r}"
         )
     return picked
-
-
-def parse_budget(budget: str | float) -> float:
-    """Positive seconds, at most an hour."""
-    try:
-        value = float(budget)
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not budget_ok(value):
-        raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
-    return value
 
 
 MAX_THREADS = 1024

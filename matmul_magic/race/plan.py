@@ -157,12 +157,18 @@ class Plan:
     @classmethod
     def for_run(
         cls,
-        budget: float,
+        budget: float | None = None,
         threshold: float = DEFAULT_THRESHOLD,
-        timed_tasks: int = 1,
+        variants: int = 1,
+        sizes: int = 0,
         started: float | None = None,
     ) -> Plan:
-        """The plan for ``budget`` seconds shared by ``timed_tasks`` tasks (variants × sizes)."""
+        """The plan for ``variants`` timed on the main operands and at ``sizes`` sweep sizes
+        within ``budget`` seconds (by default ``DEFAULT_BUDGET`` plus
+        ``SWEEP_BUDGET_PER_SIZE`` a size)."""
+        if budget is None:
+            budget = DEFAULT_BUDGET + SWEEP_BUDGET_PER_SIZE * sizes
+        timed_tasks = variants * (1 + sizes)
         return cls(
             budget=budget,
             started=time.perf_counter() if started is None else started,
@@ -197,6 +203,18 @@ BUDGET_RULE = f"budget takes positive seconds up to {MAX_BUDGET:g} (an hour)"
 def budget_ok(seconds: float) -> bool:
     """Positive and at most an hour (NaN and infinity are neither)."""
     return 0 < seconds <= MAX_BUDGET
+
+
+def parse_budget(text: str | float) -> float:
+    """A budget as written on a command line or a magic's line: positive seconds, at most
+    an hour (the same rule as ``check_budget``)."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not budget_ok(value):
+        raise ValueError(f"{BUDGET_RULE}, got {text!r}")
+    return value
 
 
 def check_budget(budget: object) -> float:

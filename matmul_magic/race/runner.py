@@ -178,14 +178,11 @@ def bench(
         raise ValueError(
             f"baseline {baseline!r} is not in the race; choose from {', '.join(names)}"
         )
-    if budget is None:
-        budget = plan.DEFAULT_BUDGET + plan.SWEEP_BUDGET_PER_SIZE * len(sizes)
-
+    timed = sum(1 for v in variants if v.fn is not None)
+    the_plan = plan.Plan.for_run(budget, threshold, timed, len(sizes), started)
     with _threads(_threads_for(threads, dev)):
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
-        timed = sum(1 for v in variants if v.fn is not None) * (1 + len(sizes))
-        the_plan = plan.Plan.for_run(budget, threshold, timed, started)
         run = Run(variants, ta, tb, sweep_pairs, dev, dt, the_plan, env, on_progress)
         run.seed, run.baseline = seed, baseline  # the race's shuffles; what speedups divide by
         interrupted = _interrupted(run, clock)
@@ -198,7 +195,7 @@ def bench(
         interrupted=interrupted,
         operands=operands,
         environment=env,
-        budget=float(budget),
+        budget=the_plan.budget,
         elapsed=time.perf_counter() - run.started,
         baseline=baseline_name(rows, baseline),
         sweep_sizes=sizes,
