@@ -15,8 +15,8 @@ import torch
 from bench_runner_common import SMALL, my_matmul
 
 from matmul_magic.race import audit
-from matmul_magic.race.ladder import Probe, Task
 from matmul_magic.race.runner import bench
+from matmul_magic.race.task import Probe, Task
 from matmul_magic.race.variants import Variant
 
 pytestmark = pytest.mark.usefixtures("no_mnist")

@@ -14,6 +14,7 @@ import torch
 from matmul_magic.progression import COURSE
 from matmul_magic.race import estimate, gate, ladder, plan, timing
 from matmul_magic.race.runner import bench
+from matmul_magic.race.task import Probe, Task
 from matmul_magic.race.variants import Variant
 
 SMALL = "3x16x4"
@@ -41,11 +42,11 @@ def test_a_fixed_per_call_cost_is_timed_on_the_full_call_not_multiplied():
 
 
 def test_an_estimate_adds_one_fixed_cost_to_the_per_output_work():
-    task = ladder.Task(Variant("x", "user", my_matmul), torch.ones(8, 2), torch.ones(2, 8))
+    task = Task(Variant("x", "user", my_matmul), torch.ones(8, 2), torch.ones(2, 8))
     task.correct = True
     # slices of 4 and 8 outputs: 30 ms fixed + 4 ms per output, measured in 5 rounds
     task.points = [(1, 1, 0.034), (1, 2, 0.038), (1, 4, 0.046), (1, 8, 0.062)]
-    task.probes = [ladder.Probe(task, 1, 4, 0.046), ladder.Probe(task, 1, 8, 0.062)]
+    task.probes = [Probe(task, 1, 4, 0.046), Probe(task, 1, 8, 0.062)]
     for probe, seconds in zip(task.probes, (0.046, 0.062), strict=True):
         probe.times, probe.rounds = [seconds] * 5, list(range(5))
     est = estimate.estimate(task)
@@ -68,7 +69,7 @@ def test_a_model_that_misses_a_measured_slice_is_an_unreliable_estimate():
 
 
 def test_an_estimate_never_comes_from_a_single_slice(monkeypatch):
-    task = ladder.Task(Variant("x", "user", my_matmul), torch.ones(4, 2), torch.ones(2, 4))
+    task = Task(Variant("x", "user", my_matmul), torch.ones(4, 2), torch.ones(2, 4))
     task.correct, task.points = True, [(1, 1, 0.5)]
     ladder._set_probes(task, budget=1.0)
     assert task.probes == [] and "second slice" in task.note
@@ -338,7 +339,7 @@ def test_course_names_are_the_lessons():
 def test_threads_contending_with_another_process_are_named():
     from matmul_magic.race import rows
 
-    task = ladder.Task(Variant("t", "user", my_matmul), torch.ones(5, 3), torch.ones(3, 2))
+    task = Task(Variant("t", "user", my_matmul), torch.ones(5, 3), torch.ones(3, 2))
     task.points = [(5, 2, 1e-4)]  # the full call, sized with one thread
     slow = timing.Measurement((1e-3, 1.1e-3, 0.9e-3))
     note = rows.thread_contention(task, slow, threads=2)

@@ -8,6 +8,7 @@ from bench_runner_common import SMALL, my_matmul
 
 from matmul_magic.race import ladder, operands, variants
 from matmul_magic.race.runner import bench
+from matmul_magic.race.task import Task
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
 
@@ -51,7 +52,7 @@ def test_on_accelerators_only_the_python_loop_steps_are_sliced(monkeypatch, name
     monkeypatch.setattr(ladder, "_gate", lambda task, r, c: gates.append((r, c)))
     a, b = torch.empty(5, 7, device="meta"), torch.empty(7, 3, device="meta")
     variant = variants.Variant(name, kind, my_matmul)
-    ladder.check(ladder.Task(variant, a, b))
+    ladder.check(Task(variant, a, b))
     assert gates[0] == ((1, 1) if climbs else (5, 3))
 
 

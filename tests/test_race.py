@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from matmul_magic.race import plan, rounds
-from matmul_magic.race.ladder import Probe, Task
 from matmul_magic.race.rounds import Race
+from matmul_magic.race.task import Probe, Task
 from matmul_magic.race.variants import Variant
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import plan
-from .ladder import Task, slice_text
+from .task import Task, slice_text
 from .timing import Measurement
 
 _CHECK_POINT_MIN = 2e-4

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -38,84 +37,13 @@ from .errors import clip as clip
 from .errors import reraise_if_user, row_error
 from .guard import ArgsGuard
 from .operands import is_oom, release_memory
-from .variants import Variant
+from .task import Probe, Task, slice_operands, slice_text
 
 _SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
 
 ONE_OFF_SURPRISE = 10.0
 """A slice this many times slower than the slices before it predicted is called again: its
 excess may be a one-off (a recompile for a new shape)."""
-
-
-@dataclass(eq=False)
-class Probe:
-    """One slice a task is timed on: ``a[:rows] @ b[:, :cols]``, ``number`` calls a block."""
-
-    task: Task
-    rows: int
-    cols: int
-    per_call: float
-    number: int = 1
-    times: list[float] = field(default_factory=list)  # per-call seconds, one per block
-    rounds: list[int] = field(default_factory=list)  # the round each block ran in
-    _args: tuple[Tensor, Tensor] | None = field(default=None, repr=False)
-
-    @property
-    def outputs(self) -> int:
-        return self.rows * self.cols
-
-    def args(self) -> tuple[Tensor, Tensor]:
-        """The slice's operands, made once (a column slice is a contiguous copy)."""
-        if self._args is None:
-            self._args = slice_operands(self.task.a, self.task.b, self.rows, self.cols)
-        return self._args
-
-
-@dataclass(eq=False)
-class Task:
-    """One variant on one pair of operands, through the check and then the race."""
-
-    variant: Variant
-    a: Tensor
-    b: Tensor
-    size: int | None = None
-    points: list[tuple[int, int, float]] = field(default_factory=list)  # correct (rows, cols, s)
-    probes: list[Probe] = field(default_factory=list)
-    correct: bool | None = None
-    max_abs_err: float | None = None
-    error: str | None = None
-    note: str | None = None
-    one_off: float = 0.0
-    over_budget: bool = False
-    done: bool = False
-    written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
-    sources: tuple[Tensor, Tensor] | None = None  # the pristine operands a and b are copies of
-
-    @property
-    def m(self) -> int:
-        return self.a.shape[0]
-
-    @property
-    def n(self) -> int:
-        return self.b.shape[1]
-
-    @property
-    def outputs(self) -> int:
-        return self.m * self.n
-
-    @property
-    def extrapolated(self) -> bool:
-        return bool(self.probes) and self.probes[-1].outputs != self.outputs
-
-    @property
-    def timed(self) -> bool:
-        return self.error is None and self.correct is True and bool(self.probes)
-
-
-def slice_operands(a: Tensor, b: Tensor, rows: int, cols: int) -> tuple[Tensor, Tensor]:
-    sa = a if rows == a.shape[0] else a[:rows]
-    sb = b if cols == b.shape[1] else b[:, :cols].contiguous()
-    return sa, sb
 
 
 def shape_of(cells: int, m: int, n: int) -> tuple[int, int]:
@@ -359,9 +287,3 @@ def _set_probes(task: Task, budget: float) -> None:
         )
         return
     task.probes = [Probe(task, r, c, s) for r, c, s in task.points[-2:]]
-
-
-def slice_text(rows: int, cols: int, m: int, n: int) -> str:
-    if cols == n:
-        return f"{rows} of {m} rows"
-    return f"a[:{rows}] @ b[:, :{cols}] ({rows * cols} of {m * n} outputs)"

@@ -32,8 +32,8 @@ from typing import Any
 
 from . import plan
 from .errors import reraise_if_user, row_error
-from .ladder import Probe, Task
 from .operands import is_oom, release_memory
+from .task import Probe, Task
 from .timing import Measurement
 
 MAX_CHEAP_REPS = 16
@@ -104,7 +104,7 @@ class Race:
                 elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
                 reraise_if_user(exc)
-                task.error, task.done = row_error(exc), True
+                task.fail(row_error(exc))
                 if is_oom(exc):
                     release_memory()
                 continue

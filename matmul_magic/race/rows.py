@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..bench_result.result import BenchRow, SweepPoint, fit_exponent
 from . import timing
 from .estimate import Estimate, estimate
-from .ladder import Task
+from .task import Task
 from .variants import Variant
 
 

@@ -17,12 +17,13 @@ from . import devices
 from .audit import Audit
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
-from .ladder import Probe, Task, check, slice_text
+from .ladder import check
 from .operands import operands_fit, same_values
 from .plan import Plan
 from .rounds import Race
 from .rows import row_for
 from .speedups import with_speedups
+from .task import Probe, Task, slice_text
 from .torch_state import TorchState, changed_words
 from .variants import Variant
 
@@ -168,9 +169,7 @@ class Run:
         return True
 
     def mark_written(self, task: Task, changes: dict[str, str]) -> None:
-        task.written = changes
-        task.correct, task.error, task.probes, task.done = False, None, [], True
-        task.note = written_note(changes)
+        task.distrust(written_note(changes), changes)
 
     def renew(self, pair: Pair) -> None:
         """Fresh working copies of ``pair`` for every task that used it."""
@@ -302,8 +301,7 @@ class Watch:
     def _stop(self, probe: Probe, why: str) -> None:
         """Mark ``probe``'s task incorrect, for ``why``, and end its part in the race."""
         task = probe.task
-        task.correct, task.max_abs_err, task.note = False, None, why
-        task.probes, task.done = [], True
+        task.distrust(why)
         self.stopped.append(task)
         raise Distrusted(why)
 

@@ -1,0 +1,103 @@
+"""What the check and the race work on: a *task* (one variant on one pair of operands, the
+main pair or one sweep size) and its *probes* (the slices of the output it is timed on).
+
+The check (``ladder.py``) fills a task's points, verdict and probes; the race (``rounds.py``)
+adds blocks to its probes; ``run.py`` distrusts a task whose function wrote into its inputs
+or gave a wrong answer later (``Task.distrust``). Nothing else writes a task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from torch import Tensor
+
+from .variants import Variant
+
+
+@dataclass(eq=False)
+class Probe:
+    """One slice a task is timed on: ``a[:rows] @ b[:, :cols]``, ``number`` calls a block."""
+
+    task: Task
+    rows: int
+    cols: int
+    per_call: float
+    number: int = 1
+    times: list[float] = field(default_factory=list)  # per-call seconds, one per block
+    rounds: list[int] = field(default_factory=list)  # the round each block ran in
+    _args: tuple[Tensor, Tensor] | None = field(default=None, repr=False)
+
+    @property
+    def outputs(self) -> int:
+        return self.rows * self.cols
+
+    def args(self) -> tuple[Tensor, Tensor]:
+        """The slice's operands, made once (a column slice is a contiguous copy)."""
+        if self._args is None:
+            self._args = slice_operands(self.task.a, self.task.b, self.rows, self.cols)
+        return self._args
+
+
+@dataclass(eq=False)
+class Task:
+    """One variant on one pair of operands, through the check and then the race."""
+
+    variant: Variant
+    a: Tensor
+    b: Tensor
+    size: int | None = None
+    points: list[tuple[int, int, float]] = field(default_factory=list)  # correct (rows, cols, s)
+    probes: list[Probe] = field(default_factory=list)
+    correct: bool | None = None
+    max_abs_err: float | None = None
+    error: str | None = None
+    note: str | None = None
+    one_off: float = 0.0
+    over_budget: bool = False
+    done: bool = False
+    written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
+    sources: tuple[Tensor, Tensor] | None = None  # the pristine operands a and b are copies of
+
+    @property
+    def m(self) -> int:
+        return self.a.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.b.shape[1]
+
+    @property
+    def outputs(self) -> int:
+        return self.m * self.n
+
+    @property
+    def extrapolated(self) -> bool:
+        return bool(self.probes) and self.probes[-1].outputs != self.outputs
+
+    @property
+    def timed(self) -> bool:
+        return self.error is None and self.correct is True and bool(self.probes)
+
+    def fail(self, error: str) -> None:
+        """Its function raised: the row is that error, and it races no further."""
+        self.error, self.done = error, True
+
+    def distrust(self, why: str, written: dict[str, str] | None = None) -> None:
+        """Its answers cannot be trusted (it wrote into its inputs, or a later answer was
+        wrong): the row is incorrect, says ``why``, has no time and races no further."""
+        self.written = written or self.written
+        self.correct, self.max_abs_err, self.error, self.note = False, None, None, why
+        self.probes, self.done = [], True
+
+
+def slice_operands(a: Tensor, b: Tensor, rows: int, cols: int) -> tuple[Tensor, Tensor]:
+    sa = a if rows == a.shape[0] else a[:rows]
+    sb = b if cols == b.shape[1] else b[:, :cols].contiguous()
+    return sa, sb
+
+
+def slice_text(rows: int, cols: int, m: int, n: int) -> str:
+    if cols == n:
+        return f"{rows} of {m} rows"
+    return f"a[:{rows}] @ b[:, :{cols}] ({rows * cols} of {m * n} outputs)"
