@@ -262,7 +262,7 @@ def _in_the_same_order(a: Any, b: Any) -> bool:
     if not (isinstance(a, Sized) and isinstance(b, Sized)) or isinstance(a, (str, bytes)):
         return equals(a, b)
     return len(a) == len(b) and all(
-        (is_nan(x) and is_nan(y)) or equals(x, y) for x, y in zip(a, b)
+        (is_nan(x) and is_nan(y)) or equals(x, y) for x, y in zip(a, b, strict=True)
     )
 
 
