@@ -8,6 +8,8 @@ The cells run in an ``InteractiveShell``, through ``matmul-magic test`` and thro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from magic_cells import run
 from notebook_writer import write_notebook
@@ -103,3 +105,29 @@ def test_unloading_removes_what_loading_added(ip, transformers):
     ip.run_line_magic("load_ext", "matmul_magic")
     ip.run_line_magic("load_ext", "matmul_magic")  # twice: still one
     assert len(getattr(ip, transformers)) == before
+
+
+@pytest.mark.notebook
+def test_await_in_a_notebook_kernel_whose_loop_is_running():
+    # ipykernel runs cells on its own running loop: the magic cannot run one of its own
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    root = Path(__file__).resolve().parents[1]
+    cells = [*CELLS, "%%tests\ntest_eq(await make(), 5)"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = nbclient.NotebookClient(
+        notebook, timeout=180, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(root)}},  # the kernel imports this checkout
+    )  # fmt: skip
+    client.execute()
+    errors = [
+        [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
+        for cell in notebook.cells
+    ]
+    assert errors == [[]] * len(CELLS) + [[("AssertionError", "0 passed, 1 failed (line 2)")]]
+    streams = [o.text for cell in notebook.cells for o in cell.outputs if o.output_type == "stream"]
+    assert not any("Error" in text for text in streams), streams  # a UsageError is a stream
+    tally = [o for o in notebook.cells[1].outputs if o.output_type == "display_data"]
+    assert tally[0]["data"]["text/plain"] == "4 passed, 0 failed"
+    explained = [o for o in notebook.cells[4].outputs if o.output_type == "execute_result"]
+    assert explained[0]["data"]["text/plain"] == "tensor(12.)"
