@@ -63,14 +63,15 @@ Usage::
     %test_near t1, t2, rtol=1e-2
     ...
 
-Each failing call of matmul-magic's test functions (also through the line magics) is
-recorded instead of stopping the cell. Afterwards each failure is printed with its line
-number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
-``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
-Line numbers are the editor's, leading blank lines included. The test functions
-(``test_eq``, ``near`` ...) need no import here; a name of your own wins over them.
-Any other exception, a bare ``assert`` included, stops the cell as usual. The cell runs
-in the user namespace; the value of its last line is not displayed.
+Each test statement of the cell (a top-level ``assert``, a call of a function whose name
+starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
+stopping the cell. Afterwards each failure is printed with its line number in the cell (the
+``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``.
+The cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
+leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
+here; a name of your own wins over them. Any other exception stops the cell as usual. The
+cell runs in the user namespace; the value of its last line is not displayed. It may
+``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
 
 Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
 """
