@@ -38,14 +38,28 @@ MALFORMED = {
     "nb_metadata.ipynb": ([_cell("x = 1")], {"metadata": ["x"]}),
     "source_ints.ipynb": ([_cell([1, 2])], {}),
     "tags_not_list.ipynb": ([_cell("x = 1", metadata={"tags": "skip-test"})], {}),
-    "nbformat3.ipynb": ([_cell("x = 1")], {"nbformat": 3}),
+    "nbformat3.ipynb": ([_cell("x = 1")], {"nbformat": 3}),  # says 3, has no worksheets
+    **{
+        f"timeout_{name}.ipynb": ([_cell("x = 1")], {"metadata": {"execution": {"timeout": t}}})
+        for name, t in [("huge", 1e300), ("negative", -5), ("text", "10"), ("bool", True)]
+    },
+    "allow_errors_text.ipynb": (
+        [_cell("x = 1")],
+        {"metadata": {"execution": {"allow_errors": "yes"}}},
+    ),
 }
+TIMEOUT_WRONG = "metadata.execution.timeout is {}: need seconds above 0 and at most"
 WHAT_IS_WRONG = {
     "cell_metadata.ipynb": "cell 1: metadata is a string, not an object",
     "nb_metadata.ipynb": "the notebook's metadata is a list, not an object",
     "source_ints.ipynb": "cell 1: source is a list that is not text",
     "tags_not_list.ipynb": "cell 1: metadata.tags is not a list of strings",
-    "nbformat3.ipynb": "nbformat 3 is not supported",
+    "nbformat3.ipynb": "nbformat 3 notebook that cannot be upgraded to version 4",
+    "timeout_huge.ipynb": TIMEOUT_WRONG.format("1e+300"),
+    "timeout_negative.ipynb": TIMEOUT_WRONG.format("-5"),
+    "timeout_text.ipynb": TIMEOUT_WRONG.format("'10'"),
+    "timeout_bool.ipynb": TIMEOUT_WRONG.format("True"),
+    "allow_errors_text.ipynb": "metadata.execution.allow_errors is 'yes': need true or false",
     "latin1.ipynb": "cannot read it",
 }
 
@@ -55,7 +69,21 @@ def _malformed_folder(folder: Path) -> Path:
         _raw(folder / name, cells, **top)
     (folder / "latin1.ipynb").write_bytes('{"cells": [], "x": "caf\xe9"}'.encode("latin-1"))
     write_notebook(folder / "good.ipynb", "assert 1 + 1 == 2")
+    (folder / "nbformat3_real.ipynb").write_text(json.dumps(NBFORMAT3))  # upgraded and run
     return folder
+
+
+# An nbformat 3 notebook as Jupyter wrote them until 2015: its cells in worksheets, code in input.
+NBFORMAT3 = {
+    "nbformat": 3, "nbformat_minor": 0, "metadata": {"name": ""},
+    "worksheets": [{"metadata": {}, "cells": [
+        {"cell_type": "heading", "level": 1, "metadata": {}, "source": "Old"},
+        {"cell_type": "code", "input": "from matmul_magic import *\nx = 2", "language": "python",
+         "collapsed": False, "metadata": {}, "outputs": [], "prompt_number": 1},
+        {"cell_type": "code", "input": "test_eq(x, 2)\nassert x == 2", "language": "python",
+         "collapsed": False, "metadata": {}, "outputs": [], "prompt_number": 2},
+    ]}],
+}  # fmt: skip
 
 
 def test_malformed_notebooks_are_one_failed_entry_each_and_the_others_run(tmp_path):
@@ -68,6 +96,12 @@ def test_malformed_notebooks_are_one_failed_entry_each_and_the_others_run(tmp_pa
     data = json.loads(proc.stdout)
     by_name = {Path(nb["path"]).name: nb for nb in data["notebooks"]}
     assert [t["outcome"] for t in by_name["good.ipynb"]["tests"]] == ["passed", "passed"]
+    old = by_name["nbformat3_real.ipynb"]
+    assert [(t["cell"], t["outcome"]) for t in old["tests"]] == [
+        (3, "passed"),
+        (3, "passed"),
+        (None, "passed"),
+    ], old
     for name, text in WHAT_IS_WRONG.items():
         assert text in by_name[name]["error"], (name, by_name[name]["error"])
     assert data["summary"]["failed"] == len(WHAT_IS_WRONG)
@@ -76,7 +110,7 @@ def test_malformed_notebooks_are_one_failed_entry_each_and_the_others_run(tmp_pa
 def test_malformed_notebooks_are_failing_items_in_pytest(pytester):
     _malformed_folder(pytester.path)
     result = pytester.runpytest_subprocess("--matmul-magic", "-p", "no:cacheprovider", "-rf")
-    result.assert_outcomes(passed=2, failed=len(WHAT_IS_WRONG))
+    result.assert_outcomes(passed=2 + 3, failed=len(WHAT_IS_WRONG))
     assert "error during collection" not in result.stdout.str()
     result.stdout.fnmatch_lines(["*cell 1: metadata is a string, not an object*"])
 
@@ -150,3 +184,14 @@ def test_a_notebook_has_a_timeout_by_default_and_nbmake_metadata_is_honoured(tmp
     assert slow.outcome == "failed" and slow.cell == 2
     assert "timed out after 2 s while cell 2 was running" in slow.message
     assert [t.outcome for t in by_name["errors.ipynb"].tests] == ["passed", "passed"]
+
+
+@pytest.mark.parametrize("timeout", [-1, None])
+def test_nbmake_metadata_timeout_of_minus_one_or_null_means_no_limit(tmp_path, timeout):
+    # nbclient (nbmake's engine) reads both as "no timeout": the runner's default goes too
+    write_notebook(
+        tmp_path / "slow.ipynb", "import time", "time.sleep(3)",
+        metadata={"execution": {"timeout": timeout}},
+    )  # fmt: skip
+    report = run_notebooks([tmp_path], workers=1, timeout=1)
+    assert [t.outcome for t in report.notebooks[0].tests] == ["passed"]

@@ -30,6 +30,21 @@ def test_bad_seconds_are_refused_alike_by_the_cli_and_pytest(value, tmp_path, ca
     assert f"matmul_magic_timeout (ini): {message}" in result.stderr.str()
 
 
+def test_a_timeout_no_timer_can_wait_is_refused_alike_by_the_cli_and_pytest(
+    tmp_path, capsys, pytester
+):
+    # 1e300 s is finite and positive, but a timer that long raises OverflowError
+    write_notebook(tmp_path / "a.ipynb", "x = 1")
+    message = "expected at most 9223372036 seconds, got '1e300'"
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([str(tmp_path), "--timeout=1e300"])
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    write_notebook(pytester.path / "a.ipynb", "x = 1")
+    result = pytester.runpytest_subprocess("--matmul-magic", "--matmul-magic-timeout=1e300")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
+
+
 def test_both_doors_have_the_same_options_and_defaults(pytester):
     parser = cli.build_parser()
     defaults = {o.name: parser.get_default(o.name) for o in OPTIONS}

@@ -37,6 +37,15 @@ CELLS = [
     "test_fail(lambda: test_shuffled(['a', 'b'], 'ba'), contains='string')\n"
     "test_shuffled([[1], [2, 3]], [[2, 3], [1]])\n"
     "test_fail(lambda: test_shuffled([[1], [2]], [[2], [2]]))",
+    # ... and in the order check too: NaN where NaN was is no shuffle
+    "nan = float('nan')\n"
+    "test_fail(lambda: test_shuffled([nan, 1.0], [float('nan'), 1.0]), contains='same order')\n"
+    "test_fail(lambda: test_shuffled(torch.tensor([nan, 1.]), torch.tensor([nan, 1.])),\n"
+    "          contains='same order')\n"
+    "test_fail(lambda: test_shuffled(np.array([[nan, 1.], [2., 3.]]),\n"
+    "                                np.array([[nan, 1.], [2., 3.]])), contains='same order')\n"
+    "test_shuffled(np.array([[nan, 1.], [2., 3.]]), np.array([[2., 3.], [nan, 1.]]))\n"
+    "test_shuffled((x for x in [nan, 1.0]), [1.0, nan])",
     # test_fail with a tuple of exceptions; a self-containing list is a clear error
     "test_fail(lambda: int('x'), exc=(ValueError, TypeError))\n"
     "test_fail(lambda: test_fail(lambda: None, exc=(ValueError, TypeError)),\n"

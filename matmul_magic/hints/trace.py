@@ -9,6 +9,7 @@ outside ``%%explain`` pays for it.
 from __future__ import annotations
 
 import ast
+import inspect
 import linecache
 from dataclasses import dataclass, field
 from html import escape
@@ -160,18 +161,19 @@ def _broadcast_html(explanation) -> str:
     )
 
 
-def _split_last_expression(source: str, filename: str):
+def _split_last_expression(source: str, filename: str, flags: int = 0):
     """Compile ``source`` as statements plus, if it ends with one, a final expression."""
     tree = ast.parse(source, filename)
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = ast.Expression(tree.body.pop().value)
-    body = compile(tree, filename, "exec")
-    tail = compile(last, filename, "eval") if last is not None else None
+    body = compile(tree, filename, "exec", flags=flags)
+    tail = compile(last, filename, "eval", flags=flags) if last is not None else None
     return body, tail
 
 
 _counter = 0
+_TOP_LEVEL_AWAIT = getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
 _OWN_FILES = frozenset({__file__, make_recorder.__code__.co_filename})
 
 
@@ -188,6 +190,23 @@ def _without_own_frames(tb):
     return kept[0] if kept else None
 
 
+def _prepared(source: str, filename: str | None) -> tuple[ExplainTrace, Any, str]:
+    global _counter
+    if filename is None:
+        _counter += 1
+        filename = f"<explain-{_counter}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return ExplainTrace(source), make_recorder(filename), filename
+
+
+def _finished(trace: ExplainTrace, recorder: Any) -> ExplainTrace:
+    log = recorder.log
+    trace.events = log.events
+    trace.hidden_ops = log.hidden_ops
+    trace.hidden_lines = tuple(sorted(log.hidden_lines))
+    return trace
+
+
 def run_traced(source: str, namespace: dict, filename: str | None = None) -> ExplainTrace:
     """Run ``source`` once in ``namespace`` while recording tensor ops; never raises.
 
@@ -196,14 +215,8 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
     (IPython's compiler does that); otherwise a fresh name is registered here so that
     tracebacks show the source.
     """
-    global _counter
     __tracebackhide__ = True  # noqa: F841
-    if filename is None:
-        _counter += 1
-        filename = f"<explain-{_counter}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    trace = ExplainTrace(source)
-    recorder = make_recorder(filename)
+    trace, recorder, filename = _prepared(source, filename)
     try:
         body, tail = _split_last_expression(source, filename)
         with recorder:
@@ -212,11 +225,27 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
                 trace.value = eval(tail, namespace)
     except Exception as err:
         trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    log = recorder.log
-    trace.events = log.events
-    trace.hidden_ops = log.hidden_ops
-    trace.hidden_lines = tuple(sorted(log.hidden_lines))
-    return trace
+    return _finished(trace, recorder)
+
+
+async def run_traced_async(
+    source: str, namespace: dict, filename: str | None = None
+) -> ExplainTrace:
+    """``run_traced`` for a cell that awaits at its top level (IPython's autoawait)."""
+    __tracebackhide__ = True  # noqa: F841
+    trace, recorder, filename = _prepared(source, filename)
+    try:
+        body, tail = _split_last_expression(source, filename, _TOP_LEVEL_AWAIT)
+        with recorder:
+            running = eval(body, namespace)
+            if body.co_flags & inspect.CO_COROUTINE:
+                await running
+            if tail is not None:
+                value = eval(tail, namespace)
+                trace.value = await value if tail.co_flags & inspect.CO_COROUTINE else value
+    except Exception as err:
+        trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
+    return _finished(trace, recorder)
 
 
 def explain_code(source: str, namespace: dict[str, Any] | None = None) -> ExplainTrace:

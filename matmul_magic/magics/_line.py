@@ -122,15 +122,16 @@ def _renamed(code: types.CodeType, old: str, new: str) -> types.CodeType:
     return code.replace(co_consts=consts)
 
 
-def evaluate_call(
-    magic: str, call: ast.Call, line: str, user_ns: dict[str, Any], local_ns: Any = None
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Evaluate the arguments of ``call`` (parsed from ``line``) as the caller's code would.
-
-    ``local_ns`` is the caller's ``f_locals`` when the line runs inside a function (IPython's
-    ``needs_local_scope``), or the user namespace (or None) at the top level.
-    """
-    __tracebackhide__ = True  # noqa: F841  (an error shows the user's line, not this frame)
+def _line_function(
+    magic: str,
+    call: ast.Call,
+    line: str,
+    user_ns: dict[str, Any],
+    local_ns: Any,
+    is_async: bool,
+) -> tuple[Any, list[Any], Any]:
+    """The line as a function of the caller's locals it reads, their values, and what binds
+    its walrus targets back once it has run (see ``evaluate_call``)."""
     in_function = local_ns is not None and local_ns is not user_ns
     targets = _walrus_targets(call)
     if in_function and targets:
@@ -152,10 +153,12 @@ def evaluate_call(
     call.func = ast.Name(id=_PACK, ctx=ast.Load())
     # The line runs in a function of its own, nested so that the helpers it needs are
     # closures, not parameters: a traceback's frame reads `%test_eq(z)`. Its placeholder
-    # call is on line 2, where `call`'s own nodes are too.
+    # call is on line 2, where `call`'s own nodes are too. `await` in the line makes it a
+    # coroutine function, which the caller awaits (``evaluate_call_async``).
+    kind = "async def" if is_async else "def"
     template = (
         f"def {_SCOPE}_outer({_PACK}, {_LOCALS}):\n"
-        f" def {_SCOPE}({parameters}): return ({_PACK}(), {_LOCALS}())\n"
+        f" {kind} {_SCOPE}({parameters}): return ({_PACK}(), {_LOCALS}())\n"
         f" return {_SCOPE}\n"
     )
     tree = ast.parse(template)
@@ -167,24 +170,42 @@ def evaluate_call(
     linecache.cache[FILENAME] = (len(line), None, lines, FILENAME)
     code = _renamed(compile(tree, FILENAME, "exec"), _SCOPE, f"%{magic}")
     scope: dict[str, Any] = {}
-    with test_names_visible(user_ns):
-        exec(code, user_ns, scope)
-        function = scope[f"{_SCOPE}_outer"](_pack, locals)
-        values = [source_ns[name] for name in passed]
-        (args, kwargs), after = function(*values)
-    bound = {t: after[t] for t in targets if t in after}
-    if bound:
-        if in_function:
+    exec(code, user_ns, scope)
+    function = scope[f"{_SCOPE}_outer"](_pack, locals)
+
+    def bind(after: dict[str, Any]) -> None:
+        bound = {t: after[t] for t in targets if t in after}
+        if bound and in_function:
             _bind_in_function(local_ns, bound)
-        else:
+        elif bound:
             user_ns.update(bound)
+
+    return function, [source_ns[name] for name in passed], bind
+
+
+def evaluate_call(
+    magic: str, call: ast.Call, line: str, user_ns: dict[str, Any], local_ns: Any = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Evaluate the arguments of ``call`` (parsed from ``line``) as the caller's code would.
+
+    ``local_ns`` is the caller's ``f_locals`` when the line runs inside a function (IPython's
+    ``needs_local_scope``), or the user namespace (or None) at the top level.
+    """
+    __tracebackhide__ = True  # noqa: F841  (an error shows the user's line, not this frame)
+    with test_names_visible(user_ns):  # a function's builtins are fixed when it is made
+        function, values, bind = _line_function(magic, call, line, user_ns, local_ns, False)
+        (args, kwargs), after = function(*values)
+    bind(after)
     return args, kwargs
 
 
-def call_arguments(
-    magic: str, line: str, user_ns: dict[str, Any], local_ns: Any = None
+async def evaluate_call_async(
+    magic: str, call: ast.Call, line: str, user_ns: dict[str, Any], local_ns: Any = None
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Parse and evaluate ``line`` as call arguments; ``SyntaxError`` if it is not a list."""
+    """``evaluate_call`` for a line that awaits (``%test_eq await make(), 1``)."""
     __tracebackhide__ = True  # noqa: F841
-    call = parse_arguments(line)
-    return evaluate_call(magic, call, line, user_ns, local_ns)
+    with test_names_visible(user_ns):  # a function's builtins are fixed when it is made
+        function, values, bind = _line_function(magic, call, line, user_ns, local_ns, True)
+        (args, kwargs), after = await function(*values)
+    bind(after)
+    return args, kwargs

@@ -65,19 +65,36 @@ class ExplainMagics(Magics):
         steps, and a failing op is highlighted; the error is then raised as usual.
         The cell's effects happen exactly once. Returns the value of a final expression.
         """
+        __tracebackhide__ = True  # noqa: F841  (the traceback shows the cell, not this magic)
+        from ..hints.trace import run_traced
+
+        source, filename = self._cell_source(line, cell)
+        return self._shown(run_traced(source, self.shell.user_ns, filename), cell, filename)
+
+    async def explain_async(self, line: str, cell: str) -> Any:
+        """``%%explain`` for a cell that awaits at its top level (see ``awaiting``)."""
+        __tracebackhide__ = True  # noqa: F841
+        from ..hints.trace import run_traced_async
+
+        source, filename = self._cell_source(line, cell)
+        trace = await run_traced_async(source, self.shell.user_ns, filename)
+        return self._shown(trace, cell, filename)
+
+    def _cell_source(self, line: str, cell: str) -> tuple[str, str]:
         if line.strip():
             from IPython.core.error import UsageError
 
             raise UsageError(f"%%explain takes no options, got {line.strip()!r}")
         import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
 
-        from ..hints.trace import run_traced
+        from .awaiting import rewritten
 
-        __tracebackhide__ = True  # noqa: F841  (the traceback shows the cell, not this magic)
         shell = self.shell
-        source = shell.transform_cell(cell)
-        filename = shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
-        trace = run_traced(source, shell.user_ns, filename)
+        source = rewritten(shell, shell.transform_cell(cell))
+        return source, shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
+
+    def _shown(self, trace: Any, cell: str, filename: str) -> Any:
+        __tracebackhide__ = True  # noqa: F841
         error = trace.exception
         if isinstance(error, SyntaxError) and error.filename == filename and not trace.events:
             raise cell_syntax_error("%%explain", error) from None  # the cell never ran

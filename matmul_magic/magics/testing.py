@@ -29,7 +29,7 @@ from IPython.core.magic import (
 )
 
 from ._cell import cell_syntax_error, running_cell_number
-from ._line import call_arguments, test_names_visible
+from ._line import evaluate_call, evaluate_call_async, test_names_visible
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -63,25 +63,18 @@ Usage::
     %test_near t1, t2, rtol=1e-2
     ...
 
-Each failing call of matmul-magic's test functions (also through the line magics) is
-recorded instead of stopping the cell. Afterwards each failure is printed with its line
-number in the cell (the ``%%tests`` line is line 1) and its message, then a closing line
-``N passed, M failed``. The cell fails with ``AssertionError`` when any test failed.
-Line numbers are the editor's, leading blank lines included. The test functions
-(``test_eq``, ``near`` ...) need no import here; a name of your own wins over them.
-Any other exception, a bare ``assert`` included, stops the cell as usual. The cell runs
-in the user namespace; the value of its last line is not displayed.
+Each test statement of the cell (a top-level ``assert``, a call of a function whose name
+starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
+stopping the cell. Afterwards each failure is printed with its line number in the cell (the
+``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``.
+The cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
+leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
+here; a name of your own wins over them. Any other exception stops the cell as usual. The
+cell runs in the user namespace; the value of its last line is not displayed. It may
+``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
 
 Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
 """
-
-
-def evaluate_arguments(
-    line: str, namespace: dict[str, Any], local_ns: dict[str, Any] | None = None, magic: str = ""
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Evaluate ``line`` as call arguments, as the caller's own code would (``_line``)."""
-    __tracebackhide__ = True  # noqa: F841  (a NameError shows the user's line, not this frame)
-    return call_arguments(magic or "test", line, namespace, local_ns)
 
 
 def called_like_a_function(line: str) -> str:
@@ -145,6 +138,60 @@ def full_help(name: str) -> str:
     return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
 
 
+def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
+    """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
+    from ._line import parse_arguments
+
+    line = called_like_a_function(_without_trailing_semicolon(line))
+    try:
+        return line, parse_arguments(line)
+    except SyntaxError as e:
+        raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+
+
+def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    __tracebackhide__ = True  # noqa: F841
+    from matmul_magic import testing
+
+    function = getattr(testing, name)
+    try:
+        inspect.signature(function).bind(*args, **kwargs)
+    except TypeError as e:
+        raise _usage_error(name, f"%{name}: {e}") from None
+    try:
+        function(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        if not raised_by_us(e):
+            raise  # the user's own code (an __eq__ of theirs): its traceback, as is
+        # A bad tolerance or values that cannot be compared: the API's clear message,
+        # as the magic's usage error, not a traceback through the package.
+        raise UsageError(f"%{name}: {e}") from None
+
+
+def run_test_line(name: str, line: str, user_ns: dict[str, Any], local_ns: Any = None) -> None:
+    """``%name line``: evaluate the line as the caller's code would, call the test."""
+    __tracebackhide__ = True  # noqa: F841
+    line, call = _parsed_line(name, line)
+    try:
+        args, kwargs = evaluate_call(name, call, line, user_ns, local_ns)
+    except SyntaxError as e:  # `await` outside an async function, as Python says it
+        raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+    _call_test(name, args, kwargs)
+
+
+async def run_test_line_async(
+    name: str, line: str, user_ns: dict[str, Any], local_ns: Any = None
+) -> None:
+    """``run_test_line`` for a line that awaits, awaited where the line is (``awaiting``)."""
+    __tracebackhide__ = True  # noqa: F841
+    line, call = _parsed_line(name, line)
+    try:
+        args, kwargs = await evaluate_call_async(name, call, line, user_ns, local_ns)
+    except SyntaxError as e:
+        raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+    _call_test(name, args, kwargs)
+
+
 def _test_line_magic(name: str) -> Any:
     """The line magic ``%name``: parse the line, call ``matmul_magic.testing.<name>``."""
 
@@ -152,26 +199,7 @@ def _test_line_magic(name: str) -> Any:
     @needs_local_scope
     def magic(self: Magics, line: str, local_ns: dict[str, Any] | None = None) -> None:
         __tracebackhide__ = True  # noqa: F841
-        from matmul_magic import testing
-
-        function = getattr(testing, name)
-        try:
-            line = called_like_a_function(_without_trailing_semicolon(line))
-            args, kwargs = evaluate_arguments(line, self.shell.user_ns, local_ns, name)
-        except SyntaxError as e:
-            raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
-        try:
-            inspect.signature(function).bind(*args, **kwargs)
-        except TypeError as e:
-            raise _usage_error(name, f"%{name}: {e}") from None
-        try:
-            function(*args, **kwargs)
-        except (TypeError, ValueError) as e:
-            if not raised_by_us(e):
-                raise  # the user's own code (an __eq__ of theirs): its traceback, as is
-            # A bad tolerance or values that cannot be compared: the API's clear message,
-            # as the magic's usage error, not a traceback through the package.
-            raise UsageError(f"%{name}: {e}") from None
+        run_test_line(name, line, self.shell.user_ns, local_ns)
 
     magic.__name__ = magic.__qualname__ = name
     magic.__doc__ = _short_help(name)
@@ -196,8 +224,27 @@ class TestingMagics(Magics):
     @cell_magic
     def tests(self, line: str, cell: str) -> None:
         __tracebackhide__ = True  # noqa: F841
-        from matmul_magic.testing import collect_tests
+        code, filename = self._cell_code(line, cell)
+        names, collecting = self._collecting(filename)
+        with names, collecting:
+            exec(code, self.shell.user_global_ns, self.shell.user_ns)
+
+    async def tests_async(self, line: str, cell: str) -> None:
+        """``%%tests`` for a cell that awaits at its top level (see ``awaiting``)."""
+        __tracebackhide__ = True  # noqa: F841
+        code, filename = self._cell_code(line, cell, allow_await=True)
+        names, collecting = self._collecting(filename)
+        with names, collecting:
+            running = eval(code, self.shell.user_global_ns, self.shell.user_ns)
+            if inspect.iscoroutine(running):
+                await running
+
+    def _cell_code(self, line: str, cell: str, allow_await: bool = False) -> tuple[Any, str]:
+        """The cell compiled as ``%%tests`` runs it, and the name its lines are cached under."""
         from matmul_magic.testing.statements import wrap_test_statements
+
+        from ._closures import with_magic_line_names
+        from .awaiting import TOP_LEVEL_AWAIT, rewritten
 
         if line.strip():
             raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
@@ -209,7 +256,9 @@ class TestingMagics(Magics):
         head = "\n" * (1 + blank)
         # Static transforms only (`%test_eq` lines): IPython's transform_cell also applies
         # automagic to a one-line cell, turning `test_eq(a, b)` into `%test_eq (a, b)`.
-        body = shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
+        body = rewritten(
+            shell, shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
+        )
         source = head + body
         # Tracebacks show the lines as the learner wrote them (`%test_eq a, b`): the
         # transforms keep every line where it was, so the raw cell lines up with the code.
@@ -217,16 +266,24 @@ class TestingMagics(Magics):
         shown = raw if raw.count("\n") == source.count("\n") else source
         filename = shell.compile.cache(shown, running_cell_number(shell), raw_code="\n" + cell)
         try:
-            tree = wrap_test_statements(shell.compile.ast_parse(source, filename))
-            code = shell.compile(tree, filename, "exec")
+            tree = shell.compile.ast_parse(source, filename)
+            tree = wrap_test_statements(with_magic_line_names(tree))
+            with shell.compile.extra_flags(TOP_LEVEL_AWAIT if allow_await else 0):
+                code = shell.compile(tree, filename, "exec")
         except SyntaxError as error:
             raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
-        show = functools.partial(_show_report, shell)
-        with (
-            test_names_visible(shell.user_global_ns),
+        return code, filename
+
+    def _collecting(self, filename: str) -> tuple[Any, Any]:
+        """The blocks a ``%%tests`` cell runs in: the test names visible, its tests collected
+        (two plain ``with`` items: a generator's frames would show in the tally's traceback)."""
+        from matmul_magic.testing import collect_tests
+
+        show = functools.partial(_show_report, self.shell)
+        return (
+            test_names_visible(self.shell.user_global_ns),
             collect_tests(filename=filename, on_report=show),
-        ):
-            exec(code, shell.user_global_ns, shell.user_ns)
+        )
 
 
 def _show_report(shell: Any, report: Any, stopped_by: str | None) -> None:
@@ -253,10 +310,24 @@ TestingMagics.tests.__doc__ = _TESTS_DOC
 
 
 def load(ipython: Any) -> None:
-    """Register the testing magics on ``ipython``."""
+    """Register the testing magics on ``ipython``, with what makes their lines read as
+    Python: ``await`` where a cell may await, an enclosing function's variables."""
+    from . import awaiting
+    from ._closures import MagicLineNames
+
     register(ipython, TestingMagics)
+    awaiting.load(ipython)
+    if not any(type(t).__name__ == MagicLineNames.__name__ for t in ipython.ast_transformers):
+        ipython.ast_transformers.append(MagicLineNames())
 
 
 def unload(ipython: Any) -> None:
-    """Remove every magic that ``load`` added."""
+    """Remove every magic (and transformer) that ``load`` added."""
+    from . import awaiting
+    from ._closures import MagicLineNames
+
     unregister(ipython, TestingMagics)
+    awaiting.unload(ipython)
+    ipython.ast_transformers[:] = [
+        t for t in ipython.ast_transformers if type(t).__name__ != MagicLineNames.__name__
+    ]

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import NOTEBOOK_TEST, TestResult
+from .notebook_file import execution_problem, execution_settings, upgraded
 
 SKIP_TAG = "skip-test"
 EXPECT_FAILURE_TAG = "raises-exception"
@@ -83,7 +84,8 @@ def read_notebook(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise NotebookError(f"{path}: not valid JSON ({error})") from None
-    problem = notebook_problem(data)
+    data, problem = upgraded(data)
+    problem = problem or notebook_problem(data)
     if problem is not None:
         raise NotebookError(f"{path}: {problem}")
     return data
@@ -104,6 +106,8 @@ def notebook_problem(data: Any) -> str | None:
         return f"nbformat {nbformat!r} is not supported (need 4)"
     if not isinstance(data.get("metadata", {}), dict):
         return f"the notebook's metadata is {_type_name(data['metadata'])}, not an object"
+    if (problem := execution_problem(data.get("metadata", {}))) is not None:
+        return problem
     for i, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
             return f"not a notebook (cell {i} has no cell_type)"
@@ -153,7 +157,7 @@ class NotebookPlan:
     tests: list[TestResult] = field(default_factory=list)
     skip: str | None = None
     error: str | None = None  # not valid JSON / not a notebook
-    timeout: float | None = None  # nbmake's metadata execution.timeout, seconds
+    timeout: float | None = None  # nbmake's metadata execution.timeout, seconds (0: none)
     allow_errors: bool = False  # nbmake's metadata execution.allow_errors
 
 
@@ -198,12 +202,7 @@ def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
 
 def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
     plan.skip = notebook_skip_reason(data)
-    execution = data.get("metadata", {}).get("execution")
-    if isinstance(execution, dict):
-        timeout = execution.get("timeout")
-        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
-            plan.timeout = float(timeout)
-        plan.allow_errors = execution.get("allow_errors") is True
+    plan.timeout, plan.allow_errors = execution_settings(data.get("metadata", {}))
     for number, raw in enumerate(data["cells"], start=1):
         if raw.get("cell_type") != "code":
             continue

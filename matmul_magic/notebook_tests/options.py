@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,10 @@ def timeout_seconds(text: str) -> float | None:
     """Positive seconds, or ``none`` for no limit."""
     if str(text).strip().lower() == "none":
         return None
-    return positive_seconds(text)
+    seconds = positive_seconds(text)
+    if seconds > threading.TIMEOUT_MAX:  # a timer cannot wait that long (OverflowError)
+        raise ValueError(f"expected at most {threading.TIMEOUT_MAX:.0f} seconds, got {text!r}")
+    return seconds
 
 
 def worker_count(text: str) -> int:

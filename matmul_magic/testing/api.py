@@ -10,7 +10,7 @@ import io
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from contextlib import redirect_stdout
 from typing import Any
 
@@ -216,7 +216,12 @@ def test_shuffled(a: Any, b: Any) -> None:
     >>> test_shuffled([1, 2, 3], [3, 1, 2])
     """
     __tracebackhide__ = True  # noqa: F841
+    if _iterators(a, b):
+        a, b = list(a), list(b)  # iterated more than once below
     test_ne(a, b)
+    if _in_the_same_order(a, b):  # NaN equal to NaN here too: nothing was shuffled
+        extra = ["NaN counts as equal to NaN: the items are in the same order"]
+        raise failure_error(failure_message("!=", a, b, extra), a, b)
     if is_array(a) or is_array(b):
         pair = as_pair(a, b)
         if pair is None or not pair.same_shape or not pair.shape_a:
@@ -242,6 +247,23 @@ def test_shuffled(a: Any, b: Any) -> None:
     if not same:
         extra = ["they do not hold the same items the same number of times"]
         raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+
+
+def _iterators(a: Any, b: Any) -> bool:
+    """Whether ``a`` or ``b`` is a one-pass iterator (a generator, say)."""
+    return any(iter(x) is x for x in (a, b) if isinstance(x, Iterable))
+
+
+def _in_the_same_order(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are equal item by item (rows of arrays), NaN equal to NaN."""
+    if is_array(a) or is_array(b):
+        pair = as_pair(a, b)
+        return pair is not None and pair.same_shape and _equal_nan_equal(pair)
+    if not (isinstance(a, Sized) and isinstance(b, Sized)) or isinstance(a, (str, bytes)):
+        return equals(a, b)
+    return len(a) == len(b) and all(
+        (is_nan(x) and is_nan(y)) or equals(x, y) for x, y in zip(a, b, strict=True)
+    )
 
 
 def _equal_nan_equal(pair: Pair) -> bool:
