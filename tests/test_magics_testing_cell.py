@@ -153,7 +153,7 @@ def test_tests_report_is_coloured_only_for_a_terminal(ip, monkeypatch):
 
     from matmul_magic.magics.testing import wants_color
     from matmul_magic.testing import TestFailure, TestReport
-    from matmul_magic.testing.report_view import ReportView
+    from matmul_magic.testing.report import ReportView
 
     report = TestReport()
     report.add("test_eq", 2, TestFailure("test_eq", 2, "==:\n1\n2"))

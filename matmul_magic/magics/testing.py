@@ -291,7 +291,7 @@ def _show_report(shell: Any, report: Any, stopped_by: str | None) -> None:
     it is a terminal and the shell has colours on)."""
     from IPython.display import display
 
-    from matmul_magic.testing.report_view import ReportView
+    from matmul_magic.testing.report import ReportView
 
     display(ReportView(report, stopped_by, color=wants_color(shell)))
 

@@ -51,9 +51,10 @@ from .api import (
     test_stdout,
     test_warns,
 )
-from .collect import TestFailure, TestReport, collect_tests
+from .collect import collect_tests
 from .compare import all_equal, equals, is_close, near, nequals
 from .extras import TEST_IMAGE, TEST_IMAGE_BW, expect_fail, test_fig_exists
+from .report import TestFailure, TestReport
 
 __all__ = [
     "test",

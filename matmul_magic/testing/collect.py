@@ -10,69 +10,10 @@ import os
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from .report import TestFailure, TestReport
 from .statements import Site, failure_message, pop_sink, push_sink
-
-
-@dataclass
-class TestFailure:
-    """One failing ``test_*`` call: which function, on which line, and its message."""
-
-    __test__ = False  # not a pytest test class
-
-    name: str
-    line: int | None
-    message: str
-    error: AssertionError | None = field(default=None, repr=False, compare=False)
-    # the frame running the failing line and its instruction: the traceback's last entry
-    frame: Any = field(default=None, repr=False, compare=False)
-    lasti: int = field(default=-1, repr=False, compare=False)
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "line ?"
-        return f"{where}: {self.name} failed\n{self.message}"
-
-
-@dataclass
-class TestReport:
-    """What ``collect_tests()`` saw: the number of passing calls and every failure."""
-
-    __test__ = False
-
-    passed: int = 0
-    failures: list[TestFailure] = field(default_factory=list)
-    # every test in the order it ran: (name, line, its failure or None when it passed)
-    checks: list[tuple[str, int | None, TestFailure | None]] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    def summary(self) -> str:
-        """The tally, in the one order used everywhere: ``N passed, M failed``."""
-        return f"{self.passed} passed, {self.failed} failed"
-
-    def failed_lines(self) -> list[int]:
-        """The lines of the failures, each named once, in order."""
-        return list(dict.fromkeys(f.line for f in self.failures if f.line is not None))
-
-    def add(self, name: str, line: int | None, failure: TestFailure | None = None) -> None:
-        if failure is None:
-            self.passed += 1
-        else:
-            self.failures.append(failure)
-        self.checks.append((name, line, failure))
-
-    def __str__(self) -> str:
-        from .report_view import ReportView
-
-        return ReportView(self).text()
 
 
 class _Collector:
