@@ -9,39 +9,16 @@ the extension never imports torch or anywidget.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from matmul_magic._lazy import lazy_exports
 
-__version__ = "0.1.0"
-
 # Public name -> submodule that defines it. One line per module; each module owns its line.
+# The testing package lists its names once, in its own ``__all__``: they are read from it on
+# the first lookup, so ``import matmul_magic`` stays as cheap as before.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "testing": (
-        "test",
-        "test_eq",
-        "test_ne",
-        "test_eq_type",
-        "is_close",
-        "test_close",
-        "test_is",
-        "test_shuffled",
-        "test_stdout",
-        "test_warns",
-        "test_fail",
-        "expect_fail",
-        "test_fig_exists",
-        "TEST_IMAGE",
-        "TEST_IMAGE_BW",
-        "ExceptionExpected",
-        "exception",
-        "equals",
-        "all_equal",
-        "nequals",
-        "near",
-        "test_near",
-        "collect_tests",
-    ),
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
     "hints.trace": ("explain_code",),
@@ -59,12 +36,42 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "data": ("load_mnist",),
 }
 
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(_WHERE)
+class _Where(Mapping[str, str]):
+    """``_EXPORTS`` by name, with the testing package's ``__all__`` read on first use."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._names is None:
+            testing = importlib.import_module("matmul_magic.testing")
+            self._names = {name: "testing" for name in testing.__all__}
+            self._names.update({n: m for m, names in _EXPORTS.items() for n in names})
+        return self._names
+
+    def __getitem__(self, name: str) -> str:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
+_WHERE = _Where()
+_lazy_getattr, __dir__ = lazy_exports(__name__, _WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__all__":  # read by ``from matmul_magic import *``
+        return sorted(_WHERE)
+    if name == "__version__":  # the build reads it from labextension/package.json
+        from importlib.metadata import version
+
+        return version("matmul-magic")
+    return _lazy_getattr(name)
 
 
 def load_ipython_extension(ipython: Any) -> None:
