@@ -8,7 +8,6 @@ can use it without a cycle.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,40 +46,13 @@ def validate_payload(data: Any, name: str | None = None) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     problems = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if problems:
-        lines = [_describe(schema, error) for error in problems[:_MAX_PROBLEMS]]
+        lines = [_describe(error) for error in problems[:_MAX_PROBLEMS]]
         more = len(problems) - _MAX_PROBLEMS
         if more > 0:
             lines.append(f"... and {more} more")
         raise ValueError("not a valid bench payload:\n  " + "\n  ".join(lines))
 
 
-def _describe(schema: Mapping[str, Any], error: Any) -> str:
+def _describe(error: Any) -> str:
     path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-    rule = _rule(schema, list(error.absolute_schema_path))
-    return f"{path}: {error.message}" + (f" ({rule})" if rule else "")
-
-
-def _rule(schema: Mapping[str, Any], schema_path: list[Any]) -> str | None:
-    """The description of the cross-field rule (an ``allOf`` entry) a failure lies in."""
-    node: Any = schema
-    found = None
-    for step in schema_path:
-        # jsonschema's path steps through a $ref without naming it (or, in places, naming it).
-        while isinstance(node, Mapping) and "$ref" in node and step not in node:
-            node = _resolve(node["$ref"])
-        if step == "$ref":
-            continue
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return found
-        if isinstance(node, Mapping) and "if" in node and node.get("description"):
-            found = node["description"]
-    return found
-
-
-def _resolve(ref: str) -> Any:
-    node: Any = SCHEMA
-    for part in ref.removeprefix("#/").split("/"):
-        node = node[part]
-    return node
+    return f"{path}: {error.message}"

@@ -1,11 +1,10 @@
 """What a benchmark run produces: ``BenchRow`` per variant, ``BenchResult`` for the run.
 
 This module is the Python side of the bench contract. ``schema.json`` beside it is the one
-written statement of the payload: these classes take their fields (names, types, defaults)
-from it through ``from_schema.payload_class``, and hold only behaviour (derived figures,
-lookups, display). ``BenchResult.to_dict()`` is the payload of
-``application/vnd.matmul-magic.bench+json``; each field is described in the schema and in
-``docs/bench-schema.md``, which is generated from it.
+written statement of the payload; these dataclasses spell out its fields (names, types,
+defaults, in its order), and ``tests/test_bench_result.py`` holds them equal to it.
+``BenchResult.to_dict()`` is the payload of ``application/vnd.matmul-magic.bench+json``;
+each field is described in the schema and in ``docs/bench-schema.md``, generated from it.
 
 The module is plain data with no dependency beyond the standard library (``from_dict`` also
 needs ``jsonschema``): the runner fills it; ``views/`` and the labextension render its JSON.
@@ -29,26 +28,37 @@ Progress never travels in a payload, so it is plain Python, not part of the sche
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from .contract import MIME_TYPE as MIME_TYPE  # re-exported: callers import it from here too
 from .contract import SCHEMA_VERSION as SCHEMA_VERSION
-from .from_schema import payload_class
+from .payload import PayloadObject
 
 PHASES: tuple[str, ...] = ("check", "time", "sweep", "done")
 """What ``BenchProgress.phase`` can be: the steps the runner reports, in order."""
 
 
-@payload_class("point")
-class SweepPoint:
+@dataclass(frozen=True)
+class SweepPoint(PayloadObject, definition="point"):
     """One variant timed at one size of a sweep: ``a`` is ``m×k``, ``b`` is ``k×n``.
 
-    Its fields are ``schema.json``'s ``$defs/point``.
+    Its fields are ``schema.json``'s ``$defs/point`` (each described there).
     """
+
+    size: int
+    m: int
+    k: int
+    n: int
+    median: float | None = None
+    median_low: float | None = None
+    median_high: float | None = None
+    iqr: float | None = None
+    runs: int = 0
+    extrapolated: bool = False
+    error: str | None = None
 
     def __post_init__(self) -> None:
         self._check_fields()
@@ -58,15 +68,42 @@ class SweepPoint:
         return 2 * self.m * self.k * self.n
 
 
-@payload_class("row")
-class BenchRow:
+@dataclass(frozen=True)
+class BenchRow(PayloadObject, definition="row"):
     """One variant's outcome; its fields are ``schema.json``'s ``$defs/row`` (each described
     there and in ``docs/bench-schema.md``). Times in seconds; ``None`` where not measured.
 
-    ``status`` is derived: ``failed`` when ``error`` is set, ``incorrect`` when the
-    correctness gate failed, ``skipped`` when nothing was timed (``note`` says why),
-    otherwise ``ok``.
+    ``status`` is derived (the one statement of the rule; the payload repeats it for
+    renderers): ``failed`` when ``error`` is set, ``incorrect`` when the correctness gate
+    failed, ``skipped`` when nothing was timed (``note`` says why), otherwise ``ok``.
     """
+
+    name: str
+    kind: Literal["course", "optional", "user"] = "user"
+    median: float | None = None
+    median_low: float | None = None
+    median_high: float | None = None
+    iqr: float | None = None
+    min: float | None = None
+    runs: int = 0
+    blocks: int = 0
+    speedup: float | None = None
+    speedup_low: float | None = None
+    speedup_high: float | None = None
+    gflops: float | None = None
+    pct_of_peak: float | None = None
+    correct: bool | None = None
+    max_abs_err: float | None = None
+    extrapolated: bool = False
+    unreliable: bool = False
+    error: str | None = None
+    note: str | None = None
+    one_off: float | None = None
+    stalls: int = 0
+    noisy: bool = False
+    over_budget: bool = False
+    points: tuple[SweepPoint, ...] = ()
+    exponent: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "points", tuple(self.points))
@@ -83,21 +120,27 @@ class BenchRow:
         return "ok"
 
 
-@payload_class("environment")
-class BenchEnvironment:
+@dataclass(frozen=True)
+class BenchEnvironment(PayloadObject, definition="environment"):
     """Where the numbers came from; ``None`` where it does not apply or is unknown.
 
     Its fields are ``schema.json``'s ``$defs/environment``; ``peak_gflops`` is what
     ``pct_of_peak`` divides by.
     """
 
+    device_name: str | None = None
+    threads: int | None = None
+    torch: str | None = None
+    python: str | None = None
+    tf32: bool | None = None
+    stream: str | None = None
+    timer: str | None = None
+    l2_flush: bool | None = None
+    peak_gflops: float | None = None
 
-@payload_class(
-    None,
-    frozen=False,
-    extra=(("sweep_sizes", tuple[int, ...], dataclasses.field(default=())),),
-)
-class BenchResult:
+
+@dataclass
+class BenchResult(PayloadObject, definition=None):
     """The outcome of ``bench(...)``: rows in run order plus the conditions they ran under.
 
     Its fields are the payload's (``schema.json``), with ``sweep_sizes`` for the payload's
@@ -107,6 +150,19 @@ class BenchResult:
     In a notebook the result displays itself (``_repr_mimebundle_``) as JSON for the
     JupyterLab renderer, an HTML table with SVG charts, and an aligned text table.
     """
+
+    device: str
+    dtype: str
+    shapes: dict[str, tuple[int, ...]]
+    rows: list[BenchRow]
+    operands: str = "random, seed 0"
+    interrupted: bool = False
+    budget: float | None = None
+    elapsed: float | None = None
+    baseline: str | None = None
+    threshold: float = 0.05
+    environment: BenchEnvironment = field(default_factory=BenchEnvironment)
+    sweep_sizes: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         self.rows = list(self.rows)

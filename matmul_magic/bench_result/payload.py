@@ -1,36 +1,24 @@
-"""Payload classes whose fields come from ``schema.json``, so Python declares none by hand.
+"""What the payload classes in ``result.py`` share: writing, reading and checking JSON.
 
-``@payload_class("row")`` turns a class body holding only behaviour (a docstring, properties,
-``__post_init__``) into a dataclass with one field per property of ``$defs/row``, in the
-schema's order, typed and defaulted from it (``default``; a field without one is a required
-argument). A schema property the class computes itself, as a ``property`` of the same name
-(``BenchRow.status``), is written to the payload and checked when one is read, but is not a
-constructor argument. ``to_dict`` and ``from_dict`` follow the schema too.
+The classes are written out as dataclasses (their fields, types and defaults visible to an
+editor); ``schema.json`` stays the one written contract, and ``tests/test_bench_result.py``
+holds the classes to it field by field. This module reads the schema only to write a payload
+in its key order, to check a constructor's values against it and to validate ``from_dict``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
-from .contract import SCHEMA, definition, validate_payload
+from .contract import SCHEMA, validate_payload
+from .contract import definition as contract_definition
 
-_CLASSES: dict[str | None, type] = {}
-"""Payload classes by the ``$defs`` name they were built from (``None`` for the whole payload)."""
-
-_JSON_TYPES: dict[str, type] = {
-    "string": str,
-    "integer": int,
-    "number": float,
-    "boolean": bool,
-    "array": tuple,
-    "object": dict,
-}
+_CLASSES: dict[str | None, type[PayloadObject]] = {}
+"""Payload classes by the ``$defs`` name they stand for (``None`` for the whole payload)."""
 
 
 def resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -38,7 +26,7 @@ def resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     Without a ``$ref`` it is ``schema`` itself: never modify what this returns."""
     if "$ref" not in schema:
         return schema
-    target = resolve(definition(schema["$ref"].removeprefix("#/$defs/")))
+    target = resolve(contract_definition(schema["$ref"].removeprefix("#/$defs/")))
     return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
 
 
@@ -56,102 +44,31 @@ def _json_type(value: Any) -> str:
     return kinds[type(value)]
 
 
-def payload_class(name: str | None, *, frozen: bool = True, extra: tuple = ()):
-    """Build the dataclass for ``$defs/name`` (``None``: the whole payload) around a class body.
-
-    ``extra`` adds Python-only fields, as ``(name, type, dataclasses.field(...))`` triples.
-    """
-
-    def build(body: type) -> type:
-        properties = definition(name)["properties"]
-        computed = {key for key in properties if isinstance(body.__dict__.get(key), property)}
-        fields = [_field(key, properties[key]) for key in properties if key not in computed]
-        fields.sort(key=lambda f: len(f) == 3)  # required (no default) first, else in order
-        namespace = {k: v for k, v in body.__dict__.items() if k not in ("__dict__", "__weakref__")}
-        namespace.update(
-            _definition=name,
-            _properties=properties,
-            _encoders={key: encoder(prop) for key, prop in properties.items()},
-            _computed=frozenset(computed),
-            _checks=_checks(properties, computed),
-        )
-        kwargs = {"module": body.__module__} if sys.version_info >= (3, 12) else {}
-        cls = dataclasses.make_dataclass(
-            body.__name__,
-            [*fields, *extra],
-            bases=(PayloadObject,),
-            namespace=namespace,
-            frozen=frozen,
-            **kwargs,
-        )
-        cls.__qualname__ = body.__qualname__
-        _CLASSES[name] = cls
-        return cls
-
-    return build
-
-
-def _checks(properties: Mapping[str, Any], computed: set[str]) -> tuple:
-    """``(key, schema, types)`` of the fields a constructor checks: those that cannot be null."""
-    resolved = ((key, resolve(prop)) for key, prop in properties.items() if key not in computed)
-    return tuple(
-        (key, schema, frozenset(types_of(schema)))
-        for key, schema in resolved
-        if "null" not in types_of(schema)
-    )
-
-
-def _field(key: str, raw: Mapping[str, Any]) -> tuple:
-    schema = resolve(raw)
-    python_type = _python_type(raw)
-    if "default" not in schema:
-        return (key, python_type)
-    default = schema["default"]
-    if isinstance(default, list):
-        return (key, python_type, dataclasses.field(default=tuple(default)))
-    if isinstance(default, dict):
-        return (key, python_type, dataclasses.field(default_factory=_factory(raw, default)))
-    return (key, python_type, dataclasses.field(default=default))
-
-
-def _factory(schema: Mapping[str, Any], default: dict) -> Callable[[], Any]:
-    """A fresh default object each time: the payload class of a ``$ref``, else a dict."""
-    target = _class_of(schema)
-    return (lambda: _CLASSES[target](**default)) if target is not None else (lambda: dict(default))
-
-
-def _class_of(schema: Mapping[str, Any]) -> str | None:
-    """The ``$defs`` name whose payload class a schema (before resolving) stands for."""
-    ref = schema.get("$ref", "")
-    name = ref.removeprefix("#/$defs/")
-    return name if ref and definition(name).get("type") == "object" else None
-
-
-def _python_type(raw: Mapping[str, Any]) -> Any:
-    """The annotation for a field: a payload class, a tuple of them, or a plain type."""
-    target = _class_of(raw)
-    if target is not None:
-        return _CLASSES.get(target, Any)
-    schema = resolve(raw)
-    items = _class_of(schema.get("items", {}))
-    if items is not None:
-        return tuple[_CLASSES.get(items, Any), ...]
-    if "enum" in schema:
-        return Literal[tuple(schema["enum"])]
-    types = types_of(schema)
-    python = [_JSON_TYPES[t] for t in sorted(types - {"null"})]
-    result: Any = python[0] if len(python) == 1 else Any
-    return result | None if "null" in types and result is not Any else result
-
-
 class PayloadObject:
-    """What every payload class shares: schema-driven ``to_dict``/``from_dict`` and checks."""
+    """What every payload class shares: ``to_dict``/``from_dict`` in the schema's terms, and
+    ``_check_fields`` for its ``__post_init__``. A subclass names its schema object:
+    ``class BenchRow(PayloadObject, definition="row")`` (``None``: the whole payload)."""
 
     _definition: str | None
-    _properties: dict[str, dict[str, Any]]  # as written, with their $refs
+    _properties: dict[str, dict[str, Any]]  # as written, with their $refs, in payload order
     _encoders: dict[str, Encoder]  # how each field is written as JSON
-    _checks: tuple[tuple[str, dict[str, Any], frozenset[str]], ...]  # what __init__ checks
-    _computed: frozenset[str]
+    _checks: tuple[tuple[str, Mapping[str, Any], frozenset[str]], ...]  # what __init__ checks
+    _computed: frozenset[str]  # payload fields the class computes (properties)
+
+    def __init_subclass__(cls, definition: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        properties = contract_definition(definition)["properties"]
+        computed = {key for key in properties if isinstance(getattr(cls, key, None), property)}
+        cls._definition = definition
+        cls._properties = properties
+        cls._encoders = {key: encoder(prop) for key, prop in properties.items()}
+        cls._computed = frozenset(computed)
+        cls._checks = tuple(
+            (key, schema, frozenset(types_of(schema)))
+            for key, schema in ((k, resolve(v)) for k, v in properties.items() if k not in computed)
+            if "null" not in types_of(schema)
+        )
+        _CLASSES[definition] = cls
 
     def _check_fields(self) -> None:
         """``ValueError`` for a value off the schema in a field that must hold one (not null)."""
@@ -189,7 +106,7 @@ class PayloadObject:
 
     @classmethod
     def _extra_from_payload(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Constructor arguments of Python-only fields (see ``payload_class(extra=...)``)."""
+        """Constructor arguments of Python-only fields (``BenchResult.sweep_sizes``)."""
         return {}
 
 
@@ -231,6 +148,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _class_of(schema: Mapping[str, Any]) -> str | None:
+    """The ``$defs`` name whose payload class a schema (before resolving) stands for."""
+    ref = schema.get("$ref", "")
+    name = ref.removeprefix("#/$defs/")
+    return name if ref and contract_definition(name).get("type") == "object" else None
+
+
 def decode(value: Any, schema: Mapping[str, Any]) -> Any:
     """A validated JSON value as the payload classes hold it: objects as classes, arrays as
     tuples."""
@@ -251,7 +175,7 @@ def check_value(
 ) -> None:
     """The schema's rules on one value: type, enum, pattern, bounds, length and keys (not what
     an array or object holds)."""
-    types = set(types_of(schema) if types is None else types)
+    types = types_of(schema) if types is None else types
     if not _has_type(value, types):
         raise ValueError(f"{where} must be {' or '.join(sorted(types))}, got {value!r}")
     if "enum" in schema and value not in schema["enum"]:
@@ -266,16 +190,18 @@ def check_value(
             schema.get("additionalProperties") is False and not keys <= known
         ):
             raise ValueError(f"{where} needs exactly the keys {sorted(known)}, got {sorted(keys)}")
-    bounds = {
-        "minimum": (lambda v, b: v >= b, ">="),
-        "exclusiveMinimum": (lambda v, b: v > b, ">"),
-        "maximum": (lambda v, b: v <= b, "<="),
-        "exclusiveMaximum": (lambda v, b: v < b, "<"),
-    }
-    for keyword, (holds, word) in bounds.items():
+    for keyword, (holds, word) in _BOUNDS.items():
         bound = schema.get(keyword)
         if bound is not None and isinstance(value, numbers.Real) and not holds(value, bound):
             raise ValueError(f"{where} must be {word} {schema[keyword]}, got {value!r}")
+
+
+_BOUNDS = {
+    "minimum": (lambda v, b: v >= b, ">="),
+    "exclusiveMinimum": (lambda v, b: v > b, ">"),
+    "maximum": (lambda v, b: v <= b, "<="),
+    "exclusiveMaximum": (lambda v, b: v < b, "<"),
+}
 
 
 _EXACT = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}
@@ -301,4 +227,4 @@ def _has_type(value: Any, types: set[str]) -> bool:
     return any(checks[t](value) for t in types)
 
 
-__all__ = ["SCHEMA", "PayloadObject", "check_value", "decode", "encoder", "payload_class"]
+__all__ = ["SCHEMA", "PayloadObject", "check_value", "decode", "encoder"]
