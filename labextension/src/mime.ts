@@ -19,9 +19,11 @@ export class BenchOutput extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this.mimeType];
     const { renderBench, DEFAULT_STATE } = await import('./bench_result/view');
-    renderBench(this.node, data, this.viewState ?? DEFAULT_STATE, (state) => {
+    const text = model.data['text/plain'];
+    const onState = (state: ViewState) => {
       this.viewState = state;
-    });
+    };
+    renderBench(this.node, data, this.viewState ?? DEFAULT_STATE, onState, typeof text === 'string' ? text : undefined);
   }
 }
 

@@ -30,27 +30,18 @@ describe('validateBench', () => {
   it.each([
     ['not an object', () => 'hello', '$: must be an object, not a string'],
     ['a missing field', (d: any) => { delete d.dtype; }, '$: missing field "dtype"'],
-    ['an unknown field', (d: any) => { d.extra = 1; }, '$: unexpected field "extra"'],
     ['a string median', (d: any) => { d.rows[0].median = 'fast'; }, '$.rows[0].median: must be a number, not a string'],
-    ['a negative time', (d: any) => { d.rows[1].iqr = -1; }, '$.rows[1].iqr: must be >= 0'],
     ['a fractional run count', (d: any) => { d.rows[2].runs = 2.5; }, '$.rows[2].runs: must be an integer, not a number'],
     ['an unknown status', (d: any) => { d.rows[0].status = 'great'; }, '$.rows[0].status: must be one of "ok", "incorrect", "failed", "skipped"'],
-    ['an empty shape', (d: any) => { d.shapes.a = []; }, '$.shapes.a: must have at least 1 item'],
-    ['bad operands', (d: any) => { d.operands = 'mine'; }, '$.operands: must match ^(mnist|user|random, seed -?[0-9]+)$'],
     ['rows not an array', (d: any) => { d.rows = {}; }, '$.rows: must be an array, not an object'],
     ['a missing environment field', (d: any) => { delete d.environment.threads; }, '$.environment: missing field "threads"'],
-    ['zero threads', (d: any) => { d.environment.threads = 0; }, '$.environment.threads: must be >= 1'],
-    ['a zero peak', (d: any) => { d.environment.peak_gflops = 0; }, '$.environment.peak_gflops: must be > 0'],
-    ['an empty device', (d: any) => { d.device = ''; }, '$.device: must not be empty'],
-    ['a threshold of 1', (d: any) => { d.threshold = 1; }, '$.threshold: must be < 1'],
     ['another version', (d: any) => { d.version = '2'; }, 'schema version "2" is not supported'],
-    ['a failed row without error', (d: any) => { d.rows[0].status = 'failed'; }, '$.rows[0]: A failed row carries its error text.'],
-    ['an ok row without median', (d: any) => { d.rows[0].median = null; }, '$.rows[0]: An ok row has a median, no error, and correct not false.'],
-    ['an incorrect row marked correct', (d: any) => { d.rows[0].status = 'incorrect'; }, '$.rows[0]: An incorrect row has correct false and no error.'],
-    ['an empty sweep', (d: any) => { d.sweep = { sizes: [] }; }, '$.sweep.sizes: must have at least 1 item'],
+    ['a missing version', (d: any) => { delete d.version; }, '$: missing field "version"'],
+    ['a text flag', (d: any) => { d.rows[0].noisy = 'no'; }, '$.rows[0].noisy: must be true or false, not a string'],
+    ['an unknown kind', (d: any) => { d.rows[0].kind = 'mine'; }, '$.rows[0].kind: must be one of "course", "optional", "user"'],
+    ['a null environment', (d: any) => { d.environment = null; }, '$.environment: must be an object, not null'],
     ['a sweep size that is text', (d: any) => { d.sweep = { sizes: ['a'] }; }, '$.sweep.sizes[0]: must be an integer, not a string'],
     ['a bad point', (d: any) => { d.rows[0].points = [{ size: 0 }]; }, '$.rows[0].points[0]: missing field "m"'],
-    ['a key with a slash', (d: any) => { d.shapes['a/b'] = 1; }, '$.shapes: unexpected field "a/b"']
   ] as [string, (d: any) => unknown, string][])('rejects %s with a path to the problem', (_label, mutate, expected) => {
     const data = fixture('course_cpu');
     const mutated = mutate(data);
@@ -58,10 +49,20 @@ describe('validateBench', () => {
     expect(errors.join('\n')).toContain(expected);
   });
 
-  it('names a broken cross-field rule once, not once per field it touches', () => {
+  it.each([
+    ['an unknown field', (d: any) => { d.extra = 1; }],
+    ['a negative time', (d: any) => { d.rows[1].iqr = -1; }],
+    ['an empty shape', (d: any) => { d.shapes.a = []; }],
+    ['other operands', (d: any) => { d.operands = 'mine'; }],
+    ['a threshold of 1', (d: any) => { d.threshold = 1; }],
+    ['a failed row without error', (d: any) => { d.rows[0].status = 'failed'; }],
+    ['an ok row without median', (d: any) => { d.rows[0].median = null; }]
+  ] as [string, (d: any) => unknown][])('draws %s: ranges, patterns and the status rule are the kernel\'s to hold', (_label, mutate) => {
+    // BenchResult.from_dict holds these to schema.json (tests/test_bench_result.py); each
+    // still has the types the renderer reads, so it draws as its fields say.
     const data = fixture('course_cpu');
-    data.rows[0].status = 'skipped'; // but it has a median
-    expect(errorsOf(data)).toEqual(['$.rows[0]: A skipped row has no median and no error.']);
+    mutate(data);
+    expect(errorsOf(data)).toEqual([]);
   });
 
   it('explains a version it does not read instead of listing field errors', () => {
@@ -77,7 +78,7 @@ describe('validateBench', () => {
     const data = fixture('sweep_cpu');
     for (const row of data.rows) {
       for (const point of row.points) {
-        point.runs = -1;
+        point.runs = 'many';
       }
     }
     expect(errorsOf(data).length).toBe(20);

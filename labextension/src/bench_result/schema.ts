@@ -1,36 +1,135 @@
 /**
- * The bench JSON contract for the renderer. Everything here comes from
- * `matmul_magic/bench_result/schema.json`, generated into `src/generated/` by
- * `scripts/generators/contract.mjs`: the types, the MIME type, the version and a compiled
- * validator. This module only words the validator's findings for people: the renderer draws a
- * payload that passed `validateBench`, and shows anything else as a readable error box.
+ * The bench JSON contract for the renderer: the types, MIME type and version are generated
+ * from `matmul_magic/bench_result/schema.json` into `src/generated/`. The payload comes from
+ * the kernel's own `BenchResult.to_dict()`, which the schema holds whole (ranges, patterns,
+ * the status rule); the renderer checks only what it needs to draw safely: the version, and
+ * the type of every field it reads. Anything else is shown as a readable box with the
+ * output's text view.
  */
-import type { ErrorObject } from 'ajv';
-
 import { BENCH_MIME_TYPE, BENCH_SCHEMA_VERSION } from '../generated/bench_contract';
-import { RULE_DESCRIPTIONS } from '../generated/bench_rules';
-import type { BenchPoint, BenchResult, BenchRow } from '../generated/bench_types';
-import { validate as compiledValidate } from '../generated/bench_validator';
+import type { BenchResult } from '../generated/bench_types';
 
-export type { BenchEnvironment, BenchPoint, BenchResult, BenchRow } from '../generated/bench_types';
+export type { BenchEnvironment, BenchResult, BenchRow, SweepPoint } from '../generated/bench_types';
 export { BENCH_MIME_TYPE, BENCH_SCHEMA_VERSION };
-export type RowKind = BenchRow['kind'];
-export type RowStatus = BenchRow['status'];
-/** One size of a sweep (the schema's `point`). */
-export type SweepPoint = BenchPoint;
+export type RowKind = BenchResult['rows'][number]['kind'];
+export type RowStatus = BenchResult['rows'][number]['status'];
 
 export type Validation = { ok: true; value: BenchResult } | { ok: false; errors: string[] };
 
 /** Enough problems to fix a payload; more would bury the first one. */
 const MAX_ERRORS = 20;
 
-/** ajv's standalone output, typed: a type guard that leaves its findings on `errors`. */
-type CompiledValidator = ((data: unknown) => data is BenchResult) & {
-  errors?: ErrorObject[] | null;
-};
-const schemaValidate = compiledValidate as unknown as CompiledValidator;
+/** Where a check is (`$`, `.rows`, `[0]`, ...: joined only to word a problem), and what it found. */
+type Walk = { path: string[]; errors: string[] };
+/** Checks one value, adding what is wrong with it to `walk.errors`. */
+type Check = (value: unknown, walk: Walk) => void;
 
-/** Checks `data` against the schema; on success returns it typed, otherwise readable problems. */
+const problem = (walk: Walk, what: string): void => {
+  walk.errors.push(`${walk.path.join('')}: ${what}`);
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
+/** A JSON type as the error box words it, and whether a value has it. */
+const TYPES = {
+  string: ['a string', (v: unknown) => typeof v === 'string'],
+  number: ['a number', (v: unknown) => typeof v === 'number'],
+  integer: ['an integer', (v: unknown) => Number.isInteger(v)],
+  boolean: ['true or false', (v: unknown) => typeof v === 'boolean']
+} as const;
+
+function scalar(type: keyof typeof TYPES, nullable = false): Check {
+  const [words, holds] = TYPES[type];
+  return (value, walk) => {
+    if (!holds(value) && !(nullable && value === null)) {
+      problem(walk, `must be ${words}, not ${describe(value)}`);
+    }
+  };
+}
+
+function oneOf(values: readonly string[]): Check {
+  return (value, walk) => {
+    if (typeof value !== 'string' || !values.includes(value)) {
+      problem(walk, `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+    }
+  };
+}
+
+function arrayOf(item: Check): Check {
+  return (value, walk) => {
+    if (!Array.isArray(value)) {
+      problem(walk, `must be an array, not ${describe(value)}`);
+      return;
+    }
+    for (let i = 0; i < value.length; i++) {
+      walk.path.push(`[${i}]`);
+      item(value[i], walk);
+      walk.path.pop();
+    }
+  };
+}
+
+function object(fields: Record<string, Check>, nullable = false): Check {
+  const entries = Object.entries(fields).map(([key, check]) => [key, `.${key}`, check] as const);
+  return (value, walk) => {
+    if (nullable && value === null) {
+      return;
+    }
+    if (!isObject(value)) {
+      problem(walk, `must be an object, not ${describe(value)}`);
+      return;
+    }
+    for (const [key, step, check] of entries) {
+      if (!(key in value)) {
+        problem(walk, `missing field ${JSON.stringify(key)}`);
+        continue;
+      }
+      walk.path.push(step);
+      check(value[key], walk);
+      walk.path.pop();
+    }
+  };
+}
+
+const seconds = scalar('number', true);
+const count = scalar('integer');
+const text = scalar('string', true);
+const flag = scalar('boolean');
+const shape = arrayOf(count);
+
+const POINT = object({
+  size: count, m: count, k: count, n: count, median: seconds, median_low: seconds,
+  median_high: seconds, iqr: seconds, runs: count, extrapolated: flag, error: text
+});
+
+const ROW = object({
+  name: scalar('string'), kind: oneOf(['course', 'optional', 'user']),
+  status: oneOf(['ok', 'incorrect', 'failed', 'skipped']), median: seconds, median_low: seconds,
+  median_high: seconds, iqr: seconds, min: seconds, runs: count, blocks: count, speedup: seconds,
+  speedup_low: seconds, speedup_high: seconds, gflops: seconds, pct_of_peak: seconds,
+  correct: scalar('boolean', true), max_abs_err: seconds, extrapolated: flag, unreliable: flag,
+  error: text, note: text, one_off: seconds, stalls: count, noisy: flag, over_budget: flag,
+  points: arrayOf(POINT), exponent: seconds
+});
+
+const ENVIRONMENT = object({
+  device_name: text, threads: scalar('integer', true), torch: text, python: text,
+  tf32: scalar('boolean', true), stream: text, timer: text, l2_flush: scalar('boolean', true),
+  peak_gflops: seconds
+});
+
+const RESULT = object({
+  device: scalar('string'), dtype: scalar('string'), shapes: object({ a: shape, b: shape }),
+  flops: scalar('number'), operands: scalar('string'), interrupted: flag, budget: seconds,
+  elapsed: seconds, baseline: text, threshold: scalar('number'), environment: ENVIRONMENT,
+  sweep: object({ sizes: shape }, true), rows: arrayOf(ROW)
+});
+
+/** Whether `data` is a payload this build can draw; if so returns it typed, else the problems. */
 export function validateBench(data: unknown): Validation {
   if (isObject(data) && 'version' in data && data.version !== BENCH_SCHEMA_VERSION) {
     return {
@@ -41,120 +140,12 @@ export function validateBench(data: unknown): Validation {
       ]
     };
   }
-  if (schemaValidate(data)) {
-    return { ok: true, value: data };
+  const errors: string[] = [];
+  RESULT(data, { path: ['$'], errors });
+  if (isObject(data) && !('version' in data)) {
+    errors.unshift('$: missing field "version"');
   }
-  return { ok: false, errors: describeErrors(schemaValidate.errors ?? [], data) };
-}
-
-/** One line per problem, `path: what is wrong`; a broken cross-field rule is named once. */
-function describeErrors(errors: readonly ErrorObject[], data: unknown): string[] {
-  const lines: string[] = [];
-  for (const error of errors) {
-    if (lines.length === MAX_ERRORS) {
-      break;
-    }
-    const rule = ruleOf(error.schemaPath);
-    const line =
-      rule !== undefined
-        ? `${jsonPath(ruleOwner(error))}: ${rule}`
-        : error.keyword === 'if'
-          ? null // ajv's summary of a broken rule: the rule's own error says it better
-          : `${jsonPath(error.instancePath)}: ${problem(error, valueAt(data, error.instancePath))}`;
-    if (line !== null && !lines.includes(line)) {
-      lines.push(line);
-    }
-  }
-  return lines;
-}
-
-/** The description of the cross-field rule (`allOf/<i>`) a schema path lies in, if any. */
-function ruleOf(schemaPath: string): string | undefined {
-  const match = /\/(allOf\/\d+)\//.exec(schemaPath);
-  return match ? RULE_DESCRIPTIONS[match[1]] : undefined;
-}
-
-/** The object a rule's error is about: a row, not the one field of it that broke the rule. */
-function ruleOwner(error: ErrorObject): string {
-  return /\/then\/properties\//.test(error.schemaPath)
-    ? error.instancePath.replace(/\/[^/]*$/, '')
-    : error.instancePath;
-}
-
-/** `/rows/0/median` as `$.rows[0].median`; a missing or unexpected field names its object. */
-function jsonPath(pointer: string): string {
-  let path = '$';
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    path += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
-  }
-  return path;
-}
-
-function problem(error: ErrorObject, value: unknown): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return `missing field ${JSON.stringify(params.missingProperty)}`;
-    case 'additionalProperties':
-      return `unexpected field ${JSON.stringify(params.additionalProperty)}`;
-    case 'type':
-      return `must be ${typeWords(params.type, value)}, not ${describe(value)}`;
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return `must be ${params.comparison} ${params.limit}`;
-    case 'minLength':
-      return 'must not be empty';
-    case 'minItems':
-      return `must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}`;
-    case 'enum':
-      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(params.allowedValue)}`;
-    case 'pattern':
-      return `must match ${params.pattern}`;
-    default:
-      return `fails the schema's "${error.keyword}" rule`;
-  }
-}
-
-/** The types a value may have, as words. null is left out when the value is present but wrong. */
-function typeWords(types: unknown, value: unknown): string {
-  const names = (Array.isArray(types) ? types : [types]).filter(
-    (t) => t !== 'null' || value === null
-  );
-  const words: Record<string, string> = {
-    object: 'an object',
-    array: 'an array',
-    string: 'a string',
-    number: 'a number',
-    integer: 'an integer',
-    boolean: 'true or false',
-    null: 'null'
-  };
-  return names.map((t) => words[String(t)] ?? String(t)).join(' or ');
-}
-
-const describe = (value: unknown): string =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? 'an array'
-      : typeof value === 'object' || typeof value === 'undefined'
-        ? `an ${typeof value}`
-        : `a ${typeof value}`;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The value a JSON pointer names inside `data` (undefined when it names nothing). */
-function valueAt(data: unknown, pointer: string): unknown {
-  let node: unknown = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[part] : undefined;
-  }
-  return node;
+  return errors.length === 0
+    ? { ok: true, value: data as BenchResult }
+    : { ok: false, errors: errors.slice(0, MAX_ERRORS) };
 }

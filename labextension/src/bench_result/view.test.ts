@@ -160,9 +160,19 @@ describe('renderBench: interrupted, off-schema and empty payloads', () => {
   });
 
   it('shows payload markup in the error box as text too', () => {
-    const { el } = render({ version: BENCH_SCHEMA_VERSION, '<img src=x onerror=alert(1)>': 1 });
+    const { el } = render({ version: '<img src=x onerror=alert(1)>' });
     expect(el.querySelectorAll('img')).toHaveLength(0);
-    expect(el.textContent).toContain('unexpected field "<img src=x onerror=alert(1)>"');
+    expect(el.textContent).toContain('schema version "<img src=x onerror=alert(1)>" is not supported');
+  });
+
+  it('falls back to the output\'s text view, as text, when it cannot draw the payload', () => {
+    const host = document.body.appendChild(document.createElement('div'));
+    const data = fixture('course_cpu');
+    data.version = BENCH_SCHEMA_VERSION + 1;
+    const text = 'name   median\n<img src=x onerror=alert(1)>  4.30 µs';
+    expect(renderBench(host, data, DEFAULT_STATE, undefined, text)).toBeNull();
+    expect(host.querySelectorAll('img')).toHaveLength(0);
+    expect(host.querySelector('[data-state="error"] pre.mm-bench-fallback')!.textContent).toBe(text);
   });
 
   it('handles a result with no rows', () => {

@@ -12,8 +12,11 @@ import { tableSection } from './table_section';
 
 export { DEFAULT_STATE, type ViewState };
 
-/** A readable box for a payload that does not match the schema. */
-export function renderError(host: HTMLElement, errors: string[]): HTMLElement {
+/**
+ * A readable box for a payload this build cannot draw, with the output's own text view
+ * (`fallback`, the text/plain the kernel sent beside it) so the figures still show.
+ */
+export function renderError(host: HTMLElement, errors: string[], fallback?: string): HTMLElement {
   const box = el('div', {
     class: 'mm-bench mm-bench-error',
     role: 'alert',
@@ -22,7 +25,8 @@ export function renderError(host: HTMLElement, errors: string[]): HTMLElement {
   }, [
     el('strong', {}, 'matmul-magic: this bench result cannot be shown'),
     el('p', {}, `The output does not match the bench schema (version ${BENCH_SCHEMA_VERSION}). Re-run the cell with this version of matmul-magic. Problems found:`),
-    el('ul', {}, errors.map((e) => el('li', {}, e)))
+    el('ul', {}, errors.map((e) => el('li', {}, e))),
+    ...(fallback ? [el('pre', { class: 'mm-bench-fallback' }, fallback)] : [])
   ]);
   applyPalette(box);
   host.replaceChildren(box);
@@ -217,16 +221,20 @@ export function placeTooltip(avoid: Box, x: number, [w, h]: [number, number], [v
   return [left, Math.max(gap, Math.min(top, vh - h - gap))];
 }
 
-/** Validates `data` and draws it into `host`: the interactive view, or the schema error box. */
+/**
+ * Checks `data` and draws it into `host`: the interactive view, or the error box with the
+ * output's text view (`fallback`).
+ */
 export function renderBench(
   host: HTMLElement,
   data: unknown,
   state: ViewState = DEFAULT_STATE,
-  onState?: (state: ViewState) => void
+  onState?: (state: ViewState) => void,
+  fallback?: string
 ): BenchView | null {
   const checked = validateBench(data);
   if (!checked.ok) {
-    renderError(host, checked.errors);
+    renderError(host, checked.errors, fallback);
     return null;
   }
   return new BenchView(host, checked.value, state, onState);
