@@ -45,7 +45,7 @@ displays itself as a MIME bundle with three representations of the same rows:
 
 The JSON payload is `BenchResult.to_dict()`. Its JSON Schema (draft 2020-12),
 `matmul_magic/bench_result/schema.json`, is the contract's one written form: the Python classes
-take their fields from it, the labextension's types and validator are generated from it, and
+are held to it by a test, the labextension's types are generated from it, and
 this page is rendered from it. `BenchResult.from_dict(payload)` rebuilds the object after
 checking the payload against the schema (with the `jsonschema` package).
 
