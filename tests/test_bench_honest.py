@@ -52,7 +52,7 @@ def test_an_estimate_adds_one_fixed_cost_to_the_per_output_work():
     est = estimate.estimate(task)
     # 30 ms + 64 × 4 ms = 286 ms; scaling the 8-output slice by 8 would say 496 ms
     assert est.measurement.median == pytest.approx(0.286)
-    assert not est.unreliable and "30 ms fixed + 4 ms per output" in est.how
+    assert not est.unreliable and "30.0 ms fixed + 4.00 ms per output" in est.how
     assert est.per_round == {r: pytest.approx(0.286) for r in range(5)}
 
 

@@ -85,7 +85,7 @@ def test_the_readmes_run_of_the_examples_is_what_the_command_prints(example_repo
     lines = block.splitlines()
     shown = {}
     for line in lines[:-2]:
-        m = re.fullmatch(r"PASS  examples/(\S+\.ipynb) \(([^)]*)\) [\d.]+ s", line)
+        m = re.fullmatch(r"PASS  examples/(\S+\.ipynb) \(([^)]*)\) [\d.,]+ [mµn]?s", line)
         assert m, line
         shown[m.group(1)] = m.group(2)
     assert sorted(shown) == [p.name for p in EXAMPLES]  # each once, all green
@@ -95,5 +95,5 @@ def test_the_readmes_run_of_the_examples_is_what_the_command_prints(example_repo
         totals += real
         said = ", ".join(f"{real[o]} {o}" for o in ("passed", "xfailed") if real[o])
         assert counts == said, name
-    assert re.fullmatch(rf"{len(EXAMPLES)} notebooks in [\d.]+ s", lines[-2])
+    assert re.fullmatch(rf"{len(EXAMPLES)} notebooks in [\d.,]+ [mµn]?s", lines[-2])
     assert lines[-1] == f"{totals['passed']} passed, 0 failed, {totals['xfailed']} xfailed"

@@ -166,7 +166,7 @@ def test_a_dying_or_hanging_notebook_fails_alone(tmp_path):
     assert segv.outcome == "failed" and "signal 11" in segv.message
     assert "Segmentation fault" in segv.message  # faulthandler's stack, from the output
     hung = notebooks["c_hang.ipynb"].tests[-1]
-    assert hung.outcome == "failed" and "timed out after 8 s while cell 1" in hung.message
+    assert hung.outcome == "failed" and "timed out after 8.00 s while cell 1" in hung.message
     assert [t.outcome for t in notebooks["d_fine.ipynb"].tests] == ["passed", "passed"]
     syntax = notebooks["e_syntax.ipynb"].tests[-1]
     assert syntax.outcome == "failed" and (syntax.cell, syntax.line) == (2, 3)

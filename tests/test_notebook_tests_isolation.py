@@ -182,7 +182,7 @@ def test_a_notebook_has_a_timeout_by_default_and_nbmake_metadata_is_honoured(tmp
     by_name = {Path(nb.path).name: nb for nb in report.notebooks}
     slow = by_name["slow.ipynb"].tests[-1]
     assert slow.outcome == "failed" and slow.cell == 2
-    assert "timed out after 2 s while cell 2 was running" in slow.message
+    assert "timed out after 2.00 s while cell 2 was running" in slow.message
     assert [t.outcome for t in by_name["errors.ipynb"].tests] == ["passed", "passed"]
 
 

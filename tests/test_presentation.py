@@ -37,7 +37,9 @@ def test_vectors_cover_every_formatter_and_word():
     cases = json.loads((VECTORS / "presentation.json").read_text(encoding="utf-8"))["cases"]
     formatters = {c["fn"] for c in cases}
     public = {name for name in dir(fmt) if name.startswith(("format_", "status_", "pick_"))}
-    assert public - {"format_significant", "status_badges"} <= formatters
+    # format_plain is Python's only: text that reads as Python (test failures, hints, tolerances),
+    # which the lab renderer never shows; test_plain_values_read_as_python pins it.
+    assert public - {"format_significant", "status_badges", "format_plain"} <= formatters
     expected = {c["expected"] for c in cases}
     for word in fmt.RULES["status_words"].values():
         assert any(text.startswith(word) for text in expected), word
@@ -116,3 +118,14 @@ def test_the_html_fallback_uses_only_the_one_palette():
     for path in fixtures.glob("*.json"):
         seen |= set(re.findall(r"#[0-9a-fA-F]{6}\b", to_html(json.loads(path.read_text()))))
     assert seen and seen <= fallbacks
+
+
+def test_plain_values_read_as_python():
+    assert [fmt.format_plain(v) for v in (1e-05, 0.001, 2.5, 16777217.0)] == [
+        "1e-05",
+        "0.001",
+        "2.5",
+        "1.67772e+07",
+    ]
+    assert fmt.format_plain(16777217.0, 9) == "16777217"
+    assert fmt.format_plain(100 / 3, 3) == "33.3"

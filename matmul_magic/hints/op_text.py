@@ -79,7 +79,9 @@ def _describe(value: Any, index: bool = False) -> str:
     if isinstance(value, int):
         return "int" if index else repr(value)  # loop indices vary: keep lines grouped
     if isinstance(value, float):
-        return f"{value:g}"
+        from ..bench_result.views.format import format_plain
+
+        return format_plain(value)
     if isinstance(value, (tuple, list)):
         inner = ", ".join(_describe(v, index) for v in value)
         if type(value).__name__ == "Size":

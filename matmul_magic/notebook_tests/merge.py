@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..bench_result.views.format import format_time
 from .discovery import NotebookPlan
 from .model import Execution, NotebookReport, Options, TestResult
 
@@ -149,7 +150,7 @@ def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> 
         pass
     elif execution.timed_out:
         limit = execution.timeout or options.timeout or 0
-        tally.problems.append((last, None, f"timed out after {limit:g} s {where}"))
+        tally.problems.append((last, None, f"timed out after {format_time(limit)} {where}"))
     else:
         code = execution.returncode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"

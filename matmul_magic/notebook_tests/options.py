@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..bench_result.views.format import format_time
 from .model import DEFAULT_BENCH_BUDGET, DEFAULT_TIMEOUT
 
 
@@ -81,11 +82,12 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "timeout", timeout_seconds, DEFAULT_TIMEOUT, "SECONDS",
         f"fail a notebook that runs longer than this, naming the cell that was running "
-        f"(default {DEFAULT_TIMEOUT:g}; 'none': no limit; a notebook's metadata "
+        f"(default {format_time(DEFAULT_TIMEOUT)}; 'none': no limit; a notebook's metadata "
         f"execution.timeout, nbmake's key, wins)",
     ),
     Option(
         "bench_budget", positive_seconds, DEFAULT_BENCH_BUDGET, "SECONDS",
-        f"cap on each bench's budget inside notebooks (default {DEFAULT_BENCH_BUDGET:g})",
+        f"cap on each bench's budget inside notebooks "
+        f"(default {format_time(DEFAULT_BENCH_BUDGET)})",
     ),
 )  # fmt: skip

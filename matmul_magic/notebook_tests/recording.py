@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..bench_result.views.format import format_error
+
 _CELL_LABEL = re.compile(r"In\[(\d+)\]")
 
 
@@ -183,7 +185,7 @@ def _row_message(row: Any) -> str:
         return f"{row.name} is incorrect: {row.note}"
     text = f"{row.name} is incorrect: its result differs from torch's a @ b"
     if getattr(row, "max_abs_err", None) is not None:
-        text += f" (largest abs error {row.max_abs_err:.3g})"
+        text += f" (largest abs error {format_error(row.max_abs_err)})"
     return text
 
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from ..bench_result.views.format import format_time
 from .model import NotebookReport, RunReport, TestResult
 
 JSON_VERSION = 1
@@ -37,7 +38,7 @@ def notebook_line(report: NotebookReport) -> str:
     else:
         word = "PASS"
     detail = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
-    return f"{word:<5} {report.path} ({detail}) {report.duration:.1f} s"
+    return f"{word:<5} {report.path} ({detail}) {format_time(report.duration)}"
 
 
 def failure_block(test: TestResult) -> str:
@@ -72,7 +73,9 @@ def to_text(run: RunReport, verbose: bool = False) -> str:
             + (f"; did not finish: {', '.join(unfinished)}" if unfinished else "")
         )
     notebooks = len(run.notebooks)
-    lines.append(f"{notebooks} notebook{'' if notebooks == 1 else 's'} in {run.duration:.1f} s")
+    lines.append(
+        f"{notebooks} notebook{'' if notebooks == 1 else 's'} in {format_time(run.duration)}"
+    )
     lines.append(run.summary())
     return "\n".join(lines).lstrip("\n")
 

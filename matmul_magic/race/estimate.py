@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..bench_result.views.format import format_percent, format_time
 from . import plan
 from .task import Task, slice_text
 from .timing import Measurement
@@ -78,11 +79,12 @@ def estimate(task: Task) -> Estimate | None:
     unconfirmed = fit_unconfirmed(misses)
     how = (
         f"estimated from {slice_text(probes[0].rows, probes[0].cols, task.m, task.n)} and "
-        f"{slice_text(main.rows, main.cols, task.m, task.n)}: {_seconds(fixed)} fixed + "
-        f"{_seconds(per_output)} per output"
+        f"{slice_text(main.rows, main.cols, task.m, task.n)}: {format_time(fixed)} fixed + "
+        f"{format_time(per_output)} per output"
     )
     if unreliable:
-        how += f" (estimate, unreliable: the fit misses a measured slice by {max(misses):.0%})"
+        miss = format_percent(100 * max(misses))
+        how += f" (estimate, unreliable: the fit misses a measured slice by {miss})"
     elif unconfirmed:
         how += f" ({UNCONFIRMED_WORDS})"
     return Estimate(
@@ -104,10 +106,3 @@ def fit_unconfirmed(misses: list[float]) -> bool:
     """A line through two slices always fits them: with no third slice (long enough to test
     it, ``_CHECK_POINT_MIN``) the fit is unconfirmed, which the row's note says."""
     return not misses
-
-
-def _seconds(value: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if value >= scale or unit == "ns":
-            return f"{value / scale:.3g} {unit}"
-    return f"{value:.3g} s"  # pragma: no cover

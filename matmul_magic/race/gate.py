@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from ..bench_result.views.format import format_error
 from . import devices
 from .operands import is_oom, release_memory
 
@@ -144,6 +145,6 @@ def _judge_rows(out: Tensor, a: Tensor, b: Tensor, rows: int) -> Verdict:
     return Verdict(
         False,
         err,
-        f"output differs from the float64 product by up to {err:.3g} "
+        f"output differs from the float64 product by up to {format_error(err)} "
         f"({count} of {total} outputs beyond {a.dtype} rounding, first at {first})",
     )

@@ -31,6 +31,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from ..bench_result.views.format import format_time
 from . import gate, plan
 from .errors import ERROR_LIMIT as ERROR_LIMIT
 from .errors import clip as clip
@@ -271,8 +272,8 @@ def _set_probes(task: Task, budget: float) -> None:
     if task.over_budget:
         rows, cols, seconds = task.points[-1]
         task.note = (
-            f"one call on {slice_text(rows, cols, task.m, task.n)} took {seconds:.3g} s, "
-            f"more than the whole {budget:.3g} s budget; stopped after it (a first call may "
+            f"one call on {slice_text(rows, cols, task.m, task.n)} took {format_time(seconds)}, "
+            f"more than the whole {format_time(budget)} budget; stopped after it (a first call may "
             "include a one-off compile: a larger budget would tell)"
         )
         return
@@ -282,8 +283,8 @@ def _set_probes(task: Task, budget: float) -> None:
         return
     if len(task.points) < 2:
         task.note = (
-            f"one call on {slice_text(rows, cols, task.m, task.n)} took {seconds:.3g} s: too "
-            "slow to take the second slice an estimate needs within the budget; not timed"
+            f"one call on {slice_text(rows, cols, task.m, task.n)} took {format_time(seconds)}: "
+            "too slow to take the second slice an estimate needs within the budget; not timed"
         )
         return
     task.probes = [Probe(task, r, c, s) for r, c, s in task.points[-2:]]

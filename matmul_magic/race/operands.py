@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from ..bench_result.views.format import format_number
 from .options import parse_shape
 
 DEFAULT_SHAPE = (5, 784, 10)
@@ -209,7 +210,7 @@ def operands_fit(dev: torch.device) -> Iterator[None]:
             raise
         release_memory()
         wanted = re.search(r"allocate (\d+) bytes", str(exc))
-        needs = f" (one of them needs {int(wanted[1]) / 1e9:.3g} GB)" if wanted else ""
+        needs = f" (one of them needs {format_number(int(wanted[1]) / 1e9)} GB)" if wanted else ""
         raise ValueError(
             f"the operands do not fit in {dev.type} memory{needs}; "
             "choose a smaller shape or sweep size"

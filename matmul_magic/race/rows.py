@@ -8,6 +8,7 @@ A row says what was measured (median, IQR, minimum, calls and blocks), what the 
 from __future__ import annotations
 
 from ..bench_result.result import BenchRow, SweepPoint, fit_exponent
+from ..bench_result.views.format import format_count, format_percent
 from . import timing
 from .estimate import Estimate, estimate
 from .task import Task
@@ -87,8 +88,8 @@ def thread_contention(main: Task, m: timing.Measurement | None, threads: int | N
     if alone <= 0 or m.median < CONTENTION_FACTOR * alone:
         return None
     return (
-        f"unreliable: {m.median / alone:.0f}× slower with {threads} threads than with one "
-        f"while checked: another program holds a core and the threads wait for it (the "
+        f"unreliable: {format_count(m.median / alone)}× slower with {threads} threads than with "
+        f"one while checked: another program holds a core and the threads wait for it (the "
         f"default, threads=1, is not slowed so)"
     )
 
@@ -132,14 +133,14 @@ def sweep_exponent(points: tuple[SweepPoint, ...]) -> tuple[float | None, str | 
         left_out = measured - len(known)
         note = (
             f"exponent fitted on the {len(known)} sizes whose median is known to "
-            f"±{FIT_PRECISION:.0%} ({left_out} left out)"
+            f"±{format_percent(100 * FIT_PRECISION)} ({left_out} left out)"
             if left_out
             else None
         )
         return fit_exponent(known), note
     return None, (
         f"no exponent: {len(known)} of {len(points)} sizes have a median known to "
-        f"±{FIT_PRECISION:.0%}, and a fit needs three"
+        f"±{format_percent(100 * FIT_PRECISION)}, and a fit needs three"
     )
 
 

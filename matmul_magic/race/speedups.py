@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..bench_result.result import BenchRow
+from ..bench_result.views.format import format_speedup
 from .timing import Measurement
 
 
@@ -52,9 +53,9 @@ def _disagreement(
         return None
     if p_high < low or p_low > high:  # type: ignore[operator]
         return (
-            f"unreliable speedup: the ratio of the medians ({speedup:.3g}×) and the median "
-            f"of the per-round ratios ({paired.median:.3g}×) disagree beyond their intervals: "
-            "the load changed while it ran"
+            f"unreliable speedup: the ratio of the medians ({format_speedup(speedup)}) and the "
+            f"median of the per-round ratios ({format_speedup(paired.median)}) disagree beyond "
+            "their intervals: the load changed while it ran"
         )
     return None
 

@@ -241,7 +241,10 @@ class Tolerance:
 
     def describe(self) -> str:
         op = "<" if self.strict else "<="
-        bound = f"{self.atol:g}" if not self.rtol else f"{self.atol:g} + {self.rtol:g} * |b|"
+        from ..bench_result.views.format import format_plain  # on a failure only
+
+        atol, rtol = format_plain(self.atol), format_plain(self.rtol)
+        bound = atol if not self.rtol else f"{atol} + {rtol} * |b|"
         nan = ", NaN == NaN" if self.equal_nan else ""
         return f"tolerance: |a - b| {op} {bound}{nan}"
 

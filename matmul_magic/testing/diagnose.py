@@ -104,15 +104,19 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 
 def _fmt(v: Any) -> str:
-    return f"{v:.6g}" if isinstance(v, float) else str(v)
+    from ..bench_result.views.format import format_plain  # on a failure only: import stays light
+
+    return format_plain(v) if isinstance(v, float) else str(v)
 
 
 def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     """``a`` and ``b`` with enough digits that the shown values differ by about what the
     values do (16777217 vs 16777216, not 16777217 vs 1.67772e+07)."""
+    from ..bench_result.views.format import format_plain  # on a failure only: import stays light
+
     fa, fb = str(a), str(b)
     for digits in (6, 9, 12, 17):
-        fa, fb = (f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in (a, b))
+        fa, fb = (format_plain(v, digits) if isinstance(v, float) else str(v) for v in (a, b))
         try:
             shown, true = abs(complex(fa) - complex(fb)), abs(complex(a) - complex(b))
         except (TypeError, ValueError, OverflowError):
@@ -262,9 +266,13 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
     """
     import numpy as np
 
+    from ..bench_result.views.format import format_plain  # on a failure only: import stays light
+
     scan = _scan_differences(pair, bad)
     total, n_bad, first = scan.total, scan.n_bad, scan.first
-    lines = [f"differing elements: {n_bad} of {total} ({100 * n_bad / max(total, 1):.3g}%)"]
+    lines = [
+        f"differing elements: {n_bad} of {total} ({format_plain(100 * n_bad / max(total, 1), 3)}%)"
+    ]
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
     shape = pair.a.shape
 

@@ -7,6 +7,7 @@ from typing import Any
 import anywidget
 import traitlets as t
 
+from matmul_magic.bench_result.views.format import format_plain
 from matmul_magic.shapes import MAX_SIZE
 from matmul_magic.widgets._common import (
     InvalidType,
@@ -125,7 +126,7 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         speed = proposal["value"]
         if not 0 < speed <= MAX_SPEED:  # NaN fails too
             raise InvalidValue(
-                f"speed is steps per second, 0 < speed <= {MAX_SPEED:g}; got {speed}"
+                f"speed is steps per second, 0 < speed <= {format_plain(MAX_SPEED)}; got {speed}"
             )
         return speed
 

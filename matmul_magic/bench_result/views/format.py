@@ -130,6 +130,14 @@ def _layout(digits: str, exponent: int) -> str:
     return "0." + "0" * (-exponent - 1) + digits
 
 
+def format_plain(value: Any, figures: int = 6) -> str:
+    """A value as the user would write it: Python's ``g`` format, up to ``figures``
+    significant figures with no padding and no separators (``1e-05``, ``0.001``, ``2.5``).
+    How a test failure shows operands and tolerances, and a hint shows a literal: text that
+    reads as Python, not a figure in a table."""
+    return f"{value:.{figures}g}"
+
+
 def format_count(value: Any) -> str:
     """A whole count with thousands separated: ``4,000``."""
     return format_fixed(value, 0)

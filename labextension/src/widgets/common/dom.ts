@@ -176,7 +176,5 @@ export function parseShapeText(text: string): number[] | null {
   return parts.map(p => Number(p));
 }
 
-/** A number for a small cell: integers as they are, others to 3 significant digits. */
-export function formatValue(value: unknown): string {
-  return String(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(3)) : value);
-}
+// Numbers print through the one formatter (bench_result/format.ts), widgets' cells included.
+export { formatValue } from '../../bench_result/format';

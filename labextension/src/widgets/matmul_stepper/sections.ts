@@ -1,6 +1,7 @@
 // The Matmul Stepper's sections: the level menu and step buttons, the speed and step sliders,
 // what the step did, the level's code, the three matrices, and what each level costs.
 import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
+import { formatCount } from '../../bench_result/format';
 import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
 import type { Section } from '../common/section';
 import type { Values } from '../shape_explorer/view';
@@ -171,7 +172,7 @@ export function costs(ctx: StepperContext): Section<StepperFrame> {
       ...LEVELS.map((l, i) =>
         h('tr', {}, [
           h('td.mm-name', { text: `${i}: ${l.name}${i === ctx.state.level ? ' (shown)' : ''}` }),
-          h('td.mm-dim', { text: stepsAt(i, m, k, n).toLocaleString('en') })
+          h('td.mm-dim', { text: formatCount(stepsAt(i, m, k, n)) })
         ])
       )
     );
