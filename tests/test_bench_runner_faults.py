@@ -69,7 +69,7 @@ def test_operands_too_big_for_memory_are_a_value_error(monkeypatch, kwargs):
         return real(shape, seed, kind) if "sweep" in kwargs and len(calls) <= 2 else no_room()
 
     monkeypatch.setattr(operands, "random_operand", random)
-    message = r"^the operands do not fit in cpu memory \(one of them needs 40 GB\); choose a"
+    message = r"^the operands do not fit in cpu memory \(one of them needs 40.0 GB\); choose a"
     with pytest.raises(ValueError, match=message):
         bench(my_matmul, course=False, budget=0.05, **kwargs)
 
