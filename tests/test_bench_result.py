@@ -58,6 +58,7 @@ def test_fixture_validates_and_round_trips(path):
     result = BenchResult.from_dict(payload)
     again = result.to_dict()
     assert again == payload
+    assert json.dumps(again) == json.dumps(payload)  # byte for byte: key order too
     VALIDATOR.validate(json.loads(json.dumps(again)))
 
 
