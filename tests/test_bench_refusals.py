@@ -34,8 +34,8 @@ def test_sizes_over_the_devices_memory_together_are_refused(monkeypatch):
     monkeypatch.setattr(operands, "device_memory", lambda dev: 2 * 10**9)
     cpu = torch.device("cpu")
     operands.check_sizes_fit((5, 784, 10), [8000], cpu, torch.float32)  # 1.02 GB: fits
-    said = r"sweep size 20000 is too large.* 6.4 GB with the run's copy of each, more than cpu"
-    with pytest.raises(ValueError, match=said + r" memory \(2 GB in all\)"):
+    said = r"sweep size 20000 is too large.* 6.40 GB with the run's copy of each, more than cpu"
+    with pytest.raises(ValueError, match=said + r" memory \(2.00 GB in all\)"):
         operands.check_sizes_fit(None, [8, 20000], cpu, torch.float32)
     with pytest.raises(ValueError, match="the operands are too large together: 2.32 GB"):
         operands.check_sizes_fit(None, [8000, 9000], cpu, torch.float32)

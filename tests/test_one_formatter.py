@@ -28,6 +28,12 @@ PY_ALLOWED = {
     ),
     ("matmul_magic/notebook_tests/report.py", ".3f"): "JUnit XML's time attribute (seconds)",
     ("matmul_magic/race/run.py", ".2g"): "budget=N written as code the user can paste",
+    ("matmul_magic/notebook_tests/options.py", ".0f"): (
+        "threading.TIMEOUT_MAX, the largest --timeout a user can type back, digit for digit"
+    ),
+    ("matmul_magic/notebook_tests/notebook_file.py", ".0f"): (
+        "threading.TIMEOUT_MAX, the largest metadata timeout a user can write, digit for digit"
+    ),
     ("matmul_magic/race/plan.py", "g"): (
         "MAX_BUDGET in BUDGET_RULE: plan.py is the lead's (issue 25 item 3), left to that change"
     ),

@@ -30,6 +30,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from ..bench_result.views.format import format_error
 from . import gate
 
 SAMPLE_ROWS = 4
@@ -108,7 +109,7 @@ def _wrong(out: Any, a: Tensor, b: Tensor, rows: Tensor) -> str | None:
         return None
     if verdict.why is not None and verdict.max_abs_err is None:
         return verdict.why
-    return f"differs from the float64 product by up to {verdict.max_abs_err:.3g}"
+    return f"differs from the float64 product by up to {format_error(verdict.max_abs_err)}"
 
 
 def _shares_storage(x: Tensor, y: Tensor) -> bool:

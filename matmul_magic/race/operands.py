@@ -161,17 +161,18 @@ def check_sizes_fit(
     limit = min(memory, MAX_BYTES) if memory else MAX_BYTES
     if sum(need.values()) <= limit:
         return
-    where = f"{dev.type} memory ({memory / 1e9:.3g} GB in all)" if memory else "one allocation"
+    held = f"{dev.type} memory ({format_number(memory / 1e9)} GB in all)" if memory else ""
+    where = held or "one allocation"
     what, operands, _ = max(parts, key=lambda p: need[p[0]])
     if need[what] > limit:
         raise ValueError(
             f"{what} is too large: its {operands} {kind} operands take "
-            f"{need[what] / 1e9:.3g} GB with the run's copy of each, more than {where} "
+            f"{format_number(need[what] / 1e9)} GB with the run's copy of each, more than {where} "
             "holds; choose a smaller size (nothing was run)"
         )
     raise ValueError(
-        f"the operands are too large together: {sum(need.values()) / 1e9:.3g} GB with the "
-        f"run's copy of each, more than {where} holds; choose a smaller shape or fewer "
+        f"the operands are too large together: {format_number(sum(need.values()) / 1e9)} GB "
+        f"with the run's copy of each, more than {where} holds; choose a smaller shape or fewer "
         "sweep sizes (nothing was run)"
     )
 
