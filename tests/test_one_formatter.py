@@ -34,9 +34,6 @@ PY_ALLOWED = {
     ("matmul_magic/notebook_tests/notebook_file.py", ".0f"): (
         "threading.TIMEOUT_MAX, the largest metadata timeout a user can write, digit for digit"
     ),
-    ("matmul_magic/race/plan.py", "g"): (
-        "MAX_BUDGET in BUDGET_RULE: plan.py is the lead's (issue 25 item 3), left to that change"
-    ),
 }
 
 # (file, method) -> why.

@@ -196,7 +196,7 @@ class Plan:
         return seconds / max(CHECK_SHARE, 0.05)
 
 
-BUDGET_RULE = f"budget takes positive seconds up to {MAX_BUDGET:g} (an hour)"
+BUDGET_RULE = f"budget takes positive seconds up to {round(MAX_BUDGET)} (an hour)"
 """The rule's words, for every door that takes a budget (API, magic, CLI)."""
 
 
