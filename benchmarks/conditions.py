@@ -38,7 +38,7 @@ import torch.utils.benchmark as tb  # noqa: E402
 from _load import KINDS, background  # noqa: E402
 
 from matmul_magic.progression import COURSE, optional_steps  # noqa: E402
-from matmul_magic.race.operands import build_operands  # noqa: E402
+from matmul_magic.race.bench_operands import build_operands  # noqa: E402
 from matmul_magic.race.runner import bench  # noqa: E402
 
 FUNCTIONS = dict(COURSE) | {

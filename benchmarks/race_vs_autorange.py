@@ -30,7 +30,7 @@ import torch  # noqa: E402
 import torch.utils.benchmark as tb  # noqa: E402
 
 from matmul_magic.progression import COURSE  # noqa: E402
-from matmul_magic.race.operands import build_operands  # noqa: E402
+from matmul_magic.race.bench_operands import build_operands  # noqa: E402
 from matmul_magic.race.runner import bench  # noqa: E402
 
 STEPS = [name for name, _ in COURSE]

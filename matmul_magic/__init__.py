@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from matmul_magic._lazy import lazy_exports
+from matmul_magic.lazy_exports import lazy_exports
 
 # Public name -> submodule that defines it. One line per module; each module owns its line.
 # The testing package lists its names once, in its own ``__all__``: they are read from it on

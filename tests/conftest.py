@@ -22,12 +22,12 @@ def ip():
 @pytest.fixture
 def no_mnist(tmp_path, monkeypatch):
     """The test runs where no MNIST can be found (and none is downloaded)."""
-    from matmul_magic.race import operands
+    from matmul_magic.race import bench_operands
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FASTAI_HOME", str(tmp_path / "fastai"))
     monkeypatch.delenv("MATMUL_MAGIC_MNIST", raising=False)
-    operands._MNIST_CACHE.clear()
+    bench_operands._MNIST_CACHE.clear()
     return tmp_path
 
 

@@ -16,7 +16,7 @@ import pytest
 import torch
 from bench_runner_common import SMALL, my_matmul
 
-from matmul_magic.race import gate
+from matmul_magic.race import correctness
 from matmul_magic.race.estimate import UNCONFIRMED_WORDS, estimate
 from matmul_magic.race.runner import bench
 from matmul_magic.race.task import Probe, Task
@@ -31,7 +31,7 @@ OOMS = [
 
 
 def _reference_fitting(rows: int, error: BaseException):
-    real = gate.reference
+    real = correctness.reference
 
     def reference(a, b):
         if a.shape[0] > rows:
@@ -43,12 +43,12 @@ def _reference_fitting(rows: int, error: BaseException):
 
 @pytest.mark.parametrize("error", OOMS, ids=["OutOfMemoryError", "RuntimeError"])
 def test_a_reference_too_big_for_memory_is_checked_a_block_of_rows_at_a_time(monkeypatch, error):
-    monkeypatch.setattr(gate, "reference", _reference_fitting(2, error))
+    monkeypatch.setattr(correctness, "reference", _reference_fitting(2, error))
     a, b = torch.arange(35.0).reshape(7, 5), torch.ones(5, 3)
-    assert gate.judge(a @ b, a, b) == gate.Verdict(True, 0.0)
+    assert correctness.judge(a @ b, a, b) == correctness.Verdict(True, 0.0)
     wrong = a @ b
     wrong[5, 2] += 1
-    verdict = gate.judge(wrong, a, b)
+    verdict = correctness.judge(wrong, a, b)
     assert verdict.correct is False and verdict.max_abs_err == 1.0
     assert "(1 of 21 outputs beyond torch.float32 rounding, first at (5, 2))" in verdict.why
 
@@ -61,7 +61,7 @@ def test_a_reference_too_big_for_memory_is_checked_a_block_of_rows_at_a_time(mon
 
 @pytest.mark.parametrize("error", OOMS, ids=["OutOfMemoryError", "RuntimeError"])
 def test_a_reference_that_never_fits_is_a_check_not_made_not_a_failed_function(monkeypatch, error):
-    monkeypatch.setattr(gate, "reference", _reference_fitting(0, error))
+    monkeypatch.setattr(correctness, "reference", _reference_fitting(0, error))
     result = bench(my_matmul, course=False, shape=SMALL, budget=0.05)
     row = result["my_matmul"]
     assert row.error is None and row.correct is None and row.status == "skipped"
@@ -73,9 +73,9 @@ def test_other_errors_in_the_gate_are_not_mistaken_for_memory(monkeypatch):
     def broken(a, b):
         raise RuntimeError("something else")
 
-    monkeypatch.setattr(gate, "reference", broken)
+    monkeypatch.setattr(correctness, "reference", broken)
     with pytest.raises(RuntimeError, match="something else"):
-        gate.judge(torch.ones(2, 2), torch.ones(2, 2), torch.ones(2, 2))
+        correctness.judge(torch.ones(2, 2), torch.ones(2, 2), torch.ones(2, 2))
 
 
 def _two_slice_task(points):
@@ -104,15 +104,15 @@ def test_a_two_slice_estimate_with_no_third_slice_is_labelled_unconfirmed():
 
 TF32_CHECK = """
 import torch
-from matmul_magic.race import devices, gate, torch_state
+from matmul_magic.race import correctness, devices, torch_state
 cuda = torch.device("cuda")
 assert devices.tf32_enabled(cuda) is False and devices.tf32_enabled(torch.device("cpu")) is None
-assert gate._eps(torch.float32, cuda) == torch.finfo(torch.float32).eps
+assert correctness._eps(torch.float32, cuda) == torch.finfo(torch.float32).eps
 state = torch_state.TorchState()
 {turn_on}
 assert devices.tf32_enabled(cuda) is True, "not read as on"
-assert gate._eps(torch.float32, cuda) == 2.0**-10
-assert gate._eps(torch.float32, torch.device("cpu")) == torch.finfo(torch.float32).eps
+assert correctness._eps(torch.float32, cuda) == 2.0**-10
+assert correctness._eps(torch.float32, torch.device("cpu")) == torch.finfo(torch.float32).eps
 [words] = state.undo()
 assert "float32 matmul precision" in words, words
 assert devices.tf32_enabled(cuda) is False, "not put back"

@@ -16,7 +16,7 @@ import pytest
 import torch
 from bench_runner_common import SMALL, my_matmul
 
-from matmul_magic.race import guard, ladder
+from matmul_magic.race import checking, guard
 from matmul_magic.race.runner import bench
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
@@ -200,10 +200,10 @@ def test_a_long_error_is_one_line_of_at_most_300_characters_in_the_table_and_the
 
     result = bench(verbose, course=False, shape=SMALL, budget=0.05)
     error = result["verbose"].error
-    assert len(error) == ladder.ERROR_LIMIT and error.endswith("…")
+    assert len(error) == checking.ERROR_LIMIT and error.endswith("…")
     assert error.startswith("RuntimeError: first line xxx") and "\n" not in error
     assert json.loads(json.dumps(result.to_dict()))["rows"][0]["error"] == error
-    assert ladder.clip("short") == "short"
+    assert checking.clip("short") == "short"
 
 
 def test_partials_and_callable_objects_are_named_after_what_they_wrap():

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from matmul_magic.progression import COURSE
-from matmul_magic.race import estimate, gate, ladder, plan, timing
+from matmul_magic.race import checking, correctness, estimate, plan, timing
 from matmul_magic.race.runner import bench
 from matmul_magic.race.task import Probe, Task
 from matmul_magic.race.variants import Variant
@@ -71,7 +71,7 @@ def test_a_model_that_misses_a_measured_slice_is_an_unreliable_estimate():
 def test_an_estimate_never_comes_from_a_single_slice(monkeypatch):
     task = Task(Variant("x", "user", my_matmul), torch.ones(4, 2), torch.ones(2, 4))
     task.correct, task.points = True, [(1, 1, 0.5)]
-    ladder._set_probes(task, budget=1.0)
+    checking._set_probes(task, budget=1.0)
     assert task.probes == [] and "second slice" in task.note
     assert estimate.estimate(task) is None
 
@@ -245,10 +245,10 @@ def test_the_gate_passes_half_precision_accumulation_up_to_k_8192_and_no_wrong_e
     c = torch.zeros(4, 4, dtype=dtype)
     for k in range(a.shape[1]):  # the loops' order: one rounded term at a time
         c = c + a[:, k, None] * b[k]
-    assert gate.judge(c, a, b).correct
+    assert correctness.judge(c, a, b).correct
     wrong = (a.float() @ b.float()).to(dtype)
     wrong[1, 2] += float(wrong.abs().max()) + 1  # bf16 at K=8192 rounds by ~10% of |c|
-    verdict = gate.judge(wrong, a, b)
+    verdict = correctness.judge(wrong, a, b)
     assert not verdict.correct and "1 of 16 outputs" in verdict.why and "(1, 2)" in verdict.why
 
 

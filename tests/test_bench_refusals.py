@@ -9,7 +9,7 @@ import pytest
 import torch
 from bench_runner_common import FAST, SMALL, my_matmul
 
-from matmul_magic.race import operands, options
+from matmul_magic.race import bench_operands, options
 from matmul_magic.race.runner import bench
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
@@ -31,14 +31,14 @@ def test_sizes_no_allocation_can_hold_are_a_value_error_before_anything_runs(kwa
 
 
 def test_sizes_over_the_devices_memory_together_are_refused(monkeypatch):
-    monkeypatch.setattr(operands, "device_memory", lambda dev: 2 * 10**9)
+    monkeypatch.setattr(bench_operands, "device_memory", lambda dev: 2 * 10**9)
     cpu = torch.device("cpu")
-    operands.check_sizes_fit((5, 784, 10), [8000], cpu, torch.float32)  # 1.02 GB: fits
+    bench_operands.check_sizes_fit((5, 784, 10), [8000], cpu, torch.float32)  # 1.02 GB: fits
     said = r"sweep size 20000 is too large.* 6.40 GB with the run's copy of each, more than cpu"
     with pytest.raises(ValueError, match=said + r" memory \(2.00 GB in all\)"):
-        operands.check_sizes_fit(None, [8, 20000], cpu, torch.float32)
+        bench_operands.check_sizes_fit(None, [8, 20000], cpu, torch.float32)
     with pytest.raises(ValueError, match="the operands are too large together: 2.32 GB"):
-        operands.check_sizes_fit(None, [8000, 9000], cpu, torch.float32)
+        bench_operands.check_sizes_fit(None, [8000, 9000], cpu, torch.float32)
 
 
 @pytest.mark.parametrize("threads", [2**63, 2**31, 1025, 0, np.int64(2**40)])

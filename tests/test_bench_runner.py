@@ -13,7 +13,7 @@ import torch
 from bench_runner_common import FAST, SMALL, my_matmul
 
 from matmul_magic.bench_result.result import BenchProgress, BenchResult
-from matmul_magic.race import ladder, operands, plan
+from matmul_magic.race import bench_operands, checking, plan
 from matmul_magic.race.runner import bench, parse_shape
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
@@ -117,8 +117,8 @@ def test_a_variant_that_writes_into_its_inputs_harms_no_other_row():
         assert f"changed its input {which} in place" in result[name].note
     assert torch.equal(a, mine[0]) and torch.equal(b, mine[1])  # the user's tensors too
     nan = torch.tensor([float("nan"), 1.0])
-    assert operands.same_values(nan, nan.clone())  # an unchanged NaN is not a write
-    assert not operands.same_values(nan, torch.tensor([float("nan"), 2.0]))
+    assert bench_operands.same_values(nan, nan.clone())  # an unchanged NaN is not a write
+    assert not bench_operands.same_values(nan, torch.tensor([float("nan"), 2.0]))
 
 
 def test_no_course_races_only_user_functions():
@@ -177,10 +177,10 @@ def test_shape_helpers():
     for bad in ("5x784", "axbxc", (0, 1, 2)):
         with pytest.raises(ValueError):
             parse_shape(bad)
-    assert ladder.shape_of(1, 5, 10) == (1, 1)
-    assert ladder.shape_of(4, 5, 10) == (1, 4)
-    assert ladder.shape_of(23, 5, 10) == (2, 10)
-    assert ladder.shape_of(80, 5, 10) == (5, 10)
+    assert checking.shape_of(1, 5, 10) == (1, 1)
+    assert checking.shape_of(4, 5, 10) == (1, 4)
+    assert checking.shape_of(23, 5, 10) == (2, 10)
+    assert checking.shape_of(80, 5, 10) == (5, 10)
 
 
 # -- sweeps ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 import torch
 from bench_runner_common import FAST, SMALL, my_matmul
 
-from matmul_magic.race import gate, ladder, operands, rounds
+from matmul_magic.race import bench_operands, checking, correctness, rounds
 from matmul_magic.race.runner import bench
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
@@ -60,7 +60,7 @@ def test_operands_too_big_for_memory_are_a_value_error(monkeypatch, kwargs):
             "you tried to allocate 40000000000 bytes. Error code 12 (Cannot allocate memory)"
         )
 
-    real = operands.random_operand
+    real = bench_operands.random_operand
     calls = []
 
     def random(shape, seed, kind):
@@ -68,7 +68,7 @@ def test_operands_too_big_for_memory_are_a_value_error(monkeypatch, kwargs):
         # the main operands are fine when a sweep is asked for: its sizes are what fails
         return real(shape, seed, kind) if "sweep" in kwargs and len(calls) <= 2 else no_room()
 
-    monkeypatch.setattr(operands, "random_operand", random)
+    monkeypatch.setattr(bench_operands, "random_operand", random)
     message = r"^the operands do not fit in cpu memory \(one of them needs 40.0 GB\); choose a"
     with pytest.raises(ValueError, match=message):
         bench(my_matmul, course=False, budget=0.05, **kwargs)
@@ -176,7 +176,7 @@ def test_interrupt_from_the_progress_callback_is_an_interrupt_too():
 
 def test_out_of_memory_is_reported_on_its_row_and_memory_released(monkeypatch):
     released = []
-    monkeypatch.setattr(ladder, "release_memory", lambda: released.append(True))
+    monkeypatch.setattr(checking, "release_memory", lambda: released.append(True))
 
     def hungry(a, b):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 64.00 GiB")
@@ -204,19 +204,19 @@ def test_out_of_memory_during_timing_is_caught_too(monkeypatch):
 
 
 def test_release_memory_runs_on_cpu():
-    operands.release_memory()  # no GPU: gc only, no error
+    bench_operands.release_memory()  # no GPU: gc only, no error
 
 
 def test_the_gate_allows_the_dtypes_rounding_and_no_more():
     a, b = torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[1.0, 0.0], [0.0, 1000.0]])
     ref = a @ b
-    assert gate.judge(ref, a, b).correct
+    assert correctness.judge(ref, a, b).correct
     eps = torch.finfo(torch.float32).eps
-    assert gate.judge(ref + torch.tensor([[0.0, 2000 * eps]]), a, b).correct  # rounding
-    verdict = gate.judge(ref * (1 + 5e-3), a, b)
+    assert correctness.judge(ref + torch.tensor([[0.0, 2000 * eps]]), a, b).correct  # rounding
+    verdict = correctness.judge(ref * (1 + 5e-3), a, b)
     assert not verdict.correct and verdict.max_abs_err == pytest.approx(20.0)
-    assert not gate.judge(torch.full_like(ref, float("nan")), a, b).correct
-    assert not gate.judge(object(), a, b).correct
+    assert not correctness.judge(torch.full_like(ref, float("nan")), a, b).correct
+    assert not correctness.judge(object(), a, b).correct
 
 
 def test_an_exception_whose_str_raises_is_still_that_rows_error():

@@ -6,7 +6,7 @@ import pytest
 import torch
 from bench_runner_common import SMALL, my_matmul
 
-from matmul_magic.race import ladder, operands, variants
+from matmul_magic.race import bench_operands, checking, variants
 from matmul_magic.race.runner import bench
 from matmul_magic.race.task import Task
 
@@ -49,10 +49,10 @@ def test_a_noisy_row_is_flagged_and_said_once(monkeypatch):
                                                       ("loops", "user", False)])  # fmt: skip
 def test_on_accelerators_only_the_python_loop_steps_are_sliced(monkeypatch, name, kind, climbs):
     gates = []
-    monkeypatch.setattr(ladder, "_gate", lambda task, r, c: gates.append((r, c)))
+    monkeypatch.setattr(checking, "_gate", lambda task, r, c: gates.append((r, c)))
     a, b = torch.empty(5, 7, device="meta"), torch.empty(7, 3, device="meta")
     variant = variants.Variant(name, kind, my_matmul)
-    ladder.check(Task(variant, a, b))
+    checking.check(Task(variant, a, b))
     assert gates[0] == ((1, 1) if climbs else (5, 3))
 
 
@@ -60,7 +60,7 @@ def test_release_memory_empties_the_cuda_cache_when_there_is_one(monkeypatch):
     emptied = []
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "empty_cache", lambda: emptied.append(True))
-    operands.release_memory()
+    bench_operands.release_memory()
     assert emptied == [True]
 
 

@@ -6,8 +6,8 @@ import pytest
 from notebook_writer import write_notebook
 
 from matmul_magic.notebook_tests.discovery import find_notebooks, plan_notebook
-from matmul_magic.notebook_tests.merge import merge
 from matmul_magic.notebook_tests.model import Execution, Options
+from matmul_magic.notebook_tests.outcomes import merge
 
 # -- discovery (nothing runs) -------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ use, so this package never imports torch.
 
 from __future__ import annotations
 
-from matmul_magic._lazy import lazy_exports
+from matmul_magic.lazy_exports import lazy_exports
 
 _WHERE = {
     "BenchResult": "result",

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 
 from ..shapes import format_shape
-from .operands import FailingSite, Operand
+from .failing_line import FailingSite, Operand
 from .safe_eval import is_tensor
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..shapes import format_shape
+from .failing_line import FailingSite, Operand
 from .fixes import Fix, is_reshaped
-from .operands import FailingSite, Operand
 from .safe_eval import is_tensor
 
 Shape = tuple[int, ...]

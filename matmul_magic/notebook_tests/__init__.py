@@ -4,7 +4,7 @@ Each notebook runs in a fresh interpreter (``worker``) with recording hooks (``r
 that turn every ``test_*`` call, ``%test_*`` line, ``%%tests`` cell, ``assert`` and
 ``%%matmul_bench`` verdict into a result with its cell, line and diagnosis. Tests are
 found by reading the notebooks first (``discovery``), so pytest gets one item per test;
-``runner`` runs notebooks in parallel, ``merge`` turns what they report into outcomes,
+``runner`` runs notebooks in parallel, ``outcomes`` turns what they report into outcomes,
 ``report`` writes text, JUnit XML and JSON, ``cli`` is the command and ``pytest_plugin``
 the pytest door.
 """

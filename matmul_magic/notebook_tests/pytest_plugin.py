@@ -105,7 +105,7 @@ class NotebookFile(pytest.File):
         """Run the notebook once per session (per xdist worker), on first demand."""
         runs = self.config.stash.setdefault(_RUNS_KEY, {})
         if self.nodeid not in runs:
-            from .merge import merge
+            from .outcomes import merge
             from .runner import execute
 
             options = options_of(self.config)

@@ -1,5 +1,5 @@
 """Running notebooks: one fresh interpreter per notebook, several at once; what each reported
-is merged into its tests (found beforehand by ``discovery``) by ``merge``.
+is merged into its tests (found beforehand by ``discovery``) by ``outcomes``.
 
 Standard library only (plus ``discovery``, which reads notebooks with IPython's input
 transformer).
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from .discovery import NotebookPlan, plan_notebook
-from .merge import merge
 from .model import (
     DEFAULT_BENCH_BUDGET,
     DEFAULT_TIMEOUT,
@@ -30,6 +29,7 @@ from .model import (
     Options,
     RunReport,
 )
+from .outcomes import merge
 
 _TAIL_CHARS = 3000
 

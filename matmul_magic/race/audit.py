@@ -31,7 +31,7 @@ import torch
 from torch import Tensor
 
 from ..bench_result.views.format import format_error
-from . import gate
+from . import correctness
 
 SAMPLE_ROWS = 4
 """Rows of each audited answer compared with the reference (a float64 product of that many
@@ -104,7 +104,7 @@ class Audit:
 
 def _wrong(out: Any, a: Tensor, b: Tensor, rows: Tensor) -> str | None:
     """What is wrong with ``out`` as ``a @ b`` on the sampled ``rows``, in words, or None."""
-    verdict = gate.judge(out, a, b, sample=rows)
+    verdict = correctness.judge(out, a, b, sample=rows)
     if verdict.correct is not False:
         return None
     if verdict.why is not None and verdict.max_abs_err is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from .operands import same_values
+from .bench_operands import same_values
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import plan
+from .bench_operands import is_oom, release_memory
 from .errors import reraise_if_user, row_error
-from .operands import is_oom, release_memory
 from .task import Probe, Task
 from .timing import Measurement
 

@@ -15,10 +15,10 @@ import torch
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
 from . import devices
 from .audit import Audit
+from .bench_operands import operands_fit, same_values
+from .checking import check
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
-from .ladder import check
-from .operands import operands_fit, same_values
 from .plan import Plan
 from .rounds import Race
 from .rows import row_for

@@ -2,7 +2,7 @@
 
 How a run spends its budget
 ---------------------------
-1. **Check** (``ladder``). Each variant in turn is called on growing slices of the output
+1. **Check** (``checking``). Each variant in turn is called on growing slices of the output
    and every answer goes through the correctness gate (``gate``: a float64 reference from
    the same inputs, tolerances that grow with K and the dtype's epsilon). A variant that
    raises (anything, ``SystemExit`` too) keeps its error text, a wrong one is marked
@@ -40,7 +40,7 @@ from ..bench_result.result import (
     BenchResult,
 )
 from . import devices, errors, plan, timing
-from .operands import (
+from .bench_operands import (
     DEFAULT_SHAPE,
     build_operands,
     check_sizes_fit,

@@ -1,7 +1,7 @@
 """What the check and the race work on: a *task* (one variant on one pair of operands, the
 main pair or one sweep size) and its *probes* (the slices of the output it is timed on).
 
-The check (``ladder.py``) fills a task's points, verdict and probes; the race (``rounds.py``)
+The check (``checking.py``) fills a task's points, verdict and probes; the race (``rounds.py``)
 adds blocks to its probes; ``run.py`` distrusts a task whose function wrote into its inputs
 or gave a wrong answer later (``Task.distrust``). Nothing else writes a task.
 """

@@ -26,7 +26,7 @@ from .broadcast import (
     explain_broadcast,
 )
 from .einsum import ELLIPSIS, EinsumPlan, parse_einsum
-from .operands import MAX_NDIM, MAX_NUMEL, MAX_OPERANDS, MAX_SIZE, RULE, Shape, format_shape
+from .operand_shapes import MAX_NDIM, MAX_NUMEL, MAX_OPERANDS, MAX_SIZE, RULE, Shape, format_shape
 
 __all__ = [
     "ELLIPSIS",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .operands import RULE, Shape, check_numel, checked_shapes, format_shape
+from .operand_shapes import RULE, Shape, check_numel, checked_shapes, format_shape
 
 Kind = Literal["equal", "stretched", "missing", "clash"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .einsum_loops import ELLIPSIS, loop_nest, operand_names
-from .operands import RULE, Shape, check_numel, checked_shapes
+from .operand_shapes import RULE, Shape, check_numel, checked_shapes
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 

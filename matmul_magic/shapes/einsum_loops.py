@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .operands import Shape
+from .operand_shapes import Shape
 
 ELLIPSIS = "..."
 

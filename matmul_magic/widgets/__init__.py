@@ -10,7 +10,7 @@ Attributes are imported on first use, so ``import matmul_magic.widgets`` never i
 
 from __future__ import annotations
 
-from matmul_magic._lazy import lazy_exports
+from matmul_magic.lazy_exports import lazy_exports
 
 _WHERE = {
     "ShapeExplorer": "shape_explorer",

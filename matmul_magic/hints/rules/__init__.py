@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import sys
 
+from ..failing_line import failing_site, raised_by_python_code
 from ..fixes import Fix
 from ..messages import parse_message
-from ..operands import failing_site, raised_by_python_code
 from ..render import ShapeHint
 from .broadcast import broadcast_rule, expand_rule, inplace_rule
 from .einsum import einsum_rule

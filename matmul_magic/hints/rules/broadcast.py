@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from ...shapes import broadcast_shapes, explain_broadcast, format_shape
+from ..failing_line import Operand
 from ..fixes import Advice, Candidate, choose, single_changes, sum_dim
 from ..intent import read_intent
 from ..messages import ShapeMessage
-from ..operands import Operand
 from ..render import OperandRow
 from ..safe_eval import UNKNOWN
 from .op import INPLACE_SYMBOLS, FailingOp, operand_rows

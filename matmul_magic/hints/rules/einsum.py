@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from ...shapes import format_shape, parse_einsum
+from ..failing_line import FailingSite, Operand
 from ..fixes import Advice, Fix, changed, choose, is_reshaped, single_changes
 from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
-from ..operands import FailingSite, Operand
 from ..render import OperandRow
 from .op import FailingOp, operand_rows
 

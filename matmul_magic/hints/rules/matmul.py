@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from ...shapes import broadcast_shapes, format_shape
+from ..failing_line import Operand
 from ..fixes import Advice, Candidate, Fix, atomic, choose, is_reshaped, single_changes
 from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
-from ..operands import Operand
 from ..render import OperandRow
 from ..safe_eval import UNKNOWN, static_attribute
 from .op import FailingOp, operand_rows

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..operands import FailingSite, Operand, binop_symbol
+from ..failing_line import FailingSite, Operand, binop_symbol
 from ..render import OperandRow
 from ..safe_eval import UNKNOWN, is_tensor
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 
 from ...shapes import format_shape
+from ..failing_line import Operand
 from ..fixes import Advice, Fix
 from ..messages import ShapeMessage
-from ..operands import Operand
 from ..render import OperandRow
 from ..safe_eval import UNKNOWN
 from .op import FailingOp

@@ -27,7 +27,7 @@ from torch import Tensor
 
 from ..bench_result.views.format import format_error
 from . import devices
-from .operands import is_oom, release_memory
+from .bench_operands import is_oom, release_memory
 
 ERROR_BOUND_FACTOR = 2.5
 """Headroom over ``eps · Σ|a||b|``: sequential half-precision accumulation (the course's loops)

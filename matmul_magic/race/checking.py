@@ -32,12 +32,12 @@ import torch
 from torch import Tensor
 
 from ..bench_result.views.format import format_time
-from . import gate, plan
+from . import correctness, plan
+from .bench_operands import is_oom, release_memory
 from .errors import ERROR_LIMIT as ERROR_LIMIT
 from .errors import clip as clip
 from .errors import reraise_if_user, row_error
 from .guard import ArgsGuard
-from .operands import is_oom, release_memory
 from .task import Probe, Task, slice_operands, slice_text
 
 _SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
@@ -83,7 +83,7 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     try:
         out, seconds = timed_call(fn, *args)
         task.written = watch.changes(on, refs)
-        verdict = None if task.written else gate.judge(out, *args)
+        verdict = None if task.written else correctness.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
         reraise_if_user(exc)
         task.written = task.written or watch.changes(on, refs)
