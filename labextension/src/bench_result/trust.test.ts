@@ -8,7 +8,7 @@ import { barChart } from './bar_chart';
 import { fixture } from './fixtures';
 import type { BenchRow } from './schema';
 import { sweepChart } from './sweep_chart';
-import { placeTooltip, renderBench } from './view';
+import { fitsBesideRow, placeTooltip, renderBench } from './view';
 
 const render = (name: string) => {
   const el = document.body.appendChild(document.createElement('div'));
@@ -136,5 +136,12 @@ describe('placeTooltip', () => {
     expect(left + size[0]).toBeLessThanOrEqual(view[0]);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top + size[1]).toBeLessThanOrEqual(view[1]);
+  });
+
+  it('says when a tooltip fits neither below nor above its row (the view then widens it)', () => {
+    expect(fitsBesideRow({ left: 0, right: 800, top: 100, bottom: 124 }, 400, view)).toBe(true);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 600, bottom: 624 }, 400, view)).toBe(true);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 300, bottom: 324 }, 400, view)).toBe(false);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 300, bottom: 324 }, 200, view)).toBe(true);
   });
 });
