@@ -82,6 +82,7 @@ export class BenchView implements ViewContext {
   };
 
   dispose(): void {
+    this.charts.dispose();
     this.hideTooltip();
     this.root.remove();
   }
