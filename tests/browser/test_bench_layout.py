@@ -66,6 +66,7 @@ FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFra
 def tooltip_problems(page, width: int) -> list[str]:
     """Focus each table row of the first renderer: its tooltip inside the viewport, off the row."""
     problems = []
+    page.mouse.move(0, 0)  # a keyboard user's check: no row hovered meanwhile
     rows = page.locator('[data-matmul-magic="bench-renderer"]').first.locator("tbody tr")
     for i in range(rows.count()):
         rows.nth(i).focus()

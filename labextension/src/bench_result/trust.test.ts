@@ -115,6 +115,30 @@ describe('names and the compact table', () => {
   });
 });
 
+describe('a row tooltip opened by keyboard focus', () => {
+  it('stays when the pointer rests off the rows or leaves, and goes with the focus', () => {
+    const el = render('course_cpu');
+    const tip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
+    const row = rowOf(el, 'torch');
+    row.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+    expect(tip.hidden).toBe(false);
+    el.querySelector('.mm-bench-header')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
+    el.querySelector('.mm-bench')!.dispatchEvent(new Event('pointerleave'));
+    expect(tip.hidden).toBe(false);
+    row.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    expect(tip.hidden).toBe(true);
+  });
+
+  it('is one a hovering pointer hides as before', () => {
+    const el = render('course_cpu');
+    const tip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
+    rowOf(el, 'torch').dispatchEvent(new Event('pointerover', { bubbles: true }));
+    expect(tip.hidden).toBe(false);
+    el.querySelector('.mm-bench-header')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
+    expect(tip.hidden).toBe(true);
+  });
+});
+
 describe('placeTooltip', () => {
   const view: [number, number] = [1000, 700];
   const size: [number, number] = [300, 400];

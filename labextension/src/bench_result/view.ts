@@ -39,6 +39,10 @@ export class BenchView implements ViewContext {
   private placedBeside: Box | null = null;
   /** The tooltip's intended top-left, in viewport coordinates. */
   private placedAt: [number, number] = [0, 0];
+  /** Whether keyboard focus opened the tooltip: the pointer then only replaces it with another
+   * row's, never hides it (a page that scrolls to the focused row moves what is under a
+   * resting pointer). */
+  private byFocus = false;
   private frame = 0;
   private readonly charts: ChartsSection;
   private readonly sections: Section[];
@@ -60,7 +64,7 @@ export class BenchView implements ViewContext {
     applyPalette(this.root);
     this.root.addEventListener('pointerover', this.onPointer);
     this.root.addEventListener('pointermove', this.onPointer);
-    this.root.addEventListener('pointerleave', this.hideTooltip);
+    this.root.addEventListener('pointerleave', this.onLeave);
     this.root.addEventListener('focusin', this.onFocus);
     this.root.addEventListener('focusout', this.hideTooltip);
     host.replaceChildren(this.root);
@@ -102,6 +106,7 @@ export class BenchView implements ViewContext {
       el('dl', {}, lines.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))
     );
     this.tooltip.hidden = false;
+    this.byFocus = false;
     this.anchor = avoid instanceof Element ? [avoid, x] : null;
     window.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
     this.place(avoid instanceof Element ? avoid.getBoundingClientRect() : avoid, x);
@@ -203,9 +208,13 @@ export class BenchView implements ViewContext {
       const [x, y] = [event.clientX, event.clientY];
       const around = { left: x - 8, right: x + 8, top: y - 8, bottom: y + 8 };
       this.showDetails(...pointTitleAndDetails(this.result.rows[hit.row], hit.point), x, around);
-    } else if (event.target instanceof Element) {
+    } else if (event.target instanceof Element && (!this.byFocus || event.target.closest('[data-row]'))) {
       this.showRow(event.target, event.clientX);
     }
+  };
+
+  private readonly onLeave = (): void => {
+    if (!this.byFocus) this.hideTooltip();
   };
 
   /** The sweep point under the pointer (points are one path per series, so hit-test here). */
@@ -232,12 +241,14 @@ export class BenchView implements ViewContext {
   private readonly onFocus = (event: FocusEvent): void => {
     if (event.target instanceof Element && event.target.matches('tr[data-row]')) {
       this.showRow(event.target, event.target.getBoundingClientRect().left + 40);
+      this.byFocus = !this.tooltip.hidden;
     }
   };
 
   private readonly hideTooltip = (): void => {
     window.removeEventListener('scroll', this.onScroll, { capture: true });
     cancelAnimationFrame(this.frame);
+    this.byFocus = false;
     this.frame = 0;
     this.anchor = null;
     this.placedBeside = null;
