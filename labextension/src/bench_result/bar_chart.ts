@@ -15,8 +15,9 @@ const LABEL_W = 160;
 const VALUE_W = 150;
 /** Below this width each row's name and value go on a line above its bar. */
 const STACK_BELOW = 480;
-/** In that layout the plot leaves room at both ends for half a tick label. */
-const EDGE = 28;
+/** In that layout the plot leaves room at both ends for half a tick label, up to
+ * `100,000,000×` (12 characters). */
+const EDGE = 40;
 const AXIS_H = 22;
 const TITLE_H = 16;
 
