@@ -51,6 +51,16 @@
     }
   }
 
+  // Controls: the chart buttons (metric, scale) on screen, not off the output's edge; the
+  // table's column headers scroll with their columns.
+  for (const button of [...root.querySelectorAll('button')].filter((b) => !b.closest('th'))) {
+    const box = button.getBoundingClientRect();
+    const [left, right] = clip(button);
+    if (box.width > 0 && (box.left < left - 1 || box.right > right + 1)) {
+      problems.push(`control not visible: ${describe(button)}`);
+    }
+  }
+
   for (const chart of root.querySelectorAll('svg')) {
     const frame = chart.getBoundingClientRect();
     const viewBox = chart.viewBox && chart.viewBox.baseVal;

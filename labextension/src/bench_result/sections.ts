@@ -4,7 +4,7 @@ import { el } from './dom';
 import { METRICS } from './metric';
 import type { Section, ViewContext } from './section';
 import { CALLS_LEGEND, conditions, ESTIMATE_LEGEND, headline, INTERVAL_LEGEND, interruptedText, notes, UNRELIABLE_LEGEND } from './summary';
-import { type SweepChart, sweepChart } from './sweep_chart';
+import { SWEEP_W, type SweepChart, sweepChart } from './sweep_chart';
 
 /** The headline, the run's conditions, and a banner when the run was interrupted. */
 export function headerSection(): Section {
@@ -61,29 +61,58 @@ export function controlsSection(): Section {
 /** The charts section also hands the view its sweep chart, for hover hit-testing. */
 export interface ChartsSection extends Section {
   readonly sweep: SweepChart | null;
+  /** Stops following the output's width. */
+  dispose(): void;
 }
 
+/** The width the charts are laid out for: the output's, up to the widest chart (0 while the
+ * output is not on the page: the full width then). */
+function chartsWidth(node: HTMLElement): number {
+  return Math.min(node.clientWidth || SWEEP_W, SWEEP_W);
+}
+
+/** The charts, laid out for the output's width (names over bars, the legend under the plot in
+ * a narrow one) and again when that width changes, so their 11 px text reads without
+ * scrolling sideways. */
 export function chartsSection(): ChartsSection {
   const node = el('div', { class: 'mm-bench-charts' });
   let sweep: SweepChart | null = null;
+  let last: ViewContext | null = null;
+  let drawnFor = 0;
+  const draw = ({ result, state }: ViewContext): void => {
+    const { rows } = result;
+    drawnFor = chartsWidth(node);
+    const charts: Node[] = [
+      rows.length === 0
+        ? el('p', { class: 'mm-bench-empty' }, 'No variant finished.')
+        : barChart(rows, state.metric, state.scale, result.baseline, drawnFor)
+    ];
+    sweep = null;
+    if (result.sweep && rows.some((r) => r.points.length > 0)) {
+      sweep = sweepChart(rows, result.sweep.sizes, state.metric, state.scale, result.baseline, drawnFor);
+      charts.push(sweep.svg);
+    }
+    node.replaceChildren(...charts);
+  };
+  const observer =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver(() => {
+          if (last && chartsWidth(node) !== drawnFor) draw(last);
+        });
+  observer?.observe(node);
   return {
     node,
     get sweep() {
       return sweep;
     },
-    render({ result, state }: ViewContext) {
-      const { rows } = result;
-      const charts: Node[] = [
-        rows.length === 0
-          ? el('p', { class: 'mm-bench-empty' }, 'No variant finished.')
-          : barChart(rows, state.metric, state.scale, result.baseline)
-      ];
-      sweep = null;
-      if (result.sweep && rows.some((r) => r.points.length > 0)) {
-        sweep = sweepChart(rows, result.sweep.sizes, state.metric, state.scale, result.baseline);
-        charts.push(sweep.svg);
-      }
-      node.replaceChildren(...charts);
+    render(ctx: ViewContext) {
+      last = ctx;
+      draw(ctx);
+    },
+    dispose() {
+      observer?.disconnect();
+      last = null;
     }
   };
 }

@@ -7,13 +7,43 @@ import { axisTitle, labelWidth, type Metric, metricTick, type ScaleKind } from '
 import { linearScale, logScale, type Scale, sizeScale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
-const SWEEP_W = 720;
+/** The chart's width where it has room; narrower outputs get a narrower chart (down to
+ * MIN_WIDTH), its text staying 11 px: the legend moves under the plot below LEGEND_BESIDE. */
+export const SWEEP_W = 720;
 const SWEEP_H = 340;
+const MIN_WIDTH = 220;
+const LEGEND_BESIDE = 600;
 // The left margin holds a tick as wide as `100,000,000×` clear of the rotated axis title.
 // The right margin holds a legend entry of a 12-character name, `∝ size^-3.87` and ` ⚠`.
 const MARGIN = { left: 100, right: 210, top: 14, bottom: 40 };
-const [LEFT, RIGHT, TOP, BOTTOM] = [MARGIN.left, SWEEP_W - MARGIN.right, MARGIN.top, SWEEP_H - MARGIN.bottom];
+const [TOP, BOTTOM] = [MARGIN.top, SWEEP_H - MARGIN.bottom];
+const LEGEND_ROW = 20;
 const DOT_R = 2.5;
+
+/** Where a chart `width` wide puts its plot and legend. */
+interface SweepLayout {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  /** Where the legend's first entry sits: beside the plot or under the size axis. */
+  legend: [number, number];
+}
+
+/** The layout for `width`: the full one at SWEEP_W; narrower, a left margin that holds the
+ * widest labelled y tick (`tickWidth`) beside the rotated title, and the legend under the
+ * plot where it no longer fits beside it. */
+function sweepLayout(width: number, tickWidth: number, entries: number): SweepLayout {
+  const w = Math.max(MIN_WIDTH, Math.min(SWEEP_W, Math.round(width)));
+  if (w === SWEEP_W) {
+    return { width: w, height: SWEEP_H, left: MARGIN.left, right: w - MARGIN.right, legend: [w - MARGIN.right + 12, TOP + 8] };
+  }
+  const left = Math.min(MARGIN.left, Math.max(60, 32 + tickWidth));
+  if (w >= LEGEND_BESIDE) {
+    return { width: w, height: SWEEP_H, left, right: w - MARGIN.right, legend: [w - MARGIN.right + 12, TOP + 8] };
+  }
+  return { width: w, height: SWEEP_H + entries * LEGEND_ROW + 4, left, right: w - 24, legend: [4, SWEEP_H + 8] };
+}
 
 /** A drawn sweep point, in the chart's viewBox units, for hover hit-testing. */
 export interface PlotPoint {
@@ -63,7 +93,8 @@ export function pointValue(row: BenchRow, index: number, metric: Metric, base: B
   return other && other.median !== null && other.median > 0 ? other.median / p.median : null;
 }
 
-function axes(x: Scale, y: Scale, metric: Metric, title: string): SVGGElement {
+function axes(x: Scale, y: Scale, metric: Metric, title: string, layout: SweepLayout): SVGGElement {
+  const { left, right } = layout;
   const g = svg('g', { class: 'mm-bench-axis' });
   const sizeLabel = (tick: number) => (tick >= 1 ? formatCount(tick) : formatNumber(tick));
   const xLabelled = new Set(spacedTicks(x, x.ticks, (t) => labelWidth(sizeLabel(t))));
@@ -78,13 +109,13 @@ function axes(x: Scale, y: Scale, metric: Metric, title: string): SVGGElement {
   const yLabelled = new Set(spacedTicks(y, y.ticks, () => 14));
   for (const tick of y.ticks) {
     const py = y(tick);
-    g.appendChild(svg('line', { x1: LEFT, x2: RIGHT, y1: py, y2: py, class: 'mm-bench-grid' }));
+    g.appendChild(svg('line', { x1: left, x2: right, y1: py, y2: py, class: 'mm-bench-grid' }));
     if (yLabelled.has(tick)) {
-      g.appendChild(svg('text', { x: LEFT - 6, y: py + 4, 'text-anchor': 'end', class: 'mm-bench-tick' }, metricTick(tick, metric)));
+      g.appendChild(svg('text', { x: left - 6, y: py + 4, 'text-anchor': 'end', class: 'mm-bench-tick' }, metricTick(tick, metric)));
     }
   }
   const mid = (TOP + BOTTOM) / 2;
-  g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: SWEEP_H - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, 'size (log scale)'));
+  g.appendChild(svg('text', { x: (left + right) / 2, y: SWEEP_H - 6, 'text-anchor': 'middle', class: 'mm-bench-axis-title' }, 'size (log scale)'));
   g.appendChild(svg('text', { x: 12, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 12 ${mid})`, class: 'mm-bench-axis-title' }, title));
   return g;
 }
@@ -139,53 +170,56 @@ function series(row: BenchRow, i: number, values: (number | null)[], ctx: Series
   return g;
 }
 
-function legendEntry(row: BenchRow, i: number, metric: Metric): SVGGElement {
-  const ly = TOP + 8 + i * 20;
+function legendEntry(row: BenchRow, i: number, metric: Metric, [lx, top]: [number, number]): SVGGElement {
+  const ly = top + i * LEGEND_ROW;
   const entry = svg('g', { class: `mm-bench-legend-entry mm-series-${i % 8}`, 'data-row': i });
-  entry.appendChild(svg('line', { x1: RIGHT + 12, x2: RIGHT + 28, y1: ly, y2: ly, class: 'mm-bench-line' }));
+  entry.appendChild(svg('line', { x1: lx, x2: lx + 16, y1: ly, y2: ly, class: 'mm-bench-line' }));
   // The exponent is time's: shown with the time metric, where the slope is the one drawn.
   const slope = row.exponent === null || metric !== 'time' ? '' : ` ${formatExponentLabel(row.exponent)}`;
   const mark = row.unreliable ? P.unreliable_mark : '';
-  entry.appendChild(svg('text', { x: RIGHT + 34, y: ly + 4 }, `${truncate(row.name, 12)}${slope}${mark}`));
+  entry.appendChild(svg('text', { x: lx + 22, y: ly + 4 }, `${truncate(row.name, 12)}${slope}${mark}`));
   return entry;
 }
 
-/** Each row's metric against sweep size, on the chosen scale, with each row's fitted exponent.
- * The size axis spans the sizes measured (log scale), not whole decades around them. */
+/** Each row's metric against sweep size, on the chosen scale, with each row's fitted exponent,
+ * laid out for `width` (the output's width). The size axis spans the sizes measured (log
+ * scale), not whole decades around them. */
 export function sweepChart(
   rows: BenchRow[],
   sizes: number[],
   metric: Metric = 'time',
   scaleKind: ScaleKind = 'log',
-  baseline: string | null = null
+  baseline: string | null = null,
+  width: number = SWEEP_W
 ): SweepChart {
   const base = rows.find((r) => r.name === baseline) ?? null;
   const values = rows.map((row) => row.points.map((_, j) => pointValue(row, j, metric, base)));
   const drawable = (v: number | null): v is number => v !== null && (scaleKind === 'linear' ? v >= 0 : v > 0);
   const measured = rows.flatMap((row, i) => row.points.filter((_, j) => drawable(values[i][j])).map((p) => p.size));
-  const x = sizeScale(measured.length ? measured : sizes, [LEFT, RIGHT]);
   const spans = metric === 'time' ? rows.flatMap((r) => (r.unreliable ? [] : r.points.flatMap((p) => [p.median_low, p.median_high]))) : [];
   const plotted = [...values.flat(), ...spans].filter(drawable);
   const y = scaleKind === 'log' ? logScale(plotted, [BOTTOM, TOP]) : linearScale(plotted, [BOTTOM, TOP]);
+  const layout = sweepLayout(width, Math.max(0, ...y.ticks.map((t) => labelWidth(metricTick(t, metric)))), rows.length);
+  const x = sizeScale(measured.length ? measured : sizes, [layout.left, layout.right]);
   const title = axisTitle(metric, scaleKind, baseline);
   const root = svg('svg', {
     class: 'mm-bench-chart mm-bench-sweep',
-    viewBox: `0 0 ${SWEEP_W} ${SWEEP_H}`,
-    width: SWEEP_W,
-    height: SWEEP_H,
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
     role: 'img',
     'data-metric': metric,
     'data-scale': scaleKind,
     'aria-label': `Sweep: ${title} against size (log scale), one line per variant`
   });
-  root.appendChild(axes(x, y, metric, title));
+  root.appendChild(axes(x, y, metric, title, layout));
   const ctx: SeriesContext = { x, y, metric, drawable, points: [] };
   const legend = svg('g', { class: 'mm-bench-legend' });
   rows.forEach((row, i) => {
     root.appendChild(series(row, i, values[i], ctx));
-    legend.appendChild(legendEntry(row, i, metric));
+    legend.appendChild(legendEntry(row, i, metric, layout.legend));
   });
   root.appendChild(legend);
   root.appendChild(svg('circle', { r: DOT_R + 2, class: 'mm-bench-hover-dot', visibility: 'hidden' }));
-  return { svg: root, points: ctx.points, width: SWEEP_W };
+  return { svg: root, points: ctx.points, width: layout.width };
 }

@@ -8,7 +8,7 @@ import { barChart } from './bar_chart';
 import { fixture } from './fixtures';
 import type { BenchRow } from './schema';
 import { sweepChart } from './sweep_chart';
-import { placeTooltip, renderBench } from './view';
+import { fitsBesideRow, placeTooltip, renderBench } from './view';
 
 const render = (name: string) => {
   const el = document.body.appendChild(document.createElement('div'));
@@ -115,6 +115,30 @@ describe('names and the compact table', () => {
   });
 });
 
+describe('a row tooltip opened by keyboard focus', () => {
+  it('stays when the pointer rests off the rows or leaves, and goes with the focus', () => {
+    const el = render('course_cpu');
+    const tip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
+    const row = rowOf(el, 'torch');
+    row.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+    expect(tip.hidden).toBe(false);
+    el.querySelector('.mm-bench-header')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
+    el.querySelector('.mm-bench')!.dispatchEvent(new Event('pointerleave'));
+    expect(tip.hidden).toBe(false);
+    row.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    expect(tip.hidden).toBe(true);
+  });
+
+  it('is one a hovering pointer hides as before', () => {
+    const el = render('course_cpu');
+    const tip = el.querySelector<HTMLElement>('.mm-bench-tooltip')!;
+    rowOf(el, 'torch').dispatchEvent(new Event('pointerover', { bubbles: true }));
+    expect(tip.hidden).toBe(false);
+    el.querySelector('.mm-bench-header')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
+    expect(tip.hidden).toBe(true);
+  });
+});
+
 describe('placeTooltip', () => {
   const view: [number, number] = [1000, 700];
   const size: [number, number] = [300, 400];
@@ -136,5 +160,12 @@ describe('placeTooltip', () => {
     expect(left + size[0]).toBeLessThanOrEqual(view[0]);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top + size[1]).toBeLessThanOrEqual(view[1]);
+  });
+
+  it('says when a tooltip fits neither below nor above its row (the view then widens it)', () => {
+    expect(fitsBesideRow({ left: 0, right: 800, top: 100, bottom: 124 }, 400, view)).toBe(true);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 600, bottom: 624 }, 400, view)).toBe(true);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 300, bottom: 324 }, 400, view)).toBe(false);
+    expect(fitsBesideRow({ left: 0, right: 800, top: 300, bottom: 324 }, 200, view)).toBe(true);
   });
 });

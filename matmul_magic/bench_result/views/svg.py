@@ -20,9 +20,13 @@ from .format import (
 from .table import median_cell, speedup_cell
 
 Payload = Mapping[str, Any]
-_BAR = {"label_w": 150, "plot_x": 156, "plot_w": 300, "value_w": 230, "bar_h": 16, "gap": 6,
-        "top": 6}  # fmt: skip
-_SWEEP = {"left": 60, "top": 10, "plot_w": 360, "plot_h": 220}
+# Both charts are at most 440 px wide, so their 10-11 px text reads without scrolling in a
+# VS Code output (460 px in a 600 px window) or an exported page at 600 px: each row's name
+# and value go on a line over its bar, and the sweep's legend under its plot. Static HTML
+# cannot choose a layout from the output's width, as the lab renderer does.
+_BAR = {"width": 440, "plot_x": 24, "plot_w": 392, "bar_h": 14, "step": 36, "top": 6}
+_SWEEP = {"left": 60, "top": 10, "plot_w": 356, "plot_h": 220}
+_CHAR_W = 6.6  # about this many px per character of 11 px text
 
 
 def _e(text: Any) -> str:
@@ -89,14 +93,20 @@ def _bar_style(row: Mapping[str, Any]) -> str:
     return f"fill: {fill};"
 
 
-def _bar(row: Mapping[str, Any], y: float, x, right: float) -> list[str]:
-    """One row's bar, its interval as a whisker, and its value label (with the status
-    when it is not a plain measured time); the tooltip adds the speedup and the note."""
-    g = _BAR
-    width = max(x(row["median"]) - g["plot_x"], 1.0)
+def _value_label(row: Mapping[str, Any]) -> str:
+    """A bar's value: its median, with the status when it is not a plain measured time."""
     label = median_cell(row)
     if row["status"] != "ok" or row.get("extrapolated") or row.get("unreliable"):
         label += f" ({status_text(row)})"
+    return label
+
+
+def _bar(row: Mapping[str, Any], y: float, x) -> list[str]:
+    """One row's bar, its interval as a whisker, and its value label at the end of the line
+    over it; the tooltip adds the speedup and the note."""
+    g = _BAR
+    width = max(x(row["median"]) - g["plot_x"], 1.0)
+    label = _value_label(row)
     speedup = speedup_cell(row)
     tip = label if speedup == MISSING else f"{label}, speedup {speedup}"
     if row.get("unreliable") and row.get("note"):
@@ -105,7 +115,6 @@ def _bar(row: Mapping[str, Any], y: float, x, right: float) -> list[str]:
         f'<rect x="{g["plot_x"]}" y="{y}" width="{width:.1f}" height="{g["bar_h"]}" '
         f'style="{_bar_style(row)}"><title>{_e(row["name"])}: {_e(tip)}</title></rect>'
     ]
-    end = g["plot_x"] + width
     if interval := _interval(row):
         x1, x2 = (max(x(v), g["plot_x"]) for v in interval)
         mid = y + g["bar_h"] / 2
@@ -113,9 +122,8 @@ def _bar(row: Mapping[str, Any], y: float, x, right: float) -> list[str]:
             f'<path d="M{x1:.1f} {mid - 4:.1f}v8M{x1:.1f} {mid:.1f}H{x2:.1f}M{x2:.1f} '
             f'{mid - 4:.1f}v8" style="fill: none; stroke: currentColor; stroke-width: 1;"/>'
         )
-        end = max(end, x2)
     out.append(
-        f'<text x="{min(end, right) + 4:.1f}" y="{y + g["bar_h"] - 4}" font-size="10" '
+        f'<text x="{g["width"] - 4}" y="{y - 5}" font-size="11" text-anchor="end" '
         f'fill="currentColor">{_e(label)}</text>'
     )
     return out
@@ -129,33 +137,34 @@ def bar_chart_svg(payload: Payload) -> str:
         return ""
     g = _BAR
     lo, hi = decades(timed + [iv[1] for r in rows if _timed(r) and (iv := _interval(r))])
-    step = g["bar_h"] + g["gap"]
-    axis_y = g["top"] + len(rows) * step
+    axis_y = g["top"] + len(rows) * g["step"]
 
     def x(seconds: float) -> float:
         return g["plot_x"] + g["plot_w"] * (math.log10(seconds) - lo) / (hi - lo)
 
     title = "median time per call (log scale, shorter is faster)"
-    out = [_svg_open(g["plot_x"] + g["plot_w"] + g["value_w"], axis_y + 34, title)]
+    out = [_svg_open(g["width"], axis_y + 34, title)]
     for decade in range(lo, hi + 1):
         gx = x(10.0**decade)
         tick = format_tick(10.0**decade)
         out.append(_gridline(gx, g["top"], gx, axis_y, tick, (gx, axis_y + 13, "middle")))
-    out.append(_axis_title(g["plot_x"] + g["plot_w"] / 2, axis_y + 27, title))
+    out.append(_axis_title(g["width"] / 2, axis_y + 27, title))
     for i, row in enumerate(rows):
-        y = g["top"] + i * step
-        ty = y + g["bar_h"] - 4
+        y = g["top"] + i * g["step"] + 18  # the bar's top; its name and value on the line over it
+        value = _value_label(row) if _timed(row) else ""
+        room = int((g["width"] - 16 - len(value) * _CHAR_W) / _CHAR_W)
+        name = short(row["name"], max(4, min(24, room)))
         out.append(
-            f'<text x="{g["label_w"]}" y="{ty}" font-size="11" text-anchor="end" '
-            f'fill="currentColor"><title>{_e(row["name"])}</title>{_e(short(row["name"]))}</text>'
+            f'<text x="4" y="{y - 5}" font-size="11" fill="currentColor">'
+            f"<title>{_e(row['name'])}</title>{_e(name)}</text>"
         )
         if not _timed(row):
             out.append(
-                f'<text x="{g["plot_x"] + 4}" y="{ty}" font-size="11" fill="currentColor" '
-                f'fill-opacity="0.7">{_e(status_text(row))}</text>'
+                f'<text x="{g["plot_x"] + 4}" y="{y + g["bar_h"] - 3}" font-size="11" '
+                f'fill="currentColor" fill-opacity="0.7">{_e(status_text(row))}</text>'
             )
             continue
-        out.extend(_bar(row, y, x, g["plot_x"] + g["plot_w"]))
+        out.extend(_bar(row, y, x))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -215,8 +224,7 @@ def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> lis
     why = row.get("note") or "see the notes"
     tip = row["name"] + (f": unreliable, {why}" if unreliable else "")
     dash = " stroke-dasharray: 4 3;" if unreliable else ""
-    lx = _SWEEP["left"] + _SWEEP["plot_w"] + 16
-    ly = _SWEEP["top"] + 12 + i * 18
+    lx, ly = 4, _SWEEP["top"] + _SWEEP["plot_h"] + 52 + i * 18  # under the size axis
     return [
         f'<polyline points="{path}" style="fill: none; stroke: {c}; stroke-width: 1.5;{dash}">'
         f"<title>{_e(tip)}</title></polyline>",
@@ -248,9 +256,9 @@ def sweep_chart_svg(payload: Payload) -> str:
     def py(seconds: float) -> float:
         return top + plot_h * (1 - (math.log10(seconds) - ylo) / (yhi - ylo))
 
-    height = max(bottom + 40, top + 18 * len(series) + 10)
+    height = bottom + 44 + 18 * len(series)
     out = [
-        _svg_open(left + plot_w + 206, height, "median time against size, log-log"),
+        _svg_open(left + plot_w + 24, height, "median time against size, log-log"),
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
         'stroke="currentColor" stroke-opacity="0.3"/>',
     ]
