@@ -3,8 +3,8 @@
 import { button, formatShape, h, say, tableHead, textBox } from '../common/dom';
 import type { EinsumPlan } from '../common/rules';
 import type { Section } from '../common/section';
-import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
-import type { OperandRow, OperandsContext } from '../common/operands';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operand_rows';
+import type { OperandRow, OperandsContext } from '../common/operand_rows';
 import { axesOf, chip, ELLIPSIS, freshLabel, looseAxes, looseTerms, unquoteSpec, withTerm } from './axes';
 
 export interface EinsumState {

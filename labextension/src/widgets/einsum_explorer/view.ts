@@ -3,7 +3,7 @@
 // is a section (./sections) over one context.
 import { defaultName, errorText, viewRoot } from '../common/dom';
 import { parseEinsum } from '../common/rules';
-import { explorerHandle } from '../common/operands';
+import { explorerHandle } from '../common/operand_rows';
 import { mountSections } from '../common/section';
 import { nameOperands } from './axes';
 import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';

@@ -3,7 +3,7 @@
 import { defaultName, errorText } from '../common/dom';
 import { explainBroadcast } from '../common/rules';
 import type { Explanation } from '../common/rules';
-import type { OperandsContext } from '../common/operands';
+import type { OperandsContext } from '../common/operand_rows';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */
 export type Values = number | string | Values[];

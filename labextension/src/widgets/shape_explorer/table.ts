@@ -6,8 +6,8 @@ import { button, h, iconLabel, sameShape, say } from '../common/dom';
 import type { Kind } from '../common/rules';
 import { fixed } from '../common/section';
 import type { Section } from '../common/section';
-import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operands';
-import type { OperandRow } from '../common/operands';
+import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operand_rows';
+import type { OperandRow } from '../common/operand_rows';
 import { namedReason } from './context';
 import type { ShapeContext, ShapeFrame } from './context';
 

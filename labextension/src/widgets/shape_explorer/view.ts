@@ -3,7 +3,7 @@
 // so edits show at once; onChange tells the owner (the widget model, or the panel's state)
 // about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
 import { viewRoot } from '../common/dom';
-import { explorerHandle } from '../common/operands';
+import { explorerHandle } from '../common/operand_rows';
 import { mountSections } from '../common/section';
 import { computeFrame, normalise } from './context';
 import type { ShapeContext, ShapeState } from './context';
