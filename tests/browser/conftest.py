@@ -46,9 +46,11 @@ def jupyter_lab() -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright (sync API)."""
+    """Headless Debian Chromium through Playwright (sync API), for the browser tests only:
+    Playwright's sync API keeps an asyncio loop running in the main thread while it is open,
+    and a later test's ``await`` in an IPython shell (autoawait) would find that loop busy."""
     if not Path(CHROMIUM).exists():
         _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     try:
