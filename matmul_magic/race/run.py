@@ -24,6 +24,7 @@ from .rounds import Race
 from .rows import row_for
 from .speedups import with_speedups
 from .task import Probe, Task, slice_text
+from .timing import INTERVAL_MIN_BLOCKS
 from .torch_state import TorchState, changed_words
 from .variants import Variant
 
@@ -120,11 +121,14 @@ class Run:
         operands; sizes the checks' share of the budget cannot reach are said so."""
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
         sizes = list(self.sweep_pairs)
+        reached: int | None = None  # sizes measured, once one was not: the rest are not
         for i, size in enumerate(sizes):
-            if time.perf_counter() >= self.deadline(checks=True):
+            if reached is None and time.perf_counter() >= self.deadline(checks=True):
+                reached = i
+            if reached is not None:
                 for v in swept:  # not reached: no copies made for it
                     task = Task(v, *self.sweep_pairs[size], size=size)
-                    task.note = self._unreached(i, len(sizes))
+                    task.note = self._unreached(reached, len(sizes))
                     self.tasks[id(v)].append(task)
                 continue
             with operands_fit(self.dev):
@@ -144,6 +148,27 @@ class Run:
                 self._undo_state(v)
                 if self._restore_if_written(task, pair):
                     self.mark_written(main, task.written)  # the same function: not trusted
+            if self._starves_the_race():  # checked, but the race could not time it: said so
+                reached = i
+                for v in swept:
+                    task = self.tasks[id(v)][-1]
+                    if task.size == size:
+                        task.probes, task.correct = [], None
+                        task.note = self._unreached(i, len(sizes))
+
+    def _starves_the_race(self) -> bool:
+        """Whether the rounds left before the deadline are too few to give every probe
+        checked so far the blocks a median's interval needs (a warm-up round, then
+        ``INTERVAL_MIN_BLOCKS``): a sweep that checked sizes the race could not time gave
+        them no median at all (at budget=3, 17 of 20 sizes checked, none timed)."""
+        round_cost = sum(
+            max(p.per_call, self.plan.block_seconds)
+            for ts in self.tasks.values()
+            for t in ts
+            for p in t.probes
+        )
+        left = self.deadline() - time.perf_counter()
+        return (INTERVAL_MIN_BLOCKS + 1) * round_cost > left
 
     def _unreached(self, reached: int, sizes: int) -> str:
         if not reached:
@@ -152,7 +177,8 @@ class Run:
                 "would reach it)"
             )
         spent = time.perf_counter() - self.started - self.one_off()
-        need = self.plan.budget_for_checks(spent * sizes / reached)
+        # The checks' pace, or (when the race, not the checks, ran short) the budget's
+        need = max(self.plan.budget_for_checks(spent), self.plan.budget) * sizes / reached
         return (
             f"not measured: the budget was spent on the {reached} smaller "
             f"size{'s' if reached != 1 else ''} (budget={need:.2g} or more would reach "
