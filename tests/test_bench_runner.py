@@ -214,11 +214,11 @@ def test_a_sweep_the_budget_cannot_reach_says_which_sizes_it_measured(monkeypatc
 
 
 def test_a_size_the_race_could_not_time_is_said_not_measured_not_left_empty(monkeypatch):
-    """Sizes are checked only while the rounds left can still give every probe the blocks a
-    median's interval needs: at budget=3 a 20-size sweep checked 17 sizes and timed none."""
+    """Sizes are checked only while the rounds left can still give every probe its first
+    blocks: at budget=3 a 20-size sweep checked 17 sizes and timed none."""
     from matmul_magic.race import run as race_run
 
-    monkeypatch.setattr(race_run, "INTERVAL_MIN_BLOCKS", 10**6)  # no budget affords a size
+    monkeypatch.setattr(race_run.plan, "FLOOR_BLOCKS", 10**6)  # no budget affords a size
     result = bench(only=["torch"], sweep=[2, 4, 8], shape="2x3x2", budget=0.2)
     row = result["torch"]
     assert all(p.median is None for p in row.points)

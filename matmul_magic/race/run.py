@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
-from . import devices
+from . import devices, plan
 from .audit import Audit
 from .bench_operands import operands_fit, same_values
 from .checking import check
@@ -24,7 +24,6 @@ from .rounds import Race
 from .rows import row_for
 from .speedups import with_speedups
 from .task import Probe, Task, slice_text
-from .timing import INTERVAL_MIN_BLOCKS
 from .torch_state import TorchState, changed_words
 from .variants import Variant
 
@@ -158,9 +157,9 @@ class Run:
 
     def _starves_the_race(self) -> bool:
         """Whether the rounds left before the deadline are too few to give every probe
-        checked so far the blocks a median's interval needs (a warm-up round, then
-        ``INTERVAL_MIN_BLOCKS``): a sweep that checked sizes the race could not time gave
-        them no median at all (at budget=3, 17 of 20 sizes checked, none timed)."""
+        checked so far its first blocks (a warm-up round, then ``plan.FLOOR_BLOCKS``): a
+        sweep that checked sizes the race could not time gave them no median at all (at
+        budget=3, 17 of 20 sizes checked, none timed)."""
         round_cost = sum(
             max(p.per_call, self.plan.block_seconds)
             for ts in self.tasks.values()
@@ -168,7 +167,7 @@ class Run:
             for p in t.probes
         )
         left = self.deadline() - time.perf_counter()
-        return (INTERVAL_MIN_BLOCKS + 1) * round_cost > left
+        return (plan.FLOOR_BLOCKS + 1) * round_cost > left
 
     def _unreached(self, reached: int, sizes: int) -> str:
         if not reached:
