@@ -138,13 +138,7 @@ print("ok")
 """
 
 
-@pytest.mark.parametrize("api", TURN_ON)
-def test_tf32_is_read_and_put_back_through_either_api(api):
-    if "new" in api and not NEW_API:
-        pytest.skip(f"torch {torch.__version__} has no fp32_precision API (torch >= 2.9 has)")
-    code = textwrap.dedent(TF32_CHECK).replace("{turn_on}", TURN_ON[api])
-    if NEW_API:  # oneDNN's float32 CPU matmuls (bf16 under "medium") are put back too
-        code = code.replace('print("ok")', MKLDNN_CHECK)
+def _prints_ok_in_a_fresh_interpreter(code: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -153,6 +147,16 @@ def test_tf32_is_read_and_put_back_through_either_api(api):
         timeout=300,
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("api", TURN_ON)
+def test_tf32_is_read_and_put_back_through_either_api(api):
+    if "new" in api and not NEW_API:
+        pytest.skip(f"torch {torch.__version__} has no fp32_precision API (torch >= 2.9 has)")
+    code = textwrap.dedent(TF32_CHECK).replace("{turn_on}", TURN_ON[api])
+    if NEW_API:  # oneDNN's float32 CPU matmuls (bf16 under "medium") are put back too
+        code = code.replace('print("ok")', MKLDNN_CHECK)
+    _prints_ok_in_a_fresh_interpreter(code)
 
 
 BENCH_CHECK = """
@@ -181,11 +185,4 @@ print("ok")
 def test_a_function_that_lowers_float32_precision_does_not_lower_it_for_the_others():
     extra = 'assert torch.backends.mkldnn.matmul.fp32_precision == "none"' if NEW_API else ""
     code = textwrap.dedent(BENCH_CHECK).replace("{extra}", extra)
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=300,
-    )
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    _prints_ok_in_a_fresh_interpreter(code)
