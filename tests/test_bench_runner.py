@@ -226,6 +226,18 @@ def test_a_size_the_race_could_not_time_is_said_not_measured_not_left_empty(monk
     assert "swept 0 of 3 sizes" in row.note and row.median is not None
 
 
+def test_a_checked_size_the_race_gave_no_block_is_said_not_measured(monkeypatch):
+    """However the rounds run short, no point is left with neither a median nor a reason,
+    and the row's note counts only the sizes with a median."""
+    from matmul_magic.race import run as race_run
+
+    monkeypatch.setattr(race_run.Race, "run", lambda self: None)  # no block for anyone
+    result = bench(only=["torch"], sweep=[2, 4], shape="2x3x2", budget=0.2)
+    row = result["torch"]
+    assert all(p.median is None and p.error.startswith("not measured") for p in row.points)
+    assert "swept 0 of 2 sizes" in row.note
+
+
 def test_an_exponent_is_fitted_only_on_well_known_points():
     from matmul_magic.bench_result.result import SweepPoint
     from matmul_magic.race.rows import sweep_exponent

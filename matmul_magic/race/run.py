@@ -95,6 +95,7 @@ class Run:
         race = Race(tasks, watch, self.plan, self.deadline(), self.seed)
         race.on_round = self.progress
         race.run()
+        self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
         self.restore_operands()
@@ -154,6 +155,19 @@ class Run:
                     if task.size == size:
                         task.probes, task.correct = [], None
                         task.note = self._unreached(i, len(sizes))
+
+    def _say_unmeasured_sizes(self) -> None:
+        """A sweep size checked but left without a block (the rounds ran out sooner than
+        ``_starves_the_race`` foresaw: a first run's warm-up, a busy machine) says so, and
+        is not counted as swept."""
+        for tasks in self.tasks.values():
+            for task in tasks[1:]:
+                if task.timed and not all(p.times for p in task.probes):
+                    task.probes, task.correct = [], None
+                    task.note = (
+                        "not measured: the budget was spent before the race reached this "
+                        "size (a larger one would reach it)"
+                    )
 
     def _starves_the_race(self) -> bool:
         """Whether the rounds left before the deadline are too few to give every probe
