@@ -187,3 +187,20 @@ def test_clock_for_cuda_and_mps(fake_cuda, monkeypatch):
     clock = timing.clock_for("mps")
     assert isinstance(clock, timing.MpsClock)
     assert clock(lambda a, b: None, (1, 2), 5) >= 0
+
+
+def test_the_medians_interval_rank_is_the_binomial_rule_at_every_size():
+    """The rank summed once in integers is the rank the binomial tail gives directly."""
+    import math
+
+    from matmul_magic.race.timing import _order_statistic_rank
+
+    def direct(n: int, alpha: float) -> int:
+        j = 0
+        while 2 * (j + 1) <= n - 1 and sum(math.comb(n, i) for i in range(j + 2)) / 2**n <= alpha:
+            j += 1
+        return j
+
+    for n in range(1, 260):
+        for alpha in (0.025, 0.05, 0.005):
+            assert _order_statistic_rank(n, alpha) == direct(n, alpha), (n, alpha)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import repeat
 from typing import Any
 
@@ -42,9 +43,22 @@ def quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
 
 
-def _binomial_cdf(k: int, n: int) -> float:
-    """P(X <= k) for X ~ Binomial(n, 1/2)."""
-    return sum(math.comb(n, i) for i in range(k + 1)) / 2.0**n
+def _order_statistic_rank(n: int, alpha: float) -> int:
+    """The largest ``j >= 0`` with ``2 * j <= n - 1`` and ``P(B <= j) <= alpha`` for
+    ``B ~ Binomial(n, 1/2)`` (0 when none): the binomial terms summed once, in exact
+    integers (summing them again for every ``j`` took 27 ms at 400 blocks, and the race
+    asks this every round of every cheap row)."""
+    bound = Fraction(alpha).limit_denominator(10**9)
+    total = 2**n
+    term = cum = 1  # comb(n, 0), and 2**n * P(B <= 0)
+    j = 0
+    while 2 * (j + 1) <= n - 1:
+        term = term * (n - j) // (j + 1)  # comb(n, j + 1)
+        if (cum + term) * bound.denominator > bound.numerator * total:
+            break
+        cum += term
+        j += 1
+    return j
 
 
 @dataclass(frozen=True)
@@ -139,9 +153,7 @@ class Measurement:
         n = len(s)
         alpha = (1.0 - confidence) / 2.0
         # The interval (s[j], s[n-1-j]) misses the median with probability 2·P(B <= j).
-        j = 0
-        while 2 * (j + 1) <= n - 1 and _binomial_cdf(j + 1, n) <= alpha:
-            j += 1
+        j = _order_statistic_rank(n, alpha)
         return s[j], s[n - 1 - j]
 
     @property
