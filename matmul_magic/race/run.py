@@ -153,8 +153,7 @@ class Run:
                 for v in swept:
                     task = self.tasks[id(v)][-1]
                     if task.size == size:
-                        task.probes, task.correct = [], None
-                        task.note = self._unreached(i, len(sizes))
+                        task.not_measured(self._unreached(i, len(sizes)))
 
     def _say_unmeasured_sizes(self) -> None:
         """A sweep size checked but left without a block (the rounds ran out sooner than
@@ -163,8 +162,7 @@ class Run:
         for tasks in self.tasks.values():
             for task in tasks[1:]:
                 if task.timed and not all(p.times for p in task.probes):
-                    task.probes, task.correct = [], None
-                    task.note = (
+                    task.not_measured(
                         "not measured: the budget was spent before the race reached this "
                         "size (a larger one would reach it)"
                     )

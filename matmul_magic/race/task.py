@@ -2,8 +2,10 @@
 main pair or one sweep size) and its *probes* (the slices of the output it is timed on).
 
 The check (``checking.py``) fills a task's points, verdict and probes; the race (``rounds.py``)
-adds blocks to its probes; ``run.py`` distrusts a task whose function wrote into its inputs
-or gave a wrong answer later (``Task.distrust``). Nothing else writes a task.
+adds blocks to its probes and ends a task whose function raised (``Task.fail``); ``run.py``
+distrusts a task whose function wrote into its inputs or gave a wrong answer later
+(``Task.distrust``), says why a sweep size was not measured (``Task.not_measured``) and hands
+tasks fresh copies of operands a function wrote into.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class Task:
     def fail(self, error: str) -> None:
         """Its function raised: the row is that error, and it races no further."""
         self.error, self.done = error, True
+
+    def not_measured(self, why: str) -> None:
+        """A sweep size that was checked but that the race cannot time: no verdict, no
+        probes, and the reason (so it is not counted as swept)."""
+        self.probes, self.correct, self.note = [], None, why
 
     def distrust(self, why: str, written: dict[str, str] | None = None) -> None:
         """Its answers cannot be trusted (it wrote into its inputs, or a later answer was
