@@ -16,11 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from matmul_magic.lazy_exports import lazy_exports
+
 from ..contract import MIME_TYPE
-from .html import to_html
-from .progress import StreamProgress, progress_mimebundle
-from .sweep_text import to_text_with_sweep
-from .text import to_text
+
+# Each view is imported on first use: ``views.format`` alone (the notebook runner's and the
+# pytest plugin's help texts, the test API's messages) must not load the HTML and SVG views.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "StreamProgress": "progress",
+        "progress_mimebundle": "progress",
+        "to_html": "html",
+        "to_text": "text",
+        "to_text_with_sweep": "sweep_text",
+    },
+)
 
 __all__ = [
     "StreamProgress",
@@ -36,6 +47,9 @@ def mimebundle(
     payload: Mapping[str, Any], include: Any = None, exclude: Any = None
 ) -> dict[str, Any]:
     """``{MIME_TYPE: payload, "text/html": ..., "text/plain": ...}`` filtered like IPython asks."""
+    from .html import to_html
+    from .sweep_text import to_text_with_sweep
+
     makers: dict[str, Callable[[Mapping[str, Any]], Any]] = {
         MIME_TYPE: dict,
         "text/html": to_html,
