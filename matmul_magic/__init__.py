@@ -67,11 +67,28 @@ _lazy_getattr, __dir__ = lazy_exports(__name__, _WHERE)
 def __getattr__(name: str) -> Any:
     if name == "__all__":  # read by ``from matmul_magic import *``
         return sorted(_WHERE)
-    if name == "__version__":  # the build reads it from labextension/package.json
-        from importlib.metadata import version
-
-        return version("matmul-magic")
+    if name == "__version__":
+        return _version()
     return _lazy_getattr(name)
+
+
+def _version() -> str:
+    """The one version, from the labextension's ``package.json``: the copy the build ships
+    inside the package, else the source checkout's (installed metadata went stale after a
+    version bump until a reinstall, and raised in a checkout that was never installed)."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    for found in (
+        here / "labextension" / "package.json",
+        here.parent / "labextension" / "package.json",
+    ):
+        if found.is_file():
+            return str(json.loads(found.read_text(encoding="utf-8"))["version"])
+    raise AttributeError(
+        "matmul_magic has no __version__: its labextension/package.json is missing"
+    )
 
 
 def load_ipython_extension(ipython: Any) -> None:

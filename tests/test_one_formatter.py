@@ -27,7 +27,6 @@ PY_ALLOWED = {
         "the progress bar's CSS width and aria-valuenow, read by the browser"
     ),
     ("matmul_magic/notebook_tests/report.py", ".3f"): "JUnit XML's time attribute (seconds)",
-    ("matmul_magic/race/run.py", ".2g"): "budget=N written as code the user can paste",
     ("matmul_magic/notebook_tests/options.py", ".0f"): (
         "threading.TIMEOUT_MAX, the largest --timeout a user can type back, digit for digit"
     ),

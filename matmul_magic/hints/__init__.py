@@ -1,7 +1,7 @@
 """The engine behind shape-error hints and ``%%explain``: one concern per module.
 
 Hints under a torch shape error: ``hook`` is what runs after a failed cell; ``messages``
-reads torch's error text; ``operands`` finds the failing line and its operands, which
+reads torch's error text; ``failing_line`` finds the failing line and its operands, which
 ``safe_eval`` evaluates without side effects (nothing runs twice); ``rules/`` turns both into
 a :class:`~.render.ShapeHint` (``hint_for_exception``); ``fixes`` checks each suggested fix;
 ``intent`` reads how an operand was built (a reordering ``view``, a slice on the summed axis),

@@ -18,7 +18,6 @@ import ast
 LOCAL_SCOPE_MAGICS = frozenset(
     {"test_eq", "test_ne", "test_near", "test_close", "test_is", "test_shuffled", "shapes"}
 )
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _names_the_line_reads(call: ast.Call) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
+from ..bench_result.views.format import format_plain
 from . import devices, plan
 from .audit import Audit
 from .bench_operands import operands_fit, same_values
@@ -192,8 +193,8 @@ class Run:
         need = max(self.plan.budget_for_checks(spent), self.plan.budget) * sizes / reached
         return (
             f"not measured: the budget was spent on the {reached} smaller "
-            f"size{'s' if reached != 1 else ''} (budget={need:.2g} or more would reach "
-            f"all {sizes})"
+            f"size{'s' if reached != 1 else ''} (budget={format_plain(need, 2)} or more "
+            f"would reach all {sizes})"
         )
 
     def _restore_if_written(self, task: Task, pair: Pair) -> bool:

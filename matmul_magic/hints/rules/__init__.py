@@ -1,7 +1,7 @@
 """Turn a torch shape error into a :class:`ShapeHint`: operands, the clash, one fix.
 
 The message says which rule broke; the failing line's operands (read without running
-anything, see :mod:`..operands`) say which shapes broke it. A fix is offered only when the
+anything, see :mod:`..failing_line`) say which shapes broke it. A fix is offered only when the
 shape rules accept the changed line *and* its result is what the line was evidently after
 (a product's (..., m, n), a sum that contracts, the bigger operand's shape): see
 :mod:`..fixes`; and nothing in how the operands were built says it would compute something
