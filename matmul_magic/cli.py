@@ -31,7 +31,6 @@ from .cli_streams import ResultStdout, process_started, stdout_is_closed
 from .race.options import (
     BENCH_OPTIONS,
     STDOUT,
-    bench_kwargs,
     check_output_path,
     json_text,
     save_json,
@@ -187,7 +186,7 @@ class _Progress:
 
 def _race(args: argparse.Namespace) -> tuple[Any, bool]:
     """Load the kernels and race them, stdout kept for the result: (result, reader left)."""
-    from .race.runner import bench
+    from .race.runner import bench, bench_kwargs
 
     with ResultStdout() as stdout:
         fns = _load(args.kernels, args.quiet)

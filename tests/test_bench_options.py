@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -67,12 +68,16 @@ def test_parse_names():
             parse_names(bad)
 
 
-@pytest.mark.parametrize("value, expected", [("2", 2.0), ("0.25", 0.25), (3600, 3600.0)])
+@pytest.mark.parametrize(
+    "value, expected", [("2", 2.0), ("0.25", 0.25), (3600, 3600.0), (Decimal("0.5"), 0.5)]
+)
 def test_parse_budget(value, expected):
     assert parse_budget(value) == expected
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf", "3600.5", 7200, None])
+@pytest.mark.parametrize(
+    "value", ["0", "-1", "soon", "nan", "inf", "3600.5", 7200, None, True, 10**400, "1e400"]
+)
 def test_parse_budget_refuses_nothing_and_more_than_an_hour(value):
     with pytest.raises(ValueError, match=r"budget takes positive seconds up to 3600 \(an hour\)"):
         parse_budget(value)
@@ -140,7 +145,9 @@ def test_argparse_types_carry_the_message():
         parser.parse_args(["--shape", "1x2"])
     args = parser.parse_args(["--threads", "2", "--save", "a.json", "--json", "-"])
     assert args.save == ["a.json", "-"]
-    assert options.bench_kwargs(args) == {"course": True, "threads": 2}
+    from matmul_magic.race.runner import bench_kwargs
+
+    assert bench_kwargs(args) == {"course": True, "threads": 2}
 
 
 def test_importing_options_loads_the_standard_library_only():

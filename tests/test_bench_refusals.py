@@ -4,6 +4,8 @@ malformed shape; numpy's numbers are numbers."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pytest
 import torch
@@ -57,7 +59,14 @@ def test_numpy_numbers_are_budgets(budget):
     assert result.budget == float(budget) and result["torch"].status == "ok"
 
 
-@pytest.mark.parametrize("budget", [np.bool_(True), True, "1", np.float64("nan"), np.inf])
+def test_a_decimal_budget_is_taken_as_the_line_takes_it():
+    result = bench(only="torch", shape=SMALL, budget=Decimal("0.05"))
+    assert result.budget == 0.05 == options.parse_budget("0.05")
+
+
+@pytest.mark.parametrize(
+    "budget", [np.bool_(True), True, "1", np.float64("nan"), np.inf, 10**400, Decimal("nan")]
+)
 def test_what_is_not_a_real_number_of_seconds_is_still_refused(budget):
     with pytest.raises((TypeError, ValueError), match="budget"):
         bench(only="torch", shape=SMALL, budget=budget)

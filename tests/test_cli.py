@@ -141,7 +141,9 @@ def test_options_map_to_bench_keywords():
     args = cli.build_parser().parse_args(
         ["bench", "--shape", "8×16×4", "--sweep", "16, 8", "--only", "a,b", "--no-course"]
     )
-    assert cli.bench_kwargs(args) == {
+    from matmul_magic.race.runner import bench_kwargs
+
+    assert bench_kwargs(args) == {
         "course": False, "shape": (8, 16, 4), "only": ["a", "b"], "sweep": [8, 16],
     }  # fmt: skip
 

@@ -200,3 +200,11 @@ def test_keyboard_interrupt_propagates_with_what_was_measured_kept():
     with pytest.raises(KeyboardInterrupt):
         race([task], Interrupting({steady: [1e-3, 2e-3]}))
     assert len(task.probes[0].times) == 3
+
+
+def test_the_budget_said_to_reach_every_sweep_size_scales_the_pace_that_reached_some():
+    p = plan.Plan.for_run(2.0, sizes=4)
+    # the checks (half the budget) spent 3 s on 2 of 8 sizes: their pace needs 6 s a share
+    assert p.budget_to_reach(8, 2, 3.0) == pytest.approx(3.0 / plan.CHECK_SHARE * 4)
+    # the checks were quick, the race ran short: the budget itself, scaled
+    assert p.budget_to_reach(8, 2, 0.1) == pytest.approx(2.0 * 4)

@@ -21,7 +21,6 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from ..race.options import (
     BENCH_OPTIONS,
     STDOUT,
-    bench_kwargs,
     check_output_path,
     json_text,
     save_json,
@@ -218,7 +217,6 @@ class BenchMagics(Magics):
                 check_output_path(path)
             except ValueError as error:
                 raise UsageError(f"--save: {error}") from None
-        kwargs = bench_kwargs(args)
         check_device_and_dtype(args)
         source, defined = self._cell_functions(cell) if cell is not None else (None, None)
         check_names(args, defined)  # before the body runs: nothing happens on a typo
@@ -226,11 +224,11 @@ class BenchMagics(Magics):
         if args.no_course and not fns:
             raise UsageError("--no-course races only the cell's functions, and there are none")
 
-        from ..race.runner import bench
+        from ..race.runner import bench, bench_kwargs
 
         live = LiveProgress(self.shell)
         try:
-            result = bench(*fns, on_progress=live, **kwargs)
+            result = bench(*fns, on_progress=live, **bench_kwargs(args))
         except (ValueError, TypeError) as error:
             live.clear()
             raise UsageError(str(error)) from None

@@ -210,17 +210,3 @@ BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                             "help": "write the result as JSON (the bench schema) to PATH, "
                                     "checked before the run; '-' is stdout; may repeat"}),
 )  # fmt: skip
-
-
-def bench_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments of ``bench(...)`` from parsed options (only those given)."""
-    kwargs: dict[str, Any] = {"course": not args.no_course}
-    for key in ("device", "dtype", "shape", "budget", "baseline", "threads"):
-        value = getattr(args, key, None)
-        if value is not None:
-            kwargs[key] = value
-    if args.only is not None:
-        kwargs["only"] = list(args.only)
-    if args.sweep is not None:
-        kwargs["sweep"] = list(args.sweep)
-    return kwargs

@@ -20,6 +20,7 @@ import math
 import numbers
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .timing import DEFAULT_THRESHOLD
 
@@ -191,9 +192,11 @@ class Plan:
     def calls_per_block(self, per_call: float, overhead: float) -> int:
         return calls_per_block(per_call, overhead, self.budget)
 
-    def budget_for_checks(self, seconds: float) -> float:
-        """The budget whose checks' share is ``seconds``."""
-        return seconds / max(CHECK_SHARE, 0.05)
+    def budget_to_reach(self, sizes: int, reached: int, spent: float) -> float:
+        """The budget that would reach all ``sizes`` sweep sizes, where this one reached
+        ``reached`` of them in ``spent`` seconds: at the checks' pace, or (when the race,
+        not the checks, ran short) at this budget's."""
+        return max(spent / CHECK_SHARE, self.budget) * sizes / reached
 
 
 BUDGET_RULE = f"budget takes positive seconds up to {round(MAX_BUDGET)} (an hour)"
@@ -207,10 +210,15 @@ def budget_ok(seconds: float) -> bool:
 
 def parse_budget(text: str | float) -> float:
     """A budget as written on a command line or a magic's line: positive seconds, at most
-    an hour (the same rule as ``check_budget``)."""
+    an hour (the same rule as ``check_budget``, which judges anything not text)."""
+    if not isinstance(text, str):
+        try:
+            return check_budget(text)
+        except TypeError:
+            raise ValueError(f"{BUDGET_RULE}, got {text!r}") from None
     try:
         value = float(text)
-    except (TypeError, ValueError):
+    except ValueError:
         value = float("nan")
     if not budget_ok(value):
         raise ValueError(f"{BUDGET_RULE}, got {text!r}")
@@ -218,9 +226,14 @@ def parse_budget(text: str | float) -> float:
 
 
 def check_budget(budget: object) -> float:
-    """``budget`` as float seconds: ``TypeError`` for a non-number, ``ValueError`` off the rule."""
-    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):  # numpy's too
+    """``budget`` as float seconds: ``TypeError`` for a non-number (a bool is not one; a
+    ``Decimal`` or a numpy scalar is), ``ValueError`` off the rule."""
+    if isinstance(budget, bool) or not isinstance(budget, (numbers.Real, Decimal)):
         raise TypeError(f"budget is a number of seconds, got {type(budget).__name__} {budget!r}")
-    if not budget_ok(budget):
+    try:
+        value = float(budget)
+    except OverflowError:  # an int beyond any float: far more than an hour
+        value = math.inf
+    if not budget_ok(value):
         raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
-    return float(budget)
+    return value

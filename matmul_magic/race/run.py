@@ -189,8 +189,7 @@ class Run:
                 "would reach it)"
             )
         spent = time.perf_counter() - self.started - self.one_off()
-        # The checks' pace, or (when the race, not the checks, ran short) the budget's
-        need = max(self.plan.budget_for_checks(spent), self.plan.budget) * sizes / reached
+        need = self.plan.budget_to_reach(sizes, reached, spent)
         return (
             f"not measured: the budget was spent on the {reached} smaller "
             f"size{'s' if reached != 1 else ''} (budget={format_plain(need, 2)} or more "

@@ -203,6 +203,21 @@ def bench(
     )
 
 
+def bench_kwargs(args: Any) -> dict[str, Any]:
+    """Keyword arguments of ``bench(...)`` from the options the magic or the CLI parsed
+    (``options.BENCH_OPTIONS``; only those given)."""
+    kwargs: dict[str, Any] = {"course": not args.no_course}
+    for key in ("device", "dtype", "shape", "budget", "baseline", "threads"):
+        value = getattr(args, key, None)
+        if value is not None:
+            kwargs[key] = value
+    if args.only is not None:
+        kwargs["only"] = list(args.only)
+    if args.sweep is not None:
+        kwargs["sweep"] = list(args.sweep)
+    return kwargs
+
+
 def _interrupted(run: Run, clock: Any) -> bool:
     """Run it; True when Ctrl-C stopped it (every figure measured so far is kept)."""
     try:
