@@ -91,6 +91,48 @@ def test_a_copy_of_a_stored_answer_fails_on_other_operands():
     assert "(a.roll(1, 0), b.roll(1, 1))" in note and "does not compute the product" in note
 
 
+def test_a_cache_keyed_by_the_tensor_that_returns_a_copy_is_incorrect():
+    kept = {}
+
+    def by_id(a, b):  # new operands miss it; the race's own hit it, and get a copy
+        key = (id(a), id(b))
+        if key not in kept:
+            kept[key] = a @ b
+        return kept[key].clone()
+
+    @functools.lru_cache
+    def _product(a, b):
+        return a @ b
+
+    def lru_plus_zero(a, b):
+        return _product(a, b) + 0
+
+    result = _race(by_id, lru_plus_zero)
+    for name in ("by_id", "lru_plus_zero"):
+        note = _distrusted(result, name)
+        assert "shifted in place" in note and "even one that returns a copy" in note
+
+
+def test_the_in_place_audit_puts_the_race_operands_back_and_leaves_no_write_behind():
+    a, b = torch.randn(6, 5), torch.randn(5, 3)
+    race = (a.clone(), b.clone())
+    versions = [t._version for t in race]
+    stale = {}
+
+    def remembers(x, y):
+        return stale.setdefault(id(x), x @ y).clone()
+
+    said = audit.Audit(block_seconds=1e-3).check(remembers, race, (a, b))
+    assert "shifted in place" in said
+    assert torch.equal(race[0], a) and torch.equal(race[1], b)
+    assert [t._version for t in race] == versions  # the race's write guard sees no write
+    same = torch.randn(4, 4)  # one tensor as both operands: shifting one shifts both
+    assert (
+        audit.Audit(block_seconds=1e-3).check(lambda x, y: x @ y, (same, same), (same, same))
+        is None
+    )
+
+
 def test_a_function_that_takes_only_non_negative_operands_is_audited_within_its_domain():
     def pixels_only(a, b):
         assert (a >= 0).all(), "pixels are in [0, 1]"

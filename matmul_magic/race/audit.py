@@ -6,9 +6,9 @@ thousands of times on one pair of operands and keeps no output. A function that 
 so the race's calls are all hits) or that stops computing after its first calls (returns
 ``torch.empty(...)`` or a tensor it stored) would pass the check and be timed as a lookup.
 
-So after a user's probe's 1st, 4th, 16th, ... block, where three calls cost no more than a
-block (a lookup is quick), :class:`Audit` calls it three more times, outside the timed region,
-and judges a sample of rows of each answer against the float64 reference:
+So after a user's probe's 1st, 4th, 16th, ... block, where four calls cost no more than a
+block (a lookup is quick), :class:`Audit` calls it up to four more times, outside the timed
+region, and judges a sample of rows of each answer against the float64 reference:
 
 1. on fresh operands holding other values, its own with their rows and columns shifted by
    one (``a.roll(1, 0)``, ``b.roll(1, 1)``: the same numbers, so a function that only takes
@@ -16,13 +16,17 @@ and judges a sample of rows of each answer against the float64 reference:
 2. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
 3. on them again, after the last answer was filled with NaN: a function that hands back the
    tensor it returned before, without writing the product into it, returns our NaN (a
-   function that fills an ``out=`` buffer again passes).
+   function that fills an ``out=`` buffer again passes);
+4. on them once more, their values shifted in place as in 1 (then put back): a cache keyed
+   by the tensor (``lru_cache``, a dict keyed by ``id()``) that hands back a *copy* of its
+   stored answer misses 1 (new tensors), passes 2 and 3, and answers 4 with the old product.
 
 The lesson's own steps are not audited: they are ours.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from typing import Any
@@ -52,12 +56,12 @@ class Audit:
 
     def due(self, probe: Any, per_call: float) -> bool:
         """Whether this block of ``probe`` (just timed, ``per_call`` seconds a call) is audited:
-        a user's, at its scheduled blocks, when its calls are quick (a lookup is; three slow
+        a user's, at its scheduled blocks, when its calls are quick (a lookup is; four slow
         calls would take the budget of the rows that are timed)."""
         if probe.task.variant.kind != "user":
             return False
         count = self.blocks[id(probe)] = self.blocks.get(id(probe), 0) + 1
-        return count in AUDIT_BLOCKS and 3 * per_call <= self.block_seconds
+        return count in AUDIT_BLOCKS and 4 * per_call <= self.block_seconds
 
     def check(
         self, fn: Callable[..., Any], args: tuple[Tensor, Tensor], sources: tuple[Tensor, Tensor]
@@ -95,6 +99,17 @@ class Audit:
                         "tensors by identity, so the race's calls were lookups; not timed"
                     )
                 return f"called again on the same operands, its answer {wrong}; not timed"
+        if a.shape[0] > 1 or b.shape[1] > 1:
+            wrong = _answer_after_shifting_in_place(fn, args, a, b, rows)
+            if wrong is not None:
+                return (
+                    "called during the race on its own operands after their values were "
+                    "shifted in place (rows and columns by one), its answer "
+                    f"{wrong}: it answers from what it remembers of these tensors, not from "
+                    "their values (a cache keyed by the tensor, e.g. functools.lru_cache or a "
+                    "dict keyed by id(), even one that returns a copy), so the race's calls "
+                    "were lookups; not timed"
+                )
         return None
 
     def _rows(self, m: int, device: torch.device) -> Tensor:
@@ -110,6 +125,35 @@ def _wrong(out: Any, a: Tensor, b: Tensor, rows: Tensor) -> str | None:
     if verdict.why is not None and verdict.max_abs_err is None:
         return verdict.why
     return f"differs from the float64 product by up to {format_error(verdict.max_abs_err)}"
+
+
+def _answer_after_shifting_in_place(
+    fn: Callable[..., Any], args: tuple[Tensor, Tensor], a: Tensor, b: Tensor, rows: Tensor
+) -> str | None:
+    """What is wrong with ``fn``'s answer on the race's own argument tensors holding their
+    values shifted by one, or None; their values are put back whatever happens (they are
+    the race's copies, never the caller's)."""
+    if _shares_storage(*args):  # one tensor twice: shifting one would shift the other
+        return None
+    saved = tuple(t.clone() for t in args)
+    try:  # through .data: the version counter, which tells the race a function wrote, stays
+        with torch.no_grad():
+            args[0].data.copy_(saved[0].roll(1, 0))
+            args[1].data.copy_(saved[1].roll(1, 1))
+    except RuntimeError:  # an inference tensor, an expanded one: not written, not audited
+        _put_back(args, saved)
+        return None
+    try:
+        return _wrong(fn(*args), a.roll(1, 0), b.roll(1, 1), rows)
+    finally:
+        _put_back(args, saved)
+
+
+def _put_back(args: tuple[Tensor, Tensor], saved: tuple[Tensor, ...]) -> None:
+    with torch.no_grad():
+        for t, values in zip(args, saved, strict=True):
+            with contextlib.suppress(RuntimeError):
+                t.data.copy_(values)
 
 
 def _shares_storage(x: Tensor, y: Tensor) -> bool:
