@@ -113,6 +113,16 @@ def test_a_cache_keyed_by_the_tensor_that_returns_a_copy_is_incorrect():
         assert "shifted in place" in note and "even one that returns a copy" in note
 
 
+def test_an_lru_cache_of_inference_tensors_is_named_for_what_it_is():
+    @functools.lru_cache
+    def inferred(a, b):
+        with torch.inference_mode():
+            return a @ b
+
+    note = _distrusted(_race(inferred), "inferred")
+    assert "a stored result, e.g. functools.lru_cache" in note and "NaN where" not in note
+
+
 def test_the_in_place_audit_puts_the_race_operands_back_and_leaves_no_write_behind():
     a, b = torch.randn(6, 5), torch.randn(5, 3)
     race = (a.clone(), b.clone())

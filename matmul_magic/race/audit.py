@@ -169,9 +169,12 @@ def _poison(out: Any, args: tuple[Tensor, Tensor]) -> bool:
         return False
     if any(_shares_storage(out, arg) for arg in args):
         return False
+    # An inference tensor is written in inference mode (outside it, fill_ raises after
+    # writing); one with internal overlap raises before
+    mode = torch.inference_mode() if out.is_inference() else torch.no_grad()
     try:
-        with torch.no_grad():
+        with mode:
             out.fill_(float("nan"))
-    except RuntimeError:  # an inference tensor, a tensor with internal overlap
+    except RuntimeError:
         return False
     return True
