@@ -31,7 +31,7 @@ from .cli_streams import ResultStdout, process_started, stdout_is_closed
 from .race.options import (
     BENCH_OPTIONS,
     STDOUT,
-    check_output_path,
+    check_before_run,
     json_text,
     save_json,
 )
@@ -131,7 +131,7 @@ def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
 
 
 def _output_paths(saves: Sequence[str] | None) -> tuple[list[str], bool]:
-    """The files to write (checked now, before anything runs) and whether JSON goes to stdout."""
+    """The files to write (``check_before_run`` checks them) and whether JSON goes to stdout."""
     if stdout_is_closed():
         raise Failure(
             "stdout is closed (>&-), so the result has nowhere to go; nothing was run "
@@ -141,24 +141,7 @@ def _output_paths(saves: Sequence[str] | None) -> tuple[list[str], bool]:
     saves = list(saves or [])
     if saves.count(STDOUT) > 1:
         raise Failure("--save - (stdout) is given twice")
-    files = [p for p in saves if p != STDOUT]
-    for path in files:
-        try:
-            check_output_path(path)
-        except ValueError as error:
-            raise Failure(f"--save: {error}") from None
-    return files, STDOUT in saves
-
-
-def _check_device_and_dtype(args: argparse.Namespace) -> None:
-    """Refuse an unusable --device or --dtype before any kernel file runs."""
-    from .race.devices import resolve_device, resolve_dtype
-
-    try:
-        resolve_device(args.device)
-        resolve_dtype(args.dtype)
-    except ValueError as error:
-        raise Failure(str(error)) from None
+    return [p for p in saves if p != STDOUT], STDOUT in saves
 
 
 class _Progress:
@@ -222,7 +205,10 @@ def _startup_note(result: Any, race_ended: float) -> str | None:
 
 def run_bench(args: argparse.Namespace) -> int:
     files, json_to_stdout = _output_paths(args.save)
-    _check_device_and_dtype(args)
+    try:
+        check_before_run(args)
+    except ValueError as error:
+        raise Failure(str(error)) from None
     result, reader_left = _race(args)
     race_ended = time.perf_counter()
 

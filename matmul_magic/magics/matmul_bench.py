@@ -21,7 +21,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from ..race.options import (
     BENCH_OPTIONS,
     STDOUT,
-    check_output_path,
+    check_before_run,
     json_text,
     save_json,
 )
@@ -113,17 +113,6 @@ def parse_line(parser: Any, line: str) -> Any:
     return parser.parse_args(argv)
 
 
-def check_device_and_dtype(args: Any) -> None:
-    """Refuse an unusable ``--device`` or ``--dtype`` before the cell's body runs."""
-    from ..race.devices import resolve_device, resolve_dtype
-
-    try:
-        resolve_device(args.device)
-        resolve_dtype(args.dtype)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-
-
 def check_names(args: Any, defined: list[str] | None) -> None:
     """Refuse ``--only`` and ``--baseline`` names that are neither a row of the course nor a
     function the cell defines (``defined``; ``None`` for the line magic), before the cell's
@@ -212,12 +201,10 @@ class BenchMagics(Magics):
         if args is None:  # --help
             return None
         saves = list(args.save or [])
-        for path in saves:
-            try:
-                check_output_path(path)
-            except ValueError as error:
-                raise UsageError(f"--save: {error}") from None
-        check_device_and_dtype(args)
+        try:
+            check_before_run(args)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
         source, defined = self._cell_functions(cell) if cell is not None else (None, None)
         check_names(args, defined)  # before the body runs: nothing happens on a typo
         fns = self._run_cell(cell, source, defined) if cell and source and defined else []

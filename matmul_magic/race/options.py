@@ -210,3 +210,18 @@ BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                             "help": "write the result as JSON (the bench schema) to PATH, "
                                     "checked before the run; '-' is stdout; may repeat"}),
 )  # fmt: skip
+
+
+def check_before_run(args: argparse.Namespace) -> None:
+    """Refuse, before anything runs (a kernel file, the cell's body), what the parsed options
+    can tell is unusable: a ``--save`` path, the ``--device``, the ``--dtype``. ``ValueError``
+    in the words both doors print."""
+    for path in args.save or ():
+        try:
+            check_output_path(path)
+        except ValueError as error:
+            raise ValueError(f"--save: {error}") from None
+    from .devices import resolve_device, resolve_dtype  # torch: only once a run is asked for
+
+    resolve_device(args.device)
+    resolve_dtype(args.dtype)
