@@ -190,23 +190,6 @@ def _without_own_frames(tb):
     return kept[0] if kept else None
 
 
-def _prepared(source: str, filename: str | None) -> tuple[ExplainTrace, Any, str]:
-    global _counter
-    if filename is None:
-        _counter += 1
-        filename = f"<explain-{_counter}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return ExplainTrace(source), make_recorder(filename), filename
-
-
-def _finished(trace: ExplainTrace, recorder: Any) -> ExplainTrace:
-    log = recorder.log
-    trace.events = log.events
-    trace.hidden_ops = log.hidden_ops
-    trace.hidden_lines = tuple(sorted(log.hidden_lines))
-    return trace
-
-
 def run_traced(source: str, namespace: dict, filename: str | None = None) -> ExplainTrace:
     """Run ``source`` once in ``namespace`` while recording tensor ops; never raises.
 
@@ -216,16 +199,12 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
     tracebacks show the source.
     """
     __tracebackhide__ = True  # noqa: F841
-    trace, recorder, filename = _prepared(source, filename)
+    # Compiled without top-level await, the code never suspends: one step finishes it.
     try:
-        body, tail = _split_last_expression(source, filename)
-        with recorder:
-            exec(body, namespace)
-            if tail is not None:
-                trace.value = eval(tail, namespace)
-    except Exception as err:
-        trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    return _finished(trace, recorder)
+        _run(source, namespace, filename, 0).send(None)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("run_traced: the cell suspended")  # unreachable without await
 
 
 async def run_traced_async(
@@ -233,9 +212,19 @@ async def run_traced_async(
 ) -> ExplainTrace:
     """``run_traced`` for a cell that awaits at its top level (IPython's autoawait)."""
     __tracebackhide__ = True  # noqa: F841
-    trace, recorder, filename = _prepared(source, filename)
+    return await _run(source, namespace, filename, _TOP_LEVEL_AWAIT)
+
+
+async def _run(source: str, namespace: dict, filename: str | None, flags: int) -> ExplainTrace:
+    __tracebackhide__ = True  # noqa: F841
+    global _counter
+    if filename is None:
+        _counter += 1
+        filename = f"<explain-{_counter}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    trace, recorder = ExplainTrace(source), make_recorder(filename)
     try:
-        body, tail = _split_last_expression(source, filename, _TOP_LEVEL_AWAIT)
+        body, tail = _split_last_expression(source, filename, flags)
         with recorder:
             running = eval(body, namespace)
             if body.co_flags & inspect.CO_COROUTINE:
@@ -245,7 +234,10 @@ async def run_traced_async(
                 trace.value = await value if tail.co_flags & inspect.CO_COROUTINE else value
     except Exception as err:
         trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    return _finished(trace, recorder)
+    log = recorder.log
+    trace.events, trace.hidden_ops = log.events, log.hidden_ops
+    trace.hidden_lines = tuple(sorted(log.hidden_lines))
+    return trace
 
 
 def explain_code(source: str, namespace: dict[str, Any] | None = None) -> ExplainTrace:
