@@ -7,7 +7,7 @@ import ast
 
 from ...shapes import broadcast_shapes, explain_broadcast, format_shape
 from ..failing_line import Operand
-from ..fixes import Advice, Candidate, choose, single_changes, sum_dim
+from ..fixes import Advice, Candidate, changed, choose, single_changes, sum_dim
 from ..intent import read_intent
 from ..messages import ShapeMessage
 from ..render import OperandRow
@@ -64,9 +64,8 @@ def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
         if len(result) != rank or not -rank <= dim < rank:
             return False
         column = dim % rank - rank  # counted from the right
-        changed = list(shapes)
-        changed[candidate.index] = candidate.shape
-        sizes = {shape[column] if len(shape) >= -column else None for shape in changed}
+        fixed = changed(shapes, candidate.index, candidate.shape)
+        sizes = {shape[column] if len(shape) >= -column else None for shape in fixed}
         return None not in sizes and len(sizes) == 1
 
     return intended

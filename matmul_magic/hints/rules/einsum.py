@@ -76,7 +76,7 @@ def _einsum_fix(
         return evidence.fix or evidence.sentence
     undo = [c for c in single_changes(operands, None, new_axis=False) if c.tier == 0]
     fix = choose(undo, shapes, outcome)
-    if fix is not None or any(outcome(*changed(shapes, c)) for c in undo):
+    if fix is not None or any(outcome(*changed(shapes, c.index, c.shape)) for c in undo):
         return fix
     arrow = spec.find("->")
     lhs, rhs = (spec, "") if arrow < 0 else (spec[:arrow], spec[arrow:])

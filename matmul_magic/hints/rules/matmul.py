@@ -4,10 +4,21 @@ layer called on the wrong input, and operands of the wrong rank."""
 from __future__ import annotations
 
 import ast
+import math
 
 from ...shapes import broadcast_shapes, format_shape
 from ..failing_line import Operand
-from ..fixes import Advice, Candidate, Fix, atomic, choose, is_reshaped, single_changes
+from ..fixes import (
+    Advice,
+    Candidate,
+    Fix,
+    atomic,
+    changed,
+    choose,
+    is_reshaped,
+    none_index,
+    single_changes,
+)
 from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
 from ..render import OperandRow
@@ -110,7 +121,7 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
 
     candidates = single_changes([x], op.site, new_axis=False)
     shape = x.shape
-    if len(shape) >= 3 and _numel(shape[1:]) == in_features:
+    if len(shape) >= 3 and math.prod(shape[1:]) == in_features:
         source = f"{atomic(x.label, x.node)}.flatten(1)"
         flat = (shape[0], in_features)
         text = f"{x.label} needs flattening to {format_shape(flat)}: {source}"
@@ -122,13 +133,6 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         f"{what} is {layer}: its input's last size must be in_features={in_features}, but "
         f"{x.label} is {format_shape(shape)}."
     )
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    total = 1
-    for size in shape:
-        total *= size
-    return total
 
 
 def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Advice]:
@@ -290,7 +294,7 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
     rank = f"{len(bad.shape)}-D {format_shape(bad.shape)}"
     text = f"torch.{name} takes {takes} but {bad.label} is {rank}"
     unindexed = _without_none(bad)
-    if unindexed is not None and _fits_for(name)(*_with(shapes, index, unindexed[1])):
+    if unindexed is not None and _fits_for(name)(*changed(shapes, index, unindexed[1])):
         source, shape = unindexed
         return Fix(
             f"{text}; {source} is already {format_shape(shape)}: drop the None", bad.node, source
@@ -299,7 +303,7 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
         other = tensors[1 - index].shape
         if len(other) == 3:
             source = f"{atomic(bad.label, bad.node)}[None].expand({other[0]}, -1, -1)"
-            grown = _with(shapes, index, (other[0], *bad.shape))
+            grown = changed(shapes, index, (other[0], *bad.shape))
             if _fits_for("bmm")(*grown):
                 needs = f"{bad.label} needs a leading batch axis: {source}"
                 return Fix(f"{needs}, or use {both}, which broadcasts it.", bad.node, source)
@@ -319,20 +323,8 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
     return f"{text}."
 
 
-def _with(shapes: list, index: int, shape: tuple[int, ...]) -> list:
-    changed = list(shapes)
-    changed[index] = shape
-    return changed
-
-
 def _without_none(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
     """For ``x[None]`` or ``x[:, None]`` (Nones and bare ``:`` only): ``x`` and its shape."""
-    node, base = operand.node, operand.base_shape
-    if not isinstance(node, ast.Subscript) or base is None:
+    if none_index(operand) is None:
         return None
-    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    nones = [isinstance(p, ast.Constant) and p.value is None for p in parts]
-    bare = [isinstance(p, ast.Slice) and p.lower is p.upper is p.step is None for p in parts]
-    if not any(nones) or not all(n or b for n, b in zip(nones, bare, strict=True)):
-        return None
-    return ast.unparse(node.value), base
+    return ast.unparse(operand.node.value), operand.base_shape
