@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from ...shapes import broadcast_shapes, explain_broadcast, format_shape
+from ...shapes import BroadcastExplanation, broadcast_shapes, explain_broadcast, format_shape
 from ..failing_line import Operand
 from ..fixes import Advice, Candidate, changed, choose, single_changes, sum_dim
 from ..intent import read_intent
@@ -20,6 +20,14 @@ def _broadcast_or_none(*shapes: tuple[int, ...]) -> tuple[int, ...] | None:
         return broadcast_shapes(*shapes)
     except ValueError:
         return None
+
+
+def _clashes(explanation: BroadcastExplanation, shift: int = 0) -> dict[int, set[int]]:
+    """Each operand's clashing dimensions, counted from the right (then moved by ``shift``)."""
+    return {
+        i: {column.dim + shift for column in explanation.columns if column.kinds[i] == "clash"}
+        for i in range(len(explanation.shapes))
+    }
 
 
 def _reduction(op: FailingOp) -> tuple[int, bool] | None:
@@ -80,11 +88,7 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
         shapes = [t.shape for t in tensors]
         explanation = explain_broadcast(*shapes)
         if not explanation.ok:
-            clash: dict[int, set[int]] = {}
-            for column in explanation.columns:
-                for i, kind in enumerate(column.kinds):
-                    if kind == "clash":
-                        clash.setdefault(i, set()).add(column.dim)
+            clash = _clashes(explanation)
             column = next(c for c in explanation.columns if c.dim == explanation.clash)
             sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
             clashing = f"dimension {column.dim}: {sizes} clash"
@@ -115,12 +119,7 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
 
 def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[OperandRow], str]:
     a, b = (t.shape for t in tensors)
-    explanation = explain_broadcast(a[:-2], b[:-2])
-    clash: dict[int, set[int]] = {}
-    for column in explanation.columns:
-        for i, kind in enumerate(column.kinds):
-            if kind == "clash":
-                clash.setdefault(i, set()).add(column.dim - 2)
+    clash = _clashes(explain_broadcast(a[:-2], b[:-2]), shift=-2)
     text = (
         f"the batch dimensions {format_shape(a[:-2])} and {format_shape(b[:-2])} of "
         f"{tensors[0].label} @ {tensors[1].label} must broadcast; "
