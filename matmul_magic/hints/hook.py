@@ -21,11 +21,8 @@ from IPython.display import display
 def hint_after_cell(result: Any) -> None:
     """Show a hint if the cell whose ``ExecutionResult`` is ``result`` died of a shape error."""
     error = getattr(result, "error_in_exec", None)
-    if error is None or "torch" not in sys.modules:
-        return
-    if not isinstance(error, (RuntimeError, ValueError)):
-        return
-    show_hint(error)
+    if isinstance(error, (RuntimeError, ValueError)) and "torch" in sys.modules:
+        show_hint(error)
 
 
 def show_hint(error: BaseException) -> None:

@@ -33,12 +33,6 @@ class TraceEvent:
         return (self.line, self.text, self.error)
 
 
-def _load_mode_base():
-    from torch.overrides import TorchFunctionMode
-
-    return TorchFunctionMode
-
-
 DISTINCT_PER_LINE = 20
 """Distinct ops kept per source line; the rest fold into one row, so that a loop whose
 scalars vary (``t + i``) shows a few lines, not one per iteration (and memory stays small)."""
@@ -114,9 +108,9 @@ class EventLog:
 def make_recorder(filename: str):
     """A TorchFunctionMode that records, in its ``log``, ops issued from code compiled as
     ``filename``; ops from anywhere else run unrecorded."""
-    base = _load_mode_base()
+    from torch.overrides import TorchFunctionMode
 
-    class ShapeRecorder(base):
+    class ShapeRecorder(TorchFunctionMode):
         def __init__(self) -> None:
             super().__init__()
             self.log = EventLog()

@@ -81,9 +81,7 @@ def evaluate(frame: FrameType, node: ast.AST | None) -> Any:
         return UNKNOWN
     try:
         return _Evaluator(frame).eval(node)
-    except _Unsafe:
-        return UNKNOWN
-    except Exception:  # a view that cannot be built, an index out of range, ...
+    except Exception:  # _Unsafe, a view that cannot be built, an index out of range, ...
         return UNKNOWN
 
 
