@@ -32,28 +32,8 @@ UNKNOWN: Any = _Unknown()
 _TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "shape", "data", "real", "ndim", "dtype"})
 # Tensor methods that only build views, reshape or reduce: safe to call on meta tensors.
 PURE_METHODS = frozenset(
-    {
-        "unsqueeze",
-        "view",
-        "reshape",
-        "transpose",
-        "permute",
-        "t",
-        "squeeze",
-        "flatten",
-        "size",
-        "sum",
-        "mean",
-        "contiguous",
-        "exp",
-        "log",
-        "sqrt",
-        "abs",
-        "relu",
-        "sigmoid",
-        "tanh",
-        "float",
-    }
+    "unsqueeze view reshape transpose permute t squeeze flatten size sum mean contiguous"
+    " exp log sqrt abs relu sigmoid tanh float".split()
 )
 # Binary operators evaluated on meta tensors (shapes only, no data, no user code).
 _META_BINOPS = {

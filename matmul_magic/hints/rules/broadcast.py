@@ -71,10 +71,8 @@ def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
         dim, _keepdim = reduction
         if len(result) != rank or not -rank <= dim < rank:
             return False
-        column = dim % rank - rank  # counted from the right
-        fixed = changed(shapes, candidate.index, candidate.shape)
-        sizes = {shape[column] if len(shape) >= -column else None for shape in fixed}
-        return None not in sizes and len(sizes) == 1
+        fixed = explain_broadcast(*changed(shapes, candidate.index, candidate.shape))
+        return all(kind == "equal" for kind in fixed.columns[dim % rank].kinds)
 
     return intended
 
@@ -186,12 +184,8 @@ def inplace_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         symbol = op.name.rstrip("=") if op.name.endswith("=") else INPLACE_SYMBOLS.get(op.name)
         rows = [OperandRow(target.label, target.shape or target_shape)]
         if value.shape is not None:
-            grow = {d for d in range(-len(value.shape), 0) if -d > len(target_shape)}
-            grow |= {
-                d
-                for d in range(-min(len(value.shape), len(target_shape)), 0)
-                if target_shape[d] == 1 and value.shape[d] != 1
-            }
+            columns = explain_broadcast(target_shape, value.shape).columns
+            grow = {c.dim for c in columns if c.kinds[0] in ("missing", "stretched")}
             rows.append(OperandRow(value.label, value.shape, frozenset(grow)))
         else:
             rows.append(OperandRow(value.label, None))
