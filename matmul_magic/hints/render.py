@@ -82,7 +82,24 @@ class ShapeHint:
         return "\n".join(lines)
 
     def to_html(self) -> str:
-        return _html(self)
+        kind = escape(self.kind)
+        parts = [f'<div data-matmul-magic="shape-hint" data-kind="{kind}" style="{BOX_STYLE}">']
+        parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
+        if self.line:
+            start, end = self.mark or (len(self.line), len(self.line))
+            marked = escape(self.line[start:end])
+            marked = f'<mark style="{HOT_STYLE}">{marked}</mark>' if self.mark else marked
+            line = escape(self.line[:start]) + marked + escape(self.line[end:])
+            parts.append(f'<pre style="margin: 4px 0">{line}</pre>')
+        if self.rows:
+            parts.append(_html_table(self.rows))
+        parts += [f"<div>{escape(note)}</div>" for note in self.notes]
+        if self.explanation:
+            parts.append(f'<div style="margin-top: 4px">{escape(self.explanation)}</div>')
+        if self.fix:
+            parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(self.fix)}</div>')
+        parts.append("</div>")
+        return "".join(parts)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -134,34 +151,6 @@ HOT_STYLE = (
     " font-weight: bold; border-radius: 3px"
 )
 CELL_STYLE = "padding: 0 6px; text-align: right; vertical-align: top"
-
-
-def _html(hint: ShapeHint) -> str:
-    kind = escape(hint.kind)
-    parts = [f'<div data-matmul-magic="shape-hint" data-kind="{kind}" style="{BOX_STYLE}">']
-    parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
-    if hint.line:
-        line = hint.line
-        if hint.mark:
-            start, end = hint.mark
-            marked = (
-                escape(line[:start])
-                + f'<mark style="{HOT_STYLE}">{escape(line[start:end])}</mark>'
-                + escape(line[end:])
-            )
-        else:
-            marked = escape(line)
-        parts.append(f'<pre style="margin: 4px 0">{marked}</pre>')
-    if hint.rows:
-        parts.append(_html_table(hint.rows))
-    for note in hint.notes:
-        parts.append(f"<div>{escape(note)}</div>")
-    if hint.explanation:
-        parts.append(f'<div style="margin-top: 4px">{escape(hint.explanation)}</div>')
-    if hint.fix:
-        parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(hint.fix)}</div>')
-    parts.append("</div>")
-    return "".join(parts)
 
 
 def _html_table(rows: tuple[OperandRow, ...]) -> str:

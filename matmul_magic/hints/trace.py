@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import linecache
 from dataclasses import dataclass, field
 from html import escape
+from operator import attrgetter
 from typing import Any
 
 from ..shapes import KIND_WORDS, format_shape
@@ -43,24 +45,20 @@ class ExplainTrace:
         lines = _plural(len(self.hidden_lines), "line")
         return f"... {_plural(self.hidden_ops, 'more tensor op')} on {lines}, not shown"
 
-    def _line_count(self) -> int:
-        return len({event.line for event in self.events} | set(self.hidden_lines))
+    def _title(self) -> str:
+        lines = len({event.line for event in self.events} | set(self.hidden_lines))
+        return f"%%explain: {_plural(self.total_ops, 'tensor op')} on {_plural(lines, 'line')}"
 
     def lines(self) -> list[tuple[int, str, list[TraceEvent]]]:
-        source_lines = self.source.splitlines()
-        grouped: dict[int, list[TraceEvent]] = {}
-        for event in self.events:
-            grouped.setdefault(event.line, []).append(event)
+        source_lines, line = self.source.splitlines(), attrgetter("line")
         out = []
-        for lineno in sorted(grouped):
+        for lineno, events in itertools.groupby(sorted(self.events, key=line), line):
             text = source_lines[lineno - 1] if 0 < lineno <= len(source_lines) else ""
-            out.append((lineno, text.strip(), grouped[lineno]))
+            out.append((lineno, text.strip(), list(events)))
         return out
 
     def to_text(self) -> str:
-        ops = _plural(self.total_ops, "tensor op")
-        lines = _plural(self._line_count(), "line")
-        out = [f"%%explain: {ops} on {lines}"]
+        out = [self._title()]
         for lineno, text, events in self.lines():
             out.append(f"line {lineno}: {text}")
             for event in events:
@@ -76,12 +74,8 @@ class ExplainTrace:
         return "\n".join(out)
 
     def to_html(self) -> str:
-        lines = self._line_count()
         parts = [f'<div data-matmul-magic="explain-trace" style="{BOX_STYLE}">']
-        parts.append(
-            f'<div style="font-weight: bold">%%explain: {_plural(self.total_ops, "tensor op")} '
-            f"on {_plural(lines, 'line')}</div>"
-        )
+        parts.append(f'<div style="font-weight: bold">{self._title()}</div>')
         for lineno, text, events in self.lines():
             parts.append(
                 f'<div style="margin-top: 6px"><span style="opacity: 0.6">line {lineno}:</span>'
