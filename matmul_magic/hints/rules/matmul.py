@@ -103,12 +103,7 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
             first = static_attribute(op.module, "0")
         except Exception:
             first = None
-    direct = (
-        issubclass(type(first), torch.nn.Linear)
-        and x.shape is not None
-        and len(x.shape) >= 1
-        and x.shape[-1] == got
-    )
+    direct = issubclass(type(first), torch.nn.Linear) and bool(x.shape) and x.shape[-1] == got
     what = name if first is op.module else f"{name}'s first layer"
     if not direct:
         return rows, (
@@ -212,9 +207,7 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
         if name == "bmm":
             return operand_rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
     if not a or not b:
-        scalar = la if not a else lb
-        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
-        return operand_rows(tensors, clash), _scalar_product(op, tensors, text)
+        return operand_rows(tensors, clash), _scalar_product(op, tensors, la if not a else lb)
     fits = _fits_for(name)
 
     def outcome(x, y):
@@ -252,8 +245,9 @@ def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Oper
     return [(left, left_axis), (right, right_axis)]
 
 
-def _scalar_product(op: FailingOp, tensors: list[Operand], text: str) -> Advice:
+def _scalar_product(op: FailingOp, tensors: list[Operand], scalar: str) -> Advice:
     """``s @ x`` with a 0-d ``s``: ``s * x`` is the product meant, when the line says ``@``."""
+    text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
     if isinstance(op.node, ast.BinOp) and len(tensors) == 2:
         left, right = tensors
         source = f"{atomic(left.label, left.node)} * {atomic(right.label, right.node)}"
@@ -267,10 +261,7 @@ def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
     if ranks:
         labels = [t.label for t in op.operands] or ["a", "b"]
         scalar = labels[0] if ranks[0] == 0 else labels[-1]
-        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
-        if len(tensors) == 2 and len(op.operands) == 2:
-            return operand_rows(op.operands), _scalar_product(op, tensors, text)
-        return operand_rows(op.operands), f"{text}: multiply with *."
+        return operand_rows(op.operands), _scalar_product(op, tensors, scalar)
     want = message.sizes[0]
     index = message.operand or 0
     name = op.name or "mm"
