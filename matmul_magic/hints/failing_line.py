@@ -159,26 +159,9 @@ def _char_col(line: str, byte_col: int) -> int:
     return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
 
-_BINOP_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.MatMult: "@",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-}
-
-
 def binop_symbol(op: ast.operator) -> str:
-    """The source spelling of a binary operator (``@`` for ``ast.MatMult``)."""
-    return _BINOP_SYMBOLS.get(type(op), "?")
+    """The source spelling of a binary operator (``@`` for ``ast.MatMult``), as ast writes it."""
+    return ast.unparse(ast.BinOp(ast.Name("a"), op, ast.Name("b")))[2:-2]
 
 
 def _operator_span(node: ast.AST, parents, lines: list[str]):

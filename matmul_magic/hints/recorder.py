@@ -73,20 +73,12 @@ class EventLog:
             output_shape=shape_of(output),
             error=message,
         )
-        self._add(event, error is not None)
-
-    def _add(self, event: TraceEvent, failed: bool) -> None:
-        line = event.line
         existing = self._index.get(event.key)
         if existing is None and self._distinct.get(line, 0) >= DISTINCT_PER_LINE:
             # Errors fold too: a loop that raises and catches each time must not flood.
-            text = "... more failing ops" if failed else "... more ops"
+            text = "... more failing ops" if error is not None else "... more ops"
             event = TraceEvent(line, "", f"{text} with other shapes or values", (), None)
             existing = self._index.get(event.key)
-            if existing is None and len(self.events) < MAX_ROWS:
-                self._index[event.key] = event
-                self.events.append(event)
-                return
         if existing is not None:
             existing.count += 1
             return

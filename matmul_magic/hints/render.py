@@ -7,7 +7,7 @@ the same in JupyterLab, Notebook 7, VS Code and exported pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from ..shapes import format_shape
@@ -55,7 +55,6 @@ class ShapeHint:
     mark: tuple[int, int] | None  # the failing operator's columns in ``line``
     rows: tuple[OperandRow, ...] = ()
     fix: str = ""
-    notes: tuple[str, ...] = field(default=())
     explanation: str = ""
     edit: tuple[int, int, str] | None = None
 
@@ -74,7 +73,6 @@ class ShapeHint:
                 start, end = self.mark
                 lines.append("    " + " " * start + "^" * max(1, end - start))
         lines.extend("    " + row for row in _text_table(self.rows))
-        lines.extend("    " + note for note in self.notes)
         if self.explanation:
             lines.append("    " + self.explanation)
         if self.fix:
@@ -93,7 +91,6 @@ class ShapeHint:
             parts.append(f'<pre style="margin: 4px 0">{line}</pre>')
         if self.rows:
             parts.append(_html_table(self.rows))
-        parts += [f"<div>{escape(note)}</div>" for note in self.notes]
         if self.explanation:
             parts.append(f'<div style="margin-top: 4px">{escape(self.explanation)}</div>')
         if self.fix:
@@ -108,28 +105,16 @@ class ShapeHint:
         return {"text/plain": self.to_text(), "text/html": self.to_html()}
 
 
-def _cell_texts(rows: tuple[OperandRow, ...]) -> tuple[int, list[list[str]]]:
-    """Right-aligned grid: every row padded on the left to the widest rank."""
-    ndim = max((len(row.shape) for row in rows if row.shape is not None), default=0)
+def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
+    """Right-aligned grid: every row padded on the left to the widest rank ('?': unknown)."""
     grid = []
     for row in rows:
         cells = row.cells()
-        if cells is None:
-            grid.append([""] * (ndim - 1) + ["?"] if ndim else ["?"])
-            continue
-        texts = [f"[{text}]" if hot else f" {text} " for text, hot in cells]
-        grid.append([""] * (ndim - len(texts)) + texts)
-    return ndim, grid
-
-
-def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
-    if not rows:
-        return []
-    ndim, grid = _cell_texts(rows)
-    columns = max(len(cells) for cells in grid)
+        grid.append(["?"] if cells is None else [f"[{t}]" if hot else f" {t} " for t, hot in cells])
+    columns = max(map(len, grid), default=0)
     grid = [[""] * (columns - len(cells)) + cells for cells in grid]
     widths = [max(len(cells[c]) for cells in grid) for c in range(columns)]
-    label_width = max(len(row.label) for row in rows)
+    label_width = max((len(row.label) for row in rows), default=0)
     out = []
     for row, cells in zip(rows, grid, strict=True):
         body = " ".join(text.rjust(width) for text, width in zip(cells, widths, strict=True))

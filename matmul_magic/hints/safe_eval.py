@@ -150,12 +150,10 @@ class _Evaluator:
         return values
 
     def _Slice(self, node: ast.Slice) -> Any:
-        parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper)]
-        step = None if node.step is None else self.eval(node.step)
-        for part in (*parts, step):
-            if part is not None and type(part) is not int:
-                raise _Unsafe("slice")
-        return slice(parts[0], parts[1], step)
+        parts = [None if p is None else self.eval(p) for p in (node.lower, node.upper, node.step)]
+        if any(part is not None and type(part) is not int for part in parts):
+            raise _Unsafe("slice")
+        return slice(*parts)
 
     def _Attribute(self, node: ast.Attribute) -> Any:
         base = self.eval(node.value)

@@ -39,17 +39,16 @@ def _reduction(op: FailingOp) -> tuple[int, bool] | None:
     call = op.site.parents.get(parent) if isinstance(parent, ast.Attribute) else parent
     if isinstance(parent, ast.Attribute) and isinstance(call, ast.Call) and call.func is parent:
         summed = sum_dim(call)
-        return (summed[2], summed[3]) if summed else None
-    if (
+    elif (
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and call.func.attr == "sum"
         and call.args[:1] == [op.node]
-    ):
-        rest = ast.Call(ast.Attribute(op.node, "sum"), call.args[1:], call.keywords)
-        summed = sum_dim(rest)
-        return (summed[2], summed[3]) if summed else None
-    return None
+    ):  # torch.sum(x * y, 0) read as (x * y).sum(0)
+        summed = sum_dim(ast.Call(ast.Attribute(op.node, "sum"), call.args[1:], call.keywords))
+    else:
+        return None
+    return (summed[2], summed[3]) if summed else None
 
 
 def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
