@@ -27,7 +27,6 @@ class FailingSite:
     """Where an exception was raised in user code: frame, source, and the failing node."""
 
     frame: FrameType
-    filename: str
     lineno: int
     source: str
     node: ast.AST | None
@@ -129,7 +128,7 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     positions = _instruction_positions(frame, chosen.tb_lasti)
     node = _find_node(tree, positions, lineno)
-    return FailingSite(frame, filename, lineno, source, node, parents)
+    return FailingSite(frame, lineno, source, node, parents)
 
 
 def _instruction_positions(frame: FrameType, lasti: int):

@@ -34,9 +34,6 @@ def show_hint(error: BaseException) -> None:
         if hint is not None:
             display(hint)
     except Exception as failure:  # the hint is a bonus: never let it cost the user more
-        reason = str(failure).strip().splitlines()[0][:120] if str(failure).strip() else ""
-        print(
-            f"(matmul-magic: shape hint unavailable: {type(failure).__name__}"
-            + (f": {reason})" if reason else ")"),
-            file=sys.stderr,
-        )
+        reason = str(failure).strip().splitlines()[:1]
+        said = f"{type(failure).__name__}: {reason[0][:120]}" if reason else type(failure).__name__
+        print(f"(matmul-magic: shape hint unavailable: {said})", file=sys.stderr)

@@ -27,13 +27,11 @@ class OperandRow:
         if self.shape is None:
             return None
         ndim = len(self.shape)
-        cells = []
-        for index, size in enumerate(self.shape):
-            text = str(size)
-            if self.subscripts and len(self.subscripts) == ndim:
-                text = f"{self.subscripts[index]}={size}"
-            cells.append((text, index - ndim in self.clash))
-        return cells
+        labels = self.subscripts if self.subscripts and len(self.subscripts) == ndim else None
+        return [
+            (f"{labels[index]}={size}" if labels else str(size), index - ndim in self.clash)
+            for index, size in enumerate(self.shape)
+        ]
 
 
 @dataclass(frozen=True)
@@ -141,19 +139,16 @@ CELL_STYLE = "padding: 0 6px; text-align: right; vertical-align: top"
 def _html_table(rows: tuple[OperandRow, ...]) -> str:
     ndim = max((len(row.shape) for row in rows if row.shape is not None), default=1)
     body = []
+    label_style = f"{CELL_STYLE}; text-align: left; font-weight: bold"
     for row in rows:
         cells = row.cells()
-        label_style = f"{CELL_STYLE}; text-align: left; font-weight: bold"
+        cells = [("?", False)] if cells is None else cells  # an unknown shape: one '?' cell
         tds = [f'<td style="{label_style}">{escape(row.label)}</td>']
-        if cells is None:
-            blank, unknown = f'<td style="{CELL_STYLE}"></td>', f'<td style="{CELL_STYLE}">?</td>'
-            tds += [blank] * (ndim - 1) + [unknown]
-        else:
-            tds += [f'<td style="{CELL_STYLE}"></td>'] * (ndim - len(cells))
-            for text, hot in cells:
-                style = f"{CELL_STYLE}; {HOT_STYLE}" if hot else CELL_STYLE
-                attr = ' data-clash="true"' if hot else ""
-                tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
+        tds += [f'<td style="{CELL_STYLE}"></td>'] * (ndim - len(cells))
+        for text, hot in cells:
+            style = f"{CELL_STYLE}; {HOT_STYLE}" if hot else CELL_STYLE
+            attr = ' data-clash="true"' if hot else ""
+            tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
         shape = "?" if row.shape is None else format_shape(row.shape)
         tds.append(f'<td style="{CELL_STYLE}; opacity: 0.7">{escape(shape)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")

@@ -85,7 +85,7 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
         shapes = [t.shape for t in tensors]
         explanation = explain_broadcast(*shapes)
         if not explanation.ok:
-            clash = _clashes(explanation)
+            rows = operand_rows(tensors, _clashes(explanation))
             column = next(c for c in explanation.columns if c.dim == explanation.clash)
             sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
             clashing = f"dimension {column.dim}: {sizes} clash"
@@ -98,15 +98,11 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
                     tensors, op.site, _broadcast_or_none, "it is matched on", fixes=False
                 )
                 if evidence is not None:
-                    return operand_rows(tensors, clash), f"{clashing}. {evidence.sentence}"
+                    return rows, f"{clashing}. {evidence.sentence}"
                 candidates = single_changes(tensors, op.site)
                 intended = _elementwise_intent(op, shapes)
                 fix = choose(candidates, shapes, _broadcast_or_none, intended)
-            if fix is not None:
-                return operand_rows(tensors, clash), fix
-            return operand_rows(tensors, clash), (
-                f"{clashing}: sizes must be equal or one of them 1."
-            )
+            return rows, fix or f"{clashing}: sizes must be equal or one of them 1."
     explanation_text = (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
         f"{b_size}: they must be equal or one of them 1."

@@ -121,10 +121,7 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         flat = (shape[0], in_features)
         text = f"{x.label} needs flattening to {format_shape(flat)}: {source}"
         candidates.append(Candidate(0, flat, Fix(text, x.node, source), 1))
-    fix = choose(candidates, [shape], outcome)
-    if fix is not None:
-        return rows, fix
-    return rows, (
+    return rows, choose(candidates, [shape], outcome) or (
         f"{what} is {layer}: its input's last size must be in_features={in_features}, but "
         f"{x.label} is {format_shape(shape)}."
     )
@@ -162,21 +159,20 @@ def _product(name: str, left: str, right: str) -> str:
     return f"{left} @ {right}"
 
 
+_OPERAND_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1), "vdot": (1, 1)}
+
+
 def _fits_for(name: str):
-    """Whether two shapes fit the op the user called: mm and bmm don't broadcast, @ does."""
+    """Whether two shapes fit the op the user called: mm and bmm take only their own ranks
+    and don't broadcast, @ does both."""
+    ranks = _OPERAND_RANKS.get(name)
 
-    def inner(a, b):
-        return bool(a) and bool(b) and a[-1] == (b[-2] if len(b) >= 2 else b[0])
+    def fits(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+        if ranks and ((len(a), len(b)) != ranks or a[:-2] != b[:-2]):
+            return False
+        return matmul_shape(a, b) is not None
 
-    if name == "mm":
-        return lambda a, b: len(a) == 2 and len(b) == 2 and inner(a, b)
-    if name == "bmm":
-        return lambda a, b: len(a) == 3 and len(b) == 3 and a[0] == b[0] and inner(a, b)
-    if name == "mv":
-        return lambda a, b: len(a) == 2 and len(b) == 1 and inner(a, b)
-    if name in ("dot", "vdot"):
-        return lambda a, b: len(a) == 1 and a == b
-    return lambda a, b: matmul_shape(a, b) is not None
+    return fits
 
 
 def _swapped(op: FailingOp, tensors: list[Operand]) -> str | None:
@@ -229,10 +225,7 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
         extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
     candidates = single_changes(tensors, op.site, new_axis=False, sums=False)
     candidates = [c for c in candidates if not by_chance(_contracted(tensors, c))]
-    fix = choose(candidates, [a, b], outcome, extra=extra)
-    if fix is not None:
-        return operand_rows(tensors, clash), fix
-    return operand_rows(tensors, clash), needs
+    return operand_rows(tensors, clash), choose(candidates, [a, b], outcome, extra=extra) or needs
 
 
 def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Operand, int]]:
