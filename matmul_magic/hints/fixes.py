@@ -139,11 +139,7 @@ def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def sum_dim(node: ast.AST | None) -> tuple[ast.AST, ast.AST, int, bool] | None:
     """For ``x.sum(d)`` or ``x.sum(dim=d)`` with a literal d: (receiver, d's node, d, keepdim)."""
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "sum"
-    ):
+    if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "sum"):
         return None
     dims = node.args[:1] + [kw.value for kw in node.keywords if kw.arg in ("dim", "axis")]
     keepdim = any(

@@ -65,14 +65,8 @@ class EventLog:
             text = name
         first_line = str(error).strip().splitlines()[0] if error is not None else None
         message = f"{type(error).__name__}: {first_line}" if error is not None else None
-        event = TraceEvent(
-            line=line,
-            op=name,
-            text=text,
-            input_shapes=tuple(s for s in map(shape_of, args) if s is not None),
-            output_shape=shape_of(output),
-            error=message,
-        )
+        inputs = tuple(s for s in map(shape_of, args) if s is not None)
+        event = TraceEvent(line, name, text, inputs, shape_of(output), error=message)
         existing = self._index.get(event.key)
         if existing is None and self._distinct.get(line, 0) >= DISTINCT_PER_LINE:
             # Errors fold too: a loop that raises and catches each time must not flood.

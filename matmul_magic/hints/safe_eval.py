@@ -174,9 +174,8 @@ class _Evaluator:
     def _Subscript(self, node: ast.Subscript) -> Any:
         base = self.eval(node.value)
         index = self.eval(node.slice)
-        safe_base = is_tensor(base) or type(base) in (tuple, list, str)
-        safe_base = safe_base or type(base).__name__ == "Size"
-        if not safe_base or not _plain_index(index):
+        safe_base = type(base) in (tuple, list, str) or type(base).__name__ == "Size"
+        if not (is_tensor(base) or safe_base) or not _plain_index(index):
             raise _Unsafe("subscript")
         return as_meta(base[index])  # a list may hold real tensors: keep their data out
 

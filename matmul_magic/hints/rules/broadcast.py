@@ -41,8 +41,7 @@ def _reduction(op: FailingOp) -> tuple[int, bool] | None:
         summed = sum_dim(call)
     elif (
         isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "sum"
+        and getattr(call.func, "attr", None) == "sum"
         and call.args[:1] == [op.node]
     ):  # torch.sum(x * y, 0) read as (x * y).sum(0)
         summed = sum_dim(ast.Call(ast.Attribute(op.node, "sum"), call.args[1:], call.keywords))
@@ -124,8 +123,7 @@ def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[Ope
 def expand_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
     message_tensor, target = message.shapes
     if op.category == "setitem" and len(op.operands) == 2:
-        destination, value = op.operands
-        tensor = value if value.shape is not None else Operand(value.label, None)
+        destination, tensor = op.operands
         target_label = destination.label
     else:
         tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
