@@ -104,9 +104,6 @@ class _Evaluator:
             raise _Unsafe(type(node).__name__)
         return method(node)
 
-    def _Expr(self, node: ast.Expr) -> Any:
-        return self.eval(node.value)
-
     def _Name(self, node: ast.Name) -> Any:
         for scope in (self.locals, self.globals, self.builtins):
             if node.id in scope:

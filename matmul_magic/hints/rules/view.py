@@ -35,7 +35,7 @@ def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         node = op.node
         segment = op.site.segment(node) if op.site is not None and node is not None else ""
         at = segment.rfind(".view(")
-        if isinstance(node, ast.Call) and at >= 0 and "\n" not in segment:
+        if isinstance(node, ast.Call) and at >= 0:
             source = f"{segment[:at]}.reshape({segment[at + len('.view(') :]}"
             return [OperandRow(label, shape)], Fix(f"{text}: {source} copies it.", node, source)
         return [OperandRow(label, shape)], f"{text}: .reshape(...) copies it."
