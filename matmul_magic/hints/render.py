@@ -13,6 +13,16 @@ from html import escape
 from ..shapes import format_shape
 
 
+class Shown:
+    """Shown as text in terminals and logs, as HTML in notebooks (``to_text``, ``to_html``)."""
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+
 @dataclass(frozen=True)
 class OperandRow:
     """One operand: its source text, its shape (None: unknown), and what to highlight."""
@@ -35,7 +45,7 @@ class OperandRow:
 
 
 @dataclass(frozen=True)
-class ShapeHint:
+class ShapeHint(Shown):
     """A hint for one shape error: the failing line, its operands aligned, what clashed, and
     at most one fix.
 
@@ -95,12 +105,6 @@ class ShapeHint:
             parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(self.fix)}</div>')
         parts.append("</div>")
         return "".join(parts)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
 
 
 def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:

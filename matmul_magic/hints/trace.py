@@ -19,7 +19,7 @@ from typing import Any
 
 from ..shapes import KIND_WORDS, format_shape
 from .recorder import TraceEvent, make_recorder
-from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE
+from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE, Shown
 
 
 def _plural(count: int, noun: str) -> str:
@@ -27,7 +27,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 @dataclass
-class ExplainTrace:
+class ExplainTrace(Shown):
     """What ``%%explain`` shows: the cell's tensor ops, grouped by source line."""
 
     source: str
@@ -100,12 +100,6 @@ class ExplainTrace:
             parts.append(f'<div style="margin-top: 6px">{escape(self._hidden_text())}</div>')
         parts.append("</div>")
         return "".join(parts)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 def _broadcast_steps(explanation) -> str:
