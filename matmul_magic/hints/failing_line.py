@@ -27,7 +27,6 @@ class FailingSite:
     """Where an exception was raised in user code: frame, source, and the failing node."""
 
     frame: FrameType
-    filename: str
     lineno: int
     source: str
     node: ast.AST | None
@@ -68,25 +67,21 @@ class FailingSite:
         return line.strip(), (start - indent, end - indent)
 
 
-def _torch_dir() -> str | None:
-    torch = sys.modules.get("torch")
-    path = getattr(torch, "__file__", None)
-    return os.path.dirname(os.path.abspath(path)) + os.sep if path else None
-
-
 def _is_library_frame(filename: str, library_dirs: tuple[str, ...]) -> bool:
     path = os.path.abspath(filename) if not filename.startswith("<") else filename
     return any(path.startswith(directory) for directory in library_dirs)
 
 
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
 _DISPATCHERS = frozenset({"__torch_function__", "__torch_dispatch__"})
 
 
 def _library_dirs() -> tuple[str, ...]:
-    return tuple(d for d in (_torch_dir(), _OWN_DIR) if d)
+    """matmul-magic's folder, and torch's once it is loaded."""
+    torch_file = getattr(sys.modules.get("torch"), "__file__", None)
+    if not torch_file:
+        return (_OWN_DIR,)
+    return (os.path.dirname(os.path.abspath(torch_file)) + os.sep, _OWN_DIR)
 
 
 def raised_by_python_code(tb: TracebackType | None) -> bool:
@@ -133,7 +128,7 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     positions = _instruction_positions(frame, chosen.tb_lasti)
     node = _find_node(tree, positions, lineno)
-    return FailingSite(frame, filename, lineno, source, node, parents)
+    return FailingSite(frame, lineno, source, node, parents)
 
 
 def _instruction_positions(frame: FrameType, lasti: int):
@@ -148,22 +143,13 @@ _INTERESTING = (ast.BinOp, ast.Call, ast.Subscript, ast.AugAssign)
 
 def _find_node(tree: ast.AST, positions, lineno: int) -> ast.AST | None:
     """The node whose source span is the failing instruction's (falls back to the line)."""
+    nodes = [node for node in ast.walk(tree) if isinstance(node, _INTERESTING)]
     if positions and None not in positions:
-        start, end, col, end_col = positions
-        for node in ast.walk(tree):
-            if isinstance(node, _INTERESTING) and (
-                node.lineno,
-                node.end_lineno,
-                node.col_offset,
-                node.end_col_offset,
-            ) == (start, end, col, end_col):
+        for node in nodes:
+            if (node.lineno, node.end_lineno, node.col_offset, node.end_col_offset) == positions:
                 return node
-    # No exact match: the last interesting node starting on the failing line.
-    candidates = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.BinOp, ast.Call)) and getattr(node, "lineno", None) == lineno
-    ]
+    # No exact match: the last binary op or call starting on the failing line.
+    candidates = [n for n in nodes if isinstance(n, (ast.BinOp, ast.Call)) and n.lineno == lineno]
     return candidates[-1] if candidates else None
 
 
@@ -172,26 +158,9 @@ def _char_col(line: str, byte_col: int) -> int:
     return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
 
-_BINOP_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.MatMult: "@",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-}
-
-
 def binop_symbol(op: ast.operator) -> str:
-    """The source spelling of a binary operator (``@`` for ``ast.MatMult``)."""
-    return _BINOP_SYMBOLS.get(type(op), "?")
+    """The source spelling of a binary operator (``@`` for ``ast.MatMult``), as ast writes it."""
+    return ast.unparse(ast.BinOp(ast.Name("a"), op, ast.Name("b")))[2:-2]
 
 
 def _operator_span(node: ast.AST, parents, lines: list[str]):

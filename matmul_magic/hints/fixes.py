@@ -47,14 +47,12 @@ def atomic(label: str, node: ast.AST | None) -> str:
 
 def _with_axis(operand: Operand, position: int, ndim: int) -> str:
     """Source for ``operand`` with a new size-1 axis at ``position`` (of ``ndim + 1``)."""
-    node = operand.node
+    node, parts = operand.node, index_parts(operand)
     if position == 0:
         return f"{atomic(operand.label, node)}[None]"
-    if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if parts is not None and not isinstance(node.slice, ast.Slice):
         simple = all(isinstance(p, (ast.Name, ast.Constant)) and not _is_none(p) for p in parts)
-        base = operand.base_shape
-        if simple and base is not None and base[len(parts) :] == operand.shape:
+        if simple and operand.base_shape[len(parts) :] == operand.shape:
             # Pure integer indexing keeps the remaining axes in order: extend the index.
             index = ", ".join(ast.unparse(p) for p in parts)
             base = ast.unparse(node.value)
@@ -66,6 +64,27 @@ def _with_axis(operand: Operand, position: int, ndim: int) -> str:
 
 def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def is_bare(part: ast.AST) -> bool:
+    """Whether an index part is a bare ``:``."""
+    return isinstance(part, ast.Slice) and part.lower is part.upper is part.step is None
+
+
+def index_parts(operand: Operand) -> list[ast.AST] | None:
+    """For ``x[i, :5]`` of a ``x`` whose shape is known: the index's parts (``i`` and ``:5``)."""
+    node = operand.node
+    if not isinstance(node, ast.Subscript) or operand.base_shape is None:
+        return None
+    return node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+
+
+def none_index(operand: Operand) -> list[str] | None:
+    """For ``x[:, None]`` (only ``:`` and ``None`` in the index, at least one None): each part,
+    as ``":"`` or ``"None"``."""
+    parts = index_parts(operand)
+    kinds = ["None" if _is_none(p) else ":" if is_bare(p) else "" for p in parts or ()]
+    return kinds if "" not in kinds and "None" in kinds else None
 
 
 def _axis_name(position: int, ndim: int) -> str:
@@ -120,11 +139,7 @@ def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def sum_dim(node: ast.AST | None) -> tuple[ast.AST, ast.AST, int, bool] | None:
     """For ``x.sum(d)`` or ``x.sum(dim=d)`` with a literal d: (receiver, d's node, d, keepdim)."""
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "sum"
-    ):
+    if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "sum"):
         return None
     dims = node.args[:1] + [kw.value for kw in node.keywords if kw.arg in ("dim", "axis")]
     keepdim = any(
@@ -195,19 +210,8 @@ def single_changes(
 def _none_placements(operand: Operand) -> list[tuple[str, tuple[int, ...]]]:
     """For ``x[:, None]`` (only ``:`` and ``None`` in the index): the same Nones placed
     elsewhere, as (source, shape). A misplaced None is the lesson's commonest slip."""
-    node, base = operand.node, operand.base_shape
-    if not isinstance(node, ast.Subscript) or base is None:
-        return []
-    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-
-    def kind(part: ast.AST) -> str | None:
-        if _is_none(part):
-            return "None"
-        bare = isinstance(part, ast.Slice) and part.lower is part.upper is part.step is None
-        return ":" if bare else None
-
-    kinds = [kind(part) for part in parts]
-    if None in kinds or "None" not in kinds or kinds.count(":") > len(base):
+    kinds, base = none_index(operand), operand.base_shape
+    if kinds is None or kinds.count(":") > len(base):
         return []
     count = kinds.count("None")
     written = kinds + [":"] * (len(base) - kinds.count(":"))
@@ -221,7 +225,7 @@ def _none_placements(operand: Operand) -> list[tuple[str, tuple[int, ...]]]:
             shape.insert(at, 1)
         while index[-1] == ":":
             index.pop()
-        out.append((f"{ast.unparse(node.value)}[{', '.join(index)}]", tuple(shape)))
+        out.append((f"{ast.unparse(operand.node.value)}[{', '.join(index)}]", tuple(shape)))
     return out
 
 
@@ -242,7 +246,7 @@ def choose(
         for candidate in candidates:
             if candidate.tier != tier:
                 continue
-            result = outcome(*changed(shapes, candidate))
+            result = outcome(*changed(shapes, candidate.index, candidate.shape))
             if result is not None and (intended is None or intended(result, candidate)):
                 working.append((candidate.fix, tuple(result)))
         working += [(fix, tuple(result)) for at, fix, result in extra if at == tier]
@@ -252,10 +256,9 @@ def choose(
     return None
 
 
-def changed(shapes: list, candidate: Candidate) -> list:
-    changed = list(shapes)
-    changed[candidate.index] = candidate.shape
-    return changed
+def changed(shapes: list, index: int, shape: tuple[int, ...]) -> list:
+    """``shapes`` with the one at ``index`` replaced by ``shape``."""
+    return [shape if i == index else old for i, old in enumerate(shapes)]
 
 
 def _with_replaced(site: FailingSite, node: ast.AST, part: ast.AST, replacement: str) -> str:

@@ -21,11 +21,8 @@ from IPython.display import display
 def hint_after_cell(result: Any) -> None:
     """Show a hint if the cell whose ``ExecutionResult`` is ``result`` died of a shape error."""
     error = getattr(result, "error_in_exec", None)
-    if error is None or "torch" not in sys.modules:
-        return
-    if not isinstance(error, (RuntimeError, ValueError)):
-        return
-    show_hint(error)
+    if isinstance(error, (RuntimeError, ValueError)) and "torch" in sys.modules:
+        show_hint(error)
 
 
 def show_hint(error: BaseException) -> None:
@@ -37,9 +34,6 @@ def show_hint(error: BaseException) -> None:
         if hint is not None:
             display(hint)
     except Exception as failure:  # the hint is a bonus: never let it cost the user more
-        reason = str(failure).strip().splitlines()[0][:120] if str(failure).strip() else ""
-        print(
-            f"(matmul-magic: shape hint unavailable: {type(failure).__name__}"
-            + (f": {reason})" if reason else ")"),
-            file=sys.stderr,
-        )
+        reason = str(failure).strip().splitlines()[:1]
+        said = f"{type(failure).__name__}: {reason[0][:120]}" if reason else type(failure).__name__
+        print(f"(matmul-magic: shape hint unavailable: {said})", file=sys.stderr)

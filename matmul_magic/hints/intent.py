@@ -17,10 +17,8 @@ from dataclasses import dataclass
 
 from ..shapes import format_shape
 from .failing_line import FailingSite, Operand
-from .fixes import Fix, is_reshaped
+from .fixes import Fix, changed, index_parts, is_bare, is_reshaped
 from .safe_eval import is_tensor
-
-Shape = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,6 @@ def read_intent(
     return None
 
 
-def _with(shapes: list, index: int, shape: Shape) -> list:
-    changed = list(shapes)
-    changed[index] = shape
-    return changed
-
-
 def _reordering_view(
     operand: Operand, index: int, shapes: list, site: FailingSite, outcome, fixes: bool
 ) -> Evidence | None:
@@ -76,7 +68,7 @@ def _reordering_view(
         return None
     name = site.segment(source_node)
     keeps = f"{method} keeps the memory order: it does not transpose"
-    if fixes and outcome(*_with(shapes, index, original)) is not None:
+    if fixes and outcome(*changed(shapes, index, original)) is not None:
         text = f"{keeps}; {name} is already {format_shape(original)}: use {name}"
         return Evidence(Fix(text, operand.node, name), text)
     return Evidence(
@@ -88,14 +80,8 @@ def _reordering_view(
 
 def _slice_parts(operand: Operand) -> list[ast.Slice] | None:
     """``x[:5]``, ``x[:, 2:7]``: the index's parts when all are slices, exactly one not bare."""
-    node, base = operand.node, operand.base_shape
-    if not isinstance(node, ast.Subscript) or base is None:
-        return None
-    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    if not parts or len(parts) > len(base) or not all(isinstance(p, ast.Slice) for p in parts):
-        return None
-    cut = [p for p in parts if not (p.lower is p.upper is p.step is None)]
-    return parts if len(cut) == 1 else None
+    parts = _slices(operand)
+    return parts if parts is not None and sum(not is_bare(p) for p in parts) == 1 else None
 
 
 def _wrong_axis_slice(
@@ -110,9 +96,9 @@ def _wrong_axis_slice(
     """``m2[:5]`` where ``m2`` uncut fits: the cut is on the dimension the product sums over."""
     parts = _slice_parts(operand)
     base = operand.base_shape
-    if parts is None or outcome(*_with(shapes, index, base)) is None:
+    if parts is None or outcome(*changed(shapes, index, base)) is None:
         return None
-    axis = next(d for d, p in enumerate(parts) if not (p.lower is p.upper is p.step is None))
+    axis = next(d for d, p in enumerate(parts) if not is_bare(p))
     name = ast.unparse(operand.node.value)
     cut = operand.shape[axis]
     what = (
@@ -130,7 +116,7 @@ def _wrong_axis_slice(
             value = site.evaluate(ast.parse(moved, mode="eval").body)
             if is_tensor(value):
                 shape = tuple(int(s) for s in value.shape)
-                if shape[other] == cut and outcome(*_with(shapes, index, shape)) is not None:
+                if shape[other] == cut and outcome(*changed(shapes, index, shape)) is not None:
                     text = f"{what}: cut dimension {other} instead, {moved} {format_shape(shape)}"
                     return Evidence(Fix(text, operand.node, moved), text)
     return Evidence(None, f"{what}: cut another dimension, or both operands alike.")
@@ -139,14 +125,18 @@ def _wrong_axis_slice(
 def cut_axes(operand: Operand) -> set[int]:
     """The axes (counted from the right) that the operand's own index cuts short:
     ``x[:5]`` cuts -2 of a 2-D ``x``, ``x[:, :5]`` cuts -1."""
-    node, base = operand.node, operand.base_shape
-    if not isinstance(node, ast.Subscript) or base is None:
+    parts = _slices(operand)
+    if parts is None:
         return set()
-    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    if len(parts) > len(base) or not all(isinstance(p, ast.Slice) for p in parts):
-        return set()
-    bare = [p.lower is p.upper is p.step is None for p in parts]
-    return {d - len(base) for d, whole in enumerate(bare) if not whole}
+    return {d - len(operand.base_shape) for d, p in enumerate(parts) if not is_bare(p)}
+
+
+def _slices(operand: Operand) -> list[ast.Slice] | None:
+    """The index's parts when all are slices, one per axis at most (``x[:, 2:7]``)."""
+    parts = index_parts(operand)
+    if parts is None or len(parts) > len(operand.base_shape):
+        return None
+    return parts if all(isinstance(p, ast.Slice) for p in parts) else None
 
 
 def by_chance(pairs: list[tuple[Operand, int]]) -> bool:

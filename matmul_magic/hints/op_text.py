@@ -4,64 +4,35 @@ arguments, at the level of shapes (a loop index reads ``int``, so repeats fold t
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ..shapes import format_shape
+from .safe_eval import is_tensor
 
-_SYMBOLS = {
-    "mul": "*",
-    "__mul__": "*",
-    "__rmul__": "*",
-    "add": "+",
-    "__add__": "+",
-    "__radd__": "+",
-    "sub": "-",
-    "__sub__": "-",
-    "__rsub__": "-",
-    "div": "/",
-    "__truediv__": "/",
-    "__rtruediv__": "/",
-    "true_divide": "/",
-    "matmul": "@",
-    "__matmul__": "@",
-    "__rmatmul__": "@",
-    "pow": "**",
-    "__pow__": "**",
-    "floor_divide": "//",
-    "__floordiv__": "//",
-    "remainder": "%",
-    "__mod__": "%",
-    "eq": "==",
-    "ne": "!=",
-    "lt": "<",
-    "le": "<=",
-    "gt": ">",
-    "ge": ">=",
-    "__eq__": "==",
-    "__ne__": "!=",
-    "__lt__": "<",
-    "__le__": "<=",
-    "__gt__": ">",
-    "__ge__": ">=",
+_SYMBOLS = {  # torch's function and the Python operator's methods, by symbol
+    **dict.fromkeys(("mul", "__mul__", "__rmul__"), "*"),
+    **dict.fromkeys(("add", "__add__", "__radd__"), "+"),
+    **dict.fromkeys(("sub", "__sub__", "__rsub__"), "-"),
+    **dict.fromkeys(("div", "__truediv__", "__rtruediv__", "true_divide"), "/"),
+    **dict.fromkeys(("matmul", "__matmul__", "__rmatmul__"), "@"),
+    **dict.fromkeys(("pow", "__pow__"), "**"),
+    **dict.fromkeys(("floor_divide", "__floordiv__"), "//"),
+    **dict.fromkeys(("remainder", "__mod__"), "%"),
+    **dict.fromkeys(("eq", "__eq__"), "=="),
+    **dict.fromkeys(("ne", "__ne__"), "!="),
+    **dict.fromkeys(("lt", "__lt__"), "<"),
+    **dict.fromkeys(("le", "__le__"), "<="),
+    **dict.fromkeys(("gt", "__gt__"), ">"),
+    **dict.fromkeys(("ge", "__ge__"), ">="),
     "__and__": "&",
     "__or__": "|",
     "__xor__": "^",
-    "add_": "+=",
-    "sub_": "-=",
-    "mul_": "*=",
-    "div_": "/=",
-    "__iadd__": "+=",
-    "__isub__": "-=",
-    "__imul__": "*=",
-    "__itruediv__": "/=",
+    **dict.fromkeys(("add_", "__iadd__"), "+="),
+    **dict.fromkeys(("sub_", "__isub__"), "-="),
+    **dict.fromkeys(("mul_", "__imul__"), "*="),
+    **dict.fromkeys(("div_", "__itruediv__"), "/="),
 }
 ELEMENTWISE = frozenset(name for name, symbol in _SYMBOLS.items() if symbol != "@")
-
-
-def is_tensor(value: Any) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(value, torch.Tensor)
 
 
 def _describe(value: Any, index: bool = False) -> str:
@@ -99,13 +70,10 @@ def shape_of(value: Any) -> tuple[int, ...] | None:
 def event_text(name: str, args: tuple, kwargs: dict, output: Any) -> str:
     symbol = _SYMBOLS.get(name)
     out = _output_text(output)
-    if name == "__getitem__" and len(args) == 2:
+    if (name, len(args)) in (("__getitem__", 2), ("__setitem__", 3)):
         index = args[1] if isinstance(args[1], tuple) else (args[1],)
-        return f"{_describe(args[0])}[{', '.join(_describe(i, True) for i in index)}]{out}"
-    if name == "__setitem__" and len(args) == 3:
-        index = args[1] if isinstance(args[1], tuple) else (args[1],)
-        target = f"{_describe(args[0])}[{', '.join(_describe(i, True) for i in index)}]"
-        return f"{target} = {_describe(args[2])}"
+        item = f"{_describe(args[0])}[{', '.join(_describe(i, True) for i in index)}]"
+        return f"{item}{out}" if len(args) == 2 else f"{item} = {_describe(args[2])}"
     if name in ("T", "mT", "H", "mH") and len(args) == 1:
         return f"{_describe(args[0])}.{name}{out}"
     if symbol and len(args) == 2 and not kwargs:
@@ -115,11 +83,10 @@ def event_text(name: str, args: tuple, kwargs: dict, output: Any) -> str:
 
 
 def _output_text(output: Any) -> str:
-    if is_tensor(output):
-        return f" -> {format_shape(tuple(output.shape))}"
-    if isinstance(output, (tuple, list)) and output and all(map(is_tensor, output)):
-        return " -> " + ", ".join(format_shape(tuple(o.shape)) for o in output)
-    return ""
+    if not returns_tensor(output):
+        return ""
+    outputs = output if isinstance(output, (tuple, list)) else [output]
+    return " -> " + ", ".join(format_shape(tuple(o.shape)) for o in outputs)
 
 
 def op_name(func: Any) -> str:

@@ -33,12 +33,6 @@ class TraceEvent:
         return (self.line, self.text, self.error)
 
 
-def _load_mode_base():
-    from torch.overrides import TorchFunctionMode
-
-    return TorchFunctionMode
-
-
 DISTINCT_PER_LINE = 20
 """Distinct ops kept per source line; the rest fold into one row, so that a loop whose
 scalars vary (``t + i``) shows a few lines, not one per iteration (and memory stays small)."""
@@ -71,28 +65,14 @@ class EventLog:
             text = name
         first_line = str(error).strip().splitlines()[0] if error is not None else None
         message = f"{type(error).__name__}: {first_line}" if error is not None else None
-        event = TraceEvent(
-            line=line,
-            op=name,
-            text=text,
-            input_shapes=tuple(s for s in map(shape_of, args) if s is not None),
-            output_shape=shape_of(output),
-            error=message,
-        )
-        self._add(event, error is not None)
-
-    def _add(self, event: TraceEvent, failed: bool) -> None:
-        line = event.line
+        inputs = tuple(s for s in map(shape_of, args) if s is not None)
+        event = TraceEvent(line, name, text, inputs, shape_of(output), error=message)
         existing = self._index.get(event.key)
         if existing is None and self._distinct.get(line, 0) >= DISTINCT_PER_LINE:
             # Errors fold too: a loop that raises and catches each time must not flood.
-            text = "... more failing ops" if failed else "... more ops"
+            text = "... more failing ops" if error is not None else "... more ops"
             event = TraceEvent(line, "", f"{text} with other shapes or values", (), None)
             existing = self._index.get(event.key)
-            if existing is None and len(self.events) < MAX_ROWS:
-                self._index[event.key] = event
-                self.events.append(event)
-                return
         if existing is not None:
             existing.count += 1
             return
@@ -114,9 +94,9 @@ class EventLog:
 def make_recorder(filename: str):
     """A TorchFunctionMode that records, in its ``log``, ops issued from code compiled as
     ``filename``; ops from anywhere else run unrecorded."""
-    base = _load_mode_base()
+    from torch.overrides import TorchFunctionMode
 
-    class ShapeRecorder(base):
+    class ShapeRecorder(TorchFunctionMode):
         def __init__(self) -> None:
             super().__init__()
             self.log = EventLog()

@@ -7,10 +7,20 @@ the same in JupyterLab, Notebook 7, VS Code and exported pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from ..shapes import format_shape
+
+
+class Shown:
+    """Shown as text in terminals and logs, as HTML in notebooks (``to_text``, ``to_html``)."""
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
 
 
 @dataclass(frozen=True)
@@ -27,17 +37,15 @@ class OperandRow:
         if self.shape is None:
             return None
         ndim = len(self.shape)
-        cells = []
-        for index, size in enumerate(self.shape):
-            text = str(size)
-            if self.subscripts and len(self.subscripts) == ndim:
-                text = f"{self.subscripts[index]}={size}"
-            cells.append((text, index - ndim in self.clash))
-        return cells
+        labels = self.subscripts if self.subscripts and len(self.subscripts) == ndim else None
+        return [
+            (f"{labels[index]}={size}" if labels else str(size), index - ndim in self.clash)
+            for index, size in enumerate(self.shape)
+        ]
 
 
 @dataclass(frozen=True)
-class ShapeHint:
+class ShapeHint(Shown):
     """A hint for one shape error: the failing line, its operands aligned, what clashed, and
     at most one fix.
 
@@ -55,7 +63,6 @@ class ShapeHint:
     mark: tuple[int, int] | None  # the failing operator's columns in ``line``
     rows: tuple[OperandRow, ...] = ()
     fix: str = ""
-    notes: tuple[str, ...] = field(default=())
     explanation: str = ""
     edit: tuple[int, int, str] | None = None
 
@@ -74,7 +81,6 @@ class ShapeHint:
                 start, end = self.mark
                 lines.append("    " + " " * start + "^" * max(1, end - start))
         lines.extend("    " + row for row in _text_table(self.rows))
-        lines.extend("    " + note for note in self.notes)
         if self.explanation:
             lines.append("    " + self.explanation)
         if self.fix:
@@ -82,37 +88,35 @@ class ShapeHint:
         return "\n".join(lines)
 
     def to_html(self) -> str:
-        return _html(self)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
-
-
-def _cell_texts(rows: tuple[OperandRow, ...]) -> tuple[int, list[list[str]]]:
-    """Right-aligned grid: every row padded on the left to the widest rank."""
-    ndim = max((len(row.shape) for row in rows if row.shape is not None), default=0)
-    grid = []
-    for row in rows:
-        cells = row.cells()
-        if cells is None:
-            grid.append([""] * (ndim - 1) + ["?"] if ndim else ["?"])
-            continue
-        texts = [f"[{text}]" if hot else f" {text} " for text, hot in cells]
-        grid.append([""] * (ndim - len(texts)) + texts)
-    return ndim, grid
+        kind = escape(self.kind)
+        parts = [f'<div data-matmul-magic="shape-hint" data-kind="{kind}" style="{BOX_STYLE}">']
+        parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
+        if self.line:
+            start, end = self.mark or (len(self.line), len(self.line))
+            marked = escape(self.line[start:end])
+            marked = f'<mark style="{HOT_STYLE}">{marked}</mark>' if self.mark else marked
+            line = escape(self.line[:start]) + marked + escape(self.line[end:])
+            parts.append(f'<pre style="margin: 4px 0">{line}</pre>')
+        if self.rows:
+            parts.append(_html_table(self.rows))
+        if self.explanation:
+            parts.append(f'<div style="margin-top: 4px">{escape(self.explanation)}</div>')
+        if self.fix:
+            parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(self.fix)}</div>')
+        parts.append("</div>")
+        return "".join(parts)
 
 
 def _text_table(rows: tuple[OperandRow, ...]) -> list[str]:
-    if not rows:
-        return []
-    ndim, grid = _cell_texts(rows)
-    columns = max(len(cells) for cells in grid)
+    """Right-aligned grid: every row padded on the left to the widest rank ('?': unknown)."""
+    grid = []
+    for row in rows:
+        cells = row.cells()
+        grid.append(["?"] if cells is None else [f"[{t}]" if hot else f" {t} " for t, hot in cells])
+    columns = max(map(len, grid), default=0)
     grid = [[""] * (columns - len(cells)) + cells for cells in grid]
     widths = [max(len(cells[c]) for cells in grid) for c in range(columns)]
-    label_width = max(len(row.label) for row in rows)
+    label_width = max((len(row.label) for row in rows), default=0)
     out = []
     for row, cells in zip(rows, grid, strict=True):
         body = " ".join(text.rjust(width) for text, width in zip(cells, widths, strict=True))
@@ -136,50 +140,19 @@ HOT_STYLE = (
 CELL_STYLE = "padding: 0 6px; text-align: right; vertical-align: top"
 
 
-def _html(hint: ShapeHint) -> str:
-    kind = escape(hint.kind)
-    parts = [f'<div data-matmul-magic="shape-hint" data-kind="{kind}" style="{BOX_STYLE}">']
-    parts.append('<div style="font-weight: bold">matmul-magic hint</div>')
-    if hint.line:
-        line = hint.line
-        if hint.mark:
-            start, end = hint.mark
-            marked = (
-                escape(line[:start])
-                + f'<mark style="{HOT_STYLE}">{escape(line[start:end])}</mark>'
-                + escape(line[end:])
-            )
-        else:
-            marked = escape(line)
-        parts.append(f'<pre style="margin: 4px 0">{marked}</pre>')
-    if hint.rows:
-        parts.append(_html_table(hint.rows))
-    for note in hint.notes:
-        parts.append(f"<div>{escape(note)}</div>")
-    if hint.explanation:
-        parts.append(f'<div style="margin-top: 4px">{escape(hint.explanation)}</div>')
-    if hint.fix:
-        parts.append(f'<div style="margin-top: 4px"><b>fix:</b> {escape(hint.fix)}</div>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
 def _html_table(rows: tuple[OperandRow, ...]) -> str:
     ndim = max((len(row.shape) for row in rows if row.shape is not None), default=1)
     body = []
+    label_style = f"{CELL_STYLE}; text-align: left; font-weight: bold"
     for row in rows:
         cells = row.cells()
-        label_style = f"{CELL_STYLE}; text-align: left; font-weight: bold"
+        cells = [("?", False)] if cells is None else cells  # an unknown shape: one '?' cell
         tds = [f'<td style="{label_style}">{escape(row.label)}</td>']
-        if cells is None:
-            blank, unknown = f'<td style="{CELL_STYLE}"></td>', f'<td style="{CELL_STYLE}">?</td>'
-            tds += [blank] * (ndim - 1) + [unknown]
-        else:
-            tds += [f'<td style="{CELL_STYLE}"></td>'] * (ndim - len(cells))
-            for text, hot in cells:
-                style = f"{CELL_STYLE}; {HOT_STYLE}" if hot else CELL_STYLE
-                attr = ' data-clash="true"' if hot else ""
-                tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
+        tds += [f'<td style="{CELL_STYLE}"></td>'] * (ndim - len(cells))
+        for text, hot in cells:
+            style = f"{CELL_STYLE}; {HOT_STYLE}" if hot else CELL_STYLE
+            attr = ' data-clash="true"' if hot else ""
+            tds.append(f'<td style="{style}"{attr}>{escape(text)}</td>')
         shape = "?" if row.shape is None else format_shape(row.shape)
         tds.append(f'<td style="{CELL_STYLE}; opacity: 0.7">{escape(shape)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")

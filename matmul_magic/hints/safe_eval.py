@@ -32,28 +32,8 @@ UNKNOWN: Any = _Unknown()
 _TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "shape", "data", "real", "ndim", "dtype"})
 # Tensor methods that only build views, reshape or reduce: safe to call on meta tensors.
 PURE_METHODS = frozenset(
-    {
-        "unsqueeze",
-        "view",
-        "reshape",
-        "transpose",
-        "permute",
-        "t",
-        "squeeze",
-        "flatten",
-        "size",
-        "sum",
-        "mean",
-        "contiguous",
-        "exp",
-        "log",
-        "sqrt",
-        "abs",
-        "relu",
-        "sigmoid",
-        "tanh",
-        "float",
-    }
+    "unsqueeze view reshape transpose permute t squeeze flatten size sum mean contiguous"
+    " exp log sqrt abs relu sigmoid tanh float".split()
 )
 # Binary operators evaluated on meta tensors (shapes only, no data, no user code).
 _META_BINOPS = {
@@ -81,9 +61,7 @@ def evaluate(frame: FrameType, node: ast.AST | None) -> Any:
         return UNKNOWN
     try:
         return _Evaluator(frame).eval(node)
-    except _Unsafe:
-        return UNKNOWN
-    except Exception:  # a view that cannot be built, an index out of range, ...
+    except Exception:  # _Unsafe, a view that cannot be built, an index out of range, ...
         return UNKNOWN
 
 
@@ -125,9 +103,6 @@ class _Evaluator:
         if method is None:
             raise _Unsafe(type(node).__name__)
         return method(node)
-
-    def _Expr(self, node: ast.Expr) -> Any:
-        return self.eval(node.value)
 
     def _Name(self, node: ast.Name) -> Any:
         for scope in (self.locals, self.globals, self.builtins):
@@ -172,12 +147,10 @@ class _Evaluator:
         return values
 
     def _Slice(self, node: ast.Slice) -> Any:
-        parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper)]
-        step = None if node.step is None else self.eval(node.step)
-        for part in (*parts, step):
-            if part is not None and type(part) is not int:
-                raise _Unsafe("slice")
-        return slice(parts[0], parts[1], step)
+        parts = [None if p is None else self.eval(p) for p in (node.lower, node.upper, node.step)]
+        if any(part is not None and type(part) is not int for part in parts):
+            raise _Unsafe("slice")
+        return slice(*parts)
 
     def _Attribute(self, node: ast.Attribute) -> Any:
         base = self.eval(node.value)
@@ -198,9 +171,8 @@ class _Evaluator:
     def _Subscript(self, node: ast.Subscript) -> Any:
         base = self.eval(node.value)
         index = self.eval(node.slice)
-        safe_base = is_tensor(base) or type(base) in (tuple, list, str)
-        safe_base = safe_base or type(base).__name__ == "Size"
-        if not safe_base or not _plain_index(index):
+        safe_base = type(base) in (tuple, list, str) or type(base).__name__ == "Size"
+        if not (is_tensor(base) or safe_base) or not _plain_index(index):
             raise _Unsafe("subscript")
         return as_meta(base[index])  # a list may hold real tensors: keep their data out
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import linecache
 from dataclasses import dataclass, field
 from html import escape
+from operator import attrgetter
 from typing import Any
 
 from ..shapes import KIND_WORDS, format_shape
 from .recorder import TraceEvent, make_recorder
-from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE
+from .render import BOX_STYLE, CELL_STYLE, HOT_STYLE, Shown
 
 
 def _plural(count: int, noun: str) -> str:
@@ -25,7 +27,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 @dataclass
-class ExplainTrace:
+class ExplainTrace(Shown):
     """What ``%%explain`` shows: the cell's tensor ops, grouped by source line."""
 
     source: str
@@ -43,24 +45,20 @@ class ExplainTrace:
         lines = _plural(len(self.hidden_lines), "line")
         return f"... {_plural(self.hidden_ops, 'more tensor op')} on {lines}, not shown"
 
-    def _line_count(self) -> int:
-        return len({event.line for event in self.events} | set(self.hidden_lines))
+    def _title(self) -> str:
+        lines = len({event.line for event in self.events} | set(self.hidden_lines))
+        return f"%%explain: {_plural(self.total_ops, 'tensor op')} on {_plural(lines, 'line')}"
 
     def lines(self) -> list[tuple[int, str, list[TraceEvent]]]:
-        source_lines = self.source.splitlines()
-        grouped: dict[int, list[TraceEvent]] = {}
-        for event in self.events:
-            grouped.setdefault(event.line, []).append(event)
+        source_lines, line = self.source.splitlines(), attrgetter("line")
         out = []
-        for lineno in sorted(grouped):
+        for lineno, events in itertools.groupby(sorted(self.events, key=line), line):
             text = source_lines[lineno - 1] if 0 < lineno <= len(source_lines) else ""
-            out.append((lineno, text.strip(), grouped[lineno]))
+            out.append((lineno, text.strip(), list(events)))
         return out
 
     def to_text(self) -> str:
-        ops = _plural(self.total_ops, "tensor op")
-        lines = _plural(self._line_count(), "line")
-        out = [f"%%explain: {ops} on {lines}"]
+        out = [self._title()]
         for lineno, text, events in self.lines():
             out.append(f"line {lineno}: {text}")
             for event in events:
@@ -76,12 +74,8 @@ class ExplainTrace:
         return "\n".join(out)
 
     def to_html(self) -> str:
-        lines = self._line_count()
         parts = [f'<div data-matmul-magic="explain-trace" style="{BOX_STYLE}">']
-        parts.append(
-            f'<div style="font-weight: bold">%%explain: {_plural(self.total_ops, "tensor op")} '
-            f"on {_plural(lines, 'line')}</div>"
-        )
+        parts.append(f'<div style="font-weight: bold">{self._title()}</div>')
         for lineno, text, events in self.lines():
             parts.append(
                 f'<div style="margin-top: 6px"><span style="opacity: 0.6">line {lineno}:</span>'
@@ -106,12 +100,6 @@ class ExplainTrace:
             parts.append(f'<div style="margin-top: 6px">{escape(self._hidden_text())}</div>')
         parts.append("</div>")
         return "".join(parts)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 def _broadcast_steps(explanation) -> str:
@@ -190,23 +178,6 @@ def _without_own_frames(tb):
     return kept[0] if kept else None
 
 
-def _prepared(source: str, filename: str | None) -> tuple[ExplainTrace, Any, str]:
-    global _counter
-    if filename is None:
-        _counter += 1
-        filename = f"<explain-{_counter}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return ExplainTrace(source), make_recorder(filename), filename
-
-
-def _finished(trace: ExplainTrace, recorder: Any) -> ExplainTrace:
-    log = recorder.log
-    trace.events = log.events
-    trace.hidden_ops = log.hidden_ops
-    trace.hidden_lines = tuple(sorted(log.hidden_lines))
-    return trace
-
-
 def run_traced(source: str, namespace: dict, filename: str | None = None) -> ExplainTrace:
     """Run ``source`` once in ``namespace`` while recording tensor ops; never raises.
 
@@ -216,16 +187,12 @@ def run_traced(source: str, namespace: dict, filename: str | None = None) -> Exp
     tracebacks show the source.
     """
     __tracebackhide__ = True  # noqa: F841
-    trace, recorder, filename = _prepared(source, filename)
+    # Compiled without top-level await, the code never suspends: one step finishes it.
     try:
-        body, tail = _split_last_expression(source, filename)
-        with recorder:
-            exec(body, namespace)
-            if tail is not None:
-                trace.value = eval(tail, namespace)
-    except Exception as err:
-        trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    return _finished(trace, recorder)
+        _run(source, namespace, filename, 0).send(None)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("run_traced: the cell suspended")  # unreachable without await
 
 
 async def run_traced_async(
@@ -233,9 +200,19 @@ async def run_traced_async(
 ) -> ExplainTrace:
     """``run_traced`` for a cell that awaits at its top level (IPython's autoawait)."""
     __tracebackhide__ = True  # noqa: F841
-    trace, recorder, filename = _prepared(source, filename)
+    return await _run(source, namespace, filename, _TOP_LEVEL_AWAIT)
+
+
+async def _run(source: str, namespace: dict, filename: str | None, flags: int) -> ExplainTrace:
+    __tracebackhide__ = True  # noqa: F841
+    global _counter
+    if filename is None:
+        _counter += 1
+        filename = f"<explain-{_counter}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    trace, recorder = ExplainTrace(source), make_recorder(filename)
     try:
-        body, tail = _split_last_expression(source, filename, _TOP_LEVEL_AWAIT)
+        body, tail = _split_last_expression(source, filename, flags)
         with recorder:
             running = eval(body, namespace)
             if body.co_flags & inspect.CO_COROUTINE:
@@ -245,7 +222,10 @@ async def run_traced_async(
                 trace.value = await value if tail.co_flags & inspect.CO_COROUTINE else value
     except Exception as err:
         trace.exception = err.with_traceback(_without_own_frames(err.__traceback__))
-    return _finished(trace, recorder)
+    log = recorder.log
+    trace.events, trace.hidden_ops = log.events, log.hidden_ops
+    trace.hidden_lines = tuple(sorted(log.hidden_lines))
+    return trace
 
 
 def explain_code(source: str, namespace: dict[str, Any] | None = None) -> ExplainTrace:

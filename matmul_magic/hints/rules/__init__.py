@@ -15,6 +15,7 @@ is read in :mod:`.op`; each kind of error has its rule module (``broadcast``, ``
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
 from ..failing_line import failing_site, raised_by_python_code
 from ..fixes import Fix
@@ -51,27 +52,17 @@ def hint_for_exception(exc: BaseException) -> ShapeHint | None:
         op = failing_op(site) if site is not None else FailingOp("", "unknown")
         line, mark = site.line_with_mark() if site is not None else ("", None)
         rows, advice = _RULES[message.kind](message, op)
-    if isinstance(advice, Fix):
-        span = site.edit_span(advice.node) if site is not None and advice.node else None
-        edit = (*span, advice.replacement) if span is not None else None
-        return ShapeHint(
-            message.kind, message.text, line, mark, tuple(rows), advice.text, edit=edit
-        )
-    return ShapeHint(message.kind, message.text, line, mark, tuple(rows), explanation=advice)
+    if not isinstance(advice, Fix):
+        return ShapeHint(message.kind, message.text, line, mark, tuple(rows), explanation=advice)
+    span = site.edit_span(advice.node) if site is not None and advice.node else None
+    edit = (*span, advice.replacement) if span is not None else None
+    return ShapeHint(message.kind, message.text, line, mark, tuple(rows), advice.text, edit=edit)
 
 
-class _no_subclass_dispatch:
+def _no_subclass_dispatch():
     """While reading operands, a tensor subclass's ``__torch_function__`` (user code) is off."""
-
-    def __enter__(self) -> None:
-        torch = sys.modules.get("torch")  # none loaded: no tensors, nothing to switch off
-        self._guard = torch._C.DisableTorchFunctionSubclass() if torch is not None else None
-        if self._guard is not None:
-            self._guard.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        if self._guard is not None:
-            self._guard.__exit__(*exc)
+    torch = sys.modules.get("torch")  # none loaded: no tensors, nothing to switch off
+    return torch._C.DisableTorchFunctionSubclass() if torch is not None else nullcontext()
 
 
 _RULES = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 
-from ...shapes import broadcast_shapes, explain_broadcast, format_shape
+from ...shapes import BroadcastExplanation, broadcast_shapes, explain_broadcast, format_shape
 from ..failing_line import Operand
-from ..fixes import Advice, Candidate, choose, single_changes, sum_dim
+from ..fixes import Advice, Candidate, changed, choose, single_changes, sum_dim
 from ..intent import read_intent
 from ..messages import ShapeMessage
 from ..render import OperandRow
@@ -22,6 +22,14 @@ def _broadcast_or_none(*shapes: tuple[int, ...]) -> tuple[int, ...] | None:
         return None
 
 
+def _clashes(explanation: BroadcastExplanation, shift: int = 0) -> dict[int, set[int]]:
+    """Each operand's clashing dimensions, counted from the right (then moved by ``shift``)."""
+    return {
+        i: {column.dim + shift for column in explanation.columns if column.kinds[i] == "clash"}
+        for i in range(len(explanation.shapes))
+    }
+
+
 def _reduction(op: FailingOp) -> tuple[int, bool] | None:
     """(dim, keepdim) when the failing expression is summed over one literal dimension:
     ``(x * y).sum(1)``, ``(x * y).sum(dim=-1)`` or ``torch.sum(x * y, 0)``."""
@@ -31,17 +39,15 @@ def _reduction(op: FailingOp) -> tuple[int, bool] | None:
     call = op.site.parents.get(parent) if isinstance(parent, ast.Attribute) else parent
     if isinstance(parent, ast.Attribute) and isinstance(call, ast.Call) and call.func is parent:
         summed = sum_dim(call)
-        return (summed[2], summed[3]) if summed else None
-    if (
+    elif (
         isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "sum"
+        and getattr(call.func, "attr", None) == "sum"
         and call.args[:1] == [op.node]
-    ):
-        rest = ast.Call(ast.Attribute(op.node, "sum"), call.args[1:], call.keywords)
-        summed = sum_dim(rest)
-        return (summed[2], summed[3]) if summed else None
-    return None
+    ):  # torch.sum(x * y, 0) read as (x * y).sum(0)
+        summed = sum_dim(ast.Call(ast.Attribute(op.node, "sum"), call.args[1:], call.keywords))
+    else:
+        return None
+    return (summed[2], summed[3]) if summed else None
 
 
 def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
@@ -63,11 +69,8 @@ def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
         dim, _keepdim = reduction
         if len(result) != rank or not -rank <= dim < rank:
             return False
-        column = dim % rank - rank  # counted from the right
-        changed = list(shapes)
-        changed[candidate.index] = candidate.shape
-        sizes = {shape[column] if len(shape) >= -column else None for shape in changed}
-        return None not in sizes and len(sizes) == 1
+        fixed = explain_broadcast(*changed(shapes, candidate.index, candidate.shape))
+        return all(kind == "equal" for kind in fixed.columns[dim % rank].kinds)
 
     return intended
 
@@ -81,11 +84,7 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
         shapes = [t.shape for t in tensors]
         explanation = explain_broadcast(*shapes)
         if not explanation.ok:
-            clash: dict[int, set[int]] = {}
-            for column in explanation.columns:
-                for i, kind in enumerate(column.kinds):
-                    if kind == "clash":
-                        clash.setdefault(i, set()).add(column.dim)
+            rows = operand_rows(tensors, _clashes(explanation))
             column = next(c for c in explanation.columns if c.dim == explanation.clash)
             sizes = " and ".join(map(str, dict.fromkeys(s for s in column.sizes if s != 1)))
             clashing = f"dimension {column.dim}: {sizes} clash"
@@ -98,15 +97,11 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
                     tensors, op.site, _broadcast_or_none, "it is matched on", fixes=False
                 )
                 if evidence is not None:
-                    return operand_rows(tensors, clash), f"{clashing}. {evidence.sentence}"
+                    return rows, f"{clashing}. {evidence.sentence}"
                 candidates = single_changes(tensors, op.site)
                 intended = _elementwise_intent(op, shapes)
                 fix = choose(candidates, shapes, _broadcast_or_none, intended)
-            if fix is not None:
-                return operand_rows(tensors, clash), fix
-            return operand_rows(tensors, clash), (
-                f"{clashing}: sizes must be equal or one of them 1."
-            )
+            return rows, fix or f"{clashing}: sizes must be equal or one of them 1."
     explanation_text = (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
         f"{b_size}: they must be equal or one of them 1."
@@ -116,12 +111,7 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
 
 def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[OperandRow], str]:
     a, b = (t.shape for t in tensors)
-    explanation = explain_broadcast(a[:-2], b[:-2])
-    clash: dict[int, set[int]] = {}
-    for column in explanation.columns:
-        for i, kind in enumerate(column.kinds):
-            if kind == "clash":
-                clash.setdefault(i, set()).add(column.dim - 2)
+    clash = _clashes(explain_broadcast(a[:-2], b[:-2]), shift=-2)
     text = (
         f"the batch dimensions {format_shape(a[:-2])} and {format_shape(b[:-2])} of "
         f"{tensors[0].label} @ {tensors[1].label} must broadcast; "
@@ -133,8 +123,7 @@ def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[Ope
 def expand_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
     message_tensor, target = message.shapes
     if op.category == "setitem" and len(op.operands) == 2:
-        destination, value = op.operands
-        tensor = value if value.shape is not None else Operand(value.label, None)
+        destination, tensor = op.operands
         target_label = destination.label
     else:
         tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
@@ -188,12 +177,8 @@ def inplace_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
         symbol = op.name.rstrip("=") if op.name.endswith("=") else INPLACE_SYMBOLS.get(op.name)
         rows = [OperandRow(target.label, target.shape or target_shape)]
         if value.shape is not None:
-            grow = {d for d in range(-len(value.shape), 0) if -d > len(target_shape)}
-            grow |= {
-                d
-                for d in range(-min(len(value.shape), len(target_shape)), 0)
-                if target_shape[d] == 1 and value.shape[d] != 1
-            }
+            columns = explain_broadcast(target_shape, value.shape).columns
+            grow = {c.dim for c in columns if c.kinds[0] in ("missing", "stretched")}
             rows.append(OperandRow(value.label, value.shape, frozenset(grow)))
         else:
             rows.append(OperandRow(value.label, None))

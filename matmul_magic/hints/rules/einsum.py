@@ -16,20 +16,15 @@ from .op import FailingOp, operand_rows
 
 def _einsum_terms(spec: str, shapes: list[tuple[int, ...] | None]) -> list[tuple[str, ...] | None]:
     """Each operand's subscripts, one per dimension (``...`` expanded), or None."""
-    lhs = spec.split("->")[0].replace(" ", "")
-    terms = lhs.split(",")
+    terms = spec.split("->")[0].replace(" ", "").split(",")
     out: list[tuple[str, ...] | None] = []
     for i, shape in enumerate(shapes):
         if i >= len(terms) or shape is None:
             out.append(None)
             continue
-        term = terms[i]
-        if "..." in term:
-            head, tail = term.split("...", 1)
-            covered = len(shape) - len(head) - len(tail)
-            labels = (*head, *(["·"] * max(covered, 0)), *tail)
-        else:
-            labels = tuple(term)
+        head, dots, tail = terms[i].partition("...")
+        covered = len(shape) - len(head) - len(tail) if dots else 0
+        labels = (*head, *(["·"] * max(covered, 0)), *tail)
         out.append(labels if len(labels) == len(shape) else None)
     return out
 
@@ -76,7 +71,7 @@ def _einsum_fix(
         return evidence.fix or evidence.sentence
     undo = [c for c in single_changes(operands, None, new_axis=False) if c.tier == 0]
     fix = choose(undo, shapes, outcome)
-    if fix is not None or any(outcome(*changed(shapes, c)) for c in undo):
+    if fix is not None or any(outcome(*changed(shapes, c.index, c.shape)) for c in undo):
         return fix
     arrow = spec.find("->")
     lhs, rhs = (spec, "") if arrow < 0 else (spec[:arrow], spec[arrow:])

@@ -72,10 +72,8 @@ def join_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         )
     if message.extra.get("rank"):
         x, y = message.sizes
-        return (
-            rows,
-            f"torch.{name} joins tensors with the same number of dimensions, not {x} and {y}.",
-        )
+        text = f"torch.{name} joins tensors with the same number of dimensions, not {x} and {y}."
+        return rows, text
     expected, got = message.sizes
     return rows, (
         f"torch.{name} joins along dimension {message.dim}: every other dimension must match, "

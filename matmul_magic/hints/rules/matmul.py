@@ -4,10 +4,21 @@ layer called on the wrong input, and operands of the wrong rank."""
 from __future__ import annotations
 
 import ast
+import math
 
 from ...shapes import broadcast_shapes, format_shape
 from ..failing_line import Operand
-from ..fixes import Advice, Candidate, Fix, atomic, choose, is_reshaped, single_changes
+from ..fixes import (
+    Advice,
+    Candidate,
+    Fix,
+    atomic,
+    changed,
+    choose,
+    is_reshaped,
+    none_index,
+    single_changes,
+)
 from ..intent import by_chance, read_intent
 from ..messages import ShapeMessage
 from ..render import OperandRow
@@ -92,12 +103,7 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
             first = static_attribute(op.module, "0")
         except Exception:
             first = None
-    direct = (
-        issubclass(type(first), torch.nn.Linear)
-        and x.shape is not None
-        and len(x.shape) >= 1
-        and x.shape[-1] == got
-    )
+    direct = issubclass(type(first), torch.nn.Linear) and bool(x.shape) and x.shape[-1] == got
     what = name if first is op.module else f"{name}'s first layer"
     if not direct:
         return rows, (
@@ -110,25 +116,15 @@ def _module_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
 
     candidates = single_changes([x], op.site, new_axis=False)
     shape = x.shape
-    if len(shape) >= 3 and _numel(shape[1:]) == in_features:
+    if len(shape) >= 3 and math.prod(shape[1:]) == in_features:
         source = f"{atomic(x.label, x.node)}.flatten(1)"
         flat = (shape[0], in_features)
         text = f"{x.label} needs flattening to {format_shape(flat)}: {source}"
         candidates.append(Candidate(0, flat, Fix(text, x.node, source), 1))
-    fix = choose(candidates, [shape], outcome)
-    if fix is not None:
-        return rows, fix
-    return rows, (
+    return rows, choose(candidates, [shape], outcome) or (
         f"{what} is {layer}: its input's last size must be in_features={in_features}, but "
         f"{x.label} is {format_shape(shape)}."
     )
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    total = 1
-    for size in shape:
-        total *= size
-    return total
 
 
 def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Advice]:
@@ -163,21 +159,20 @@ def _product(name: str, left: str, right: str) -> str:
     return f"{left} @ {right}"
 
 
+_OPERAND_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1), "vdot": (1, 1)}
+
+
 def _fits_for(name: str):
-    """Whether two shapes fit the op the user called: mm and bmm don't broadcast, @ does."""
+    """Whether two shapes fit the op the user called: mm and bmm take only their own ranks
+    and don't broadcast, @ does both."""
+    ranks = _OPERAND_RANKS.get(name)
 
-    def inner(a, b):
-        return bool(a) and bool(b) and a[-1] == (b[-2] if len(b) >= 2 else b[0])
+    def fits(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+        if ranks and ((len(a), len(b)) != ranks or a[:-2] != b[:-2]):
+            return False
+        return matmul_shape(a, b) is not None
 
-    if name == "mm":
-        return lambda a, b: len(a) == 2 and len(b) == 2 and inner(a, b)
-    if name == "bmm":
-        return lambda a, b: len(a) == 3 and len(b) == 3 and a[0] == b[0] and inner(a, b)
-    if name == "mv":
-        return lambda a, b: len(a) == 2 and len(b) == 1 and inner(a, b)
-    if name in ("dot", "vdot"):
-        return lambda a, b: len(a) == 1 and a == b
-    return lambda a, b: matmul_shape(a, b) is not None
+    return fits
 
 
 def _swapped(op: FailingOp, tensors: list[Operand]) -> str | None:
@@ -208,9 +203,7 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
         if name == "bmm":
             return operand_rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
     if not a or not b:
-        scalar = la if not a else lb
-        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
-        return operand_rows(tensors, clash), _scalar_product(op, tensors, text)
+        return operand_rows(tensors, clash), _scalar_product(op, tensors, la if not a else lb)
     fits = _fits_for(name)
 
     def outcome(x, y):
@@ -232,10 +225,7 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
         extra.append((1, Fix(text, op.node, swapped), matmul_shape(b, a)))
     candidates = single_changes(tensors, op.site, new_axis=False, sums=False)
     candidates = [c for c in candidates if not by_chance(_contracted(tensors, c))]
-    fix = choose(candidates, [a, b], outcome, extra=extra)
-    if fix is not None:
-        return operand_rows(tensors, clash), fix
-    return operand_rows(tensors, clash), needs
+    return operand_rows(tensors, clash), choose(candidates, [a, b], outcome, extra=extra) or needs
 
 
 def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Operand, int]]:
@@ -248,8 +238,9 @@ def _contracted(tensors: list[Operand], candidate: Candidate) -> list[tuple[Oper
     return [(left, left_axis), (right, right_axis)]
 
 
-def _scalar_product(op: FailingOp, tensors: list[Operand], text: str) -> Advice:
+def _scalar_product(op: FailingOp, tensors: list[Operand], scalar: str) -> Advice:
     """``s @ x`` with a 0-d ``s``: ``s * x`` is the product meant, when the line says ``@``."""
+    text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
     if isinstance(op.node, ast.BinOp) and len(tensors) == 2:
         left, right = tensors
         source = f"{atomic(left.label, left.node)} * {atomic(right.label, right.node)}"
@@ -263,10 +254,7 @@ def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
     if ranks:
         labels = [t.label for t in op.operands] or ["a", "b"]
         scalar = labels[0] if ranks[0] == 0 else labels[-1]
-        text = f"{scalar} is a 0-d tensor (a scalar), not a matrix"
-        if len(tensors) == 2 and len(op.operands) == 2:
-            return operand_rows(op.operands), _scalar_product(op, tensors, text)
-        return operand_rows(op.operands), f"{text}: multiply with *."
+        return operand_rows(op.operands), _scalar_product(op, tensors, scalar)
     want = message.sizes[0]
     index = message.operand or 0
     name = op.name or "mm"
@@ -290,7 +278,7 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
     rank = f"{len(bad.shape)}-D {format_shape(bad.shape)}"
     text = f"torch.{name} takes {takes} but {bad.label} is {rank}"
     unindexed = _without_none(bad)
-    if unindexed is not None and _fits_for(name)(*_with(shapes, index, unindexed[1])):
+    if unindexed is not None and _fits_for(name)(*changed(shapes, index, unindexed[1])):
         source, shape = unindexed
         return Fix(
             f"{text}; {source} is already {format_shape(shape)}: drop the None", bad.node, source
@@ -299,7 +287,7 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
         other = tensors[1 - index].shape
         if len(other) == 3:
             source = f"{atomic(bad.label, bad.node)}[None].expand({other[0]}, -1, -1)"
-            grown = _with(shapes, index, (other[0], *bad.shape))
+            grown = changed(shapes, index, (other[0], *bad.shape))
             if _fits_for("bmm")(*grown):
                 needs = f"{bad.label} needs a leading batch axis: {source}"
                 return Fix(f"{needs}, or use {both}, which broadcasts it.", bad.node, source)
@@ -319,20 +307,8 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
     return f"{text}."
 
 
-def _with(shapes: list, index: int, shape: tuple[int, ...]) -> list:
-    changed = list(shapes)
-    changed[index] = shape
-    return changed
-
-
 def _without_none(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
     """For ``x[None]`` or ``x[:, None]`` (Nones and bare ``:`` only): ``x`` and its shape."""
-    node, base = operand.node, operand.base_shape
-    if not isinstance(node, ast.Subscript) or base is None:
+    if none_index(operand) is None:
         return None
-    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    nones = [isinstance(p, ast.Constant) and p.value is None for p in parts]
-    bare = [isinstance(p, ast.Slice) and p.lower is p.upper is p.step is None for p in parts]
-    if not any(nones) or not all(n or b for n, b in zip(nones, bare, strict=True)):
-        return None
-    return ast.unparse(node.value), base
+    return ast.unparse(operand.node.value), operand.base_shape

@@ -11,9 +11,16 @@ from ..failing_line import FailingSite, Operand, binop_symbol
 from ..render import OperandRow
 from ..safe_eval import UNKNOWN, is_tensor
 
-_MATMUL_NAMES = frozenset({"matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "addmm", "linear"})
 INPLACE_SYMBOLS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/", "pow_": "**"}
 _JOIN_NAMES = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
+_MATMUL_NAMES = ("matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "addmm", "linear")
+_CATEGORIES = {  # a called function's category; any other call is "elementwise"
+    "einsum": "einsum",
+    **dict.fromkeys(_MATMUL_NAMES, "matmul"),
+    **dict.fromkeys(("expand", "expand_as"), "expand"),
+    **dict.fromkeys(("view", "reshape"), "view"),
+    **dict.fromkeys(INPLACE_SYMBOLS, "inplace"),
+}
 
 
 @dataclass
@@ -85,27 +92,11 @@ def _call_op(site: FailingSite, node: ast.Call) -> FailingOp:
         if is_tensor(receiver.value) or receiver.value is UNKNOWN:
             values.append(receiver)
     for arg in node.args:  # in order: einsum(spec, *ops), view(*sizes), f(*[a], b)
-        if not isinstance(arg, ast.Starred):
-            values.append(_operand(site, arg))
-        elif isinstance(arg, ast.Starred) and isinstance(arg.value, (ast.List, ast.Tuple)):
-            values += [_operand(site, element) for element in arg.value.elts]
+        if isinstance(arg, ast.Starred):
+            values += _listed(site, arg.value)
         else:
-            inner = site.evaluate(arg.value)
-            items = inner if type(inner) in (tuple, list) else [UNKNOWN]
-            label = site.segment(arg.value)
-            values += [Operand(f"{label}[{i}]", item) for i, item in enumerate(items)]
-    if name == "einsum":
-        category = "einsum"
-    elif name in _MATMUL_NAMES:
-        category = "matmul"
-    elif name in ("expand", "expand_as"):
-        category = "expand"
-    elif name in ("view", "reshape"):
-        category = "view"
-    elif name in INPLACE_SYMBOLS:
-        category = "inplace"
-    else:
-        category = "elementwise"
+            values.append(_operand(site, arg))
+    category = _CATEGORIES.get(name, "elementwise")
     tensors = [v for v in values if is_tensor(v.value) or v.value is UNKNOWN]
     others = [v for v in values if v not in tensors]
     if category in ("view", "expand"):
@@ -119,19 +110,21 @@ def _call_op(site: FailingSite, node: ast.Call) -> FailingOp:
 
 def _join_op(site: FailingSite, node: ast.Call, name: str) -> FailingOp:
     """``torch.cat([a, b], dim=1)``: the list's tensors, and the dim as an argument."""
-    listed = node.args[0]
-    if isinstance(listed, (ast.List, ast.Tuple)) and not any(
-        isinstance(e, ast.Starred) for e in listed.elts
-    ):
-        tensors = [_operand(site, element) for element in listed.elts]
-    else:
-        items = site.evaluate(listed)
-        label = site.segment(listed)
-        items = items if type(items) in (tuple, list) else [UNKNOWN]
-        tensors = [Operand(f"{label}[{i}]", item) for i, item in enumerate(items)]
     dims = node.args[1:2] + [kw.value for kw in node.keywords if kw.arg in ("dim", "axis")]
     args = [_operand(site, dims[0])] if dims else []
-    return FailingOp(name, "join", tensors, args)
+    return FailingOp(name, "join", _listed(site, node.args[0]), args)
+
+
+def _listed(site: FailingSite, node: ast.AST) -> list[Operand]:
+    """The operands a list holds: ``[a, b]`` as written, else its items once evaluated
+    (``xs[0]``, ``xs[1]``; a single unknown one when it cannot be read)."""
+    if isinstance(node, (ast.List, ast.Tuple)) and not any(
+        isinstance(element, ast.Starred) for element in node.elts
+    ):
+        return [_operand(site, element) for element in node.elts]
+    items = site.evaluate(node)
+    items = items if type(items) in (tuple, list) else [UNKNOWN]
+    return [Operand(f"{site.segment(node)}[{i}]", item) for i, item in enumerate(items)]
 
 
 def operand_rows(

@@ -4,6 +4,7 @@ of non-contiguous tensors."""
 from __future__ import annotations
 
 import ast
+import math
 
 from ...shapes import format_shape
 from ..failing_line import Operand
@@ -34,7 +35,7 @@ def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         node = op.node
         segment = op.site.segment(node) if op.site is not None and node is not None else ""
         at = segment.rfind(".view(")
-        if isinstance(node, ast.Call) and at >= 0 and "\n" not in segment:
+        if isinstance(node, ast.Call) and at >= 0:
             source = f"{segment[:at]}.reshape({segment[at + len('.view(') :]}"
             return [OperandRow(label, shape)], Fix(f"{text}: {source} copies it.", node, source)
         return [OperandRow(label, shape)], f"{text}: .reshape(...) copies it."
@@ -42,9 +43,7 @@ def view_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         return [OperandRow(label, shape)], f"only one size of {method}(...) can be -1."
     (requested,), (numel,) = message.shapes, message.sizes
     rows = [OperandRow(label, shape), OperandRow(f"{method}{format_shape(requested)}", requested)]
-    product = 1
-    for size in requested:
-        product *= size if size != -1 else 1
+    product = math.prod(size for size in requested if size != -1)
     held = f"{numel} elements" + (f" {format_shape(shape)}" if shape is not None else "")
     if -1 in requested:
         text = (
@@ -63,12 +62,7 @@ def _requested(args: list[Operand], shape: tuple[int, ...] | None) -> tuple[int,
         sizes = list(sizes[0])
     if shape is None or not sizes or any(type(size) is not int for size in sizes):
         return None
-    numel = 1
-    for size in shape:
-        numel *= size
-    known = 1
-    for size in sizes:
-        known *= size if size != -1 else 1
+    numel, known = math.prod(shape), math.prod(size for size in sizes if size != -1)
     if sizes.count(-1) == 1 and known and numel % known == 0:
         sizes[sizes.index(-1)] = numel // known
     return tuple(sizes)
