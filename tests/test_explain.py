@@ -390,3 +390,15 @@ def test_explain_says_a_clash_once():
     assert "(clash)" not in text
     stretched = explain_code("c = a * b", {"a": torch.ones(2, 1), "b": torch.ones(4)}).to_text()
     assert "dim -1: 1 vs 4 -> 4 (stretched)" in stretched
+
+
+def test_an_op_that_raises_with_an_empty_message_is_recorded_by_its_name():
+    import torch
+
+    from matmul_magic.hints.recorder import EventLog
+
+    log = EventLog()
+    t = torch.ones(2)
+    log.record(3, torch.add, (t, t), {}, None, RuntimeError(""))
+    log.record(4, torch.add, (t, t), {}, None, RuntimeError("  \n"))
+    assert [e.error for e in log.events] == ["RuntimeError", "RuntimeError"]

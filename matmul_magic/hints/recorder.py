@@ -63,8 +63,10 @@ class EventLog:
             text = event_text(name, tuple(args), dict(kwargs), output)
         except Exception:  # an argument we cannot describe must not break the cell
             text = name
-        first_line = str(error).strip().splitlines()[0] if error is not None else None
-        message = f"{type(error).__name__}: {first_line}" if error is not None else None
+        message = None
+        if error is not None:  # an empty message is the error's name alone
+            first_line = next(iter(str(error).strip().splitlines()), "")
+            message = f"{type(error).__name__}: {first_line}".removesuffix(": ")
         inputs = tuple(s for s in map(shape_of, args) if s is not None)
         event = TraceEvent(line, name, text, inputs, shape_of(output), error=message)
         existing = self._index.get(event.key)
