@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 torch = pytest.importorskip("torch")
+from matmul_magic.hints.recorder import EventLog  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -393,12 +394,7 @@ def test_explain_says_a_clash_once():
 
 
 def test_an_op_that_raises_with_an_empty_message_is_recorded_by_its_name():
-    import torch
-
-    from matmul_magic.hints.recorder import EventLog
-
-    log = EventLog()
-    t = torch.ones(2)
-    log.record(3, torch.add, (t, t), {}, None, RuntimeError(""))
-    log.record(4, torch.add, (t, t), {}, None, RuntimeError("  \n"))
+    log, t = EventLog(), torch.ones(2)
+    for line, message in ((3, ""), (4, "  \n")):
+        log.record(line, torch.add, (t, t), {}, None, RuntimeError(message))
     assert [e.error for e in log.events] == ["RuntimeError", "RuntimeError"]
