@@ -38,20 +38,21 @@ NEAR_ATOL = 1e-5
 CLOSE_EPS = 1e-5
 
 
+def _kind(x: Any) -> str:
+    """``x``'s dtype as "b" (bool), "i" (integer), "f" (floating) or "c" (complex)."""
+    d = x.dtype
+    if not hasattr(d, "is_complex"):  # numpy's
+        return {"u": "i"}.get(d.kind, d.kind)
+    if d.is_complex:
+        return "c"
+    if d.is_floating_point:
+        return "f"
+    return "b" if d == sys.modules["torch"].bool else "i"
+
+
 def _int_and_float(pair: Pair) -> bool:
     """One side integer (not bool), the other floating or complex: promotion would round."""
-
-    def kind(x: Any) -> str:
-        if pair.lib == "torch":
-            d = x.dtype
-            if d.is_complex:
-                return "c"
-            if d.is_floating_point:
-                return "f"
-            return "b" if d == sys.modules["torch"].bool else "i"
-        return {"u": "i"}.get(x.dtype.kind, x.dtype.kind)
-
-    kinds = {kind(pair.a), kind(pair.b)}
+    kinds = {_kind(pair.a), _kind(pair.b)}
     return "i" in kinds and bool(kinds & {"f", "c"})
 
 
@@ -62,7 +63,7 @@ def _exact_differs(pair: Pair) -> Any:
     the float side is turned into the integer's dtype instead where it holds an integer
     in range; anywhere else the two differ.
     """
-    ints, floats = (pair.a, pair.b) if _int_and_float_order(pair) else (pair.b, pair.a)
+    ints, floats = (pair.a, pair.b) if _kind(pair.a) == "i" else (pair.b, pair.a)
     if pair.lib == "torch":
         torch = sys.modules["torch"]
         info = torch.iinfo(ints.dtype)
@@ -90,14 +91,6 @@ def _exact_differs(pair: Pair) -> Any:
         as_int = np.where(ok, floats, 0).astype(ints.dtype)
     differs = ~ok | (as_int != ints)
     return differs | imaginary if imaginary is not None else differs
-
-
-def _int_and_float_order(pair: Pair) -> bool:
-    """True when ``pair.a`` is the integer side."""
-    if pair.lib == "torch":
-        d = pair.a.dtype
-        return not (d.is_floating_point or d.is_complex)
-    return pair.a.dtype.kind in "iu"
 
 
 def elementwise_differs(pair: Pair) -> Any:
@@ -333,18 +326,16 @@ def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -
     return _scalar_close(a, b, tol)
 
 
-def close_tolerance(eps: float | None, atol: float | None, rtol: float, equal_nan: bool):
+def tolerance(
+    rtol: float, atol: float | None, eps: float | None, equal_nan: bool, strict: bool
+) -> Tolerance:
+    """``test_close``'s (``strict``) or ``test_near``'s tolerance; ``eps`` is ``atol``."""
     if eps is not None and atol is not None:
-        raise TypeError("give the absolute tolerance as eps= or atol=, not both")
-    bound = eps if eps is not None else atol if atol is not None else CLOSE_EPS
-    return Tolerance(rtol=rtol, atol=bound, strict=True, equal_nan=equal_nan)
-
-
-def near_tolerance(rtol: float, atol: float | None, eps: float | None, equal_nan: bool):
-    if eps is not None and atol is not None:
-        raise TypeError("give the absolute tolerance as atol= or eps=, not both")
-    bound = eps if eps is not None else atol if atol is not None else NEAR_ATOL
-    return Tolerance(rtol=rtol, atol=bound, strict=False, equal_nan=equal_nan)
+        names = "eps= or atol=" if strict else "atol= or eps="  # as the function's help has them
+        raise TypeError(f"give the absolute tolerance as {names}, not both")
+    default = CLOSE_EPS if strict else NEAR_ATOL
+    bound = eps if eps is not None else atol if atol is not None else default
+    return Tolerance(rtol=rtol, atol=bound, strict=strict, equal_nan=equal_nan)
 
 
 def is_close(
@@ -366,7 +357,7 @@ def is_close(
     ignores the extra items), and array-likes of different shapes are not close (fastcore
     broadcasts, or raises ``ValueError`` for numpy arrays of different lengths).
     """
-    return within_tolerance(a, b, close_tolerance(eps, atol, rtol, equal_nan))
+    return within_tolerance(a, b, tolerance(rtol, atol, eps, equal_nan, strict=True))
 
 
 def near(
