@@ -17,6 +17,7 @@ from .arrays import (
     as_pair,
     class_names,
     common_dtype,
+    dtype_kind,
     is_array,
     is_iterable,
     is_numeric_pair,
@@ -38,21 +39,9 @@ NEAR_ATOL = 1e-5
 CLOSE_EPS = 1e-5
 
 
-def _kind(x: Any) -> str:
-    """``x``'s dtype as "b" (bool), "i" (integer), "f" (floating) or "c" (complex)."""
-    d = x.dtype
-    if not hasattr(d, "is_complex"):  # numpy's
-        return {"u": "i"}.get(d.kind, d.kind)
-    if d.is_complex:
-        return "c"
-    if d.is_floating_point:
-        return "f"
-    return "b" if d == sys.modules["torch"].bool else "i"
-
-
 def _int_and_float(pair: Pair) -> bool:
     """One side integer (not bool), the other floating or complex: promotion would round."""
-    kinds = {_kind(pair.a), _kind(pair.b)}
+    kinds = {dtype_kind(pair.a), dtype_kind(pair.b)}
     return "i" in kinds and bool(kinds & {"f", "c"})
 
 
@@ -63,34 +52,30 @@ def _exact_differs(pair: Pair) -> Any:
     the float side is turned into the integer's dtype instead where it holds an integer
     in range; anywhere else the two differ.
     """
-    ints, floats = (pair.a, pair.b) if _kind(pair.a) == "i" else (pair.b, pair.a)
-    if pair.lib == "torch":
-        torch = sys.modules["torch"]
-        info = torch.iinfo(ints.dtype)
-        imaginary = None
-        if floats.dtype.is_complex:
-            imaginary, floats = floats.imag != 0, floats.real
-        if floats.dtype.itemsize == 1:
-            floats = floats.float()
-        low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
-        ok = torch.isfinite(floats) & (floats >= low) & (floats < high)
-        ok &= floats == torch.trunc(floats)
-        as_int = torch.where(ok, floats, torch.zeros((), dtype=floats.dtype, device=floats.device))
-        differs = ~ok | (as_int.to(ints.dtype) != ints)
-        return differs | imaginary if imaginary is not None else differs
-    import numpy as np
-
-    info = np.iinfo(ints.dtype)
+    ints, floats = (pair.a, pair.b) if dtype_kind(pair.a) == "i" else (pair.b, pair.a)
+    xp, np = _libraries(pair)
+    info = xp.iinfo(ints.dtype)
     imaginary = None
-    if floats.dtype.kind == "c":
+    if dtype_kind(floats) == "c":
         imaginary, floats = floats.imag != 0, floats.real
-    low, high = float(info.min), float(info.max) + 1.0
+    if floats.dtype.itemsize == 1:  # float8 (torch): no comparisons
+        floats = floats.float()
+    low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
     with np.errstate(invalid="ignore"):
-        ok = np.isfinite(floats) & (floats >= low) & (floats < high)
-        ok &= floats == np.trunc(floats)
-        as_int = np.where(ok, floats, 0).astype(ints.dtype)
+        ok = xp.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == xp.trunc(floats)
+        as_int = xp.where(ok, floats, 0)
+    as_int = as_int.to(ints.dtype) if xp is not np else as_int.astype(ints.dtype)
     differs = ~ok | (as_int != ints)
     return differs | imaginary if imaginary is not None else differs
+
+
+def _libraries(pair: Pair) -> tuple[Any, Any]:
+    """The pair's array library (torch or numpy: their elementwise functions share names),
+    and numpy."""
+    import numpy as np
+
+    return (sys.modules["torch"] if pair.lib == "torch" else np), np
 
 
 def elementwise_differs(pair: Pair) -> Any:
@@ -241,34 +226,23 @@ class Tolerance:
         nan = ", NaN == NaN" if self.equal_nan else ""
         return f"tolerance: |a - b| {op} {bound}{nan}"
 
-    def _torch_mask(self, pair: Pair) -> Any:
-        torch = sys.modules["torch"]
-        a, b = common_dtype(pair, force_float=True)
-        if not self.strict:
-            return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
-        ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
-        return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
-
     def mask(self, pair: Pair) -> Any:
         """Elementwise "within tolerance" for a same-shape pair (integers exactly)."""
         exact = integer_mask(pair, self.atol, self.rtol, self.strict)
         if exact is not None:
             return exact
-        if pair.lib == "torch":
-            try:
-                return self._torch_mask(pair)
-            except (RuntimeError, NotImplementedError) as e:
-                raise torch_error(pair, e) from None
-        a, b = common_dtype(pair, force_float=True)
-        import numpy as np
-
-        with np.errstate(all="ignore"):
-            a = a.astype(np.float64) if a.dtype.kind in "biu" else a
-            b = b.astype(np.float64) if b.dtype.kind in "biu" else b
-            if not self.strict:
-                return np.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
-            ok = (np.abs(a - b) < self.atol + self.rtol * np.abs(b)) | (a == b)
-            return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
+        xp, np = _libraries(pair)
+        try:
+            a, b = common_dtype(pair, force_float=True)
+            with np.errstate(all="ignore"):
+                if not self.strict:
+                    return xp.isclose(a, b, self.rtol, self.atol, equal_nan=self.equal_nan)
+                ok = (xp.abs(a - b) < self.atol + self.rtol * xp.abs(b)) | (a == b)
+                return ok | (xp.isnan(a) & xp.isnan(b)) if self.equal_nan else ok
+        except (RuntimeError, NotImplementedError) as e:
+            if pair.lib != "torch":
+                raise
+            raise torch_error(pair, e) from None
 
 
 def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
