@@ -56,28 +56,6 @@ _SUMMARIES: dict[str, str] = {
     ),
 }
 
-_TESTS_DOC = """Run the cell, record every failing test_* call, then report them all.
-
-Usage::
-
-    %%tests
-    test_eq(matmul(m1, m2), m1 @ m2)
-    %test_near t1, t2, rtol=1e-2
-    ...
-
-Each test statement of the cell (a top-level ``assert``, a call of a function whose name
-starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
-stopping the cell. Afterwards each failure is printed with its line number in the cell (the
-``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``.
-The cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
-leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
-here; a name of your own wins over them. Any other exception stops the cell as usual. The
-cell runs in the user namespace; the value of its last line is not displayed. It may
-``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
-
-Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
-"""
-
 
 def called_like_a_function(line: str) -> str:
     """The argument list of a line written as a call's parentheses, else ``line`` itself.
@@ -96,12 +74,6 @@ def called_like_a_function(line: str) -> str:
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
         return line
     return text[1 : call.end_col_offset - 2]
-
-
-def _without_trailing_semicolon(line: str) -> str:
-    """``a, b;`` as Python reads ``f(a, b);``: the ``;`` ends the statement."""
-    stripped = line.rstrip()
-    return stripped[:-1] if stripped.endswith(";") else line
 
 
 def _usage_error(name: str, reason: str) -> UsageError:
@@ -137,7 +109,8 @@ def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
     """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
     from ._line import parse_arguments
 
-    line = called_like_a_function(_without_trailing_semicolon(line))
+    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
         return line, parse_arguments(line)
     except SyntaxError as e:
@@ -225,6 +198,27 @@ class TestingMagics(Magics):
     @no_var_expand
     @cell_magic
     def tests(self, line: str, cell: str) -> None:
+        """Run the cell, record every failing test_* call, then report them all.
+
+        Usage::
+
+            %%tests
+            test_eq(matmul(m1, m2), m1 @ m2)
+            %test_near t1, t2, rtol=1e-2
+            ...
+
+        Each test statement of the cell (a top-level ``assert``, a call of a function whose name
+        starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
+        stopping the cell. Afterwards each failure is printed with its line number in the cell (the
+        ``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``. The
+        cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
+        leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
+        here; a name of your own wins over them. Any other exception stops the cell as usual. The
+        cell runs in the user namespace; the value of its last line is not displayed. It may
+        ``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
+
+        Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
+        """
         __tracebackhide__ = True  # noqa: F841
         code, filename = self._cell_code(line, cell)
         names, collecting = self._collecting(filename)
@@ -303,9 +297,6 @@ def wants_color(shell: Any) -> bool:
         return bool(sys.stdout.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-TestingMagics.tests.__doc__ = _TESTS_DOC
 
 
 def load(ipython: Any) -> None:

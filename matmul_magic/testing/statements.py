@@ -66,7 +66,8 @@ def raised(site: Site, error: BaseException) -> None:
         _SINKS[-1].raised(site, error)
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# matmul_magic/, not this subpackage: the magics' frames are ours too.
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def raised_by_us(error: BaseException) -> bool:
@@ -74,7 +75,7 @@ def raised_by_us(error: BaseException) -> bool:
     last = None
     while tb is not None:
         last, tb = tb, tb.tb_next
-    return last is not None and last.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+    return last is not None and last.tb_frame.f_code.co_filename.startswith(PACKAGE_DIR)
 
 
 def failure_message(site: Site, error: BaseException) -> str:
