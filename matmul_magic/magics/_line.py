@@ -138,11 +138,10 @@ def _renamed(code: types.CodeType, old: str, new: str) -> types.CodeType:
     consts = tuple(
         _renamed(c, old, new) if isinstance(c, types.CodeType) else c for c in code.co_consts
     )
-    if code.co_name == old:
-        if sys.version_info >= (3, 11):
-            return code.replace(co_consts=consts, co_name=new, co_qualname=new)
-        return code.replace(co_consts=consts, co_name=new)
-    return code.replace(co_consts=consts)
+    if code.co_name != old:
+        return code.replace(co_consts=consts)
+    qualname = {"co_qualname": new} if sys.version_info >= (3, 11) else {}
+    return code.replace(co_consts=consts, co_name=new, **qualname)
 
 
 def _line_function(

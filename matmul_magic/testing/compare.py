@@ -149,14 +149,10 @@ def equals(a: Any, b: Any) -> bool:
     (fastcore says they differ). ``TypeError`` for tensors whose values cannot be compared
     (meta, sparse, nested, quantized), saying how to convert them.
     """
-    if a is _MISSING or b is _MISSING:
-        return False
-    if (a is None) != (b is None):
+    if a is _MISSING or b is _MISSING or (a is None) != (b is None):
         return False
     a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
-    if type(a) in PLAIN and type(b) in PLAIN:
-        return bool(a == b)
-    if isinstance(a, type) or isinstance(b, type):
+    if (type(a) in PLAIN and type(b) in PLAIN) or isinstance(a, type) or isinstance(b, type):
         return bool(a == b)
     if hasattr(a, "__array_eq__"):
         return bool(a.__array_eq__(b))

@@ -92,12 +92,6 @@ def _summary(x: Any) -> str:
     return f"{what}({body}, shape={shape_of(x)})"
 
 
-def _fmt(v: Any) -> str:
-    from ..bench_result.views.format import format_plain  # on a failure only: import stays light
-
-    return format_plain(v) if isinstance(v, float) else str(v)
-
-
 def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     """``a`` and ``b`` with enough digits that the shown values differ by about what the
     values do (16777217 vs 16777216, not 16777217 vs 1.67772e+07)."""
@@ -288,7 +282,7 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
         exact = _exact_difference(value_a, value_b, relative=label == "rel")
         shown_a, shown_b = _fmt_pair(value_a, value_b)
         lines.append(
-            f"largest {label} diff: {_fmt(exact)} at index {at(largest.index)}"
+            f"largest {label} diff: {format_plain(exact)} at index {at(largest.index)}"
             f" (a={shown_a}, b={shown_b})"
         )
     return lines
