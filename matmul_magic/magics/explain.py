@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
@@ -82,8 +83,6 @@ class ExplainMagics(Magics):
 
     def _cell_source(self, line: str, cell: str) -> tuple[str, str]:
         if line.strip():
-            from IPython.core.error import UsageError
-
             raise UsageError(f"%%explain takes no options, got {line.strip()!r}")
         import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
 

@@ -31,7 +31,7 @@ from IPython.core.magic import (
 from . import awaiting
 from ._cell import cell_syntax_error, running_cell_number
 from ._closures import MagicLineNames
-from ._line import evaluate_call, evaluate_call_async, test_names_visible
+from ._line import evaluate_call, evaluate_call_async, parse_arguments, test_names_visible
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -107,8 +107,6 @@ def full_help(name: str) -> str:
 
 def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
     """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
-    from ._line import parse_arguments
-
     # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
     line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:

@@ -125,9 +125,7 @@ def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
         pair = _torch_pair(a, b)
         if pair is not None:
             return pair
-        a = tensor_to_numpy(a) if is_tensor(a) else a
-        b = tensor_to_numpy(b) if is_tensor(b) else b
-        return _numpy_pair(a, b)
+        return _numpy_pair(as_numpy(a), as_numpy(b))
     if _is_ndarray(a) or _is_ndarray(b):
         return _numpy_pair(a, b)
     if numeric_sequences and not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):

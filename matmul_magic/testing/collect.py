@@ -180,23 +180,22 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
         self.on_report = on_report
         self.file = file
         self.filename = filename
-        self._tokens: list[tuple[contextvars.Token, contextvars.Token]] = []
-        self._collectors: list[_Collector] = []
+        # one entry per open block (a collect_tests object may be entered again inside itself)
+        self._entered: list[tuple[_Collector, contextvars.Token, contextvars.Token]] = []
         self.report = TestReport()
 
     def __enter__(self) -> TestReport:
         filename = self.filename or sys._getframe(1).f_code.co_filename
         collector = _Collector(filename)
         self.report = collector.report
-        self._tokens.append((_COLLECTOR.set(collector), DEPTH.set(0)))
-        self._collectors.append(collector)
+        self._entered.append((collector, _COLLECTOR.set(collector), DEPTH.set(0)))
         push_sink(collector)
         return self.report
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         __tracebackhide__ = True  # noqa: F841
-        collector_token, depth_token = self._tokens.pop()
-        pop_sink(self._collectors.pop())
+        collector, collector_token, depth_token = self._entered.pop()
+        pop_sink(collector)
         DEPTH.reset(depth_token)
         _COLLECTOR.reset(collector_token)
         report = self.report

@@ -103,12 +103,7 @@ def all_equal(a: Any, b: Any) -> bool:
         return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING = _Missing()
+_MISSING = object()  # what zip_longest pairs the extra items of the longer side with
 
 
 def arrays_equal(pair: Pair) -> bool:
