@@ -87,7 +87,8 @@ class ExplainMagics(Magics):
         import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
 
         shell = self.shell
-        source = shell.transform_cell(cell)  # its input_transformers_post await magic calls
+        # transform_cell runs input_transformers_post, awaiting's rewriter among them
+        source = shell.transform_cell(cell)
         return source, shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
 
     def _shown(self, trace: Any, cell: str, filename: str) -> Any:
