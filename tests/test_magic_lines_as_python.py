@@ -97,6 +97,13 @@ def test_await_is_refused_where_python_refuses_it(ip):
         ip.run_line_magic("autoawait", "on")
 
 
+def test_an_awaiting_magic_line_in_explain_is_awaited_once(ip):
+    # %%explain's body went through the rewriter twice: `await (await ...)` awaited None
+    run(ip, MAKE)
+    assert run(ip, "%%explain\nimport torch\n%test_eq await make(), 1\nt = torch.ones(2)") is None
+    assert isinstance(run(ip, "%%explain\n%test_eq await make(), 2"), AssertionError)
+
+
 @pytest.mark.parametrize("transformers", ["input_transformers_post", "ast_transformers"])
 def test_unloading_removes_what_loading_added(ip, transformers):
     before = len(getattr(ip, transformers))

@@ -14,15 +14,11 @@ from typing import Any
 FAMILIES: tuple[str, ...] = ("testing", "shapes", "explain", "matmul_bench")
 
 
-def _family(name: str):
-    return importlib.import_module(f"matmul_magic.magics.{name}")
-
-
 def load(ipython: Any) -> None:
     for name in FAMILIES:
-        _family(name).load(ipython)
+        importlib.import_module(f"matmul_magic.magics.{name}").load(ipython)
 
 
 def unload(ipython: Any) -> None:
     for name in reversed(FAMILIES):
-        _family(name).unload(ipython)
+        importlib.import_module(f"matmul_magic.magics.{name}").unload(ipython)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ast
 
+from ._line import line_arguments, magic_in_code
+
 # The line magics that read the caller's locals (IPython's needs_local_scope).
 LOCAL_SCOPE_MAGICS = frozenset(
     {"test_eq", "test_ne", "test_near", "test_close", "test_is", "test_shuffled", "shapes"}
@@ -23,22 +25,13 @@ LOCAL_SCOPE_MAGICS = frozenset(
 def _names_the_line_reads(call: ast.Call) -> list[str]:
     """The names the magic line of ``call`` reads, when ``call`` is one of our magic lines
     (``….run_line_magic('test_eq', 'y, 2')``); else none."""
-    func = call.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "run_line_magic"):
+    found = magic_in_code(call)
+    if found is None or found[0] != "line" or found[1] not in LOCAL_SCOPE_MAGICS:
         return []
-    if len(call.args) != 2 or not all(
-        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args
-    ):
+    arguments = line_arguments(found[2][0])
+    if arguments is None:
         return []
-    name, line = (a.value for a in call.args)  # type: ignore[attr-defined]
-    if name not in LOCAL_SCOPE_MAGICS:
-        return []
-    try:
-        tree = ast.parse(f"f(\n{line.rstrip().removesuffix(';')}\n)", mode="eval")
-    except SyntaxError:
-        return []  # the magic says what is wrong when it runs
-    call_node = tree.body
-    parts = [*call_node.args, *(k.value for k in call_node.keywords)]  # type: ignore[attr-defined]
+    parts = [*arguments.args, *(k.value for k in arguments.keywords)]
     return sorted({n.id for p in parts for n in ast.walk(p) if isinstance(n, ast.Name)})
 
 
@@ -71,8 +64,3 @@ class MagicLineNames(ast.NodeTransformer):
         pair = ast.Tuple([never_called, node], ast.Load())
         wrapped = ast.Subscript(pair, ast.Constant(1), ast.Load())
         return ast.fix_missing_locations(ast.copy_location(wrapped, node))
-
-
-def with_magic_line_names(tree: ast.Module) -> ast.Module:
-    """``tree`` with each magic line inside a function naming what it reads (in place)."""
-    return MagicLineNames().visit(tree)

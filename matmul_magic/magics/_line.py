@@ -48,6 +48,29 @@ def parse_arguments(line: str) -> ast.Call:
     return call
 
 
+def magic_in_code(node: ast.AST) -> tuple[str, str, list[str]] | None:
+    """``("line", name, [line])`` or ``("cell", name, [line, cell])`` when ``node`` runs a
+    magic as IPython writes one in a cell's code (``get_ipython().run_line_magic('test_eq',
+    'y, 2')``); else ``None``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    kind = {"run_line_magic": "line", "run_cell_magic": "cell"}.get(node.func.attr)
+    texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    count = 2 if kind == "line" else 3
+    if kind is None or node.keywords or len(node.args) != count or len(texts) != count:
+        return None
+    return kind, texts[0], texts[1:]
+
+
+def line_arguments(line: str) -> ast.Call | None:
+    """A magic line's argument list as its magic reads it (a trailing ``;`` ends the
+    statement); ``None`` if it is not one: the magic says what is wrong when it runs."""
+    try:
+        return parse_arguments(line.rstrip().removesuffix(";"))
+    except SyntaxError:
+        return None
+
+
 def _test_names() -> dict[str, Any]:
     from matmul_magic import testing
 
@@ -115,11 +138,10 @@ def _renamed(code: types.CodeType, old: str, new: str) -> types.CodeType:
     consts = tuple(
         _renamed(c, old, new) if isinstance(c, types.CodeType) else c for c in code.co_consts
     )
-    if code.co_name == old:
-        if sys.version_info >= (3, 11):
-            return code.replace(co_consts=consts, co_name=new, co_qualname=new)
-        return code.replace(co_consts=consts, co_name=new)
-    return code.replace(co_consts=consts)
+    if code.co_name != old:
+        return code.replace(co_consts=consts)
+    qualname = {"co_qualname": new} if sys.version_info >= (3, 11) else {}
+    return code.replace(co_consts=consts, co_name=new, **qualname)
 
 
 def _line_function(

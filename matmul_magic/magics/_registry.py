@@ -7,20 +7,21 @@ from typing import Any
 from IPython.core.magic import Magics
 
 
-def _registered(ipython: Any, magics_class: type[Magics]) -> Magics | None:
+def registered(ipython: Any, magics_class: type[Magics]) -> Magics | None:
+    """The instance of ``magics_class`` registered on ``ipython``, if there is one."""
     instance = ipython.magics_manager.registry.get(magics_class.__name__)
     return instance if isinstance(instance, magics_class) else None
 
 
-def register(ipython: Any, magics_class: type[Magics]) -> None:
-    """Register ``magics_class`` on ``ipython``; registering twice is harmless.
+def register(ipython: Any, magics_class: type[Magics]) -> Magics:
+    """Register ``magics_class`` on ``ipython``, once; return its registered instance.
 
     A second call keeps the first instance: ``Magics.__init__`` adds every new instance to
     ``ipython.configurables``, so registering again would leave one more there each time.
     """
-    if _registered(ipython, magics_class) is not None:
-        return
-    ipython.register_magics(magics_class)
+    if registered(ipython, magics_class) is None:
+        ipython.register_magics(magics_class)
+    return registered(ipython, magics_class)
 
 
 def unregister(ipython: Any, magics_class: type[Magics]) -> None:

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from typing import Any
 
-TOP_LEVEL_AWAIT = getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
+from IPython import get_ipython
+
+from ._line import line_arguments, magic_in_code
+
 # What a rewritten call awaits: this module, reached from the cell's own code.
 _HERE = f"__import__({__name__!r}).magics.awaiting"
-_CELL_MAGICS = frozenset({"tests", "explain"})
-_LINE_MAGICS = frozenset(
-    {"test_eq", "test_ne", "test_near", "test_close", "test_is", "test_shuffled"}
-)
 _SCOPES = (ast.FunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -41,60 +41,56 @@ def _awaits(tree: ast.AST) -> bool:
     return any(_awaits(child) for child in ast.iter_child_nodes(tree))
 
 
-def _string_arguments(call: ast.Call, count: int) -> list[str] | None:
-    if len(call.args) != count or call.keywords:
-        return None
-    values = [a.value for a in call.args if isinstance(a, ast.Constant)]
-    return values if all(isinstance(v, str) for v in values) and len(values) == count else None
+def _twin(shell: Any, kind: str, name: str) -> Any:
+    """The coroutine method that runs the magic awaited: ``<name>_async`` of the ``Magics``
+    that defines ``%name`` (``%%name`` for a cell); ``None`` when it has none."""
+    owner = getattr(shell.find_magic(name, kind), "__self__", None)
+    return getattr(owner, f"{name}_async", None)
 
 
-def _magic_awaits(shell: Any, call: ast.Call) -> str | None:
-    """``run_line_magic`` or ``run_cell_magic`` when ``call`` runs one of our magics on a
-    line or cell that awaits at its top level; else ``None``."""
-    func = call.func
-    if not isinstance(func, ast.Attribute):
-        return None
+def _magic_awaits(shell: Any, call: ast.Call) -> bool:
+    """Whether ``call`` runs, on a line or cell that awaits at its top level, a magic that
+    has an awaitable twin."""
+    found = magic_in_code(call)
+    if found is None or _twin(shell, found[0], found[1]) is None:
+        return False
+    kind, _, (line, *cell) = found
+    if kind == "line":
+        arguments = line_arguments(line)
+        return arguments is not None and _awaits(arguments)
     try:
-        if func.attr == "run_line_magic":
-            name, line = _string_arguments(call, 2) or ("", "")
-            arguments = f"f(\n{line.rstrip().removesuffix(';')}\n)"
-            return func.attr if name in _LINE_MAGICS and _awaits(ast.parse(arguments)) else None
-        if func.attr == "run_cell_magic":
-            name, _, cell = _string_arguments(call, 3) or ("", "", "")
-            if name not in _CELL_MAGICS:
-                return None
-            body = rewritten(shell, shell.input_transformer_manager.transform_cell(cell))
-            return func.attr if _awaits(ast.parse(body)) else None
+        # Only IPython's static transforms, as the magic compiles the body (no text rewrite)
+        body = ast.parse(shell.input_transformer_manager.transform_cell(cell[0]))
     except SyntaxError:
-        return None  # the magic says what is wrong when it runs
-    return None
+        return False  # the magic says what is wrong when it runs
+    return _awaits(body) or any(_calls_to_await(shell, body))
 
 
-def _calls_to_await(shell: Any, node: ast.AST, may_await: bool, found: list[ast.Call]) -> None:
+def _calls_to_await(shell: Any, node: ast.AST, may_await: bool = True) -> Iterator[ast.Call]:
     if isinstance(node, _SCOPES):
         may_await = False
     elif isinstance(node, ast.AsyncFunctionDef):
         may_await = True
     if may_await and isinstance(node, ast.Call) and _magic_awaits(shell, node):
-        found.append(node)
+        yield node
         return
     for child in ast.iter_child_nodes(node):
-        _calls_to_await(shell, child, may_await, found)
+        yield from _calls_to_await(shell, child, may_await)
 
 
 def rewritten(shell: Any, source: str) -> str:
     """``source`` (a transformed cell) with each magic call that awaits awaited."""
-    if not getattr(shell, "autoawait", False) or "await" not in source and "async" not in source:
+    awaits = "await" in source or "async" in source
+    if not (getattr(shell, "autoawait", False) and awaits and "_magic(" in source):
         return source
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return source
-    found: list[ast.Call] = []
-    _calls_to_await(shell, tree, True, found)
     lines = source.splitlines(True)
     # Right to left, so that earlier offsets stay right; IPython writes each call on a line.
-    for call in sorted(found, key=lambda c: (c.lineno, c.col_offset), reverse=True):
+    found = sorted(_calls_to_await(shell, tree), key=lambda c: (c.lineno, c.col_offset))
+    for call in reversed(found):
         func = call.func
         if call.end_lineno != call.lineno:
             continue
@@ -108,8 +104,6 @@ def rewritten(shell: Any, source: str) -> str:
 
 def rewrite_awaiting(lines: list[str]) -> list[str]:
     """IPython input transformer (``input_transformers_post``): ``rewritten``."""
-    from IPython import get_ipython
-
     source = "".join(lines)
     new = rewritten(get_ipython(), source)
     return lines if new == source else new.splitlines(True)
@@ -118,23 +112,14 @@ def rewrite_awaiting(lines: list[str]) -> list[str]:
 async def run_line_magic(name: str, line: str) -> None:
     """``%name line`` for a line that awaits; the caller awaits it."""
     __tracebackhide__ = True  # noqa: F841
-    from IPython import get_ipython
-
-    from .testing import run_test_line_async
-
-    shell = get_ipython()
     local_ns = sys._getframe(1).f_locals  # the code that awaits this: the line's scope
-    await run_test_line_async(name, line, shell.user_ns, local_ns)
+    await _twin(get_ipython(), "line", name)(line, local_ns)
 
 
 async def run_cell_magic(name: str, line: str, cell: str) -> Any:
     """``%%name`` for a cell that awaits; the caller awaits it."""
     __tracebackhide__ = True  # noqa: F841
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    magics = shell.find_cell_magic(name).__self__
-    return await getattr(magics, f"{name}_async")(line, cell)
+    return await _twin(get_ipython(), "cell", name)(line, cell)
 
 
 def load(ipython: Any) -> None:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 from traitlets import Bool
 
 from ._cell import cell_syntax_error, running_cell_number
-from ._registry import register, unregister
+from ._registry import register, registered, unregister
 
 _EVENT = "post_run_cell"
 
@@ -82,15 +83,12 @@ class ExplainMagics(Magics):
 
     def _cell_source(self, line: str, cell: str) -> tuple[str, str]:
         if line.strip():
-            from IPython.core.error import UsageError
-
             raise UsageError(f"%%explain takes no options, got {line.strip()!r}")
         import torch  # noqa: F401  (%%explain is about torch ops: load it now, not mid-trace)
 
-        from .awaiting import rewritten
-
         shell = self.shell
-        source = rewritten(shell, shell.transform_cell(cell))
+        # transform_cell runs input_transformers_post, awaiting's rewriter among them
+        source = shell.transform_cell(cell)
         return source, shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
 
     def _shown(self, trace: Any, cell: str, filename: str) -> Any:
@@ -104,27 +102,16 @@ class ExplainMagics(Magics):
         return None if cell.rstrip().endswith(";") else trace.value  # `;` hides Out, as usual
 
 
-def _instance(ipython: Any) -> ExplainMagics | None:
-    magics = ipython.magics_manager.registry.get(ExplainMagics.__name__)
-    return magics if isinstance(magics, ExplainMagics) else None
-
-
 def load(ipython: Any) -> None:
-    if _instance(ipython) is not None:
-        return  # loaded already: a second callback would print every hint twice
-    register(ipython, ExplainMagics)
-    magics = _instance(ipython)
-    ipython.events.register(_EVENT, magics.post_run_cell)
+    magics = register(ipython, ExplainMagics)
     # Magics.__init__ put the instance in shell.configurables (so %config sees it) with the
     # shell as parent (so `c.ExplainMagics.hints = False` in a config file applies).
+    if magics.post_run_cell not in ipython.events.callbacks.get(_EVENT, []):
+        ipython.events.register(_EVENT, magics.post_run_cell)  # once: else hints show twice
 
 
 def unload(ipython: Any) -> None:
-    magics = _instance(ipython)
-    if magics is not None:
-        callbacks = ipython.events.callbacks.get(_EVENT, [])
-        if magics.post_run_cell in callbacks:
-            ipython.events.unregister(_EVENT, magics.post_run_cell)
-        while magics in ipython.configurables:
-            ipython.configurables.remove(magics)
-    unregister(ipython, ExplainMagics)
+    magics = registered(ipython, ExplainMagics)
+    if magics is not None and magics.post_run_cell in ipython.events.callbacks.get(_EVENT, []):
+        ipython.events.unregister(_EVENT, magics.post_run_cell)
+    unregister(ipython, ExplainMagics)  # its instance leaves shell.configurables too

@@ -28,8 +28,10 @@ from IPython.core.magic import (
     no_var_expand,
 )
 
+from . import awaiting
 from ._cell import cell_syntax_error, running_cell_number
-from ._line import evaluate_call, evaluate_call_async, test_names_visible
+from ._closures import MagicLineNames
+from ._line import evaluate_call, evaluate_call_async, parse_arguments, test_names_visible
 from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
@@ -54,28 +56,6 @@ _SUMMARIES: dict[str, str] = {
     ),
 }
 
-_TESTS_DOC = """Run the cell, record every failing test_* call, then report them all.
-
-Usage::
-
-    %%tests
-    test_eq(matmul(m1, m2), m1 @ m2)
-    %test_near t1, t2, rtol=1e-2
-    ...
-
-Each test statement of the cell (a top-level ``assert``, a call of a function whose name
-starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
-stopping the cell. Afterwards each failure is printed with its line number in the cell (the
-``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``.
-The cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
-leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
-here; a name of your own wins over them. Any other exception stops the cell as usual. The
-cell runs in the user namespace; the value of its last line is not displayed. It may
-``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
-
-Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
-"""
-
 
 def called_like_a_function(line: str) -> str:
     """The argument list of a line written as a call's parentheses, else ``line`` itself.
@@ -94,19 +74,6 @@ def called_like_a_function(line: str) -> str:
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "f"):
         return line
     return text[1 : call.end_col_offset - 2]
-
-
-def _without_trailing_semicolon(line: str) -> str:
-    """``a, b;`` as Python reads ``f(a, b);``: the ``;`` ends the statement."""
-    stripped = line.rstrip()
-    return stripped[:-1] if stripped.endswith(";") else line
-
-
-def raised_by_us(error: BaseException) -> bool:
-    """Whether ``error`` was raised inside matmul-magic, not in the user's own code."""
-    from matmul_magic.testing.statements import raised_by_us as inside
-
-    return inside(error)
 
 
 def _usage_error(name: str, reason: str) -> UsageError:
@@ -140,9 +107,8 @@ def full_help(name: str) -> str:
 
 def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
     """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
-    from ._line import parse_arguments
-
-    line = called_like_a_function(_without_trailing_semicolon(line))
+    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
         return line, parse_arguments(line)
     except SyntaxError as e:
@@ -152,6 +118,7 @@ def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
 def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     __tracebackhide__ = True  # noqa: F841
     from matmul_magic import testing
+    from matmul_magic.testing.statements import raised_by_us
 
     function = getattr(testing, name)
     try:
@@ -192,8 +159,9 @@ async def run_test_line_async(
     _call_test(name, args, kwargs)
 
 
-def _test_line_magic(name: str) -> Any:
-    """The line magic ``%name``: parse the line, call ``matmul_magic.testing.<name>``."""
+def _test_line_magic(name: str) -> tuple[Any, Any]:
+    """The line magic ``%name`` (parse the line, call ``matmul_magic.testing.<name>``) and
+    its twin for a line that awaits (see ``awaiting``)."""
 
     @no_var_expand
     @needs_local_scope
@@ -206,23 +174,49 @@ def _test_line_magic(name: str) -> Any:
     # IPython's `%name?` calls `getdoc()` when an object has one: the API docstring is read
     # then, so loading the extension does not import the engine.
     magic.getdoc = lambda: full_help(name)  # type: ignore[attr-defined]
-    return line_magic(magic)
+
+    async def awaited(self: Magics, line: str, local_ns: Any) -> None:
+        __tracebackhide__ = True  # noqa: F841
+        await run_test_line_async(name, line, self.shell.user_ns, local_ns)
+
+    return line_magic(magic), awaited
 
 
 @magics_class
 class TestingMagics(Magics):
     """Inline tests for notebooks (fastcore-compatible), as magics."""
 
-    test_eq = _test_line_magic("test_eq")
-    test_ne = _test_line_magic("test_ne")
-    test_near = _test_line_magic("test_near")
-    test_close = _test_line_magic("test_close")
-    test_is = _test_line_magic("test_is")
-    test_shuffled = _test_line_magic("test_shuffled")
+    test_eq, test_eq_async = _test_line_magic("test_eq")
+    test_ne, test_ne_async = _test_line_magic("test_ne")
+    test_near, test_near_async = _test_line_magic("test_near")
+    test_close, test_close_async = _test_line_magic("test_close")
+    test_is, test_is_async = _test_line_magic("test_is")
+    test_shuffled, test_shuffled_async = _test_line_magic("test_shuffled")
 
     @no_var_expand
     @cell_magic
     def tests(self, line: str, cell: str) -> None:
+        """Run the cell, record every failing test_* call, then report them all.
+
+        Usage::
+
+            %%tests
+            test_eq(matmul(m1, m2), m1 @ m2)
+            %test_near t1, t2, rtol=1e-2
+            ...
+
+        Each test statement of the cell (a top-level ``assert``, a call of a function whose name
+        starts with ``test``, a ``%test_*`` line) is a test: a failing one is recorded instead of
+        stopping the cell. Afterwards each failure is printed with its line number in the cell (the
+        ``%%tests`` line is line 1) and its message, then a closing line ``N passed, M failed``. The
+        cell fails with ``AssertionError`` when any test failed. Line numbers are the editor's,
+        leading blank lines included. The test functions (``test_eq``, ``near`` ...) need no import
+        here; a name of your own wins over them. Any other exception stops the cell as usual. The
+        cell runs in the user namespace; the value of its last line is not displayed. It may
+        ``await`` where a plain cell may (IPython's autoawait): ``x = await make()``.
+
+        Plain-Python equivalent: ``with matmul_magic.collect_tests(): ...``.
+        """
         __tracebackhide__ = True  # noqa: F841
         code, filename = self._cell_code(line, cell)
         names, collecting = self._collecting(filename)
@@ -243,9 +237,6 @@ class TestingMagics(Magics):
         """The cell compiled as ``%%tests`` runs it, and the name its lines are cached under."""
         from matmul_magic.testing.statements import wrap_test_statements
 
-        from ._closures import with_magic_line_names
-        from .awaiting import TOP_LEVEL_AWAIT, rewritten
-
         if line.strip():
             raise UsageError(f"%%tests takes no arguments, got {line.strip()!r}\nUsage: %%tests")
         shell = self.shell
@@ -256,7 +247,7 @@ class TestingMagics(Magics):
         head = "\n" * (1 + blank)
         # Static transforms only (`%test_eq` lines): IPython's transform_cell also applies
         # automagic to a one-line cell, turning `test_eq(a, b)` into `%test_eq (a, b)`.
-        body = rewritten(
+        body = awaiting.rewritten(
             shell, shell.input_transformer_manager.transform_cell("".join(lines[blank:]))
         )
         source = head + body
@@ -267,8 +258,8 @@ class TestingMagics(Magics):
         filename = shell.compile.cache(shown, running_cell_number(shell), raw_code="\n" + cell)
         try:
             tree = shell.compile.ast_parse(source, filename)
-            tree = wrap_test_statements(with_magic_line_names(tree))
-            with shell.compile.extra_flags(TOP_LEVEL_AWAIT if allow_await else 0):
+            tree = wrap_test_statements(MagicLineNames().visit(tree))
+            with shell.compile.extra_flags(ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if allow_await else 0):
                 code = shell.compile(tree, filename, "exec")
         except SyntaxError as error:
             raise cell_syntax_error("%%tests", error, magic_line_counted=True) from None
@@ -306,15 +297,9 @@ def wants_color(shell: Any) -> bool:
         return False
 
 
-TestingMagics.tests.__doc__ = _TESTS_DOC
-
-
 def load(ipython: Any) -> None:
     """Register the testing magics on ``ipython``, with what makes their lines read as
     Python: ``await`` where a cell may await, an enclosing function's variables."""
-    from . import awaiting
-    from ._closures import MagicLineNames
-
     register(ipython, TestingMagics)
     awaiting.load(ipython)
     if not any(type(t).__name__ == MagicLineNames.__name__ for t in ipython.ast_transformers):
@@ -323,9 +308,6 @@ def load(ipython: Any) -> None:
 
 def unload(ipython: Any) -> None:
     """Remove every magic (and transformer) that ``load`` added."""
-    from . import awaiting
-    from ._closures import MagicLineNames
-
     unregister(ipython, TestingMagics)
     awaiting.unload(ipython)
     ipython.ast_transformers[:] = [

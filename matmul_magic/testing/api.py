@@ -19,20 +19,14 @@ from .collect import DEPTH, recorded
 from .compare import (
     NEAR_RTOL,
     Seen,
+    Tolerance,
     arrays_equal,
-    close_tolerance,
     equals,
-    near_tolerance,
     nequals,
+    tolerance,
     within_tolerance,
 )
-from .diagnose import (
-    diagnosis_lines,
-    equal_failure_message,
-    failure_error,
-    failure_message,
-    within_failure_message,
-)
+from .diagnose import diagnosis_lines, equal_failure, failure_error, within_failure
 from .exact import is_nan, same_multiset
 from .extras import exception_names
 
@@ -88,7 +82,7 @@ def test(a: Any, b: Any, cmp: Callable[[Any, Any], Any], cname: str | None = Non
         cname = getattr(cmp, "__name__", repr(cmp))
     if not cmp(a, b):
         extra = diagnosis_lines(as_pair(a, b)) if (is_array(a) or is_array(b)) else []
-        raise failure_error(failure_message(cname, a, b, extra), a, b)
+        raise failure_error(cname, a, b, extra)
 
 
 @recorded
@@ -108,7 +102,7 @@ def test_eq(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if not equals(a, b):
-        raise failure_error(equal_failure_message("==", a, b, want_equal=True), a, b)
+        raise equal_failure("==", a, b, want_equal=True)
 
 
 @recorded
@@ -119,7 +113,7 @@ def test_ne(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if not nequals(a, b):
-        raise failure_error(equal_failure_message("!=", a, b, want_equal=False), a, b)
+        raise equal_failure("!=", a, b, want_equal=False)
 
 
 @recorded
@@ -156,10 +150,7 @@ def test_close(
     >>> test_close([-0.001, 1.001], [0.0, 1.0], eps=1e-2)
     """
     __tracebackhide__ = True  # noqa: F841
-    tol = close_tolerance(eps, atol, rtol, equal_nan)
-    seen = Seen()
-    if not within_tolerance(a, b, tol, seen):
-        raise failure_error(within_failure_message("close", a, b, tol, seen), a, b)
+    _test_within("close", a, b, tolerance(rtol, atol, eps, equal_nan, strict=True))
 
 
 @recorded
@@ -186,10 +177,14 @@ def test_near(
     >>> test_near([1.0, 2.0], [1.01, 2.0], rtol=1e-2)
     """
     __tracebackhide__ = True  # noqa: F841
-    tol = near_tolerance(rtol, atol, eps, equal_nan)
-    seen = Seen()
+    _test_within("near", a, b, tolerance(rtol, atol, eps, equal_nan, strict=False))
+
+
+def _test_within(cname: str, a: Any, b: Any, tol: Tolerance) -> None:
+    __tracebackhide__ = True  # noqa: F841
+    seen = Seen()  # the mask the check computed, which explaining a failure reuses
     if not within_tolerance(a, b, tol, seen):
-        raise failure_error(within_failure_message("near", a, b, tol, seen), a, b)
+        raise within_failure(cname, a, b, tol, seen)
 
 
 @recorded
@@ -201,7 +196,7 @@ def test_is(a: Any, b: Any) -> None:
     """
     __tracebackhide__ = True  # noqa: F841
     if a is not b:
-        raise failure_error(failure_message("is", a, b), a, b)
+        raise failure_error("is", a, b)
 
 
 @recorded
@@ -221,22 +216,22 @@ def test_shuffled(a: Any, b: Any) -> None:
     test_ne(a, b)
     if _in_the_same_order(a, b):  # NaN equal to NaN here too: nothing was shuffled
         extra = ["NaN counts as equal to NaN: the items are in the same order"]
-        raise failure_error(failure_message("!=", a, b, extra), a, b)
+        raise failure_error("!=", a, b, extra)
     if is_array(a) or is_array(b):
         pair = as_pair(a, b)
         if pair is None or not pair.same_shape or not pair.shape_a:
-            raise failure_error(failure_message("shuffled", a, b, diagnosis_lines(pair)), a, b)
+            raise failure_error("shuffled", a, b, diagnosis_lines(pair))
         sorted_pair = _rows_sorted(pair)
         if not _equal_nan_equal(sorted_pair):
             extra = [
                 *diagnosis_lines(pair),
                 "the rows (along the first dimension) are not a permutation of each other",
             ]
-            raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+            raise failure_error("shuffled", a, b, extra)
         return
     if isinstance(a, (str, bytes)) != isinstance(b, (str, bytes)):
         extra = ["a string is a shuffle only of a string (its characters), not of a list"]
-        raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+        raise failure_error("shuffled", a, b, extra)
     items_a, items_b = list(a), list(b)
     try:
         if any(is_nan(x) for x in items_a + items_b):
@@ -246,7 +241,7 @@ def test_shuffled(a: Any, b: Any) -> None:
         same = same_multiset(items_a, items_b, equals)
     if not same:
         extra = ["they do not hold the same items the same number of times"]
-        raise failure_error(failure_message("shuffled", a, b, extra), a, b)
+        raise failure_error("shuffled", a, b, extra)
 
 
 def _iterators(a: Any, b: Any) -> bool:

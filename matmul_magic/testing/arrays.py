@@ -84,11 +84,16 @@ def tensor_to_numpy(t: Any) -> Any:
     return t.numpy()
 
 
-def _is_floating(dtype: Any) -> bool:
-    """Floating or complex, for torch and numpy dtypes alike."""
-    if hasattr(dtype, "is_floating_point"):
-        return dtype.is_floating_point or dtype.is_complex
-    return dtype.kind in "fc"
+def dtype_kind(x: Any) -> str:
+    """``x``'s dtype as "b" (bool), "i" (integer), "f" (floating) or "c" (complex)."""
+    d = x.dtype
+    if not hasattr(d, "is_complex"):  # numpy's
+        return {"u": "i"}.get(d.kind, d.kind)
+    if d.is_complex:
+        return "c"
+    if d.is_floating_point:
+        return "f"
+    return "b" if d == sys.modules["torch"].bool else "i"
 
 
 def _python_to_tensor(x: Any, like: Any) -> Any:
@@ -103,7 +108,7 @@ def _python_to_tensor(x: Any, like: Any) -> Any:
         return torch.as_tensor(x, device=like.device)
     guess = torch.as_tensor(x)
     same_family = guess.dtype.is_complex == like.dtype.is_complex or not guess.dtype.is_complex
-    if guess.dtype.is_floating_point and _is_floating(like.dtype) and same_family:
+    if guess.dtype.is_floating_point and dtype_kind(like) in "fc" and same_family:
         return torch.as_tensor(x, dtype=like.dtype, device=like.device)
     if guess.dtype.is_floating_point:  # next to integers: as exact as Python's float
         return torch.as_tensor(x, dtype=torch.float64, device=like.device)
@@ -120,9 +125,7 @@ def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
         pair = _torch_pair(a, b)
         if pair is not None:
             return pair
-        a = tensor_to_numpy(a) if is_tensor(a) else a
-        b = tensor_to_numpy(b) if is_tensor(b) else b
-        return _numpy_pair(a, b)
+        return _numpy_pair(as_numpy(a), as_numpy(b))
     if _is_ndarray(a) or _is_ndarray(b):
         return _numpy_pair(a, b)
     if numeric_sequences and not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
@@ -220,9 +223,15 @@ def is_numeric_pair(pair: Pair) -> bool:
 
 
 def common_dtype(pair: Pair, force_float: bool = False) -> tuple[Any, Any]:
-    """The pair cast to one dtype, as ``torch.isclose`` needs (numpy promotes by itself)."""
+    """The pair cast to one dtype, as ``torch.isclose`` needs (numpy promotes by itself);
+    with ``force_float``, integers and booleans as float64 (for numpy, each side alone)."""
     if pair.lib != "torch":
-        return pair.a, pair.b
+        if not force_float:
+            return pair.a, pair.b
+        import numpy as np
+
+        a, b = (x.astype(np.float64) if x.dtype.kind in "biu" else x for x in (pair.a, pair.b))
+        return a, b
     torch = sys.modules["torch"]
 
     def widened(d: Any) -> Any:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import os
 import sys
 import types
 from collections.abc import Callable
 from typing import Any
 
 from .report import TestFailure, TestReport
-from .statements import Site, failure_message, pop_sink, push_sink
+from .statements import PACKAGE_DIR, Site, failure_message, pop_sink, push_sink
 
 
 class _Collector:
@@ -58,45 +57,28 @@ _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
 DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("matmul_magic_depth", default=0)
 
 
-# matmul_magic/, not this subpackage: the magics' frames are ours too.
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
 def _ours(entry: types.TracebackType) -> bool:
     frame = entry.tb_frame
-    return frame.f_code.co_filename.startswith(_PACKAGE_DIR) or bool(
+    return frame.f_code.co_filename.startswith(PACKAGE_DIR) or bool(
         frame.f_locals.get("__tracebackhide__")
     )
 
 
-def _user_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
-    """``tb`` without its tail of package (and ``__tracebackhide__``) frames."""
+def _user_traceback(tb: types.TracebackType | None, failure: TestFailure | None) -> Any:
+    """``tb`` without its tail of package (and ``__tracebackhide__``) frames, then one more
+    entry when ``failure`` has one: its line in the code it ran in."""
     entries = []
     while tb is not None:
         entries.append(tb)
         tb = tb.tb_next
     last = max((i for i, entry in enumerate(entries) if not _ours(entry)), default=None)
-    if last is None:
-        return entries[0] if entries else None
-    trimmed = None
-    for entry in reversed(entries[: last + 1]):
-        trimmed = types.TracebackType(trimmed, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    return trimmed
-
-
-def _then(tb: types.TracebackType | None, failure: TestFailure | None) -> Any:
-    """``tb`` with one more entry: the line of ``failure`` in the code it ran in."""
-    if failure is None or failure.frame is None or failure.line is None:
-        return tb
-    entries = []
-    while tb is not None:
-        entries.append(tb)
-        tb = tb.tb_next
-    # tb_lasti -1: the line is tb_lineno (the frame has moved on since; its lasti would not say)
-    last = types.TracebackType(None, failure.frame, -1, failure.line)
-    for entry in reversed(entries):
-        last = types.TracebackType(last, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
-    return last
+    chained = None
+    if failure is not None and failure.frame is not None and failure.line is not None:
+        # tb_lasti -1: the line is tb_lineno (the frame has moved on since; its lasti would not say)
+        chained = types.TracebackType(None, failure.frame, -1, failure.line)
+    for entry in reversed(entries if last is None else entries[: last + 1]):
+        chained = types.TracebackType(chained, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return chained
 
 
 def _ends_at_the_users_line(
@@ -110,7 +92,7 @@ def _ends_at_the_users_line(
     """
 
     def render() -> list[str]:
-        tb = _then(_user_traceback(error.__traceback__), failure)
+        tb = _user_traceback(error.__traceback__, failure)
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is None or failure is not None:
@@ -198,23 +180,22 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
         self.on_report = on_report
         self.file = file
         self.filename = filename
-        self._tokens: list[tuple[contextvars.Token, contextvars.Token]] = []
-        self._collectors: list[_Collector] = []
+        # one entry per open block (a collect_tests object may be entered again inside itself)
+        self._entered: list[tuple[_Collector, contextvars.Token, contextvars.Token]] = []
         self.report = TestReport()
 
     def __enter__(self) -> TestReport:
         filename = self.filename or sys._getframe(1).f_code.co_filename
         collector = _Collector(filename)
         self.report = collector.report
-        self._tokens.append((_COLLECTOR.set(collector), DEPTH.set(0)))
-        self._collectors.append(collector)
+        self._entered.append((collector, _COLLECTOR.set(collector), DEPTH.set(0)))
         push_sink(collector)
         return self.report
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         __tracebackhide__ = True  # noqa: F841
-        collector_token, depth_token = self._tokens.pop()
-        pop_sink(self._collectors.pop())
+        collector, collector_token, depth_token = self._entered.pop()
+        pop_sink(collector)
         DEPTH.reset(depth_token)
         _COLLECTOR.reset(collector_token)
         report = self.report

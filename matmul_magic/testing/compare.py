@@ -17,6 +17,7 @@ from .arrays import (
     as_pair,
     class_names,
     common_dtype,
+    dtype_kind,
     is_array,
     is_iterable,
     is_numeric_pair,
@@ -40,18 +41,7 @@ CLOSE_EPS = 1e-5
 
 def _int_and_float(pair: Pair) -> bool:
     """One side integer (not bool), the other floating or complex: promotion would round."""
-
-    def kind(x: Any) -> str:
-        if pair.lib == "torch":
-            d = x.dtype
-            if d.is_complex:
-                return "c"
-            if d.is_floating_point:
-                return "f"
-            return "b" if d == sys.modules["torch"].bool else "i"
-        return {"u": "i"}.get(x.dtype.kind, x.dtype.kind)
-
-    kinds = {kind(pair.a), kind(pair.b)}
+    kinds = {dtype_kind(pair.a), dtype_kind(pair.b)}
     return "i" in kinds and bool(kinds & {"f", "c"})
 
 
@@ -62,42 +52,30 @@ def _exact_differs(pair: Pair) -> Any:
     the float side is turned into the integer's dtype instead where it holds an integer
     in range; anywhere else the two differ.
     """
-    ints, floats = (pair.a, pair.b) if _int_and_float_order(pair) else (pair.b, pair.a)
-    if pair.lib == "torch":
-        torch = sys.modules["torch"]
-        info = torch.iinfo(ints.dtype)
-        imaginary = None
-        if floats.dtype.is_complex:
-            imaginary, floats = floats.imag != 0, floats.real
-        if floats.dtype.itemsize == 1:
-            floats = floats.float()
-        low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
-        ok = torch.isfinite(floats) & (floats >= low) & (floats < high)
-        ok &= floats == torch.trunc(floats)
-        as_int = torch.where(ok, floats, torch.zeros((), dtype=floats.dtype, device=floats.device))
-        differs = ~ok | (as_int.to(ints.dtype) != ints)
-        return differs | imaginary if imaginary is not None else differs
-    import numpy as np
-
-    info = np.iinfo(ints.dtype)
+    ints, floats = (pair.a, pair.b) if dtype_kind(pair.a) == "i" else (pair.b, pair.a)
+    xp, np = _libraries(pair)
+    info = xp.iinfo(ints.dtype)
     imaginary = None
-    if floats.dtype.kind == "c":
+    if dtype_kind(floats) == "c":
         imaginary, floats = floats.imag != 0, floats.real
-    low, high = float(info.min), float(info.max) + 1.0
+    if floats.dtype.itemsize == 1:  # float8 (torch): no comparisons
+        floats = floats.float()
+    low, high = float(info.min), float(info.max) + 1.0  # both powers of two: exact
     with np.errstate(invalid="ignore"):
-        ok = np.isfinite(floats) & (floats >= low) & (floats < high)
-        ok &= floats == np.trunc(floats)
-        as_int = np.where(ok, floats, 0).astype(ints.dtype)
+        ok = xp.isfinite(floats) & (floats >= low) & (floats < high)
+        ok &= floats == xp.trunc(floats)
+        as_int = xp.where(ok, floats, 0)
+    as_int = as_int.to(ints.dtype) if xp is not np else as_int.astype(ints.dtype)
     differs = ~ok | (as_int != ints)
     return differs | imaginary if imaginary is not None else differs
 
 
-def _int_and_float_order(pair: Pair) -> bool:
-    """True when ``pair.a`` is the integer side."""
-    if pair.lib == "torch":
-        d = pair.a.dtype
-        return not (d.is_floating_point or d.is_complex)
-    return pair.a.dtype.kind in "iu"
+def _libraries(pair: Pair) -> tuple[Any, Any]:
+    """The pair's array library (torch or numpy: their elementwise functions share names),
+    and numpy."""
+    import numpy as np
+
+    return (sys.modules["torch"] if pair.lib == "torch" else np), np
 
 
 def elementwise_differs(pair: Pair) -> Any:
@@ -125,12 +103,7 @@ def all_equal(a: Any, b: Any) -> bool:
         return all(equals(x, y) for x, y in itertools.zip_longest(a, b, fillvalue=_MISSING))
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING = _Missing()
+_MISSING = object()  # what zip_longest pairs the extra items of the longer side with
 
 
 def arrays_equal(pair: Pair) -> bool:
@@ -171,14 +144,10 @@ def equals(a: Any, b: Any) -> bool:
     (fastcore says they differ). ``TypeError`` for tensors whose values cannot be compared
     (meta, sparse, nested, quantized), saying how to convert them.
     """
-    if a is _MISSING or b is _MISSING:
-        return False
-    if (a is None) != (b is None):
+    if a is _MISSING or b is _MISSING or (a is None) != (b is None):
         return False
     a, b = zero_dim_as_scalar(a), zero_dim_as_scalar(b)
-    if type(a) in PLAIN and type(b) in PLAIN:
-        return bool(a == b)
-    if isinstance(a, type) or isinstance(b, type):
+    if (type(a) in PLAIN and type(b) in PLAIN) or isinstance(a, type) or isinstance(b, type):
         return bool(a == b)
     if hasattr(a, "__array_eq__"):
         return bool(a.__array_eq__(b))
@@ -248,34 +217,23 @@ class Tolerance:
         nan = ", NaN == NaN" if self.equal_nan else ""
         return f"tolerance: |a - b| {op} {bound}{nan}"
 
-    def _torch_mask(self, pair: Pair) -> Any:
-        torch = sys.modules["torch"]
-        a, b = common_dtype(pair, force_float=True)
-        if not self.strict:
-            return torch.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
-        ok = ((a - b).abs() < self.atol + self.rtol * b.abs()) | (a == b)
-        return ok | (a.isnan() & b.isnan()) if self.equal_nan else ok
-
     def mask(self, pair: Pair) -> Any:
         """Elementwise "within tolerance" for a same-shape pair (integers exactly)."""
         exact = integer_mask(pair, self.atol, self.rtol, self.strict)
         if exact is not None:
             return exact
-        if pair.lib == "torch":
-            try:
-                return self._torch_mask(pair)
-            except (RuntimeError, NotImplementedError) as e:
-                raise torch_error(pair, e) from None
-        a, b = common_dtype(pair, force_float=True)
-        import numpy as np
-
-        with np.errstate(all="ignore"):
-            a = a.astype(np.float64) if a.dtype.kind in "biu" else a
-            b = b.astype(np.float64) if b.dtype.kind in "biu" else b
-            if not self.strict:
-                return np.isclose(a, b, rtol=self.rtol, atol=self.atol, equal_nan=self.equal_nan)
-            ok = (np.abs(a - b) < self.atol + self.rtol * np.abs(b)) | (a == b)
-            return ok | (np.isnan(a) & np.isnan(b)) if self.equal_nan else ok
+        xp, np = _libraries(pair)
+        try:
+            a, b = common_dtype(pair, force_float=True)
+            with np.errstate(all="ignore"):
+                if not self.strict:
+                    return xp.isclose(a, b, self.rtol, self.atol, equal_nan=self.equal_nan)
+                ok = (xp.abs(a - b) < self.atol + self.rtol * xp.abs(b)) | (a == b)
+                return ok | (xp.isnan(a) & xp.isnan(b)) if self.equal_nan else ok
+        except (RuntimeError, NotImplementedError) as e:
+            if pair.lib != "torch":
+                raise
+            raise torch_error(pair, e) from None
 
 
 def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
@@ -333,18 +291,16 @@ def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -
     return _scalar_close(a, b, tol)
 
 
-def close_tolerance(eps: float | None, atol: float | None, rtol: float, equal_nan: bool):
+def tolerance(
+    rtol: float, atol: float | None, eps: float | None, equal_nan: bool, strict: bool
+) -> Tolerance:
+    """``test_close``'s (``strict``) or ``test_near``'s tolerance; ``eps`` is ``atol``."""
     if eps is not None and atol is not None:
-        raise TypeError("give the absolute tolerance as eps= or atol=, not both")
-    bound = eps if eps is not None else atol if atol is not None else CLOSE_EPS
-    return Tolerance(rtol=rtol, atol=bound, strict=True, equal_nan=equal_nan)
-
-
-def near_tolerance(rtol: float, atol: float | None, eps: float | None, equal_nan: bool):
-    if eps is not None and atol is not None:
-        raise TypeError("give the absolute tolerance as atol= or eps=, not both")
-    bound = eps if eps is not None else atol if atol is not None else NEAR_ATOL
-    return Tolerance(rtol=rtol, atol=bound, strict=False, equal_nan=equal_nan)
+        names = "eps= or atol=" if strict else "atol= or eps="  # as the function's help has them
+        raise TypeError(f"give the absolute tolerance as {names}, not both")
+    default = CLOSE_EPS if strict else NEAR_ATOL
+    bound = eps if eps is not None else atol if atol is not None else default
+    return Tolerance(rtol=rtol, atol=bound, strict=strict, equal_nan=equal_nan)
 
 
 def is_close(
@@ -366,7 +322,7 @@ def is_close(
     ignores the extra items), and array-likes of different shapes are not close (fastcore
     broadcasts, or raises ``ValueError`` for numpy arrays of different lengths).
     """
-    return within_tolerance(a, b, close_tolerance(eps, atol, rtol, equal_nan))
+    return within_tolerance(a, b, tolerance(rtol, atol, eps, equal_nan, strict=True))
 
 
 def near(

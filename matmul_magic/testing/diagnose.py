@@ -4,6 +4,7 @@ where, and by how much (worked out a chunk at a time, so it costs about what the
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -44,19 +45,11 @@ def _clip(text: str) -> str:
     return text
 
 
-def value_text(x: Any) -> str:
-    """A value as a failure message shows it (``_show``)."""
-    return _show(x)
-
-
 def _numel(x: Any) -> int:
-    n = 1
-    for d in x.shape:
-        n *= int(d)
-    return n
+    return math.prod(int(d) for d in x.shape)
 
 
-def _show(x: Any) -> str:
+def value_text(x: Any) -> str:
     """``str(x)``, as fastcore prints it, except that a string is its ``repr`` (quotes show
     its spaces, and an empty one) and an array of more than a few elements is one summary
     line, its corners as torch prints a large tensor. The failure's
@@ -96,17 +89,7 @@ def _summary(x: Any) -> str:
     if len(body) > _SUMMARY_CHARS:
         body = body[: _SUMMARY_CHARS - 4] + " ..."
     what = "tensor" if is_tensor(x) else "array"
-    return f"{what}({body}, shape={_shape_text(shape_of(x))})"
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return str(tuple(shape))
-
-
-def _fmt(v: Any) -> str:
-    from ..bench_result.views.format import format_plain  # on a failure only: import stays light
-
-    return format_plain(v) if isinstance(v, float) else str(v)
+    return f"{what}({body}, shape={shape_of(x)})"
 
 
 def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
@@ -130,7 +113,7 @@ def diagnosis_lines(pair: Pair | None, bad: Any = None, tol: Tolerance | None = 
     """Lines that explain why two array-likes are not equal, close or near."""
     if pair is None:
         return []
-    shapes = f"shapes: {_shape_text(pair.shape_a)} vs {_shape_text(pair.shape_b)}"
+    shapes = f"shapes: {pair.shape_a} vs {pair.shape_b}"
     if not pair.same_shape:
         shapes += " (different shapes: never equal or near, nothing is broadcast)"
     lines = [shapes, f"dtypes: {pair.kind_a} vs {pair.kind_b}"]
@@ -299,7 +282,7 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
         exact = _exact_difference(value_a, value_b, relative=label == "rel")
         shown_a, shown_b = _fmt_pair(value_a, value_b)
         lines.append(
-            f"largest {label} diff: {_fmt(exact)} at index {at(largest.index)}"
+            f"largest {label} diff: {format_plain(exact)} at index {at(largest.index)}"
             f" (a={shown_a}, b={shown_b})"
         )
     return lines
@@ -324,34 +307,30 @@ def _exact_difference(a: Any, b: Any, relative: bool) -> float:
         return float("inf") if diff else 0.0
 
 
-def failure_message(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> str:
-    head = f"{cname}:\n{_show(a)}\n{_show(b)}"
-    return "\n".join([head, *extra]) if extra else head
-
-
-def failure_error(message: str, a: Any, b: Any) -> AssertionError:
-    """The ``AssertionError`` of a failed test; ``.a`` and ``.b`` keep both values in full."""
-    error = AssertionError(message)
+def failure_error(cname: str, a: Any, b: Any, extra: list[str] | None = None) -> AssertionError:
+    """The ``AssertionError`` of a failed test: fastcore's ``"{cname}:\\n{a}\\n{b}"``, then
+    the ``extra`` lines; ``.a`` and ``.b`` keep both values in full."""
+    error = AssertionError("\n".join([f"{cname}:", value_text(a), value_text(b), *(extra or [])]))
     error.a, error.b = a, b  # type: ignore[attr-defined]
     return error
 
 
-def equal_failure_message(cname: str, a: Any, b: Any, want_equal: bool) -> str:
+def equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> AssertionError:
     extra: list[str] = []
     if is_array(a) or is_array(b):
         other = b if is_array(a) else a
         if isinstance(other, (Mapping, AbstractSet)):
             kind = "a dict" if isinstance(other, Mapping) else "a set"
-            return failure_message(cname, a, b, [f"{kind} never equals an array: it has no order"])
+            return failure_error(cname, a, b, [f"{kind} never equals an array: it has no order"])
         pair = as_pair(a, b)
         bad = None
         if pair is not None and pair.same_shape and want_equal:
             bad = _chunk_differs(pair)
         extra = diagnosis_lines(pair, bad)
-    return failure_message(cname, a, b, extra)
+    return failure_error(cname, a, b, extra)
 
 
-def within_failure_message(cname: str, a: Any, b: Any, tol: Tolerance, seen: Seen) -> str:
+def within_failure(cname: str, a: Any, b: Any, tol: Tolerance, seen: Seen) -> AssertionError:
     extra: list[str] = []
     if not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
         pair = seen.pair if seen.pair is not None else as_pair(a, b, numeric_sequences=True)
@@ -371,7 +350,7 @@ def within_failure_message(cname: str, a: Any, b: Any, tol: Tolerance, seen: See
         elif is_iterable(a) and is_iterable(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
             if len(a) != len(b):
                 extra = [f"lengths: {len(a)} vs {len(b)} (different lengths: never close)"]
-    return failure_message(cname, a, b, extra)
+    return failure_error(cname, a, b, extra)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -128,17 +128,9 @@ def same_multiset(a: list[Any], b: list[Any], equals: Callable[[Any, Any], bool]
 def integer_mask(pair: Any, atol: float, rtol: float, strict: bool) -> Any:
     """The tolerance mask of a pair of integer arrays (``arrays.Pair``), their difference
     taken exactly; ``None`` when either side is not integers."""
-    a, b = pair.a, pair.b
-    if pair.lib == "torch":
-        torch = sys.modules["torch"]
-        if any(x.dtype.is_floating_point or x.dtype.is_complex for x in (a, b)):
-            return None
-        if torch.bool in (a.dtype, b.dtype):
-            return None
-        from .arrays import tensor_to_numpy
+    from .arrays import as_numpy, dtype_kind
 
-        mask = integer_arrays_close(tensor_to_numpy(a), tensor_to_numpy(b), atol, rtol, strict)
-        return torch.from_numpy(mask).to(a.device)
-    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+    if dtype_kind(pair.a) != "i" or dtype_kind(pair.b) != "i":
         return None
-    return integer_arrays_close(a, b, atol, rtol, strict)
+    mask = integer_arrays_close(as_numpy(pair.a), as_numpy(pair.b), atol, rtol, strict)
+    return sys.modules["torch"].from_numpy(mask).to(pair.a.device) if pair.lib == "torch" else mask

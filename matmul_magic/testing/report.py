@@ -30,9 +30,13 @@ class TestFailure:
     frame: Any = field(default=None, repr=False, compare=False)
     lasti: int = field(default=-1, repr=False, compare=False)
 
-    def __str__(self) -> str:
+    @property
+    def heading(self) -> str:
         where = f"line {self.line}" if self.line is not None else "line ?"
-        return f"{where}: {self.name} failed\n{self.message}"
+        return f"{where}: {self.name} failed"
+
+    def __str__(self) -> str:
+        return f"{self.heading}\n{self.message}"
 
 
 @dataclass
@@ -95,11 +99,6 @@ def _labelled(failure: TestFailure) -> list[str]:
     return lines + (tail.split("\n") if tail else [])
 
 
-def _heading(failure: TestFailure) -> str:
-    where = f"line {failure.line}" if failure.line is not None else "line ?"
-    return f"{where}: {failure.name} failed"
-
-
 @dataclass
 class ReportView:
     """A ``%%tests`` report as shown under the cell (``stopped_by``: the exception that
@@ -113,12 +112,11 @@ class ReportView:
         text = self.report.summary()
         return f"{text}, then {self.stopped_by} stopped the run" if self.stopped_by else text
 
-    def text(self, color: bool | None = None) -> str:
-        color = self.color if color is None else color
+    def text(self) -> str:
         lines: list[str] = []
         for failure in self.report.failures:
-            heading = _heading(failure)
-            lines.append(f"{_BOLD_RED}{heading}{_RESET}" if color else heading)
+            heading = failure.heading
+            lines.append(f"{_BOLD_RED}{heading}{_RESET}" if self.color else heading)
             lines += _labelled(failure)
         lines.append(self.closing())
         return "\n".join(lines)
@@ -129,7 +127,7 @@ class ReportView:
     def _repr_html_(self) -> str:
         parts = []
         for failure in self.report.failures:
-            parts.append(f"<b>{html.escape(_heading(failure))}</b>")
+            parts.append(f"<b>{html.escape(failure.heading)}</b>")
             parts.append(html.escape("\n".join(_labelled(failure))))
         parts.append(html.escape(self.closing()))
         return '<pre class="matmul-magic-tests">' + "\n".join(parts) + "</pre>"

@@ -66,7 +66,8 @@ def raised(site: Site, error: BaseException) -> None:
         _SINKS[-1].raised(site, error)
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# matmul_magic/, not this subpackage: the magics' frames are ours too.
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def raised_by_us(error: BaseException) -> bool:
@@ -74,7 +75,7 @@ def raised_by_us(error: BaseException) -> bool:
     last = None
     while tb is not None:
         last, tb = tb, tb.tb_next
-    return last is not None and last.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+    return last is not None and last.tb_frame.f_code.co_filename.startswith(PACKAGE_DIR)
 
 
 def failure_message(site: Site, error: BaseException) -> str:
@@ -133,42 +134,28 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
 test_statement.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
-def _call(function: str, *args: ast.expr) -> ast.stmt:
-    module = ast.Call(
-        func=ast.Name("__import__", ast.Load()),
-        args=[ast.Constant(_MODULE)],
-        keywords=[ast.keyword("fromlist", ast.Tuple([ast.Constant(function)], ast.Load()))],
-    )
-    target = ast.Attribute(module, function, ast.Load())
-    return ast.Expr(ast.Call(func=target, args=list(args), keywords=[]))
+# What a test statement becomes (the statement goes where `pass` is); {m} is this module.
+_WRAPPER = f"""\
+{{m}}.start({{site}})
+try:
+    pass
+except AssertionError as {_FAILURE}:
+    {{m}}.end({{site}}, {_FAILURE})
+except BaseException as {_ERROR}:
+    {{m}}.raised({{site}}, {_ERROR})
+    raise
+else:
+    {{m}}.end({{site}}, None)
+"""
 
 
 def _wrapped(node: ast.stmt, kind: str, function: str, line_offset: int) -> list[ast.stmt]:
-    site = ast.Constant((node.lineno + line_offset, node.col_offset, kind, function))
-    handlers = [
-        ast.ExceptHandler(
-            type=ast.Name("AssertionError", ast.Load()),
-            name=_FAILURE,
-            body=[_call("end", site, ast.Name(_FAILURE, ast.Load()))],
-        ),
-        ast.ExceptHandler(
-            type=ast.Name("BaseException", ast.Load()),
-            name=_ERROR,
-            body=[_call("raised", site, ast.Name(_ERROR, ast.Load())), ast.Raise()],
-        ),
-    ]
-    wrapped = [
-        _call("start", site),
-        ast.Try(
-            body=[node],
-            handlers=handlers,
-            orelse=[_call("end", site, ast.Constant(None))],
-            finalbody=[],
-        ),
-    ]
-    for new in wrapped:
-        ast.copy_location(new, node)
-        ast.fix_missing_locations(new)
+    site = (node.lineno + line_offset, node.col_offset, kind, function)
+    module = f"__import__({_MODULE!r}, fromlist=['start'])"
+    wrapped = ast.parse(_WRAPPER.format(m=module, site=repr(site))).body
+    for new in ast.walk(ast.Module(wrapped, [])):
+        ast.copy_location(new, node)  # every line of the wrapper is the statement's
+    wrapped[1].body = [node]  # type: ignore[attr-defined]
     return wrapped
 
 
