@@ -12,8 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from matmul_magic.shapes import KIND_LEGEND
-from matmul_magic.widgets._common import format_shape
+from matmul_magic.shapes import KIND_LEGEND, format_shape
 
 _FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
 _MONO = "font-family: var(--jp-code-font-family, monospace);"

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
-from matmul_magic.widgets._common import (
-    InvalidType,
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
-    checked_shapes,
-    format_shape,
-)
+from matmul_magic.shapes import format_shape
+from matmul_magic.widgets._common import InvalidType, LessonWidget, checked_shapes
 from matmul_magic.widgets._names import argument_texts, labels, name_operands
 
 
-class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class EinsumExplorer(LessonWidget):
     """Explain ``torch.einsum(spec, *operands)``: labels per axis, what is summed, the output.
 
     ``EinsumExplorer('ik,kj->ij', m1, m2)`` takes tensors, arrays or shapes. The spec and the
@@ -30,7 +23,6 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     the same rules, so they are kept here for Python (and the static picture), never synced.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("einsum-explorer", read_only=True).tag(sync=True)
 
@@ -85,7 +77,7 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         except ValueError as exc:
             result, summed, loops, error = None, [], "", name_operands(str(exc), self.names)
         else:
-            result, summed, loops, error = _fields(parsed)
+            result, summed, loops, error = list(parsed.shape), list(parsed.summed), parsed.loops, ""
         for name, value in (("result", result), ("summed", summed), ("loops", loops)):
             self.set_trait(name, value)
         self.set_trait("error", error)
@@ -119,8 +111,3 @@ def unquote_spec(text: str) -> str:
     if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
         return inner[1:-1]
     return text
-
-
-def _fields(parsed: Any) -> tuple[list[int], list[str], str, str]:
-    """(output shape, summed indices, loop text, "") from what ``parse_einsum`` returns."""
-    return list(parsed.shape), list(parsed.summed), parsed.loops, ""

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from matmul_magic.bench_result.views.format import format_plain
-from matmul_magic.shapes import MAX_SIZE
+from matmul_magic.shapes import MAX_SIZE, format_shape
 from matmul_magic.widgets._common import (
     InvalidType,
     InvalidValue,
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
+    LessonWidget,
     checked_shapes,
-    format_shape,
     small_values,
 )
 from matmul_magic.widgets.constants import LEVELS, steps_at
@@ -53,7 +49,7 @@ def matmul_shapes(a: Any, b: Any) -> tuple[tuple[int, int], tuple[int, int]]:
     return shape_a, shape_b  # type: ignore[return-value]
 
 
-class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class MatmulStepper(LessonWidget):
     """Step through ``a @ b`` one loop iteration at a time, at the lesson's four levels.
 
     ``MatmulStepper(a, b)`` takes two 2-D tensors/arrays (real values shown up to 8x8) or two
@@ -61,7 +57,6 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     speed are in the widget; ``level`` (0-3) and ``step`` are synced with Python.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("matmul-stepper", read_only=True).tag(sync=True)
 

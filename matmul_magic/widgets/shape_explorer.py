@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
-from matmul_magic.widgets._common import (
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
-    checked_shapes,
-    element_strides,
-    format_shape,
-    small_values,
-)
+from matmul_magic.shapes import format_shape
+from matmul_magic.widgets._common import LessonWidget, checked_shapes, element_strides, small_values
 from matmul_magic.widgets._names import argument_texts, labels
 
 
-class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class ShapeExplorer(LessonWidget):
     """Show how shapes broadcast: right-aligned dims, the rule per dim, the result or the clash.
 
     ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
@@ -34,7 +26,6 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     here for Python (and the static picture) and never synced.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("shape-explorer", read_only=True).tag(sync=True)
 
