@@ -13,6 +13,7 @@ from typing import Any
 from ..bench_result.views.format import format_time
 from .discovery import NotebookPlan
 from .model import Execution, NotebookReport, Options, TestResult
+from .report import indent, plural
 
 Problem = tuple[int | None, int | None, str]  # (cell, line, message): fails the notebook's test
 
@@ -94,8 +95,8 @@ def _read_records(plan: NotebookPlan, records: list[dict[str, Any]]) -> _Tally:
                 line += offsets.get(cell, 0)
             if not record.get("expected"):
                 tally.problems.append((cell, line, record["error"]))
-            if record.get("stops", True) and not record.get("expected"):
-                tally.stopped_by = cell
+                if record.get("stops", True):
+                    tally.stopped_by = cell
     return tally
 
 
@@ -146,18 +147,16 @@ def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> 
     if tally.done:
         return tally.stopped_by
     where = f"while cell {last} was running" if last is not None else "before any cell ran"
-    if execution.interrupted:
-        pass
-    elif execution.timed_out:
+    if execution.timed_out:
         limit = execution.timeout or options.timeout or 0
         tally.problems.append((last, None, f"timed out after {format_time(limit)} {where}"))
-    else:
+    elif not execution.interrupted:
         code = execution.returncode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         tail = execution.output_tail.strip()
         text = f"the interpreter died ({how}) {where}"
         if tail:
-            text += "\nits last output:\n" + _indent(tail[-1500:])
+            text += "\nits last output:\n" + indent(tail[-1500:])
         tally.problems.append((last, None, text))
     return last
 
@@ -200,7 +199,7 @@ def _test_outcome(
     elif test.failed_calls:
         test.outcome = "xfailed" if test.expect_failure else "failed"
         if test.calls > 1:
-            test.message += f"\n({test.failed_calls} of {_plural(test.calls, 'call')} failed)"
+            test.message += f"\n({test.failed_calls} of {plural(test.calls, 'call')} failed)"
     else:
         test.outcome = "passed"
 
@@ -220,17 +219,9 @@ def _notebook_outcome(notebook_test: TestResult, tally: _Tally, execution: Execu
     notebook_test.calls = 1
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _located(cell: int | None, line: int | None, text: str) -> str:
     if cell is not None and line is not None:
         return f"cell {cell}, line {line}: {text}"
     if cell is not None and f"cell {cell}" not in text:
         return f"cell {cell}: {text}"
     return text
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
