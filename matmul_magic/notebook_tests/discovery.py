@@ -25,11 +25,12 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import NOTEBOOK_TEST, TestResult
+from .model import DEFAULT_TIMEOUT, NOTEBOOK_TEST, TestResult
 from .notebook_file import execution_problem, execution_settings, upgraded
 
 SKIP_TAG = "skip-test"
@@ -68,10 +69,7 @@ def find_notebooks(paths: list[str | Path]) -> list[Path]:
                     found.append(nb)
         else:
             found.append(path)
-    unique: dict[Path, None] = {}
-    for nb in found:
-        unique.setdefault(nb, None)
-    return list(unique)
+    return list(dict.fromkeys(found))
 
 
 def read_notebook(path: Path) -> dict[str, Any]:
@@ -145,6 +143,7 @@ class Cell:
     expect_failure: bool = False
     offset: int = 0  # leading blank lines IPython strips before it numbers lines
     magic: str | None = None  # the cell magic's name (tests, matmul_bench), if any
+    body: str = ""  # the cell magic's body: the lines after its %% line
 
 
 @dataclass
@@ -157,7 +156,8 @@ class NotebookPlan:
     tests: list[TestResult] = field(default_factory=list)
     skip: str | None = None
     error: str | None = None  # not valid JSON / not a notebook
-    timeout: float | None = None  # nbmake's metadata execution.timeout, seconds (0: none)
+    # Seconds it may run (None: no limit): nbmake's metadata execution.timeout, else the run's.
+    timeout: float | None = DEFAULT_TIMEOUT
     allow_errors: bool = False  # nbmake's metadata execution.allow_errors
 
 
@@ -177,16 +177,17 @@ def notebook_skip_reason(data: dict[str, Any]) -> str | None:
     skip = meta.get("skip") if isinstance(meta, dict) else None
     if not skip:
         return None
-    return (
-        f"notebook skipped by metadata: {skip}"
-        if isinstance(skip, str)
-        else ("notebook skipped by metadata (matmul_magic.skip)")
-    )
+    if isinstance(skip, str):
+        return f"notebook skipped by metadata: {skip}"
+    return "notebook skipped by metadata (matmul_magic.skip)"
 
 
-def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
-    """Read ``path`` and find its cells and tests; a load error is kept in ``plan.error``."""
-    plan = NotebookPlan(path=path, name=name or str(path))
+def plan_notebook(
+    path: Path, name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> NotebookPlan:
+    """Read ``path`` and find its cells and tests; a load error is kept in ``plan.error``.
+    ``timeout`` is the run's limit, unless the notebook's metadata sets its own."""
+    plan = NotebookPlan(path=path, name=name or str(path), timeout=timeout)
     try:
         data = read_notebook(path)
     except NotebookError as error:
@@ -202,7 +203,7 @@ def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
 
 def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
     plan.skip = notebook_skip_reason(data)
-    plan.timeout, plan.allow_errors = execution_settings(data.get("metadata", {}))
+    plan.timeout, plan.allow_errors = execution_settings(data.get("metadata", {}), plan.timeout)
     for number, raw in enumerate(data["cells"], start=1):
         if raw.get("cell_type") != "code":
             continue
@@ -216,13 +217,12 @@ def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
             expect_failure=EXPECT_FAILURE_TAG in _tags(raw),
             offset=_leading_blank_lines(source),
         )
-        first = source.lstrip("\n").split("\n", 1)[0].strip()
-        if first.startswith("%%"):
-            cell.magic = first[2:].split(None, 1)[0] if len(first) > 2 else ""
+        first, _, body = source.lstrip("\n").partition("\n")
+        if first.strip().startswith("%%"):
+            cell.magic, cell.body = (first.strip()[2:].split() or [""])[0], body
         plan.cells.append(cell)
         for test in cell_tests(cell, plan.name):
-            if cell.skip:
-                test.skip_reason = cell.skip
+            test.skip_reason = cell.skip
             plan.tests.append(test)
     plan.tests.append(TestResult(notebook=plan.name, name=NOTEBOOK_TEST, kind="notebook"))
     if plan.skip:
@@ -232,19 +232,15 @@ def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
 
 
 def _leading_blank_lines(source: str) -> int:
-    count = 0
-    for line in source.split("\n"):
-        if line.strip():
-            break
-        count += 1
-    return count
+    lines = source.split("\n")
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
 
 
 def _dedupe_ids(tests: list[TestResult]) -> None:
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for test in tests:
         key = test.test_id
-        seen[key] = seen.get(key, 0) + 1
+        seen[key] += 1
         if seen[key] > 1:
             test.name = f"{test.name} #{seen[key]}"
 
@@ -266,9 +262,10 @@ def _transform(source: str) -> str:
 def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The tests in one code cell, in source order."""
     if cell.magic == "tests":
-        body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
         # Lines count the %%tests line as line 1, as the editor does.
-        return _python_tests(body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True)
+        return _python_tests(
+            cell.body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True
+        )
     if cell.magic == "matmul_bench":
         return _bench_tests(cell, notebook)
     if cell.magic is not None:
@@ -277,9 +274,8 @@ def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
 
 
 def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
-    body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
     try:
-        tree = ast.parse(_transform(body))
+        tree = ast.parse(_transform(cell.body))
     except SyntaxError:
         return []
     tests, seen = [], set()
@@ -294,7 +290,7 @@ def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
                     name=f"matmul_bench[{node.name}]",
                     kind="bench",
                     cell=cell.number,
-                    line=node.lineno + 1 + cell.offset + _leading_blank_lines(body),
+                    line=node.lineno + 1 + cell.offset + _leading_blank_lines(cell.body),
                     function=node.name,
                     expect_failure=cell.expect_failure,
                 )
