@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,12 +29,7 @@ class BroadcastColumn:
     size: int | None  # the result's size here, None on a clash
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "dim": self.dim,
-            "sizes": list(self.sizes),
-            "kinds": list(self.kinds),
-            "size": self.size,
-        }
+        return {**asdict(self), "sizes": list(self.sizes), "kinds": list(self.kinds)}
 
 
 @dataclass(frozen=True)
