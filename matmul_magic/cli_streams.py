@@ -19,7 +19,6 @@ import select
 import stat
 import sys
 import time
-from types import TracebackType
 from typing import Any, TextIO
 
 _IMPORTED = time.perf_counter()
@@ -118,12 +117,7 @@ class ResultStdout:
         sys.stdout = _ToStderr()  # type: ignore[assignment]
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             sys.stdout.flush()
         except (OSError, ValueError):
