@@ -6,7 +6,8 @@ from typing import Any
 
 import traitlets as t
 
-from matmul_magic.shapes import format_shape
+from matmul_magic.shapes import RULE, format_shape
+from matmul_magic.shapes.broadcast import clashing
 from matmul_magic.widgets._common import LessonWidget, checked_shapes, element_strides, small_values
 from matmul_magic.widgets._names import argument_texts, labels
 
@@ -104,20 +105,11 @@ class ShapeExplorer(LessonWidget):
 def named_reason(explanation: Any, names: list[str]) -> str:
     """The clash sentence naming both operands and their sizes, as the widget says it:
     ``Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1.``"""
-    column = next((c for c in explanation.columns if c.dim == explanation.clash), None)
-    if explanation.ok or column is None:
+    if explanation.ok:
         return explanation.reason
-    sizes = column.sizes
-    first = next((i for i, s in enumerate(sizes) if s is not None and s != 1), None)
-    if first is None:
-        return explanation.reason
-    other = next(
-        (i for i, s in enumerate(sizes) if s is not None and s not in (1, sizes[first])), None
-    )
-    if other is None:
-        return explanation.reason
-    rule = explanation.reason.split(" — ", 1)[-1]
+    column = next(c for c in explanation.columns if c.dim == explanation.clash)
+    first, other = clashing(column)
     return (
-        f"Dimension {column.dim} clashes: {names[first]} has {sizes[first]} and "
-        f"{names[other]} has {sizes[other]} — {rule}"
+        f"Dimension {column.dim} clashes: {names[first]} has {column.sizes[first]} and "
+        f"{names[other]} has {column.sizes[other]} — {RULE}."
     )
