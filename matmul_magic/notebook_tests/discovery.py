@@ -129,8 +129,7 @@ def _source(cell: dict[str, Any]) -> str:
 
 
 def _tags(cell: dict[str, Any]) -> list[str]:
-    tags = (cell.get("metadata") or {}).get("tags") or []
-    return [str(t) for t in tags] if isinstance(tags, list) else []
+    return cell.get("metadata", {}).get("tags", [])  # checked by notebook_problem
 
 
 @dataclass
@@ -299,23 +298,19 @@ def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
 
 
 def _is_expected_exception_block(node: ast.With) -> bool:
-    for item in node.items:
-        expr = item.context_expr
-        target = expr.func if isinstance(expr, ast.Call) else expr
-        name = getattr(target, "id", None) or getattr(target, "attr", None)
-        if name in ("ExceptionExpected", "exception"):
-            return True
-    return False
+    targets = [item.context_expr for item in node.items]
+    targets = [t.func if isinstance(t, ast.Call) else t for t in targets]
+    return any(_name(t) in ("ExceptionExpected", "exception") for t in targets)
 
 
-def _call_name(node: ast.Call) -> str | None:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+def _name(node: ast.expr) -> str | None:
+    """``f`` for ``f`` and for ``x.f``."""
+    return getattr(node, "id", None) or getattr(node, "attr", None)
 
 
 def _line_magic(node: ast.Call) -> tuple[str, str] | None:
     """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
-    if _call_name(node) != "run_line_magic" or len(node.args) < 2:
+    if _name(node.func) != "run_line_magic" or len(node.args) < 2:
         return None
     name, line = node.args[0], node.args[1]
     if isinstance(name, ast.Constant) and isinstance(line, ast.Constant):
@@ -361,9 +356,10 @@ def _python_tests(
             if magic is not None and magic[0] in names:
                 found.append(site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
                 return
-            if _call_name(node) in names:
-                text = ast.get_source_segment(code, node) or f"{_call_name(node)}(...)"
-                found.append(site(node, text, str(_call_name(node)), "test"))
+            called = _name(node.func)
+            if called in names:
+                text = ast.get_source_segment(code, node) or f"{called}(...)"
+                found.append(site(node, text, str(called), "test"))
                 return  # a test called inside a test's arguments is part of it
         for child in ast.iter_child_nodes(node):
             nested(child)

@@ -134,10 +134,8 @@ def _match(tests: list[TestResult], record: dict[str, Any], offset: int) -> Test
         candidates = [t for t in candidates if t.kind in ("test", "assert")]
     if not candidates:
         return None
-    for test in candidates:
-        if record.get("col") is not None and test.col == record["col"]:
-            return test
-    return candidates[0]
+    col = record.get("col")
+    return next((t for t in candidates if col is not None and t.col == col), candidates[0])
 
 
 def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> int | None:

@@ -66,15 +66,12 @@ class Recorder:
 
     def take(self) -> list[dict[str, Any]]:
         """The records of the cell that just ran, and a clean slate for the next."""
-        records = []
-        for key, count in self.sites.items():
-            kind, cell, line, col, function = key
-            records.append({
-                "type": "test", "kind": kind, "cell": cell, "line": line, "col": col,
-                "function": function, "calls": count.calls, "failed": count.failed,
-                "message": count.message,
-            })  # fmt: skip
-        records += self.benches
+        records = [
+            {"type": "test", "kind": kind, "cell": cell, "line": line, "col": col,
+             "function": function, "calls": count.calls, "failed": count.failed,
+             "message": count.message}
+            for (kind, cell, line, col, function), count in self.sites.items()
+        ] + self.benches  # fmt: skip
         self.sites, self.benches = {}, []
         return records
 
