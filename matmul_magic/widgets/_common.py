@@ -11,6 +11,7 @@ from typing import Any
 import anywidget
 import traitlets as t
 
+from matmul_magic.shapes import explain_broadcast
 from matmul_magic.widgets.constants import MAX_VALUE_SIDE
 
 Shape = tuple[int, ...]
@@ -51,19 +52,17 @@ class InvalidType(t.TraitError, TypeError):
     """A value of the wrong kind for a widget: ``TraitError`` and ``TypeError`` alike."""
 
 
-def checked_shapes(operands: tuple[Any, ...] | list[Any], least: int = 1) -> list[list[int]]:
+def checked_shapes(operands: tuple[Any, ...] | list[Any]) -> list[list[int]]:
     """Each operand's shape (tensor, array, shape or int), checked by ``matmul_magic.shapes``.
 
     :class:`InvalidType` (a ``TypeError``) for something that is not a shape;
     :class:`InvalidValue` (a ``ValueError``) for bad or absurd sizes, too many dimensions,
-    more than 8 operands, or fewer than ``least``. Both are ``TraitError``s.
+    more than 8 operands, or none. Both are ``TraitError``s.
     """
-    from matmul_magic.shapes import explain_broadcast
-
     if not isinstance(operands, (tuple, list)):
         raise InvalidType(f"expected a list of shapes, got {type(operands).__name__}")
-    if len(operands) < least:
-        raise InvalidValue(f"Give at least {least} operand{'s' if least > 1 else ''}.")
+    if not operands:
+        raise InvalidValue("Give at least 1 operand.")
     try:
         return [list(shape) for shape in explain_broadcast(*operands).shapes]
     except TypeError as err:

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from matmul_magic.shapes import KIND_LEGEND, format_shape
+from matmul_magic.shapes import KIND_LEGEND, explain_broadcast, format_shape, parse_einsum
 
 _FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
 _MONO = "font-family: var(--jp-code-font-family, monospace);"
@@ -76,8 +76,6 @@ def _message(text: str, ok: bool) -> str:
 
 def shape_explorer_html(shapes: list[list[int]], names: list[str], error: str) -> str:
     """The operands right-aligned, one column per dimension coloured by the rule, the result."""
-    from matmul_magic.shapes import explain_broadcast
-
     explanation = explain_broadcast(*map(tuple, shapes))
     ndim = len(explanation.columns)
     head = ["operand", "shape"] + [f"dim {c - ndim}" for c in range(ndim)]
@@ -114,8 +112,6 @@ def einsum_explorer_html(
     loops: str,
 ) -> str:
     """Each operand's axes labelled by the spec (summed ones marked), the output, the loops."""
-    from matmul_magic.shapes import parse_einsum
-
     try:
         plan = parse_einsum(spec, *map(tuple, shapes))
     except ValueError:

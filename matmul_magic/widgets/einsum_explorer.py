@@ -6,9 +6,10 @@ from typing import Any
 
 import traitlets as t
 
-from matmul_magic.shapes import format_shape
+from matmul_magic.shapes import format_shape, parse_einsum
 from matmul_magic.widgets._common import InvalidType, LessonWidget, checked_shapes
 from matmul_magic.widgets._names import argument_texts, labels, name_operands
+from matmul_magic.widgets._static import einsum_explorer_html
 
 
 class EinsumExplorer(LessonWidget):
@@ -68,8 +69,6 @@ class EinsumExplorer(LessonWidget):
         self._update()
 
     def _update(self) -> None:
-        from matmul_magic.shapes import parse_einsum
-
         if len(self.names) != len(self.shapes):
             self.names = labels(list(self.names), len(self.shapes))
         try:
@@ -88,8 +87,6 @@ class EinsumExplorer(LessonWidget):
 
     def static_html(self) -> str:
         """The axes table and loops as a picture, for exported HTML."""
-        from matmul_magic.widgets._static import einsum_explorer_html
-
         return einsum_explorer_html(
             self.spec, list(self.shapes), list(self.names), self.result, list(self.summed),
             self.error, self.loops,

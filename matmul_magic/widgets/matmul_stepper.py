@@ -15,6 +15,7 @@ from matmul_magic.widgets._common import (
     checked_shapes,
     small_values,
 )
+from matmul_magic.widgets._static import matmul_stepper_html
 from matmul_magic.widgets.constants import LEVELS, steps_at
 
 #: The most steps a run may have: the page counts steps in JavaScript numbers, exact to 2**53 - 1.
@@ -140,8 +141,6 @@ class MatmulStepper(LessonWidget):
 
     def static_html(self) -> str:
         """The product, level and step as a picture, for exported HTML."""
-        from matmul_magic.widgets._static import matmul_stepper_html
-
         return matmul_stepper_html(
             list(self.shapes), list(self.values), self.level, str(LEVELS[self.level]), self.step,
             self.total_steps,

@@ -6,10 +6,11 @@ from typing import Any
 
 import traitlets as t
 
-from matmul_magic.shapes import RULE, format_shape
+from matmul_magic.shapes import RULE, explain_broadcast, format_shape
 from matmul_magic.shapes.broadcast import clashing
 from matmul_magic.widgets._common import LessonWidget, checked_shapes, element_strides, small_values
 from matmul_magic.widgets._names import argument_texts, labels
+from matmul_magic.widgets._static import shape_explorer_html
 
 
 class ShapeExplorer(LessonWidget):
@@ -70,8 +71,6 @@ class ShapeExplorer(LessonWidget):
         self._update()
 
     def _update(self) -> None:
-        from matmul_magic.shapes import explain_broadcast
-
         count = len(self.shapes)
         if len(self.names) != count:
             self.names = labels(list(self.names), count)
@@ -97,8 +96,6 @@ class ShapeExplorer(LessonWidget):
 
     def static_html(self) -> str:
         """The table as a picture, for exported HTML and viewers without a widget manager."""
-        from matmul_magic.widgets._static import shape_explorer_html
-
         return shape_explorer_html(list(self.shapes), list(self.names), self.error)
 
 
