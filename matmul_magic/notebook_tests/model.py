@@ -66,6 +66,11 @@ class TestResult:
         return ":".join(parts)
 
     @property
+    def headline(self) -> str:
+        """The message's first line ("" without a message)."""
+        return self.message.splitlines()[0] if self.message else ""
+
+    @property
     def test_id(self) -> str:
         """A name unique within its notebook and stable across runs (pytest's item name)."""
         if self.kind == "notebook":

@@ -135,7 +135,7 @@ class NotebookItem(pytest.Item):
         if result.outcome == "skipped":
             pytest.skip(result.message or "skipped")
         if result.outcome == "xfailed":
-            pytest.xfail(result.message.splitlines()[0] if result.message else "expected")
+            pytest.xfail(result.headline or "expected")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
         if isinstance(excinfo.value, NotebookTestFailure):

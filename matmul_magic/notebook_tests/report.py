@@ -57,11 +57,8 @@ def to_text(run: RunReport, verbose: bool = False) -> str:
     if verbose:
         for test in run.tests:
             if test.outcome is not None:
-                reason = (
-                    f"  ({test.message.splitlines()[0]})"
-                    if (test.outcome in ("skipped", "xfailed") and test.message)
-                    else ""
-                )
+                quiet = test.outcome not in ("skipped", "xfailed") or not test.message
+                reason = "" if quiet else f"  ({test.headline})"
                 lines.append(f"{test.outcome.upper():<8} {test.where}: {test.name}{reason}")
         lines.append("")
     lines += [notebook_line(nb) for nb in run.notebooks if nb.error is not None]
@@ -122,14 +119,13 @@ def to_junit(run: RunReport) -> str:
             )
             if test.line is not None:
                 case.set("line", str(test.line))
-            first = test.message.splitlines()[0] if test.message else ""
             if test.outcome == "failed":
                 counts["failures"] += 1
-                ET.SubElement(case, "failure", message=first).text = test.message
+                ET.SubElement(case, "failure", message=test.headline).text = test.message
             elif test.outcome in ("skipped", "xfailed"):  # an xfail as pytest writes it
                 counts["skipped"] += 1
                 xfail = {"type": "pytest.xfail"} if test.outcome == "xfailed" else {}
-                ET.SubElement(case, "skipped", **xfail, message=first)
+                ET.SubElement(case, "skipped", **xfail, message=test.headline)
         for key in _JUNIT_COUNTS:
             suite.set(key, str(counts[key]))
         suite.set("time", f"{nb.duration:.3f}")
