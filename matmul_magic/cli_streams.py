@@ -14,6 +14,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import stat
@@ -84,10 +85,8 @@ class _ToStderr:
 
 
 def _print_err(text: str) -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 class ResultStdout:
@@ -118,10 +117,8 @@ class ResultStdout:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
         sys.stdout = self._saved_stream  # type: ignore[assignment]
         if self._saved_fd is not None:
             os.dup2(self._saved_fd, 1)

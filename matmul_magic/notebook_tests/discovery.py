@@ -277,24 +277,23 @@ def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
         tree = ast.parse(_transform(cell.body))
     except SyntaxError:
         return []
-    tests, seen = [], set()
+    defs: dict[str, ast.FunctionDef] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            if node.name in seen:
-                continue
-            seen.add(node.name)
-            tests.append(
-                TestResult(
-                    notebook=notebook,
-                    name=f"matmul_bench[{node.name}]",
-                    kind="bench",
-                    cell=cell.number,
-                    line=node.lineno + 1 + cell.offset + _leading_blank_lines(cell.body),
-                    function=node.name,
-                    expect_failure=cell.expect_failure,
-                )
-            )
-    return tests
+            defs.setdefault(node.name, node)  # a function defined twice is one test, its first
+    offset = 1 + cell.offset + _leading_blank_lines(cell.body)  # the %% line, blank lines
+    return [
+        TestResult(
+            notebook=notebook,
+            name=f"matmul_bench[{name}]",
+            kind="bench",
+            cell=cell.number,
+            line=node.lineno + offset,
+            function=name,
+            expect_failure=cell.expect_failure,
+        )
+        for name, node in defs.items()
+    ]
 
 
 def _is_expected_exception_block(node: ast.With) -> bool:

@@ -58,12 +58,9 @@ def merge(plan: NotebookPlan, execution: Execution | None, options: Options) -> 
     _bench_verdicts(plan, tally)
     for test in plan.tests[:-1]:
         _test_outcome(test, tally, execution, stopped_at)
+    failed = tally.cells_with_failure | tally.cells_with_error
     for cell in plan.cells:
-        if (
-            cell.expect_failure
-            and cell.number in tally.ended
-            and cell.number not in (tally.cells_with_failure | tally.cells_with_error)
-        ):
+        if cell.expect_failure and cell.number in tally.ended and cell.number not in failed:
             text = f"cell {cell.number} is tagged raises-exception, but nothing in it failed"
             tally.problems.append((cell.number, None, text))
     tally.problems += [(None, None, extra) for extra in tally.extras]
@@ -91,8 +88,8 @@ def _read_records(plan: NotebookPlan, records: list[dict[str, Any]]) -> _Tally:
             cell, line = record.get("cell"), record.get("line")
             if cell is not None:
                 tally.cells_with_error.add(cell)
-            if line is not None and cell is not None:
-                line += offsets.get(cell, 0)
+                if line is not None:
+                    line += offsets.get(cell, 0)
             if not record.get("expected"):
                 tally.problems.append((cell, line, record["error"]))
                 if record.get("stops", True):
