@@ -9,6 +9,7 @@ the extension never imports torch or anywidget.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -16,8 +17,7 @@ from typing import Any
 from matmul_magic.lazy_exports import lazy_exports
 
 # Public name -> submodule that defines it. One line per module; each module owns its line.
-# The testing package lists its names once, in its own ``__all__``: they are read from it on
-# the first lookup, so ``import matmul_magic`` stays as cheap as before.
+# The testing package lists its names once, in its own ``__all__``.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "widgets": ("ShapeExplorer", "EinsumExplorer", "MatmulStepper"),
     "shapes": ("broadcast_shapes", "explain_broadcast", "parse_einsum"),
@@ -35,29 +35,30 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "data": ("load_mnist",),
 }
+_LISTED = {name: module for module, names in _EXPORTS.items() for name in names}
 
 
 class _Where(Mapping[str, str]):
-    """``_EXPORTS`` by name, with the testing package's ``__all__`` read on first use."""
+    """``_LISTED``, and the testing package's ``__all__``, read only when a lookup needs it: a
+    name not listed above that could be public, or the whole list (``dir``, ``import *``). So
+    ``import matmul_magic``, ``matmul_magic.bench`` and a probe such as ``_repr_html_`` or
+    ``_jupyter_server_extension_points`` never import the testing package."""
 
-    def __init__(self) -> None:
-        self._names: dict[str, str] | None = None
-
+    @functools.cached_property
     def _all(self) -> dict[str, str]:
-        if self._names is None:
-            testing = importlib.import_module("matmul_magic.testing")
-            self._names = {name: "testing" for name in testing.__all__}
-            self._names.update({n: m for m, names in _EXPORTS.items() for n in names})
-        return self._names
+        testing = importlib.import_module("matmul_magic.testing")
+        return {**dict.fromkeys(testing.__all__, "testing"), **_LISTED}
 
     def __getitem__(self, name: str) -> str:
-        return self._all()[name]
+        if name in _LISTED or name.startswith("_"):
+            return _LISTED[name]
+        return self._all[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self._all)
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self._all)
 
 
 _WHERE = _Where()

@@ -14,12 +14,12 @@ Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import stat
 import sys
 import time
-from types import TracebackType
 from typing import Any, TextIO
 
 _IMPORTED = time.perf_counter()
@@ -85,10 +85,8 @@ class _ToStderr:
 
 
 def _print_err(text: str) -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 class ResultStdout:
@@ -118,16 +116,9 @@ class ResultStdout:
         sys.stdout = _ToStderr()  # type: ignore[assignment]
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
         sys.stdout = self._saved_stream  # type: ignore[assignment]
         if self._saved_fd is not None:
             os.dup2(self._saved_fd, 1)

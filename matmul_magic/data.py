@@ -49,10 +49,7 @@ def candidates(path: str | os.PathLike[str] | None = None) -> list[Path]:
 
 def find_mnist(path: str | os.PathLike[str] | None = None) -> Path | None:
     """The first existing ``mnist.pkl.gz`` among :func:`candidates`, else ``None``; no download."""
-    for place in candidates(path):
-        if place.is_file():
-            return place
-    return None
+    return next((place for place in candidates(path) if place.is_file()), None)
 
 
 def _download_target(path: str | os.PathLike[str] | None) -> Path:

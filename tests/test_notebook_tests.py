@@ -136,6 +136,15 @@ def test_summary_exit_code_and_bad_files(suite):
     )
 
 
+def test_a_file_that_is_no_notebook_is_named_once_per_line(suite):
+    # the live line once read "ERROR path: path: not valid JSON"
+    proc = suite["proc"]
+    lines = [line for line in proc.stdout.splitlines() + proc.stderr.splitlines()
+             if "broken.ipynb" in line]  # fmt: skip
+    assert any(line.startswith("ERROR ") for line in proc.stderr.splitlines())
+    assert lines and all(line.count("broken.ipynb") == 1 for line in lines), lines
+
+
 def test_notebooks_on_disk_are_never_modified(suite):
     assert suite["before"] == suite["after"]
 

@@ -53,6 +53,15 @@ def test_discovery_finds_every_kind_of_test_at_its_editor_line(tmp_path):
     assert len(set(ids)) == len(ids) and not any("::" in i for i in ids)
 
 
+def test_a_cell_magic_after_blank_lines_is_read_with_or_without_a_body(tmp_path):
+    # "\n%%tests" once failed the notebook: its body was looked for before the blank line went
+    path = write_notebook(tmp_path / "a.ipynb", "\n%%tests", "\n\n%%tests\ntest_eq(1, 1)")
+    plan = plan_notebook(path)
+    assert plan.error is None and [c.magic for c in plan.cells] == ["tests", "tests"]
+    got = [(t.cell, t.line, t.name) for t in plan.tests]
+    assert got == [(2, 4, "test_eq(1, 1)"), (None, None, "notebook runs")]
+
+
 def test_find_notebooks_walks_folders_and_rejects_missing_paths(tmp_path):
     write_notebook(tmp_path / "b.ipynb", "1")
     (tmp_path / "sub").mkdir()

@@ -26,6 +26,21 @@ def test_dir_lists_the_lazy_names_before_they_are_imported():
     assert {"bench", "test_near", "ShapeExplorer", "broadcast_shapes"} <= set(dir(matmul_magic))
 
 
+def test_a_lookup_imports_the_testing_package_only_when_it_needs_its_names():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matmul_magic as m\n"
+        "hasattr(m, '_jupyter_server_extension_points'), m.broadcast_shapes\n"
+        "print('matmul_magic.testing' in sys.modules)\n"
+        "m.test_eq\n"
+        "print('matmul_magic.testing' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_labextension_path_points_at_the_built_extension():
     (entry,) = matmul_magic._jupyter_labextension_paths()
     assert entry == {"src": "labextension", "dest": "matmul-magic"}

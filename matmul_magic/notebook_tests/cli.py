@@ -53,11 +53,9 @@ def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, prog: str = "matmul-magic test") -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)
-    live = not args.quiet and args.json != "-"
 
     def on_notebook(nb: reports.NotebookReport) -> None:
-        if live:
-            print(reports.notebook_line(nb), file=sys.stderr, flush=True)
+        print(reports.notebook_line(nb), file=sys.stderr, flush=True)
 
     try:
         run = run_notebooks(
@@ -65,7 +63,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "matmul-magic test") -> 
             workers=args.workers,
             timeout=args.timeout,
             bench_budget=args.bench_budget,
-            on_notebook=on_notebook,
+            on_notebook=None if args.quiet or args.json == "-" else on_notebook,
         )
     except FileNotFoundError as error:
         parser.error(str(error))  # exits with EXIT_USAGE

@@ -25,11 +25,12 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import NOTEBOOK_TEST, TestResult
+from .model import DEFAULT_TIMEOUT, NOTEBOOK_TEST, TestResult
 from .notebook_file import execution_problem, execution_settings, upgraded
 
 SKIP_TAG = "skip-test"
@@ -68,10 +69,7 @@ def find_notebooks(paths: list[str | Path]) -> list[Path]:
                     found.append(nb)
         else:
             found.append(path)
-    unique: dict[Path, None] = {}
-    for nb in found:
-        unique.setdefault(nb, None)
-    return list(unique)
+    return list(dict.fromkeys(found))
 
 
 def read_notebook(path: Path) -> dict[str, Any]:
@@ -131,8 +129,7 @@ def _source(cell: dict[str, Any]) -> str:
 
 
 def _tags(cell: dict[str, Any]) -> list[str]:
-    tags = (cell.get("metadata") or {}).get("tags") or []
-    return [str(t) for t in tags] if isinstance(tags, list) else []
+    return cell.get("metadata", {}).get("tags", [])  # checked by notebook_problem
 
 
 @dataclass
@@ -145,6 +142,7 @@ class Cell:
     expect_failure: bool = False
     offset: int = 0  # leading blank lines IPython strips before it numbers lines
     magic: str | None = None  # the cell magic's name (tests, matmul_bench), if any
+    body: str = ""  # the cell magic's body: the lines after its %% line
 
 
 @dataclass
@@ -157,7 +155,8 @@ class NotebookPlan:
     tests: list[TestResult] = field(default_factory=list)
     skip: str | None = None
     error: str | None = None  # not valid JSON / not a notebook
-    timeout: float | None = None  # nbmake's metadata execution.timeout, seconds (0: none)
+    # Seconds it may run (None: no limit): nbmake's metadata execution.timeout, else the run's.
+    timeout: float | None = DEFAULT_TIMEOUT
     allow_errors: bool = False  # nbmake's metadata execution.allow_errors
 
 
@@ -177,16 +176,17 @@ def notebook_skip_reason(data: dict[str, Any]) -> str | None:
     skip = meta.get("skip") if isinstance(meta, dict) else None
     if not skip:
         return None
-    return (
-        f"notebook skipped by metadata: {skip}"
-        if isinstance(skip, str)
-        else ("notebook skipped by metadata (matmul_magic.skip)")
-    )
+    if isinstance(skip, str):
+        return f"notebook skipped by metadata: {skip}"
+    return "notebook skipped by metadata (matmul_magic.skip)"
 
 
-def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
-    """Read ``path`` and find its cells and tests; a load error is kept in ``plan.error``."""
-    plan = NotebookPlan(path=path, name=name or str(path))
+def plan_notebook(
+    path: Path, name: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> NotebookPlan:
+    """Read ``path`` and find its cells and tests; a load error is kept in ``plan.error``.
+    ``timeout`` is the run's limit, unless the notebook's metadata sets its own."""
+    plan = NotebookPlan(path=path, name=name or str(path), timeout=timeout)
     try:
         data = read_notebook(path)
     except NotebookError as error:
@@ -202,7 +202,7 @@ def plan_notebook(path: Path, name: str | None = None) -> NotebookPlan:
 
 def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
     plan.skip = notebook_skip_reason(data)
-    plan.timeout, plan.allow_errors = execution_settings(data.get("metadata", {}))
+    plan.timeout, plan.allow_errors = execution_settings(data.get("metadata", {}), plan.timeout)
     for number, raw in enumerate(data["cells"], start=1):
         if raw.get("cell_type") != "code":
             continue
@@ -216,13 +216,12 @@ def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
             expect_failure=EXPECT_FAILURE_TAG in _tags(raw),
             offset=_leading_blank_lines(source),
         )
-        first = source.lstrip("\n").split("\n", 1)[0].strip()
-        if first.startswith("%%"):
-            cell.magic = first[2:].split(None, 1)[0] if len(first) > 2 else ""
+        first, _, body = source.lstrip("\n").partition("\n")
+        if first.strip().startswith("%%"):
+            cell.magic, cell.body = (first.strip()[2:].split() or [""])[0], body
         plan.cells.append(cell)
         for test in cell_tests(cell, plan.name):
-            if cell.skip:
-                test.skip_reason = cell.skip
+            test.skip_reason = cell.skip
             plan.tests.append(test)
     plan.tests.append(TestResult(notebook=plan.name, name=NOTEBOOK_TEST, kind="notebook"))
     if plan.skip:
@@ -232,19 +231,15 @@ def _plan_cells(plan: NotebookPlan, data: dict[str, Any]) -> None:
 
 
 def _leading_blank_lines(source: str) -> int:
-    count = 0
-    for line in source.split("\n"):
-        if line.strip():
-            break
-        count += 1
-    return count
+    lines = source.split("\n")
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
 
 
 def _dedupe_ids(tests: list[TestResult]) -> None:
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for test in tests:
         key = test.test_id
-        seen[key] = seen.get(key, 0) + 1
+        seen[key] += 1
         if seen[key] > 1:
             test.name = f"{test.name} #{seen[key]}"
 
@@ -266,9 +261,10 @@ def _transform(source: str) -> str:
 def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The tests in one code cell, in source order."""
     if cell.magic == "tests":
-        body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
         # Lines count the %%tests line as line 1, as the editor does.
-        return _python_tests(body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True)
+        return _python_tests(
+            cell.body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True
+        )
     if cell.magic == "matmul_bench":
         return _bench_tests(cell, notebook)
     if cell.magic is not None:
@@ -277,49 +273,43 @@ def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
 
 
 def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
-    body = cell.source.lstrip("\n").split("\n", 1)[1] if "\n" in cell.source else ""
     try:
-        tree = ast.parse(_transform(body))
+        tree = ast.parse(_transform(cell.body))
     except SyntaxError:
         return []
-    tests, seen = [], set()
+    defs: dict[str, ast.FunctionDef] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            if node.name in seen:
-                continue
-            seen.add(node.name)
-            tests.append(
-                TestResult(
-                    notebook=notebook,
-                    name=f"matmul_bench[{node.name}]",
-                    kind="bench",
-                    cell=cell.number,
-                    line=node.lineno + 1 + cell.offset + _leading_blank_lines(body),
-                    function=node.name,
-                    expect_failure=cell.expect_failure,
-                )
-            )
-    return tests
+            defs.setdefault(node.name, node)  # a function defined twice is one test, its first
+    offset = 1 + cell.offset + _leading_blank_lines(cell.body)  # the %% line, blank lines
+    return [
+        TestResult(
+            notebook=notebook,
+            name=f"matmul_bench[{name}]",
+            kind="bench",
+            cell=cell.number,
+            line=node.lineno + offset,
+            function=name,
+            expect_failure=cell.expect_failure,
+        )
+        for name, node in defs.items()
+    ]
 
 
 def _is_expected_exception_block(node: ast.With) -> bool:
-    for item in node.items:
-        expr = item.context_expr
-        target = expr.func if isinstance(expr, ast.Call) else expr
-        name = getattr(target, "id", None) or getattr(target, "attr", None)
-        if name in ("ExceptionExpected", "exception"):
-            return True
-    return False
+    targets = [item.context_expr for item in node.items]
+    targets = [t.func if isinstance(t, ast.Call) else t for t in targets]
+    return any(_name(t) in ("ExceptionExpected", "exception") for t in targets)
 
 
-def _call_name(node: ast.Call) -> str | None:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+def _name(node: ast.expr) -> str | None:
+    """``f`` for ``f`` and for ``x.f``."""
+    return getattr(node, "id", None) or getattr(node, "attr", None)
 
 
 def _line_magic(node: ast.Call) -> tuple[str, str] | None:
     """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
-    if _call_name(node) != "run_line_magic" or len(node.args) < 2:
+    if _name(node.func) != "run_line_magic" or len(node.args) < 2:
         return None
     name, line = node.args[0], node.args[1]
     if isinstance(name, ast.Constant) and isinstance(line, ast.Constant):
@@ -365,9 +355,10 @@ def _python_tests(
             if magic is not None and magic[0] in names:
                 found.append(site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
                 return
-            if _call_name(node) in names:
-                text = ast.get_source_segment(code, node) or f"{_call_name(node)}(...)"
-                found.append(site(node, text, str(_call_name(node)), "test"))
+            called = _name(node.func)
+            if called in names:
+                text = ast.get_source_segment(code, node) or f"{called}(...)"
+                found.append(site(node, text, str(called), "test"))
                 return  # a test called inside a test's arguments is part of it
         for child in ast.iter_child_nodes(node):
             nested(child)

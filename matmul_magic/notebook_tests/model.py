@@ -16,12 +16,13 @@ Standard library only.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Outcome = Literal["passed", "failed", "skipped", "xfailed"]
 Kind = Literal["test", "assert", "bench", "notebook"]
-OUTCOMES: tuple[str, ...] = ("passed", "failed", "skipped", "xfailed")
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
 DEFAULT_BENCH_BUDGET = 0.2
 """Seconds a ``bench()`` call may take in a notebook under test (``--bench-budget``)."""
@@ -63,6 +64,11 @@ class TestResult:
         if self.line is not None:
             parts.append(f"line {self.line}")
         return ":".join(parts)
+
+    @property
+    def headline(self) -> str:
+        """The message's first line ("" without a message)."""
+        return self.message.splitlines()[0] if self.message else ""
 
     @property
     def test_id(self) -> str:
@@ -117,10 +123,8 @@ class RunReport:
         return [t for nb in self.notebooks for t in nb.tests]
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for test in self.tests:
-            if test.outcome is not None:
-                counts[test.outcome] += 1
+        found = Counter(test.outcome for test in self.tests)
+        counts = {outcome: found[outcome] for outcome in OUTCOMES}
         # A file that is not a notebook has no tests: it counts as one failure.
         counts["failed"] += sum(1 for nb in self.notebooks if nb.error is not None)
         return counts
@@ -133,11 +137,7 @@ class RunReport:
         """``N passed, M failed`` and, when there are any, ``, K skipped`` and ``, X xfailed``."""
         c = self.counts()
         text = f"{c['passed']} passed, {c['failed']} failed"
-        if c["skipped"]:
-            text += f", {c['skipped']} skipped"
-        if c["xfailed"]:
-            text += f", {c['xfailed']} xfailed"
-        return text
+        return text + "".join(f", {c[o]} {o}" for o in ("skipped", "xfailed") if c[o])
 
 
 @dataclass

@@ -10,8 +10,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-# nbclient (under nbmake) reads a timeout of -1 or null as "no limit".
-NO_LIMIT = 0.0
 _CONVERT = "jupyter nbconvert --to notebook --nbformat 4"
 
 
@@ -41,15 +39,14 @@ def upgraded(data: Any) -> tuple[Any, str | None]:
     return notebook, None
 
 
-def _timeout(value: Any) -> float | None:
-    """Seconds from ``execution.timeout`` (``NO_LIMIT`` for -1 or null); ``None`` if unusable."""
+def _usable_timeout(value: Any) -> bool:
+    """Whether a run can keep ``execution.timeout``: seconds a timer can wait, or -1 or null
+    (nbclient, under nbmake, reads both as "no limit")."""
     if value is None or (type(value) is int and value == -1):
-        return NO_LIMIT
+        return True
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    if not 0 < value <= threading.TIMEOUT_MAX:  # NaN, infinity and 1e300 included
-        return None
-    return float(value)
+        return False
+    return 0 < value <= threading.TIMEOUT_MAX  # NaN, infinity and 1e300 fail
 
 
 def execution_problem(metadata: dict[str, Any]) -> str | None:
@@ -59,7 +56,7 @@ def execution_problem(metadata: dict[str, Any]) -> str | None:
         return None
     if not isinstance(execution, dict):
         return f"metadata.execution is a {type(execution).__name__}, not an object"
-    if "timeout" in execution and _timeout(execution["timeout"]) is None:
+    if "timeout" in execution and not _usable_timeout(execution["timeout"]):
         return (
             f"metadata.execution.timeout is {execution['timeout']!r}: need seconds above 0 "
             f"and at most {threading.TIMEOUT_MAX:.0f}, or -1 or null for no limit"
@@ -70,11 +67,15 @@ def execution_problem(metadata: dict[str, Any]) -> str | None:
     return None
 
 
-def execution_settings(metadata: dict[str, Any]) -> tuple[float | None, bool]:
-    """``(timeout, allow_errors)`` from checked metadata: the timeout in seconds,
-    ``NO_LIMIT``, or ``None`` when the notebook does not set one."""
+def execution_settings(
+    metadata: dict[str, Any], timeout: float | None
+) -> tuple[float | None, bool]:
+    """``(timeout, allow_errors)`` from checked metadata: the seconds the notebook may run
+    (``None``: no limit), its own ``execution.timeout`` when it sets one, else ``timeout``."""
     execution = metadata.get("execution")
     if not isinstance(execution, dict):
-        return None, False
-    timeout = _timeout(execution["timeout"]) if "timeout" in execution else None
+        return timeout, False
+    timeout = execution.get("timeout", timeout)
+    if timeout is not None:
+        timeout = None if timeout == -1 else float(timeout)
     return timeout, execution.get("allow_errors") is True

@@ -13,6 +13,7 @@ from typing import Any
 from ..bench_result.views.format import format_time
 from .discovery import NotebookPlan
 from .model import Execution, NotebookReport, Options, TestResult
+from .report import indent, plural
 
 Problem = tuple[int | None, int | None, str]  # (cell, line, message): fails the notebook's test
 
@@ -57,12 +58,9 @@ def merge(plan: NotebookPlan, execution: Execution | None, options: Options) -> 
     _bench_verdicts(plan, tally)
     for test in plan.tests[:-1]:
         _test_outcome(test, tally, execution, stopped_at)
+    failed = tally.cells_with_failure | tally.cells_with_error
     for cell in plan.cells:
-        if (
-            cell.expect_failure
-            and cell.number in tally.ended
-            and cell.number not in (tally.cells_with_failure | tally.cells_with_error)
-        ):
+        if cell.expect_failure and cell.number in tally.ended and cell.number not in failed:
             text = f"cell {cell.number} is tagged raises-exception, but nothing in it failed"
             tally.problems.append((cell.number, None, text))
     tally.problems += [(None, None, extra) for extra in tally.extras]
@@ -90,12 +88,12 @@ def _read_records(plan: NotebookPlan, records: list[dict[str, Any]]) -> _Tally:
             cell, line = record.get("cell"), record.get("line")
             if cell is not None:
                 tally.cells_with_error.add(cell)
-            if line is not None and cell is not None:
-                line += offsets.get(cell, 0)
+                if line is not None:
+                    line += offsets.get(cell, 0)
             if not record.get("expected"):
                 tally.problems.append((cell, line, record["error"]))
-            if record.get("stops", True) and not record.get("expected"):
-                tally.stopped_by = cell
+                if record.get("stops", True):
+                    tally.stopped_by = cell
     return tally
 
 
@@ -133,10 +131,8 @@ def _match(tests: list[TestResult], record: dict[str, Any], offset: int) -> Test
         candidates = [t for t in candidates if t.kind in ("test", "assert")]
     if not candidates:
         return None
-    for test in candidates:
-        if record.get("col") is not None and test.col == record["col"]:
-            return test
-    return candidates[0]
+    col = record.get("col")
+    return next((t for t in candidates if col is not None and t.col == col), candidates[0])
 
 
 def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> int | None:
@@ -146,18 +142,16 @@ def _where_it_stopped(tally: _Tally, execution: Execution, options: Options) -> 
     if tally.done:
         return tally.stopped_by
     where = f"while cell {last} was running" if last is not None else "before any cell ran"
-    if execution.interrupted:
-        pass
-    elif execution.timed_out:
+    if execution.timed_out:
         limit = execution.timeout or options.timeout or 0
         tally.problems.append((last, None, f"timed out after {format_time(limit)} {where}"))
-    else:
+    elif not execution.interrupted:
         code = execution.returncode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         tail = execution.output_tail.strip()
         text = f"the interpreter died ({how}) {where}"
         if tail:
-            text += "\nits last output:\n" + _indent(tail[-1500:])
+            text += "\nits last output:\n" + indent(tail[-1500:])
         tally.problems.append((last, None, text))
     return last
 
@@ -200,7 +194,7 @@ def _test_outcome(
     elif test.failed_calls:
         test.outcome = "xfailed" if test.expect_failure else "failed"
         if test.calls > 1:
-            test.message += f"\n({test.failed_calls} of {_plural(test.calls, 'call')} failed)"
+            test.message += f"\n({test.failed_calls} of {plural(test.calls, 'call')} failed)"
     else:
         test.outcome = "passed"
 
@@ -220,17 +214,9 @@ def _notebook_outcome(notebook_test: TestResult, tally: _Tally, execution: Execu
     notebook_test.calls = 1
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _located(cell: int | None, line: int | None, text: str) -> str:
     if cell is not None and line is not None:
         return f"cell {cell}, line {line}: {text}"
     if cell is not None and f"cell {cell}" not in text:
         return f"cell {cell}: {text}"
     return text
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())

@@ -94,7 +94,8 @@ class NotebookFile(pytest.File):
     def collect(self):  # type: ignore[override]
         from .discovery import plan_notebook
 
-        self.plan = plan_notebook(self.path, self.nodeid.split("::")[0])
+        timeout = options_of(self.config).timeout
+        self.plan = plan_notebook(self.path, self.nodeid.split("::")[0], timeout)
         if self.plan.error is not None:
             yield NotebookItem.from_parent(self, name="read", test=None)
             return
@@ -109,10 +110,8 @@ class NotebookFile(pytest.File):
             from .runner import execute
 
             options = options_of(self.config)
-            if self.plan.skip is not None:
-                runs[self.nodeid] = merge(self.plan, None, options)
-            else:
-                runs[self.nodeid] = merge(self.plan, execute(self.plan, options), options)
+            execution = None if self.plan.skip is not None else execute(self.plan, options)
+            runs[self.nodeid] = merge(self.plan, execution, options)
         return runs[self.nodeid]
 
 
@@ -136,13 +135,13 @@ class NotebookItem(pytest.Item):
         if result.outcome == "skipped":
             pytest.skip(result.message or "skipped")
         if result.outcome == "xfailed":
-            pytest.xfail(result.message.splitlines()[0] if result.message else "expected")
+            pytest.xfail(result.headline or "expected")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
         if isinstance(excinfo.value, NotebookTestFailure):
-            where = self.test.where if self.test is not None else str(self.path)
-            name = f": {self.test.name}" if self.test is not None else ""
-            return f"{where}{name}\n{excinfo.value}"
+            if self.test is None:  # the file is no notebook: the error names it
+                return str(excinfo.value)
+            return f"{self.test.where}: {self.test.name}\n{excinfo.value}"
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Any, int, str]:

@@ -44,12 +44,12 @@ class Recorder:
     """Counts results per site, for the cell now running; maps cell files to cell numbers."""
 
     shell: Any
+    bench_budget: float
     cell_of_count: dict[int, int] = field(default_factory=dict)  # execution count -> cell
     current_cell: int | None = None
     current_magic: str | None = None
     sites: dict[tuple, SiteCount] = field(default_factory=dict)
     benches: list[dict[str, Any]] = field(default_factory=list)
-    bench_budget: float = 0.2
 
     def cell_of(self, filename: str) -> int | None:
         label = self.shell.compile.format_code_name(filename)
@@ -66,15 +66,12 @@ class Recorder:
 
     def take(self) -> list[dict[str, Any]]:
         """The records of the cell that just ran, and a clean slate for the next."""
-        records = []
-        for key, count in self.sites.items():
-            kind, cell, line, col, function = key
-            records.append({
-                "type": "test", "kind": kind, "cell": cell, "line": line, "col": col,
-                "function": function, "calls": count.calls, "failed": count.failed,
-                "message": count.message,
-            })  # fmt: skip
-        records += self.benches
+        records = [
+            {"type": "test", "kind": kind, "cell": cell, "line": line, "col": col,
+             "function": function, "calls": count.calls, "failed": count.failed,
+             "message": count.message}
+            for (kind, cell, line, col, function), count in self.sites.items()
+        ] + self.benches  # fmt: skip
         self.sites, self.benches = {}, []
         return records
 
@@ -105,10 +102,7 @@ class RecorderSink:
     def end(self, site: tuple, error: AssertionError | None) -> None:
         from matmul_magic.testing.statements import failure_message
 
-        if error is None:
-            self.recorder.add(self._key(site), True)
-        else:
-            self.recorder.add(self._key(site), False, lambda: failure_message(site, error))
+        self.recorder.add(self._key(site), error is None, lambda: failure_message(site, error))
 
     def raised(self, site: tuple, error: BaseException) -> None:
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
@@ -158,11 +152,8 @@ def install_test_hooks(recorder: Recorder) -> None:
             cell = recorder.current_cell
             for name, line, failure in self.report.checks:
                 kind = "assert" if name == "assert" else "test"
-                key = (kind, cell, line, None, name)
-                if failure is None:
-                    recorder.add(key, True)
-                else:
-                    recorder.add(key, False, failure.message)
+                message = "" if failure is None else failure.message
+                recorder.add((kind, cell, line, None, name), failure is None, message)
             try:
                 return super().__exit__(*exc)
             except AssertionError as error:

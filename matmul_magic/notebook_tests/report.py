@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +16,23 @@ from ..bench_result.views.format import format_time
 from .model import NotebookReport, RunReport, TestResult
 
 JSON_VERSION = 1
+_JUNIT_COUNTS = ("tests", "failures", "errors", "skipped")
 
 
-def _indent(text: str, prefix: str = "    ") -> str:
-    return "\n".join(prefix + line if line else line for line in text.splitlines())
+def indent(text: str) -> str:
+    return "\n".join("    " + line if line else line for line in text.splitlines())
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def notebook_line(report: NotebookReport) -> str:
-    """One line per notebook as it finishes: ``PASS path (5 passed, 1 skipped) 1.2 s``."""
+    """One line per notebook as it finishes: ``PASS path (5 passed, 1 skipped) 1.2 s``, or
+    ``ERROR`` and why the file is no notebook (the error names the file)."""
     if report.error is not None:
-        return f"ERROR {report.path}: {report.error}"
-    counts: dict[str, int] = {}
-    for test in report.tests:
-        if test.outcome is not None:
-            counts[test.outcome] = counts.get(test.outcome, 0) + 1
+        return f"ERROR {report.error}"
+    counts = Counter(test.outcome for test in report.tests if test.outcome is not None)
     if not report.finished:
         word = "STOP"
     elif report.failed:
@@ -37,14 +41,14 @@ def notebook_line(report: NotebookReport) -> str:
         word = "SKIP"
     else:
         word = "PASS"
-    detail = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+    detail = ", ".join(f"{n} {o}" for o, n in counts.items())
     return f"{word:<5} {report.path} ({detail}) {format_time(report.duration)}"
 
 
 def failure_block(test: TestResult) -> str:
     """A failed test: where, what, and the diagnosis the notebook shows."""
     head = f"FAILED {test.where}: {test.name}"
-    return f"{head}\n{_indent(test.message)}" if test.message else head
+    return f"{head}\n{indent(test.message)}" if test.message else head
 
 
 def to_text(run: RunReport, verbose: bool = False) -> str:
@@ -53,29 +57,19 @@ def to_text(run: RunReport, verbose: bool = False) -> str:
     if verbose:
         for test in run.tests:
             if test.outcome is not None:
-                reason = (
-                    f"  ({test.message.splitlines()[0]})"
-                    if (test.outcome in ("skipped", "xfailed") and test.message)
-                    else ""
-                )
+                quiet = test.outcome not in ("skipped", "xfailed") or not test.message
+                reason = "" if quiet else f"  ({test.headline})"
                 lines.append(f"{test.outcome.upper():<8} {test.where}: {test.name}{reason}")
         lines.append("")
-    failures = [t for t in run.tests if t.outcome == "failed"]
-    for nb in run.notebooks:
-        if nb.error is not None:
-            lines.append(f"ERROR {nb.error}")
-    for test in failures:
-        lines.append(failure_block(test))
+    lines += [notebook_line(nb) for nb in run.notebooks if nb.error is not None]
+    lines += [failure_block(test) for test in run.tests if test.outcome == "failed"]
     if run.interrupted:
         unfinished = [nb.path for nb in run.notebooks if not nb.finished]
         lines.append(
             "interrupted: results so far"
             + (f"; did not finish: {', '.join(unfinished)}" if unfinished else "")
         )
-    notebooks = len(run.notebooks)
-    lines.append(
-        f"{notebooks} notebook{'' if notebooks == 1 else 's'} in {format_time(run.duration)}"
-    )
+    lines.append(f"{plural(len(run.notebooks), 'notebook')} in {format_time(run.duration)}")
     lines.append(run.summary())
     return "\n".join(lines).lstrip("\n")
 
@@ -108,15 +102,14 @@ def to_junit(run: RunReport) -> str:
     """JUnit XML: a ``testsuite`` per notebook, a ``testcase`` per test; skips and expected
     failures are ``skipped`` (as pytest writes them)."""
     root = ET.Element("testsuites", name="matmul-magic test")
-    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    total: Counter[str] = Counter()
     for nb in run.notebooks:
         suite = ET.SubElement(root, "testsuite", name=nb.path)
-        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        counts: Counter[str] = Counter()
         if nb.error is not None:
             case = ET.SubElement(suite, "testcase", classname=nb.path, name="read", file=nb.path)
             ET.SubElement(case, "error", message=nb.error).text = nb.error
-            counts["tests"] += 1
-            counts["errors"] += 1
+            counts.update(("tests", "errors"))
         for test in nb.tests:
             if test.outcome is None:
                 continue
@@ -126,22 +119,19 @@ def to_junit(run: RunReport) -> str:
             )
             if test.line is not None:
                 case.set("line", str(test.line))
-            first = test.message.splitlines()[0] if test.message else ""
             if test.outcome == "failed":
                 counts["failures"] += 1
-                ET.SubElement(case, "failure", message=first).text = test.message
-            elif test.outcome == "skipped":
+                ET.SubElement(case, "failure", message=test.headline).text = test.message
+            elif test.outcome in ("skipped", "xfailed"):  # an xfail as pytest writes it
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=first)
-            elif test.outcome == "xfailed":
-                counts["skipped"] += 1
-                ET.SubElement(case, "skipped", type="pytest.xfail", message=first)
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            total[key] += value
+                xfail = {"type": "pytest.xfail"} if test.outcome == "xfailed" else {}
+                ET.SubElement(case, "skipped", **xfail, message=test.headline)
+        for key in _JUNIT_COUNTS:
+            suite.set(key, str(counts[key]))
         suite.set("time", f"{nb.duration:.3f}")
-    for key, value in total.items():
-        root.set(key, str(value))
+        total += counts
+    for key in _JUNIT_COUNTS:
+        root.set(key, str(total[key]))
     root.set("time", f"{run.duration:.3f}")
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")

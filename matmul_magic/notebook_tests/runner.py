@@ -7,6 +7,7 @@ transformer).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from .discovery import NotebookPlan, plan_notebook
+from .discovery import NotebookPlan, find_notebooks, plan_notebook
 from .model import (
     DEFAULT_BENCH_BUDGET,
     DEFAULT_TIMEOUT,
@@ -65,11 +66,9 @@ class _Processes:
 def _kill(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)  # the worker and anything it started
-    except (ProcessLookupError, PermissionError, OSError):
-        try:
+    except OSError:
+        with contextlib.suppress(OSError):
             proc.kill()
-        except OSError:
-            pass
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -104,7 +103,6 @@ def execute(
         sys.executable, "-m", "matmul_magic.notebook_tests.worker", str(plan.path.resolve()),
         "--bench-budget", repr(options.bench_budget), "--watch-fd", str(watch_read),
     ]  # fmt: skip
-    timeout = plan.timeout if plan.timeout is not None else options.timeout
     with tempfile.TemporaryFile() as output:
         try:
             proc = subprocess.Popen(
@@ -124,10 +122,9 @@ def execute(
             os.close(watch_read)
         processes.add(proc)
         timed_out = threading.Event()
-        timer = None
-        if timeout:
-            timer = threading.Timer(timeout, lambda: (timed_out.set(), _kill(proc)))
-            timer.daemon = True
+        timer = threading.Timer(plan.timeout or 0, lambda: (timed_out.set(), _kill(proc)))
+        timer.daemon = True
+        if plan.timeout:
             timer.start()
         if processes.stopping.is_set():
             _kill(proc)
@@ -135,30 +132,23 @@ def execute(
         assert proc.stdout is not None
         try:
             for raw in proc.stdout:
-                try:
+                with contextlib.suppress(json.JSONDecodeError):
                     records.append(json.loads(raw))
-                except json.JSONDecodeError:
-                    continue
         except BaseException:  # Ctrl-C in pytest: the worker is in its own session, stop it
             _kill(proc)
-            proc.wait()
-            processes.discard(proc)
-            os.close(watch_write)
             raise
-        returncode = proc.wait()
-        os.close(watch_write)
-        if timer is not None:
+        finally:
+            returncode = proc.wait()
+            os.close(watch_write)
             timer.cancel()
-        processes.discard(proc)
-        output.seek(0, os.SEEK_END)
-        size = output.tell()
-        output.seek(max(0, size - _TAIL_CHARS))
+            processes.discard(proc)
+        output.seek(max(0, output.seek(0, os.SEEK_END) - _TAIL_CHARS))
         tail = output.read().decode("utf-8", "replace")
     return Execution(
         records=records,
         returncode=returncode,
         timed_out=timed_out.is_set(),
-        timeout=timeout,
+        timeout=plan.timeout,
         interrupted=processes.stopping.is_set() and not timed_out.is_set(),
         output_tail=tail,
         duration=time.perf_counter() - started,
@@ -166,11 +156,6 @@ def execute(
 
 
 # -- many notebooks ------------------------------------------------------------------------------
-
-
-def plan_all(paths: list[Path], names: dict[Path, str] | None = None) -> list[NotebookPlan]:
-    names = names or {}
-    return [plan_notebook(p, names.get(p)) for p in paths]
 
 
 def run_plans(
@@ -217,12 +202,9 @@ def run_plans(
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         for future, index in futures.items():
-            if index in reports:
-                continue
-            if future.done() and not future.cancelled():
-                reports[index] = merge(plans[index], _result(future), options)
-            else:
-                reports[index] = merge(plans[index], None, options)
+            if index not in reports:
+                ran = future.done() and not future.cancelled()
+                reports[index] = merge(plans[index], _result(future) if ran else None, options)
     finally:
         pool.shutdown(wait=True)
     run.notebooks = [reports[i] for i in range(len(plans)) if i in reports]
@@ -254,8 +236,6 @@ def run_notebooks(
     Raises ``FileNotFoundError`` for a path that does not exist. A file that is not a
     notebook is a failed entry of the report, and the others still run.
     """
-    from .discovery import find_notebooks
-
-    found = find_notebooks(list(paths))
     options = Options(workers=workers, timeout=timeout, bench_budget=bench_budget)
-    return run_plans(plan_all(found), options, on_notebook)
+    plans = [plan_notebook(path, timeout=timeout) for path in find_notebooks(list(paths))]
+    return run_plans(plans, options, on_notebook)

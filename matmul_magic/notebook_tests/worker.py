@@ -34,25 +34,29 @@ import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from .model import DEFAULT_BENCH_BUDGET
+
 
 def _emit(stream: TextIO, record: dict[str, Any]) -> None:
     stream.write(json.dumps(record) + "\n")
     stream.flush()
 
 
-def _error_text(error: BaseException, recorder: Any) -> tuple[int | None, str]:
+def _error_text(
+    error: BaseException, recorder: Any, cells: dict[int, Any]
+) -> tuple[int | None, str]:
     """The running cell's line where ``error`` passed, and the diagnosis shown for it: the
     exception, the cell frames it went through, and the shape hint when there is one."""
     line = None
     frames = []
     for frame, lineno in traceback.walk_tb(error.__traceback__):
         cell = recorder.cell_of(frame.f_code.co_filename)
-        if cell is None:
+        if cell not in cells:
             continue
         if cell == recorder.current_cell and line is None:
             line = lineno
-        source = recorder.source_line(cell, lineno)
-        frames.append(f"  cell {cell}, line {lineno + recorder.offset(cell)}: {source}")
+        at = lineno + cells[cell].offset  # the editor's line
+        frames.append(f"  cell {cell}, line {at}: {_nth_line(cells[cell].source, at)}")
     head = "".join(traceback.format_exception_only(type(error), error)).rstrip()
     from .recording import missing_name_hint
 
@@ -100,10 +104,6 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
     shell = HeadlessShell.instance(config=config)
     recorder = Recorder(shell=shell, bench_budget=bench_budget)
     cells = {c.number: c for c in plan.cells}
-    recorder.source_line = lambda cell, line: (  # type: ignore[attr-defined]
-        _nth_line(cells[cell].source, line + cells[cell].offset) if cell in cells else ""
-    )
-    recorder.offset = lambda cell: cells[cell].offset if cell in cells else 0  # type: ignore[attr-defined]
     install(recorder)
 
     for cell in plan.cells:
@@ -120,14 +120,10 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
             error = None  # a %%tests cell's closing "N of M tests failed": already recorded
         # A failed test (an AssertionError out of a loop, a function, a with block) is the
         # cell's failure at its line, and the notebook goes on; any other error stops it.
-        stops = (
-            error is not None
-            and not isinstance(error, AssertionError)
-            and not (cell.expect_failure or plan.allow_errors)
-        )
+        expected = cell.expect_failure or plan.allow_errors
+        stops = error is not None and not isinstance(error, AssertionError) and not expected
         if error is not None:
-            line, text = _error_text(error, recorder)
-            expected = cell.expect_failure or plan.allow_errors
+            line, text = _error_text(error, recorder, cells)
             _emit(records, {"type": "error", "cell": cell.number, "line": line, "error": text,
                             "expected": expected, "stops": stops})  # fmt: skip
         _emit(records, {"type": "end", "cell": cell.number})
@@ -179,7 +175,7 @@ def _killed_with_parent() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m matmul_magic.notebook_tests.worker")
     parser.add_argument("notebook")
-    parser.add_argument("--bench-budget", type=float, default=0.2)
+    parser.add_argument("--bench-budget", type=float, default=DEFAULT_BENCH_BUDGET)
     parser.add_argument("--watch-fd", type=int, default=None)
     args = parser.parse_args(argv)
     if args.watch_fd is not None:
@@ -187,9 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     # Records keep the original stdout; fd 1 (print, C libraries) now goes to stderr.
     records = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    faulthandler.enable(
-        all_threads=False
-    )  # a segfault prints the Python stack (with the cell) to stderr
+    # A segfault prints the Python stack (with the cell) to stderr.
+    faulthandler.enable(all_threads=False)
     path = Path(args.notebook).resolve()
     os.chdir(path.parent)
     sys.path.insert(0, str(path.parent))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,12 +29,7 @@ class BroadcastColumn:
     size: int | None  # the result's size here, None on a clash
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "dim": self.dim,
-            "sizes": list(self.sizes),
-            "kinds": list(self.kinds),
-            "size": self.size,
-        }
+        return {**asdict(self), "sizes": list(self.sizes), "kinds": list(self.kinds)}
 
 
 @dataclass(frozen=True)
@@ -76,9 +71,15 @@ def _column(dim: int, shapes: tuple[Shape, ...]) -> BroadcastColumn:
     return BroadcastColumn(dim, sizes, kinds, size)
 
 
+def clashing(column: BroadcastColumn) -> tuple[int, int]:
+    """On a clash, the first two operands whose sizes clash there."""
+    sizes = column.sizes
+    first = next(i for i, s in enumerate(sizes) if s is not None and s != 1)
+    return first, next(i for i, s in enumerate(sizes) if s not in (None, 1, sizes[first]))
+
+
 def _clash_sentence(column: BroadcastColumn) -> str:
-    first = next(s for s in column.sizes if s is not None and s != 1)
-    other = next(s for s in column.sizes if s is not None and s not in (1, first))
+    first, other = (column.sizes[i] for i in clashing(column))
     return f"Dimension {column.dim}: {first} and {other} clash — {RULE}."
 
 

@@ -6,6 +6,7 @@ operands, bind each label to a size, broadcast the ``...`` dimensions, resolve t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,10 +115,7 @@ def _label_counts(
             f"The spec names {_plural(len(inputs), 'operand')} "
             f"but {len(shapes)} {'was' if len(shapes) == 1 else 'were'} given."
         )
-    counts: dict[str, int] = {}
-    for labels in inputs:
-        for label in labels:
-            counts[label] = counts.get(label, 0) + 1
+    counts = Counter(label for labels in inputs for label in labels)
     seen: set[str] = set()
     for label in explicit or []:
         if label in seen:

@@ -7,7 +7,9 @@ raises ``TypeError``; bad or absurd sizes, too many operands or dimensions raise
 
 from __future__ import annotations
 
+import math
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 #: Broadcasting's limit (the explorers' tables have a row per operand); torch.einsum has
@@ -24,7 +26,7 @@ Shape = tuple[int, ...]
 RULE = "sizes must be equal or one of them 1"
 
 
-def format_shape(shape: Shape) -> str:
+def format_shape(shape: Sequence[int]) -> str:
     """``(5, 784)``, ``(3,)`` and ``()``: a shape as Python prints a tuple."""
     if len(shape) == 1:
         return f"({shape[0]},)"
@@ -33,35 +35,24 @@ def format_shape(shape: Shape) -> str:
 
 def _size(value: Any, where: str) -> int:
     if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
-        return _fail(ValueError, f"{where}: {bool(value)} is a bool, not a size.")
+        raise ValueError(f"{where}: {bool(value)} is a bool, not a size.")
     if isinstance(value, float):
-        return _fail(ValueError, f"{where}: {value} is not an integer.")
+        raise ValueError(f"{where}: {value} is not an integer.")
     try:
         size = operator.index(value)
     except TypeError:
         name = "NoneType" if value is None else type(value).__name__
-        return _fail(ValueError, f"{where}: expected an integer size, got {name}.")
+        raise ValueError(f"{where}: expected an integer size, got {name}.") from None
     if size < 0:
-        return _fail(ValueError, f"{where}: size {size} is negative.")
+        raise ValueError(f"{where}: size {size} is negative.")
     if size > MAX_SIZE:
-        return _fail(ValueError, f"{where}: size {size} is too large.")
+        raise ValueError(f"{where}: size {size} is too large.")
     return size
-
-
-def _fail(kind: type[Exception], message: str) -> Any:
-    raise kind(message)
-
-
-def _numel(shape: Shape) -> int:
-    numel = 1
-    for size in shape:
-        numel *= size
-    return numel
 
 
 def check_numel(shape: Shape, what: str) -> None:
     """``ValueError`` when ``shape`` has more elements than torch can count."""
-    if _numel(shape) > MAX_NUMEL:
+    if math.prod(shape) > MAX_NUMEL:
         raise ValueError(f"{what} {format_shape(shape)} has more than {MAX_NUMEL} elements.")
 
 

@@ -1,13 +1,17 @@
-"""What the three widgets share: turning tensors or shapes into plain data, and the bundle path."""
+"""What the three widgets share: their base class (the bundle, refused edits, the static
+picture) and turning tensors or shapes into plain data."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
 
+import anywidget
 import traitlets as t
 
+from matmul_magic.shapes import explain_broadcast
 from matmul_magic.widgets.constants import MAX_VALUE_SIDE
 
 Shape = tuple[int, ...]
@@ -31,20 +35,7 @@ def bundle(path: Path = BUNDLE) -> Path | str:
         "matmul-magic: the widget front end is not built; "
         "run `npm run build` in labextension/ or reinstall matmul-magic."
     )
-    return "export default { render({ el }) { el.textContent = " + _js_string(message) + "; } };"
-
-
-def _js_string(text: str) -> str:
-    import json
-
-    return json.dumps(text)
-
-
-def format_shape(shape: Shape | list[int] | None) -> str:
-    """``(5, 1)``, ``(4,)``, ``()``: shapes as Python prints a tuple."""
-    from matmul_magic.shapes import format_shape as format_tuple
-
-    return "None" if shape is None else format_tuple(tuple(shape))
+    return "export default { render({ el }) { el.textContent = " + json.dumps(message) + "; } };"
 
 
 def is_tensor_like(value: object) -> bool:
@@ -61,45 +52,23 @@ class InvalidType(t.TraitError, TypeError):
     """A value of the wrong kind for a widget: ``TraitError`` and ``TypeError`` alike."""
 
 
-def checked_shapes(operands: tuple[Any, ...] | list[Any], least: int = 1) -> list[list[int]]:
+def checked_shapes(operands: tuple[Any, ...] | list[Any]) -> list[list[int]]:
     """Each operand's shape (tensor, array, shape or int), checked by ``matmul_magic.shapes``.
 
     :class:`InvalidType` (a ``TypeError``) for something that is not a shape;
     :class:`InvalidValue` (a ``ValueError``) for bad or absurd sizes, too many dimensions,
-    more than 8 operands, or fewer than ``least``. Both are ``TraitError``s.
+    more than 8 operands, or none. Both are ``TraitError``s.
     """
-    from matmul_magic.shapes import explain_broadcast
-
     if not isinstance(operands, (tuple, list)):
         raise InvalidType(f"expected a list of shapes, got {type(operands).__name__}")
-    if len(operands) < least:
-        raise InvalidValue(f"Give at least {least} operand{'s' if least > 1 else ''}.")
+    if not operands:
+        raise InvalidValue("Give at least 1 operand.")
     try:
         return [list(shape) for shape in explain_broadcast(*operands).shapes]
     except TypeError as err:
         raise InvalidType(str(err)) from None
     except ValueError as err:
         raise InvalidValue(str(err)) from None
-
-
-class KeepsLastGoodState:
-    """Refuses a bad update from the page as a whole, and sends the last good state back.
-
-    ipywidgets applies a page's update in ``set_state``; a validator's ``TraitError`` makes
-    traitlets roll every trait of it back, but the page still shows what it sent. So the
-    refused traits are sent again, and :meth:`refused` may show why (the default does nothing).
-    """
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        try:
-            super().set_state(sync_data)  # type: ignore[misc]
-        except t.TraitError as err:
-            keys = [key for key in sync_data if key in self.keys]  # type: ignore[attr-defined]
-            self.send_state(keys)  # type: ignore[attr-defined]
-            self.refused(str(err))
-
-    def refused(self, reason: str) -> None:
-        """Called with the reason after a page's update was refused and rolled back."""
 
 
 def element_strides(value: object, shape: Shape) -> list[int] | None:
@@ -145,9 +114,11 @@ def _json_safe(value: Any) -> Values:
     raise TypeError(f"cannot show a value of type {type(value).__name__}")
 
 
-class SummaryRepr(t.HasTraits):
-    """Keeps anywidget's widget view and adds a one-line ``text/plain`` (terminal IPython, logs)
-    and a static ``text/html`` picture (exported HTML, GitHub, nbviewer: no widget manager).
+class LessonWidget(anywidget.AnyWidget):
+    """The three widgets' base: the one bundle (each names its view in ``_view_kind``), a bad
+    update from the page refused as a whole, and besides anywidget's widget view a one-line
+    ``text/plain`` (terminal IPython, logs) and a static ``text/html`` picture (exported HTML,
+    GitHub, nbviewer: no widget manager).
 
     In a notebook the picture is its own output, just before the widget's: nbconvert shows a
     widget's view instead of any picture in the same output once the notebook holds widget
@@ -158,6 +129,8 @@ class SummaryRepr(t.HasTraits):
     ``_picture_id`` (labextension/src/widgets/common/picture.ts), so a learner sees one of them.
     """
 
+    _esm = bundle()
+
     #: Names this widget's pictures (their class ``mm-picture-<id>``), so its views hide them.
     _picture_id = t.Unicode(read_only=True).tag(sync=True)
 
@@ -166,6 +139,22 @@ class SummaryRepr(t.HasTraits):
         import uuid
 
         return uuid.uuid4().hex
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Refuse a bad update from the page as a whole, and send the last good state back.
+
+        ipywidgets applies a page's update here; a validator's ``TraitError`` makes traitlets
+        roll every trait of it back, but the page still shows what it sent. So the refused
+        traits are sent again, and :meth:`refused` may show why.
+        """
+        try:
+            super().set_state(sync_data)
+        except t.TraitError as err:
+            self.send_state([key for key in sync_data if key in self.keys])
+            self.refused(str(err))
+
+    def refused(self, reason: str) -> None:
+        """Called with the reason after a page's update was refused and rolled back."""
 
     def summary(self) -> str:
         raise NotImplementedError
@@ -182,7 +171,7 @@ class SummaryRepr(t.HasTraits):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """One bundle, for tools that read one: the widget view, the picture and the summary."""
-        widget_bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        widget_bundle = super()._repr_mimebundle_(**kwargs)
         picture = {"text/html": self.picture(), "text/plain": self.summary()}
         if widget_bundle is None:
             return picture
@@ -194,7 +183,7 @@ class SummaryRepr(t.HasTraits):
         (the picture above already stands for it) and the summary for terminals."""
         from IPython.display import publish_display_data
 
-        widget_bundle = super()._repr_mimebundle_()  # type: ignore[misc]
+        widget_bundle = super()._repr_mimebundle_()
         publish_display_data({"text/html": self.picture()})
         data, metadata = widget_bundle if widget_bundle is not None else ({}, {})
         publish_display_data({**data, "text/html": "", "text/plain": self.summary()}, metadata)

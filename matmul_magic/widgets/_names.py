@@ -19,17 +19,13 @@ from matmul_magic.widgets.constants import OPERAND_NAMES
 MAX_LABEL = 40
 
 
-def default_labels(count: int, start: int = 0) -> list[str]:
-    """``a, b, c…`` (:data:`~matmul_magic.widgets.constants.OPERAND_NAMES`) for operands
-    ``start`` .. ``count - 1``; ``x8``, ``x9``… past them (the widgets take at most 8)."""
-    return [OPERAND_NAMES[i] if i < len(OPERAND_NAMES) else f"x{i}" for i in range(start, count)]
-
-
 def labels(names: list[str] | None, count: int, guessed: list[str] | None = None) -> list[str]:
-    """``names=`` when given, else the guessed expressions; a, b, c… where either has none."""
+    """``names=`` when given, else the guessed expressions; where either has none, a, b, c…
+    (:data:`~matmul_magic.widgets.constants.OPERAND_NAMES`), then ``x8``, ``x9``… past them
+    (the widgets take at most 8)."""
     chosen = [str(n) for n in (names if names is not None else guessed or [])][:count]
     chosen += [""] * (count - len(chosen))
-    letters = default_labels(count)
+    letters = [*OPERAND_NAMES, *(f"x{i}" for i in range(len(OPERAND_NAMES), count))]
     return [name or letters[i] for i, name in enumerate(chosen)]
 
 

@@ -12,8 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from matmul_magic.shapes import KIND_LEGEND
-from matmul_magic.widgets._common import format_shape
+from matmul_magic.shapes import KIND_LEGEND, explain_broadcast, format_shape, parse_einsum
 
 _FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
 _MONO = "font-family: var(--jp-code-font-family, monospace);"
@@ -64,6 +63,12 @@ def _td(text: Any, style: str = _CELL, title: str | None = None) -> str:
     return f'<td style="{style}"{tip}>{_e(text)}</td>'
 
 
+def _label_cells(label: str, shape: Sequence[int] | None) -> list[str]:
+    """A row's first two cells: its label in bold, and its shape (or that there is none)."""
+    shown = format_shape(shape) if shape is not None else "no result"
+    return [_td(label, _CELL + " font-weight: 600;"), _td(shown, _CELL + _MONO)]
+
+
 def _message(text: str, ok: bool) -> str:
     colour = _OK if ok else _BAD
     return f'<p style="margin: 4px 0; color: {colour};">{_e(text)}</p>'
@@ -71,22 +76,19 @@ def _message(text: str, ok: bool) -> str:
 
 def shape_explorer_html(shapes: list[list[int]], names: list[str], error: str) -> str:
     """The operands right-aligned, one column per dimension coloured by the rule, the result."""
-    from matmul_magic.shapes import explain_broadcast
-
     explanation = explain_broadcast(*map(tuple, shapes))
     ndim = len(explanation.columns)
     head = ["operand", "shape"] + [f"dim {c - ndim}" for c in range(ndim)]
     rows = []
     for i, (shape, name) in enumerate(zip(shapes, names, strict=True)):
-        cells = [_td(name, _CELL + " font-weight: 600;"), _td(format_shape(shape), _CELL + _MONO)]
+        cells = _label_cells(name, shape)
         for column in explanation.columns:
             size, kind = column.sizes[i], column.kinds[i]
             style = f"{_DIM} background: {_RULE_BG[kind]};"
             cells.append(_td(1 if size is None else size, style, f"{name}: {KIND_LEGEND[kind]}"))
         rows.append(cells)
     result = explanation.result
-    foot = [_td("result", _CELL + " font-weight: 600;")]
-    foot.append(_td(format_shape(result) if result is not None else "no result", _CELL + _MONO))
+    foot = _label_cells("result", result)
     for column in explanation.columns:
         bad = column.size is None
         style = f"{_DIM} background: {_RULE_BG['clash']};" if bad else _DIM
@@ -110,8 +112,6 @@ def einsum_explorer_html(
     loops: str,
 ) -> str:
     """Each operand's axes labelled by the spec (summed ones marked), the output, the loops."""
-    from matmul_magic.shapes import parse_einsum
-
     try:
         plan = parse_einsum(spec, *map(tuple, shapes))
     except ValueError:
@@ -119,16 +119,9 @@ def einsum_explorer_html(
     rows = []
     for i, (shape, name) in enumerate(zip(shapes, names, strict=True)):
         axes = _axes(plan.inputs[i], shape, set(plan.summed)) if plan else ""
-        rows.append(
-            [_td(name, _CELL + " font-weight: 600;"), _td(format_shape(shape), _CELL + _MONO),
-             f'<td style="{_CELL}">{axes}</td>']
-        )  # fmt: skip
+        rows.append([*_label_cells(name, shape), f'<td style="{_CELL}">{axes}</td>'])
     out_axes = _axes(plan.output, plan.shape, set()) if plan else ""
-    foot = [
-        _td("output", _CELL + " font-weight: 600;"),
-        _td(format_shape(result) if result is not None else "no result", _CELL + _MONO),
-        f'<td style="{_CELL}">{out_axes}</td>',
-    ]
+    foot = [*_label_cells("output", result), f'<td style="{_CELL}">{out_axes}</td>']
     body = [
         f'<div style="{_MONO}">torch.einsum({_e(repr(spec))}, {_e(", ".join(names))})</div>',
         _table(["operand", "shape", "axes"], rows, foot),

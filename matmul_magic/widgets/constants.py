@@ -8,6 +8,7 @@ Plain data and arithmetic only: importing this never imports anywidget or traitl
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,4 @@ LEVELS: tuple[Level, ...] = tuple(
 def steps_at(level: int, m: int, k: int, n: int) -> int:
     """How many Python-level steps level ``level`` takes for an (m, k) @ (k, n) product."""
     dims = {"m": m, "k": k, "n": n}
-    count = 1
-    for dim in LEVELS[level].steps:
-        count *= dims[dim]
-    return count
+    return math.prod(dims[dim] for dim in LEVELS[level].steps)

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
-from matmul_magic.widgets._common import (
-    InvalidType,
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
-    checked_shapes,
-    format_shape,
-)
+from matmul_magic.shapes import format_shape, parse_einsum
+from matmul_magic.widgets._common import InvalidType, LessonWidget, checked_shapes
 from matmul_magic.widgets._names import argument_texts, labels, name_operands
+from matmul_magic.widgets._static import einsum_explorer_html
 
 
-class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class EinsumExplorer(LessonWidget):
     """Explain ``torch.einsum(spec, *operands)``: labels per axis, what is summed, the output.
 
     ``EinsumExplorer('ik,kj->ij', m1, m2)`` takes tensors, arrays or shapes. The spec and the
@@ -30,7 +24,6 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     the same rules, so they are kept here for Python (and the static picture), never synced.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("einsum-explorer", read_only=True).tag(sync=True)
 
@@ -76,8 +69,6 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         self._update()
 
     def _update(self) -> None:
-        from matmul_magic.shapes import parse_einsum
-
         if len(self.names) != len(self.shapes):
             self.names = labels(list(self.names), len(self.shapes))
         try:
@@ -85,7 +76,7 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         except ValueError as exc:
             result, summed, loops, error = None, [], "", name_operands(str(exc), self.names)
         else:
-            result, summed, loops, error = _fields(parsed)
+            result, summed, loops, error = list(parsed.shape), list(parsed.summed), parsed.loops, ""
         for name, value in (("result", result), ("summed", summed), ("loops", loops)):
             self.set_trait(name, value)
         self.set_trait("error", error)
@@ -96,8 +87,6 @@ class EinsumExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
 
     def static_html(self) -> str:
         """The axes table and loops as a picture, for exported HTML."""
-        from matmul_magic.widgets._static import einsum_explorer_html
-
         return einsum_explorer_html(
             self.spec, list(self.shapes), list(self.names), self.result, list(self.summed),
             self.error, self.loops,
@@ -119,8 +108,3 @@ def unquote_spec(text: str) -> str:
     if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
         return inner[1:-1]
     return text
-
-
-def _fields(parsed: Any) -> tuple[list[int], list[str], str, str]:
-    """(output shape, summed indices, loop text, "") from what ``parse_einsum`` returns."""
-    return list(parsed.shape), list(parsed.summed), parsed.loops, ""

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from matmul_magic.bench_result.views.format import format_plain
-from matmul_magic.shapes import MAX_SIZE
+from matmul_magic.shapes import MAX_SIZE, format_shape
 from matmul_magic.widgets._common import (
     InvalidType,
     InvalidValue,
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
+    LessonWidget,
     checked_shapes,
-    format_shape,
     small_values,
 )
+from matmul_magic.widgets._static import matmul_stepper_html
 from matmul_magic.widgets.constants import LEVELS, steps_at
 
 #: The most steps a run may have: the page counts steps in JavaScript numbers, exact to 2**53 - 1.
@@ -53,7 +50,7 @@ def matmul_shapes(a: Any, b: Any) -> tuple[tuple[int, int], tuple[int, int]]:
     return shape_a, shape_b  # type: ignore[return-value]
 
 
-class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class MatmulStepper(LessonWidget):
     """Step through ``a @ b`` one loop iteration at a time, at the lesson's four levels.
 
     ``MatmulStepper(a, b)`` takes two 2-D tensors/arrays (real values shown up to 8x8) or two
@@ -61,7 +58,6 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     speed are in the widget; ``level`` (0-3) and ``step`` are synced with Python.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("matmul-stepper", read_only=True).tag(sync=True)
 
@@ -145,8 +141,6 @@ class MatmulStepper(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
 
     def static_html(self) -> str:
         """The product, level and step as a picture, for exported HTML."""
-        from matmul_magic.widgets._static import matmul_stepper_html
-
         return matmul_stepper_html(
             list(self.shapes), list(self.values), self.level, str(LEVELS[self.level]), self.step,
             self.total_steps,

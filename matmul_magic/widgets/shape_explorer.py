@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets as t
 
-from matmul_magic.widgets._common import (
-    KeepsLastGoodState,
-    SummaryRepr,
-    bundle,
-    checked_shapes,
-    element_strides,
-    format_shape,
-    small_values,
-)
+from matmul_magic.shapes import RULE, explain_broadcast, format_shape
+from matmul_magic.shapes.broadcast import clashing
+from matmul_magic.widgets._common import LessonWidget, checked_shapes, element_strides, small_values
 from matmul_magic.widgets._names import argument_texts, labels
+from matmul_magic.widgets._static import shape_explorer_html
 
 
-class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
+class ShapeExplorer(LessonWidget):
     """Show how shapes broadcast: right-aligned dims, the rule per dim, the result or the clash.
 
     ``ShapeExplorer(a, b[:, None])`` takes tensors, arrays or shapes such as ``(5, 1)``.
@@ -34,7 +28,6 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
     here for Python (and the static picture) and never synced.
     """
 
-    _esm = bundle()
     #: Which view of the shared bundle draws this widget (its root's ``data-matmul-magic``).
     _view_kind = t.Unicode("shape-explorer", read_only=True).tag(sync=True)
 
@@ -78,8 +71,6 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
         self._update()
 
     def _update(self) -> None:
-        from matmul_magic.shapes import explain_broadcast
-
         count = len(self.shapes)
         if len(self.names) != count:
             self.names = labels(list(self.names), count)
@@ -105,28 +96,17 @@ class ShapeExplorer(KeepsLastGoodState, SummaryRepr, anywidget.AnyWidget):
 
     def static_html(self) -> str:
         """The table as a picture, for exported HTML and viewers without a widget manager."""
-        from matmul_magic.widgets._static import shape_explorer_html
-
         return shape_explorer_html(list(self.shapes), list(self.names), self.error)
 
 
 def named_reason(explanation: Any, names: list[str]) -> str:
     """The clash sentence naming both operands and their sizes, as the widget says it:
     ``Dimension -1 clashes: m has 3 and c has 4 — sizes must be equal or one of them 1.``"""
-    column = next((c for c in explanation.columns if c.dim == explanation.clash), None)
-    if explanation.ok or column is None:
+    if explanation.ok:
         return explanation.reason
-    sizes = column.sizes
-    first = next((i for i, s in enumerate(sizes) if s is not None and s != 1), None)
-    if first is None:
-        return explanation.reason
-    other = next(
-        (i for i, s in enumerate(sizes) if s is not None and s not in (1, sizes[first])), None
-    )
-    if other is None:
-        return explanation.reason
-    rule = explanation.reason.split(" — ", 1)[-1]
+    column = next(c for c in explanation.columns if c.dim == explanation.clash)
+    first, other = clashing(column)
     return (
-        f"Dimension {column.dim} clashes: {names[first]} has {sizes[first]} and "
-        f"{names[other]} has {sizes[other]} — {rule}"
+        f"Dimension {column.dim} clashes: {names[first]} has {column.sizes[first]} and "
+        f"{names[other]} has {column.sizes[other]} — {RULE}."
     )
