@@ -93,9 +93,7 @@ class Run:
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
         watch = Watch(clock, self)
-        race = Race(tasks, watch, self.plan, self.deadline(), self.seed)
-        race.on_round = self.progress
-        race.run()
+        Race(tasks, watch, self.plan, self.deadline(), self.seed, self.progress).run()
         self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
@@ -121,19 +119,18 @@ class Run:
         """Every size in turn, smallest first, for each variant that passed on the main
         operands; sizes the checks' share of the budget cannot reach are said so."""
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
-        sizes = list(self.sweep_pairs)
+        count = len(self.sweep_pairs)
         reached: int | None = None  # sizes measured, once one was not: the rest are not
-        for i, size in enumerate(sizes):
+        for i, (size, operands) in enumerate(self.sweep_pairs.items()):
             if reached is None and time.perf_counter() >= self.deadline(checks=True):
                 reached = i
             if reached is not None:
+                note = self._unreached(reached, count)
                 for v in swept:  # not reached: no copies made for it
-                    task = Task(v, *self.sweep_pairs[size], size=size)
-                    task.note = self._unreached(reached, len(sizes))
-                    self.tasks[id(v)].append(task)
+                    self.tasks[id(v)].append(Task(v, *operands, size=size, note=note))
                 continue
             with operands_fit(self.dev):
-                pair = self.pairs.setdefault(size, Pair(*self.sweep_pairs[size]))
+                pair = self.pairs.setdefault(size, Pair(*operands))
             self.phase, self.size = "sweep", size
             self.progress()
             for v in swept:
@@ -142,19 +139,19 @@ class Run:
                     continue  # it wrote into its inputs at a smaller size: not trusted
                 task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
                 self.tasks[id(v)].append(task)
-                if time.perf_counter() >= self.deadline(checks=True):
-                    task.note = self._unreached(i, len(sizes))
+                deadline = self.deadline(checks=True)
+                if time.perf_counter() >= deadline:
+                    task.note = self._unreached(i, count)
                     continue
-                check(task, self.plan, self.deadline(checks=True))
+                check(task, self.plan, deadline)
                 self._undo_state(v)
                 if self._restore_if_written(task, pair):
                     self.mark_written(main, task.written)  # the same function: not trusted
             if self._starves_the_race():  # checked, but the race could not time it: said so
                 reached = i
                 for v in swept:
-                    task = self.tasks[id(v)][-1]
-                    if task.size == size:
-                        task.not_measured(self._unreached(i, len(sizes)))
+                    if self.tasks[id(v)][-1].size == size:
+                        self.tasks[id(v)][-1].not_measured(self._unreached(i, count))
 
     def _say_unmeasured_sizes(self) -> None:
         """A sweep size checked but left without a block (the rounds ran out sooner than
@@ -308,16 +305,10 @@ class Watch:
     def __init__(self, clock: Any, run: Run) -> None:
         self.clock = clock
         self.run = run
-        self.name = getattr(clock, "name", None)
         self.overhead = getattr(clock, "overhead", 0.0)
         self.stopped: list[Task] = []  # tasks the watch stopped (their note says why)
         self.audit = Audit(run.plan.block_seconds, run.seed)
         self._seen: dict[int, tuple[tuple[Any, ...], Probe, ArgsGuard]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "clock":  # not set yet: no recursion
-            raise AttributeError(name)
-        return getattr(self.clock, name)  # whatever else the race asks its clock
 
     def __call__(self, fn: Any, args: tuple[Any, ...], number: int) -> float:
         found = self._probe(args)  # its layout is taken before its first call
@@ -360,9 +351,8 @@ class Watch:
         pair = self.run.pairs.get(task.size)
         if pair is None:
             return
-        on = None
-        if probe.outputs != task.outputs:
-            on = slice_text(probe.rows, probe.cols, task.m, task.n)
+        full = probe.outputs == task.outputs
+        on = None if full else slice_text(probe.rows, probe.cols, task.m, task.n)
         refs = pair.slices(probe.rows, probe.cols)
         changes = guard.changes(on, refs)
         for name, t, ref in zip("ab", args, refs, strict=True):
