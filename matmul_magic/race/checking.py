@@ -34,9 +34,9 @@ from torch import Tensor
 from ..bench_result.views.format import format_time
 from . import correctness, plan
 from .bench_operands import is_oom, release_memory
+from .errors import ACTIVE, row_error
 from .errors import ERROR_LIMIT as ERROR_LIMIT
 from .errors import clip as clip
-from .errors import reraise_if_user, row_error
 from .guard import ArgsGuard
 from .task import Probe, Task, slice_operands, slice_text
 
@@ -85,7 +85,7 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
         task.written = watch.changes(on, refs)
         verdict = None if task.written else correctness.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
-        reraise_if_user(exc)
+        ACTIVE.reraise_if_user(exc)
         task.written = task.written or watch.changes(on, refs)
         task.error = row_error(exc)
         if is_oom(exc):
@@ -108,7 +108,7 @@ def _recall(task: Task, rows: int, cols: int) -> float:
     try:
         return timed_call(task.variant.fn, *slice_operands(task.a, task.b, rows, cols))[1]
     except BaseException as exc:  # noqa: BLE001
-        reraise_if_user(exc)
+        ACTIVE.reraise_if_user(exc)
         return math.inf
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from . import plan
 from .bench_operands import is_oom, release_memory
-from .errors import reraise_if_user, row_error
+from .errors import ACTIVE, row_error
 from .task import Probe, Task
 from .timing import Measurement
 
@@ -103,7 +103,7 @@ class Race:
             try:
                 elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
-                reraise_if_user(exc)
+                ACTIVE.reraise_if_user(exc)
                 task.fail(row_error(exc))
                 if is_oom(exc):
                     release_memory()
