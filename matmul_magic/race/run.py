@@ -146,7 +146,7 @@ class Run:
                 check(task, self.plan, deadline)
                 self._undo_state(v)
                 if self._restore_if_written(task, pair):
-                    self.mark_written(main, task.written)  # the same function: not trusted
+                    main.distrust(written_note(task.written), task.written)  # the same function
             if self._starves_the_race():  # checked, but the race could not time it: said so
                 reached = i
                 for v in swept:
@@ -198,12 +198,9 @@ class Run:
         changes = {**task.written, **pair.changes()}
         if not changes:
             return False
-        self.mark_written(task, changes)
+        task.distrust(written_note(changes), changes)
         self.renew(pair)
         return True
-
-    def mark_written(self, task: Task, changes: dict[str, str]) -> None:
-        task.distrust(written_note(changes), changes)
 
     def renew(self, pair: Pair) -> None:
         """Fresh working copies of ``pair`` for every task that used it."""
@@ -335,14 +332,13 @@ class Watch:
 
     def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
         seen = self._seen.get(id(args))
-        if seen is not None and seen[0] is args:
-            return seen[1], seen[2]
-        for task in (t for ts in self.run.tasks.values() for t in ts):
-            for probe in task.probes:
-                if probe._args is args:
-                    self._seen[id(args)] = (args, probe, ArgsGuard(args))
-                    return probe, self._seen[id(args)][2]
-        return None
+        if seen is None or seen[0] is not args:
+            tasks = (t for ts in self.run.tasks.values() for t in ts)
+            probe = next((p for t in tasks for p in t.probes if p._args is args), None)
+            if probe is None:
+                return None
+            seen = self._seen[id(args)] = (args, probe, ArgsGuard(args))
+        return seen[1], seen[2]
 
     def _look(self, args: tuple[Any, ...], probe: Probe, guard: ArgsGuard) -> None:
         task = probe.task
@@ -360,7 +356,7 @@ class Watch:
                 changes[name] = "its values" if on is None else f"its values, called on {on}"
         if changes:
             probe._args = None
-            self.run.mark_written(task, changes)
+            task.distrust(written_note(changes), changes)
             self.stopped.append(task)
             if pair.changes():
                 self.run.renew(pair)
