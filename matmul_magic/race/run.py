@@ -311,24 +311,19 @@ class Watch:
         found = self._probe(args)  # its layout is taken before its first call
         elapsed = self.clock(fn, args, number)
         if found is not None:
-            probe = found[0]
-            pair = self.run.pairs.get(probe.task.size)
+            probe, task = found[0], found[0].task
+            pair = self.run.pairs[task.size]  # made when the task was checked
             distrust = None
             try:
-                if pair is not None and self.audit.due(probe, elapsed / max(number, 1)):
+                if self.audit.due(probe, elapsed / max(number, 1)):
                     distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
             finally:
                 self._look(args, *found)  # what the audit's calls changed too
-            if distrust is not None:
-                self._stop(probe, distrust)
+            if distrust is not None:  # its answers are wrong: the row is, and it races no further
+                task.distrust(distrust)
+                self.stopped.append(task)
+                raise Distrusted(distrust)
         return elapsed
-
-    def _stop(self, probe: Probe, why: str) -> None:
-        """Mark ``probe``'s task incorrect, for ``why``, and end its part in the race."""
-        task = probe.task
-        task.distrust(why)
-        self.stopped.append(task)
-        raise Distrusted(why)
 
     def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
         seen = self._seen.get(id(args))
@@ -344,9 +339,7 @@ class Watch:
         task = probe.task
         if self.run.state is not None:
             self.run.record_state(task.variant, self.run.state.undo())
-        pair = self.run.pairs.get(task.size)
-        if pair is None:
-            return
+        pair = self.run.pairs[task.size]
         full = probe.outputs == task.outputs
         on = None if full else slice_text(probe.rows, probe.cols, task.m, task.n)
         refs = pair.slices(probe.rows, probe.cols)
