@@ -196,12 +196,8 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
 
 
 def _top_level_defs(tree: ast.Module) -> list[str]:
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not node.name.startswith("__") and node.name not in names:
-                names.append(node.name)
-    return names
+    defs = (n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return list(dict.fromkeys(n.name for n in defs if not n.name.startswith("__")))
 
 
 def _syntax_message(where: str, error: SyntaxError, importing: bool = False) -> str:

@@ -85,8 +85,7 @@ class Run:
             self.current, self.phase, self.size = v.name, "check", None
             self.progress(force=True)
             if v.fn is not None:
-                self._check(v)
-                self._undo_state(v)
+                self._check(v, self.pairs[None])
             self.checked.add(id(v))
         self._check_sweep()
         tasks = [t for ts in self.tasks.values() for t in ts]
@@ -108,12 +107,14 @@ class Run:
     def deadline(self, checks: bool = False) -> float:
         return self.plan.deadline(self.one_off(), checks)
 
-    def _check(self, v: Variant) -> None:
-        pair = self.pairs[None]
-        main = Task(v, pair.a, pair.b, sources=pair.sources)
-        self.tasks[id(v)].append(main)
-        check(main, self.plan, self.deadline(checks=True))
-        self._restore_if_written(main, pair)
+    def _check(self, v: Variant, pair: Pair, size: int | None = None) -> Task:
+        """``v`` checked on ``pair``'s copies; its global settings and its inputs put back."""
+        task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
+        self.tasks[id(v)].append(task)
+        check(task, self.plan, self.deadline(checks=True))
+        self._undo_state(v)
+        self._restore_if_written(task, pair)
+        return task
 
     def _check_sweep(self) -> None:
         """Every size in turn, smallest first, for each variant that passed on the main
@@ -137,15 +138,12 @@ class Run:
                 main = self.tasks[id(v)][0]
                 if main.written:
                     continue  # it wrote into its inputs at a smaller size: not trusted
-                task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
-                self.tasks[id(v)].append(task)
-                deadline = self.deadline(checks=True)
-                if time.perf_counter() >= deadline:
-                    task.note = self._unreached(i, count)
+                if time.perf_counter() >= self.deadline(checks=True):
+                    late = Task(v, *operands, size=size, note=self._unreached(i, count))
+                    self.tasks[id(v)].append(late)
                     continue
-                check(task, self.plan, deadline)
-                self._undo_state(v)
-                if self._restore_if_written(task, pair):
+                task = self._check(v, pair, size)
+                if task.written:
                     main.distrust(written_note(task.written), task.written)  # the same function
             if self._starves_the_race():  # checked, but the race could not time it: said so
                 reached = i
@@ -193,14 +191,12 @@ class Run:
             f"would reach all {sizes})"
         )
 
-    def _restore_if_written(self, task: Task, pair: Pair) -> bool:
+    def _restore_if_written(self, task: Task, pair: Pair) -> None:
         """Undo a variant's writes into its operands, and don't trust its row."""
         changes = {**task.written, **pair.changes()}
-        if not changes:
-            return False
-        task.distrust(written_note(changes), changes)
-        self.renew(pair)
-        return True
+        if changes:
+            task.distrust(written_note(changes), changes)
+            self.renew(pair)
 
     def renew(self, pair: Pair) -> None:
         """Fresh working copies of ``pair`` for every task that used it."""

@@ -22,9 +22,8 @@ def baseline_name(rows: list[BenchRow], baseline: str | None) -> str | None:
     """The row speedups divide by: ``baseline`` when it was timed, else (for the default
     ``'loops'`` when there is no loops row) the first timed row."""
     timed = [r for r in rows if r.median is not None and r.error is None and r.correct]
-    for r in timed:
-        if r.name == baseline:
-            return r.name
+    if any(r.name == baseline for r in timed):
+        return baseline
     if baseline == "loops" and not any(r.name == "loops" for r in rows) and timed:
         return timed[0].name
     return None
