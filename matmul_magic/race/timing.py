@@ -232,12 +232,9 @@ class MpsClock(CpuClock):
 
         self._sync = torch.mps.synchronize
         super().__init__()
-        self.overhead += self._sync_cost()
-
-    def _sync_cost(self) -> float:
         t0 = time.perf_counter()
         self._sync()
-        return time.perf_counter() - t0
+        self.overhead += time.perf_counter() - t0  # a synchronise's own cost
 
     def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
         with gc_paused():
@@ -275,14 +272,10 @@ class CudaClock:
             if l2_flush
             else None
         )
-        self.overhead = self._overhead()
+        self.overhead = sorted(self(_noop, (), 0) for _ in range(5))[2] + 1e-6
 
     def _event(self) -> Any:
         return self._torch.cuda.Event(enable_timing=True)
-
-    def _overhead(self) -> float:
-        reads = [self(_noop, (), 0) for _ in range(5)]
-        return sorted(reads)[2] + 1e-6
 
     def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
         torch = self._torch
