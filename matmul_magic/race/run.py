@@ -96,7 +96,6 @@ class Run:
         self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
-        self.restore_operands()
         self.current, self.phase = None, "done"
         self.progress(force=True)
 
