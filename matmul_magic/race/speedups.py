@@ -66,13 +66,8 @@ def with_speedups(
     flops: int,
     peak: float | None,
 ) -> list[BenchRow]:
-    """``rows`` with ``speedup`` (and its interval), ``gflops`` and ``pct_of_peak`` filled.
-
-    The speedup is the baseline's median over the row's, the very ratio the Time view
-    shows, so the two views never contradict each other; its interval comes from both
-    medians' intervals. The per-round ratios (each taken seconds apart, under the same
-    load) check it: where they disagree beyond both intervals, the row is unreliable.
-    """
+    """``rows`` with ``speedup`` (and its interval, as the module says), ``gflops`` and
+    ``pct_of_peak`` filled; a row whose per-round ratios disagree is unreliable."""
     base_name = baseline_name(rows, baseline)
     base = next((r for r in rows if r.name == base_name), None)
     base_rounds = per_round.get(base_name or "", {})
