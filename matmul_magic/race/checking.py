@@ -97,7 +97,8 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
         return None  # it wrote into its inputs: neither answer nor time can be trusted
     task.correct, task.max_abs_err = verdict.correct, verdict.max_abs_err
     if not verdict.correct:
-        task.note = f"{verdict.why}{f' (checked on {on})' if on else ''}; not timed"
+        where = f" (checked on {on})" if on else ""
+        task.note = f"{verdict.why}{where}; not timed"
         return None
     task.error, task.note = None, None
     return seconds

@@ -88,11 +88,10 @@ class Run:
                 self._check(v, self.pairs[None])
             self.checked.add(id(v))
         self._check_sweep()
-        tasks = [t for ts in self.tasks.values() for t in ts]
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
         watch = Watch(clock, self)
-        Race(tasks, watch, self.plan, self.deadline(), self.seed, self.progress).run()
+        Race(self.all_tasks(), watch, self.plan, self.deadline(), self.seed, self.progress).run()
         self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
@@ -101,7 +100,10 @@ class Run:
 
     def one_off(self) -> float:
         """One-off costs found so far: measured, reported, and not charged to the budget."""
-        return sum(t.one_off for ts in self.tasks.values() for t in ts)
+        return sum(t.one_off for t in self.all_tasks())
+
+    def all_tasks(self) -> list[Task]:
+        return [t for ts in self.tasks.values() for t in ts]
 
     def deadline(self, checks: bool = False) -> float:
         return self.plan.deadline(self.one_off(), checks)
@@ -168,10 +170,7 @@ class Run:
         sweep that checked sizes the race could not time gave them no median at all (at
         budget=3, 17 of 20 sizes checked, none timed)."""
         round_cost = sum(
-            max(p.per_call, self.plan.block_seconds)
-            for ts in self.tasks.values()
-            for t in ts
-            for p in t.probes
+            max(p.per_call, self.plan.block_seconds) for t in self.all_tasks() for p in t.probes
         )
         left = self.deadline() - time.perf_counter()
         return (plan.FLOOR_BLOCKS + 1) * round_cost > left
@@ -201,7 +200,7 @@ class Run:
         """Fresh working copies of ``pair`` for every task that used it."""
         old = pair.working
         pair.renew()
-        for task in (t for ts in self.tasks.values() for t in ts):
+        for task in self.all_tasks():
             if task.a is old[0] or task.b is old[1]:
                 task.a, task.b = pair.working
                 for probe in task.probes:
@@ -323,7 +322,7 @@ class Watch:
     def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
         seen = self._seen.get(id(args))
         if seen is None or seen[0] is not args:
-            tasks = (t for ts in self.run.tasks.values() for t in ts)
+            tasks = self.run.all_tasks()
             probe = next((p for t in tasks for p in t.probes if p._args is args), None)
             if probe is None:
                 return None
