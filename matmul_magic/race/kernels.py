@@ -80,14 +80,10 @@ def split_target(target: str) -> tuple[str, str | None]:
     return where, name
 
 
-def is_file_target(where: str) -> bool:
-    return where.endswith(".py") or os.sep in where or "/" in where or Path(where).is_file()
-
-
 def load_kernels(target: str) -> Kernels:
     """The functions ``target`` names, loaded; raises :class:`KernelLoadError`."""
     where, name = split_target(target)
-    if is_file_target(where):
+    if where.endswith(".py") or os.sep in where or "/" in where or Path(where).is_file():
         module, defined = _load_file(where)
     else:
         module, defined = _import_module(where)
