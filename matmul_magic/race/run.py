@@ -114,7 +114,10 @@ class Run:
         self.tasks[id(v)].append(task)
         check(task, self.plan, self.deadline(checks=True))
         self._undo_state(v)
-        self._restore_if_written(task, pair)
+        changes = {**task.written, **pair.changes()}
+        if changes:  # it wrote into its operands: its row is not trusted; fresh copies for all
+            task.distrust(written_note(changes), changes)
+            self.renew(pair)
         return task
 
     def _check_sweep(self) -> None:
@@ -188,13 +191,6 @@ class Run:
             f"size{'s' if reached != 1 else ''} (budget={format_plain(need, 2)} or more "
             f"would reach all {sizes})"
         )
-
-    def _restore_if_written(self, task: Task, pair: Pair) -> None:
-        """Undo a variant's writes into its operands, and don't trust its row."""
-        changes = {**task.written, **pair.changes()}
-        if changes:
-            task.distrust(written_note(changes), changes)
-            self.renew(pair)
 
     def renew(self, pair: Pair) -> None:
         """Fresh working copies of ``pair`` for every task that used it."""
