@@ -31,14 +31,22 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from .race.devices import dtype_name
+
 MatmulFn = Callable[[Tensor, Tensor], Tensor]
+
+
+def _zeros_product(a: Tensor, b: Tensor) -> Tensor:
+    """The zeros a loop fills in (the lesson's ``assert`` that ``a``'s columns are ``b``'s rows)."""
+    (ar, ac), (br, bc) = a.shape, b.shape
+    assert ac == br
+    return torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
 
 
 def matmul_loops(a: Tensor, b: Tensor) -> Tensor:
     """Three nested loops: ``c[i,j] += a[i,k] * b[k,j]``, one scalar at a time."""
-    (ar, ac), (br, bc) = a.shape, b.shape
-    assert ac == br
-    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    c = _zeros_product(a, b)
+    (ar, bc), ac = c.shape, a.shape[1]
     for i in range(ar):
         for j in range(bc):
             for k in range(ac):
@@ -48,9 +56,8 @@ def matmul_loops(a: Tensor, b: Tensor) -> Tensor:
 
 def matmul_elementwise(a: Tensor, b: Tensor) -> Tensor:
     """Two loops: the innermost becomes the row ``a[i,:]`` times the column ``b[:,j]``, summed."""
-    (ar, ac), (br, bc) = a.shape, b.shape
-    assert ac == br
-    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    c = _zeros_product(a, b)
+    ar, bc = c.shape
     for i in range(ar):
         for j in range(bc):
             c[i, j] = (a[i, :] * b[:, j]).sum()
@@ -59,10 +66,8 @@ def matmul_elementwise(a: Tensor, b: Tensor) -> Tensor:
 
 def matmul_broadcast(a: Tensor, b: Tensor) -> Tensor:
     """One loop: row ``a[i]`` as a column (``k×1``) broadcasts against ``b`` (``k×n``)."""
-    (ar, ac), (br, bc) = a.shape, b.shape
-    assert ac == br
-    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
-    for i in range(ar):
+    c = _zeros_product(a, b)
+    for i in range(c.shape[0]):
         c[i] = (a[i].unsqueeze(-1) * b).sum(dim=0)
     return c
 
@@ -156,9 +161,7 @@ def matmul_numba(a: Tensor, b: Tensor) -> Tensor:
 
     numba works on NumPy arrays, so the tensors are viewed as arrays (no copy on CPU).
     """
-    (ar, ac), (br, bc) = a.shape, b.shape
-    assert ac == br
-    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    c = _zeros_product(a, b)
     _numba_dot_loops()(a.numpy(), b.numpy(), c.numpy())
     return c
 
@@ -184,11 +187,9 @@ def matmul_numba_cuda(a: Tensor, b: Tensor) -> Tensor:
     """A numba.cuda kernel with one thread per ``c[i,j]``, launched on 16×16 thread blocks."""
     from numba import cuda
 
-    (ar, ac), (br, bc) = a.shape, b.shape
-    assert ac == br
-    c = torch.zeros(ar, bc, dtype=a.dtype, device=a.device)
+    c = _zeros_product(a, b)
     tpb = (16, 16)
-    blocks = ((ar + tpb[0] - 1) // tpb[0], (bc + tpb[1] - 1) // tpb[1])
+    blocks = tuple((size + t - 1) // t for size, t in zip(c.shape, tpb, strict=True))
     stream = cuda.external_stream(torch.cuda.current_stream(a.device).cuda_stream)
     kernel = _numba_cuda_kernel()
     kernel[blocks, tpb, stream](
@@ -231,23 +232,25 @@ def optional_steps(device: torch.device | str, dtype: torch.dtype) -> list[Optio
     kind = torch.device(device).type
     steps: list[OptionalStep] = []
     if kind == "cpu":
-        if not _have("numba"):
-            steps.append(OptionalStep("numba", None, "skipped: numba is not installed"))
-        elif dtype not in _NUMBA_DTYPES:
-            steps.append(OptionalStep("numba", None, f"skipped: numba has no {_dtype_name(dtype)}"))
-        else:
-            steps.append(OptionalStep("numba", matmul_numba))
+        steps.append(_numba_missing("numba", dtype) or OptionalStep("numba", matmul_numba))
     elif kind == "cuda":
         steps.append(_numba_cuda_step(dtype))
         steps.append(_compile_step())
     return steps
 
 
-def _numba_cuda_step(dtype: torch.dtype) -> OptionalStep:
+def _numba_missing(name: str, dtype: torch.dtype) -> OptionalStep | None:
     if not _have("numba"):
-        return OptionalStep("numba_cuda", None, "skipped: numba is not installed")
+        return OptionalStep(name, None, "skipped: numba is not installed")
     if dtype not in _NUMBA_DTYPES:
-        return OptionalStep("numba_cuda", None, f"skipped: numba has no {_dtype_name(dtype)}")
+        return OptionalStep(name, None, f"skipped: numba has no {dtype_name(dtype)}")
+    return None
+
+
+def _numba_cuda_step(dtype: torch.dtype) -> OptionalStep:
+    missing = _numba_missing("numba_cuda", dtype)
+    if missing is not None:
+        return missing
     try:
         from numba import cuda
 
@@ -265,7 +268,3 @@ def _compile_step() -> OptionalStep:
     if not _have("triton"):
         return OptionalStep("compiled", None, "skipped: torch.compile needs triton on CUDA")
     return OptionalStep("compiled", matmul_compiled)
-
-
-def _dtype_name(dtype: torch.dtype) -> str:
-    return str(dtype).removeprefix("torch.")

@@ -178,12 +178,11 @@ def check_sizes_fit(
 
 
 def is_oom(exc: BaseException) -> bool:
-    oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", None)
     try:
         text = str(exc).lower()
     except BaseException:  # noqa: BLE001 - a user's exception whose __str__ raises
         text = ""
-    return (oom is not None and isinstance(exc, oom)) or any(
+    return isinstance(exc, torch.cuda.OutOfMemoryError) or any(
         marker in text for marker in ("out of memory", "can't allocate memory")
     )
 
@@ -192,13 +191,8 @@ def release_memory() -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-    mps = getattr(torch, "mps", None)
-    if (
-        mps is not None
-        and getattr(torch.backends, "mps", None)
-        and torch.backends.mps.is_available()
-    ):
-        mps.empty_cache()
+    if torch.backends.mps.is_available():
+        torch.mps.empty_cache()
 
 
 @contextlib.contextmanager

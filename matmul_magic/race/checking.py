@@ -34,9 +34,9 @@ from torch import Tensor
 from ..bench_result.views.format import format_time
 from . import correctness, plan
 from .bench_operands import is_oom, release_memory
+from .errors import ACTIVE, row_error
 from .errors import ERROR_LIMIT as ERROR_LIMIT
 from .errors import clip as clip
-from .errors import reraise_if_user, row_error
 from .guard import ArgsGuard
 from .task import Probe, Task, slice_operands, slice_text
 
@@ -85,23 +85,19 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
         task.written = watch.changes(on, refs)
         verdict = None if task.written else correctness.judge(out, *args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
-        reraise_if_user(exc)
+        ACTIVE.reraise_if_user(exc)
         task.written = task.written or watch.changes(on, refs)
         task.error = row_error(exc)
         if is_oom(exc):
             release_memory()
-        if (rows, cols) != (task.m, task.n):
-            task.note = f"failed on {slice_text(rows, cols, task.m, task.n)}"
+        if on is not None:
+            task.note = f"failed on {on}"
         return None
     if verdict is None:
         return None  # it wrote into its inputs: neither answer nor time can be trusted
     task.correct, task.max_abs_err = verdict.correct, verdict.max_abs_err
     if not verdict.correct:
-        where = (
-            f" (checked on {slice_text(rows, cols, task.m, task.n)})"
-            if (rows, cols) != (task.m, task.n)
-            else ""
-        )
+        where = f" (checked on {on})" if on else ""
         task.note = f"{verdict.why}{where}; not timed"
         return None
     task.error, task.note = None, None
@@ -113,7 +109,7 @@ def _recall(task: Task, rows: int, cols: int) -> float:
     try:
         return timed_call(task.variant.fn, *slice_operands(task.a, task.b, rows, cols))[1]
     except BaseException as exc:  # noqa: BLE001
-        reraise_if_user(exc)
+        ACTIVE.reraise_if_user(exc)
         return math.inf
 
 
@@ -123,37 +119,22 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
     Past ``deadline`` (``time.perf_counter()``) the ladder climbs no further than a slice
     of ``plan.MIN_SLICE_SECONDS``: the checks have spent their share of the budget."""
     the_plan = the_plan or plan.Plan.for_run()
+    on_cpu = task.a.device.type == "cpu"
     climbs = task.variant.kind == "course" and task.variant.name in _SLOW_ON_ACCELERATORS
-    if task.a.device.type != "cpu" and not climbs:
-        # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton):
-        # only the Python-loop steps, which launch a kernel per scalar or row, climb.
-        _ladder(task, the_plan, deadline, full_only=True)
-    elif task.a.device.type == "cpu" and torch.get_num_threads() > 1:
-        # One thread while sizing: a one-output product dispatched to a thread pool can cost
-        # milliseconds of synchronisation on a busy machine and would look like real work.
-        threads = torch.get_num_threads()
+    # On a GPU every shape may mean a new compile or autotune (torch.compile, Triton): only
+    # the Python-loop steps, which launch a kernel per scalar or row, climb. On the CPU, one
+    # thread while sizing: a one-output product dispatched to a thread pool can cost
+    # milliseconds of synchronisation on a busy machine and would look like real work.
+    threads = torch.get_num_threads()
+    one_thread = on_cpu and threads > 1
+    if one_thread:
         torch.set_num_threads(1)
-        try:
-            _ladder(task, the_plan, deadline)
-        finally:
+    try:
+        _ladder(task, the_plan, deadline, full_only=not on_cpu and not climbs)
+    finally:
+        if one_thread:
             torch.set_num_threads(threads)
-    else:
-        _ladder(task, the_plan, deadline)
     _set_probes(task, the_plan.budget)
-
-
-def _compiles_nothing(task: Task) -> bool:
-    """The lesson's own steps (not the optional compiled ones) have no one-off cost to find:
-    a second call of a slow one would only spend the budget."""
-    return task.variant.kind == "course"
-
-
-def _first_call(task: Task, rows: int, cols: int, seconds: float) -> float:
-    """The first call's time, less a one-off cost (measured by a second call) when it held one."""
-    # Always a second call, even after a first one longer than the whole budget: that is
-    # what a compile (torch.compile, numba, Triton) looks like, and only a second call tells
-    # a compile from a slow function.
-    return _unless_one_off(task, rows, cols, seconds)
 
 
 def _unless_one_off(task: Task, rows: int, cols: int, seconds: float) -> float:
@@ -178,8 +159,14 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
                 _judge_on_full(task, the_plan)
             return
         predicted = _predict(task.points, rows * cols) if task.points else seconds
-        if not task.points and not (_compiles_nothing(task) and seconds > call_limit):
-            seconds = _first_call(task, rows, cols, seconds)
+        # A first call is always called again, even one longer than the whole budget: that
+        # is what a compile (torch.compile, numba, Triton) looks like, and only a second call
+        # tells a compile from a slow function. The lesson's own steps (not the optional
+        # compiled ones) have no one-off cost to find: a second call of a slow one would only
+        # spend the budget.
+        course = task.variant.kind == "course"
+        if not task.points and not (course and seconds > call_limit):
+            seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
             # Far slower than the slices before it foretold: a recompile for a new shape?
             seconds = _unless_one_off(task, rows, cols, seconds)
@@ -193,12 +180,23 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             return
         if done >= total:
             return
-        if _fixed_cost_dominates(task.points, total) or _cheap_in_full(task.points, total):
-            cells = total  # the full call costs about what a slice does, or next to nothing
+        # The full call costs about what a slice does, or is predicted to take under
+        # MIN_SLICE_SECONDS: call it now rather than gate every doubling on the way (each gate
+        # costs more than such a call; a fast row climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs,
+        # which at small budgets spent the checks' share).
+        if (
+            _fixed_cost_dominates(task.points, total)
+            or _predict(task.points, total) <= plan.MIN_SLICE_SECONDS
+        ):
+            cells = total
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
         predicted = _predict(task.points, nxt_rows * nxt_cols)
-        if predicted > call_limit and not _needs_second_point(task, predicted, the_plan):
+        # One point cannot be extrapolated from: take a second slice when it is affordable
+        # (within a third of the budget, even once the checks' share is spent: without it the
+        # row would have no figure at all).
+        second = len(task.points) < 2 and predicted <= the_plan.second_point_seconds
+        if predicted > call_limit and not second:
             return
         late = time.perf_counter() >= deadline
         if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= 2:
@@ -224,20 +222,6 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     )
     rows, cols, seconds = points[-1]
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
-
-
-def _cheap_in_full(points: list[tuple[int, int, float]], total: int) -> bool:
-    """The full call is predicted to take under ``plan.MIN_SLICE_SECONDS``: call it now rather
-    than gate every doubling on the way (each gate costs more than such a call; a fast row
-    climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs, which at small budgets spent the checks' share)."""
-    return _predict(points, total) <= plan.MIN_SLICE_SECONDS
-
-
-def _needs_second_point(task: Task, predicted: float, the_plan: plan.Plan) -> bool:
-    """One point cannot be extrapolated from: take a second slice when it is affordable
-    (within a third of the budget, even once the checks' share is spent: without it the
-    row would have no figure at all)."""
-    return len(task.points) < 2 and predicted <= the_plan.second_point_seconds
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
@@ -269,15 +253,14 @@ def _judge_on_full(task: Task, the_plan: plan.Plan) -> None:
 def _set_probes(task: Task, budget: float) -> None:
     if task.error is not None or task.correct is not True or not task.points:
         return
+    rows, cols, seconds = task.points[-1]
     if task.over_budget:
-        rows, cols, seconds = task.points[-1]
         task.note = (
             f"one call on {slice_text(rows, cols, task.m, task.n)} took {format_time(seconds)}, "
             f"more than the whole {format_time(budget)} budget; stopped after it (a first call may "
             "include a one-off compile: a larger budget would tell)"
         )
         return
-    rows, cols, seconds = task.points[-1]
     if rows * cols == task.outputs:
         task.probes = [Probe(task, rows, cols, seconds)]
         return

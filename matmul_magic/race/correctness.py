@@ -51,8 +51,8 @@ def _eps(dtype: torch.dtype, device: torch.device) -> float:
     return torch.finfo(torch.float32).eps  # integer inputs are raced as float32 by bench()
 
 
-def _kind_problem(out: Any) -> str | None:
-    """Why ``out`` is not a usable answer, in words; ``None`` when it is one."""
+def _kind_problem(out: Any, expected: tuple[int, int]) -> str | None:
+    """Why ``out`` is not a usable answer of shape ``expected``, in words; ``None`` when it is."""
     if not isinstance(out, Tensor):
         return f"returned {type(out).__name__}, not a tensor"
     if out.is_nested:
@@ -63,6 +63,8 @@ def _kind_problem(out: Any) -> str | None:
         return "returned a meta tensor, which holds no values"
     if out.is_complex():
         return f"returned a complex tensor ({str(out.dtype).removeprefix('torch.')})"
+    if tuple(out.shape) != expected:
+        return f"output shape {tuple(out.shape)} differs from torch's {expected}"
     return None
 
 
@@ -83,14 +85,9 @@ def judge(out: Any, a: Tensor, b: Tensor, sample: Tensor | None = None) -> Verdi
     it is made a block of rows at a time, and when not even one row fits, the verdict is
     that the check could not be made (``correct`` is ``None``), never that the output is wrong.
     """
-    problem = _kind_problem(out)
+    problem = _kind_problem(out, (a.shape[0], b.shape[-1]))
     if problem is not None:
         return Verdict(False, None, problem)
-    expected = (a.shape[0], b.shape[-1])
-    if tuple(out.shape) != expected:
-        return Verdict(
-            False, None, f"output shape {tuple(out.shape)} differs from torch's {expected}"
-        )
     if sample is not None:
         out, a = out[sample], a[sample]
     rows = a.shape[0]

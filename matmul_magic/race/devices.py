@@ -25,19 +25,14 @@ DTYPES: dict[str, torch.dtype] = {
 # Dense (no sparsity) peak throughput in TFLOP/s from the vendors' data sheets, by a substring
 # of torch.cuda.get_device_name() (first match wins, so the more specific names come first).
 # "tf32" is float32 matmul on tensor cores, used when TF32 is allowed.
+_HOPPER_SXM = {"float64": 67.0, "float32": 67.0, "tf32": 494.7, "bfloat16": 989.4, "float16": 989.4}
 _CUDA_PEAKS_TFLOPS: tuple[tuple[str, dict[str, float]], ...] = (
-    (
-        "H200",
-        {"float64": 67.0, "float32": 67.0, "tf32": 494.7, "bfloat16": 989.4, "float16": 989.4},
-    ),
+    ("H200", _HOPPER_SXM),
     (
         "H100 PCIe",
         {"float64": 51.0, "float32": 51.0, "tf32": 378.0, "bfloat16": 756.0, "float16": 756.0},
     ),
-    (
-        "H100",
-        {"float64": 67.0, "float32": 67.0, "tf32": 494.7, "bfloat16": 989.4, "float16": 989.4},
-    ),
+    ("H100", _HOPPER_SXM),
     (
         "A100",
         {"float64": 19.5, "float32": 19.5, "tf32": 156.0, "bfloat16": 312.0, "float16": 312.0},
@@ -52,12 +47,7 @@ def available_devices() -> list[str]:
     """Devices torch can use here, best first: ``cuda`` (and ``cuda:N``), ``mps``, ``cpu``."""
     devices: list[str] = []
     if torch.cuda.is_available():
-        count = torch.cuda.device_count()
-        devices.append("cuda")
-        if count > 1:
-            devices += [f"cuda:{i}" for i in range(count)]
-        else:
-            devices.append("cuda:0")
+        devices += ["cuda"] + [f"cuda:{i}" for i in range(max(torch.cuda.device_count(), 1))]
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         devices.append("mps")
@@ -82,10 +72,6 @@ def resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype:
     """``None`` is float32 (the lesson's); names such as ``'bf16'`` or ``'float16'`` work too."""
     if dtype is None:
         return torch.float32
-    if isinstance(dtype, torch.dtype):
-        if dtype in DTYPES.values():
-            return dtype
-        raise ValueError(f"dtype {dtype} is not supported; use one of {', '.join(dtype_names())}")
     name = str(dtype).strip().lower().removeprefix("torch.")
     if name not in DTYPES:
         raise ValueError(f"dtype {dtype!r} is not supported; use one of {', '.join(dtype_names())}")

@@ -87,8 +87,3 @@ def row_error(exc: BaseException) -> str:
 ACTIVE = Interrupts()
 """The run's record, which the check and the race consult (SIGINT has one handler, so runs
 are watched one at a time)."""
-
-
-def reraise_if_user(exc: BaseException) -> None:
-    """``ACTIVE.reraise_if_user``: raise ``exc`` again when it is the user's Ctrl-C."""
-    ACTIVE.reraise_if_user(exc)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..bench_result.views.format import format_percent, format_time
 from . import plan
-from .task import Task, slice_text
+from .task import Probe, Task, slice_text
 from .timing import Measurement
 
 _CHECK_POINT_MIN = 2e-4
@@ -46,27 +46,36 @@ def estimate(task: Task) -> Estimate | None:
     if len(probes) != len(task.probes) or not probes:
         return None
     main = probes[-1]
-    blocks = sum(len(p.times) for p in probes)
-    calls = sum(len(p.times) * p.number for p in probes)
-    stalls = sum(_stalls(p.times) for p in probes)
     measured = Measurement(tuple(main.times), main.number)
-    if not task.extrapolated:
-        return Estimate(
-            measured,
-            dict(zip(main.rounds, main.times, strict=True)),
-            blocks,
-            calls,
-            stalls=stalls,
-        )
-    small = Measurement(tuple(probes[0].times))
-    o0, o1, total = probes[0].outputs, main.outputs, task.outputs
-    t0, t1 = small.median, measured.median
+    factor, how, unreliable, unconfirmed = 1.0, None, False, False
+    if task.extrapolated:
+        factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median)
+    return Estimate(
+        measured.scaled(factor),
+        {r: t * factor for r, t in zip(main.rounds, main.times, strict=True)},
+        blocks=sum(len(p.times) for p in probes),
+        calls=sum(len(p.times) * p.number for p in probes),
+        unreliable=unreliable,
+        how=how,
+        stalls=sum(_stalls(p.times) for p in probes),
+        unconfirmed=unconfirmed,
+    )
+
+
+UNCONFIRMED_WORDS = "estimate, unconfirmed: no third slice was measured to check the fit"
+
+
+def _fit(task: Task, small: Probe, t1: float) -> tuple[float, str, bool, bool]:
+    """The factor from the big slice's median ``t1`` to the full call's, through the line
+    through the two slices' medians; its words, and whether it is unreliable or unconfirmed."""
+    big_probe = task.probes[-1]
+    o0, o1, total = small.outputs, big_probe.outputs, task.outputs
+    t0 = Measurement(tuple(small.times)).median
     per_output = max(t1 - t0, 0.0) / (o1 - o0)
     fixed = t1 - per_output * o1
     if fixed < 0:
         fixed, per_output = 0.0, t1 / o1
     full = fixed + per_output * total
-    factor = full / t1 if t1 > 0 else 1.0
     # The ladder ran single-threaded and the race did not, so the fit is checked on the
     # shape of the cost curve: each earlier slice's time relative to the timed big slice's.
     big = task.points[-1][2]
@@ -76,33 +85,17 @@ def estimate(task: Task) -> Estimate | None:
         if s >= _CHECK_POINT_MIN and big > 0 and t1 > 0
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
-    unconfirmed = fit_unconfirmed(misses)
+    # A line through two slices always fits them: with no third slice (long enough to test
+    # it, _CHECK_POINT_MIN) the fit is unconfirmed, which the row's note says.
+    unconfirmed = not misses
     how = (
-        f"estimated from {slice_text(probes[0].rows, probes[0].cols, task.m, task.n)} and "
-        f"{slice_text(main.rows, main.cols, task.m, task.n)}: {format_time(fixed)} fixed + "
-        f"{format_time(per_output)} per output"
+        f"estimated from {slice_text(small.rows, small.cols, task.m, task.n)} and "
+        f"{slice_text(big_probe.rows, big_probe.cols, task.m, task.n)}: {format_time(fixed)} "
+        f"fixed + {format_time(per_output)} per output"
     )
     if unreliable:
         miss = format_percent(100 * max(misses))
         how += f" (estimate, unreliable: the fit misses a measured slice by {miss})"
     elif unconfirmed:
         how += f" ({UNCONFIRMED_WORDS})"
-    return Estimate(
-        measured.scaled(factor),
-        {r: t * factor for r, t in zip(main.rounds, main.times, strict=True)},
-        blocks,
-        calls,
-        unreliable=unreliable,
-        how=how,
-        unconfirmed=unconfirmed,
-        stalls=stalls,
-    )
-
-
-UNCONFIRMED_WORDS = "estimate, unconfirmed: no third slice was measured to check the fit"
-
-
-def fit_unconfirmed(misses: list[float]) -> bool:
-    """A line through two slices always fits them: with no third slice (long enough to test
-    it, ``_CHECK_POINT_MIN``) the fit is unconfirmed, which the row's note says."""
-    return not misses
+    return full / t1 if t1 > 0 else 1.0, how, unreliable, unconfirmed

@@ -60,17 +60,6 @@ def _text(value: object) -> str:
     return str(value).removeprefix("torch.")
 
 
-def written(t: Tensor, layout: Layout, source: Tensor) -> str | None:
-    """How ``t`` (once laid out as ``layout``) no longer holds ``source``; ``None`` if it does."""
-    moved = layout.differs(t)
-    if moved is not None:
-        return moved
-    with torch.no_grad():
-        if not same_values(t, source):
-            return "its values"
-    return None
-
-
 def written_note(changes: dict[str, str]) -> str:
     """The row's note for a function that changed its inputs: which, and how."""
     names = ("inputs " if len(changes) > 1 else "input ") + " and ".join(changes)
@@ -106,7 +95,7 @@ class Pair:
         """What a function changed in the working copies, by operand name."""
         found = {}
         for name, w, layout, s in zip("ab", self.working, self.layouts, self.sources, strict=True):
-            what = written(w, layout, s)
+            what = layout.differs(w) or (None if _same(w, s) else "its values")
             if what is not None:
                 found[name] = what
         return found

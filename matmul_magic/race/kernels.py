@@ -80,14 +80,10 @@ def split_target(target: str) -> tuple[str, str | None]:
     return where, name
 
 
-def is_file_target(where: str) -> bool:
-    return where.endswith(".py") or os.sep in where or "/" in where or Path(where).is_file()
-
-
 def load_kernels(target: str) -> Kernels:
     """The functions ``target`` names, loaded; raises :class:`KernelLoadError`."""
     where, name = split_target(target)
-    if is_file_target(where):
+    if where.endswith(".py") or os.sep in where or "/" in where or Path(where).is_file():
         module, defined = _load_file(where)
     else:
         module, defined = _import_module(where)
@@ -149,29 +145,19 @@ def _load_file(where: str) -> tuple[ModuleType, list[str]]:
     sys.path.insert(0, folder)
     sys.modules[name] = module  # dataclasses and pickling look their module up here
     try:
-        _run_user_code(lambda: spec.loader.exec_module(module))  # type: ignore[union-attr]
-    except SyntaxError as error:  # in a module the file imports
+        _run_user_code(lambda: spec.loader.exec_module(module), where, path)  # type: ignore[union-attr]
+    except KernelLoadError:
         sys.modules.pop(name, None)
-        raise KernelLoadError(_syntax_message(where, error, importing=True)) from None
-    except _Raised as raised:
-        sys.modules.pop(name, None)
-        raise KernelLoadError(_failure_message(where, path, raised.error)) from None
+        raise
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
     return module, _top_level_defs(tree)
 
 
-class _Raised(Exception):
-    """Whatever the user's code raised (any ``BaseException`` but the user's Ctrl-C)."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__()
-        self.error = error
-
-
-def _run_user_code(run: Callable[[], Any]) -> Any:
-    """``run()``; what it raises comes back as :class:`_Raised`, ``SyntaxError`` as itself.
+def _run_user_code(run: Callable[[], Any], where: str, path: Path | None = None) -> Any:
+    """``run()``; what it raises (a ``SyntaxError`` in a module it imports too) is a
+    :class:`KernelLoadError` about ``where`` (the file at ``path``; ``None`` for a module).
 
     A ``KeyboardInterrupt`` (or ``SystemExit``, ``GeneratorExit``, a ``BaseException`` of its
     own) that the file raises is its failure to load; only the user's Ctrl-C while it loads
@@ -180,11 +166,11 @@ def _run_user_code(run: Callable[[], Any]) -> Any:
     with interrupts.watching():
         try:
             return run()
-        except SyntaxError:
-            raise
+        except SyntaxError as error:
+            raise KernelLoadError(_syntax_message(where, error, importing=True)) from None
         except BaseException as error:  # noqa: BLE001 - a file's own SystemExit is a load error
             interrupts.reraise_if_user(error)
-            raise _Raised(error) from None
+            raise KernelLoadError(_failure_message(where, path, error)) from None
 
 
 def _import_module(where: str) -> tuple[ModuleType, list[str]]:
@@ -193,17 +179,7 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
     if added:
         sys.path.insert(0, cwd)
     try:
-        module = _run_user_code(lambda: importlib.import_module(where))
-    except _Raised as raised:
-        error = raised.error
-        if isinstance(error, ModuleNotFoundError) and error.name and where.startswith(error.name):
-            raise KernelLoadError(
-                f"no module named {error.name!r} (looked in {cwd} and the installed packages);"
-                f" a file is given by its path, e.g. {where.replace('.', '/')}.py"
-            ) from None
-        raise KernelLoadError(_failure_message(where, None, error)) from None
-    except SyntaxError as error:
-        raise KernelLoadError(_syntax_message(where, error, importing=True)) from None
+        module = _run_user_code(lambda: importlib.import_module(where), where)
     finally:
         if added and cwd in sys.path:
             sys.path.remove(cwd)
@@ -216,12 +192,8 @@ def _import_module(where: str) -> tuple[ModuleType, list[str]]:
 
 
 def _top_level_defs(tree: ast.Module) -> list[str]:
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not node.name.startswith("__") and node.name not in names:
-                names.append(node.name)
-    return names
+    defs = (n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return list(dict.fromkeys(n.name for n in defs if not n.name.startswith("__")))
 
 
 def _syntax_message(where: str, error: SyntaxError, importing: bool = False) -> str:
@@ -233,6 +205,12 @@ def _syntax_message(where: str, error: SyntaxError, importing: bool = False) -> 
 
 def _failure_message(where: str, path: Path | None, error: BaseException) -> str:
     """``kernels.py, line 3: ModuleNotFoundError: No module named 'x'`` from the traceback."""
+    missing = error.name if isinstance(error, ModuleNotFoundError) else None
+    if path is None and missing and where.startswith(missing):  # the module named is not there
+        return (
+            f"no module named {missing!r} (looked in {os.getcwd()} and the installed "
+            f"packages); a file is given by its path, e.g. {where.replace('.', '/')}.py"
+        )
     frames = traceback.extract_tb(error.__traceback__)
     line = None
     if path is not None:  # the user's own file: its last frame there

@@ -32,7 +32,7 @@ from typing import Any
 
 from . import plan
 from .bench_operands import is_oom, release_memory
-from .errors import reraise_if_user, row_error
+from .errors import ACTIVE, row_error
 from .task import Probe, Task
 from .timing import Measurement
 
@@ -66,13 +66,9 @@ class Race:
         for probe in self._probes():
             probe.number = self._calls(probe.per_call)
         if self.deadline - time.perf_counter() > self.plan.warmup_seconds:
-            self._round(warmup=True)
+            self._round(warmup=True)  # its blocks only size the next ones
             for probe in self._probes():
-                if probe.times:
-                    warm = probe.times.pop()
-                    probe.rounds.pop()
-                    probe.per_call = min(probe.per_call, warm)
-                    probe.number = self._calls(probe.per_call)
+                probe.number = self._calls(probe.per_call)
         while any(not t.done for t in self.tasks):
             self._round()
             self._retire()
@@ -103,13 +99,16 @@ class Race:
             try:
                 elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
-                reraise_if_user(exc)
+                ACTIVE.reraise_if_user(exc)
                 task.fail(row_error(exc))
                 if is_oom(exc):
                     release_memory()
                 continue
-            probe.times.append(elapsed / probe.number)
-            probe.rounds.append(self.rounds)
+            if warmup:
+                probe.per_call = min(probe.per_call, elapsed / probe.number)
+            else:
+                probe.times.append(elapsed / probe.number)
+                probe.rounds.append(self.rounds)
         if not warmup:
             self.rounds += 1
 

@@ -37,11 +37,7 @@ def row_for(
     notes += [contended, exponent_note, unreached_sizes(sweep)]
     noisy = m is not None and not m.meets(threshold)
     low, high = m.median_interval() if m else (None, None)
-    over_budget_time = (
-        main.points[-1][2]
-        if main.over_budget and main.points and main.points[-1][:2] == (main.m, main.n)
-        else None
-    )
+    over_budget_time = main.full_call if main.over_budget else None
     median = m.median if m else over_budget_time
     return BenchRow(
         name=v.name,
@@ -82,10 +78,8 @@ def thread_contention(main: Task, m: timing.Measurement | None, threads: int | N
     """
     if m is None or not threads or threads < 2 or main.a.device.type != "cpu":
         return None
-    if main.extrapolated or not main.points or main.points[-1][:2] != (main.m, main.n):
-        return None
-    alone = main.points[-1][2]
-    if alone <= 0 or m.median < CONTENTION_FACTOR * alone:
+    alone = None if main.extrapolated else main.full_call
+    if alone is None or alone <= 0 or m.median < CONTENTION_FACTOR * alone:
         return None
     return (
         f"unreliable: {format_count(m.median / alone)}× slower with {threads} threads than with "

@@ -85,76 +85,75 @@ class Run:
             self.current, self.phase, self.size = v.name, "check", None
             self.progress(force=True)
             if v.fn is not None:
-                self._check(v)
-                self._undo_state(v)
+                self._check(v, self.pairs[None])
             self.checked.add(id(v))
         self._check_sweep()
-        tasks = [t for ts in self.tasks.values() for t in ts]
         self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
         self.progress(force=True)
         watch = Watch(clock, self)
-        race = Race(tasks, watch, self.plan, self.deadline(), self.seed)
-        race.on_round = self.progress
-        race.run()
+        Race(self.all_tasks(), watch, self.plan, self.deadline(), self.seed, self.progress).run()
         self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
-        self.restore_operands()
         self.current, self.phase = None, "done"
         self.progress(force=True)
 
     def one_off(self) -> float:
         """One-off costs found so far: measured, reported, and not charged to the budget."""
-        return sum(t.one_off for ts in self.tasks.values() for t in ts)
+        return sum(t.one_off for t in self.all_tasks())
+
+    def all_tasks(self) -> list[Task]:
+        return [t for ts in self.tasks.values() for t in ts]
 
     def deadline(self, checks: bool = False) -> float:
         return self.plan.deadline(self.one_off(), checks)
 
-    def _check(self, v: Variant) -> None:
-        pair = self.pairs[None]
-        main = Task(v, pair.a, pair.b, sources=pair.sources)
-        self.tasks[id(v)].append(main)
-        check(main, self.plan, self.deadline(checks=True))
-        self._restore_if_written(main, pair)
+    def _check(self, v: Variant, pair: Pair, size: int | None = None) -> Task:
+        """``v`` checked on ``pair``'s copies; its global settings and its inputs put back."""
+        task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
+        self.tasks[id(v)].append(task)
+        check(task, self.plan, self.deadline(checks=True))
+        self._undo_state(v)
+        changes = {**task.written, **pair.changes()}
+        if changes:  # it wrote into its operands: its row is not trusted; fresh copies for all
+            task.distrust(written_note(changes), changes)
+            self.renew(pair)
+        return task
 
     def _check_sweep(self) -> None:
         """Every size in turn, smallest first, for each variant that passed on the main
         operands; sizes the checks' share of the budget cannot reach are said so."""
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
-        sizes = list(self.sweep_pairs)
+        count = len(self.sweep_pairs)
         reached: int | None = None  # sizes measured, once one was not: the rest are not
-        for i, size in enumerate(sizes):
+        for i, (size, operands) in enumerate(self.sweep_pairs.items()):
             if reached is None and time.perf_counter() >= self.deadline(checks=True):
                 reached = i
             if reached is not None:
+                note = self._unreached(reached, count)
                 for v in swept:  # not reached: no copies made for it
-                    task = Task(v, *self.sweep_pairs[size], size=size)
-                    task.note = self._unreached(reached, len(sizes))
-                    self.tasks[id(v)].append(task)
+                    self.tasks[id(v)].append(Task(v, *operands, size=size, note=note))
                 continue
             with operands_fit(self.dev):
-                pair = self.pairs.setdefault(size, Pair(*self.sweep_pairs[size]))
+                pair = self.pairs.setdefault(size, Pair(*operands))
             self.phase, self.size = "sweep", size
             self.progress()
             for v in swept:
                 main = self.tasks[id(v)][0]
                 if main.written:
                     continue  # it wrote into its inputs at a smaller size: not trusted
-                task = Task(v, pair.a, pair.b, size=size, sources=pair.sources)
-                self.tasks[id(v)].append(task)
                 if time.perf_counter() >= self.deadline(checks=True):
-                    task.note = self._unreached(i, len(sizes))
+                    late = Task(v, *operands, size=size, note=self._unreached(i, count))
+                    self.tasks[id(v)].append(late)
                     continue
-                check(task, self.plan, self.deadline(checks=True))
-                self._undo_state(v)
-                if self._restore_if_written(task, pair):
-                    self.mark_written(main, task.written)  # the same function: not trusted
+                task = self._check(v, pair, size)
+                if task.written:
+                    main.distrust(written_note(task.written), task.written)  # the same function
             if self._starves_the_race():  # checked, but the race could not time it: said so
                 reached = i
                 for v in swept:
-                    task = self.tasks[id(v)][-1]
-                    if task.size == size:
-                        task.not_measured(self._unreached(i, len(sizes)))
+                    if self.tasks[id(v)][-1].size == size:
+                        self.tasks[id(v)][-1].not_measured(self._unreached(i, count))
 
     def _say_unmeasured_sizes(self) -> None:
         """A sweep size checked but left without a block (the rounds ran out sooner than
@@ -174,10 +173,7 @@ class Run:
         sweep that checked sizes the race could not time gave them no median at all (at
         budget=3, 17 of 20 sizes checked, none timed)."""
         round_cost = sum(
-            max(p.per_call, self.plan.block_seconds)
-            for ts in self.tasks.values()
-            for t in ts
-            for p in t.probes
+            max(p.per_call, self.plan.block_seconds) for t in self.all_tasks() for p in t.probes
         )
         left = self.deadline() - time.perf_counter()
         return (plan.FLOOR_BLOCKS + 1) * round_cost > left
@@ -196,23 +192,11 @@ class Run:
             f"would reach all {sizes})"
         )
 
-    def _restore_if_written(self, task: Task, pair: Pair) -> bool:
-        """Undo a variant's writes into its operands, and don't trust its row."""
-        changes = {**task.written, **pair.changes()}
-        if not changes:
-            return False
-        self.mark_written(task, changes)
-        self.renew(pair)
-        return True
-
-    def mark_written(self, task: Task, changes: dict[str, str]) -> None:
-        task.distrust(written_note(changes), changes)
-
     def renew(self, pair: Pair) -> None:
         """Fresh working copies of ``pair`` for every task that used it."""
         old = pair.working
         pair.renew()
-        for task in (t for ts in self.tasks.values() for t in ts):
+        for task in self.all_tasks():
             if task.a is old[0] or task.b is old[1]:
                 task.a, task.b = pair.working
                 for probe in task.probes:
@@ -308,61 +292,46 @@ class Watch:
     def __init__(self, clock: Any, run: Run) -> None:
         self.clock = clock
         self.run = run
-        self.name = getattr(clock, "name", None)
         self.overhead = getattr(clock, "overhead", 0.0)
         self.stopped: list[Task] = []  # tasks the watch stopped (their note says why)
         self.audit = Audit(run.plan.block_seconds, run.seed)
         self._seen: dict[int, tuple[tuple[Any, ...], Probe, ArgsGuard]] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "clock":  # not set yet: no recursion
-            raise AttributeError(name)
-        return getattr(self.clock, name)  # whatever else the race asks its clock
-
     def __call__(self, fn: Any, args: tuple[Any, ...], number: int) -> float:
         found = self._probe(args)  # its layout is taken before its first call
         elapsed = self.clock(fn, args, number)
         if found is not None:
-            probe = found[0]
-            pair = self.run.pairs.get(probe.task.size)
+            probe, task = found[0], found[0].task
+            pair = self.run.pairs[task.size]  # made when the task was checked
             distrust = None
             try:
-                if pair is not None and self.audit.due(probe, elapsed / max(number, 1)):
+                if self.audit.due(probe, elapsed / max(number, 1)):
                     distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
             finally:
                 self._look(args, *found)  # what the audit's calls changed too
-            if distrust is not None:
-                self._stop(probe, distrust)
+            if distrust is not None:  # its answers are wrong: the row is, and it races no further
+                task.distrust(distrust)
+                self.stopped.append(task)
+                raise Distrusted(distrust)
         return elapsed
-
-    def _stop(self, probe: Probe, why: str) -> None:
-        """Mark ``probe``'s task incorrect, for ``why``, and end its part in the race."""
-        task = probe.task
-        task.distrust(why)
-        self.stopped.append(task)
-        raise Distrusted(why)
 
     def _probe(self, args: tuple[Any, ...]) -> tuple[Probe, ArgsGuard] | None:
         seen = self._seen.get(id(args))
-        if seen is not None and seen[0] is args:
-            return seen[1], seen[2]
-        for task in (t for ts in self.run.tasks.values() for t in ts):
-            for probe in task.probes:
-                if probe._args is args:
-                    self._seen[id(args)] = (args, probe, ArgsGuard(args))
-                    return probe, self._seen[id(args)][2]
-        return None
+        if seen is None or seen[0] is not args:
+            tasks = self.run.all_tasks()
+            probe = next((p for t in tasks for p in t.probes if p._args is args), None)
+            if probe is None:
+                return None
+            seen = self._seen[id(args)] = (args, probe, ArgsGuard(args))
+        return seen[1], seen[2]
 
     def _look(self, args: tuple[Any, ...], probe: Probe, guard: ArgsGuard) -> None:
         task = probe.task
         if self.run.state is not None:
             self.run.record_state(task.variant, self.run.state.undo())
-        pair = self.run.pairs.get(task.size)
-        if pair is None:
-            return
-        on = None
-        if probe.outputs != task.outputs:
-            on = slice_text(probe.rows, probe.cols, task.m, task.n)
+        pair = self.run.pairs[task.size]
+        full = probe.outputs == task.outputs
+        on = None if full else slice_text(probe.rows, probe.cols, task.m, task.n)
         refs = pair.slices(probe.rows, probe.cols)
         changes = guard.changes(on, refs)
         for name, t, ref in zip("ab", args, refs, strict=True):
@@ -370,7 +339,7 @@ class Watch:
                 changes[name] = "its values" if on is None else f"its values, called on {on}"
         if changes:
             probe._args = None
-            self.run.mark_written(task, changes)
+            task.distrust(written_note(changes), changes)
             self.stopped.append(task)
             if pair.changes():
                 self.run.renew(pair)

@@ -22,9 +22,8 @@ def baseline_name(rows: list[BenchRow], baseline: str | None) -> str | None:
     """The row speedups divide by: ``baseline`` when it was timed, else (for the default
     ``'loops'`` when there is no loops row) the first timed row."""
     timed = [r for r in rows if r.median is not None and r.error is None and r.correct]
-    for r in timed:
-        if r.name == baseline:
-            return r.name
+    if any(r.name == baseline for r in timed):
+        return baseline
     if baseline == "loops" and not any(r.name == "loops" for r in rows) and timed:
         return timed[0].name
     return None
@@ -67,13 +66,8 @@ def with_speedups(
     flops: int,
     peak: float | None,
 ) -> list[BenchRow]:
-    """``rows`` with ``speedup`` (and its interval), ``gflops`` and ``pct_of_peak`` filled.
-
-    The speedup is the baseline's median over the row's, the very ratio the Time view
-    shows, so the two views never contradict each other; its interval comes from both
-    medians' intervals. The per-round ratios (each taken seconds apart, under the same
-    load) check it: where they disagree beyond both intervals, the row is unreliable.
-    """
+    """``rows`` with ``speedup`` (and its interval, as the module says), ``gflops`` and
+    ``pct_of_peak`` filled; a row whose per-round ratios disagree is unreliable."""
     base_name = baseline_name(rows, baseline)
     base = next((r for r in rows if r.name == base_name), None)
     base_rounds = per_round.get(base_name or "", {})

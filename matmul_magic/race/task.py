@@ -74,6 +74,12 @@ class Task:
         return self.m * self.n
 
     @property
+    def full_call(self) -> float | None:
+        """The check's seconds for one call of the full product, when its ladder got there."""
+        reached = bool(self.points) and self.points[-1][:2] == (self.m, self.n)
+        return self.points[-1][2] if reached else None
+
+    @property
     def extrapolated(self) -> bool:
         return bool(self.probes) and self.probes[-1].outputs != self.outputs
 

@@ -16,6 +16,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import torch
@@ -104,14 +105,7 @@ def _set_float32_precision(value: tuple[Any, ...]) -> None:
 def _backend_flag(module: Any, name: str, words: str) -> Setting | None:
     if module is None or not hasattr(module, name):
         return None
-
-    def read() -> Any:
-        return getattr(module, name)
-
-    def write(value: Any) -> None:
-        setattr(module, name, value)
-
-    return Setting(words, read, write)
+    return Setting(words, partial(getattr, module, name), partial(setattr, module, name))
 
 
 def settings() -> list[Setting]:
@@ -161,7 +155,7 @@ class TorchState:
     def __init__(self) -> None:
         self.settings = settings()
         self.values = [_read(s) for s in self.settings]
-        self.seeds = _seeds()
+        self.seeds = {name: get() for name, (get, _) in _generators().items()}
 
     def undo(self) -> list[str]:
         """Put back every cheap setting that differs; the words for those that did."""
@@ -179,40 +173,24 @@ class TorchState:
     def undo_seeds(self) -> bool:
         """Put every random generator back where it was; True when one had moved."""
         moved = False
-        for name, (get, put, was) in self.seeds.items():
-            if name not in _live_generators():
-                continue
-            now = get()
-            if not _same_state(now, was):
-                put(was)
+        for name, (get, put) in _generators().items():
+            if name in self.seeds and not _same_state(get(), self.seeds[name]):
+                put(self.seeds[name])
                 moved = True
         return moved
 
 
-def _live_generators() -> set[str]:
-    live = {"torch", "random"}
-    if "numpy" in sys.modules:
-        live.add("numpy")
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        live.add("cuda")
-    return live
-
-
-def _seeds() -> dict[str, tuple[Callable[[], Any], Callable[[Any], None], Any]]:
-    """For each random generator in use: how to read its state, how to set it, and the state."""
-    found: dict[str, tuple[Callable[[], Any], Callable[[Any], None], Any]] = {
-        "torch": (torch.get_rng_state, torch.set_rng_state, torch.get_rng_state()),
-        "random": (random.getstate, random.setstate, random.getstate()),
+def _generators() -> dict[str, tuple[Callable[[], Any], Callable[[Any], None]]]:
+    """How to read and set the state of each random generator in use."""
+    found: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {
+        "torch": (torch.get_rng_state, torch.set_rng_state),
+        "random": (random.getstate, random.setstate),
     }
     if "numpy" in sys.modules:
         np_random = sys.modules["numpy"].random
-        found["numpy"] = (np_random.get_state, np_random.set_state, np_random.get_state())
-    if "cuda" in _live_generators():
-        found["cuda"] = (
-            torch.cuda.get_rng_state_all,
-            torch.cuda.set_rng_state_all,
-            torch.cuda.get_rng_state_all(),
-        )
+        found["numpy"] = (np_random.get_state, np_random.set_state)
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        found["cuda"] = (torch.cuda.get_rng_state_all, torch.cuda.set_rng_state_all)
     return found
 
 

@@ -58,11 +58,6 @@ def user_name(fn: Callable[..., Any], taken: set[str], index: int) -> tuple[str,
     return name, written
 
 
-def _wanted(only: Iterable[str] | str) -> list[str]:
-    items = [only] if isinstance(only, str) else list(only)
-    return [w.strip() for item in items for w in str(item).split(",") if w.strip()]
-
-
 def select(
     fns: Sequence[Callable[..., Any]],
     course: bool,
@@ -82,7 +77,8 @@ def select(
         taken.add(name)
         users.append(Variant(name, "user", fn, written_as=written))
     if only is not None:
-        wanted = _wanted(only)
+        items = [only] if isinstance(only, str) else list(only)
+        wanted = [w.strip() for item in items for w in str(item).split(",") if w.strip()]
         known = [v.name for v in steps] + [
             n for v in users for n in {v.name, v.written_as} if n is not None
         ]
