@@ -3,14 +3,14 @@
 import { medianCell, speedupCell } from './cells';
 import { svg } from './dom';
 import { ESTIMATE, formatNumber, truncate, type Unit } from './format';
-import { axisTitle, labelWidth, type Metric, metricTick, METRICS, metricValue, rowsRateUnit, type ScaleKind } from './metric';
+import { axisTitle, chartWidth, labelWidth, type Metric, metricTick, METRICS, metricValue, rowsRateUnit, type ScaleKind } from './metric';
 import { linearScale, logScale, type Scale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
 /** The chart's width where it has room; it narrows to the output's width down to MIN_WIDTH
  * (scrolling below that), its text staying 11 px. */
 export const BAR_WIDTH = 680;
-export const MIN_WIDTH = 220;
+export { MIN_WIDTH } from './metric';
 const LABEL_W = 160;
 const VALUE_W = 150;
 /** Below this width each row's name and value go on a line above its bar. */
@@ -31,7 +31,7 @@ interface BarLayout {
 }
 
 function barLayout(width: number): BarLayout {
-  const w = Math.max(MIN_WIDTH, Math.min(BAR_WIDTH, Math.round(width)));
+  const w = chartWidth(width, BAR_WIDTH);
   return w < STACK_BELOW
     ? { width: w, stacked: true, plot: [EDGE, w - EDGE], rowH: 40 }
     : { width: w, stacked: false, plot: [LABEL_W, w - VALUE_W], rowH: 24 };
@@ -120,7 +120,7 @@ function rowText(row: BenchRow, textY: number, marks: string | null, layout: Bar
     return [svg('text', { x: LABEL_W - 8, y: textY, 'text-anchor': 'end', class: 'mm-bench-label' }, truncate(row.name, 20))];
   }
   const room = layout.width - 12 - (marks === null ? 0 : labelWidth(marks) + 8);
-  const name = svg('text', { x: 4, y: textY, class: 'mm-bench-label' }, truncate(row.name, Math.max(4, Math.floor(room / 6.6))));
+  const name = svg('text', { x: 4, y: textY, class: 'mm-bench-label' }, truncate(row.name, Math.max(4, Math.floor(room / labelWidth('x')))));
   if (marks === null) return [name];
   return [name, svg('text', { x: layout.width - 4, y: textY, 'text-anchor': 'end', class: 'mm-bench-value' }, marks)];
 }

@@ -115,12 +115,6 @@ export function formatEstimate(value: unknown): string {
   return signed(x < 0, layout(digits, exponent));
 }
 
-/** A number for a widget's small cell: integers as they are, others to 3 significant digits
- * without padding (`0.5`, `0.333`, `1.23e-7`); anything else as its text. */
-export function formatValue(value: unknown): string {
-  return String(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(3)) : value);
-}
-
 /** A whole count with thousands separated: `4,000`. */
 export function formatCount(value: unknown): string {
   return formatFixed(value, 0);

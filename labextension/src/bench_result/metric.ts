@@ -1,5 +1,6 @@
 // What a chart plots (time, speedup or throughput), how its values and axis labels print,
 // and the axis title. Shared by the bar chart and the sweep chart.
+import { PRESENTATION as P } from '../generated/presentation';
 import { formatNumber, formatRate, formatTime, pickUnit, RATE_UNITS, type Unit } from './format';
 import type { BenchRow } from './schema';
 
@@ -42,6 +43,10 @@ export function axisTitle(metric: Metric, scaleKind: ScaleKind, baseline: string
 /** The one throughput unit of a set of rows (the table's): the fastest row's. */
 export const rowsRateUnit = (values: (number | null)[]): Unit => pickUnit(values, RATE_UNITS, true);
 
-/** Axis text is 11 px: about this many viewBox units per character, with room to spare. */
-const CHAR_W = 6.6;
-export const labelWidth = (text: string): number => Array.from(text).length * CHAR_W;
+/** About how wide `text` draws at the charts' 11 px, in viewBox units. */
+export const labelWidth = (text: string): number => Array.from(text).length * P.char_width;
+
+/** The narrowest a chart gets (scrolling below it): its text stays 11 px. */
+export const MIN_WIDTH = 220;
+/** A chart's width for an output `width` wide: its own `widest` where it has room. */
+export const chartWidth = (width: number, widest: number): number => Math.max(MIN_WIDTH, Math.min(widest, Math.round(width)));
