@@ -1,6 +1,6 @@
 // What the tooltip says about one row or one sweep point, as label/value lines.
 import { medianCell, rateUnit, speedupCell } from './cells';
-import { ESTIMATE, formatCount, formatError, formatExponent, formatMedian, formatNumber, formatPercent, formatTime, statusText } from './format';
+import { ESTIMATE, formatCount, formatError, formatExponent, formatNumber, formatPercent, formatPoint, formatTime, statusText } from './format';
 import type { BenchResult, BenchRow } from './schema';
 import { BUSY_TEXT } from './summary';
 
@@ -75,7 +75,7 @@ export function pointTitleAndDetails(row: BenchRow, index: number): [string, Lin
   const p = row.points[index];
   const lines: Lines = [
     ['size', `${p.size} (a ${p.m}×${p.k} @ b ${p.k}×${p.n})`],
-    ['median', formatMedian(p.median, p.median_low, p.median_high, p.extrapolated, row.unreliable)],
+    ['median', formatPoint(p, row.unreliable)],
     ['IQR', formatTime(p.iqr)],
     ['calls', formatCount(p.runs)]
   ];

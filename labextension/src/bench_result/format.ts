@@ -3,7 +3,7 @@
 // src/generated/presentation.ts); both twins are checked against tests/vectors/presentation.json.
 // Rounding is half away from zero on the float's exact decimal value (toFixed, toExponential).
 import { PRESENTATION as P } from '../generated/presentation';
-import type { BenchRow } from './schema';
+import type { BenchRow, SweepPoint } from './schema';
 
 export const MISSING: string = P.missing;
 export const ESTIMATE: string = P.estimate_mark;
@@ -212,6 +212,16 @@ export function formatMedian(value: unknown, low: unknown = null, high: unknown 
   return (extrapolated ? ESTIMATE : '') + formatTime(x) + formatPrecision(x, low, high);
 }
 
+/** One sweep point's figure: its median as `formatMedian` writes it, or why it has none:
+ * `– not measured` where the race did not reach its size, the failed word where it raised. */
+export function formatPoint(p: PointFields, unreliable = false): string {
+  if (p.error !== null) {
+    const unmeasured = P.not_measured;
+    return p.error.startsWith(unmeasured.prefix) ? unmeasured.word : P.status_words.failed;
+  }
+  return formatMedian(p.median, p.median_low, p.median_high, p.extrapolated, unreliable);
+}
+
 /** Whether a speedup's interval pins it within `speedup_known_ratio` either way. */
 export function speedupKnown(value: unknown, low: unknown, high: unknown): boolean {
   const [x, lo, hi] = [finite(value), finite(low), finite(high)];
@@ -257,6 +267,9 @@ export function formatCalls(runs: unknown, blocks: unknown): string {
 export function formatShape(shape: readonly number[]): string {
   return shape.join('×');
 }
+
+/** What a point's figure reads. */
+type PointFields = Pick<SweepPoint, 'median' | 'median_low' | 'median_high' | 'extrapolated' | 'error'>;
 
 /** What the status badges read from a row: its status, and the flags that may be absent. */
 export type StatusFields = Pick<BenchRow, 'status'> &

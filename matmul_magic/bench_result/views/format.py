@@ -149,6 +149,24 @@ def format_percent(value: Any) -> str:
     return text if text == MISSING else text + "%"
 
 
+def format_point(point: Mapping[str, Any], unreliable: bool = False) -> str:
+    """One sweep point's figure: its median as ``format_median`` writes it, or why it has
+    none: ``– not measured`` where the race did not reach its size, the failed word where the
+    variant raised there."""
+    error = point.get("error")
+    if error is not None:
+        unmeasured = RULES["not_measured"]
+        words = RULES["status_words"]
+        return unmeasured["word"] if error.startswith(unmeasured["prefix"]) else words["failed"]
+    return format_median(
+        point.get("median"),
+        point.get("median_low"),
+        point.get("median_high"),
+        bool(point.get("extrapolated")),
+        unreliable,
+    )
+
+
 def format_exponent(value: Any) -> str:
     """A fitted exponent: two decimals (``2.95``)."""
     return format_fixed(value, RULES["exponent_decimals_fixed"])

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .format import MISSING, RULES, format_exponent, format_median, format_tick
+from .format import MISSING, RULES, format_exponent, format_point, format_tick
 from .summary import plain
 from .text import to_text
 
@@ -32,17 +32,7 @@ _BRAILLE = 0x2800
 def _cell(row: Mapping[str, Any], size: int) -> str:
     for p in row.get("points") or ():
         if p["size"] == size:
-            if p.get("error") is not None:
-                return RULES["status_words"]["failed"]
-            if p.get("median") is None:
-                return MISSING
-            return format_median(
-                p["median"],
-                p.get("median_low"),
-                p.get("median_high"),
-                bool(p.get("extrapolated")),
-                bool(row.get("unreliable")),
-            )
+            return format_point(p, bool(row.get("unreliable")))
     return MISSING
 
 
