@@ -149,8 +149,8 @@ def test_a_hand_kept_copy_is_caught():
     keys = "export const ROW_KEYS = ['name', 'kind', 'median', 'iqr', 'min'];\n"
     assert typescript_declarations(keys) == ["ROW_KEYS"]
     # A hand-written checker: the fields as the keys of an object handed to a function.
-    checker = "const ROW = object({\n  name: text, kind: oneOf(['course', 'user']), median: seconds,\n"
-    checker += "  iqr: seconds, runs: count, blocks: count\n});\n"
+    checker = "const ROW = object({\n  name: text, kind: oneOf(['course', 'user']),\n"
+    checker += "  median: seconds, iqr: seconds, runs: count, blocks: count\n});\n"
     assert typescript_declarations(checker) == ["ROW"]
     fields = (
         '_ROW_FIELDS = {"name": str, "median": float, "iqr": float, "runs": int, "noisy": bool}\n'

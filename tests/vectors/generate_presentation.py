@@ -91,14 +91,14 @@ ROWS = [{**ROW, "status": status} for status in ("ok", "incorrect", "failed", "s
 
 POINT = {"median": 1.5e-3, "median_low": 1.4e-3, "median_high": 1.6e-3, "extrapolated": False,
          "error": None}  # fmt: skip
+UNREACHED = "not measured: the budget was spent before the race reached this size"
 POINTS = [
     (POINT, False),
     ({**POINT, "extrapolated": True}, False),
     (POINT, True),
     ({**POINT, "median": None, "median_low": None, "median_high": None}, False),
     ({**POINT, "median": None, "error": "RuntimeError: out of memory"}, False),
-    ({**POINT, "median": None, "error": "not measured: the budget was spent before the race "
-      "reached this size"}, False),  # fmt: skip
+    ({**POINT, "median": None, "error": UNREACHED}, False),
 ]
 
 
