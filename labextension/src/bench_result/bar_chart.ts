@@ -1,9 +1,9 @@
 // The bar chart: one horizontal bar per row for one metric, in row order. Elements carry
 // data-row indices; the view shows details on hover.
-import { medianCell, speedupCell } from './cells';
+import { medianCell, rateCell, rateUnit, speedupCell } from './cells';
 import { svg } from './dom';
-import { ESTIMATE, formatNumber, truncate, type Unit } from './format';
-import { axisTitle, chartWidth, labelWidth, type Metric, metricTick, METRICS, metricValue, rowsRateUnit, type ScaleKind } from './metric';
+import { truncate, type Unit } from './format';
+import { axisTitle, chartWidth, labelWidth, type Metric, metricTick, METRICS, metricValue, type ScaleKind } from './metric';
 import { linearScale, logScale, type Scale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
@@ -164,10 +164,10 @@ function barRow(row: BenchRow, i: number, value: number | null, ctx: BarContext)
 }
 
 /** A bar's value label: the table's median or speedup cell; throughput in the table's unit. */
-function labeller(metric: Metric, [unit, factor]: Unit): BarContext['label'] {
+function labeller(metric: Metric, rate: Unit): BarContext['label'] {
   if (metric === 'time') return (row) => medianCell(row);
   if (metric === 'speedup') return (row) => speedupCell(row);
-  return (row, value) => `${row.extrapolated ? ESTIMATE : ''}${formatNumber(value / factor)} ${unit}`;
+  return (row) => rateCell(row, rate);
 }
 
 /** Horizontal bars, one per row, in row order, laid out for `width` (the output's width). */
@@ -184,7 +184,7 @@ export function barChart(
   const highs = rows.map((row) => interval(row, metric)?.[1] ?? null);
   const plotted = [...values, ...highs].filter(drawable);
   const scale = scaleKind === 'log' ? logScale(plotted, layout.plot) : linearScale(plotted, layout.plot);
-  const rate = rowsRateUnit(rows.map((r) => r.gflops));
+  const rate = rateUnit(rows);
   const lines = titleLines(axisTitle(metric, scaleKind, baseline, rate), layout.width - 8);
   const height = AXIS_H + rows.length * layout.rowH + 6 + TITLE_H * lines.length;
   const description = METRICS.find((m) => m.key === metric)?.describe ?? metric;

@@ -1,7 +1,7 @@
 // What a chart plots (time, speedup or throughput), how its values and axis labels print,
 // and the axis title. Shared by the bar chart and the sweep chart.
 import { PRESENTATION as P } from '../generated/presentation';
-import { formatNumber, formatRate, formatTime, pickUnit, RATE_UNITS, type Unit } from './format';
+import { formatNumber, formatRate, formatTime, type Unit } from './format';
 import type { BenchRow } from './schema';
 
 export type Metric = 'time' | 'speedup' | 'gflops';
@@ -39,9 +39,6 @@ export function axisTitle(metric: Metric, scaleKind: ScaleKind, baseline: string
         : `throughput, ${rate[0]}`;
   return `${what} (${scaleKind} scale)`;
 }
-
-/** The one throughput unit of a set of rows (the table's): the fastest row's. */
-export const rowsRateUnit = (values: (number | null)[]): Unit => pickUnit(values, RATE_UNITS, true);
 
 /** About how wide `text` draws at the charts' 11 px, in viewBox units. */
 export const labelWidth = (text: string): number => Array.from(text).length * P.char_width;

@@ -12,8 +12,6 @@ import type { BenchResult } from '../generated/bench_types';
 
 export type { BenchEnvironment, BenchResult, BenchRow, SweepPoint } from '../generated/bench_types';
 export { BENCH_MIME_TYPE, BENCH_SCHEMA_VERSION };
-export type RowKind = BenchResult['rows'][number]['kind'];
-export type RowStatus = BenchResult['rows'][number]['status'];
 
 export type Validation = { ok: true; value: BenchResult } | { ok: false; errors: string[] };
 
