@@ -57,13 +57,9 @@ export function formatFixed(value: unknown, decimals: number): string {
   return signed(x < 0, group(whole) + (frac ? `.${frac}` : ''));
 }
 
-/** `figures` significant figures, never fewer than the integer part's digits (`95,814`);
- * exponent notation outside `plain` (`4.30e-6`); thousands separated. */
-export function formatSignificant(
-  value: unknown,
-  figures: number = P.significant_figures,
-  plain: Plain = P.plain_exponents
-): string {
+/** `value` rounded to `figures` significant figures: in exponent notation outside `plain`,
+ * else as `write(x, digits, exponent)` lays it out. */
+function figures(value: unknown, count: number, plain: Plain, write: (x: number, digits: string, exponent: number) => string): string {
   const x = finite(value);
   if (x === null) {
     return MISSING;
@@ -71,11 +67,17 @@ export function formatSignificant(
   if (x === 0) {
     return '0';
   }
-  const [digits, exponent] = significant(x, figures);
+  const [digits, exponent] = significant(x, count);
   if (exponent < plain.min || exponent > plain.max) {
     return exponential(x < 0, digits, exponent);
   }
-  return formatFixed(x, Math.max(0, figures - 1 - exponent));
+  return write(x, digits, exponent);
+}
+
+/** `figures` significant figures, never fewer than the integer part's digits (`95,814`);
+ * exponent notation outside `plain` (`4.30e-6`); thousands separated. */
+export function formatSignificant(value: unknown, count: number = P.significant_figures, plain: Plain = P.plain_exponents): string {
+  return figures(value, count, plain, (x, _, exponent) => formatFixed(x, Math.max(0, count - 1 - exponent)));
 }
 
 /** The everyday number: three significant figures (`0.000190`, `18.2`, `1,235`). */
@@ -101,18 +103,7 @@ function layout(digits: string, exponent: number): string {
 
 /** A rough figure: two significant figures even for big numbers (`96,000`). */
 export function formatEstimate(value: unknown): string {
-  const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
-  if (x === 0) {
-    return '0';
-  }
-  const [digits, exponent] = significant(x, P.estimate_figures);
-  if (exponent < P.plain_exponents.min || exponent > P.plain_exponents.max) {
-    return exponential(x < 0, digits, exponent);
-  }
-  return signed(x < 0, layout(digits, exponent));
+  return figures(value, P.estimate_figures, P.plain_exponents, (x, digits, exponent) => signed(x < 0, layout(digits, exponent)));
 }
 
 /** A whole count with thousands separated: `4,000`. */

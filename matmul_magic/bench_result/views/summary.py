@@ -30,6 +30,14 @@ INTERVAL_LEGEND = "±N% = how far the 95% interval of the median (or speedup) re
 CALLS_LEGEND = "calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each"
 
 
+def legends(payload: Payload) -> list[str]:
+    """The legends under the table, each where a row needs it."""
+    rows = payload["rows"]
+    out = [LEGEND] if any(r.get("extrapolated") for r in rows) else []
+    out += [UNRELIABLE_LEGEND] if any(r.get("unreliable") for r in rows) else []
+    return out + ([INTERVAL_LEGEND, CALLS_LEGEND] if rows else [])
+
+
 def plain(text: str) -> str:
     """User text on one line: control characters would break a text table's alignment."""
     return "".join(ch if ch.isprintable() else "�" for ch in text.replace("\n", "↵"))
