@@ -221,7 +221,8 @@ def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> lis
     )
     unreliable = bool(row.get("unreliable"))
     exponent = "n/a" if row.get("exponent") is None else format_exponent_label(row["exponent"])
-    label = f"{short(row['name'], 18)} {exponent}" + (" ⚠" if unreliable else "")
+    mark = RULES["unreliable_mark"] if unreliable else ""
+    label = f"{short(row['name'], 18)} {exponent}{mark}"
     why = row.get("note") or "see the notes"
     tip = row["name"] + (f": unreliable, {why}" if unreliable else "")
     dash = " stroke-dasharray: 4 3;" if unreliable else ""
