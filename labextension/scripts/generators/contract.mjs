@@ -3,9 +3,9 @@
 //   bench_contract.ts   the MIME type and schema version (all mime.ts loads at start-up);
 //   bench_types.ts      the payload's types (json-schema-to-typescript);
 //   bench_checks.ts     what the renderer checks (src/bench_result/schema.ts): each field's
-//                       JSON types, enum and nesting, with $refs inlined. Ranges, patterns and
-//                       the status rule are left to the kernel's from_dict, which holds
-//                       payloads to the whole schema.
+//                       presence, JSON types, enum and nesting, with $refs inlined. Ranges,
+//                       patterns and the status rule are left to the kernel's from_dict,
+//                       which holds payloads to the whole schema.
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -26,11 +26,16 @@ export async function generate({ repo, out }) {
 }
 
 /** The keywords the renderer's checks read; the rest (ranges, patterns, text) stay behind. */
-const CHECKED = ['type', 'enum', 'items', 'properties', 'required'];
+const CHECKED = ['type', 'enum', 'items', 'properties'];
 
 function checks(schema) {
   const reduce = (node) => {
     const target = node.$ref ? schema.$defs[node.$ref.split('/').pop()] : node;
+    // Every field is always present: the renderer reports any property missing.
+    const keys = Object.keys(target.properties ?? {});
+    if (keys.some((key) => !target.required?.includes(key))) {
+      throw new Error(`${SOURCE}: every property must be required (${keys.join(', ')})`);
+    }
     const kept = {};
     for (const key of CHECKED.filter((k) => k in target)) {
       const value = target[key];
@@ -49,8 +54,8 @@ function checks(schema) {
     '  type?: string | string[];',
     '  enum?: string[];',
     '  items?: BenchCheck;',
+    '  /** Every one of them required. */',
     '  properties?: Record<string, BenchCheck>;',
-    '  required?: string[];',
     '}',
     ''
   ].join('\n');

@@ -65,7 +65,7 @@ function walkCheck(check: BenchCheck, value: unknown, walk: Walk): void {
     for (const [key, field] of Object.entries(check.properties ?? {})) {
       if (key in value) {
         descend(`.${key}`, value[key], field);
-      } else if (check.required?.includes(key)) {
+      } else {
         problem(walk, `missing field ${JSON.stringify(key)}`);
       }
     }
