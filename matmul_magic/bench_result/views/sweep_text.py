@@ -18,6 +18,7 @@ from typing import Any
 
 from .format import MISSING, RULES, format_exponent, format_point, format_tick
 from .summary import plain
+from .svg import decades
 from .text import to_text
 
 Payload = Mapping[str, Any]
@@ -106,11 +107,7 @@ def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:
     series = _series(payload)
     if len(sizes) < 2 or not series:
         return ""
-    times = [t for _, points in series for _, t in points]
-    lo = math.floor(math.log10(min(times)))
-    hi = math.ceil(math.log10(max(times)))
-    if hi == lo:
-        hi += 1
+    lo, hi = decades([t for _, points in series for _, t in points])
     x0, x1 = math.log(sizes[0]), math.log(sizes[-1])
     dots_w, dots_h = 2 * width, 4 * height
 
