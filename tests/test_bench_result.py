@@ -293,6 +293,35 @@ def test_constructor_rejects_bad_values():
         )
 
 
+@pytest.mark.parametrize(
+    ("cls", "field", "value"),
+    [
+        (BenchRow, "median", -1.0),
+        (BenchRow, "speedup", -2.0),
+        (BenchRow, "correct", "yes"),
+        (BenchRow, "error", 3),
+        (SweepPoint, "iqr", -1e-3),
+        (BenchEnvironment, "threads", 0),
+        (BenchEnvironment, "peak_gflops", 0.0),
+    ],
+)
+def test_construction_and_from_dict_hold_a_nullable_field_to_the_same_rules(cls, field, value):
+    """A nullable field is checked when it holds a value: what from_dict rejects in a payload,
+    the constructor rejects too; null, NaN and infinity (which travel as null) pass."""
+    required = {BenchRow: {"name": "t"}, SweepPoint: {"size": 1, "m": 1, "k": 1, "n": 1}}
+    base = required.get(cls, {})
+    with pytest.raises(ValueError, match=rf"{cls.__name__}\.{field}"):
+        cls(**base, **{field: value})
+    payload = cls(**base).to_dict()
+    payload[field] = value
+    with pytest.raises(ValueError, match="not a valid bench payload"):
+        cls.from_dict(payload)
+    assert getattr(cls(**base, **{field: None}), field) is None
+    if isinstance(value, float):
+        cls(**base, **{field: math.nan})
+        cls(**base, **{field: math.inf})
+
+
 def test_row_lookup_names_the_rows():
     result = BenchResult.from_dict(load("course_cpu.json"))
     assert result.row("einsum").name == "einsum"

@@ -106,7 +106,7 @@ def typescript_declarations(source: str) -> list[str]:
         if _declares(re.findall(r"^\s*(\w+)\??\s*:", match.group(2), re.M)):
             found.append(match.group(1))
     for match in re.finditer(
-        r"(?:const|let)\s+(\w+)[^=;]*=\s*[\[{]([^;]*?)[\]}]\s*;", source, re.S
+        r"(?:const|let)\s+(\w+)[^=;]*=\s*(?:\w+\(\s*)?[\[{]([^;]*?)[\]}]\)?\s*;", source, re.S
     ):
         quoted = re.findall(r"'(\w+)'", match.group(2))
         keys = re.findall(r"(?:^|[,{])\s*(\w+)\s*:", match.group(2), re.M)
@@ -148,6 +148,10 @@ def test_a_hand_kept_copy_is_caught():
     assert typescript_declarations(interface) == ["Row"]
     keys = "export const ROW_KEYS = ['name', 'kind', 'median', 'iqr', 'min'];\n"
     assert typescript_declarations(keys) == ["ROW_KEYS"]
+    # A hand-written checker: the fields as the keys of an object handed to a function.
+    checker = "const ROW = object({\n  name: text, kind: oneOf(['course', 'user']),\n"
+    checker += "  median: seconds, iqr: seconds, runs: count, blocks: count\n});\n"
+    assert typescript_declarations(checker) == ["ROW"]
     fields = (
         '_ROW_FIELDS = {"name": str, "median": float, "iqr": float, "runs": int, "noisy": bool}\n'
     )

@@ -42,8 +42,12 @@ TS_ALLOWED = {
     ("labextension/src/bench_result/sweep_chart.ts", "toFixed"): "SVG path coordinates",
 }
 
-_NUMBER_SPEC = re.compile(r"^[^{}]*?(?:\.\d+)?[bcdeEfFgGn%]$|,")
-_PERCENT = re.compile(r"%[-+ #0]*\d*(?:\.\d+)?[dieEfFgG]")
+# A number's presentation type, a precision without one (`.3`: a string is cut with `!s:.3`),
+# or a thousands grouping (`,` or `_`, not `_` as a fill before an alignment).
+_NUMBER_SPEC = re.compile(
+    r"^[^{}]*?(?:\.\d+)?[bcdeEfFgGn%]$|\.\d+$|,|^(?:.?[<>=^])?[-+ ]?z?#?0?\d*_(?![<>=^])"
+)
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-+ #0]*\d*(?:\.\d+)?[dieEfFgG]")
 
 
 def _spec_text(spec: ast.JoinedStr) -> str | None:
@@ -65,11 +69,13 @@ def python_number_formats(path: Path) -> list[tuple[int, str]]:
             if isinstance(left, ast.Constant) and isinstance(left.value, str):
                 found += [(node.lineno, m) for m in _PERCENT.findall(left.value)]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            target = node.func.value
-            if node.func.attr == "format" and isinstance(target, ast.Constant):
+            target, method = node.func.value, node.func.attr
+            if method in ("format", "format_map") and isinstance(target, ast.Constant):
                 for spec in re.findall(r"\{[^{}]*:([^{}]*)\}", str(target.value)):
                     if _NUMBER_SPEC.search(spec):
                         found.append((node.lineno, spec))
+            elif method in ("format", "format_map") and node.args:
+                found.append((node.lineno, f"<template>.{method}()"))  # its specs are unseen
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id == "format" and len(node.args) == 2:
                 found.append((node.lineno, "format()"))
@@ -133,11 +139,21 @@ def test_the_checks_find_what_they_look_for(tmp_path):
         "c = '{:,}'.format(x)\n"
         "d = format(x, '.1%')\n"
         "e = f'{x:{3}}'\n"
-        "ok = f'{x!r:.60} {\"w\":<5} {x}'\n",
+        "f = f'{x:.3}'\n"
+        "g = '%(v).2f' % {'v': x}\n"
+        "h = f'{x:_}'\n"
+        "t = '{:.2f}'\n"
+        "i = t.format(x)\n"
+        "j = t.format_map({'x': x})\n"
+        "k = '{x:.1e}'.format_map({'x': x})\n"
+        'ok = f\'{x!r:.60} {"w":<5} {"w":_<5} {x}\'\n',
         encoding="utf-8",
     )
     specs = [spec for _, spec in sorted(python_number_formats(sample))]
-    assert specs == [".3g", "%.2f", ",", "format()", "<computed>"]
+    assert specs == [
+        ".3g", "%.2f", ",", "format()", "<computed>", ".3", "%(v).2f", "_",
+        "<template>.format()", "<template>.format_map()", ".1e",
+    ]  # fmt: skip
     assert _TS_METHODS.findall("a.toFixed(1); b.toLocaleString('en'); Intl.NumberFormat()")
 
 

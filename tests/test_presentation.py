@@ -129,3 +129,10 @@ def test_plain_values_read_as_python():
     ]
     assert fmt.format_plain(16777217.0, 9) == "16777217"
     assert fmt.format_plain(100 / 3, 3) == "33.3"
+
+
+def test_each_legend_starts_with_the_mark_it_explains():
+    legends = fmt.RULES["legends"]
+    assert legends["extrapolated"].startswith(f"{fmt.ESTIMATE.strip()} = ")
+    assert legends["unreliable"].startswith(f"{fmt.RULES['unreliable_mark'].strip()} = ")
+    assert legends["interval"].startswith(f"{fmt.RULES['precision']['mark'].strip()}N% = ")

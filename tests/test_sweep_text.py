@@ -140,3 +140,14 @@ def test_the_html_sweep_chart_draws_intervals_and_marks_unreliable_lines():
     chart = sweep_chart_svg(result)
     assert "stroke-dasharray: 4 3;" in chart and " ⚠</text>" in chart
     assert "unreliable, contended" in chart
+
+
+def test_a_size_the_race_did_not_reach_reads_not_measured_not_failed():
+    """Issue 20: the race's "not measured: ..." points are no failure; a raise still is."""
+    result = _result({"loops": [(10, 1e-6), (100, None), (1000, None)]})
+    points = result["rows"][0]["points"]
+    points[1]["error"] = "not measured: the budget was spent before the race reached this size"
+    points[2]["error"] = "RuntimeError: out of memory"
+    cells = sweep_table(result).splitlines()[3]
+    assert "– not measured" in cells
+    assert cells.count("! failed") == 1

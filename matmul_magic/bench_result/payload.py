@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .contract import SCHEMA, validate_payload
 from .contract import definition as contract_definition
+from .contract import validate_payload
 
 _CLASSES: dict[str | None, type[PayloadObject]] = {}
 """Payload classes by the ``$defs`` name they stand for (``None`` for the whole payload)."""
@@ -46,7 +46,8 @@ def _json_type(value: Any) -> str:
 
 class PayloadObject:
     """What every payload class shares: ``to_dict``/``from_dict`` in the schema's terms, and
-    ``_check_fields`` for its ``__post_init__``. A subclass names its schema object:
+    the schema's checks of each field in ``__post_init__`` (a subclass that normalises its
+    fields first calls it last). A subclass names its schema object:
     ``class BenchRow(PayloadObject, definition="row")`` (``None``: the whole payload)."""
 
     _definition: str | None
@@ -66,14 +67,18 @@ class PayloadObject:
         cls._checks = tuple(
             (key, schema, frozenset(types_of(schema)))
             for key, schema in ((k, resolve(v)) for k, v in properties.items() if k not in computed)
-            if "null" not in types_of(schema)
         )
         _CLASSES[definition] = cls
 
-    def _check_fields(self) -> None:
-        """``ValueError`` for a value off the schema in a field that must hold one (not null)."""
+    def __post_init__(self) -> None:
+        """``ValueError`` for a field off the schema, by the rules ``from_dict`` holds its
+        payload to: a nullable field is checked too, unless it is null or travels as null
+        (NaN, infinity)."""
         for key, schema, types in self._checks:
-            check_value(f"{type(self).__name__}.{key}", getattr(self, key), schema, types)
+            value = getattr(self, key)
+            if "null" in types and isinstance(value, float) and not math.isfinite(value):
+                value = None
+            check_value(f"{type(self).__name__}.{key}", value, schema, types)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready payload: in the schema's order, NaN and infinity as ``null``."""
@@ -225,6 +230,3 @@ def _has_type(value: Any, types: set[str]) -> bool:
         "null": lambda v: v is None,
     }
     return any(checks[t](value) for t in types)
-
-
-__all__ = ["SCHEMA", "PayloadObject", "check_value", "decode", "encoder"]

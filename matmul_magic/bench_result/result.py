@@ -60,9 +60,6 @@ class SweepPoint(PayloadObject, definition="point"):
     extrapolated: bool = False
     error: str | None = None
 
-    def __post_init__(self) -> None:
-        self._check_fields()
-
     @property
     def flops(self) -> int:
         return 2 * self.m * self.k * self.n
@@ -107,7 +104,7 @@ class BenchRow(PayloadObject, definition="row"):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "points", tuple(self.points))
-        self._check_fields()
+        super().__post_init__()
 
     @property
     def status(self) -> str:
@@ -168,7 +165,7 @@ class BenchResult(PayloadObject, definition=None):
         self.rows = list(self.rows)
         self.shapes = {key: tuple(int(d) for d in shape) for key, shape in self.shapes.items()}
         self.sweep_sizes = tuple(self.sweep_sizes)
-        self._check_fields()
+        super().__post_init__()
 
     # -- derived views -------------------------------------------------------------------------
 

@@ -89,6 +89,18 @@ ROWS = [{**ROW, "status": status} for status in ("ok", "incorrect", "failed", "s
     {**ROW, "unreliable": True, "noisy": True},
 ]
 
+POINT = {"median": 1.5e-3, "median_low": 1.4e-3, "median_high": 1.6e-3, "extrapolated": False,
+         "error": None}  # fmt: skip
+UNREACHED = "not measured: the budget was spent before the race reached this size"
+POINTS = [
+    (POINT, False),
+    ({**POINT, "extrapolated": True}, False),
+    (POINT, True),
+    ({**POINT, "median": None, "median_low": None, "median_high": None}, False),
+    ({**POINT, "median": None, "error": "RuntimeError: out of memory"}, False),
+    ({**POINT, "median": None, "error": UNREACHED}, False),
+]
+
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
@@ -125,6 +137,7 @@ def cases() -> list[dict[str, Any]]:
     out += [_case("format_calls", runs, blocks) for runs, blocks in ((4000, 40), (0, 0), (1, 1))]
     out += [_case("format_shape", shape) for shape in ([5, 784], [3], [])]
     out += [_case("status_text", row) for row in ROWS]
+    out += [_case("format_point", point, unreliable) for point, unreliable in POINTS]
     out += [_case("colour", name) for name in ("accent", "ok", "warn", "error")]
     out += [_case("series_colour", i) for i in range(10)]
     out += [_case("kind_colour", kind) for kind in ("course", "optional", "user")]

@@ -1,16 +1,16 @@
 // The bar chart: one horizontal bar per row for one metric, in row order. Elements carry
 // data-row indices; the view shows details on hover.
-import { medianCell, speedupCell } from './cells';
+import { medianCell, rateCell, rateUnit, speedupCell } from './cells';
 import { svg } from './dom';
-import { ESTIMATE, formatNumber, truncate, type Unit } from './format';
-import { axisTitle, labelWidth, type Metric, metricTick, METRICS, metricValue, rowsRateUnit, type ScaleKind } from './metric';
+import { truncate, type Unit } from './format';
+import { axisTitle, chartWidth, labelWidth, type Metric, metricTick, METRICS, metricValue, type ScaleKind } from './metric';
 import { linearScale, logScale, type Scale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
 /** The chart's width where it has room; it narrows to the output's width down to MIN_WIDTH
  * (scrolling below that), its text staying 11 px. */
 export const BAR_WIDTH = 680;
-export const MIN_WIDTH = 220;
+export { MIN_WIDTH } from './metric';
 const LABEL_W = 160;
 const VALUE_W = 150;
 /** Below this width each row's name and value go on a line above its bar. */
@@ -31,7 +31,7 @@ interface BarLayout {
 }
 
 function barLayout(width: number): BarLayout {
-  const w = Math.max(MIN_WIDTH, Math.min(BAR_WIDTH, Math.round(width)));
+  const w = chartWidth(width, BAR_WIDTH);
   return w < STACK_BELOW
     ? { width: w, stacked: true, plot: [EDGE, w - EDGE], rowH: 40 }
     : { width: w, stacked: false, plot: [LABEL_W, w - VALUE_W], rowH: 24 };
@@ -120,7 +120,7 @@ function rowText(row: BenchRow, textY: number, marks: string | null, layout: Bar
     return [svg('text', { x: LABEL_W - 8, y: textY, 'text-anchor': 'end', class: 'mm-bench-label' }, truncate(row.name, 20))];
   }
   const room = layout.width - 12 - (marks === null ? 0 : labelWidth(marks) + 8);
-  const name = svg('text', { x: 4, y: textY, class: 'mm-bench-label' }, truncate(row.name, Math.max(4, Math.floor(room / 6.6))));
+  const name = svg('text', { x: 4, y: textY, class: 'mm-bench-label' }, truncate(row.name, Math.max(4, Math.floor(room / labelWidth('x')))));
   if (marks === null) return [name];
   return [name, svg('text', { x: layout.width - 4, y: textY, 'text-anchor': 'end', class: 'mm-bench-value' }, marks)];
 }
@@ -164,10 +164,10 @@ function barRow(row: BenchRow, i: number, value: number | null, ctx: BarContext)
 }
 
 /** A bar's value label: the table's median or speedup cell; throughput in the table's unit. */
-function labeller(metric: Metric, [unit, factor]: Unit): BarContext['label'] {
+function labeller(metric: Metric, rate: Unit): BarContext['label'] {
   if (metric === 'time') return (row) => medianCell(row);
   if (metric === 'speedup') return (row) => speedupCell(row);
-  return (row, value) => `${row.extrapolated ? ESTIMATE : ''}${formatNumber(value / factor)} ${unit}`;
+  return (row) => rateCell(row, rate);
 }
 
 /** Horizontal bars, one per row, in row order, laid out for `width` (the output's width). */
@@ -184,7 +184,7 @@ export function barChart(
   const highs = rows.map((row) => interval(row, metric)?.[1] ?? null);
   const plotted = [...values, ...highs].filter(drawable);
   const scale = scaleKind === 'log' ? logScale(plotted, layout.plot) : linearScale(plotted, layout.plot);
-  const rate = rowsRateUnit(rows.map((r) => r.gflops));
+  const rate = rateUnit(rows);
   const lines = titleLines(axisTitle(metric, scaleKind, baseline, rate), layout.width - 8);
   const height = AXIS_H + rows.length * layout.rowH + 6 + TITLE_H * lines.length;
   const description = METRICS.find((m) => m.key === metric)?.describe ?? metric;

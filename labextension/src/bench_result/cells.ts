@@ -3,6 +3,7 @@
 // columns exist and their headers come from presentation.json.
 import { PRESENTATION as P } from '../generated/presentation';
 import {
+  ESTIMATE,
   formatCalls,
   formatError,
   formatExponent,
@@ -26,8 +27,6 @@ export interface Column {
   cell: (row: BenchRow) => string;
 }
 
-type NumberKey = 'gflops' | 'pct_of_peak' | 'max_abs_err' | 'exponent';
-
 const STATUS_ORDER = { ok: 0, incorrect: 1, failed: 2, skipped: 3 };
 
 /** `1.23 ms ±2.0%`: the median in its own unit and its 95 % interval (formatMedian). */
@@ -35,31 +34,28 @@ export const medianCell = (r: BenchRow): string =>
   formatMedian(r.median, r.median_low, r.median_high, r.extrapolated, r.unreliable);
 
 /** The one throughput unit of a table (and its bars and tooltips): the fastest row's. */
-export const rateUnit = (result: BenchResult): Unit => pickUnit(result.rows.map((r) => r.gflops), RATE_UNITS, true);
+export const rateUnit = (rows: readonly BenchRow[]): Unit => pickUnit(rows.map((r) => r.gflops), RATE_UNITS, true);
 
-function optional(key: NumberKey, format: (v: number) => string): (row: BenchRow) => string {
-  return (row) => {
-    const value = row[key];
-    return value === null ? MISSING : format(value);
-  };
-}
+/** Throughput in that unit, marked where extrapolated (`≈ 1.70 GFLOP/s`): bars and tooltips. */
+export const rateCell = (r: BenchRow, [unit, factor]: Unit): string =>
+  r.gflops === null ? MISSING : `${r.extrapolated ? ESTIMATE : ''}${formatNumber(r.gflops / factor)} ${unit}`;
 
 export const speedupCell = (r: BenchRow): string =>
   formatSpeedup(r.speedup, r.speedup_low, r.speedup_high, r.unreliable);
 
 /** Every column's unit (for its header), cell and sort value. */
 function cellMakers(result: BenchResult): Record<string, [string, Column['cell'], Column['value']]> {
-  const [unit, factor] = rateUnit(result);
+  const [unit, factor] = rateUnit(result.rows);
   return {
     name: ['', (r) => r.name, (r) => r.name],
     kind: ['', (r) => r.kind, (r) => r.kind],
     median: ['', medianCell, (r) => r.median],
     runs: ['', (r) => formatCalls(r.runs, r.blocks), (r) => r.runs],
     speedup: ['', speedupCell, (r) => r.speedup],
-    gflops: [unit, optional('gflops', (v) => formatNumber(v / factor)), (r) => r.gflops],
-    pct_of_peak: ['', optional('pct_of_peak', formatNumber), (r) => r.pct_of_peak],
-    max_abs_err: ['', optional('max_abs_err', formatError), (r) => r.max_abs_err],
-    exponent: ['', optional('exponent', formatExponent), (r) => r.exponent],
+    gflops: [unit, (r) => formatNumber(r.gflops === null ? null : r.gflops / factor), (r) => r.gflops],
+    pct_of_peak: ['', (r) => formatNumber(r.pct_of_peak), (r) => r.pct_of_peak],
+    max_abs_err: ['', (r) => formatError(r.max_abs_err), (r) => r.max_abs_err],
+    exponent: ['', (r) => formatExponent(r.exponent), (r) => r.exponent],
     status: ['', statusText, (r) => STATUS_ORDER[r.status]]
   };
 }
@@ -79,10 +75,4 @@ export function columns(result: BenchResult): Column[] {
     out.push({ key: spec.key, header, numeric: spec.numeric, value, cell });
   }
   return out;
-}
-
-/** Headers and the cell strings of every row: what every view of the table shows. */
-export function tableCells(result: BenchResult): { headers: string[]; rows: string[][] } {
-  const cols = columns(result);
-  return { headers: cols.map((c) => c.header), rows: result.rows.map((r) => cols.map((c) => c.cell(r))) };
 }

@@ -1,6 +1,6 @@
 // What the tooltip says about one row or one sweep point, as label/value lines.
-import { medianCell, rateUnit, speedupCell } from './cells';
-import { ESTIMATE, formatCount, formatError, formatExponent, formatMedian, formatNumber, formatPercent, formatTime, statusText } from './format';
+import { medianCell, rateCell, rateUnit, speedupCell } from './cells';
+import { ESTIMATE, formatCount, formatError, formatExponent, formatNumber, formatPercent, formatPoint, formatTime, statusText } from './format';
 import type { BenchResult, BenchRow } from './schema';
 import { BUSY_TEXT } from './summary';
 
@@ -41,12 +41,6 @@ function textLines(row: BenchRow): Lines {
   return lines;
 }
 
-/** Throughput in the table's one unit. */
-function throughput(row: BenchRow, result: BenchResult): string {
-  const [unit, factor] = rateUnit(result);
-  return row.gflops === null ? formatNumber(null) : `${approx(row, row.gflops)}${formatNumber(row.gflops / factor)} ${unit}`;
-}
-
 /** Hover details of one row, as label/value lines. */
 export function rowDetails(row: BenchRow, result: BenchResult): Lines {
   const env = result.environment;
@@ -58,7 +52,7 @@ export function rowDetails(row: BenchRow, result: BenchResult): Lines {
     ['calls', `${formatCount(row.runs)} timed`],
     ['blocks', `${formatCount(row.blocks)} measurements`],
     ['speedup', speedupCell(row)],
-    ['throughput', throughput(row, result)],
+    ['throughput', rateCell(row, rateUnit(result.rows))],
     ...trustLines(row, result)
   ];
   if (row.pct_of_peak !== null) {
@@ -75,7 +69,7 @@ export function pointTitleAndDetails(row: BenchRow, index: number): [string, Lin
   const p = row.points[index];
   const lines: Lines = [
     ['size', `${p.size} (a ${p.m}×${p.k} @ b ${p.k}×${p.n})`],
-    ['median', formatMedian(p.median, p.median_low, p.median_high, p.extrapolated, row.unreliable)],
+    ['median', formatPoint(p, row.unreliable)],
     ['IQR', formatTime(p.iqr)],
     ['calls', formatCount(p.runs)]
   ];

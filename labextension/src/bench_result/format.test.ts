@@ -80,3 +80,12 @@ describe('scales', () => {
     expect(s(50000)).toBeCloseTo(50);
   });
 });
+
+describe('sweep points', () => {
+  it('shows a size the race did not reach as not measured, not failed (issue 20)', () => {
+    const error = 'not measured: the budget was spent before the race reached this size';
+    const point = { median: null, median_low: null, median_high: null, extrapolated: false, error };
+    expect(format.formatPoint(point)).toBe('– not measured');
+    expect(format.formatPoint({ ...point, error: 'RuntimeError: out of memory' })).toBe('! failed');
+  });
+});

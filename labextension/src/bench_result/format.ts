@@ -3,7 +3,7 @@
 // src/generated/presentation.ts); both twins are checked against tests/vectors/presentation.json.
 // Rounding is half away from zero on the float's exact decimal value (toFixed, toExponential).
 import { PRESENTATION as P } from '../generated/presentation';
-import type { BenchRow } from './schema';
+import type { BenchRow, SweepPoint } from './schema';
 
 export const MISSING: string = P.missing;
 export const ESTIMATE: string = P.estimate_mark;
@@ -57,13 +57,9 @@ export function formatFixed(value: unknown, decimals: number): string {
   return signed(x < 0, group(whole) + (frac ? `.${frac}` : ''));
 }
 
-/** `figures` significant figures, never fewer than the integer part's digits (`95,814`);
- * exponent notation outside `plain` (`4.30e-6`); thousands separated. */
-export function formatSignificant(
-  value: unknown,
-  figures: number = P.significant_figures,
-  plain: Plain = P.plain_exponents
-): string {
+/** `value` rounded to `figures` significant figures: in exponent notation outside `plain`,
+ * else as `write(x, digits, exponent)` lays it out. */
+function figures(value: unknown, count: number, plain: Plain, write: (x: number, digits: string, exponent: number) => string): string {
   const x = finite(value);
   if (x === null) {
     return MISSING;
@@ -71,11 +67,17 @@ export function formatSignificant(
   if (x === 0) {
     return '0';
   }
-  const [digits, exponent] = significant(x, figures);
+  const [digits, exponent] = significant(x, count);
   if (exponent < plain.min || exponent > plain.max) {
     return exponential(x < 0, digits, exponent);
   }
-  return formatFixed(x, Math.max(0, figures - 1 - exponent));
+  return write(x, digits, exponent);
+}
+
+/** `figures` significant figures, never fewer than the integer part's digits (`95,814`);
+ * exponent notation outside `plain` (`4.30e-6`); thousands separated. */
+export function formatSignificant(value: unknown, count: number = P.significant_figures, plain: Plain = P.plain_exponents): string {
+  return figures(value, count, plain, (x, _, exponent) => formatFixed(x, Math.max(0, count - 1 - exponent)));
 }
 
 /** The everyday number: three significant figures (`0.000190`, `18.2`, `1,235`). */
@@ -101,24 +103,7 @@ function layout(digits: string, exponent: number): string {
 
 /** A rough figure: two significant figures even for big numbers (`96,000`). */
 export function formatEstimate(value: unknown): string {
-  const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
-  if (x === 0) {
-    return '0';
-  }
-  const [digits, exponent] = significant(x, P.estimate_figures);
-  if (exponent < P.plain_exponents.min || exponent > P.plain_exponents.max) {
-    return exponential(x < 0, digits, exponent);
-  }
-  return signed(x < 0, layout(digits, exponent));
-}
-
-/** A number for a widget's small cell: integers as they are, others to 3 significant digits
- * without padding (`0.5`, `0.333`, `1.23e-7`); anything else as its text. */
-export function formatValue(value: unknown): string {
-  return String(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(3)) : value);
+  return figures(value, P.estimate_figures, P.plain_exponents, (x, digits, exponent) => signed(x < 0, layout(digits, exponent)));
 }
 
 /** A whole count with thousands separated: `4,000`. */
@@ -218,6 +203,16 @@ export function formatMedian(value: unknown, low: unknown = null, high: unknown 
   return (extrapolated ? ESTIMATE : '') + formatTime(x) + formatPrecision(x, low, high);
 }
 
+/** One sweep point's figure: its median as `formatMedian` writes it, or why it has none:
+ * `– not measured` where the race did not reach its size, the failed word where it raised. */
+export function formatPoint(p: PointFields, unreliable = false): string {
+  if (p.error !== null) {
+    const unmeasured = P.not_measured;
+    return p.error.startsWith(unmeasured.prefix) ? unmeasured.word : P.status_words.failed;
+  }
+  return formatMedian(p.median, p.median_low, p.median_high, p.extrapolated, unreliable);
+}
+
 /** Whether a speedup's interval pins it within `speedup_known_ratio` either way. */
 export function speedupKnown(value: unknown, low: unknown, high: unknown): boolean {
   const [x, lo, hi] = [finite(value), finite(low), finite(high)];
@@ -263,6 +258,9 @@ export function formatCalls(runs: unknown, blocks: unknown): string {
 export function formatShape(shape: readonly number[]): string {
   return shape.join('×');
 }
+
+/** What a point's figure reads. */
+type PointFields = Pick<SweepPoint, 'median' | 'median_low' | 'median_high' | 'extrapolated' | 'error'>;
 
 /** What the status badges read from a row: its status, and the flags that may be absent. */
 export type StatusFields = Pick<BenchRow, 'status'> &

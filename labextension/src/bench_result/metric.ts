@@ -1,6 +1,7 @@
 // What a chart plots (time, speedup or throughput), how its values and axis labels print,
 // and the axis title. Shared by the bar chart and the sweep chart.
-import { formatNumber, formatRate, formatTime, pickUnit, RATE_UNITS, type Unit } from './format';
+import { PRESENTATION as P } from '../generated/presentation';
+import { formatNumber, formatRate, formatTime, type Unit } from './format';
 import type { BenchRow } from './schema';
 
 export type Metric = 'time' | 'speedup' | 'gflops';
@@ -39,9 +40,10 @@ export function axisTitle(metric: Metric, scaleKind: ScaleKind, baseline: string
   return `${what} (${scaleKind} scale)`;
 }
 
-/** The one throughput unit of a set of rows (the table's): the fastest row's. */
-export const rowsRateUnit = (values: (number | null)[]): Unit => pickUnit(values, RATE_UNITS, true);
+/** About how wide `text` draws at the charts' 11 px, in viewBox units. */
+export const labelWidth = (text: string): number => Array.from(text).length * P.char_width;
 
-/** Axis text is 11 px: about this many viewBox units per character, with room to spare. */
-const CHAR_W = 6.6;
-export const labelWidth = (text: string): number => Array.from(text).length * CHAR_W;
+/** The narrowest a chart gets (scrolling below it): its text stays 11 px. */
+export const MIN_WIDTH = 220;
+/** A chart's width for an output `width` wide: its own `widest` where it has room. */
+export const chartWidth = (width: number, widest: number): number => Math.max(MIN_WIDTH, Math.min(widest, Math.round(width)));

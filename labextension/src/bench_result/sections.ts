@@ -3,7 +3,7 @@ import { barChart } from './bar_chart';
 import { el } from './dom';
 import { METRICS } from './metric';
 import type { Section, ViewContext } from './section';
-import { CALLS_LEGEND, conditions, ESTIMATE_LEGEND, headline, INTERVAL_LEGEND, interruptedText, notes, UNRELIABLE_LEGEND } from './summary';
+import { conditions, headline, interruptedText, legends, notes } from './summary';
 import { SWEEP_W, type SweepChart, sweepChart } from './sweep_chart';
 
 /** The headline, the run's conditions, and a banner when the run was interrupted. */
@@ -123,15 +123,10 @@ export function notesSection(): Section {
   return {
     node,
     render({ result }: ViewContext) {
-      const legends = [
-        result.rows.some((r) => r.extrapolated) ? ESTIMATE_LEGEND : null,
-        result.rows.some((r) => r.unreliable) ? UNRELIABLE_LEGEND : null,
-        result.rows.length ? INTERVAL_LEGEND : null,
-        result.rows.length ? CALLS_LEGEND : null
-      ].flatMap((text) => (text ? [el('p', { class: 'mm-bench-legend-text' }, text)] : []));
+      const lines = legends(result).map((text) => el('p', { class: 'mm-bench-legend-text' }, text));
       const items = notes(result);
       if (items.length === 0) {
-        node.replaceChildren(...legends);
+        node.replaceChildren(...lines);
         return;
       }
       const list = el('ul', { 'aria-label': 'Notes' }, items.map(([name, text]) => {
@@ -141,7 +136,7 @@ export function notesSection(): Section {
           el('span', {}, `: ${text}`)
         ]);
       }));
-      node.replaceChildren(...legends, list);
+      node.replaceChildren(...lines, list);
     }
   };
 }

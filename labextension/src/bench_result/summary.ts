@@ -1,16 +1,19 @@
 // The sentences around the bench table: headline, run conditions and notes, as the Python
 // views' summary.py writes them.
 import { PRESENTATION as P } from '../generated/presentation';
-import { ESTIMATE, formatNumber, formatPercent, formatPrecision, formatShape, formatTime } from './format';
+import { formatNumber, formatPercent, formatPrecision, formatShape, formatTime } from './format';
 import type { BenchResult } from './schema';
 
 const BUSY = 'the machine may be busy';
 
-/** The legends under the table, as summary.py writes them. */
-export const ESTIMATE_LEGEND = `${ESTIMATE.trim()} = estimated from slices of the output (the note says how)`;
-export const UNRELIABLE_LEGEND = `${P.unreliable_mark.trim()} = unreliable: a rough figure, not a measurement to trust (the note says why)`;
-export const INTERVAL_LEGEND = '±N% = how far the 95% interval of the median (or speedup) reaches from it';
-export const CALLS_LEGEND = 'calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each';
+/** The legends under the table, each where a row needs it (as summary.py's legends). */
+export function legends({ rows }: BenchResult): string[] {
+  const text = P.legends;
+  const out: string[] = [];
+  if (rows.some((r) => r.extrapolated)) out.push(text.extrapolated);
+  if (rows.some((r) => r.unreliable)) out.push(text.unreliable);
+  return rows.length ? [...out, text.interval, text.calls] : out;
+}
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 

@@ -3,7 +3,7 @@
 import { svg } from './dom';
 import { PRESENTATION as P } from '../generated/presentation';
 import { formatCount, formatExponentLabel, formatNumber, truncate } from './format';
-import { axisTitle, labelWidth, type Metric, metricTick, type ScaleKind } from './metric';
+import { axisTitle, chartWidth, labelWidth, type Metric, metricTick, type ScaleKind } from './metric';
 import { linearScale, logScale, type Scale, sizeScale, spacedTicks } from './scale';
 import type { BenchRow } from './schema';
 
@@ -11,7 +11,6 @@ import type { BenchRow } from './schema';
  * MIN_WIDTH), its text staying 11 px: the legend moves under the plot below LEGEND_BESIDE. */
 export const SWEEP_W = 720;
 const SWEEP_H = 340;
-const MIN_WIDTH = 220;
 const LEGEND_BESIDE = 600;
 // The left margin holds a tick as wide as `100,000,000×` clear of the rotated axis title.
 // The right margin holds a legend entry of a 12-character name, `∝ size^-3.87` and ` ⚠`.
@@ -34,11 +33,8 @@ interface SweepLayout {
  * widest labelled y tick (`tickWidth`) beside the rotated title, and the legend under the
  * plot where it no longer fits beside it. */
 function sweepLayout(width: number, tickWidth: number, entries: number): SweepLayout {
-  const w = Math.max(MIN_WIDTH, Math.min(SWEEP_W, Math.round(width)));
-  if (w === SWEEP_W) {
-    return { width: w, height: SWEEP_H, left: MARGIN.left, right: w - MARGIN.right, legend: [w - MARGIN.right + 12, TOP + 8] };
-  }
-  const left = Math.min(MARGIN.left, Math.max(60, 32 + tickWidth));
+  const w = chartWidth(width, SWEEP_W);
+  const left = w === SWEEP_W ? MARGIN.left : Math.min(MARGIN.left, Math.max(60, 32 + tickWidth));
   if (w >= LEGEND_BESIDE) {
     return { width: w, height: SWEEP_H, left, right: w - MARGIN.right, legend: [w - MARGIN.right + 12, TOP + 8] };
   }

@@ -79,13 +79,9 @@ export class BenchView implements ViewContext {
     return this.current;
   }
 
-  get viewState(): ViewState {
-    return { ...this.current };
-  }
-
   readonly setState = (patch: Partial<ViewState>): void => {
     this.current = { ...this.current, ...patch };
-    this.onState(this.viewState);
+    this.onState({ ...this.current });
     this.render();
   };
 

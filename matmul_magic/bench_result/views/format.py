@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -82,11 +82,11 @@ def _exponential(negative: bool, digits: str, exponent: int) -> str:
     return _signed(negative, f"{mantissa}e{exponent}")
 
 
-def format_significant(
-    value: Any, figures: int = _SIGNIFICANT, plain: Mapping[str, int] = _PLAIN
+def _figures(
+    value: Any, figures: int, plain: Mapping[str, int], write: Callable[[float, str, int], str]
 ) -> str:
-    """``figures`` significant figures, but never fewer than the integer part's digits
-    (``95,814``); exponent notation outside ``plain`` (``4.30e-6``); thousands separated."""
+    """``value`` rounded to ``figures`` significant figures: in exponent notation outside
+    ``plain``, else as ``write(x, digits, exponent)`` lays it out."""
     x = _number(value)
     if x is None:
         return MISSING
@@ -95,7 +95,15 @@ def format_significant(
     digits, exponent = _significant(x, figures)
     if not plain["min"] <= exponent <= plain["max"]:
         return _exponential(x < 0, digits, exponent)
-    return format_fixed(x, max(0, figures - 1 - exponent))
+    return write(x, digits, exponent)
+
+
+def format_significant(
+    value: Any, figures: int = _SIGNIFICANT, plain: Mapping[str, int] = _PLAIN
+) -> str:
+    """``figures`` significant figures, but never fewer than the integer part's digits
+    (``95,814``); exponent notation outside ``plain`` (``4.30e-6``); thousands separated."""
+    return _figures(value, figures, plain, lambda x, _, e: format_fixed(x, max(0, figures - 1 - e)))
 
 
 def format_number(value: Any) -> str:
@@ -110,15 +118,9 @@ def format_error(value: Any) -> str:
 
 def format_estimate(value: Any) -> str:
     """A rough figure: two significant figures even for big numbers (``96,000``)."""
-    x = _number(value)
-    if x is None:
-        return MISSING
-    if x == 0:
-        return "0"
-    digits, exponent = _significant(x, RULES["estimate_figures"])
-    if not _PLAIN["min"] <= exponent <= _PLAIN["max"]:
-        return _exponential(x < 0, digits, exponent)
-    return _signed(x < 0, _layout(digits, exponent))
+    return _figures(
+        value, RULES["estimate_figures"], _PLAIN, lambda x, d, e: _signed(x < 0, _layout(d, e))
+    )
 
 
 def _layout(digits: str, exponent: int) -> str:
@@ -147,6 +149,24 @@ def format_percent(value: Any) -> str:
     """A whole percentage: ``12%``."""
     text = format_fixed(value, 0)
     return text if text == MISSING else text + "%"
+
+
+def format_point(point: Mapping[str, Any], unreliable: bool = False) -> str:
+    """One sweep point's figure: its median as ``format_median`` writes it, or why it has
+    none: ``– not measured`` where the race did not reach its size, the failed word where the
+    variant raised there."""
+    error = point.get("error")
+    if error is not None:
+        unmeasured = RULES["not_measured"]
+        words = RULES["status_words"]
+        return unmeasured["word"] if error.startswith(unmeasured["prefix"]) else words["failed"]
+    return format_median(
+        point.get("median"),
+        point.get("median_low"),
+        point.get("median_high"),
+        bool(point.get("extrapolated")),
+        unreliable,
+    )
 
 
 def format_exponent(value: Any) -> str:

@@ -8,17 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .format import colour
-from .summary import (
-    CALLS_LEGEND,
-    INTERVAL_LEGEND,
-    LEGEND,
-    UNRELIABLE_LEGEND,
-    conditions,
-    footnotes,
-    headline,
-    interrupted_text,
-    sweep_caption,
-)
+from .summary import conditions, footnotes, headline, interrupted_text, legends, sweep_caption
 from .svg import bar_chart_svg, sweep_chart_svg
 from .table import Column, table
 
@@ -98,7 +88,6 @@ def _table(payload: Mapping[str, Any]) -> list[str]:
 
 def to_html(payload: Mapping[str, Any]) -> str:
     """A table plus an inline-SVG log-scale bar chart (and a log-log sweep chart)."""
-    rows = payload["rows"]
     parts = [f'<div data-matmul-magic="bench-html" style="{FONT} color: inherit;">']
     parts.append(_div(headline(payload), "font-weight: 600;"))
     parts.append(_div(conditions(payload)))
@@ -106,15 +95,9 @@ def to_html(payload: Mapping[str, Any]) -> str:
         bad = f"color: {colour('error')}; font-weight: 600;"
         parts.append(_div(interrupted_text(payload), bad))
     parts.extend(_table(payload))
-    if not rows:
+    if not payload["rows"]:
         parts.append("<div>(no rows)</div>")
-    if any(r.get("extrapolated") for r in rows):
-        parts.append(_div(LEGEND))
-    if any(r.get("unreliable") for r in rows):
-        parts.append(_div(UNRELIABLE_LEGEND))
-    if rows:
-        parts.append(_div(INTERVAL_LEGEND))
-        parts.append(_div(CALLS_LEGEND))
+    parts.extend(_div(text) for text in legends(payload))
     if chart := bar_chart_svg(payload):
         parts.append(_scroll(chart))
     if payload.get("sweep"):

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from .format import (
-    ESTIMATE,
     RULES,
     format_number,
     format_percent,
@@ -21,13 +20,14 @@ from .format import (
 Payload = Mapping[str, Any]
 
 _BUSY = "the machine may be busy"
-LEGEND = f"{ESTIMATE.strip()} = estimated from slices of the output (the note says how)"
-UNRELIABLE_LEGEND = (
-    f"{RULES['unreliable_mark'].strip()} = unreliable: a rough figure, not a measurement to"
-    " trust (the note says why)"
-)
-INTERVAL_LEGEND = "±N% = how far the 95% interval of the median (or speedup) reaches from it"
-CALLS_LEGEND = "calls (blocks) = calls timed, in blocks of back-to-back calls: one measurement each"
+
+
+def legends(payload: Payload) -> list[str]:
+    """The legends under the table, each where a row needs it."""
+    rows, text = payload["rows"], RULES["legends"]
+    out = [text["extrapolated"]] if any(r.get("extrapolated") for r in rows) else []
+    out += [text["unreliable"]] if any(r.get("unreliable") for r in rows) else []
+    return out + ([text["interval"], text["calls"]] if rows else [])
 
 
 def plain(text: str) -> str:

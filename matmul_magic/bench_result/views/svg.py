@@ -10,6 +10,7 @@ from typing import Any
 
 from .format import (
     MISSING,
+    RULES,
     colour,
     format_exponent_label,
     format_tick,
@@ -26,7 +27,6 @@ Payload = Mapping[str, Any]
 # cannot choose a layout from the output's width, as the lab renderer does.
 _BAR = {"width": 440, "plot_x": 24, "plot_w": 392, "bar_h": 14, "step": 36, "top": 6}
 _SWEEP = {"left": 60, "top": 10, "plot_w": 356, "plot_h": 220}
-_CHAR_W = 6.6  # about this many px per character of 11 px text
 
 
 def _e(text: Any) -> str:
@@ -152,7 +152,8 @@ def bar_chart_svg(payload: Payload) -> str:
     for i, row in enumerate(rows):
         y = g["top"] + i * g["step"] + 18  # the bar's top; its name and value on the line over it
         value = _value_label(row) if _timed(row) else ""
-        room = int((g["width"] - 16 - len(value) * _CHAR_W) / _CHAR_W)
+        char_w = RULES["char_width"]
+        room = int((g["width"] - 16 - len(value) * char_w) / char_w)
         name = short(row["name"], max(4, min(24, room)))
         out.append(
             f'<text x="4" y="{y - 5}" font-size="11" fill="currentColor">'
@@ -220,7 +221,8 @@ def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> lis
     )
     unreliable = bool(row.get("unreliable"))
     exponent = "n/a" if row.get("exponent") is None else format_exponent_label(row["exponent"])
-    label = f"{short(row['name'], 18)} {exponent}" + (" ⚠" if unreliable else "")
+    mark = RULES["unreliable_mark"] if unreliable else ""
+    label = f"{short(row['name'], 18)} {exponent}{mark}"
     why = row.get("note") or "see the notes"
     tip = row["name"] + (f": unreliable, {why}" if unreliable else "")
     dash = " stroke-dasharray: 4 3;" if unreliable else ""

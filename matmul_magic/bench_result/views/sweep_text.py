@@ -16,8 +16,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .format import MISSING, RULES, format_exponent, format_median, format_tick
+from .format import MISSING, RULES, format_exponent, format_point, format_tick
 from .summary import plain
+from .svg import decades
 from .text import to_text
 
 Payload = Mapping[str, Any]
@@ -32,17 +33,7 @@ _BRAILLE = 0x2800
 def _cell(row: Mapping[str, Any], size: int) -> str:
     for p in row.get("points") or ():
         if p["size"] == size:
-            if p.get("error") is not None:
-                return RULES["status_words"]["failed"]
-            if p.get("median") is None:
-                return MISSING
-            return format_median(
-                p["median"],
-                p.get("median_low"),
-                p.get("median_high"),
-                bool(p.get("extrapolated")),
-                bool(row.get("unreliable")),
-            )
+            return format_point(p, bool(row.get("unreliable")))
     return MISSING
 
 
@@ -116,11 +107,7 @@ def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:
     series = _series(payload)
     if len(sizes) < 2 or not series:
         return ""
-    times = [t for _, points in series for _, t in points]
-    lo = math.floor(math.log10(min(times)))
-    hi = math.ceil(math.log10(max(times)))
-    if hi == lo:
-        hi += 1
+    lo, hi = decades([t for _, points in series for _, t in points])
     x0, x1 = math.log(sizes[0]), math.log(sizes[-1])
     dots_w, dots_h = 2 * width, 4 * height
 

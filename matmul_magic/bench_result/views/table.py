@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .format import (
-    MISSING,
     RATE_UNITS,
     RULES,
     format_calls,
@@ -55,10 +54,6 @@ def rate_unit(payload: Mapping[str, Any]) -> tuple[str, float]:
     return pick_unit([r.get("gflops") for r in payload["rows"]], RATE_UNITS, largest=True)
 
 
-def _optional_cell(key: str, fmt: Callable[[Any], str]) -> Callable[[Row], str]:
-    return lambda row: MISSING if row.get(key) is None else fmt(row[key])
-
-
 def _cells(payload: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[Row], str]]]:
     """Every column's unit (for its header) and cell function."""
     unit, factor = rate_unit(payload)
@@ -68,10 +63,11 @@ def _cells(payload: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[Row], s
         "median": ("", median_cell),
         "runs": ("", lambda r: format_calls(r["runs"], r["blocks"])),
         "speedup": ("", speedup_cell),
-        "gflops": (unit, _optional_cell("gflops", lambda v: format_number(v / factor))),
-        "pct_of_peak": ("", _optional_cell("pct_of_peak", format_number)),
-        "max_abs_err": ("", _optional_cell("max_abs_err", format_error)),
-        "exponent": ("", _optional_cell("exponent", format_exponent)),
+        # Each formatter prints a missing value (None) as MISSING.
+        "gflops": (unit, lambda r: format_number(r["gflops"] and r["gflops"] / factor)),
+        "pct_of_peak": ("", lambda r: format_number(r["pct_of_peak"])),
+        "max_abs_err": ("", lambda r: format_error(r["max_abs_err"])),
+        "exponent": ("", lambda r: format_exponent(r["exponent"])),
         "status": ("", status_text),
     }
 

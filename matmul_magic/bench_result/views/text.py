@@ -6,14 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .summary import (
-    CALLS_LEGEND,
-    INTERVAL_LEGEND,
-    LEGEND,
-    UNRELIABLE_LEGEND,
     conditions,
     footnotes,
     headline,
     interrupted_text,
+    legends,
     plain,
     sweep_caption,
 )
@@ -40,19 +37,13 @@ def to_text(payload: Mapping[str, Any]) -> str:
     """An aligned table, one unit per column (in its header), then legends and notes."""
     cols, cells = table(payload)
     cells = [[plain(c) for c in row] for row in cells]
-    rows = payload["rows"]
     lines = [headline(payload), conditions(payload)]
     if payload.get("interrupted"):
         lines.append(interrupted_text(payload))
     lines.append("")
     lines.extend(_aligned(cols, cells))
     lines.append("(no rows)" if not cells else "")
-    if any(r.get("extrapolated") for r in rows):
-        lines.append(LEGEND)
-    if any(r.get("unreliable") for r in rows):
-        lines.append(UNRELIABLE_LEGEND)
-    if cells:
-        lines.extend([INTERVAL_LEGEND, CALLS_LEGEND])
+    lines.extend(legends(payload))
     if payload.get("sweep"):
         lines.append(sweep_caption(payload))
     notes = footnotes(payload)

@@ -2,6 +2,7 @@
 // through textContent or attributes, never through markup.
 import { OPERAND_NAMES } from '../../generated/widgets';
 import { STYLE_TEXT } from './style';
+import { formatNumber } from '../../bench_result/format';
 
 export interface Props {
   class?: string;
@@ -176,5 +177,7 @@ export function parseShapeText(text: string): number[] | null {
   return parts.map(p => Number(p));
 }
 
-// Numbers print through the one formatter (bench_result/format.ts), widgets' cells included.
-export { formatValue } from '../../bench_result/format';
+/** A cell's value: a fraction through the one formatter (bench_result/format.ts), to three
+ * significant figures (`0.333`, `1.23e-7`); an integer or text (`nan`, a complex) as it is. */
+export const formatValue = (value: unknown): string =>
+  typeof value === 'number' && !Number.isInteger(value) ? formatNumber(value) : String(value);
