@@ -47,7 +47,7 @@ from .bench_operands import (
     operands_fit,
     sweep_operands,
 )
-from .options import MAX_THREADS, THREADS_RULE, parse_shape, parse_sizes
+from .options import parse_shape, parse_sizes, parse_threads
 from .run import Run
 from .speedups import baseline_name
 from .variants import select
@@ -90,17 +90,16 @@ def _threads(threads: int | None) -> Iterator[None]:
 
 
 def _check_threads(threads: Any) -> int | str | None:
+    """``threads=`` as the API takes it: a whole number (the line's rule) or ``'all'``."""
     if threads is None:
         return None
     if isinstance(threads, str):
-        if threads.strip().lower() == ALL_THREADS:
-            return ALL_THREADS
+        known = threads.strip().lower() == ALL_THREADS
+    else:
+        known = isinstance(threads, numbers.Integral) and not isinstance(threads, bool)
+    if not known:
         raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
-    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
-        raise TypeError(f"threads is a whole number of threads or {ALL_THREADS!r}, got {threads!r}")
-    if not 1 <= threads <= MAX_THREADS:  # torch's own error for 2**63 is an overflow
-        raise ValueError(f"{THREADS_RULE}; got {threads!r}")
-    return int(threads)
+    return parse_threads(threads)  # its range, in the words every door uses
 
 
 def _cpu_cores() -> int:
@@ -225,8 +224,6 @@ def _interrupted(run: Run, clock: Any) -> bool:
             run.run(clock)
     except KeyboardInterrupt:
         return True
-    finally:
-        run.restore_operands()
     return False
 
 
