@@ -76,8 +76,10 @@ class PayloadObject:
         (NaN, infinity)."""
         for key, schema, types in self._checks:
             value = getattr(self, key)
-            if "null" in types and isinstance(value, float) and not math.isfinite(value):
-                value = None
+            if "null" in types and (
+                value is None or isinstance(value, float) and not math.isfinite(value)
+            ):
+                continue  # null, or travels as null: nothing else to hold it to
             check_value(f"{type(self).__name__}.{key}", value, schema, types)
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,13 +222,15 @@ def _has_type(value: Any, types: set[str]) -> bool:
         return True
     if isinstance(value, bool):
         return "boolean" in types
-    checks = {
-        "integer": lambda v: isinstance(v, numbers.Integral),
-        "number": lambda v: isinstance(v, numbers.Real),
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: False,
-        "array": lambda v: isinstance(v, (list, tuple)),
-        "object": lambda v: isinstance(v, Mapping) or isinstance(v, PayloadObject),
-        "null": lambda v: v is None,
-    }
-    return any(checks[t](value) for t in types)
+    return any(_TYPE_CHECKS[t](value) for t in types)
+
+
+_TYPE_CHECKS = {
+    "integer": lambda v: isinstance(v, numbers.Integral),
+    "number": lambda v: isinstance(v, numbers.Real),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: False,  # a bool was answered above
+    "array": lambda v: isinstance(v, (list, tuple)),
+    "object": lambda v: isinstance(v, (Mapping, PayloadObject)),
+    "null": lambda v: v is None,
+}
