@@ -14,12 +14,13 @@ region, and judges a sample of rows of each answer against the float64 reference
    one (``a.roll(1, 0)``, ``b.roll(1, 1)``: the same numbers, so a function that only takes
    pixels in [0, 1] still gets them): a stored answer is the old product;
 2. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
-3. on them again, after the last answer was filled with NaN: a function that hands back the
-   tensor it returned before, without writing the product into it, returns our NaN (a
-   function that fills an ``out=`` buffer again passes);
-4. on them once more, their values shifted in place as in 1 (then put back): a cache keyed
-   by the tensor (``lru_cache``, a dict keyed by ``id()``) that hands back a *copy* of its
-   stored answer misses 1 (new tensors), passes 2 and 3, and answers 4 with the old product.
+3. on them again, their values shifted in place as in 1 (then put back): a cache keyed by
+   the tensor (``lru_cache``, a dict keyed by ``id()``) answers with the old product, even
+   one that hands back a *copy* of it (which 1, on new tensors, does not catch);
+4. on them once more, after the answer of 2 was filled with NaN: a function that hands back
+   the tensor it returned before, without writing the product into it, returns our NaN (a
+   function that fills an ``out=`` buffer again passes). This last call is on the race's
+   operands holding their own values, as the race's calls are.
 
 The lesson's own steps are not audited: they are ours.
 """
@@ -80,15 +81,25 @@ class Audit:
                     "not compute the product of the operands it is given, so its time is not "
                     "the product's; not timed"
                 )
-        first = fn(*args)  # the last calls are on the race's own operands, as before the audit
+        first = fn(*args)
         wrong = _wrong(first, a, b, rows)
         if wrong is not None:
             return (
                 f"called again during the race, its answer {wrong}, though its checked "
                 "calls were right: it stopped computing the product; not timed"
             )
+        if a.shape[0] > 1 or b.shape[1] > 1:
+            wrong = _answer_after_shifting_in_place(fn, args, a, b, rows)
+            if wrong is not None:
+                return (
+                    "called during the race on its own operands after their values were "
+                    f"shifted in place (rows and columns by one), its answer {wrong}: a "
+                    "stored result, e.g. functools.lru_cache or a dict keyed by id() (even "
+                    "one that returns a copy), which answers from what it remembers of these "
+                    "tensors, not from their values, so the race's calls were lookups; not timed"
+                )
         if _poison(first, args):
-            again = fn(*args)
+            again = fn(*args)  # the last call is on the race's operands, as before the audit
             wrong = _wrong(again, a, b, rows)
             if wrong is not None:
                 if isinstance(again, Tensor) and _shares_storage(again, first):
@@ -99,17 +110,6 @@ class Audit:
                         "tensors by identity, so the race's calls were lookups; not timed"
                     )
                 return f"called again on the same operands, its answer {wrong}; not timed"
-        if a.shape[0] > 1 or b.shape[1] > 1:
-            wrong = _answer_after_shifting_in_place(fn, args, a, b, rows)
-            if wrong is not None:
-                return (
-                    "called during the race on its own operands after their values were "
-                    "shifted in place (rows and columns by one), its answer "
-                    f"{wrong}: it answers from what it remembers of these tensors, not from "
-                    "their values (a cache keyed by the tensor, e.g. functools.lru_cache or a "
-                    "dict keyed by id(), even one that returns a copy), so the race's calls "
-                    "were lookups; not timed"
-                )
         return None
 
     def _rows(self, m: int, device: torch.device) -> Tensor:
