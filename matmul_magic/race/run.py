@@ -16,7 +16,7 @@ from ..bench_result.result import BenchEnvironment, BenchProgress, BenchRow
 from ..bench_result.views.format import format_plain
 from . import devices, plan
 from .audit import Audit
-from .bench_operands import operands_fit, same_values
+from .bench_operands import operands_fit, same_values, sweep_operands
 from .checking import check
 from .estimate import estimate
 from .guard import ArgsGuard, Pair, written_note
@@ -40,7 +40,7 @@ class Run:
         variants: list[Variant],
         a: torch.Tensor,
         b: torch.Tensor,
-        sweep_pairs: dict[int, tuple[torch.Tensor, torch.Tensor]],
+        sweep_sizes: tuple[int, ...],
         dev: torch.device,
         dt: torch.dtype,
         the_plan: Plan,
@@ -49,7 +49,7 @@ class Run:
     ) -> None:
         self.variants = variants
         self.a, self.b = a, b
-        self.sweep_pairs = sweep_pairs
+        self.sweep_sizes = sweep_sizes  # their operands are made when the sweep reaches them
         self.seed = 0
         self.dev, self.dt = dev, dt
         self.plan = the_plan
@@ -88,7 +88,7 @@ class Run:
                 self._check(v, self.pairs[None])
             self.checked.add(id(v))
         self._check_sweep()
-        self.current, self.phase = None, "sweep" if self.sweep_pairs else "time"
+        self.current, self.phase = None, "sweep" if self.sweep_sizes else "time"
         self.progress(force=True)
         watch = Watch(clock, self)
         Race(self.all_tasks(), watch, self.plan, self.deadline(), self.seed, self.progress).run()
@@ -124,18 +124,23 @@ class Run:
         """Every size in turn, smallest first, for each variant that passed on the main
         operands; sizes the checks' share of the budget cannot reach are said so."""
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
-        count = len(self.sweep_pairs)
+        count = len(self.sweep_sizes)
         reached: int | None = None  # sizes measured, once one was not: the rest are not
-        for i, (size, operands) in enumerate(self.sweep_pairs.items()):
+        note = ""
+        for i, size in enumerate(self.sweep_sizes):
             if reached is None and time.perf_counter() >= self.deadline(checks=True):
-                reached = i
+                reached, note = i, self._unreached(i, count)
+            if reached is None:
+                try:
+                    with operands_fit(self.dev):
+                        operands = sweep_operands(size, self.seed, self.dev, self.dt)
+                        pair = self.pairs.setdefault(size, Pair(*operands))
+                except ValueError as error:  # free memory, not the total the sizes were held to
+                    reached, note = i, f"not measured: {error}"
             if reached is not None:
-                note = self._unreached(reached, count)
-                for v in swept:  # not reached: no copies made for it
-                    self.tasks[id(v)].append(Task(v, *operands, size=size, note=note))
+                for v in swept:  # not reached: no operands made for it
+                    self.tasks[id(v)].append(self._unmeasured(v, size, note))
                 continue
-            with operands_fit(self.dev):
-                pair = self.pairs.setdefault(size, Pair(*operands))
             self.phase, self.size = "sweep", size
             self.progress()
             for v in swept:
@@ -143,17 +148,22 @@ class Run:
                 if main.written:
                     continue  # it wrote into its inputs at a smaller size: not trusted
                 if time.perf_counter() >= self.deadline(checks=True):
-                    late = Task(v, *operands, size=size, note=self._unreached(i, count))
+                    late = self._unmeasured(v, size, self._unreached(i, count))
                     self.tasks[id(v)].append(late)
                     continue
                 task = self._check(v, pair, size)
                 if task.written:
                     main.distrust(written_note(task.written), task.written)  # the same function
             if self._starves_the_race():  # checked, but the race could not time it: said so
-                reached = i
+                reached, note = i, self._unreached(i, count)
                 for v in swept:
                     if self.tasks[id(v)][-1].size == size:
-                        self.tasks[id(v)][-1].not_measured(self._unreached(i, count))
+                        self.tasks[id(v)][-1].not_measured(note)
+
+    def _unmeasured(self, v: Variant, size: int, note: str) -> Task:
+        """``v``'s task at a sweep size it is not timed at: shapes only (meta tensors)."""
+        shape = torch.empty(size, size, device="meta")
+        return Task(v, shape, shape, size=size, note=note)
 
     def _say_unmeasured_sizes(self) -> None:
         """A sweep size checked but left without a block (the rounds ran out sooner than

@@ -45,7 +45,6 @@ from .bench_operands import (
     build_operands,
     check_sizes_fit,
     operands_fit,
-    sweep_operands,
 )
 from .options import parse_shape, parse_sizes, parse_threads
 from .run import Run
@@ -170,7 +169,6 @@ def bench(
     started = time.perf_counter()  # building the operands is on the budget too
     with operands_fit(dev):
         ta, tb, operands = build_operands(a, b, shape, seed, dev, dt)
-        sweep_pairs = {size: sweep_operands(size, seed, dev, dt) for size in sizes}
     variants = select(fns, course, only, dev, dt)
     names = [v.name for v in variants]
     if baseline is not None and baseline not in names and baseline != "loops":
@@ -182,7 +180,7 @@ def bench(
     with _threads(_threads_for(threads, dev)):
         clock = timing.clock_for(dev, l2_flush=l2_flush)
         env = _environment(dev, dt, clock, l2_flush)
-        run = Run(variants, ta, tb, sweep_pairs, dev, dt, the_plan, env, on_progress)
+        run = Run(variants, ta, tb, sizes, dev, dt, the_plan, env, on_progress)
         run.seed, run.baseline = seed, baseline  # the race's shuffles; what speedups divide by
         interrupted = _interrupted(run, clock)
         rows = run.rows(final=True)
