@@ -3,13 +3,12 @@ Colab, GitHub, nbviewer. No script, inline styles only; user text is always esca
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
 from .format import colour
 from .summary import conditions, footnotes, headline, interrupted_text, legends, sweep_caption
-from .svg import bar_chart_svg, sweep_chart_svg
+from .svg import bar_chart_svg, escape, sweep_chart_svg
 from .table import Column, table
 
 FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
@@ -19,10 +18,6 @@ _NAME = "max-width: 7em; overflow: hidden; text-overflow: ellipsis;"
 # Name and status keep to 4 px padding: with them two columns fit 210 px (JupyterLab's output
 # area at 600 px), and the columns after them scroll.
 _TIGHT = "padding: 2px 4px;"
-
-
-def escape(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _div(text: str, style: str = _MUTED) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .format import MISSING, RULES, format_exponent, format_point, format_tick
 from .summary import plain
-from .svg import decades
+from .svg import decades, sweep_series
 from .text import aligned, to_text
 
 Payload = Mapping[str, Any]
@@ -75,16 +75,8 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
 
 
 def _series(payload: Payload) -> list[tuple[str, list[tuple[int, float]]]]:
-    series = []
-    for row in payload["rows"]:
-        points = sorted(
-            (p["size"], p["median"])
-            for p in row.get("points") or ()
-            if p.get("median") is not None and p["median"] > 0
-        )
-        if points:
-            series.append((row["name"], points))
-    return series[: len(MARKERS)]
+    series = sweep_series(payload)[: len(MARKERS)]
+    return [(row["name"], sorted(p[:2] for p in points)) for row, points in series]
 
 
 def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:
