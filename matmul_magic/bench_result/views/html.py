@@ -34,11 +34,6 @@ def _align(col: Column) -> str:
     return "right" if col.numeric else "left"
 
 
-def breakable(name: str) -> str:
-    """A name, escaped, that may wrap after each ``_`` and never inside a word."""
-    return escape(name).replace("_", "_<wbr>")
-
-
 def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
     style = f"{CELL} text-align: {_align(col)};"
     if col.key in ("name", "status"):
@@ -46,8 +41,9 @@ def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
     if col.key == "name":
         style += " overflow-wrap: normal; word-break: normal;"
         name = escape(row["name"])
-        # A name longer than 7em is cut with an ellipsis; the title has it in full.
-        inner = f'<div style="{_NAME}">{breakable(row["name"])}</div>'
+        # A name longer than 7em is cut with an ellipsis; the title has it in full. It may
+        # wrap after each ``_``, never inside a word.
+        inner = f'<div style="{_NAME}">{name.replace("_", "_<wbr>")}</div>'
         return f'<td data-column="name" style="{style}" title="{name}">{inner}</td>'
     title = ""
     if col.key in ("median", "speedup", "status") and row.get("unreliable"):
