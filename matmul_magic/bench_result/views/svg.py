@@ -180,45 +180,31 @@ def size_ticks(lo: int, hi: int) -> list[int]:
     return ticks or [lo, hi]
 
 
-def sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[tuple]]]:
-    """Each row with a timed sweep point, and those points as ``(size, median, extrapolated,
-    low, high)``."""
-    series = []
-    for row in payload["rows"]:
-        points = [
-            (
-                p["size"],
-                p["median"],
-                p.get("extrapolated", False),
-                p.get("median_low"),
-                p.get("median_high"),
-            )  # fmt: skip
-            for p in row.get("points") or ()
-            if _timed(p)
-        ]
-        if points:
-            series.append((row, points))
-    return series
+def sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """Each row with a timed sweep point, and those points."""
+    series = [(row, [p for p in row.get("points") or () if _timed(p)]) for row in payload["rows"]]
+    return [(row, points) for row, points in series if points]
 
 
-def _error_bars(pts: list[tuple], px, py, c: str) -> str:
+def _error_bars(pts: list[Mapping[str, Any]], px, py, c: str) -> str:
     """Each point's 95 % interval of its median as a vertical bar."""
     return "".join(
-        f'<path d="M{px(s):.1f} {py(high):.1f}V{py(low):.1f}" '
+        f'<path d="M{px(p["size"]):.1f} {py(iv[1]):.1f}V{py(iv[0]):.1f}" '
         f'style="stroke: {c}; stroke-opacity: 0.6; stroke-width: 1;"/>'
-        for s, _, _, low, high in pts
-        if low is not None and high is not None and low > 0
+        for p in pts
+        if (iv := _interval(p))
     )
 
 
-def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> list[str]:
+def _sweep_line(i: int, row: Mapping[str, Any], pts: list[Mapping[str, Any]], px, py) -> list[str]:
     """One row's line (dashed when unreliable), its points' intervals, hollow markers on
     its extrapolated points, and its legend entry."""
     c = series_colour(i)
-    path = " ".join(f"{px(s):.1f},{py(t):.1f}" for s, t, *_ in pts)
+    xy = [(px(p["size"]), py(p["median"]), p.get("extrapolated")) for p in pts]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in xy)
     hollow = "".join(
-        f'<circle cx="{px(s):.1f}" cy="{py(t):.1f}" r="2" style="fill: none; stroke: {c};"/>'
-        for s, t, extrapolated, *_ in pts
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" style="fill: none; stroke: {c};"/>'
+        for x, y, extrapolated in xy
         if extrapolated
     )
     unreliable = bool(row.get("unreliable"))
@@ -246,10 +232,12 @@ def sweep_chart_svg(payload: Payload) -> str:
     series = sweep_series(payload)
     if not series:
         return ""
-    sizes = [p[0] for _, pts in series for p in pts]
+    points = [p for _, pts in series for p in pts]
+    sizes = [p["size"] for p in points]
     xlo, xhi = math.log10(min(sizes)), math.log10(max(sizes))
     xhi = xhi if xhi > xlo else xlo + 1
-    spans = [v for _, pts in series for p in pts for v in (p[1], p[3], p[4]) if v and v > 0]
+    times = ("median", "median_low", "median_high")
+    spans = [v for p in points for v in map(p.get, times) if v and v > 0]
     ylo, yhi = decades(spans)
     left, top, plot_w, plot_h = (_SWEEP[k] for k in ("left", "top", "plot_w", "plot_h"))
     bottom = top + plot_h

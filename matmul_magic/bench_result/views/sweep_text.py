@@ -76,7 +76,7 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
 
 def _series(payload: Payload) -> list[tuple[str, list[tuple[int, float]]]]:
     series = sweep_series(payload)[: len(MARKERS)]
-    return [(row["name"], sorted(p[:2] for p in points)) for row, points in series]
+    return [(row["name"], sorted((p["size"], p["median"]) for p in pts)) for row, pts in series]
 
 
 def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:
