@@ -99,17 +99,14 @@ def judge(out: Any, a: Tensor, b: Tensor, sample: Tensor | None = None) -> Verdi
                 raise
             release_memory()
             if rows <= 1:
-                return Verdict(None, None, unchecked_why(a, b))
+                where = a.device.type if a.device.type in ("cpu", "cuda") else "cpu"
+                why = (
+                    f"could not be checked: the float64 reference of a {a.shape[0]}×{a.shape[1]} "
+                    f"@ {b.shape[0]}×{b.shape[1]} product does not fit in {where} memory, not "
+                    "even a row at a time (the gate's memory, not the function's fault)"
+                )
+                return Verdict(None, None, why)
             rows = (rows + 1) // 2
-
-
-def unchecked_why(a: Tensor, b: Tensor) -> str:
-    where = a.device.type if a.device.type in ("cpu", "cuda") else "cpu"
-    return (
-        f"could not be checked: the float64 reference of a {a.shape[0]}×{a.shape[1]} @ "
-        f"{b.shape[0]}×{b.shape[1]} product does not fit in {where} memory, not even a row "
-        "at a time (the gate's memory, not the function's fault)"
-    )
 
 
 def _judge_rows(out: Tensor, a: Tensor, b: Tensor, rows: int) -> Verdict:

@@ -9,17 +9,14 @@ import platform
 import torch
 
 DTYPES: dict[str, torch.dtype] = {
-    "float32": torch.float32,
-    "fp32": torch.float32,
-    "float": torch.float32,
-    "float64": torch.float64,
-    "fp64": torch.float64,
-    "double": torch.float64,
-    "float16": torch.float16,
-    "fp16": torch.float16,
-    "half": torch.float16,
-    "bfloat16": torch.bfloat16,
-    "bf16": torch.bfloat16,
+    name: dtype
+    for dtype, names in (
+        (torch.float32, ("float32", "fp32", "float")),
+        (torch.float64, ("float64", "fp64", "double")),
+        (torch.float16, ("float16", "fp16", "half")),
+        (torch.bfloat16, ("bfloat16", "bf16")),
+    )
+    for name in names
 }
 
 # Dense (no sparsity) peak throughput in TFLOP/s from the vendors' data sheets, by a substring
@@ -79,7 +76,7 @@ def resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype:
 
 
 def dtype_names() -> list[str]:
-    return sorted({str(d).removeprefix("torch.") for d in DTYPES.values()})
+    return sorted({dtype_name(d) for d in DTYPES.values()})
 
 
 def dtype_name(dtype: torch.dtype) -> str:

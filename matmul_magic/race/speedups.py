@@ -36,9 +36,7 @@ def _paired(base_rounds: dict[int, float], rounds: dict[int, float]) -> Measurem
 
 def _interval(base: BenchRow, row: BenchRow) -> tuple[float | None, float | None]:
     """Where ``base.median / row.median`` can lie, from both medians' 95 % intervals."""
-    if None in (base.median_low, base.median_high, row.median_low, row.median_high):
-        return None, None
-    if not row.median_low or not row.median_high:
+    if None in (base.median_low, base.median_high) or not (row.median_low and row.median_high):
         return None, None
     return base.median_low / row.median_high, base.median_high / row.median_low
 

@@ -194,16 +194,12 @@ class CpuClock:
     name = "time.perf_counter"
 
     def __init__(self) -> None:
-        self.overhead = self._overhead()
-
-    @staticmethod
-    def _overhead() -> float:
         reads = []
         for _ in range(7):
             t0 = time.perf_counter()
             _run_block(_noop, (), 0)
             reads.append(time.perf_counter() - t0)
-        return sorted(reads)[3]
+        self.overhead = sorted(reads)[3]
 
     def __call__(self, fn: Callable[..., Any], args: tuple[Any, ...], number: int) -> float:
         """Seconds for ``number`` calls of ``fn(*args)``."""

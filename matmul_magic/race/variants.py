@@ -41,11 +41,9 @@ def _written_name(fn: Callable[..., Any]) -> str | None:
         name = fn.__name__  # type: ignore[attr-defined]
     except BaseException:  # noqa: BLE001 - a user's __getattr__ may raise anything
         name = None
-    if (not isinstance(name, str) or not name.strip()) and not isinstance(fn, type):
+    if not (isinstance(name, str) and name.strip()) and not isinstance(fn, type):
         name = type(fn).__name__
-    if not isinstance(name, str) or not name.strip():
-        return None
-    return name.strip()
+    return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def user_name(fn: Callable[..., Any], taken: set[str], index: int) -> tuple[str, str | None]:

@@ -187,15 +187,10 @@ def pick_unit(
         return next(u for u in units if u[0] == default)
     reference = max(positive) if largest else min(positive)
     for name, factor in units:
-        if _at_least_one(reference / factor):
+        # Whether it prints as 1 or more once rounded (999.96 µs is "1.00 ms", not "1,000 µs").
+        if _significant(reference / factor, _SIGNIFICANT)[1] >= 0:
             return name, factor
     return units[-1]
-
-
-def _at_least_one(x: float) -> bool:
-    """Whether ``x`` prints as 1 or more (999.96 µs is "1.00 ms", not "1,000 µs")."""
-    digits, exponent = _significant(x, _SIGNIFICANT)
-    return exponent >= 0
 
 
 def format_time(seconds: Any) -> str:
@@ -241,12 +236,6 @@ def format_precision(value: Any, low: Any, high: Any) -> str:
     return f"{rule['mark']}{text}%"
 
 
-def _estimate_time(seconds: float) -> str:
-    """A rough time in its own unit: two significant figures (``1.2 ms``)."""
-    name, factor = pick_unit([abs(seconds)], TIME_UNITS)
-    return f"{format_estimate(seconds / factor)}{_SPACE}{name}"
-
-
 def format_median(
     value: Any,
     low: Any = None,
@@ -259,8 +248,9 @@ def format_median(
     x = _number(value)
     if x is None:
         return MISSING
-    if unreliable:
-        return f"{ESTIMATE}{_estimate_time(x)}{RULES['unreliable_mark']}"
+    if unreliable:  # a rough time in its own unit: two significant figures (``1.2 ms``)
+        name, factor = pick_unit([abs(x)], TIME_UNITS)
+        return f"{ESTIMATE}{format_estimate(x / factor)}{_SPACE}{name}{RULES['unreliable_mark']}"
     return (ESTIMATE if extrapolated else "") + format_time(x) + format_precision(x, low, high)
 
 

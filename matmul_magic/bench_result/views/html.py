@@ -3,13 +3,12 @@ Colab, GitHub, nbviewer. No script, inline styles only; user text is always esca
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
 from .format import colour
 from .summary import conditions, footnotes, headline, interrupted_text, legends, sweep_caption
-from .svg import bar_chart_svg, sweep_chart_svg
+from .svg import bar_chart_svg, escape, sweep_chart_svg
 from .table import Column, table
 
 FONT = "font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 13px;"
@@ -19,10 +18,6 @@ _NAME = "max-width: 7em; overflow: hidden; text-overflow: ellipsis;"
 # Name and status keep to 4 px padding: with them two columns fit 210 px (JupyterLab's output
 # area at 600 px), and the columns after them scroll.
 _TIGHT = "padding: 2px 4px;"
-
-
-def escape(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _div(text: str, style: str = _MUTED) -> str:
@@ -39,11 +34,6 @@ def _align(col: Column) -> str:
     return "right" if col.numeric else "left"
 
 
-def breakable(name: str) -> str:
-    """A name, escaped, that may wrap after each ``_`` and never inside a word."""
-    return escape(name).replace("_", "_<wbr>")
-
-
 def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
     style = f"{CELL} text-align: {_align(col)};"
     if col.key in ("name", "status"):
@@ -51,8 +41,9 @@ def _td(col: Column, value: str, row: Mapping[str, Any]) -> str:
     if col.key == "name":
         style += " overflow-wrap: normal; word-break: normal;"
         name = escape(row["name"])
-        # A name longer than 7em is cut with an ellipsis; the title has it in full.
-        inner = f'<div style="{_NAME}">{breakable(row["name"])}</div>'
+        # A name longer than 7em is cut with an ellipsis; the title has it in full. It may
+        # wrap after each ``_``, never inside a word.
+        inner = f'<div style="{_NAME}">{name.replace("_", "_<wbr>")}</div>'
         return f'<td data-column="name" style="{style}" title="{name}">{inner}</td>'
     title = ""
     if col.key in ("median", "speedup", "status") and row.get("unreliable"):

@@ -77,19 +77,15 @@ def conditions(payload: Payload) -> str:
     if payload.get("elapsed") is not None:
         parts.append(f"took {format_time(payload['elapsed'])}")
     parts.append(f"target: each median known to ±{format_percent(100 * payload['threshold'])}")
-    if once := one_off_text(payload):
-        parts.append(once)
-    return " · ".join(parts)
-
-
-def one_off_text(payload: Payload) -> str | None:
-    """``one-off first-call costs, not counted: numba 1.20 s`` (JIT compiles, lazy set-up)."""
+    # JIT compiles, lazy set-up: ``one-off first-call costs, not counted: numba 1.20 s``
     costs = [
         f"{r['name']} {format_time(r['one_off'])}"
         for r in payload["rows"]
         if r.get("one_off") is not None
     ]
-    return "one-off first-call costs, not counted: " + ", ".join(costs) if costs else None
+    if costs:
+        parts.append("one-off first-call costs, not counted: " + ", ".join(costs))
+    return " · ".join(parts)
 
 
 def interrupted_text(payload: Payload) -> str:

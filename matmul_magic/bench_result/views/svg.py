@@ -29,7 +29,7 @@ _BAR = {"width": 440, "plot_x": 24, "plot_w": 392, "bar_h": 14, "step": 36, "top
 _SWEEP = {"left": 60, "top": 10, "plot_w": 356, "plot_h": 220}
 
 
-def _e(text: Any) -> str:
+def escape(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
@@ -38,7 +38,7 @@ def _svg_open(width: float, height: float, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" '
         'style="display: block; margin: 6px 0; max-width: none;">'
-        f"<title>{_e(title)}</title>"
+        f"<title>{escape(title)}</title>"
     )
 
 
@@ -49,14 +49,14 @@ def _gridline(x1: float, y1: float, x2: float, y2: float, label: str, at: tuple)
         f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
         'stroke="currentColor" stroke-opacity="0.15"/>'
         f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="{anchor}" '
-        f'fill="currentColor">{_e(label)}</text>'
+        f'fill="currentColor">{escape(label)}</text>'
     )
 
 
 def _axis_title(x: float, y: float, text: str) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="middle" '
-        f'fill="currentColor" fill-opacity="0.7">{_e(text)}</text>'
+        f'fill="currentColor" fill-opacity="0.7">{escape(text)}</text>'
     )
 
 
@@ -113,7 +113,7 @@ def _bar(row: Mapping[str, Any], y: float, x) -> list[str]:
         tip += f"; {row['note']}"
     out = [
         f'<rect x="{g["plot_x"]}" y="{y}" width="{width:.1f}" height="{g["bar_h"]}" '
-        f'style="{_bar_style(row)}"><title>{_e(row["name"])}: {_e(tip)}</title></rect>'
+        f'style="{_bar_style(row)}"><title>{escape(row["name"])}: {escape(tip)}</title></rect>'
     ]
     if interval := _interval(row):
         x1, x2 = (max(x(v), g["plot_x"]) for v in interval)
@@ -124,7 +124,7 @@ def _bar(row: Mapping[str, Any], y: float, x) -> list[str]:
         )
     out.append(
         f'<text x="{g["width"] - 4}" y="{y - 5}" font-size="11" text-anchor="end" '
-        f'fill="currentColor">{_e(label)}</text>'
+        f'fill="currentColor">{escape(label)}</text>'
     )
     return out
 
@@ -157,12 +157,12 @@ def bar_chart_svg(payload: Payload) -> str:
         name = short(row["name"], max(4, min(24, room)))
         out.append(
             f'<text x="4" y="{y - 5}" font-size="11" fill="currentColor">'
-            f"<title>{_e(row['name'])}</title>{_e(name)}</text>"
+            f"<title>{escape(row['name'])}</title>{escape(name)}</text>"
         )
         if not _timed(row):
             out.append(
                 f'<text x="{g["plot_x"] + 4}" y="{y + g["bar_h"] - 3}" font-size="11" '
-                f'fill="currentColor" fill-opacity="0.7">{_e(status_text(row))}</text>'
+                f'fill="currentColor" fill-opacity="0.7">{escape(status_text(row))}</text>'
             )
             continue
         out.extend(_bar(row, y, x))
@@ -180,43 +180,31 @@ def size_ticks(lo: int, hi: int) -> list[int]:
     return ticks or [lo, hi]
 
 
-def _sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[tuple]]]:
-    series = []
-    for row in payload["rows"]:
-        points = [
-            (
-                p["size"],
-                p["median"],
-                p.get("extrapolated", False),
-                p.get("median_low"),
-                p.get("median_high"),
-            )  # fmt: skip
-            for p in row.get("points") or ()
-            if p.get("median") is not None and p["median"] > 0
-        ]
-        if points:
-            series.append((row, points))
-    return series
+def sweep_series(payload: Payload) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """Each row with a timed sweep point, and those points."""
+    series = [(row, [p for p in row.get("points") or () if _timed(p)]) for row in payload["rows"]]
+    return [(row, points) for row, points in series if points]
 
 
-def _error_bars(pts: list[tuple], px, py, c: str) -> str:
+def _error_bars(pts: list[Mapping[str, Any]], px, py, c: str) -> str:
     """Each point's 95 % interval of its median as a vertical bar."""
     return "".join(
-        f'<path d="M{px(s):.1f} {py(high):.1f}V{py(low):.1f}" '
+        f'<path d="M{px(p["size"]):.1f} {py(iv[1]):.1f}V{py(iv[0]):.1f}" '
         f'style="stroke: {c}; stroke-opacity: 0.6; stroke-width: 1;"/>'
-        for s, _, _, low, high in pts
-        if low is not None and high is not None and low > 0
+        for p in pts
+        if (iv := _interval(p))
     )
 
 
-def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> list[str]:
+def _sweep_line(i: int, row: Mapping[str, Any], pts: list[Mapping[str, Any]], px, py) -> list[str]:
     """One row's line (dashed when unreliable), its points' intervals, hollow markers on
     its extrapolated points, and its legend entry."""
     c = series_colour(i)
-    path = " ".join(f"{px(s):.1f},{py(t):.1f}" for s, t, *_ in pts)
+    xy = [(px(p["size"]), py(p["median"]), p.get("extrapolated")) for p in pts]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in xy)
     hollow = "".join(
-        f'<circle cx="{px(s):.1f}" cy="{py(t):.1f}" r="2" style="fill: none; stroke: {c};"/>'
-        for s, t, extrapolated, *_ in pts
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" style="fill: none; stroke: {c};"/>'
+        for x, y, extrapolated in xy
         if extrapolated
     )
     unreliable = bool(row.get("unreliable"))
@@ -229,25 +217,27 @@ def _sweep_line(i: int, row: Mapping[str, Any], pts: list[tuple], px, py) -> lis
     lx, ly = 4, _SWEEP["top"] + _SWEEP["plot_h"] + 52 + i * 18  # under the size axis
     return [
         f'<polyline points="{path}" style="fill: none; stroke: {c}; stroke-width: 1.5;{dash}">'
-        f"<title>{_e(tip)}</title></polyline>",
+        f"<title>{escape(tip)}</title></polyline>",
         "" if unreliable else _error_bars(pts, px, py, c),
         hollow,
         f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 14}" y2="{ly - 4}" '
         f'style="stroke: {c}; stroke-width: 3;{dash}"/>'
         f'<text x="{lx + 18}" y="{ly}" font-size="11" fill="currentColor">'
-        f"<title>{_e(tip)}</title>{_e(label)}</text>",
+        f"<title>{escape(tip)}</title>{escape(label)}</text>",
     ]
 
 
 def sweep_chart_svg(payload: Payload) -> str:
     """Log-log time against size, one line per row; hollow markers are extrapolated points."""
-    series = _sweep_series(payload)
+    series = sweep_series(payload)
     if not series:
         return ""
-    sizes = [p[0] for _, pts in series for p in pts]
+    points = [p for _, pts in series for p in pts]
+    sizes = [p["size"] for p in points]
     xlo, xhi = math.log10(min(sizes)), math.log10(max(sizes))
     xhi = xhi if xhi > xlo else xlo + 1
-    spans = [v for _, pts in series for p in pts for v in (p[1], p[3], p[4]) if v and v > 0]
+    times = ("median", "median_low", "median_high")
+    spans = [v for p in points for v in map(p.get, times) if v and v > 0]
     ylo, yhi = decades(spans)
     left, top, plot_w, plot_h = (_SWEEP[k] for k in ("left", "top", "plot_w", "plot_h"))
     bottom = top + plot_h

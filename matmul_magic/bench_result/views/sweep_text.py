@@ -18,8 +18,8 @@ from typing import Any
 
 from .format import MISSING, RULES, format_exponent, format_point, format_tick
 from .summary import plain
-from .svg import decades
-from .text import to_text
+from .svg import decades, sweep_series
+from .text import aligned, to_text
 
 Payload = Mapping[str, Any]
 
@@ -64,40 +64,19 @@ def sweep_table(payload: Payload, limit: int = MAX_COLUMNS) -> str:
     sizes = shown_sizes(all_sizes, limit)
     header = ["name", *(f"{s}²" for s in sizes), "exponent"]
     body = [
-        [
-            plain(row["name"]),
-            *(_cell(row, s) for s in sizes),
-            _exponent(row),
-        ]
+        [plain(row["name"]), *(_cell(row, s) for s in sizes), _exponent(row)]
         for row in payload["rows"]
     ]
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-
-    def line(values: Sequence[str]) -> str:
-        cells = [values[0].ljust(widths[0])]
-        cells += [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
-        return "  ".join(cells).rstrip()
-
     title = "median time at each size ±95% interval (size×size @ size×size)"
     if len(sizes) < len(all_sizes):
         title += f"; {len(sizes)} of the {len(all_sizes)} sizes, all of them in --save"
-    lines = [title, line(header)]
-    lines.append(line(["-" * w for w in widths]))
-    lines.extend(line(r) for r in body)
-    return "\n".join(lines)
+    numeric = [False] + [True] * (len(header) - 1)
+    return "\n".join([title, *aligned([header, *body], numeric)])
 
 
 def _series(payload: Payload) -> list[tuple[str, list[tuple[int, float]]]]:
-    series = []
-    for row in payload["rows"]:
-        points = sorted(
-            (p["size"], p["median"])
-            for p in row.get("points") or ()
-            if p.get("median") is not None and p["median"] > 0
-        )
-        if points:
-            series.append((row["name"], points))
-    return series[: len(MARKERS)]
+    series = sweep_series(payload)[: len(MARKERS)]
+    return [(row["name"], sorted((p["size"], p["median"]) for p in pts)) for row, pts in series]
 
 
 def sweep_chart(payload: Payload, width: int = 56, height: int = 12) -> str:

@@ -49,14 +49,10 @@ def median_cell(row: Row) -> str:
     )
 
 
-def rate_unit(payload: Mapping[str, Any]) -> tuple[str, float]:
-    """The one throughput unit of a table (and its bars): the fastest row's."""
-    return pick_unit([r.get("gflops") for r in payload["rows"]], RATE_UNITS, largest=True)
-
-
 def _cells(payload: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[Row], str]]]:
     """Every column's unit (for its header) and cell function."""
-    unit, factor = rate_unit(payload)
+    # The one throughput unit of the table (and its bars): the fastest row's.
+    unit, factor = pick_unit([r.get("gflops") for r in payload["rows"]], RATE_UNITS, largest=True)
     return {
         "name": ("", lambda r: r["name"]),
         "kind": ("", lambda r: r["kind"]),

@@ -14,23 +14,22 @@ from .summary import (
     plain,
     sweep_caption,
 )
-from .table import Column, table
+from .table import table
 
 
-def _aligned(cols: Sequence[Column], cells: list[list[str]]) -> list[str]:
-    """Header, rule and rows; numbers right-aligned, words left, one unit per column header."""
-    widths = [max([len(c.header)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+def aligned(rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> list[str]:
+    """``rows`` (the header first) with a rule under the header; numbers right-aligned, words
+    left, each column as wide as its widest cell."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(numeric))]
 
     def line(values: Sequence[str]) -> str:
         out = [
-            v.rjust(w) if c.numeric else v.ljust(w)
-            for v, w, c in zip(values, widths, cols, strict=True)
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)
         ]
         return "  ".join(out).rstrip()
 
-    return [line([c.header for c in cols]), line(["-" * w for w in widths])] + [
-        line(row) for row in cells
-    ]
+    lines = [line(row) for row in rows]
+    return lines[:1] + [line(["-" * w for w in widths])] + lines[1:]
 
 
 def to_text(payload: Mapping[str, Any]) -> str:
@@ -41,7 +40,7 @@ def to_text(payload: Mapping[str, Any]) -> str:
     if payload.get("interrupted"):
         lines.append(interrupted_text(payload))
     lines.append("")
-    lines.extend(_aligned(cols, cells))
+    lines.extend(aligned([[c.header for c in cols], *cells], [c.numeric for c in cols]))
     lines.append("(no rows)" if not cells else "")
     lines.extend(legends(payload))
     if payload.get("sweep"):
