@@ -216,20 +216,20 @@ class BenchMagics(Magics):
         live = LiveProgress(self.shell)
         try:
             result = bench(*fns, on_progress=live, **bench_kwargs(args))
-        except (ValueError, TypeError) as error:
+        except BaseException as error:
             live.clear()
-            raise UsageError(str(error)) from None
-        except BaseException:
-            live.clear()
+            if isinstance(error, (ValueError, TypeError)):
+                raise UsageError(str(error)) from None
             raise
         if args.output:  # the result comes back, and IPython shows it once (as Out[])
             live.clear()
         else:
             live.show(result)
         save_errors = save_all(result, saves)
-        if args.output:  # what went wrong is said, not raised
+        if args.output or result.interrupted:  # what went wrong is said, not raised
             for error in save_errors:
                 print(f"UsageError: {error}", file=sys.stderr)
+        if args.output:
             if result.interrupted:
                 n = len(result.rows)
                 print(
@@ -239,8 +239,6 @@ class BenchMagics(Magics):
                 )
             return result
         if result.interrupted:
-            for error in save_errors:
-                print(f"UsageError: {error}", file=sys.stderr)
             raise KeyboardInterrupt
         if save_errors:
             raise UsageError("; ".join(save_errors))
