@@ -97,7 +97,6 @@ def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     values do (16777217 vs 16777216, not 16777217 vs 1.67772e+07)."""
     from ..bench_result.views.format import format_plain  # on a failure only: import stays light
 
-    fa, fb = str(a), str(b)
     for digits in (6, 9, 12, 17):
         fa, fb = (format_plain(v, digits) if isinstance(v, float) else str(v) for v in (a, b))
         try:
@@ -291,14 +290,9 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
 def _exact_difference(a: Any, b: Any, relative: bool) -> float:
     """``|a - b|`` (over ``|b|`` if ``relative``) of two Python numbers, in double precision
     or better: a chunk may have located it in float32."""
-    if isinstance(a, int) and isinstance(b, int):
-        diff: Any = abs(a - b)
-    else:
-        diff = (
-            abs(complex(a) - complex(b))
-            if isinstance(a, complex) or isinstance(b, complex)
-            else abs(float(a) - float(b))
-        )
+    # complex() covers floats too: |x + 0j| is exactly |x|
+    exact_ints = isinstance(a, int) and isinstance(b, int)
+    diff = abs(a - b) if exact_ints else abs(complex(a) - complex(b))
     if not relative:
         return float(diff)
     try:
@@ -323,10 +317,8 @@ def equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> AssertionErro
             kind = "a dict" if isinstance(other, Mapping) else "a set"
             return failure_error(cname, a, b, [f"{kind} never equals an array: it has no order"])
         pair = as_pair(a, b)
-        bad = None
-        if pair is not None and pair.same_shape and want_equal:
-            bad = _chunk_differs(pair)
-        extra = diagnosis_lines(pair, bad)
+        explain = pair is not None and pair.same_shape and want_equal
+        extra = diagnosis_lines(pair, _chunk_differs(pair) if explain else None)
     return failure_error(cname, a, b, extra)
 
 
@@ -343,9 +335,7 @@ def within_failure(cname: str, a: Any, b: Any, tol: Tolerance, seen: Seen) -> As
         elif pair is not None:
             bad = None
             if pair.same_shape:
-                within = seen.mask if seen.mask is not None else tol.mask(pair)
-                bad = ~within
-                del within
+                bad = ~(seen.mask if seen.mask is not None else tol.mask(pair))
             extra = diagnosis_lines(pair, bad, tol)
         elif is_iterable(a) and is_iterable(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
             if len(a) != len(b):
