@@ -122,10 +122,7 @@ def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
     ``near`` and ``is_close``).
     """
     if is_tensor(a) or is_tensor(b):
-        pair = _torch_pair(a, b)
-        if pair is not None:
-            return pair
-        return _numpy_pair(as_numpy(a), as_numpy(b))
+        return _torch_pair(a, b) or _numpy_pair(as_numpy(a), as_numpy(b))
     if _is_ndarray(a) or _is_ndarray(b):
         return _numpy_pair(a, b)
     if numeric_sequences and not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
@@ -177,20 +174,18 @@ def torch_error(pair: Pair, error: Exception) -> TypeError:
 
 def _torch_pair(a: Any, b: Any) -> Pair | None:
     _check_comparable(a, b)
-    device = a.device if is_tensor(a) else b.device
     try:
         ta = a if is_tensor(a) else _python_to_tensor(a, b)
         tb = b if is_tensor(b) else _python_to_tensor(b, a)
     except (TypeError, ValueError, RuntimeError):
         return None
-    devices = None
     if is_tensor(a) and is_tensor(b):
         devices = f"devices: {a.device} vs {b.device}"
         if ta.device != tb.device:
             ta, tb = ta.detach().cpu(), tb.detach().cpu()
             devices += " (different devices: compared on the CPU)"
-    else:
-        devices = f"device: {device}"
+    else:  # the Python side was made on the tensor's device
+        devices = f"device: {ta.device}"
     return Pair(
         "torch", ta, tb, shape_of(ta), shape_of(tb), _kind(a, ta), _kind(b, tb), devices=devices
     )
