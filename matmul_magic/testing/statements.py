@@ -123,12 +123,8 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
     if not isinstance(value, ast.Call):
         return None
     magic = _line_magic_name(value)
-    if magic is not None:
-        return ("test", magic) if magic.startswith("test") else None
-    name = _call_name(value)
-    if name is not None and name.startswith("test"):
-        return "test", name
-    return None
+    name = magic if magic is not None else _call_name(value)
+    return ("test", name) if name is not None and name.startswith("test") else None
 
 
 test_statement.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
