@@ -43,13 +43,10 @@ def plain_sequences_equal(a: Any, b: Any, equals: Callable[[Any, Any], bool]) ->
     if len(a) != len(b):
         return False
     with comparing(a, b):
-        for x, y in zip(a, b, strict=True):
-            if type(x) in PLAIN and type(y) in PLAIN:
-                if not x == y:
-                    return False
-            elif not equals(x, y):
-                return False
-    return True
+        return all(
+            x == y if type(x) in PLAIN and type(y) in PLAIN else equals(x, y)
+            for x, y in zip(a, b, strict=True)
+        )
 
 
 def zero_dim_as_scalar(x: Any) -> Any:
