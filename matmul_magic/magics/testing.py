@@ -105,16 +105,6 @@ def full_help(name: str) -> str:
     return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
 
 
-def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
-    """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
-    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
-    line = called_like_a_function(line.rstrip().removesuffix(";"))
-    try:
-        return line, parse_arguments(line)
-    except SyntaxError as e:
-        raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
-
-
 def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     __tracebackhide__ = True  # noqa: F841
     from matmul_magic import testing
@@ -138,10 +128,11 @@ def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None
 def run_test_line(name: str, line: str, user_ns: dict[str, Any], local_ns: Any = None) -> None:
     """``%name line``: evaluate the line as the caller's code would, call the test."""
     __tracebackhide__ = True  # noqa: F841
-    line, call = _parsed_line(name, line)
+    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
-        args, kwargs = evaluate_call(name, call, line, user_ns, local_ns)
-    except SyntaxError as e:  # `await` outside an async function, as Python says it
+        args, kwargs = evaluate_call(name, parse_arguments(line), line, user_ns, local_ns)
+    except SyntaxError as e:  # not an argument list, or `await` outside an async function
         raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
     _call_test(name, args, kwargs)
 
@@ -151,8 +142,9 @@ async def run_test_line_async(
 ) -> None:
     """``run_test_line`` for a line that awaits, awaited where the line is (``awaiting``)."""
     __tracebackhide__ = True  # noqa: F841
-    line, call = _parsed_line(name, line)
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
+        call = parse_arguments(line)
         args, kwargs = await evaluate_call_async(name, call, line, user_ns, local_ns)
     except SyntaxError as e:
         raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
