@@ -80,13 +80,6 @@ def _usage_error(name: str, reason: str) -> UsageError:
     return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
 
 
-def _plain_signature(function: Any) -> inspect.Signature:
-    """The signature without type hints, which read as noise in ``%magic?``."""
-    signature = inspect.signature(function)
-    parameters = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
-    return signature.replace(parameters=parameters, return_annotation=signature.empty)
-
-
 def _short_help(name: str) -> str:
     return (
         f"{_SUMMARIES[name]}\n\nUsage::\n\n    {USAGES[name]}\n\n"
@@ -101,8 +94,12 @@ def full_help(name: str) -> str:
     from matmul_magic import testing
 
     function = getattr(testing, name)
+    # The signature without type hints, which read as noise in `%magic?`.
+    signature = inspect.signature(function)
+    parameters = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+    plain = signature.replace(parameters=parameters, return_annotation=signature.empty)
     api = inspect.getdoc(function) or ""
-    return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
+    return f"{_short_help(name)}\n\nmatmul_magic.{name}{plain}:\n\n{api}"
 
 
 def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

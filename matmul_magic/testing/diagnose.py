@@ -78,11 +78,9 @@ def _edges(x: Any, k: int) -> Any:
 def _summary(x: Any) -> str:
     import numpy as np
 
-    ndim = len(x.shape)
-    k = 3 if ndim <= 1 else 1
-    corners = _edges(x, k)
+    k = 3 if len(x.shape) <= 1 else 1
     body = np.array2string(
-        corners, threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
+        _edges(x, k), threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
     )
     body = re.sub(r"\s+", " ", body)
     body = re.sub(r" +([,\]])", r"\1", re.sub(r"\[ +", "[", body))  # numpy's column padding
@@ -256,10 +254,9 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
         f"differing elements: {n_bad} of {total} ({format_plain(100 * n_bad / max(total, 1), 3)}%)"
     ]
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
-    shape = pair.a.shape
 
     def at(flat_index: int) -> tuple[int, ...]:
-        return tuple(int(i) for i in np.unravel_index(flat_index, tuple(shape)))
+        return tuple(int(i) for i in np.unravel_index(flat_index, tuple(pair.a.shape)))
 
     def item(flat: Any, flat_index: int) -> Any:
         return as_numpy(flat[flat_index : flat_index + 1])[0].item()
