@@ -96,16 +96,6 @@ def _call_name(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
-def _line_magic_name(call: ast.Call) -> str | None:
-    """``test_eq`` for ``get_ipython().run_line_magic('test_eq', ...)``."""
-    if _call_name(call) != "run_line_magic" or not call.args:
-        return None
-    first = call.args[0]
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return first.value
-    return None
-
-
 def test_statement(node: ast.stmt) -> tuple[str, str] | None:
     """``(kind, function)`` when ``node`` is a test statement: ``("assert", "assert")``, or
     ``("test", name)`` for a call of ``name`` (a ``%name`` line included); else ``None``."""
@@ -122,8 +112,10 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
         value = value.value
     if not isinstance(value, ast.Call):
         return None
-    magic = _line_magic_name(value)
-    name = magic if magic is not None else _call_name(value)
+    name = _call_name(value)
+    first = getattr(value.args[0], "value", None) if value.args else None  # a str: a Constant's
+    if name == "run_line_magic" and isinstance(first, str):
+        name = first  # `%test_eq ...` is get_ipython().run_line_magic('test_eq', ...)
     return ("test", name) if name is not None and name.startswith("test") else None
 
 
