@@ -104,15 +104,11 @@ def _python_to_tensor(x: Any, like: Any) -> Any:
     alike.
     """
     torch = sys.modules["torch"]
-    if _is_ndarray(x):
-        return torch.as_tensor(x, device=like.device)
-    guess = torch.as_tensor(x)
-    same_family = guess.dtype.is_complex == like.dtype.is_complex or not guess.dtype.is_complex
-    if guess.dtype.is_floating_point and dtype_kind(like) in "fc" and same_family:
-        return torch.as_tensor(x, dtype=like.dtype, device=like.device)
-    if guess.dtype.is_floating_point:  # next to integers: as exact as Python's float
-        return torch.as_tensor(x, dtype=torch.float64, device=like.device)
-    return torch.as_tensor(x, device=like.device)
+    dtype = None  # an ndarray's own, or what torch makes of ints, bools and complex numbers
+    if not _is_ndarray(x) and torch.as_tensor(x).dtype.is_floating_point:
+        # next to integers, float64: as exact as Python's float
+        dtype = like.dtype if dtype_kind(like) in "fc" else torch.float64
+    return torch.as_tensor(x, dtype=dtype, device=like.device)
 
 
 def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:

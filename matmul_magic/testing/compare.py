@@ -241,9 +241,7 @@ def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
         ok = bool(diff < limit if tol.strict else diff <= limit) or bool(a == b)
     except TypeError:
         return bool(a == b)
-    if not ok and tol.equal_nan:
-        return a != a and b != b  # both NaN
-    return ok
+    return ok or (tol.equal_nan and a != a and b != b)  # both NaN
 
 
 @dataclass
