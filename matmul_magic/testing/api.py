@@ -291,11 +291,10 @@ def test_stdout(f: Callable[[], Any], exp: str, regex: bool = False) -> None:
     with redirect_stdout(buffer):
         f()
     out = buffer.getvalue()
-    if regex:
-        if re.search(exp, out) is None:
-            raise AssertionError(f"regex {exp!r} did not match stdout {out!r}")
-    else:
+    if not regex:
         test_eq(out, f"{exp}\n" if exp else "")
+    elif re.search(exp, out) is None:
+        raise AssertionError(f"regex {exp!r} did not match stdout {out!r}")
 
 
 @recorded

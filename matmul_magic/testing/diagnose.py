@@ -185,18 +185,6 @@ class _Scan:
     largest_rel: _Largest = field(default_factory=_Largest)
 
 
-def _mask_of(bad: Any) -> Callable[[int, int], Any]:
-    """``bad`` as a function giving the mask of a flat slice."""
-    if callable(bad):
-        return bad
-    flat_bad = bad.reshape(-1)
-
-    def mask_of(start: int, stop: int) -> Any:
-        return as_numpy(flat_bad[start:stop])
-
-    return mask_of
-
-
 def _scan_differences(pair: Pair, bad: Any) -> _Scan:
     """Count the differing elements a chunk at a time; for numbers, find the largest
     absolute and relative differences (in the chunk's working dtype) and the NaNs."""
@@ -204,11 +192,12 @@ def _scan_differences(pair: Pair, bad: Any) -> _Scan:
 
     scan = _Scan(total=_numel(pair.a))
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
-    mask_of, numeric = _mask_of(bad), is_numeric_pair(pair)
+    flat_bad = None if callable(bad) else bad.reshape(-1)
+    numeric = is_numeric_pair(pair)
     with np.errstate(all="ignore"):
         for start in range(0, scan.total, _CHUNK):
             stop = min(start + _CHUNK, scan.total)
-            mask = mask_of(start, stop)
+            mask = bad(start, stop) if flat_bad is None else as_numpy(flat_bad[start:stop])
             count = int(np.count_nonzero(mask))
             if not count:
                 continue

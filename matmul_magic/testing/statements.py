@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
+import traceback
 from typing import Protocol
 
 Site = tuple[int, int, str, str]  # (line, col, kind, function): kind is "assert" or "test"
@@ -71,11 +72,8 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 
 
 def raised_by_us(error: BaseException) -> bool:
-    tb = error.__traceback__
-    last = None
-    while tb is not None:
-        last, tb = tb, tb.tb_next
-    return last is not None and last.tb_frame.f_code.co_filename.startswith(PACKAGE_DIR)
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    return bool(frames) and frames[-1].f_code.co_filename.startswith(PACKAGE_DIR)
 
 
 def failure_message(site: Site, error: BaseException) -> str:
