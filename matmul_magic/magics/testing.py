@@ -36,12 +36,9 @@ from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
 USAGES: dict[str, str] = {
-    "test_eq": "%test_eq a, b",
-    "test_ne": "%test_ne a, b",
+    **{name: f"%{name} a, b" for name in ("test_eq", "test_ne", "test_is", "test_shuffled")},
     "test_near": "%test_near a, b[, rtol=1e-3][, atol=1e-5 | eps=1e-5][, equal_nan=False]",
     "test_close": "%test_close a, b[, eps=1e-5 | atol=1e-5][, rtol=0][, equal_nan=False]",
-    "test_is": "%test_is a, b",
-    "test_shuffled": "%test_shuffled a, b",
 }
 
 _SUMMARIES: dict[str, str] = {

@@ -221,8 +221,7 @@ def test_shuffled(a: Any, b: Any) -> None:
         pair = as_pair(a, b)
         if pair is None or not pair.same_shape or not pair.shape_a:
             raise failure_error("shuffled", a, b, diagnosis_lines(pair))
-        sorted_pair = _rows_sorted(pair)
-        if not _equal_nan_equal(sorted_pair):
+        if not _equal_nan_equal(_rows_sorted(pair)):
             extra = [
                 *diagnosis_lines(pair),
                 "the rows (along the first dimension) are not a permutation of each other",

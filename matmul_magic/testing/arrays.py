@@ -140,14 +140,6 @@ def _unsupported(t: Any) -> str | None:
     return None
 
 
-def _check_comparable(a: Any, b: Any) -> None:
-    for x in (a, b):
-        if is_tensor(x):
-            why = _unsupported(x)
-            if why is not None:
-                raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
-
-
 def _describe(x: Any) -> str:
     if is_tensor(x):
         layout = "" if str(x.layout) == "torch.strided" else f", {x.layout}"
@@ -169,7 +161,10 @@ def torch_error(pair: Pair, error: Exception) -> TypeError:
 
 
 def _torch_pair(a: Any, b: Any) -> Pair | None:
-    _check_comparable(a, b)
+    for x in (a, b):
+        why = _unsupported(x) if is_tensor(x) else None
+        if why is not None:
+            raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
     try:
         ta = a if is_tensor(a) else _python_to_tensor(a, b)
         tb = b if is_tensor(b) else _python_to_tensor(b, a)
@@ -208,9 +203,8 @@ def _numpy_pair(a: Any, b: Any) -> Pair | None:
 
 
 def is_numeric_pair(pair: Pair) -> bool:
-    if pair.lib == "torch":
-        return True
-    return pair.a.dtype.kind in "biufc" and pair.b.dtype.kind in "biufc"
+    numbers = "biufc"  # numpy's kinds of booleans and numbers; a tensor always holds them
+    return pair.lib == "torch" or (pair.a.dtype.kind in numbers and pair.b.dtype.kind in numbers)
 
 
 def common_dtype(pair: Pair, force_float: bool = False) -> tuple[Any, Any]:

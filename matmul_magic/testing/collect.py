@@ -43,11 +43,9 @@ class _Collector:
 
     def frame_of(self, frame: Any) -> Any:
         """The innermost frame that runs code from the watched file."""
-        while frame is not None:
-            if frame.f_code.co_filename == self.filename:
-                return frame
+        while frame is not None and frame.f_code.co_filename != self.filename:
             frame = frame.f_back
-        return None
+        return frame
 
 
 _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(

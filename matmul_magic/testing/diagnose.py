@@ -68,8 +68,7 @@ def _edges(x: Any, k: int) -> Any:
         if size > 2 * k + 1:
             keep = [*range(k), k, *range(size - k, size)]
             if is_tensor(x):
-                torch = sys.modules["torch"]
-                x = x.index_select(dim, torch.tensor(keep, device=x.device))
+                x = x.index_select(dim, sys.modules["torch"].tensor(keep, device=x.device))
             else:
                 x = x.take(keep, axis=dim)
     return tensor_to_numpy(x) if is_tensor(x) else x

@@ -32,8 +32,7 @@ class TestFailure:
 
     @property
     def heading(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "line ?"
-        return f"{where}: {self.name} failed"
+        return f"line {'?' if self.line is None else self.line}: {self.name} failed"
 
     def __str__(self) -> str:
         return f"{self.heading}\n{self.message}"
