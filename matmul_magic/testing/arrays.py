@@ -190,10 +190,9 @@ def _numpy_pair(a: Any, b: Any) -> Pair | None:
             return x
         # Lists of strings or objects compare element by element instead, as in fastcore.
         arr = _numeric_numpy(x)
-        if arr is not None and isinstance(other, np.ndarray):
-            # Python floats take the array's float dtype, as NumPy does for scalars.
-            if arr.dtype.kind == "f" and other.dtype.kind in "fc":
-                arr = arr.astype(other.dtype)
+        # Python floats take the array's float dtype, as NumPy does for scalars.
+        if arr is not None and isinstance(other, np.ndarray) and arr.dtype.kind == "f":
+            return arr.astype(other.dtype) if other.dtype.kind in "fc" else arr
         return arr
 
     na, nb = convert(a, b), convert(b, a)

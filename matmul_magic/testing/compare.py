@@ -333,9 +333,7 @@ def near(
     numpy arrays, (nested) lists and scalars are accepted too. Unlike ``torch.allclose``,
     different shapes are never near: nothing is broadcast.
     """
-    return within_tolerance(
-        a, b, Tolerance(rtol=rtol, atol=atol, strict=False, equal_nan=equal_nan)
-    )
+    return within_tolerance(a, b, Tolerance(rtol, atol, strict=False, equal_nan=equal_nan))
 
 
 # ---------------------------------------------------------------------------------------------
