@@ -56,11 +56,9 @@ class MagicLineNames(ast.NodeTransformer):
         names = _names_the_line_reads(node) if self._depth else []
         if not names:
             return node
-        reads = ast.Tuple([ast.Name(n, ast.Load()) for n in names], ast.Load())
-        never_called = ast.Lambda(
-            ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            reads,
-        )
+        never_called = ast.parse(f"lambda: ({', '.join(names)},)", mode="eval").body
+        for new in ast.walk(never_called):
+            ast.copy_location(new, node)  # the lambda's lines are the call's
         pair = ast.Tuple([never_called, node], ast.Load())
         wrapped = ast.Subscript(pair, ast.Constant(1), ast.Load())
         return ast.fix_missing_locations(ast.copy_location(wrapped, node))

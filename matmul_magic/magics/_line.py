@@ -71,21 +71,17 @@ def line_arguments(line: str) -> ast.Call | None:
         return None
 
 
-def _test_names() -> dict[str, Any]:
-    from matmul_magic import testing
-
-    return {name: getattr(testing, name) for name in testing.__all__}
-
-
 @contextmanager
 def test_names_visible(namespace: dict[str, Any]) -> Iterator[None]:
     """While the block runs, code run with ``namespace`` as its globals (and functions it
     creates) also finds ``matmul_magic.testing``'s names, after the user's own and the
     builtins; ``namespace`` gets its own ``__builtins__`` back afterwards."""
+    from matmul_magic import testing
+
     original = namespace.get("__builtins__", builtins)
     base = original if isinstance(original, dict) else vars(original)
     # The user's globals are looked up before any builtin; a real builtin wins over ours.
-    overlay = {**_test_names(), **base}
+    overlay = {**{name: getattr(testing, name) for name in testing.__all__}, **base}
     namespace["__builtins__"] = overlay
     try:
         yield
@@ -94,43 +90,22 @@ def test_names_visible(namespace: dict[str, Any]) -> Iterator[None]:
             namespace["__builtins__"] = original
 
 
-def _names_read(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _walrus_targets(node: ast.AST) -> list[str]:
-    return sorted({n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)})
-
-
 def _frame_of(local_ns: Mapping[str, Any]) -> Any:
     frame = sys._getframe(2)
-    while frame is not None:
-        if frame.f_locals is local_ns:
-            return frame
+    while frame is not None and frame.f_locals is not local_ns:
         frame = frame.f_back
-    return None
+    return frame
 
 
 def _bind_in_function(local_ns: Any, values: dict[str, Any]) -> None:
     """Bind ``values`` as local variables of the function whose ``f_locals`` is ``local_ns``."""
-    if sys.version_info >= (3, 13):  # PEP 667: f_locals writes through
-        for name, value in values.items():
-            local_ns[name] = value
-        return
-    import ctypes  # only here: loading the extension stays cheap
-
-    frame = _frame_of(local_ns)
-    local_ns.update(values)
+    # Found first: reading a frame's f_locals before 3.13 refreshes it from the fast locals.
+    frame = _frame_of(local_ns) if sys.version_info < (3, 13) else None
+    local_ns.update(values)  # from 3.13 (PEP 667) f_locals writes through
     if frame is not None:
+        import ctypes  # only here: loading the extension stays cheap
+
         ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
-
-
-def _function_locals(local_ns: Any) -> set[str] | None:
-    frame = _frame_of(local_ns)
-    if frame is None:
-        return None
-    code = frame.f_code
-    return set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
 
 
 def _renamed(code: types.CodeType, old: str, new: str) -> types.CodeType:
@@ -155,10 +130,12 @@ def _line_function(
     """The line as a function of the caller's locals it reads, their values, and what binds
     its walrus targets back once it has run (see ``evaluate_call``)."""
     in_function = local_ns is not None and local_ns is not user_ns
-    targets = _walrus_targets(call)
-    if in_function and targets:
-        known = _function_locals(local_ns)
-        strangers = [t for t in targets if known is not None and t not in known]
+    targets = sorted({n.target.id for n in ast.walk(call) if isinstance(n, ast.NamedExpr)})
+    frame = _frame_of(local_ns) if in_function and targets else None
+    if frame is not None:
+        code = frame.f_code
+        known = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
+        strangers = [t for t in targets if t not in known]
         if strangers:
             names = ", ".join(strangers)
             raise UsageError(
@@ -169,7 +146,8 @@ def _line_function(
     # Parameters: the caller's locals the line names (so lambdas and comprehensions close
     # over them); at the top level, walrus targets the user has (read before rebinding).
     source_ns = local_ns if in_function else user_ns
-    wanted = _names_read(call) if in_function else set(targets)
+    read = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+    wanted = read if in_function else set(targets)
     passed = sorted(wanted & set(source_ns))
     parameters = ", ".join(passed)
     call.func = ast.Name(id=_PACK, ctx=ast.Load())

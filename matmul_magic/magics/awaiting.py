@@ -91,13 +91,11 @@ def rewritten(shell: Any, source: str) -> str:
     # Right to left, so that earlier offsets stay right; IPython writes each call on a line.
     found = sorted(_calls_to_await(shell, tree), key=lambda c: (c.lineno, c.col_offset))
     for call in reversed(found):
-        func = call.func
         if call.end_lineno != call.lineno:
             continue
         text = lines[call.lineno - 1].encode()  # offsets count UTF-8 bytes
-        start, name_end, end = call.col_offset, func.end_col_offset, call.end_col_offset
-        method = func.attr  # type: ignore[attr-defined]
-        new = f"(await {_HERE}.{method}".encode() + text[name_end:end] + b")"
+        func, start, end = call.func, call.col_offset, call.end_col_offset
+        new = f"(await {_HERE}.{func.attr}".encode() + text[func.end_col_offset : end] + b")"  # type: ignore[attr-defined]
         lines[call.lineno - 1] = (text[:start] + new + text[end:]).decode()
     return "".join(lines)
 

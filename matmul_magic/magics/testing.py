@@ -36,12 +36,9 @@ from ._registry import register, unregister
 
 # The argument list of each line magic, as shown in its usage line.
 USAGES: dict[str, str] = {
-    "test_eq": "%test_eq a, b",
-    "test_ne": "%test_ne a, b",
+    **{name: f"%{name} a, b" for name in ("test_eq", "test_ne", "test_is", "test_shuffled")},
     "test_near": "%test_near a, b[, rtol=1e-3][, atol=1e-5 | eps=1e-5][, equal_nan=False]",
     "test_close": "%test_close a, b[, eps=1e-5 | atol=1e-5][, rtol=0][, equal_nan=False]",
-    "test_is": "%test_is a, b",
-    "test_shuffled": "%test_shuffled a, b",
 }
 
 _SUMMARIES: dict[str, str] = {
@@ -80,13 +77,6 @@ def _usage_error(name: str, reason: str) -> UsageError:
     return UsageError(f"{reason}\nUsage: {USAGES[name]}\nSee %{name}? for help.")
 
 
-def _plain_signature(function: Any) -> inspect.Signature:
-    """The signature without type hints, which read as noise in ``%magic?``."""
-    signature = inspect.signature(function)
-    parameters = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
-    return signature.replace(parameters=parameters, return_annotation=signature.empty)
-
-
 def _short_help(name: str) -> str:
     return (
         f"{_SUMMARIES[name]}\n\nUsage::\n\n    {USAGES[name]}\n\n"
@@ -101,18 +91,12 @@ def full_help(name: str) -> str:
     from matmul_magic import testing
 
     function = getattr(testing, name)
+    # The signature without type hints, which read as noise in `%magic?`.
+    signature = inspect.signature(function)
+    parameters = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+    plain = signature.replace(parameters=parameters, return_annotation=signature.empty)
     api = inspect.getdoc(function) or ""
-    return f"{_short_help(name)}\n\nmatmul_magic.{name}{_plain_signature(function)}:\n\n{api}"
-
-
-def _parsed_line(name: str, line: str) -> tuple[str, ast.Call]:
-    """The magic's line as Python reads a call's arguments; a ``UsageError`` if it is not."""
-    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
-    line = called_like_a_function(line.rstrip().removesuffix(";"))
-    try:
-        return line, parse_arguments(line)
-    except SyntaxError as e:
-        raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
+    return f"{_short_help(name)}\n\nmatmul_magic.{name}{plain}:\n\n{api}"
 
 
 def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -138,10 +122,11 @@ def _call_test(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None
 def run_test_line(name: str, line: str, user_ns: dict[str, Any], local_ns: Any = None) -> None:
     """``%name line``: evaluate the line as the caller's code would, call the test."""
     __tracebackhide__ = True  # noqa: F841
-    line, call = _parsed_line(name, line)
+    # `a, b;` as Python reads `f(a, b);`: the `;` ends the statement
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
-        args, kwargs = evaluate_call(name, call, line, user_ns, local_ns)
-    except SyntaxError as e:  # `await` outside an async function, as Python says it
+        args, kwargs = evaluate_call(name, parse_arguments(line), line, user_ns, local_ns)
+    except SyntaxError as e:  # not an argument list, or `await` outside an async function
         raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None
     _call_test(name, args, kwargs)
 
@@ -151,8 +136,9 @@ async def run_test_line_async(
 ) -> None:
     """``run_test_line`` for a line that awaits, awaited where the line is (``awaiting``)."""
     __tracebackhide__ = True  # noqa: F841
-    line, call = _parsed_line(name, line)
+    line = called_like_a_function(line.rstrip().removesuffix(";"))
     try:
+        call = parse_arguments(line)
         args, kwargs = await evaluate_call_async(name, call, line, user_ns, local_ns)
     except SyntaxError as e:
         raise _usage_error(name, f"%{name}: cannot parse {line.strip()!r}: {e.msg}") from None

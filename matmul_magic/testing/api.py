@@ -211,8 +211,8 @@ def test_shuffled(a: Any, b: Any) -> None:
     >>> test_shuffled([1, 2, 3], [3, 1, 2])
     """
     __tracebackhide__ = True  # noqa: F841
-    if _iterators(a, b):
-        a, b = list(a), list(b)  # iterated more than once below
+    if any(iter(x) is x for x in (a, b) if isinstance(x, Iterable)):  # a generator, say
+        a, b = list(a), list(b)  # one-pass iterators: iterated more than once below
     test_ne(a, b)
     if _in_the_same_order(a, b):  # NaN equal to NaN here too: nothing was shuffled
         extra = ["NaN counts as equal to NaN: the items are in the same order"]
@@ -221,8 +221,7 @@ def test_shuffled(a: Any, b: Any) -> None:
         pair = as_pair(a, b)
         if pair is None or not pair.same_shape or not pair.shape_a:
             raise failure_error("shuffled", a, b, diagnosis_lines(pair))
-        sorted_pair = _rows_sorted(pair)
-        if not _equal_nan_equal(sorted_pair):
+        if not _equal_nan_equal(_rows_sorted(pair)):
             extra = [
                 *diagnosis_lines(pair),
                 "the rows (along the first dimension) are not a permutation of each other",
@@ -242,11 +241,6 @@ def test_shuffled(a: Any, b: Any) -> None:
     if not same:
         extra = ["they do not hold the same items the same number of times"]
         raise failure_error("shuffled", a, b, extra)
-
-
-def _iterators(a: Any, b: Any) -> bool:
-    """Whether ``a`` or ``b`` is a one-pass iterator (a generator, say)."""
-    return any(iter(x) is x for x in (a, b) if isinstance(x, Iterable))
 
 
 def _in_the_same_order(a: Any, b: Any) -> bool:
@@ -296,11 +290,10 @@ def test_stdout(f: Callable[[], Any], exp: str, regex: bool = False) -> None:
     with redirect_stdout(buffer):
         f()
     out = buffer.getvalue()
-    if regex:
-        if re.search(exp, out) is None:
-            raise AssertionError(f"regex {exp!r} did not match stdout {out!r}")
-    else:
+    if not regex:
         test_eq(out, f"{exp}\n" if exp else "")
+    elif re.search(exp, out) is None:
+        raise AssertionError(f"regex {exp!r} did not match stdout {out!r}")
 
 
 @recorded

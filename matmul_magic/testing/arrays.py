@@ -104,15 +104,11 @@ def _python_to_tensor(x: Any, like: Any) -> Any:
     alike.
     """
     torch = sys.modules["torch"]
-    if _is_ndarray(x):
-        return torch.as_tensor(x, device=like.device)
-    guess = torch.as_tensor(x)
-    same_family = guess.dtype.is_complex == like.dtype.is_complex or not guess.dtype.is_complex
-    if guess.dtype.is_floating_point and dtype_kind(like) in "fc" and same_family:
-        return torch.as_tensor(x, dtype=like.dtype, device=like.device)
-    if guess.dtype.is_floating_point:  # next to integers: as exact as Python's float
-        return torch.as_tensor(x, dtype=torch.float64, device=like.device)
-    return torch.as_tensor(x, device=like.device)
+    dtype = None  # an ndarray's own, or what torch makes of ints, bools and complex numbers
+    if not _is_ndarray(x) and torch.as_tensor(x).dtype.is_floating_point:
+        # next to integers, float64: as exact as Python's float
+        dtype = like.dtype if dtype_kind(like) in "fc" else torch.float64
+    return torch.as_tensor(x, dtype=dtype, device=like.device)
 
 
 def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
@@ -122,10 +118,7 @@ def as_pair(a: Any, b: Any, numeric_sequences: bool = False) -> Pair | None:
     ``near`` and ``is_close``).
     """
     if is_tensor(a) or is_tensor(b):
-        pair = _torch_pair(a, b)
-        if pair is not None:
-            return pair
-        return _numpy_pair(as_numpy(a), as_numpy(b))
+        return _torch_pair(a, b) or _numpy_pair(as_numpy(a), as_numpy(b))
     if _is_ndarray(a) or _is_ndarray(b):
         return _numpy_pair(a, b)
     if numeric_sequences and not isinstance(a, (str, bytes)) and not isinstance(b, (str, bytes)):
@@ -145,14 +138,6 @@ def _unsupported(t: Any) -> str | None:
     if t.is_quantized:
         return "a quantized tensor is compared through its values (use .dequantize())"
     return None
-
-
-def _check_comparable(a: Any, b: Any) -> None:
-    for x in (a, b):
-        if is_tensor(x):
-            why = _unsupported(x)
-            if why is not None:
-                raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
 
 
 def _describe(x: Any) -> str:
@@ -176,21 +161,22 @@ def torch_error(pair: Pair, error: Exception) -> TypeError:
 
 
 def _torch_pair(a: Any, b: Any) -> Pair | None:
-    _check_comparable(a, b)
-    device = a.device if is_tensor(a) else b.device
+    for x in (a, b):
+        why = _unsupported(x) if is_tensor(x) else None
+        if why is not None:
+            raise TypeError(f"cannot compare {_describe(a)} with {_describe(b)}: {why}")
     try:
         ta = a if is_tensor(a) else _python_to_tensor(a, b)
         tb = b if is_tensor(b) else _python_to_tensor(b, a)
     except (TypeError, ValueError, RuntimeError):
         return None
-    devices = None
     if is_tensor(a) and is_tensor(b):
         devices = f"devices: {a.device} vs {b.device}"
         if ta.device != tb.device:
             ta, tb = ta.detach().cpu(), tb.detach().cpu()
             devices += " (different devices: compared on the CPU)"
-    else:
-        devices = f"device: {device}"
+    else:  # the Python side was made on the tensor's device
+        devices = f"device: {ta.device}"
     return Pair(
         "torch", ta, tb, shape_of(ta), shape_of(tb), _kind(a, ta), _kind(b, tb), devices=devices
     )
@@ -204,10 +190,9 @@ def _numpy_pair(a: Any, b: Any) -> Pair | None:
             return x
         # Lists of strings or objects compare element by element instead, as in fastcore.
         arr = _numeric_numpy(x)
-        if arr is not None and isinstance(other, np.ndarray):
-            # Python floats take the array's float dtype, as NumPy does for scalars.
-            if arr.dtype.kind == "f" and other.dtype.kind in "fc":
-                arr = arr.astype(other.dtype)
+        # Python floats take the array's float dtype, as NumPy does for scalars.
+        if arr is not None and isinstance(other, np.ndarray) and arr.dtype.kind == "f":
+            return arr.astype(other.dtype) if other.dtype.kind in "fc" else arr
         return arr
 
     na, nb = convert(a, b), convert(b, a)
@@ -217,9 +202,8 @@ def _numpy_pair(a: Any, b: Any) -> Pair | None:
 
 
 def is_numeric_pair(pair: Pair) -> bool:
-    if pair.lib == "torch":
-        return True
-    return pair.a.dtype.kind in "biufc" and pair.b.dtype.kind in "biufc"
+    numbers = "biufc"  # numpy's kinds of booleans and numbers; a tensor always holds them
+    return pair.lib == "torch" or (pair.a.dtype.kind in numbers and pair.b.dtype.kind in numbers)
 
 
 def common_dtype(pair: Pair, force_float: bool = False) -> tuple[Any, Any]:

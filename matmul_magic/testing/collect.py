@@ -11,7 +11,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from .report import TestFailure, TestReport
+from .report import ReportView, TestFailure, TestReport
 from .statements import PACKAGE_DIR, Site, failure_message, pop_sink, push_sink
 
 
@@ -43,11 +43,9 @@ class _Collector:
 
     def frame_of(self, frame: Any) -> Any:
         """The innermost frame that runs code from the watched file."""
-        while frame is not None:
-            if frame.f_code.co_filename == self.filename:
-                return frame
+        while frame is not None and frame.f_code.co_filename != self.filename:
             frame = frame.f_back
-        return None
+        return frame
 
 
 _COLLECTOR: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar(
@@ -127,14 +125,13 @@ def recorded(fn: Callable[..., Any]) -> Callable[..., Any]:
                     raise  # as is: test_fail's message keeps its cause
             frame = collector.frame_of(sys._getframe(1))
             line = frame.f_lineno if frame is not None else None
+            failure = None
             try:
                 fn(*args, **kwargs)
             except AssertionError as e:
                 lasti = frame.f_lasti if frame is not None else -1
                 failure = TestFailure(fn.__name__, line, str(e), e, frame, lasti)
-                collector.report.add(fn.__name__, line, failure)
-            else:
-                collector.report.add(fn.__name__, line)
+            collector.report.add(fn.__name__, line, failure)
             return None
         finally:
             DEPTH.reset(token)
@@ -216,9 +213,9 @@ class collect_tests:  # noqa: N801  (used like a function: `with collect_tests()
     def _show(self, report: TestReport, stopped_by: str | None) -> None:
         if self.on_report is not None:
             self.on_report(report, stopped_by)
-            return
-        text = f"{report}, then {stopped_by} stopped the run" if stopped_by else str(report)
-        print(text, file=self.file if self.file is not None else sys.stdout)
+        else:
+            file = self.file if self.file is not None else sys.stdout
+            print(ReportView(report, stopped_by).text(), file=file)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -117,11 +117,10 @@ def arrays_equal(pair: Pair) -> bool:
             return bool(sys.modules["torch"].equal(a, b))
         except (RuntimeError, NotImplementedError) as e:
             raise torch_error(pair, e) from None
-    a, b = pair.a, pair.b
     import numpy as np
 
     try:
-        return bool(np.all(a == b))
+        return bool(np.all(pair.a == pair.b))
     except Exception:
         return False
 
@@ -242,9 +241,7 @@ def _scalar_close(a: Any, b: Any, tol: Tolerance) -> bool:
         ok = bool(diff < limit if tol.strict else diff <= limit) or bool(a == b)
     except TypeError:
         return bool(a == b)
-    if not ok and tol.equal_nan:
-        return a != a and b != b  # both NaN
-    return ok
+    return ok or (tol.equal_nan and a != a and b != b)  # both NaN
 
 
 @dataclass
@@ -265,12 +262,8 @@ def within_tolerance(a: Any, b: Any, tol: Tolerance, seen: Seen | None = None) -
     if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
         return equals(a, b)
     if isinstance(a, dict) or isinstance(b, dict):
-        return (
-            isinstance(a, dict)
-            and isinstance(b, dict)
-            and a.keys() == b.keys()
-            and all(within_tolerance(a[k], b[k], tol) for k in a)
-        )
+        both = isinstance(a, dict) and isinstance(b, dict)
+        return both and a.keys() == b.keys() and all(within_tolerance(a[k], b[k], tol) for k in a)
     pair = as_pair(a, b, numeric_sequences=True)
     if pair is not None and not is_numeric_pair(pair):
         return equals(a, b)  # strings and objects: close means equal, as in fastcore
@@ -340,9 +333,7 @@ def near(
     numpy arrays, (nested) lists and scalars are accepted too. Unlike ``torch.allclose``,
     different shapes are never near: nothing is broadcast.
     """
-    return within_tolerance(
-        a, b, Tolerance(rtol=rtol, atol=atol, strict=False, equal_nan=equal_nan)
-    )
+    return within_tolerance(a, b, Tolerance(rtol, atol, strict=False, equal_nan=equal_nan))
 
 
 # ---------------------------------------------------------------------------------------------

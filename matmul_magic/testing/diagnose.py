@@ -68,8 +68,7 @@ def _edges(x: Any, k: int) -> Any:
         if size > 2 * k + 1:
             keep = [*range(k), k, *range(size - k, size)]
             if is_tensor(x):
-                torch = sys.modules["torch"]
-                x = x.index_select(dim, torch.tensor(keep, device=x.device))
+                x = x.index_select(dim, sys.modules["torch"].tensor(keep, device=x.device))
             else:
                 x = x.take(keep, axis=dim)
     return tensor_to_numpy(x) if is_tensor(x) else x
@@ -78,11 +77,9 @@ def _edges(x: Any, k: int) -> Any:
 def _summary(x: Any) -> str:
     import numpy as np
 
-    ndim = len(x.shape)
-    k = 3 if ndim <= 1 else 1
-    corners = _edges(x, k)
+    k = 3 if len(x.shape) <= 1 else 1
     body = np.array2string(
-        corners, threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
+        _edges(x, k), threshold=0, edgeitems=k, separator=", ", precision=4, max_line_width=10**9
     )
     body = re.sub(r"\s+", " ", body)
     body = re.sub(r" +([,\]])", r"\1", re.sub(r"\[ +", "[", body))  # numpy's column padding
@@ -97,7 +94,6 @@ def _fmt_pair(a: Any, b: Any) -> tuple[str, str]:
     values do (16777217 vs 16777216, not 16777217 vs 1.67772e+07)."""
     from ..bench_result.views.format import format_plain  # on a failure only: import stays light
 
-    fa, fb = str(a), str(b)
     for digits in (6, 9, 12, 17):
         fa, fb = (format_plain(v, digits) if isinstance(v, float) else str(v) for v in (a, b))
         try:
@@ -188,18 +184,6 @@ class _Scan:
     largest_rel: _Largest = field(default_factory=_Largest)
 
 
-def _mask_of(bad: Any) -> Callable[[int, int], Any]:
-    """``bad`` as a function giving the mask of a flat slice."""
-    if callable(bad):
-        return bad
-    flat_bad = bad.reshape(-1)
-
-    def mask_of(start: int, stop: int) -> Any:
-        return as_numpy(flat_bad[start:stop])
-
-    return mask_of
-
-
 def _scan_differences(pair: Pair, bad: Any) -> _Scan:
     """Count the differing elements a chunk at a time; for numbers, find the largest
     absolute and relative differences (in the chunk's working dtype) and the NaNs."""
@@ -207,11 +191,12 @@ def _scan_differences(pair: Pair, bad: Any) -> _Scan:
 
     scan = _Scan(total=_numel(pair.a))
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
-    mask_of, numeric = _mask_of(bad), is_numeric_pair(pair)
+    flat_bad = None if callable(bad) else bad.reshape(-1)
+    numeric = is_numeric_pair(pair)
     with np.errstate(all="ignore"):
         for start in range(0, scan.total, _CHUNK):
             stop = min(start + _CHUNK, scan.total)
-            mask = mask_of(start, stop)
+            mask = bad(start, stop) if flat_bad is None else as_numpy(flat_bad[start:stop])
             count = int(np.count_nonzero(mask))
             if not count:
                 continue
@@ -257,10 +242,9 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
         f"differing elements: {n_bad} of {total} ({format_plain(100 * n_bad / max(total, 1), 3)}%)"
     ]
     flat_a, flat_b = pair.a.reshape(-1), pair.b.reshape(-1)
-    shape = pair.a.shape
 
     def at(flat_index: int) -> tuple[int, ...]:
-        return tuple(int(i) for i in np.unravel_index(flat_index, tuple(shape)))
+        return tuple(int(i) for i in np.unravel_index(flat_index, tuple(pair.a.shape)))
 
     def item(flat: Any, flat_index: int) -> Any:
         return as_numpy(flat[flat_index : flat_index + 1])[0].item()
@@ -291,14 +275,9 @@ def _difference_lines(pair: Pair, bad: Any) -> list[str]:
 def _exact_difference(a: Any, b: Any, relative: bool) -> float:
     """``|a - b|`` (over ``|b|`` if ``relative``) of two Python numbers, in double precision
     or better: a chunk may have located it in float32."""
-    if isinstance(a, int) and isinstance(b, int):
-        diff: Any = abs(a - b)
-    else:
-        diff = (
-            abs(complex(a) - complex(b))
-            if isinstance(a, complex) or isinstance(b, complex)
-            else abs(float(a) - float(b))
-        )
+    # complex() covers floats too: |x + 0j| is exactly |x|
+    exact_ints = isinstance(a, int) and isinstance(b, int)
+    diff = abs(a - b) if exact_ints else abs(complex(a) - complex(b))
     if not relative:
         return float(diff)
     try:
@@ -323,10 +302,8 @@ def equal_failure(cname: str, a: Any, b: Any, want_equal: bool) -> AssertionErro
             kind = "a dict" if isinstance(other, Mapping) else "a set"
             return failure_error(cname, a, b, [f"{kind} never equals an array: it has no order"])
         pair = as_pair(a, b)
-        bad = None
-        if pair is not None and pair.same_shape and want_equal:
-            bad = _chunk_differs(pair)
-        extra = diagnosis_lines(pair, bad)
+        explain = pair is not None and pair.same_shape and want_equal
+        extra = diagnosis_lines(pair, _chunk_differs(pair) if explain else None)
     return failure_error(cname, a, b, extra)
 
 
@@ -343,9 +320,7 @@ def within_failure(cname: str, a: Any, b: Any, tol: Tolerance, seen: Seen) -> As
         elif pair is not None:
             bad = None
             if pair.same_shape:
-                within = seen.mask if seen.mask is not None else tol.mask(pair)
-                bad = ~within
-                del within
+                bad = ~(seen.mask if seen.mask is not None else tol.mask(pair))
             extra = diagnosis_lines(pair, bad, tol)
         elif is_iterable(a) and is_iterable(b) and hasattr(a, "__len__") and hasattr(b, "__len__"):
             if len(a) != len(b):

@@ -43,13 +43,10 @@ def plain_sequences_equal(a: Any, b: Any, equals: Callable[[Any, Any], bool]) ->
     if len(a) != len(b):
         return False
     with comparing(a, b):
-        for x, y in zip(a, b, strict=True):
-            if type(x) in PLAIN and type(y) in PLAIN:
-                if not x == y:
-                    return False
-            elif not equals(x, y):
-                return False
-    return True
+        return all(
+            x == y if type(x) in PLAIN and type(y) in PLAIN else equals(x, y)
+            for x, y in zip(a, b, strict=True)
+        )
 
 
 def zero_dim_as_scalar(x: Any) -> Any:
@@ -74,28 +71,6 @@ def ints_close(a: int, b: int, atol: float, rtol: float, strict: bool) -> bool:
         return True
     limit = Fraction(atol) + Fraction(rtol) * abs(b)
     return diff < limit if strict else diff <= limit
-
-
-def integer_arrays_close(a: Any, b: Any, atol: float, rtol: float, strict: bool) -> Any:
-    """The elementwise tolerance mask of two NumPy integer arrays, with the difference taken
-    exactly (no rounding to float64 first: 2**62 + 1 is not 2**62)."""
-    import numpy as np
-
-    a64, b64 = a.astype(np.int64), b.astype(np.int64)
-    if a.dtype.kind == "u" or b.dtype.kind == "u":  # uint64 beyond int64: Python integers
-        flat = [
-            ints_close(int(x), int(y), atol, rtol, strict)
-            for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True)
-        ]
-        return np.array(flat, dtype=bool).reshape(a.shape)
-    # |a - b| without overflow: the larger minus the smaller, as unsigned 64-bit
-    high, low = np.maximum(a64, b64), np.minimum(a64, b64)
-    diff = high.astype(np.uint64) - low.astype(np.uint64)
-    exact_small = diff < np.uint64(2**53)  # exact as float64 too
-    limit = atol + rtol * np.abs(b64.astype(np.float64))
-    as_float = diff.astype(np.float64)
-    ok = as_float < limit if strict else as_float <= limit
-    return (diff == 0) | np.where(exact_small, ok, ok & (as_float != limit))
 
 
 def is_nan(x: Any) -> bool:
@@ -127,10 +102,29 @@ def same_multiset(a: list[Any], b: list[Any], equals: Callable[[Any, Any], bool]
 
 def integer_mask(pair: Any, atol: float, rtol: float, strict: bool) -> Any:
     """The tolerance mask of a pair of integer arrays (``arrays.Pair``), their difference
-    taken exactly; ``None`` when either side is not integers."""
+    taken exactly (no rounding to float64 first: 2**62 + 1 is not 2**62); ``None`` when
+    either side is not integers."""
+    import numpy as np
+
     from .arrays import as_numpy, dtype_kind
 
     if dtype_kind(pair.a) != "i" or dtype_kind(pair.b) != "i":
         return None
-    mask = integer_arrays_close(as_numpy(pair.a), as_numpy(pair.b), atol, rtol, strict)
+    a, b = as_numpy(pair.a), as_numpy(pair.b)
+    if a.dtype.kind == "u" or b.dtype.kind == "u":  # uint64 beyond int64: Python integers
+        flat = [
+            ints_close(int(x), int(y), atol, rtol, strict)
+            for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True)
+        ]
+        mask = np.array(flat, dtype=bool).reshape(a.shape)
+    else:
+        # |a - b| without overflow: the larger minus the smaller, as unsigned 64-bit
+        a64, b64 = a.astype(np.int64), b.astype(np.int64)
+        high, low = np.maximum(a64, b64), np.minimum(a64, b64)
+        diff = high.astype(np.uint64) - low.astype(np.uint64)
+        exact_small = diff < np.uint64(2**53)  # exact as float64 too
+        limit = atol + rtol * np.abs(b64.astype(np.float64))
+        as_float = diff.astype(np.float64)
+        ok = as_float < limit if strict else as_float <= limit
+        mask = (diff == 0) | np.where(exact_small, ok, ok & (as_float != limit))
     return sys.modules["torch"].from_numpy(mask).to(pair.a.device) if pair.lib == "torch" else mask

@@ -32,8 +32,7 @@ class TestFailure:
 
     @property
     def heading(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "line ?"
-        return f"{where}: {self.name} failed"
+        return f"line {'?' if self.line is None else self.line}: {self.name} failed"
 
     def __str__(self) -> str:
         return f"{self.heading}\n{self.message}"
@@ -80,9 +79,8 @@ class TestReport:
 def _labelled(failure: TestFailure) -> list[str]:
     """The message's lines with the two values labelled ``a:`` and ``b:``, when they can be
     found as fastcore wrote them; else the message as it is."""
-    message = failure.message
-    error = failure.error
-    if error is None or not (hasattr(error, "a") and hasattr(error, "b")):
+    message, error = failure.message, failure.error
+    if not (hasattr(error, "a") and hasattr(error, "b")):  # None has neither
         return message.split("\n")
     from .diagnose import value_text
 

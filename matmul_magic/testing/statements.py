@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
+import traceback
 from typing import Protocol
 
 Site = tuple[int, int, str, str]  # (line, col, kind, function): kind is "assert" or "test"
@@ -71,11 +72,8 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 
 
 def raised_by_us(error: BaseException) -> bool:
-    tb = error.__traceback__
-    last = None
-    while tb is not None:
-        last, tb = tb, tb.tb_next
-    return last is not None and last.tb_frame.f_code.co_filename.startswith(PACKAGE_DIR)
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    return bool(frames) and frames[-1].f_code.co_filename.startswith(PACKAGE_DIR)
 
 
 def failure_message(site: Site, error: BaseException) -> str:
@@ -96,16 +94,6 @@ def _call_name(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
-def _line_magic_name(call: ast.Call) -> str | None:
-    """``test_eq`` for ``get_ipython().run_line_magic('test_eq', ...)``."""
-    if _call_name(call) != "run_line_magic" or not call.args:
-        return None
-    first = call.args[0]
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        return first.value
-    return None
-
-
 def test_statement(node: ast.stmt) -> tuple[str, str] | None:
     """``(kind, function)`` when ``node`` is a test statement: ``("assert", "assert")``, or
     ``("test", name)`` for a call of ``name`` (a ``%name`` line included); else ``None``."""
@@ -122,13 +110,11 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
         value = value.value
     if not isinstance(value, ast.Call):
         return None
-    magic = _line_magic_name(value)
-    if magic is not None:
-        return ("test", magic) if magic.startswith("test") else None
     name = _call_name(value)
-    if name is not None and name.startswith("test"):
-        return "test", name
-    return None
+    first = getattr(value.args[0], "value", None) if value.args else None  # a str: a Constant's
+    if name == "run_line_magic" and isinstance(first, str):
+        name = first  # `%test_eq ...` is get_ipython().run_line_magic('test_eq', ...)
+    return ("test", name) if name is not None and name.startswith("test") else None
 
 
 test_statement.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
