@@ -53,7 +53,7 @@ class PayloadObject:
     _definition: str | None
     _properties: dict[str, dict[str, Any]]  # as written, with their $refs, in payload order
     _encoders: dict[str, Encoder]  # how each field is written as JSON
-    _checks: tuple[tuple[str, Mapping[str, Any], frozenset[str]], ...]  # what __init__ checks
+    _checks: tuple[tuple[str, Mapping[str, Any], frozenset[str], Callable[[Any], bool]], ...]
     _computed: frozenset[str]  # payload fields the class computes (properties)
 
     def __init_subclass__(cls, definition: str | None = None, **kwargs: Any) -> None:
@@ -65,8 +65,9 @@ class PayloadObject:
         cls._encoders = {key: encoder(prop) for key, prop in properties.items()}
         cls._computed = frozenset(computed)
         cls._checks = tuple(
-            (key, schema, frozenset(types_of(schema)))
+            (key, schema, frozenset(types), _passes(schema, types))
             for key, schema in ((k, resolve(v)) for k, v in properties.items() if k not in computed)
+            for types in [types_of(schema)]
         )
         _CLASSES[definition] = cls
 
@@ -74,12 +75,14 @@ class PayloadObject:
         """``ValueError`` for a field off the schema, by the rules ``from_dict`` holds its
         payload to: a nullable field is checked too, unless it is null or travels as null
         (NaN, infinity)."""
-        for key, schema, types in self._checks:
+        for key, schema, types, passes in self._checks:
             value = getattr(self, key)
             if "null" in types and (
                 value is None or isinstance(value, float) and not math.isfinite(value)
             ):
                 continue  # null, or travels as null: nothing else to hold it to
+            if passes(value):
+                continue
             check_value(f"{type(self).__name__}.{key}", value, schema, types)
 
     def to_dict(self) -> dict[str, Any]:
@@ -209,6 +212,29 @@ _BOUNDS = {
     "maximum": (lambda v, b: v <= b, "<="),
     "exclusiveMaximum": (lambda v, b: v < b, "<"),
 }
+
+
+def _passes(schema: Mapping[str, Any], types: set[str]) -> Callable[[Any], bool]:
+    """A quick test that a value of the commonest Python types keeps ``schema``'s rules
+    (built once a class; ``False`` leaves the verdict, and its words, to ``check_value``)."""
+    exact = {t for t, name in _EXACT.items() if name in types} | (
+        {int} if "number" in types else set()
+    )
+    enum = frozenset(schema["enum"]) if "enum" in schema else None
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    shortest = schema.get("minLength", 0)
+    bounds = [(holds, schema[k]) for k, (holds, _) in _BOUNDS.items() if k in schema]
+
+    def passes(value: Any) -> bool:
+        return (
+            type(value) in exact
+            and (enum is None or value in enum)
+            and (pattern is None or pattern.search(value) is not None)
+            and (not shortest or len(value) >= shortest)
+            and all(holds(value, bound) for holds, bound in bounds)
+        )
+
+    return passes
 
 
 _EXACT = {str: "string", int: "integer", float: "number", bool: "boolean", tuple: "array"}
