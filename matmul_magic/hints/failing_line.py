@@ -184,10 +184,8 @@ def _operator_span(node: ast.AST, parents, lines: list[str]):
         if isinstance(func, ast.Attribute):
             return (func.end_lineno, end - len(func.attr), end)
         return (func.end_lineno, _char_col(line, func.col_offset), end)
-    if isinstance(node, ast.Subscript):
+    if isinstance(node, ast.Subscript) and node.end_lineno == node.lineno:
         line = lines[node.lineno - 1]
-        if node.end_lineno != node.lineno:
-            return None
         return (node.lineno, _char_col(line, node.col_offset), _char_col(line, node.end_col_offset))
     return None
 

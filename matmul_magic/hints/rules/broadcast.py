@@ -175,13 +175,12 @@ def inplace_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
     if len(operands) == 2:
         target, value = operands
         symbol = op.name.rstrip("=") if op.name.endswith("=") else INPLACE_SYMBOLS.get(op.name)
-        rows = [OperandRow(target.label, target.shape or target_shape)]
+        grow = ()
         if value.shape is not None:
             columns = explain_broadcast(target_shape, value.shape).columns
             grow = {c.dim for c in columns if c.kinds[0] in ("missing", "stretched")}
-            rows.append(OperandRow(value.label, value.shape, frozenset(grow)))
-        else:
-            rows.append(OperandRow(value.label, None))
+        value_row = OperandRow(value.label, value.shape, frozenset(grow))
+        rows = [OperandRow(target.label, target.shape or target_shape), value_row]
         expression = f"{target.label} {symbol or '+'} {value.label}"
         return rows, (
             f"an in-place op keeps {target.label}'s shape {format_shape(target_shape)}, but "
