@@ -150,13 +150,6 @@ def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Ad
     return rows, needs
 
 
-def _product(name: str, left: str, right: str) -> str:
-    """How the user would write the product: ``a @ b`` or ``torch.mm(a, b)``."""
-    if name in ("mm", "bmm", "matmul", "mv", "dot"):
-        return f"torch.{name}({left}, {right})"
-    return f"{left} @ {right}"
-
-
 _OPERAND_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1), "vdot": (1, 1)}
 
 
@@ -199,10 +192,12 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
     def outcome(x, y):
         return matmul_shape(x, y) if _fits(name, x, y) else None
 
+    # The product as the user would write it: ``a @ b`` or ``torch.mm(a, b)``.
+    called = name in ("mm", "bmm", "matmul", "mv", "dot")
+    product = f"torch.{name}({la}, {lb})" if called else f"{la} @ {lb}"
     which = "first" if len(b) <= 2 else "second-to-last"
     needs = (
-        f"{_product(name, la, lb)} needs {la}'s last size ({a[-1]}) to equal "
-        f"{lb}'s {which} size ({b[inner_b]})."
+        f"{product} needs {la}'s last size ({a[-1]}) to equal {lb}'s {which} size ({b[inner_b]})."
     )
     evidence = read_intent(tensors, op.site, outcome)
     if evidence is not None:  # how an operand was built says more than its shape
@@ -245,13 +240,10 @@ def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         labels = [t.label for t in op.operands] or ["a", "b"]
         scalar = labels[0] if ranks[0] == 0 else labels[-1]
         return operand_rows(op.operands), _scalar_product(op, tensors, scalar)
-    want = message.sizes[0]
-    index = message.operand or 0
-    name = op.name or "mm"
+    want, index, name = message.sizes[0], message.operand or 0, op.name or "mm"
     if len(tensors) != 2:
         return operand_rows(op.operands), f"torch.{name} needs {want}-D operands."
-    bad = tensors[index]
-    clash = {index: set(range(-len(bad.shape), 0))}
+    clash = {index: set(range(-len(tensors[index].shape), 0))}  # the whole wrong-rank operand
     return operand_rows(tensors, clash), _rank_advice(op, name, want, tensors, index)
 
 
