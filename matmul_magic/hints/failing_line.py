@@ -115,10 +115,8 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
         tb = tb.tb_next
     if chosen is None:
         return None
-    frame = chosen.tb_frame
-    filename = frame.f_code.co_filename
-    source = "".join(linecache.getlines(filename, frame.f_globals))
-    lineno = chosen.tb_lineno
+    frame, lineno = chosen.tb_frame, chosen.tb_lineno
+    source = "".join(linecache.getlines(frame.f_code.co_filename, frame.f_globals))
     if not source:
         return None
     try:

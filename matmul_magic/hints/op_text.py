@@ -40,8 +40,7 @@ def _describe(value: Any, index: bool = False) -> str:
     if is_tensor(value):
         return format_shape(tuple(value.shape))
     if isinstance(value, slice):
-        parts = ["" if p is None else str(p) for p in (value.start, value.stop)]
-        text = ":".join(parts)
+        text = ":".join("" if p is None else str(p) for p in (value.start, value.stop))
         return text + (f":{value.step}" if value.step is not None else "")
     if value is Ellipsis:
         return "..."

@@ -76,7 +76,6 @@ def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
 
 
 def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
-    a_size, b_size = message.sizes
     tensors = op.tensors()
     if op.category == "matmul" and len(tensors) == 2 and min(len(t.shape) for t in tensors) > 2:
         return _batch_rule(message, tensors)
@@ -102,11 +101,11 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
                 intended = _elementwise_intent(op, shapes)
                 fix = choose(candidates, shapes, _broadcast_or_none, intended)
             return rows, fix or f"{clashing}: sizes must be equal or one of them 1."
-    explanation_text = (
+    a_size, b_size = message.sizes
+    return operand_rows(op.operands), (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
         f"{b_size}: they must be equal or one of them 1."
     )
-    return operand_rows(op.operands), explanation_text
 
 
 def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[OperandRow], str]:
