@@ -124,16 +124,12 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
     except (SyntaxError, ValueError):
         return None
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-    positions = _instruction_positions(frame, chosen.tb_lasti)
+    try:  # the failing instruction's source span
+        positions = list(frame.f_code.co_positions())[chosen.tb_lasti // 2]
+    except (AttributeError, IndexError, TypeError):  # Python < 3.11 has no positions
+        positions = None
     node = _find_node(tree, positions, lineno)
     return FailingSite(frame, lineno, source, node, parents)
-
-
-def _instruction_positions(frame: FrameType, lasti: int):
-    try:
-        return list(frame.f_code.co_positions())[lasti // 2]
-    except (AttributeError, IndexError, TypeError):  # Python < 3.11 has no positions
-        return None
 
 
 _INTERESTING = (ast.BinOp, ast.Call, ast.Subscript, ast.AugAssign)
