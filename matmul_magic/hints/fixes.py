@@ -137,10 +137,8 @@ def sum_dim(node: ast.AST | None) -> tuple[ast.AST, ast.AST, int, bool] | None:
     if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "sum"):
         return None
     dims = node.args[:1] + [kw.value for kw in node.keywords if kw.arg in ("dim", "axis")]
-    keepdim = any(
-        kw.arg == "keepdim" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-        for kw in node.keywords
-    )
+    kept = [kw.value for kw in node.keywords if kw.arg == "keepdim"]  # at most one
+    keepdim = bool(kept) and isinstance(kept[0], ast.Constant) and kept[0].value is True
     dim = literal_int(dims[0]) if len(dims) == 1 else None
     return None if dim is None else (node.func.value, dims[0], dim, keepdim)
 

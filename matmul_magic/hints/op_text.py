@@ -91,8 +91,7 @@ def _output_text(output: Any) -> str:
 def op_name(func: Any) -> str:
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":  # a property such as .T or .shape: name it by the property
-        owner = getattr(func, "__self__", None)
-        return getattr(owner, "__name__", name)
+        return getattr(getattr(func, "__self__", None), "__name__", name)
     return name
 
 

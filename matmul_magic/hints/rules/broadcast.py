@@ -122,8 +122,7 @@ def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[Ope
 def expand_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
     message_tensor, target = message.shapes
     if op.category == "setitem" and len(op.operands) == 2:
-        destination, tensor = op.operands
-        target_label = destination.label
+        tensor, target_label = op.operands[1], op.operands[0].label
     else:
         tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
         as_other = op.name == "expand_as" and len(op.operands) > 1
