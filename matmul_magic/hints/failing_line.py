@@ -115,10 +115,8 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
         tb = tb.tb_next
     if chosen is None:
         return None
-    frame = chosen.tb_frame
-    filename = frame.f_code.co_filename
-    source = "".join(linecache.getlines(filename, frame.f_globals))
-    lineno = chosen.tb_lineno
+    frame, lineno = chosen.tb_frame, chosen.tb_lineno
+    source = "".join(linecache.getlines(frame.f_code.co_filename, frame.f_globals))
     if not source:
         return None
     try:
@@ -126,16 +124,12 @@ def failing_site(tb: TracebackType | None) -> FailingSite | None:
     except (SyntaxError, ValueError):
         return None
     parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-    positions = _instruction_positions(frame, chosen.tb_lasti)
+    try:  # the failing instruction's source span
+        positions = list(frame.f_code.co_positions())[chosen.tb_lasti // 2]
+    except (AttributeError, IndexError, TypeError):  # Python < 3.11 has no positions
+        positions = None
     node = _find_node(tree, positions, lineno)
     return FailingSite(frame, lineno, source, node, parents)
-
-
-def _instruction_positions(frame: FrameType, lasti: int):
-    try:
-        return list(frame.f_code.co_positions())[lasti // 2]
-    except (AttributeError, IndexError, TypeError):  # Python < 3.11 has no positions
-        return None
 
 
 _INTERESTING = (ast.BinOp, ast.Call, ast.Subscript, ast.AugAssign)
@@ -184,10 +178,8 @@ def _operator_span(node: ast.AST, parents, lines: list[str]):
         if isinstance(func, ast.Attribute):
             return (func.end_lineno, end - len(func.attr), end)
         return (func.end_lineno, _char_col(line, func.col_offset), end)
-    if isinstance(node, ast.Subscript):
+    if isinstance(node, ast.Subscript) and node.end_lineno == node.lineno:
         line = lines[node.lineno - 1]
-        if node.end_lineno != node.lineno:
-            return None
         return (node.lineno, _char_col(line, node.col_offset), _char_col(line, node.end_col_offset))
     return None
 

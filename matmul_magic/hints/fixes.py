@@ -106,14 +106,9 @@ def _untransposed(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     dims = [literal_int(arg) for arg in node.args]
-    swaps = (
-        (node.func.attr == "t" and not dims)
-        or (
-            node.func.attr == "transpose" and sorted(d % 2 for d in dims if d is not None) == [0, 1]
-        )
-        or (node.func.attr == "permute" and dims == [1, 0])
-    )
-    if swaps and not node.keywords and None not in dims:
+    transposes = sorted(d % 2 for d in dims if d is not None) == [0, 1]
+    swaps = {"t": not dims, "transpose": transposes, "permute": dims == [1, 0]}
+    if swaps.get(node.func.attr) and not node.keywords and None not in dims:
         return ast.unparse(node.func.value), shape[::-1]
     return None
 
@@ -142,10 +137,8 @@ def sum_dim(node: ast.AST | None) -> tuple[ast.AST, ast.AST, int, bool] | None:
     if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "sum"):
         return None
     dims = node.args[:1] + [kw.value for kw in node.keywords if kw.arg in ("dim", "axis")]
-    keepdim = any(
-        kw.arg == "keepdim" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-        for kw in node.keywords
-    )
+    kept = [kw.value for kw in node.keywords if kw.arg == "keepdim"]  # at most one
+    keepdim = bool(kept) and isinstance(kept[0], ast.Constant) and kept[0].value is True
     dim = literal_int(dims[0]) if len(dims) == 1 else None
     return None if dim is None else (node.func.value, dims[0], dim, keepdim)
 
@@ -220,9 +213,8 @@ def _none_placements(operand: Operand) -> list[tuple[str, tuple[int, ...]]]:
         index = ["None" if at in places else ":" for at in range(len(base) + count)]
         if index == written:
             continue
-        shape = list(base)
-        for at in places:
-            shape.insert(at, 1)
+        sizes = iter(base)
+        shape = [1 if part == "None" else next(sizes) for part in index]
         while index[-1] == ":":
             index.pop()
         out.append((f"{ast.unparse(operand.node.value)}[{', '.join(index)}]", tuple(shape)))
@@ -264,10 +256,8 @@ def changed(shapes: list, index: int, shape: tuple[int, ...]) -> list:
 def _with_replaced(site: FailingSite, node: ast.AST, part: ast.AST, replacement: str) -> str:
     """``node``'s source as the user wrote it, with ``part`` (inside it) written as
     ``replacement``: the hint's text then shows the very change its fix applies."""
-    one_line = {getattr(n, "lineno", None) for n in (node, part)} | {
-        getattr(n, "end_lineno", None) for n in (node, part)
-    }
-    if len(one_line) == 1:
+    lines = {getattr(n, attr, None) for n in (node, part) for attr in ("lineno", "end_lineno")}
+    if len(lines) == 1:
         line = site.source.splitlines()[node.lineno - 1].encode()  # offsets count UTF-8 bytes
         before = line[node.col_offset : part.col_offset].decode()
         return before + replacement + line[part.end_col_offset : node.end_col_offset].decode()

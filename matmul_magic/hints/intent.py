@@ -78,25 +78,14 @@ def _reordering_view(
     )
 
 
-def _slice_parts(operand: Operand) -> list[ast.Slice] | None:
-    """``x[:5]``, ``x[:, 2:7]``: the index's parts when all are slices, exactly one not bare."""
-    parts = _slices(operand)
-    return parts if parts is not None and sum(not is_bare(p) for p in parts) == 1 else None
-
-
 def _wrong_axis_slice(
-    operand: Operand,
-    index: int,
-    shapes: list,
-    site: FailingSite,
-    outcome,
-    sums: str,
-    fixes: bool,
+    operand: Operand, index: int, shapes: list, site: FailingSite, outcome, sums: str, fixes: bool
 ) -> Evidence | None:
     """``m2[:5]`` where ``m2`` uncut fits: the cut is on the dimension the product sums over."""
-    parts = _slice_parts(operand)
-    base = operand.base_shape
-    if parts is None or outcome(*changed(shapes, index, base)) is None:
+    parts, base = _slices(operand), operand.base_shape  # ``x[:5]``, ``x[:, 2:7]``
+    if parts is None or sum(not is_bare(p) for p in parts) != 1:  # exactly one not bare
+        return None
+    if outcome(*changed(shapes, index, base)) is None:
         return None
     axis = next(d for d, p in enumerate(parts) if not is_bare(p))
     name = ast.unparse(operand.node.value)

@@ -40,8 +40,7 @@ def _describe(value: Any, index: bool = False) -> str:
     if is_tensor(value):
         return format_shape(tuple(value.shape))
     if isinstance(value, slice):
-        parts = ["" if p is None else str(p) for p in (value.start, value.stop)]
-        text = ":".join(parts)
+        text = ":".join("" if p is None else str(p) for p in (value.start, value.stop))
         return text + (f":{value.step}" if value.step is not None else "")
     if value is Ellipsis:
         return "..."
@@ -92,8 +91,7 @@ def _output_text(output: Any) -> str:
 def op_name(func: Any) -> str:
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":  # a property such as .T or .shape: name it by the property
-        owner = getattr(func, "__self__", None)
-        return getattr(owner, "__name__", name)
+        return getattr(getattr(func, "__self__", None), "__name__", name)
     return name
 
 

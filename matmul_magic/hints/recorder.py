@@ -8,6 +8,7 @@ internally are not recorded twice: the log holds what the cell asked for.
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,10 +86,8 @@ class EventLog:
         self._distinct[line] = self._distinct.get(line, 0) + 1
         shapes = event.input_shapes
         if event.op in ELEMENTWISE and len(shapes) == 2 and shapes[0] != shapes[1]:
-            try:
+            with suppress(TypeError, ValueError):  # then no broadcast is drawn
                 event.broadcast = explain_broadcast(*shapes)
-            except (TypeError, ValueError):
-                event.broadcast = None
         self._index[event.key] = event
         self.events.append(event)
 

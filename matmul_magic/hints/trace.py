@@ -161,7 +161,6 @@ def _split_last_expression(source: str, filename: str, flags: int = 0):
 
 
 _counter = 0
-_TOP_LEVEL_AWAIT = getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
 _OWN_FILES = frozenset({__file__, make_recorder.__code__.co_filename})
 
 
@@ -200,7 +199,7 @@ async def run_traced_async(
 ) -> ExplainTrace:
     """``run_traced`` for a cell that awaits at its top level (IPython's autoawait)."""
     __tracebackhide__ = True  # noqa: F841
-    return await _run(source, namespace, filename, _TOP_LEVEL_AWAIT)
+    return await _run(source, namespace, filename, ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
 async def _run(source: str, namespace: dict, filename: str | None, flags: int) -> ExplainTrace:

@@ -76,7 +76,6 @@ def _elementwise_intent(op: FailingOp, shapes: list[tuple[int, ...]]):
 
 
 def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
-    a_size, b_size = message.sizes
     tensors = op.tensors()
     if op.category == "matmul" and len(tensors) == 2 and min(len(t.shape) for t in tensors) > 2:
         return _batch_rule(message, tensors)
@@ -102,11 +101,11 @@ def broadcast_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRo
                 intended = _elementwise_intent(op, shapes)
                 fix = choose(candidates, shapes, _broadcast_or_none, intended)
             return rows, fix or f"{clashing}: sizes must be equal or one of them 1."
-    explanation_text = (
+    a_size, b_size = message.sizes
+    return operand_rows(op.operands), (
         f"at dimension {message.dim} of the broadcast result the sizes are {a_size} and "
         f"{b_size}: they must be equal or one of them 1."
     )
-    return operand_rows(op.operands), explanation_text
 
 
 def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[OperandRow], str]:
@@ -123,8 +122,7 @@ def _batch_rule(message: ShapeMessage, tensors: list[Operand]) -> tuple[list[Ope
 def expand_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], Advice]:
     message_tensor, target = message.shapes
     if op.category == "setitem" and len(op.operands) == 2:
-        destination, tensor = op.operands
-        target_label = destination.label
+        tensor, target_label = op.operands[1], op.operands[0].label
     else:
         tensor = op.operands[0] if op.operands else Operand("tensor", UNKNOWN)
         as_other = op.name == "expand_as" and len(op.operands) > 1
@@ -175,13 +173,12 @@ def inplace_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow]
     if len(operands) == 2:
         target, value = operands
         symbol = op.name.rstrip("=") if op.name.endswith("=") else INPLACE_SYMBOLS.get(op.name)
-        rows = [OperandRow(target.label, target.shape or target_shape)]
+        grow = ()
         if value.shape is not None:
             columns = explain_broadcast(target_shape, value.shape).columns
             grow = {c.dim for c in columns if c.kinds[0] in ("missing", "stretched")}
-            rows.append(OperandRow(value.label, value.shape, frozenset(grow)))
-        else:
-            rows.append(OperandRow(value.label, None))
+        value_row = OperandRow(value.label, value.shape, frozenset(grow))
+        rows = [OperandRow(target.label, target.shape or target_shape), value_row]
         expression = f"{target.label} {symbol or '+'} {value.label}"
         return rows, (
             f"an in-place op keeps {target.label}'s shape {format_shape(target_shape)}, but "

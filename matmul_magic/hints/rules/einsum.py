@@ -73,8 +73,7 @@ def _einsum_fix(
     fix = choose(undo, shapes, outcome)
     if fix is not None or any(outcome(*changed(shapes, c.index, c.shape)) for c in undo):
         return fix
-    arrow = spec.find("->")
-    lhs, rhs = (spec, "") if arrow < 0 else (spec[:arrow], spec[arrow:])
+    lhs, arrow, rhs = spec.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(operands) or spec_node is None:
         return None
@@ -83,9 +82,10 @@ def _einsum_fix(
         term = terms[i].strip()
         if len(term) >= 2 and "." not in term and is_reshaped(op.node) is None:
             swapped = term[:-2] + term[:-3:-1]  # the last two labels swapped: a transpose
-            respelled = ",".join(terms[:i] + [swapped] + terms[i + 1 :]) + rhs
-            if _pairs_by_chance(terms[:i] + [swapped] + terms[i + 1 :], operands):
+            respelled_terms = [*terms[:i], swapped, *terms[i + 1 :]]
+            if _pairs_by_chance(respelled_terms, operands):
                 continue
+            respelled = ",".join(respelled_terms) + arrow + rhs
             try:
                 result = parse_einsum(respelled, *shapes).shape
             except ValueError:

@@ -65,19 +65,17 @@ def matmul_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow],
         # bmm's message: expected [batch, k] of the first operand, got [batch, k] of the second.
         # @ and matmul reach it too, after broadcasting the batches: only k can differ then.
         want_batch, want_k, got_batch, got_k = message.sizes
-        if op.name in ("bmm", "baddbmm") and want_batch != got_batch:
-            text = (
-                f"torch.{op.name} needs equal batch sizes, and they are {want_batch} "
-                f"and {got_batch}."
-            )
-        elif op.name in ("bmm", "baddbmm"):
-            text = (
-                f"torch.{op.name} needs the first operand's last size ({want_k}) to equal "
-                f"the second's middle size ({got_k})."
-            )
-        else:
+        bmm = f"torch.{op.name}"
+        if op.name not in ("bmm", "baddbmm"):
             text = (
                 f"a @ b needs a's last size ({want_k}) to equal b's second-to-last size ({got_k})."
+            )
+        elif want_batch != got_batch:
+            text = f"{bmm} needs equal batch sizes, and they are {want_batch} and {got_batch}."
+        else:
+            text = (
+                f"{bmm} needs the first operand's last size ({want_k}) to equal "
+                f"the second's middle size ({got_k})."
             )
         return operand_rows(op.operands), text
     return operand_rows(op.operands), "a @ b needs a's last size to equal b's second-to-last size."
@@ -152,27 +150,16 @@ def _linear_rows_fix(x: Operand, w: Operand, site) -> tuple[list[OperandRow], Ad
     return rows, needs
 
 
-def _product(name: str, left: str, right: str) -> str:
-    """How the user would write the product: ``a @ b`` or ``torch.mm(a, b)``."""
-    if name in ("mm", "bmm", "matmul", "mv", "dot"):
-        return f"torch.{name}({left}, {right})"
-    return f"{left} @ {right}"
-
-
 _OPERAND_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1), "vdot": (1, 1)}
 
 
-def _fits_for(name: str):
+def _fits(name: str, a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     """Whether two shapes fit the op the user called: mm and bmm take only their own ranks
     and don't broadcast, @ does both."""
     ranks = _OPERAND_RANKS.get(name)
-
-    def fits(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-        if ranks and ((len(a), len(b)) != ranks or a[:-2] != b[:-2]):
-            return False
-        return matmul_shape(a, b) is not None
-
-    return fits
+    if ranks and ((len(a), len(b)) != ranks or a[:-2] != b[:-2]):
+        return False
+    return matmul_shape(a, b) is not None
 
 
 def _swapped(op: FailingOp, tensors: list[Operand]) -> str | None:
@@ -195,24 +182,22 @@ def _matmul_rows_fix(tensors: list[Operand], op: FailingOp) -> tuple[list[Operan
     inner_b = -2 if len(b) >= 2 else -1
     clash = {0: {-1}, 1: {inner_b}} if a and b and a[-1] != b[inner_b] else {}
     if not clash and len(a) >= 3 and len(b) >= 3 and a[:-2] != b[:-2]:
-        clash = {
-            0: {d - 2 for d in range(-len(a) + 2, 0)},
-            1: {d - 2 for d in range(-len(b) + 2, 0)},
-        }
+        clash = {0: set(range(-len(a), -2)), 1: set(range(-len(b), -2))}  # the batch dims
         batch = f"the batch sizes {format_shape(a[:-2])} and {format_shape(b[:-2])} differ"
         if name == "bmm":
             return operand_rows(tensors, clash), f"{batch}: torch.bmm needs them equal."
     if not a or not b:
         return operand_rows(tensors, clash), _scalar_product(op, tensors, la if not a else lb)
-    fits = _fits_for(name)
 
     def outcome(x, y):
-        return matmul_shape(x, y) if fits(x, y) else None
+        return matmul_shape(x, y) if _fits(name, x, y) else None
 
+    # The product as the user would write it: ``a @ b`` or ``torch.mm(a, b)``.
+    called = name in ("mm", "bmm", "matmul", "mv", "dot")
+    product = f"torch.{name}({la}, {lb})" if called else f"{la} @ {lb}"
     which = "first" if len(b) <= 2 else "second-to-last"
     needs = (
-        f"{_product(name, la, lb)} needs {la}'s last size ({a[-1]}) to equal "
-        f"{lb}'s {which} size ({b[inner_b]})."
+        f"{product} needs {la}'s last size ({a[-1]}) to equal {lb}'s {which} size ({b[inner_b]})."
     )
     evidence = read_intent(tensors, op.site, outcome)
     if evidence is not None:  # how an operand was built says more than its shape
@@ -255,13 +240,10 @@ def rank_rule(message: ShapeMessage, op: FailingOp) -> tuple[list[OperandRow], A
         labels = [t.label for t in op.operands] or ["a", "b"]
         scalar = labels[0] if ranks[0] == 0 else labels[-1]
         return operand_rows(op.operands), _scalar_product(op, tensors, scalar)
-    want = message.sizes[0]
-    index = message.operand or 0
-    name = op.name or "mm"
+    want, index, name = message.sizes[0], message.operand or 0, op.name or "mm"
     if len(tensors) != 2:
         return operand_rows(op.operands), f"torch.{name} needs {want}-D operands."
-    bad = tensors[index]
-    clash = {index: set(range(-len(bad.shape), 0))}
+    clash = {index: set(range(-len(tensors[index].shape), 0))}  # the whole wrong-rank operand
     return operand_rows(tensors, clash), _rank_advice(op, name, want, tensors, index)
 
 
@@ -277,9 +259,10 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
     takes = "a 2-D matrix and a 1-D vector" if name == "mv" else f"{want}-D tensors"
     rank = f"{len(bad.shape)}-D {format_shape(bad.shape)}"
     text = f"torch.{name} takes {takes} but {bad.label} is {rank}"
-    unindexed = _without_none(bad)
-    if unindexed is not None and _fits_for(name)(*changed(shapes, index, unindexed[1])):
-        source, shape = unindexed
+    # x[None] or x[:, None] (Nones and bare ':' only): x itself may fit.
+    shape = bad.base_shape
+    if none_index(bad) is not None and _fits(name, *changed(shapes, index, shape)):
+        source = ast.unparse(bad.node.value)
         return Fix(
             f"{text}; {source} is already {format_shape(shape)}: drop the None", bad.node, source
         )
@@ -288,7 +271,7 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
         if len(other) == 3:
             source = f"{atomic(bad.label, bad.node)}[None].expand({other[0]}, -1, -1)"
             grown = changed(shapes, index, (other[0], *bad.shape))
-            if _fits_for("bmm")(*grown):
+            if _fits("bmm", *grown):
                 needs = f"{bad.label} needs a leading batch axis: {source}"
                 return Fix(f"{needs}, or use {both}, which broadcasts it.", bad.node, source)
         return (
@@ -305,10 +288,3 @@ def _rank_advice(op: FailingOp, name: str, want: int, tensors: list[Operand], in
         )
         return Fix(fix, call, both)
     return f"{text}."
-
-
-def _without_none(operand: Operand) -> tuple[str, tuple[int, ...]] | None:
-    """For ``x[None]`` or ``x[:, None]`` (Nones and bare ``:`` only): ``x`` and its shape."""
-    if none_index(operand) is None:
-        return None
-    return ast.unparse(operand.node.value), operand.base_shape

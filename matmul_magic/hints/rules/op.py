@@ -99,10 +99,8 @@ def _call_op(site: FailingSite, node: ast.Call) -> FailingOp:
     category = _CATEGORIES.get(name, "elementwise")
     tensors = [v for v in values if is_tensor(v.value) or v.value is UNKNOWN]
     others = [v for v in values if v not in tensors]
-    if category in ("view", "expand"):
-        tensors, others = values[:1], values[1:]
-        if name == "expand_as":
-            tensors = values[:2]
+    if category in ("view", "expand"):  # x.expand_as(y): y is a tensor and the argument
+        tensors, others = values[: 2 if name == "expand_as" else 1], values[1:]
     if category == "einsum":
         tensors, others = values[1:], values[:1]
     return FailingOp(name, category, tensors, others)
