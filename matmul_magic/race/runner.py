@@ -3,10 +3,10 @@
 How a run spends its budget
 ---------------------------
 1. **Check** (``checking``). Each variant in turn is called on growing slices of the output
-   and every answer goes through the correctness gate (``gate``: a float64 reference from
-   the same inputs, tolerances that grow with K and the dtype's epsilon). A variant that
+   and every answer goes through the correctness gate (``correctness``: a float64 reference
+   from the same inputs, tolerances that grow with K and the dtype's epsilon). A variant that
    raises (anything, ``SystemExit`` too) keeps its error text, a wrong one is marked
-   incorrect with the reason, and neither is timed; the others carry on. The ladder also
+   incorrect with the reason, and neither is timed; the others carry on. The check also
    decides what to time: the full product, or two slices for an estimate.
 2. **Race** (``rounds``). Every checked variant is timed together in rounds, one block each
    per round in a fresh random order, so load that comes and goes hits every row alike.
