@@ -27,9 +27,7 @@ export class ShapePanel extends Widget {
   }
 
   dispose(): void {
-    if (!this.isDisposed) {
-      this.view.destroy();
-    }
+    if (!this.isDisposed) this.view.destroy();
     super.dispose();
   }
 }
