@@ -16,10 +16,7 @@ export type Kind = 'equal' | 'stretched' | 'missing' | 'clash';
 
 /** Python's ValueError: bad sizes, too many operands, clashing shapes, bad einsum specs. */
 export class ValueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
+  override name = 'ValueError';
 }
 
 export interface BroadcastColumn {
@@ -159,8 +156,7 @@ function clashSentence(clash: BroadcastColumn): string {
 export function explainBroadcast(...operands: unknown[]): BroadcastExplanation {
   const shapes = checkedShapes(operands);
   const ndim = Math.max(0, ...shapes.map(shape => shape.length));
-  const columns: BroadcastColumn[] = [];
-  for (let dim = -ndim; dim < 0; dim++) columns.push(column(dim, shapes));
+  const columns = Array.from({ length: ndim }, (_, c) => column(c - ndim, shapes));
   const clashes = columns.filter(c => c.size === null);
   if (clashes.length) {
     const rightmost = clashes[clashes.length - 1];

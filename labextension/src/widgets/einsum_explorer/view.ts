@@ -10,7 +10,7 @@ import { nameOperands } from './axes';
 import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';
 import type { EinsumContext, EinsumFrame, EinsumState } from './sections';
 
-export { axesOf, freshLabel, looseTerms, nameOperands, withTerm } from './axes';
+export { axesOf } from './axes';
 export type { EinsumState } from './sections';
 
 const copy = (from: EinsumState): Required<EinsumState> => ({

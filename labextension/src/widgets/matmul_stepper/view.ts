@@ -9,7 +9,6 @@ import { buttons, costs, grids, levelCode, sliders, stepStatus } from './section
 import type { StepperContext, StepperFrame, StepperState } from './sections';
 
 export { focusAt, stepsAt } from './focus';
-export type { Focus } from './focus';
 export type { StepperState } from './sections';
 
 function frameOf(state: StepperState): StepperFrame {

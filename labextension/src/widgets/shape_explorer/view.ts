@@ -14,8 +14,7 @@ import { addOperand, legend, operandTable, verdict } from './table';
 import { values } from './values';
 
 export type { ShapeState, Values } from './context';
-export { namedReason } from './context';
-export { valueGrid, valuesShape } from './values';
+export { valueGrid } from './values';
 
 export interface ShapeExplorerOptions {
   /** The root's data-matmul-magic attribute (the panel passes its own). */
