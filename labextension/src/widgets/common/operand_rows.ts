@@ -4,7 +4,8 @@
 // a malformed or absurd shape; the box is marked invalid instead.
 import { button, defaultName, formatShape, h, markInvalid, nameNodes, parseShapeText, sameShape, textBox } from './dom';
 import type { View } from './model';
-import { MAX_OPERANDS, shapesProblem } from './rules';
+import { MAX_OPERANDS } from '../../rules';
+import { shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
 export interface OperandsContext {

@@ -31,8 +31,3 @@ export function mountSections<F>(
     }
   };
 }
-
-/** A section that never changes: a title, a caption. */
-export function fixed<F>(el: HTMLElement): Section<F> {
-  return { el, update: () => undefined };
-}

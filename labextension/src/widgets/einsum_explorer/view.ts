@@ -2,7 +2,7 @@
 // and the equivalent loop nest. Computes live with the TypeScript port of the rules; each part
 // is a section (./sections) over one context.
 import { defaultName, errorText, viewRoot } from '../common/dom';
-import { parseEinsum } from '../common/rules';
+import { parseEinsum } from '../../rules';
 import type { View } from '../common/model';
 import { explorerHandle } from '../common/operand_rows';
 import { mountSections } from '../common/section';
