@@ -21,11 +21,6 @@ export class ShapePanel extends Widget {
     );
   }
 
-  /** Show shapes that changed elsewhere (another window restoring the state). */
-  showState(state: PanelState): void {
-    this.view.update(state);
-  }
-
   dispose(): void {
     if (!this.isDisposed) this.view.destroy();
     super.dispose();

@@ -189,8 +189,7 @@ function broadcastEllipsis(ellShapes: [number, Shape][]): Shape {
 /** The spec's output, or the implicit one: `...`, then the labels used once, sorted. */
 function resolveOutput(explicit: string[] | null, counts: Map<string, number>): string[] {
   if (explicit !== null) return explicit;
-  const once = [...counts].filter(([label, n]) => n === 1 && label !== ELLIPSIS).map(([label]) => label);
-  once.sort();
+  const once = [...counts].filter(([label, n]) => n === 1 && label !== ELLIPSIS).map(([label]) => label).sort();
   return [...(counts.has(ELLIPSIS) ? [ELLIPSIS] : []), ...once];
 }
 
