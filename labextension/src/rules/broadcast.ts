@@ -55,9 +55,8 @@ export function pythonTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    return typeof value === 'bigint' || Number.isInteger(value) ? 'int' : 'float';
-  }
+  if (typeof value === 'bigint') return 'int';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return 'dict';
   return typeof value;

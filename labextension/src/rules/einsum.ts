@@ -214,15 +214,14 @@ export function parseEinsum(spec: string, ...operands: unknown[]): EinsumPlan {
   checkNumel(shape, 'The output shape');
   if (summed.includes(ELLIPSIS) && !ellipsis.length) summed = summed.filter(label => label !== ELLIPSIS);
   const names = operandNames(new Set(sizes.keys()), inputs.length);
-  const labelSizes: Record<string, number> = {};
-  for (const label of counts.keys()) if (label !== ELLIPSIS) labelSizes[label] = sizes.get(label) as number;
+  const named = [...counts.keys()].filter(label => label !== ELLIPSIS);
   return {
     spec,
     inputs,
     output,
     implicit: explicit === null,
     summed,
-    sizes: labelSizes,
+    sizes: Object.fromEntries(named.map(label => [label, sizes.get(label) as number])),
     ellipsis,
     shape,
     names,
