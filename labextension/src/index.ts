@@ -33,12 +33,10 @@ const shapeExplorerPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const tracker = new WidgetTracker<MainAreaWidget<ShapePanel>>({ namespace: 'matmul-magic' });
 
+    // No state database reads as nothing saved: parsePanelState gives the default.
     const load = async (): Promise<PanelState> => {
-      if (!stateDB) {
-        return DEFAULT_PANEL_STATE;
-      }
       try {
-        return parsePanelState(await stateDB.fetch(STATE_KEY));
+        return parsePanelState(await stateDB?.fetch(STATE_KEY));
       } catch {
         return DEFAULT_PANEL_STATE;
       }
@@ -76,9 +74,7 @@ const shapeExplorerPlugin: JupyterFrontEndPlugin<void> = {
 
     palette?.addItem({ command: OPEN_SHAPE_EXPLORER, category: 'matmul-magic' });
     launcher?.add({ command: OPEN_SHAPE_EXPLORER, category: 'Other', rank: 1 });
-    if (restorer) {
-      void restorer.restore(tracker, { command: OPEN_SHAPE_EXPLORER, name: () => 'shape-explorer' });
-    }
+    void restorer?.restore(tracker, { command: OPEN_SHAPE_EXPLORER, name: () => 'shape-explorer' });
   }
 };
 

@@ -20,9 +20,7 @@ export class BenchOutput extends Widget implements IRenderMime.IRenderer {
     const data = model.data[this.mimeType];
     const { renderBench, DEFAULT_STATE } = await import('./bench_result/view');
     const text = model.data['text/plain'];
-    const onState = (state: ViewState) => {
-      this.viewState = state;
-    };
+    const onState = (state: ViewState) => (this.viewState = state);
     renderBench(this.node, data, this.viewState ?? DEFAULT_STATE, onState, typeof text === 'string' ? text : undefined);
   }
 }

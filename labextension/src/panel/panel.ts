@@ -3,7 +3,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { defaultName } from '../widgets/common/dom';
 import { renderShapeExplorer, type ShapeView } from '../widgets/shape_explorer/view';
 import { shapesIcon } from './icon';
 import type { PanelState } from './state';
@@ -16,25 +15,14 @@ export class ShapePanel extends Widget {
     this.addClass('mm-shape-panel');
     this.view = renderShapeExplorer(
       this.node,
-      { shapes: initial.shapes, names: initial.names },
-      (next) =>
-        onChange({
-          shapes: next.shapes,
-          names: next.shapes.map((_, i) => next.names?.[i] ?? defaultName(i))
-        }),
+      initial,
+      (next) => onChange({ shapes: next.shapes, names: next.names }),
       { rootName: 'shape-panel', title: 'Shape Explorer: broadcasting' }
     );
   }
 
-  /** Show shapes that changed elsewhere (another window restoring the state). */
-  showState(state: PanelState): void {
-    this.view.update({ shapes: state.shapes, names: state.names });
-  }
-
   dispose(): void {
-    if (!this.isDisposed) {
-      this.view.destroy();
-    }
+    if (!this.isDisposed) this.view.destroy();
     super.dispose();
   }
 }

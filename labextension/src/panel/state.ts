@@ -22,13 +22,9 @@ const isShape = (value: unknown): value is number[] =>
 
 /** Reads a saved state back; anything malformed (an older or edited store) gives the default. */
 export function parsePanelState(saved: unknown): PanelState {
-  if (typeof saved !== 'object' || saved === null) {
-    return DEFAULT_PANEL_STATE;
-  }
+  if (typeof saved !== 'object' || saved === null) return DEFAULT_PANEL_STATE;
   const { shapes, names } = saved as Record<string, unknown>;
-  if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every(isShape)) {
-    return DEFAULT_PANEL_STATE;
-  }
+  if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every(isShape)) return DEFAULT_PANEL_STATE;
   const labels = Array.isArray(names) ? names : [];
   return {
     shapes: shapes.map((s) => [...s]),

@@ -16,10 +16,7 @@ export type Kind = 'equal' | 'stretched' | 'missing' | 'clash';
 
 /** Python's ValueError: bad sizes, too many operands, clashing shapes, bad einsum specs. */
 export class ValueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
+  override name = 'ValueError';
 }
 
 export interface BroadcastColumn {
@@ -58,9 +55,8 @@ export function pythonTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    return typeof value === 'bigint' || Number.isInteger(value) ? 'int' : 'float';
-  }
+  if (typeof value === 'bigint') return 'int';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return 'dict';
   return typeof value;
@@ -159,8 +155,7 @@ function clashSentence(clash: BroadcastColumn): string {
 export function explainBroadcast(...operands: unknown[]): BroadcastExplanation {
   const shapes = checkedShapes(operands);
   const ndim = Math.max(0, ...shapes.map(shape => shape.length));
-  const columns: BroadcastColumn[] = [];
-  for (let dim = -ndim; dim < 0; dim++) columns.push(column(dim, shapes));
+  const columns = Array.from({ length: ndim }, (_, c) => column(c - ndim, shapes));
   const clashes = columns.filter(c => c.size === null);
   if (clashes.length) {
     const rightmost = clashes[clashes.length - 1];

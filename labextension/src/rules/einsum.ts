@@ -189,8 +189,7 @@ function broadcastEllipsis(ellShapes: [number, Shape][]): Shape {
 /** The spec's output, or the implicit one: `...`, then the labels used once, sorted. */
 function resolveOutput(explicit: string[] | null, counts: Map<string, number>): string[] {
   if (explicit !== null) return explicit;
-  const once = [...counts].filter(([label, n]) => n === 1 && label !== ELLIPSIS).map(([label]) => label);
-  once.sort();
+  const once = [...counts].filter(([label, n]) => n === 1 && label !== ELLIPSIS).map(([label]) => label).sort();
   return [...(counts.has(ELLIPSIS) ? [ELLIPSIS] : []), ...once];
 }
 
@@ -215,15 +214,14 @@ export function parseEinsum(spec: string, ...operands: unknown[]): EinsumPlan {
   checkNumel(shape, 'The output shape');
   if (summed.includes(ELLIPSIS) && !ellipsis.length) summed = summed.filter(label => label !== ELLIPSIS);
   const names = operandNames(new Set(sizes.keys()), inputs.length);
-  const labelSizes: Record<string, number> = {};
-  for (const label of counts.keys()) if (label !== ELLIPSIS) labelSizes[label] = sizes.get(label) as number;
+  const named = [...counts.keys()].filter(label => label !== ELLIPSIS);
   return {
     spec,
     inputs,
     output,
     implicit: explicit === null,
     summed,
-    sizes: labelSizes,
+    sizes: Object.fromEntries(named.map(label => [label, sizes.get(label) as number])),
     ellipsis,
     shape,
     names,

@@ -14,7 +14,7 @@ const MOVES = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End',
 export function controlHandles(target: Element, event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
   const { key } = event;
   if (event.ctrlKey || event.metaKey || event.altKey || key === 'Tab') return false;
-  if (key === 'Escape') return isControl(target);
+  if (key === 'Escape') return target.matches('input, select, textarea, button, summary');
   if (key === 'Enter' && event.shiftKey) return false; // run the cell
   const tag = target.tagName.toLowerCase();
   const type = (target.getAttribute('type') ?? 'text').toLowerCase();
@@ -23,10 +23,6 @@ export function controlHandles(target: Element, event: Pick<KeyboardEvent, 'key'
   if (tag === 'select') return MOVES.includes(key) || key === 'Enter' || key === ' ' || key.length === 1;
   if (tag === 'button' || tag === 'summary') return key === 'Enter' || key === ' ';
   return false;
-}
-
-function isControl(target: Element): boolean {
-  return target.matches('input, select, textarea, button, summary');
 }
 
 /**

@@ -13,7 +13,8 @@ export interface RenderProps {
   el: HTMLElement;
 }
 
-/** What each shape view returns: show a state that changed elsewhere, or remove the view. */
+/** What each view returns: show a state that changed elsewhere (Python, the panel's restorer),
+ * or remove the view and its listeners. */
 export interface View<S> {
   update(state: S): void;
   destroy(): void;

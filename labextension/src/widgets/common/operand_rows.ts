@@ -3,8 +3,9 @@
 // handle. The explorers send only operands the rules accept, so the model (and Python) never see
 // a malformed or absurd shape; the box is marked invalid instead.
 import { button, defaultName, formatShape, h, markInvalid, nameNodes, parseShapeText, sameShape, textBox } from './dom';
-import { guardKeys } from './keys';
-import { MAX_OPERANDS, shapesProblem } from './rules';
+import type { View } from './model';
+import { MAX_OPERANDS } from '../../rules';
+import { shapesProblem } from './rules';
 
 /** What the operand rows read and edit: the part of an explorer's context they share. */
 export interface OperandsContext {
@@ -110,17 +111,13 @@ export function addButton(ctx: OperandsContext, more: () => void): HTMLButtonEle
 export const roomFor = (ctx: OperandsContext): boolean => ctx.state.shapes.length < MAX_OPERANDS;
 
 /** An explorer's handle: show a state from elsewhere (dropping any box's unread text), or remove it. */
-export function explorerHandle<S, C extends OperandsContext>(ctx: C, root: HTMLElement, own: (state: S) => C['state']) {
-  const unguard = guardKeys(root);
+export function explorerHandle<S, C extends OperandsContext>(ctx: C, remove: () => void, own: (state: S) => C['state']): View<S> {
   return {
     update(next: S): void {
       ctx.state = own(next);
       ctx.problems.clear();
       ctx.render();
     },
-    destroy(): void {
-      unguard();
-      root.remove();
-    }
+    destroy: remove
   };
 }

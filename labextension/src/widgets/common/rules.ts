@@ -1,12 +1,7 @@
-// What the views need from the rules: the TypeScript port (broadcast.ts, einsum.ts, index.ts),
-// plus the stride arithmetic the stride view draws. The rules themselves live in the port.
-import { checkedShapes, explainBroadcast, MAX_OPERANDS, parseEinsum } from '../../rules';
-import type { BroadcastExplanation, EinsumPlan, Kind } from '../../rules';
+// What the views compute on top of the rules (the TypeScript port in src/rules/, which they
+// import directly): whether typed shapes are usable, and the stride arithmetic the stride view draws.
+import { checkedShapes } from '../../rules';
 import { errorText } from './dom';
-
-export { explainBroadcast, MAX_OPERANDS, parseEinsum };
-export type { EinsumPlan, Kind };
-export type Explanation = BroadcastExplanation;
 
 /** Why these shapes are not valid operands (too many, absurd sizes...), or null if they are. */
 export function shapesProblem(shapes: number[][]): string | null {

@@ -35,6 +35,8 @@ export const STYLE_TEXT = `
 .mm-root pre { background: var(--mm-bg-alt); padding: 6px 8px; border-radius: 3px; white-space: pre; overflow-x: auto; }
 .mm-root pre, .mm-grid, .mm-legend, .mm-reason, .mm-error, .mm-row { margin: 4px 0; }
 .mm-root input, .mm-root select, .mm-button {
+  min-height: 24px;
+  box-sizing: border-box;
   color: var(--mm-fg);
   background: var(--jp-input-background, var(--mm-bg));
   border: 1px solid var(--jp-input-border-color, var(--mm-border));
@@ -42,9 +44,8 @@ export const STYLE_TEXT = `
   font: inherit;
   padding: 2px 6px;
 }
-.mm-root input, .mm-root select, .mm-button { min-height: 24px; box-sizing: border-box; }
 .mm-root input[type='range'] { padding: 0; height: 24px; min-width: 96px; }
-.mm-root summary { min-height: 24px; line-height: 24px; }
+.mm-root summary { min-height: 24px; line-height: 24px; cursor: pointer; }
 .mm-button { cursor: pointer; min-width: 2em; }
 .mm-button:hover, .mm-cells td.mm-warm { background: var(--mm-bg-alt); }
 .mm-button[aria-disabled='true'], .mm-button:disabled { opacity: 0.5; cursor: default; }
@@ -70,7 +71,6 @@ export const STYLE_TEXT = `
 .mm-legend span:not(.mm-rule-missing) { border-bottom-style: solid; }
 .mm-error { color: var(--mm-clash-text); }
 .mm-root details { margin-top: 6px; }
-.mm-root summary { cursor: pointer; }
 .mm-row { gap: 6px; align-items: center; }
 .mm-values { gap: 16px; }
 .mm-cells td { border: 1px solid var(--mm-border); padding: 2px 6px; text-align: right; min-width: 2.5em; }

@@ -9,16 +9,11 @@ export { ELLIPSIS };
 /** Each axis of an operand as [label, size]; the dims "..." covers are labelled "…". */
 export function axesOf(labels: readonly string[], shape: readonly number[]): [string, number][] {
   const covered = shape.length - (labels.length - (labels.includes(ELLIPSIS) ? 1 : 0));
-  const axes: [string, number][] = [];
   let position = 0;
-  for (const label of labels) {
-    if (label === ELLIPSIS) {
-      for (let d = 0; d < covered; d++) axes.push(['…', shape[position++]]);
-    } else {
-      axes.push([label, shape[position++]]);
-    }
-  }
-  return axes;
+  return labels.flatMap((label): [string, number][] => {
+    if (label !== ELLIPSIS) return [[label, shape[position++]]];
+    return Array.from({ length: covered }, () => ['…', shape[position++]]);
+  });
 }
 
 export function chip(label: string, size: number | null, summed: boolean, bad = false): HTMLElement {
@@ -32,19 +27,8 @@ export function chip(label: string, size: number | null, summed: boolean, bad = 
 /** Each operand's labels read straight from the spec, for drawing axes when it does not parse. */
 export function looseTerms(spec: string): string[][] {
   const inputs = spec.split('->')[0];
-  return inputs.split(',').map(term => {
-    const labels: string[] = [];
-    const text = term.replace(/\s+/g, '');
-    for (let i = 0; i < text.length; i++) {
-      if (text.startsWith(ELLIPSIS, i)) {
-        labels.push(ELLIPSIS);
-        i += 2;
-      } else {
-        labels.push(text[i]);
-      }
-    }
-    return labels;
-  });
+  // `...` is one label, any other character (one UTF-16 unit) is its own.
+  return inputs.split(',').map(term => term.replace(/\s+/g, '').match(/\.\.\.|[\s\S]/g) ?? []);
 }
 
 /** Axes pairing labels and sizes as far as both go; an unmatched one gets `?`. */
@@ -72,10 +56,7 @@ export function nameOperands(message: string, names: readonly string[]): string 
 
 /** A letter the spec does not use yet, for a new operand's one axis. */
 export function freshLabel(spec: string): string {
-  for (const letter of 'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA') {
-    if (!spec.includes(letter)) return letter;
-  }
-  return 'z';
+  return [...'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA'].find(letter => !spec.includes(letter)) ?? 'z';
 }
 
 /** The spec with one more input term (`label`), or without its last, keeping the output. */

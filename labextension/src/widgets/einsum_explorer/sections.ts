@@ -1,7 +1,7 @@
 // The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
 // marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
 import { button, formatShape, h, say, tableHead, textBox } from '../common/dom';
-import type { EinsumPlan } from '../common/rules';
+import type { EinsumPlan } from '../../rules';
 import type { Section } from '../common/section';
 import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operand_rows';
 import type { OperandRow, OperandsContext } from '../common/operand_rows';

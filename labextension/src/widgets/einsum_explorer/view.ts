@@ -2,20 +2,16 @@
 // and the equivalent loop nest. Computes live with the TypeScript port of the rules; each part
 // is a section (./sections) over one context.
 import { defaultName, errorText, viewRoot } from '../common/dom';
-import { parseEinsum } from '../common/rules';
+import { parseEinsum } from '../../rules';
+import type { View } from '../common/model';
 import { explorerHandle } from '../common/operand_rows';
 import { mountSections } from '../common/section';
 import { nameOperands } from './axes';
 import { loopNest, operandButtons, operandTable, specBox, verdict } from './sections';
 import type { EinsumContext, EinsumFrame, EinsumState } from './sections';
 
-export { axesOf, freshLabel, looseTerms, nameOperands, withTerm } from './axes';
+export { axesOf } from './axes';
 export type { EinsumState } from './sections';
-
-export interface EinsumView {
-  update(state: EinsumState): void;
-  destroy(): void;
-}
 
 const copy = (from: EinsumState): Required<EinsumState> => ({
   spec: from.spec,
@@ -36,7 +32,7 @@ export function renderEinsumExplorer(
   el: HTMLElement,
   initial: EinsumState,
   onChange: (state: EinsumState) => void
-): EinsumView {
+): View<EinsumState> {
   const ctx: EinsumContext = {
     state: copy(initial),
     problems: new Map(),
@@ -47,7 +43,7 @@ export function renderEinsumExplorer(
     }
   };
   const root = viewRoot(el, 'einsum-explorer', 'Einsum explorer');
-  const redraw = mountSections(el, root, 'einsum', [
+  const { redraw, remove } = mountSections(el, root, 'einsum', [
     specBox(ctx),
     operandTable(ctx),
     operandButtons(ctx),
@@ -55,5 +51,5 @@ export function renderEinsumExplorer(
     loopNest(ctx)
   ]);
   ctx.render();
-  return explorerHandle(ctx, root, copy);
+  return explorerHandle(ctx, remove, copy);
 }

@@ -75,11 +75,8 @@ export function stepValues(level: number, focus: Focus, a: Values[], b: Values[]
   return `c[${i}] = [${row.join(', ')}]`;
 }
 
+/** c[i,j] after its first `terms` products, summed left to right as the loop does. */
 export function partialSum(a: Values[], b: Values[], i: number, j: number, terms: number): number {
-  let sum = 0;
-  for (let kk = 0; kk < terms; kk++) {
-    sum += Number((a[i] as Values[])[kk]) * Number((b[kk] as Values[])[j]);
-  }
-  return sum;
+  return Array.from({ length: terms }, (_, t) => cellOf(a, i, t) * cellOf(b, t, j)).reduce((sum, x) => sum + x, 0);
 }
 

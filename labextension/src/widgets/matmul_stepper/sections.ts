@@ -37,11 +37,11 @@ export interface StepperFrame {
   focus: Focus;
 }
 
-/** The level menu, reset, back, play/pause, step forward and jump to the end. */
 /** Moves by hand to `step` (kept within the run), which stops the animation. */
 const seek = (ctx: StepperContext, step: number) =>
   ctx.set({ step: Math.max(0, Math.min(ctx.total(), step)), playing: false });
 
+/** The level menu, reset, back, play/pause, step forward and jump to the end. */
 export function buttons(ctx: StepperContext): Section<StepperFrame> {
   const options = LEVELS.map((l, i) => h('option', { text: `${i}: ${l.name}` }));
   const levelSelect = h('select', { label: 'level' }, options);

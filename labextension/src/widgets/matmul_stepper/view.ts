@@ -2,20 +2,14 @@
 // levels, so a learner sees how many Python-level steps each level takes. Built from sections
 // (./sections) over one context; the animation's timer lives here.
 import { viewRoot } from '../common/dom';
-import { guardKeys } from '../common/keys';
+import type { View } from '../common/model';
 import { mountSections } from '../common/section';
 import { focusAt, stepsAt } from './focus';
 import { buttons, costs, grids, levelCode, sliders, stepStatus } from './sections';
 import type { StepperContext, StepperFrame, StepperState } from './sections';
 
 export { focusAt, stepsAt } from './focus';
-export type { Focus } from './focus';
 export type { StepperState } from './sections';
-
-export interface StepperView {
-  update(state: StepperState): void;
-  destroy(): void;
-}
 
 function frameOf(state: StepperState): StepperFrame {
   const [[m, k], [, n]] = state.shapes;
@@ -27,7 +21,7 @@ export function renderMatmulStepper(
   el: HTMLElement,
   initial: StepperState,
   onChange: (patch: Partial<StepperState>) => void
-): StepperView {
+): View<StepperState> {
   let timer: ReturnType<typeof setInterval> | null = null;
   let lastTimer = '';
   const ctx: StepperContext = {
@@ -48,7 +42,7 @@ export function renderMatmulStepper(
     timer = ctx.state.playing ? setInterval(tick, 1000 / Math.max(0.1, ctx.state.speed)) : null;
   };
   const root = viewRoot(el, 'matmul-stepper', 'Matmul stepper');
-  const redraw = mountSections(el, root, 'c[i,j] = Σ_k a[i,k]·b[k,j]', [
+  const { redraw, remove } = mountSections(el, root, 'c[i,j] = Σ_k a[i,k]·b[k,j]', [
     buttons(ctx),
     sliders(ctx),
     stepStatus(ctx),
@@ -61,7 +55,6 @@ export function renderMatmulStepper(
     redraw(frameOf(ctx.state));
   }
   render();
-  const unguard = guardKeys(root);
   return {
     update(next: StepperState): void {
       ctx.state = { ...next };
@@ -69,8 +62,7 @@ export function renderMatmulStepper(
     },
     destroy(): void {
       if (timer !== null) clearInterval(timer);
-      unguard();
-      root.remove();
+      remove();
     }
   };
 }

@@ -1,8 +1,8 @@
 // What the Shape Explorer's sections share: the state being edited, the typed shapes that do
 // not read yet, and the frame (the rules' verdict) computed once per redraw.
 import { defaultName, errorText } from '../common/dom';
-import { explainBroadcast } from '../common/rules';
-import type { Explanation } from '../common/rules';
+import { explainBroadcast } from '../../rules';
+import type { BroadcastExplanation as Explanation } from '../../rules';
 import type { OperandsContext } from '../common/operand_rows';
 
 /** A value for the value view: a number, a string ("nan", complex) or nested lists of them. */

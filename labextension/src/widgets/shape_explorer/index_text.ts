@@ -4,10 +4,7 @@
 // tests/test_widgets.py through index_text_cases.json.
 
 export class IndexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IndexError';
-  }
+  override name = 'IndexError';
 }
 
 type Item = { kind: 'none' } | { kind: 'ellipsis' } | { kind: 'int'; value: number } | { kind: 'slice'; start: number | null; stop: number | null; step: number | null };

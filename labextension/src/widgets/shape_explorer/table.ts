@@ -3,8 +3,7 @@
 // the legend of the rule's colours, the add button and the sentence that explains it all.
 import { KIND_LEGEND } from '../../generated/widgets';
 import { button, h, iconLabel, sameShape, say } from '../common/dom';
-import type { Kind } from '../common/rules';
-import { fixed } from '../common/section';
+import type { Kind } from '../../rules';
 import type { Section } from '../common/section';
 import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operand_rows';
 import type { OperandRow } from '../common/operand_rows';
@@ -123,7 +122,7 @@ export function legend(): Section<ShapeFrame> {
     { attrs: { 'aria-hidden': 'true' } },
     kinds.map(kind => h('span', { class: `mm-rule-${kind}`, text: KIND_LEGEND[kind] }))
   );
-  return fixed(el);
+  return { el, update: () => undefined };
 }
 
 /** `+ operand`: a new (1,) operand named by the next letter, no values or strides given. */

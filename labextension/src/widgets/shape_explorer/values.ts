@@ -27,14 +27,10 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
     let value: Values = values;
     let copy = false;
     at.forEach((index, d) => {
+      // A missing or size-1 dim repeats its one entry: past index 0 the cell is a copy.
       const own = padded[d];
-      if (own === null) {
-        copy ||= index > 0;
-        return;
-      }
-      const take = own === 1 ? 0 : index;
-      copy ||= own === 1 && index > 0;
-      value = (value as Values[])[take];
+      copy ||= index > 0 && (own === null || own === 1);
+      if (own !== null) value = (value as Values[])[own === 1 ? 0 : index];
     });
     const text = formatValue(value);
     return copy ? { text, cls: 'mm-ghost', title: 'a broadcast copy' } : { text };

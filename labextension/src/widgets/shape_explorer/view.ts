@@ -3,6 +3,7 @@
 // so edits show at once; onChange tells the owner (the widget model, or the panel's state)
 // about edited shapes. Each part of it is a section (./table, ./playground, ./strides, ./values).
 import { viewRoot } from '../common/dom';
+import type { View } from '../common/model';
 import { explorerHandle } from '../common/operand_rows';
 import { mountSections } from '../common/section';
 import { computeFrame, normalise } from './context';
@@ -13,8 +14,7 @@ import { addOperand, legend, operandTable, verdict } from './table';
 import { values } from './values';
 
 export type { ShapeState, Values } from './context';
-export { namedReason } from './context';
-export { valueGrid, valuesShape } from './values';
+export { valueGrid } from './values';
 
 export interface ShapeExplorerOptions {
   /** The root's data-matmul-magic attribute (the panel passes its own). */
@@ -23,18 +23,13 @@ export interface ShapeExplorerOptions {
   title?: string;
 }
 
-export interface ShapeView {
-  /** Show a state that changed elsewhere (Python, the layout restorer). */
-  update(state: ShapeState): void;
-  /** Remove the view and its listeners. */
-  destroy(): void;
-}
+export type ShapeView = View<ShapeState>;
 
 /** Render a Shape Explorer into `el`; returns a handle to update or destroy it. */
 export function renderShapeExplorer(
   el: HTMLElement,
   initial: ShapeState,
-  onChange: (state: ShapeState) => void,
+  onChange: (state: Required<ShapeState>) => void,
   options: ShapeExplorerOptions = {}
 ): ShapeView {
   const ctx: ShapeContext = {
@@ -47,7 +42,7 @@ export function renderShapeExplorer(
     }
   };
   const root = viewRoot(el, options.rootName ?? 'shape-explorer', 'Shape explorer', 'shape-explorer');
-  const redraw = mountSections(el, root, options.title ?? 'Broadcasting', [
+  const { redraw, remove } = mountSections(el, root, options.title ?? 'Broadcasting', [
     operandTable(ctx),
     legend(),
     addOperand(ctx),
@@ -57,5 +52,5 @@ export function renderShapeExplorer(
     values(ctx)
   ]);
   ctx.render();
-  return explorerHandle(ctx, root, normalise);
+  return explorerHandle(ctx, remove, normalise);
 }
