@@ -113,6 +113,14 @@ export function tableHead(titles: string[], cls?: string): HTMLTableSectionEleme
   return h('thead', {}, [h('tr', {}, titles.map(text => h('th', { class: cls, text })))]);
 }
 
+/** A disclosure (`details`, with classes after dots) titled `summary`, shut unless `open`. */
+export const disclosure = (tag: string, summary: string, open: boolean, children: Node[]): HTMLElement =>
+  h(tag as 'details', open ? { attrs: { open: '' } } : {}, [h('summary', { text: summary }), ...children]);
+
+/** A disclosure of a caption and a table whose rows go into `body`. */
+export const explainedTable = (tag: string, summary: string, caption: string, heads: string[], body: Node, cls?: string) =>
+  disclosure(tag, summary, false, [h('p.mm-caption', { text: caption }), h('table.mm-grid', {}, [tableHead(heads, cls), body])]);
+
 /** One cell of a cell grid: its text, and a class and tooltip when it stands out. */
 export interface GridCell {
   text: string;

@@ -1,6 +1,6 @@
 // The Einsum Explorer's sections: the spec box, the operand table (each axis a chip, summed ones
 // marked, the output in the footer), the add/remove buttons, the verdict and the loop nest.
-import { button, formatShape, h, say, tableHead, textBox } from '../common/dom';
+import { button, disclosure, formatShape, h, say, tableHead, textBox } from '../common/dom';
 import type { EinsumPlan } from '../../rules';
 import type { Section } from '../common/section';
 import { addButton, resultHead, roomFor, syncOperandRows } from '../common/operand_rows';
@@ -123,7 +123,7 @@ export function verdict(ctx: EinsumContext): Section<EinsumFrame> {
 export function loopNest(ctx: EinsumContext): Section<EinsumFrame> {
   const loops = h('pre', { label: 'equivalent loops' });
   const loopNames = h('p.mm-caption');
-  const el = h('details', { attrs: { open: '' } }, [h('summary', { text: 'Equivalent loops' }), loopNames, loops]);
+  const el = disclosure('details', 'Equivalent loops', true, [loopNames, loops]);
   const update = ({ plan }: EinsumFrame) => {
     el.hidden = !plan || ctx.problems.size > 0;
     loops.textContent = el.hidden || !plan ? '' : plan.loops;

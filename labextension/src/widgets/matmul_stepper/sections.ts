@@ -2,7 +2,7 @@
 // what the step did, the level's code, the three matrices, and what each level costs.
 import { LEVELS, MAX_VALUE_SIDE } from '../../generated/widgets';
 import { formatCount } from '../../bench_result/format';
-import { button, cellGrid, formatShape, formatValue, h, iconLabel, tableHead } from '../common/dom';
+import { button, cellGrid, explainedTable, formatShape, formatValue, h, iconLabel } from '../common/dom';
 import type { Section } from '../common/section';
 import type { Values } from '../shape_explorer/view';
 import { partialSum, stepsAt, stepValues } from './focus';
@@ -160,13 +160,9 @@ export function grids(ctx: StepperContext): Section<StepperFrame> {
 /** Why each level is faster: how many Python-level steps each takes for this product. */
 export function costs(ctx: StepperContext): Section<StepperFrame> {
   const body = h('tbody');
-  const el = h('details', {}, [
-    h('summary', { text: 'Why each level is faster' }),
-    h('p.mm-caption', {
-      text: 'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.'
-    }),
-    h('table.mm-grid', {}, [tableHead(['level', 'Python-level steps'], 'mm-name'), body])
-  ]);
+  const el = explainedTable('details', 'Why each level is faster',
+    'Each Python-level step costs interpreter overhead; the later levels hand whole rows or the whole product to compiled code.',
+    ['level', 'Python-level steps'], body, 'mm-name');
   const update = ({ m, k, n }: StepperFrame) => {
     body.replaceChildren(
       ...LEVELS.map((l, i) =>

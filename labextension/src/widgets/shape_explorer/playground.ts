@@ -1,6 +1,6 @@
 // The indexing playground: apply None / ... / unsqueeze(d) to one operand, see its new shape,
 // and use it in place of the operand.
-import { button, errorText, formatShape, h, markInvalid, textBox } from '../common/dom';
+import { button, disclosure, errorText, formatShape, h, markInvalid, textBox } from '../common/dom';
 import type { Section } from '../common/section';
 import type { ShapeContext, ShapeFrame } from './context';
 import { applyIndexText } from './index_text';
@@ -49,8 +49,7 @@ export function playground(ctx: ShapeContext): Section<ShapeFrame> {
   );
   operandSelect.addEventListener('change', show);
   indexInput.addEventListener('input', show);
-  const el = h('details.mm-playground', {}, [
-    h('summary', { text: 'Indexing playground' }),
+  const el = disclosure('details.mm-playground', 'Indexing playground', false, [
     h('div.mm-row', {}, [operandSelect, indexInput, useButton]),
     h('div.mm-row', {}, presets),
     indexOut

@@ -1,7 +1,7 @@
 // The value view: small tensors (at most MAX_VALUE_SIDE a side) broadcast to the result, the
 // copies ghosted as in the lesson's spreadsheet.
 import { MAX_VALUE_SIDE } from '../../generated/widgets';
-import { cellGrid, formatShape, formatValue, h, sameShape } from '../common/dom';
+import { cellGrid, disclosure, formatShape, formatValue, h, sameShape } from '../common/dom';
 import type { Section } from '../common/section';
 import type { ShapeContext, ShapeFrame, Values } from './context';
 
@@ -39,10 +39,7 @@ export function valueGrid(name: string, shape: number[], values: Values, result:
 
 export function values(ctx: ShapeContext): Section<ShapeFrame> {
   const box = h('div.mm-values');
-  const el = h('details.mm-value-view', { attrs: { open: '' } }, [
-    h('summary', { text: 'Values (broadcast copies ghosted)' }),
-    box
-  ]);
+  const el = disclosure('details.mm-value-view', 'Values (broadcast copies ghosted)', true, [box]);
   const update = ({ explanation }: ShapeFrame) => {
     const result = explanation?.result ?? null;
     const { state } = ctx;
