@@ -67,9 +67,7 @@ export function columns(result: BenchResult): Column[] {
   const out: Column[] = [];
   for (const spec of P.columns) {
     const key = spec.key as keyof BenchRow;
-    if (!spec.always && result.rows.every((r) => r[key] === null)) {
-      continue;
-    }
+    if (!spec.always && result.rows.every((r) => r[key] === null)) continue;
     const [unit, cell, value] = makers[spec.key];
     const header = spec.header.replace('{unit}', unit).replace('{baseline}', baseline);
     out.push({ key: spec.key, header, numeric: spec.numeric, value, cell });

@@ -13,9 +13,7 @@ function approx(row: BenchRow, value: number | null): string {
 
 function trustLines(row: BenchRow, result: BenchResult): Lines {
   const lines: Lines = [];
-  if (row.one_off !== null) {
-    lines.push(['first call', `+${formatTime(row.one_off)} once, not counted`]);
-  }
+  if (row.one_off !== null) lines.push(['first call', `+${formatTime(row.one_off)} once, not counted`]);
   if (row.over_budget) {
     lines.push(['over budget', 'one call took longer than the whole budget; its time is that call']);
   }
@@ -55,9 +53,7 @@ export function rowDetails(row: BenchRow, result: BenchResult): Lines {
     ['throughput', rateCell(row, rateUnit(result.rows))],
     ...trustLines(row, result)
   ];
-  if (row.pct_of_peak !== null) {
-    lines.push(['of peak', `${formatNumber(row.pct_of_peak)}%`]);
-  }
+  if (row.pct_of_peak !== null) lines.push(['of peak', `${formatNumber(row.pct_of_peak)}%`]);
   lines.push(['device', env.device_name ? `${result.device}, ${env.device_name}` : result.device]);
   lines.push(['dtype', result.dtype]);
   lines.push(['correct', row.correct === null ? 'not checked' : row.correct ? 'yes' : 'no']);
@@ -73,14 +69,10 @@ export function pointTitleAndDetails(row: BenchRow, index: number): [string, Lin
     ['IQR', formatTime(p.iqr)],
     ['calls', formatCount(p.runs)]
   ];
-  if (row.unreliable) {
-    lines.push(['unreliable', row.note ?? 'a rough figure, not a measurement to trust']);
-  }
+  if (row.unreliable) lines.push(['unreliable', row.note ?? 'a rough figure, not a measurement to trust']);
   if (p.extrapolated) {
     lines.push(['extrapolated', 'estimated from two slices of the output (fixed + per-output cost)']);
   }
-  if (p.error !== null) {
-    lines.push(['error', p.error]);
-  }
+  if (p.error !== null) lines.push(['error', p.error]);
   return [`${row.name} at size ${p.size}`, lines];
 }

@@ -7,9 +7,7 @@ type Attrs = Record<string, string | number | undefined>;
 
 function setAttrs(node: Element, attrs: Attrs): void {
   for (const [name, value] of Object.entries(attrs)) {
-    if (value !== undefined) {
-      node.setAttribute(name, String(value));
-    }
+    if (value !== undefined) node.setAttribute(name, String(value));
   }
 }
 
@@ -25,9 +23,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     node.textContent = content;
   } else {
     for (const child of content) {
-      if (child) {
-        node.appendChild(child);
-      }
+      if (child) node.appendChild(child);
     }
   }
   return node;
@@ -41,8 +37,6 @@ export function svg<K extends keyof SVGElementTagNameMap>(
 ): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG_NS, tag);
   setAttrs(node, attrs);
-  if (text !== undefined) {
-    node.textContent = text;
-  }
+  if (text !== undefined) node.textContent = text;
   return node;
 }

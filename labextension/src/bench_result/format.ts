@@ -23,9 +23,7 @@ function finite(value: unknown): number | null {
 function group(digits: string): string {
   const head = digits.length % 3 || 3;
   const parts = [digits.slice(0, head)];
-  for (let i = head; i < digits.length; i += 3) {
-    parts.push(digits.slice(i, i + 3));
-  }
+  for (let i = head; i < digits.length; i += 3) parts.push(digits.slice(i, i + 3));
   return parts.join(P.thousands_separator);
 }
 
@@ -47,9 +45,7 @@ function exponential(negative: boolean, digits: string, exponent: number): strin
 /** `decimals` places, rounded half away from zero: `formatFixed(2.125, 2) === '2.13'`. */
 export function formatFixed(value: unknown, decimals: number): string {
   const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
+  if (x === null) return MISSING;
   if (Math.abs(x) >= 10 ** (P.plain_exponents.max + 1)) {
     return exponential(x < 0, ...significant(x, P.significant_figures));
   }
@@ -61,16 +57,10 @@ export function formatFixed(value: unknown, decimals: number): string {
  * else as `write(x, digits, exponent)` lays it out. */
 function figures(value: unknown, count: number, plain: Plain, write: (x: number, digits: string, exponent: number) => string): string {
   const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
-  if (x === 0) {
-    return '0';
-  }
+  if (x === null) return MISSING;
+  if (x === 0) return '0';
   const [digits, exponent] = significant(x, count);
-  if (exponent < plain.min || exponent > plain.max) {
-    return exponential(x < 0, digits, exponent);
-  }
+  if (exponent < plain.min || exponent > plain.max) return exponential(x < 0, digits, exponent);
   return write(x, digits, exponent);
 }
 
@@ -92,12 +82,8 @@ export function formatError(value: unknown): string {
 
 /** Rounded `digits` (d.dd × 10^exponent) written out in full, zeros padded. */
 function layout(digits: string, exponent: number): string {
-  if (exponent >= digits.length - 1) {
-    return group(digits + '0'.repeat(exponent - digits.length + 1));
-  }
-  if (exponent >= 0) {
-    return `${group(digits.slice(0, exponent + 1))}.${digits.slice(exponent + 1)}`;
-  }
+  if (exponent >= digits.length - 1) return group(digits + '0'.repeat(exponent - digits.length + 1));
+  if (exponent >= 0) return `${group(digits.slice(0, exponent + 1))}.${digits.slice(exponent + 1)}`;
   return `0.${'0'.repeat(-exponent - 1)}${digits}`;
 }
 
@@ -142,9 +128,7 @@ export function pickUnit(values: readonly unknown[], units: readonly Unit[], lar
 
 function withUnit(value: unknown, units: readonly Unit[], largest: boolean): string {
   const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
+  if (x === null) return MISSING;
   const [name, factor] = pickUnit([Math.abs(x)], units, largest);
   return `${formatNumber(x / factor)}${P.unit_space}${name}`;
 }
@@ -164,9 +148,7 @@ export function formatTick(seconds: unknown): string {
   const text = formatTime(seconds);
   const at = text.indexOf(P.unit_space);
   let number = at < 0 ? text : text.slice(0, at);
-  if (number.includes('.') && !number.includes('e')) {
-    number = number.replace(/0+$/, '').replace(/\.$/, '');
-  }
+  if (number.includes('.') && !number.includes('e')) number = number.replace(/0+$/, '').replace(/\.$/, '');
   return at < 0 ? number : number + text.slice(at);
 }
 
@@ -174,9 +156,7 @@ export function formatTick(seconds: unknown): string {
  * ` ±2.3%` (` ±31%` from 10 % on, ` ±<0.1%` below the floor); `''` without one. */
 export function formatPrecision(value: unknown, low: unknown, high: unknown): string {
   const [x, lo, hi] = [finite(value), finite(low), finite(high)];
-  if (x === null || lo === null || hi === null || x <= 0) {
-    return '';
-  }
+  if (x === null || lo === null || hi === null || x <= 0) return '';
   const rule = P.precision;
   const pct = (100 * Math.max(hi - x, x - lo, 0)) / x;
   // 9.96 rounds to "10.0" at one decimal: from there on, whole percent.
@@ -194,12 +174,8 @@ function estimateTime(seconds: number): string {
  * when extrapolated; an unreliable one never looks exact: `≈ 3.4 s ⚠`. */
 export function formatMedian(value: unknown, low: unknown = null, high: unknown = null, extrapolated = false, unreliable = false): string {
   const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
-  if (unreliable) {
-    return `${ESTIMATE}${estimateTime(x)}${P.unreliable_mark}`;
-  }
+  if (x === null) return MISSING;
+  if (unreliable) return `${ESTIMATE}${estimateTime(x)}${P.unreliable_mark}`;
   return (extrapolated ? ESTIMATE : '') + formatTime(x) + formatPrecision(x, low, high);
 }
 
@@ -216,12 +192,8 @@ export function formatPoint(p: PointFields, unreliable = false): string {
 /** Whether a speedup's interval pins it within `speedup_known_ratio` either way. */
 export function speedupKnown(value: unknown, low: unknown, high: unknown): boolean {
   const [x, lo, hi] = [finite(value), finite(low), finite(high)];
-  if (x === null || x <= 0) {
-    return false;
-  }
-  if (lo === null || hi === null) {
-    return true;
-  }
+  if (x === null || x <= 0) return false;
+  if (lo === null || hi === null) return true;
   const ratio = P.speedup_known_ratio;
   return lo > 0 && x / lo <= ratio && hi / x <= ratio;
 }
@@ -230,13 +202,9 @@ export function speedupKnown(value: unknown, low: unknown, high: unknown): boole
  * wider than `speedup_known_ratio` either way is no figure at all: `not known (13–29,000×)`. */
 export function formatSpeedup(value: unknown, low: unknown = null, high: unknown = null, unreliable = false): string {
   const x = finite(value);
-  if (x === null) {
-    return MISSING;
-  }
+  if (x === null) return MISSING;
   const suffix = P.speedup_suffix;
-  if (unreliable) {
-    return `${ESTIMATE}${formatEstimate(x)}${suffix}${P.unreliable_mark}`;
-  }
+  if (unreliable) return `${ESTIMATE}${formatEstimate(x)}${suffix}${P.unreliable_mark}`;
   if (!speedupKnown(x, low, high)) {
     const iv = P.interval;
     return `${P.speedup_unknown}${iv.open}${formatEstimate(low)}${iv.dash}${formatEstimate(high)}${suffix}${iv.close}`;
@@ -276,15 +244,9 @@ export function statusBadges(row: StatusFields): string[] {
   } else if (row.unreliable) {
     out.push(b.unreliable_measured);
   }
-  if (row.over_budget) {
-    out.push(b.over_budget);
-  }
-  if (finite(row.one_off) !== null) {
-    out.push(b.one_off.replace('{time}', formatTime(row.one_off)));
-  }
-  if (row.noisy) {
-    out.push(b.noisy);
-  }
+  if (row.over_budget) out.push(b.over_budget);
+  if (finite(row.one_off) !== null) out.push(b.one_off.replace('{time}', formatTime(row.one_off)));
+  if (row.noisy) out.push(b.noisy);
   return out;
 }
 

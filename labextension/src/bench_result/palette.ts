@@ -17,7 +17,5 @@ export function paletteProperties(): [string, string][] {
 }
 
 export function applyPalette(node: HTMLElement): void {
-  for (const [property, value] of paletteProperties()) {
-    node.style.setProperty(property, value);
-  }
+  for (const [property, value] of paletteProperties()) node.style.setProperty(property, value);
 }

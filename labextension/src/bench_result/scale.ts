@@ -25,16 +25,12 @@ export function logScale(values: number[], range: [number, number]): Scale {
   const hi = positive.length ? Math.max(...positive) : 10;
   let e0 = Math.floor(Math.log10(lo));
   let e1 = Math.ceil(Math.log10(hi));
-  if (e1 <= e0) {
-    e1 = e0 + 1;
-  }
+  if (e1 <= e0) e1 = e0 + 1;
   // Keep at most ~7 labelled decades; beyond that label every other one.
   const step = Math.max(1, Math.ceil((e1 - e0) / 7));
   e0 = Math.floor(e0 / step) * step;
   const ticks: number[] = [];
-  for (let e = e0; e <= e1; e += step) {
-    ticks.push(10 ** e);
-  }
+  for (let e = e0; e <= e1; e += step) ticks.push(10 ** e);
   return make([10 ** e0, 10 ** e1], range, Math.log10, ticks);
 }
 
@@ -53,9 +49,7 @@ export function linearScale(values: number[], range: [number, number]): Scale {
   const step = niceStep(max || 1, 5);
   const top = Math.ceil((max || 1) / step - 1e-9) * step;
   const ticks: number[] = [];
-  for (let i = 0; i * step <= top + step * 1e-9; i++) {
-    ticks.push(i * step);
-  }
+  for (let i = 0; i * step <= top + step * 1e-9; i++) ticks.push(i * step);
   return make([0, top], range, (v) => v, ticks);
 }
 
@@ -63,9 +57,7 @@ export function linearScale(values: number[], range: [number, number]): Scale {
  * (or at the sizes themselves when there are few), so the axis spans the data. */
 export function sizeScale(values: number[], range: [number, number]): Scale {
   const positive = [...new Set(values.filter((v) => v > 0 && Number.isFinite(v)))].sort((a, b) => a - b);
-  if (positive.length === 0) {
-    return logScale([], range);
-  }
+  if (positive.length === 0) return logScale([], range);
   const lo = positive[0];
   const hi = positive[positive.length - 1] > lo ? positive[positive.length - 1] : lo * 10;
   let ticks: number[];

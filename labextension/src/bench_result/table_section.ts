@@ -9,15 +9,11 @@ import type { Section, SortDirection, ViewContext } from './section';
 /** Row order for the table: payload order, or sorted by one column with nulls last. */
 export function sortRows(rows: BenchRow[], column: Column | undefined, direction: SortDirection): number[] {
   const order = rows.map((_, i) => i);
-  if (!column) {
-    return order;
-  }
+  if (!column) return order;
   const sign = direction === 'ascending' ? 1 : -1;
   return order.sort((i, j) => {
     const [a, b] = [column.value(rows[i]), column.value(rows[j])];
-    if (a === null || b === null) {
-      return a === b ? i - j : a === null ? 1 : -1;
-    }
+    if (a === null || b === null) return a === b ? i - j : a === null ? 1 : -1;
     const cmp = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
     return cmp === 0 ? i - j : sign * cmp;
   });
@@ -64,9 +60,7 @@ function figureCell(text: string, className: string, row: BenchRow): HTMLElement
   const at = [' ±', ' ('].map((mark) => text.indexOf(mark)).find((i) => i > 0) ?? -1;
   const title = row.unreliable ? `unreliable: ${row.note ?? 'see the notes'}` : undefined;
   const classes = `mm-num ${className}${row.unreliable ? ' mm-unreliable' : ''}`;
-  if (at < 0) {
-    return el('td', { class: classes, title }, text);
-  }
+  if (at < 0) return el('td', { class: classes, title }, text);
   return el('td', { class: classes, title }, [
     el('span', {}, text.slice(0, at)),
     document.createTextNode(' '),
@@ -75,16 +69,10 @@ function figureCell(text: string, className: string, row: BenchRow): HTMLElement
 }
 
 function cell(col: Column, row: BenchRow, result: BenchResult): HTMLElement {
-  if (col.key === 'status') {
-    return statusCell(row, result);
-  }
-  if (col.key === 'name') {
-    return nameCell(row);
-  }
+  if (col.key === 'status') return statusCell(row, result);
+  if (col.key === 'name') return nameCell(row);
   const text = col.cell(row);
-  if (col.key === 'speedup' || col.key === 'median') {
-    return figureCell(text, `mm-bench-${col.key}`, row);
-  }
+  if (col.key === 'speedup' || col.key === 'median') return figureCell(text, `mm-bench-${col.key}`, row);
   return el('td', { class: col.numeric ? `mm-num mm-col-${col.key}` : `mm-col-${col.key}` }, text);
 }
 

@@ -92,9 +92,7 @@ export class BenchView implements ViewContext {
   }
 
   private render(): void {
-    for (const section of this.sections) {
-      section.render(this);
-    }
+    for (const section of this.sections) section.render(this);
   }
 
   /** The tooltip, placed at `x` beside `avoid` (the row or point it describes): below it
@@ -110,9 +108,7 @@ export class BenchView implements ViewContext {
     this.anchor = avoid instanceof Element ? [avoid, x] : null;
     window.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
     this.place(avoid instanceof Element ? avoid.getBoundingClientRect() : avoid, x);
-    if (this.anchor && !this.frame) {
-      this.frame = requestAnimationFrame(this.follow);
-    }
+    if (this.anchor && !this.frame) this.frame = requestAnimationFrame(this.follow);
   }
 
   /** Puts the tooltip at its viewport position, position: fixed (no scrolling output clips
@@ -170,9 +166,7 @@ export class BenchView implements ViewContext {
    * so it never ends up over its row or past the viewport. */
   private readonly follow = (): void => {
     this.frame = 0;
-    if (this.placeBesideAnchor()) {
-      this.frame = requestAnimationFrame(this.follow);
-    }
+    if (this.placeBesideAnchor()) this.frame = requestAnimationFrame(this.follow);
   };
 
   /** Places the tooltip again if its row moved; hides it (false) if the row is gone. */
@@ -220,9 +214,7 @@ export class BenchView implements ViewContext {
   /** The sweep point under the pointer (points are one path per series, so hit-test here). */
   private sweepPointAt(event: PointerEvent): PlotPoint | null {
     const sweep = this.charts.sweep;
-    if (!sweep || !(event.target instanceof Element) || !sweep.svg.contains(event.target)) {
-      return null;
-    }
+    if (!sweep || !(event.target instanceof Element) || !sweep.svg.contains(event.target)) return null;
     const box = sweep.svg.getBoundingClientRect();
     const scale = box.width > 0 ? sweep.width / box.width : 1;
     const hit = nearestPoint(sweep.points, (event.clientX - box.left) * scale, (event.clientY - box.top) * scale);
