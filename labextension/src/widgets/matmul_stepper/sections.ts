@@ -59,8 +59,9 @@ export function buttons(ctx: StepperContext): Section<StepperFrame> {
   const update = ({ steps }: StepperFrame) => {
     const { level, playing, step } = ctx.state;
     levelSelect.selectedIndex = level;
-    iconLabel(play, playing ? 'pause' : 'play', playing ? 'pause' : 'play');
-    play.setAttribute('aria-label', playing ? 'pause' : 'play');
+    const word = playing ? 'pause' : 'play';
+    iconLabel(play, word, word);
+    for (const name of ['aria-label', 'title']) play.setAttribute(name, word); // the tooltip too
     play.setAttribute('aria-pressed', String(playing));
     for (const node of [back, reset]) node.setAttribute('aria-disabled', String(step <= 0));
     for (const node of [forward, end]) node.setAttribute('aria-disabled', String(step >= steps));

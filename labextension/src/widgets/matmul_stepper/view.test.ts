@@ -76,6 +76,7 @@ describe('matmul stepper', () => {
     const pause = el.querySelector<HTMLButtonElement>('button[aria-label="pause"]')!;
     expect(pause.querySelector('svg.mm-icon-pause')).not.toBeNull();
     expect(pause.textContent!.trim()).toBe('pause');
+    expect(pause.title).toBe('pause'); // its tooltip said "play" while it paused
     view.destroy();
   });
 });
