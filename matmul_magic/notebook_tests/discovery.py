@@ -309,13 +309,17 @@ def _name(node: ast.expr) -> str | None:
 
 def _line_magic(node: ast.Call) -> tuple[str, str] | None:
     """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
-    if _name(node.func) != "run_line_magic" or len(node.args) < 2:
+    if _name(node.func) != "run_line_magic":
         return None
-    name, line = node.args[0], node.args[1]
-    if isinstance(name, ast.Constant) and isinstance(line, ast.Constant):
-        if isinstance(name.value, str) and isinstance(line.value, str):
-            return name.value, line.value
-    return None
+    args = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+    strings = [a for a in args if isinstance(a, str)]
+    return (strings[0], strings[1]) if len(strings) == 2 else None
+
+
+def _call_text(code: str, call: ast.expr) -> str:
+    """``%test_near a, b`` for a line magic's call, else the call's source."""
+    magic = _line_magic(call) if isinstance(call, ast.Call) else None
+    return f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
 
 
 def _python_tests(
@@ -352,13 +356,9 @@ def _python_tests(
             return  # failures inside are what the block expects
         if isinstance(node, ast.Call):
             magic = _line_magic(node)
-            if magic is not None and magic[0] in names:
-                found.append(site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
-                return
-            called = _name(node.func)
+            called = magic[0] if magic else _name(node.func)
             if called in names:
-                text = ast.get_source_segment(code, node) or f"{called}(...)"
-                found.append(site(node, text, str(called), "test"))
+                found.append(site(node, _call_text(code, node) or f"{called}(...)", called, "test"))
                 return  # a test called inside a test's arguments is part of it
         for child in ast.iter_child_nodes(node):
             nested(child)
@@ -377,10 +377,7 @@ def _python_tests(
             text = "assert " + (ast.get_source_segment(code, node.test) or "...")  # type: ignore[attr-defined]
         else:
             call = node.value.value if isinstance(node.value, ast.Await) else node.value  # type: ignore[attr-defined]
-            magic = _line_magic(call)
-            text = (
-                f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
-            )
+            text = _call_text(code, call)
         found.append(site(node, text or f"{function}(...)", function, kind))
     found.sort(key=lambda t: (t.line or 0, t.col or 0))
     return found
