@@ -198,8 +198,6 @@ def run_plans(
     except KeyboardInterrupt:
         run.interrupted = True
         processes.kill_all()
-        for future in futures:
-            future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         for future, index in futures.items():
             if index not in reports:

@@ -24,6 +24,7 @@ worker ends itself when the runner holding that pipe's other end dies.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import faulthandler
 import json
 import os
@@ -143,11 +144,9 @@ def _die_with_parent(fd: int) -> None:
     kernel closes it when the runner dies."""
 
     def watch() -> None:
-        try:
+        with contextlib.suppress(OSError):
             while os.read(fd, 1):
                 pass
-        except OSError:
-            pass
         os.killpg(os.getpgrp(), signal.SIGKILL)  # our own group: we are its leader
 
     threading.Thread(target=watch, name="watch-runner", daemon=True).start()
