@@ -238,8 +238,7 @@ def _leading_blank_lines(source: str) -> int:
 def _dedupe_ids(tests: list[TestResult]) -> None:
     seen: Counter[str] = Counter()
     for test in tests:
-        key = test.test_id
-        seen[key] += 1
+        seen[key := test.test_id] += 1
         if seen[key] > 1:
             test.name = f"{test.name} #{seen[key]}"
 
