@@ -259,16 +259,11 @@ def _transform(source: str) -> str:
 
 def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The tests in one code cell, in source order."""
-    if cell.magic == "tests":
-        # Lines count the %%tests line as line 1, as the editor does.
-        return _python_tests(
-            cell.body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True
-        )
     if cell.magic == "matmul_bench":
         return _bench_tests(cell, notebook)
-    if cell.magic is not None:
+    if cell.magic not in (None, "tests"):
         return []  # another cell magic: its body is not ours to read
-    return _python_tests(cell.source, cell, notebook, line_offset=0, in_tests_cell=False)
+    return _python_tests(cell, notebook)
 
 
 def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
@@ -321,15 +316,16 @@ def _call_text(code: str, call: ast.expr) -> str:
     return f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
 
 
-def _python_tests(
-    source: str, cell: Cell, notebook: str, *, line_offset: int, in_tests_cell: bool
-) -> list[TestResult]:
+def _python_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The cell's test statements (``statements.test_statement``) and, in a ``%%tests``
     cell, also matmul-magic's test calls nested in its other code (it records those too)."""
     from matmul_magic.testing.statements import test_statement
 
-    # IPython drops leading blank lines before it numbers lines; the editor counts them.
-    line_offset += _leading_blank_lines(source)
+    in_tests_cell = cell.magic == "tests"
+    source = cell.body if in_tests_cell else cell.source
+    # Lines count a %%tests line as line 1, as the editor does; IPython drops leading blank
+    # lines before it numbers lines, and the editor counts them.
+    line_offset = (1 + cell.offset if in_tests_cell else 0) + _leading_blank_lines(source)
     code = _transform(source)
     try:
         tree = ast.parse(code)

@@ -244,8 +244,3 @@ def install_bench_hooks(recorder: Recorder) -> None:
         patch(sys.modules[name])
     else:
         sys.meta_path.insert(0, _PatchOnImport(name, patch))
-
-
-def install(recorder: Recorder) -> None:
-    install_test_hooks(recorder)
-    install_bench_hooks(recorder)

@@ -84,7 +84,7 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
     from traitlets.config import Config
 
     from .discovery import plan_notebook
-    from .recording import Recorder, install
+    from .recording import Recorder, install_bench_hooks, install_test_hooks
 
     plan = plan_notebook(path)
     if plan.error is not None:
@@ -105,7 +105,8 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
     shell = HeadlessShell.instance(config=config)
     recorder = Recorder(shell=shell, bench_budget=bench_budget)
     cells = {c.number: c for c in plan.cells}
-    install(recorder)
+    install_test_hooks(recorder)
+    install_bench_hooks(recorder)
 
     for cell in plan.cells:
         if cell.skip:
