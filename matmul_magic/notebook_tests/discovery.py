@@ -238,8 +238,7 @@ def _leading_blank_lines(source: str) -> int:
 def _dedupe_ids(tests: list[TestResult]) -> None:
     seen: Counter[str] = Counter()
     for test in tests:
-        key = test.test_id
-        seen[key] += 1
+        seen[key := test.test_id] += 1
         if seen[key] > 1:
             test.name = f"{test.name} #{seen[key]}"
 
@@ -260,16 +259,11 @@ def _transform(source: str) -> str:
 
 def cell_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The tests in one code cell, in source order."""
-    if cell.magic == "tests":
-        # Lines count the %%tests line as line 1, as the editor does.
-        return _python_tests(
-            cell.body, cell, notebook, line_offset=1 + cell.offset, in_tests_cell=True
-        )
     if cell.magic == "matmul_bench":
         return _bench_tests(cell, notebook)
-    if cell.magic is not None:
+    if cell.magic not in (None, "tests"):
         return []  # another cell magic: its body is not ours to read
-    return _python_tests(cell.source, cell, notebook, line_offset=0, in_tests_cell=False)
+    return _python_tests(cell, notebook)
 
 
 def _bench_tests(cell: Cell, notebook: str) -> list[TestResult]:
@@ -309,24 +303,29 @@ def _name(node: ast.expr) -> str | None:
 
 def _line_magic(node: ast.Call) -> tuple[str, str] | None:
     """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
-    if _name(node.func) != "run_line_magic" or len(node.args) < 2:
+    if _name(node.func) != "run_line_magic":
         return None
-    name, line = node.args[0], node.args[1]
-    if isinstance(name, ast.Constant) and isinstance(line, ast.Constant):
-        if isinstance(name.value, str) and isinstance(line.value, str):
-            return name.value, line.value
-    return None
+    args = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+    strings = [a for a in args if isinstance(a, str)]
+    return (strings[0], strings[1]) if len(strings) == 2 else None
 
 
-def _python_tests(
-    source: str, cell: Cell, notebook: str, *, line_offset: int, in_tests_cell: bool
-) -> list[TestResult]:
+def _call_text(code: str, call: ast.expr) -> str:
+    """``%test_near a, b`` for a line magic's call, else the call's source."""
+    magic = _line_magic(call) if isinstance(call, ast.Call) else None
+    return f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
+
+
+def _python_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The cell's test statements (``statements.test_statement``) and, in a ``%%tests``
     cell, also matmul-magic's test calls nested in its other code (it records those too)."""
     from matmul_magic.testing.statements import test_statement
 
-    # IPython drops leading blank lines before it numbers lines; the editor counts them.
-    line_offset += _leading_blank_lines(source)
+    in_tests_cell = cell.magic == "tests"
+    source = cell.body if in_tests_cell else cell.source
+    # Lines count a %%tests line as line 1, as the editor does; IPython drops leading blank
+    # lines before it numbers lines, and the editor counts them.
+    line_offset = (1 + cell.offset if in_tests_cell else 0) + _leading_blank_lines(source)
     code = _transform(source)
     try:
         tree = ast.parse(code)
@@ -352,13 +351,9 @@ def _python_tests(
             return  # failures inside are what the block expects
         if isinstance(node, ast.Call):
             magic = _line_magic(node)
-            if magic is not None and magic[0] in names:
-                found.append(site(node, f"%{magic[0]} {magic[1]}", magic[0], "test"))
-                return
-            called = _name(node.func)
+            called = magic[0] if magic else _name(node.func)
             if called in names:
-                text = ast.get_source_segment(code, node) or f"{called}(...)"
-                found.append(site(node, text, str(called), "test"))
+                found.append(site(node, _call_text(code, node) or f"{called}(...)", called, "test"))
                 return  # a test called inside a test's arguments is part of it
         for child in ast.iter_child_nodes(node):
             nested(child)
@@ -377,10 +372,7 @@ def _python_tests(
             text = "assert " + (ast.get_source_segment(code, node.test) or "...")  # type: ignore[attr-defined]
         else:
             call = node.value.value if isinstance(node.value, ast.Await) else node.value  # type: ignore[attr-defined]
-            magic = _line_magic(call)
-            text = (
-                f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
-            )
+            text = _call_text(code, call)
         found.append(site(node, text or f"{function}(...)", function, kind))
     found.sort(key=lambda t: (t.line or 0, t.col or 0))
     return found

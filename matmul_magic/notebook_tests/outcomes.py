@@ -118,17 +118,12 @@ def _add_test_record(
 def _match(tests: list[TestResult], record: dict[str, Any], offset: int) -> TestResult | None:
     line = record.get("line")
     line = line + offset if line is not None else None
+    here = [t for t in tests if t.cell == record.get("cell") and t.line == line]
     candidates = [
-        t
-        for t in tests
-        if t.kind == record["kind"]
-        and t.cell == record.get("cell")
-        and t.line == line
-        and t.function == record.get("function")
+        t for t in here if (t.kind, t.function) == (record["kind"], record.get("function"))
     ]
     if not candidates:  # e.g. a %%tests line whose test_foo() ran test_eq: the line's test
-        candidates = [t for t in tests if t.cell == record.get("cell") and t.line == line]
-        candidates = [t for t in candidates if t.kind in ("test", "assert")]
+        candidates = [t for t in here if t.kind in ("test", "assert")]
     if not candidates:
         return None
     col = record.get("col")

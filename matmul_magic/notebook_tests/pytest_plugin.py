@@ -70,10 +70,9 @@ def options_of(config: pytest.Config) -> Any:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".ipynb" and _enabled(parent.config):
-        if ".ipynb_checkpoints" not in file_path.parts:
-            return NotebookFile.from_parent(parent, path=file_path)
-    return None
+    if file_path.suffix != ".ipynb" or ".ipynb_checkpoints" in file_path.parts:
+        return None
+    return NotebookFile.from_parent(parent, path=file_path) if _enabled(parent.config) else None
 
 
 @pytest.hookimpl(optionalhook=True)

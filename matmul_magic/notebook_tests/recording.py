@@ -236,9 +236,7 @@ def install_bench_hooks(recorder: Recorder) -> None:
     def patch(runner: Any) -> None:
         capped = _capped_bench(recorder, runner.bench)
         runner.bench = capped
-        package = sys.modules.get("matmul_magic.race")
-        if package is not None:
-            package.bench = capped
+        sys.modules["matmul_magic.race"].bench = capped  # imported before its runner
         if "bench" in vars(sys.modules["matmul_magic"]):
             sys.modules["matmul_magic"].bench = capped
 
@@ -246,8 +244,3 @@ def install_bench_hooks(recorder: Recorder) -> None:
         patch(sys.modules[name])
     else:
         sys.meta_path.insert(0, _PatchOnImport(name, patch))
-
-
-def install(recorder: Recorder) -> None:
-    install_test_hooks(recorder)
-    install_bench_hooks(recorder)

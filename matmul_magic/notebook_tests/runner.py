@@ -166,7 +166,7 @@ def run_plans(
     """Run every plan (``options.workers`` at a time); Ctrl-C keeps the results so far and
     returns a report with ``interrupted=True``."""
     started = time.perf_counter()
-    runnable = [p for p in plans if p.error is None and p.skip is None]
+    runnable = [i for i, p in enumerate(plans) if p.error is None and p.skip is None]
     workers = worker_count(options.workers, len(runnable))
     threads = max(1, (os.cpu_count() or 1) // workers)
     processes = _Processes()
@@ -179,16 +179,14 @@ def run_plans(
             on_notebook(report)
 
     for index, plan in enumerate(plans):
-        if plan.error is not None or plan.skip is not None:
+        if index not in runnable:
             finish(index, merge(plan, None, options))
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
     futures: dict[Future, int] = {}
     try:
-        for index, plan in enumerate(plans):
-            if index not in reports:
-                future = pool.submit(execute, plan, options, processes, threads)
-                futures[future] = index
+        for index in runnable:
+            futures[pool.submit(execute, plans[index], options, processes, threads)] = index
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -198,8 +196,6 @@ def run_plans(
     except KeyboardInterrupt:
         run.interrupted = True
         processes.kill_all()
-        for future in futures:
-            future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         for future, index in futures.items():
             if index not in reports:

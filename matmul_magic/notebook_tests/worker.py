@@ -24,6 +24,7 @@ worker ends itself when the runner holding that pipe's other end dies.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import faulthandler
 import json
 import os
@@ -83,7 +84,7 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
     from traitlets.config import Config
 
     from .discovery import plan_notebook
-    from .recording import Recorder, install
+    from .recording import Recorder, install_bench_hooks, install_test_hooks
 
     plan = plan_notebook(path)
     if plan.error is not None:
@@ -104,7 +105,8 @@ def run(path: Path, bench_budget: float, records: TextIO) -> None:
     shell = HeadlessShell.instance(config=config)
     recorder = Recorder(shell=shell, bench_budget=bench_budget)
     cells = {c.number: c for c in plan.cells}
-    install(recorder)
+    install_test_hooks(recorder)
+    install_bench_hooks(recorder)
 
     for cell in plan.cells:
         if cell.skip:
@@ -143,11 +145,9 @@ def _die_with_parent(fd: int) -> None:
     kernel closes it when the runner dies."""
 
     def watch() -> None:
-        try:
+        with contextlib.suppress(OSError):
             while os.read(fd, 1):
                 pass
-        except OSError:
-            pass
         os.killpg(os.getpgrp(), signal.SIGKILL)  # our own group: we are its leader
 
     threading.Thread(target=watch, name="watch-runner", daemon=True).start()
