@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
 import sys
 import time
@@ -108,10 +109,8 @@ def add_bench_command(commands: Any) -> argparse.ArgumentParser:
 
 
 def _say(text: str) -> None:
-    try:
+    with contextlib.suppress(BrokenPipeError, ValueError):
         print(text, file=sys.stderr)
-    except (BrokenPipeError, ValueError):
-        pass
 
 
 def _load(targets: Sequence[str], quiet: bool) -> list[Callable[..., Any]]:
@@ -251,11 +250,8 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def _quiet_stdout() -> None:
     """After a closed pipe, point stdout at /dev/null so the exit's flush raises nothing."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _exit_now(code: int) -> None:
@@ -266,20 +262,17 @@ def _exit_now(code: int) -> None:
     (logging's flush, coverage, a kernel file's own ``atexit``), then the streams are flushed;
     only the modules' teardown is skipped. What the handlers print goes to stderr: stdout
     holds only the result (``--save - | jq`` reads valid JSON)."""
-    try:
-        if sys.stdout is not None:  # None when stdout was closed (>&-)
-            sys.stdout.flush()  # the result, out before the handlers' prints go elsewhere
-    except (OSError, ValueError):
-        pass
+    _flush(sys.stdout)  # the result, out before the handlers' prints go elsewhere
     with ResultStdout():
         atexit._run_exitfuncs()  # what sys.exit would run first (about 0.1 s)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass
+    _flush(sys.stdout, sys.stderr)
     os._exit(code)
+
+
+def _flush(*streams: Any) -> None:
+    for stream in streams:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # closed, or None (>&-)
+            stream.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

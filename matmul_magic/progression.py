@@ -263,8 +263,6 @@ def _numba_cuda_step(dtype: torch.dtype) -> OptionalStep:
 
 
 def _compile_step() -> OptionalStep:
-    if not hasattr(torch, "compile"):
-        return OptionalStep("compiled", None, "skipped: this torch has no torch.compile")
     if not _have("triton"):
         return OptionalStep("compiled", None, "skipped: torch.compile needs triton on CUDA")
     return OptionalStep("compiled", matmul_compiled)

@@ -13,6 +13,7 @@ Standard library only: ``%load_ext matmul_magic`` imports this, and must stay ch
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -154,10 +155,8 @@ def check_output_path(text: str) -> Path | None:
             f"cannot write {text}: {error.strerror or error} (nothing was run)"
         ) from None
     if not existed:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
     return path
 
 

@@ -33,11 +33,6 @@ SWEEP_BUDGET_PER_SIZE = 1.0
 MAX_BUDGET = 3600.0
 """A budget above an hour is a typo, not a plan."""
 
-SLICE_SECONDS = 0.02
-"""What a slow variant's timed call aims at: it is timed on the largest slice of the output
-whose call takes about this long (longer where the budget affords the full product, shorter
-where a small budget could not give it enough blocks of this)."""
-
 MIN_SLICE_SECONDS = 1e-3
 """The shortest slice call worth timing: far above the clock's cost, and a budget too small
 for even this many blocks of it is spent on the check alone."""
