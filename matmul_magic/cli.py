@@ -8,10 +8,8 @@ whatever the kernels print while they load and run (:mod:`.cli_streams`). A pipe
 reader leaves during the run stops the race; the start-up before the race is reported
 beside its ``took`` when it is large, so the two add up to the wall time a user waits.
 
-Exit codes (``EXIT_*``): 0 every row ran and is correct; 1 a row failed or is incorrect;
-2 bad usage (options, kernel files, output paths: nothing was run); 3 the output could not be
-written (``/dev/full``, a stdout closed with ``>&-``); 130 interrupted (Ctrl-C); 141 stdout's
-reader left early (as SIGPIPE gives a shell). Each failure is one line on stderr.
+Exit codes are the ``EXIT_*`` constants, worded once in ``EXIT_CODES_HELP`` (which
+``--help`` prints); each failure is one line on stderr.
 
 The option list lives in :mod:`matmul_magic.race.options`, shared with ``%matmul_bench``.
 This module imports only the standard library at import time; torch arrives with the first run.
@@ -45,7 +43,8 @@ EXIT_INTERRUPTED = 130
 EXIT_PIPE = 141
 EXIT_CODES_HELP = (
     "Exit status: 0 all rows correct; 1 a row failed or is incorrect; 2 bad usage (nothing "
-    "was run); 3 the output could not be written; 130 interrupted; 141 stdout closed early."
+    "was run); 3 the output could not be written (/dev/full, a stdout closed with >&-); "
+    "130 interrupted; 141 stdout's reader left early."
 )
 #: Start-up (imports, operands) at least this long is reported beside the race's ``took``.
 STARTUP_NOTE_S = 0.5

@@ -198,26 +198,13 @@ BUDGET_RULE = f"budget takes positive seconds up to {round(MAX_BUDGET)} (an hour
 """The rule's words, for every door that takes a budget (API, magic, CLI)."""
 
 
-def budget_ok(seconds: float) -> bool:
-    """Positive and at most an hour (NaN and infinity are neither)."""
-    return 0 < seconds <= MAX_BUDGET
-
-
 def parse_budget(text: str | float) -> float:
     """A budget as written on a command line or a magic's line: positive seconds, at most
-    an hour (the same rule as ``check_budget``, which judges anything not text)."""
-    if not isinstance(text, str):
-        try:
-            return check_budget(text)
-        except TypeError:
-            raise ValueError(f"{BUDGET_RULE}, got {text!r}") from None
+    an hour (``check_budget``'s rule, which also judges anything not text)."""
     try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not budget_ok(value):
-        raise ValueError(f"{BUDGET_RULE}, got {text!r}")
-    return value
+        return check_budget(float(text) if isinstance(text, str) else text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{BUDGET_RULE}, got {text!r}") from None
 
 
 def check_budget(budget: object) -> float:
@@ -229,6 +216,6 @@ def check_budget(budget: object) -> float:
         value = float(budget)
     except OverflowError:  # an int beyond any float: far more than an hour
         value = math.inf
-    if not budget_ok(value):
+    if not 0 < value <= MAX_BUDGET:  # NaN and infinity are not either
         raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
     return value

@@ -7,23 +7,9 @@ and relative difference with its index. A value of more than 10 elements prints 
 summary line (its corners); the ``AssertionError`` keeps both values in full as ``.a`` and
 ``.b``. Explaining a failure works a chunk at a time, so it costs about what the check did.
 
-Where this module differs from fastcore.test (fastcore is silently wrong in these cases):
-
-- array-likes (tensors, numpy arrays, and lists compared with them) of different shapes are
-  never equal, close or near; fastcore broadcasts, so ``zeros(3)`` "equals" ``zeros(2, 3)``;
-- ``is_close``/``test_close`` do not truncate iterables of different lengths (fastcore zips);
-- a numpy length mismatch is an ``AssertionError``, never a ``ValueError`` from broadcasting;
-- failures raise ``AssertionError`` explicitly, so they still fail under ``python -O``;
-- a dict or set never equals a tensor or array (fastcore iterates the keys and compares);
-- integers meet floats exactly: ``tensor([16777217])`` is not ``tensor([16777216.])``
-  (fastcore promotes both to float32, which rounds them together);
-- ``test_shuffled`` works on tensors and arrays, as rows in another order (fastcore counts
-  tensor elements in a ``Counter``, where each is its own object, so it always fails);
-- a pandas Series or DataFrame equals a list or array of its values, as an ndarray does
-  (fastcore's ``test_eq(pd.Series([1, 2]), [1, 2])`` fails);
-- a comparison that cannot be made (meta, sparse, nested or quantized tensors, or one torch
-  cannot compute) is a ``TypeError`` that says how to convert, not torch's own error;
-  float8 tensors are compared in float32, which holds their values exactly.
+Where this module differs from fastcore.test (where fastcore is silently wrong), each function's
+docstring says so, and the README's table under "Notebooks as test suites" lists every case,
+run under both.
 
 Inside ``collect_tests()`` (and the ``%%tests`` cell magic) failing ``test_*`` calls are
 recorded instead of raised, so one run reports every failure.
