@@ -193,3 +193,18 @@ def test_a_failing_npm_install_shows_what_npm_said(tmp_path):
     assert failed.returncode != 0
     assert failed.stdout == ""
     assert "npm ERR! code E404" in failed.stderr
+
+
+def test_count_lines_counts_the_package_and_the_extension_without_tests():
+    command = [sys.executable, "scripts/count-lines"]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    said = re.findall(r"(\w+): (\d+) lines; code (\d+)", out)
+    found = {name: (int(total), int(code)) for name, total, code in said}
+    tracked = subprocess.check_output(["git", "ls-files"], cwd=ROOT, text=True).split()
+    python = [f for f in tracked if f.startswith("matmul_magic/") and f.endswith(".py")]
+    ts = [f for f in tracked if f.startswith("labextension/src/") and f.endswith(".ts")]
+    lines = {f: len((ROOT / f).read_text(encoding="utf-8").splitlines()) for f in python + ts}
+    assert found["python"][0] == sum(lines[f] for f in python)
+    assert found["typescript"][0] == sum(lines[f] for f in ts if ".test." not in f)
+    for total, code in found.values():
+        assert 0 < code < total
