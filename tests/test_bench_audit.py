@@ -9,6 +9,7 @@ timed region and judges its answers: such a row is incorrect, with a sentence sa
 from __future__ import annotations
 
 import functools
+import weakref
 
 import pytest
 import torch
@@ -123,10 +124,9 @@ def test_an_lru_cache_of_inference_tensors_is_named_for_what_it_is():
     assert "a stored result, e.g. functools.lru_cache" in note and "NaN where" not in note
 
 
-def test_the_in_place_audit_puts_the_race_operands_back_and_leaves_no_write_behind():
+def test_the_in_place_audit_puts_the_race_operands_back():
     a, b = torch.randn(6, 5), torch.randn(5, 3)
     race = (a.clone(), b.clone())
-    versions = [t._version for t in race]
     stale = {}
 
     def remembers(x, y):
@@ -135,7 +135,6 @@ def test_the_in_place_audit_puts_the_race_operands_back_and_leaves_no_write_behi
     said = audit.Audit(block_seconds=1e-3).check(remembers, race, (a, b))
     assert "shifted in place" in said
     assert torch.equal(race[0], a) and torch.equal(race[1], b)
-    assert [t._version for t in race] == versions  # the race's write guard sees no write
     same = torch.randn(4, 4)  # one tensor as both operands: shifting one shifts both
     assert (
         audit.Audit(block_seconds=1e-3).check(lambda x, y: x @ y, (same, same), (same, same))
@@ -191,3 +190,17 @@ def test_only_a_users_quick_rows_are_audited():
     assert [i for i in range(1, 21) if watch.due(fast, 1e-6)] == [1, 4, 16]
     slow = Probe(Task(Variant("slow", "user", torch.matmul), a, b), 2, 2, 1e-2)
     assert not any(watch.due(slow, 1e-2) for _ in range(20))  # a lookup is no 10 ms call
+
+
+def test_a_cache_that_checks_the_tensor_version_computes_and_is_timed():
+    kept = {}
+
+    def prepacked(a, b):  # keeps b's transpose while b is unchanged, as t._version tells
+        seen = kept.get(id(b))
+        if seen is None or seen[0]() is not b or seen[1] != b._version:
+            seen = kept[id(b)] = (weakref.ref(b), b._version, b.t().contiguous())
+        return a @ seen[2].t()
+
+    result = _race(prepacked)
+    assert result["prepacked"].status == "ok", result["prepacked"].note
+    assert result["prepacked"].median is not None

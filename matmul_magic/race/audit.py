@@ -14,9 +14,10 @@ region, and judges a sample of rows of each answer against the float64 reference
    one (``a.roll(1, 0)``, ``b.roll(1, 1)``: the same numbers, so a function that only takes
    pixels in [0, 1] still gets them): a stored answer is the old product;
 2. on the race's very operands: an answer gone wrong since the check (``torch.empty``);
-3. on them again, their values shifted in place as in 1 (then put back): a cache keyed by
-   the tensor (``lru_cache``, a dict keyed by ``id()``) answers with the old product, even
-   one that hands back a *copy* of it (which 1, on new tensors, does not catch);
+3. on them again, their values shifted in place as in 1 (then put back; both writes move
+   the tensors' version counters, as any in-place write does): a cache keyed by the tensor
+   (``lru_cache``, a dict keyed by ``id()``) answers with the old product, even one that
+   hands back a *copy* of it (which 1, on new tensors, does not catch);
 4. on them once more, after the answer of 2 was filled with NaN: a function that hands back
    the tensor it returned before, without writing the product into it, returns our NaN (a
    function that fills an ``out=`` buffer again passes). This last call is on the race's
@@ -136,10 +137,10 @@ def _answer_after_shifting_in_place(
     if _shares_storage(*args):  # one tensor twice: shifting one would shift the other
         return None
     saved = tuple(t.clone() for t in args)
-    try:  # through .data: the version counter, which tells the race a function wrote, stays
+    try:  # an in-place write as any other: a cache that checks t._version sees it
         with torch.no_grad():
-            args[0].data.copy_(saved[0].roll(1, 0))
-            args[1].data.copy_(saved[1].roll(1, 1))
+            args[0].copy_(saved[0].roll(1, 0))
+            args[1].copy_(saved[1].roll(1, 1))
     except RuntimeError:  # an inference tensor, an expanded one: not written, not audited
         _put_back(args, saved)
         return None
@@ -153,7 +154,7 @@ def _put_back(args: tuple[Tensor, Tensor], saved: tuple[Tensor, ...]) -> None:
     with torch.no_grad():
         for t, values in zip(args, saved, strict=True):
             with contextlib.suppress(RuntimeError):
-                t.data.copy_(values)
+                t.copy_(values)
 
 
 def _shares_storage(x: Tensor, y: Tensor) -> bool:

@@ -313,12 +313,14 @@ class Watch:
         if found is not None:
             probe, task = found[0], found[0].task
             pair = self.run.pairs[task.size]  # made when the task was checked
-            distrust = None
+            distrust, audited = None, self.audit.due(probe, elapsed / max(number, 1))
             try:
-                if self.audit.due(probe, elapsed / max(number, 1)):
+                if audited:
                     distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
             finally:
                 self._look(args, *found)  # what the audit's calls changed too
+            if audited:  # its own writes, put back (the look compared the values): not a change
+                found[1].versions = tuple(t._version for t in args)
             if distrust is not None:  # its answers are wrong: the row is, and it races no further
                 task.distrust(distrust)
                 self.stopped.append(task)
