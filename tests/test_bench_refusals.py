@@ -65,7 +65,10 @@ def test_a_decimal_budget_is_taken_as_the_line_takes_it():
 
 
 @pytest.mark.parametrize(
-    "budget", [np.bool_(True), True, "1", np.float64("nan"), np.inf, 10**400, Decimal("nan")]
+    "budget",
+    [np.bool_(True), True, "1", np.float64("nan"), np.inf, 10**400, Decimal("nan")]
+    # no repr, no float: the rule's words all the same
+    + [pytest.param(10**5000, id="5001-digits"), Decimal("sNaN")],
 )
 def test_what_is_not_a_real_number_of_seconds_is_still_refused(budget):
     with pytest.raises((TypeError, ValueError), match="budget"):

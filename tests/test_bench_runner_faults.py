@@ -53,7 +53,7 @@ def test_bad_budget_is_a_value_error():
         bench(only=FAST, budget=0)
 
 
-@pytest.mark.parametrize("kwargs", [{"shape": "8x16x4"}, {"shape": "8x16x4", "sweep": [8]}])
+@pytest.mark.parametrize("kwargs", [{"shape": "8x16x4"}, {"shape": "8x16x4", "sweep": [8, 16]}])
 def test_operands_too_big_for_memory_are_said_in_words(monkeypatch, kwargs):
     def no_room(*args, **kw):
         raise RuntimeError(
@@ -79,8 +79,10 @@ def test_operands_too_big_for_memory_are_said_in_words(monkeypatch, kwargs):
     result = bench(my_matmul, course=False, budget=0.5, **kwargs)
     row = result["my_matmul"]
     assert row.status == "ok" and row.median is not None
-    [point] = row.points
-    assert point.median is None and re.match("^not measured: " + message, point.error)
+    first, larger = row.points
+    assert first.median is None and re.match("^not measured: " + message, first.error)
+    assert larger.error == "not measured: size 8's operands did not fit in memory"
+    assert "swept 0 of 2 sizes; the others' operands do not fit in memory" in row.note
 
 
 def test_no_room_for_the_copy_that_guards_the_operands_is_a_value_error(monkeypatch):

@@ -78,9 +78,12 @@ class PayloadObject:
         for key, schema, types, passes in self._checks:
             value = getattr(self, key)
             if "null" in types and (
-                value is None or isinstance(value, float) and not math.isfinite(value)
+                value is None
+                or "number" in types  # a NaN or infinity there travels as null
+                and isinstance(value, float)
+                and not math.isfinite(value)
             ):
-                continue  # null, or travels as null: nothing else to hold it to
+                continue  # nothing else to hold it to
             if passes(value):
                 continue
             check_value(f"{type(self).__name__}.{key}", value, schema, types)

@@ -204,18 +204,29 @@ def parse_budget(text: str | float) -> float:
     try:
         return check_budget(float(text) if isinstance(text, str) else text)
     except (TypeError, ValueError):
-        raise ValueError(f"{BUDGET_RULE}, got {text!r}") from None
+        raise ValueError(f"{BUDGET_RULE}, got {_shown(text)}") from None
 
 
 def check_budget(budget: object) -> float:
     """``budget`` as float seconds: ``TypeError`` for a non-number (a bool is not one; a
     ``Decimal`` or a numpy scalar is), ``ValueError`` off the rule."""
     if isinstance(budget, bool) or not isinstance(budget, (numbers.Real, Decimal)):
-        raise TypeError(f"budget is a number of seconds, got {type(budget).__name__} {budget!r}")
+        raise TypeError(
+            f"budget is a number of seconds, got {type(budget).__name__} {_shown(budget)}"
+        )
     try:
         value = float(budget)
-    except OverflowError:  # an int beyond any float: far more than an hour
-        value = math.inf
+    except (OverflowError, ValueError):  # an int beyond any float, a signaling NaN
+        value = math.nan
     if not 0 < value <= MAX_BUDGET:  # NaN and infinity are not either
-        raise ValueError(f"{BUDGET_RULE}, got {budget!r}")
+        raise ValueError(f"{BUDGET_RULE}, got {_shown(budget)}")
     return value
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to 40 characters (an int of 5,000 digits has no repr at all)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"an {type(value).__name__} too long to print"
+    return text if len(text) <= 40 else f"{text[:37]}..."

@@ -146,12 +146,17 @@ def _known(p: SweepPoint) -> bool:
 
 def unreached_sizes(sweep: list[Task]) -> str | None:
     """Which sizes a sweep measured, when the budget did not reach them all."""
-    missed = [t.size for t in sweep if not t.probes and t.error is None and t.correct is None]
+    missed = [t for t in sweep if not t.probes and t.error is None and t.correct is None]
     if not missed:
         return None
-    reached = [t.size for t in sweep if t.size not in missed]
+    reached = [t.size for t in sweep if all(t is not m for m in missed)]
+    memory = "memory" in (missed[0].note or "")  # a size's operands did not fit, not the budget
     return (
         f"swept {len(reached)} of {len(sweep)} sizes"
         + (f" ({reached[0]} to {reached[-1]})" if reached else "")
-        + "; the budget ran out before the others"
+        + (
+            "; the others' operands do not fit in memory"
+            if memory
+            else "; the budget ran out before the others"
+        )
     )

@@ -140,6 +140,8 @@ class Run:
             if reached is not None:
                 for v in swept:  # not reached: no operands made for it
                     self.tasks[id(v)].append(self._unmeasured(v, size, note))
+                if "do not fit" in note:  # what a larger size, never tried, is told
+                    note = f"not measured: size {size}'s operands did not fit in memory"
                 continue
             self.phase, self.size = "sweep", size
             self.progress()
