@@ -224,8 +224,7 @@ def run_bench(args: argparse.Namespace) -> int:
             f"row{'s' if n != 1 else ''}" + (" (the --save files hold them)" if files else "")
         )
         return EXIT_PIPE
-    note = None if args.quiet else _startup_note(result, race_ended)
-    if note:
+    if not args.quiet and (note := _startup_note(result, race_ended)):
         _say(note)
     from .bench_result.views import to_text_with_sweep
 
@@ -238,13 +237,10 @@ def run_bench(args: argparse.Namespace) -> int:
     except OSError as error:  # e.g. > /dev/full
         _say(f"matmul-magic bench: error: cannot write to stdout: {error.strerror or error}")
         code = EXIT_OUTPUT
-    if result.interrupted:
-        return EXIT_INTERRUPTED
-    if code != EXIT_OK:
-        return code
-    if any(row.status in ("failed", "incorrect") for row in result.rows):
-        return EXIT_BAD_ROWS
-    return EXIT_OK
+    if result.interrupted or code != EXIT_OK:
+        return EXIT_INTERRUPTED if result.interrupted else code
+    bad = any(row.status in ("failed", "incorrect") for row in result.rows)
+    return EXIT_BAD_ROWS if bad else EXIT_OK
 
 
 def _quiet_stdout() -> None:

@@ -77,13 +77,9 @@ class PayloadObject:
         (NaN, infinity)."""
         for key, schema, types, passes in self._checks:
             value = getattr(self, key)
-            if "null" in types and (
-                value is None
-                or "number" in types  # a NaN or infinity there travels as null
-                and isinstance(value, float)
-                and not math.isfinite(value)
-            ):
-                continue  # nothing else to hold it to
+            nan = "number" in types and isinstance(value, float) and not math.isfinite(value)
+            if "null" in types and (value is None or nan):
+                continue  # null, or a NaN or infinity, which travels as null
             if passes(value):
                 continue
             check_value(f"{type(self).__name__}.{key}", value, schema, types)

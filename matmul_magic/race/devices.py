@@ -71,12 +71,9 @@ def resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype:
         return torch.float32
     name = str(dtype).strip().lower().removeprefix("torch.")
     if name not in DTYPES:
-        raise ValueError(f"dtype {dtype!r} is not supported; use one of {', '.join(dtype_names())}")
+        names = ", ".join(sorted({dtype_name(d) for d in DTYPES.values()}))
+        raise ValueError(f"dtype {dtype!r} is not supported; use one of {names}")
     return DTYPES[name]
-
-
-def dtype_names() -> list[str]:
-    return sorted({dtype_name(d) for d in DTYPES.values()})
 
 
 def dtype_name(dtype: torch.dtype) -> str:

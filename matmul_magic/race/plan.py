@@ -16,6 +16,7 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import time
@@ -225,8 +226,7 @@ def check_budget(budget: object) -> float:
 
 def _shown(value: object) -> str:
     """``repr(value)``, cut to 40 characters (an int of 5,000 digits has no repr at all)."""
-    try:
+    with contextlib.suppress(ValueError):
         text = repr(value)
-    except ValueError:
-        return f"an {type(value).__name__} too long to print"
-    return text if len(text) <= 40 else f"{text[:37]}..."
+        return text if len(text) <= 40 else f"{text[:37]}..."
+    return f"an {type(value).__name__} too long to print"

@@ -151,12 +151,6 @@ def unreached_sizes(sweep: list[Task]) -> str | None:
         return None
     reached = [t.size for t in sweep if all(t is not m for m in missed)]
     memory = "memory" in (missed[0].note or "")  # a size's operands did not fit, not the budget
-    return (
-        f"swept {len(reached)} of {len(sweep)} sizes"
-        + (f" ({reached[0]} to {reached[-1]})" if reached else "")
-        + (
-            "; the others' operands do not fit in memory"
-            if memory
-            else "; the budget ran out before the others"
-        )
-    )
+    why = "others' operands do not fit in memory" if memory else "budget ran out before the others"
+    span = f" ({reached[0]} to {reached[-1]})" if reached else ""
+    return f"swept {len(reached)} of {len(sweep)} sizes{span}; the {why}"

@@ -150,8 +150,7 @@ class Run:
                 if main.written:
                     continue  # it wrote into its inputs at a smaller size: not trusted
                 if time.perf_counter() >= self.deadline(checks=True):
-                    late = self._unmeasured(v, size, self._unreached(i, count))
-                    self.tasks[id(v)].append(late)
+                    self.tasks[id(v)].append(self._unmeasured(v, size, self._unreached(i, count)))
                     continue
                 task = self._check(v, pair, size)
                 if task.written:
