@@ -122,6 +122,11 @@ class ArgsGuard:
         self.layouts = tuple(Layout.of(t) for t in args)
         self.versions = tuple(t._version for t in args)
 
+    def accept(self) -> None:
+        """Take the arguments' current versions as the baseline: writes that were put back,
+        with their values just compared (the race's audit), are not a function's."""
+        self.versions = tuple(t._version for t in self.args)
+
     def changes(
         self, on: str | None = None, refs: tuple[Tensor, Tensor] | None = None
     ) -> dict[str, str]:

@@ -146,11 +146,11 @@ def _known(p: SweepPoint) -> bool:
 
 def unreached_sizes(sweep: list[Task]) -> str | None:
     """Which sizes a sweep measured, when the budget did not reach them all."""
-    missed = [t for t in sweep if not t.probes and t.error is None and t.correct is None]
+    missed = [t for t in sweep if t.left_out]
     if not missed:
         return None
-    reached = [t.size for t in sweep if all(t is not m for m in missed)]
-    memory = "memory" in (missed[0].note or "")  # a size's operands did not fit, not the budget
+    reached = [t.size for t in sweep if not t.left_out]
+    memory = missed[0].left_out == "memory"
     why = "others' operands do not fit in memory" if memory else "budget ran out before the others"
     span = f" ({reached[0]} to {reached[-1]})" if reached else ""
     return f"swept {len(reached)} of {len(sweep)} sizes{span}; the {why}"

@@ -126,7 +126,7 @@ class Run:
         swept = [v for v in self.variants if self.tasks[id(v)] and self.tasks[id(v)][0].timed]
         count = len(self.sweep_sizes)
         reached: int | None = None  # sizes measured, once one was not: the rest are not
-        note = ""
+        note, cause = "", "budget"
         for i, size in enumerate(self.sweep_sizes):
             if reached is None and time.perf_counter() >= self.deadline(checks=True):
                 reached, note = i, self._unreached(i, count)
@@ -136,12 +136,13 @@ class Run:
                         operands = sweep_operands(size, self.seed, self.dev, self.dt)
                         pair = self.pairs.setdefault(size, Pair(*operands))
                 except ValueError as error:  # free memory, not the total the sizes were held to
-                    reached, note = i, f"not measured: {error}"
+                    reached, note, cause = i, f"not measured: {error}", "memory"
             if reached is not None:
                 for v in swept:  # not reached: no operands made for it
-                    self.tasks[id(v)].append(self._unmeasured(v, size, note))
-                if "do not fit" in note:  # what a larger size, never tried, is told
-                    note = f"not measured: size {size}'s operands did not fit in memory"
+                    self.tasks[id(v)].append(self._unmeasured(v, size, note, cause))
+                if cause == "memory":  # what a larger size, never tried, is told
+                    unfit = self.sweep_sizes[reached]
+                    note = f"not measured: size {unfit}'s operands did not fit in memory"
                 continue
             self.phase, self.size = "sweep", size
             self.progress()
@@ -161,10 +162,10 @@ class Run:
                     if self.tasks[id(v)][-1].size == size:
                         self.tasks[id(v)][-1].not_measured(note)
 
-    def _unmeasured(self, v: Variant, size: int, note: str) -> Task:
+    def _unmeasured(self, v: Variant, size: int, note: str, cause: str = "budget") -> Task:
         """``v``'s task at a sweep size it is not timed at: shapes only (meta tensors)."""
         shape = torch.empty(size, size, device="meta")
-        return Task(v, shape, shape, size=size, note=note)
+        return Task(v, shape, shape, size=size, note=note, left_out=cause)
 
     def _say_unmeasured_sizes(self) -> None:
         """A sweep size checked but left without a block (the rounds ran out sooner than
@@ -320,8 +321,8 @@ class Watch:
                     distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
             finally:
                 self._look(args, *found)  # what the audit's calls changed too
-            if audited:  # its own writes, put back (the look compared the values): not a change
-                found[1].versions = tuple(t._version for t in args)
+            if audited:  # its own writes, put back (the look compared the values)
+                found[1].accept()
             if distrust is not None:  # its answers are wrong: the row is, and it races no further
                 task.distrust(distrust)
                 self.stopped.append(task)

@@ -60,6 +60,7 @@ class Task:
     done: bool = False
     written: dict[str, str] = field(default_factory=dict)  # inputs a call changed, and how
     sources: tuple[Tensor, Tensor] | None = None  # the pristine operands a and b are copies of
+    left_out: str | None = None  # why a sweep size has no figure: "budget" or "memory"
 
     @property
     def m(self) -> int:
@@ -94,7 +95,7 @@ class Task:
     def not_measured(self, why: str) -> None:
         """A sweep size that was checked but that the race cannot time: no verdict, no
         probes, and the reason (so it is not counted as swept)."""
-        self.probes, self.correct, self.note = [], None, why
+        self.probes, self.correct, self.note, self.left_out = [], None, why, "budget"
 
     def distrust(self, why: str, written: dict[str, str] | None = None) -> None:
         """Its answers cannot be trusted (it wrote into its inputs, or a later answer was

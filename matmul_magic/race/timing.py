@@ -15,6 +15,7 @@ flush before every call, as ``triton.testing.do_bench`` does), and :class:`MpsCl
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import time
@@ -43,6 +44,7 @@ def quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
 
 
+@functools.cache  # (n, alpha) only: every row of a round asks the same
 def _order_statistic_rank(n: int, alpha: float) -> int:
     """The largest ``j >= 0`` with ``2 * j <= n - 1`` and ``P(B <= j) <= alpha`` for
     ``B ~ Binomial(n, 1/2)`` (0 when none): the binomial terms summed once, in exact
