@@ -208,3 +208,15 @@ def test_count_lines_counts_the_package_and_the_extension_without_tests():
     assert found["typescript"][0] == sum(lines[f] for f in ts if ".test." not in f)
     for total, code in found.values():
         assert 0 < code < total
+
+
+def test_count_lines_leaves_out_a_docstring_once_blank_lines_included(tmp_path):
+    (tmp_path / "matmul_magic").mkdir()
+    (tmp_path / "matmul_magic" / "x.py").write_text(
+        'def f():\n    """One.\n\n    Two."""\n    # why\n\n    return 1\n'
+    )
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    command = [sys.executable, str(ROOT / "scripts" / "count-lines")]
+    out = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert "python: 7 lines; code 2" in out  # def and return; the docstring's blank line once
