@@ -55,9 +55,11 @@ def magic_in_code(node: ast.AST) -> tuple[str, str, list[str]] | None:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     kind = {"run_line_magic": "line", "run_cell_magic": "cell"}.get(node.func.attr)
+    if kind is None:  # most calls: this runs on every call of every cell
+        return None
     texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
     count = 2 if kind == "line" else 3
-    if kind is None or node.keywords or len(node.args) != count or len(texts) != count:
+    if node.keywords or len(node.args) != count or len(texts) != count:
         return None
     return kind, texts[0], texts[1:]
 
