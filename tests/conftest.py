@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
+# pytester's in-process runs restore sys.modules afterwards, dropping what they imported
+# first; torch does not survive being imported a second time in one process (a segfault when
+# a file such as test_magic_lines_as_python.py ran alone). Imported once here, it is kept.
+import torch  # noqa: E402, F401
 from IPython.core.interactiveshell import InteractiveShell
 
 
@@ -51,7 +56,6 @@ def lesson(ip):
 @pytest.fixture
 def ns():
     """The lesson's tensors by name, as a cell that raises would see them (the hint tests)."""
-    import torch
 
     return {
         "torch": torch,
