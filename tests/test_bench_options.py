@@ -185,3 +185,26 @@ def test_save_never_writes_over_a_source_file(tmp_path):
         check_output_path(str(kernel))  # `--json kernels.py`: argparse gave --json the kernel
     assert kernel.read_text().startswith("def mine")
     assert check_output_path(str(tmp_path / "new.py")) is not None  # a new file is only a name
+
+
+def test_every_option_type_is_its_parse_function_and_argparse_prints_its_words():
+    """No adapter between argparse and the parsers (the budget's path stays in four files):
+    each ``type`` is the ``parse_*`` function itself, and its ``OptionError`` reaches the
+    user in the rule's own words, not argparse's "invalid value"."""
+    from matmul_magic.race import plan
+
+    types = {flags[0]: spec.get("type") for flags, spec in options.BENCH_OPTIONS}
+    assert types["--budget"] is plan.parse_budget
+    assert types["--shape"] is parse_shape and types["--threads"] is parse_threads
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    for flags, spec in options.BENCH_OPTIONS:
+        parser.add_argument(*flags, **spec)
+    for flag, text, words in [
+        ("--budget", "0", "budget takes positive seconds up to 3600 (an hour), got '0'"),
+        ("--shape", "5x7", "shape takes MxKxN"),
+        ("--threads", "0", "threads takes a whole number from 1 to 1024"),
+        ("--sweep", "a", "sweep takes positive sizes"),
+    ]:
+        with pytest.raises(argparse.ArgumentError) as caught:
+            parser.parse_args([flag, text])
+        assert words in str(caught.value) and "invalid" not in str(caught.value)

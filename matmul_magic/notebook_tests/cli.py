@@ -35,7 +35,7 @@ def build_parser(prog: str = "matmul-magic test") -> argparse.ArgumentParser:
     for option in OPTIONS:
         flags = [option.short, option.flag] if option.short else [option.flag]
         parser.add_argument(
-            *flags, dest=option.name, type=option.argparse_type(), default=option.default,
+            *flags, dest=option.name, type=option.parse, default=option.default,
             metavar=option.metavar, help=option.help,
         )  # fmt: skip
     parser.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")

@@ -7,7 +7,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import argparse
 import math
 import threading
 from collections.abc import Callable
@@ -15,17 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..bench_result.views.format import format_time
+from ..race.plan import OptionError
 from .model import DEFAULT_BENCH_BUDGET, DEFAULT_TIMEOUT
 
 
 def positive_seconds(text: str) -> float:
-    """Seconds > 0 (and finite); ``ValueError`` with the message both doors show."""
+    """Seconds > 0 (and finite); ``OptionError`` (a ``ValueError``) in both doors' words."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         value = math.nan
     if not value > 0 or math.isinf(value):
-        raise ValueError(f"expected positive seconds, got {text!r}")
+        raise OptionError(f"expected positive seconds, got {text!r}")
     return value
 
 
@@ -35,7 +35,7 @@ def timeout_seconds(text: str) -> float | None:
         return None
     seconds = positive_seconds(text)
     if seconds > threading.TIMEOUT_MAX:  # a timer cannot wait that long (OverflowError)
-        raise ValueError(f"expected at most {threading.TIMEOUT_MAX:.0f} seconds, got {text!r}")
+        raise OptionError(f"expected at most {threading.TIMEOUT_MAX:.0f} seconds, got {text!r}")
     return seconds
 
 
@@ -45,7 +45,7 @@ def worker_count(text: str) -> int:
     except (TypeError, ValueError):
         value = -1
     if value < 1:
-        raise ValueError(f"expected a positive number of workers, got {text!r}")
+        raise OptionError(f"expected a positive number of workers, got {text!r}")
     return value
 
 
@@ -62,16 +62,6 @@ class Option:
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
-
-    def argparse_type(self) -> Callable[[str], Any]:
-        def parse(text: str) -> Any:
-            try:
-                return self.parse(text)
-            except ValueError as error:
-                raise argparse.ArgumentTypeError(str(error)) from None
-
-        parse.__name__ = self.name  # argparse names the type in some messages
-        return parse
 
 
 OPTIONS: tuple[Option, ...] = (

@@ -31,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         if option.in_pytest:
             group.addoption(
                 f"--matmul-magic-{option.flag[2:]}", dest=f"matmul_magic_{option.name}",
-                type=option.argparse_type(), default=None, metavar=option.metavar,
+                type=option.parse, default=None, metavar=option.metavar,
                 help=option.help,
             )  # fmt: skip
             parser.addini(f"matmul_magic_{option.name}", default="", help=option.help)

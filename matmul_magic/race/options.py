@@ -2,8 +2,8 @@
 
 ``BENCH_OPTIONS`` is the single option list both doors build their parsers from, so they
 cannot drift apart. The ``parse_*`` functions turn option text (or the equivalent Python
-values) into what ``bench()`` takes and raise ``ValueError`` with a message a person can act
-on; the CLI turns that into an argparse error, the magic into a ``UsageError``.
+values) into what ``bench()`` takes and raise ``OptionError`` (a ``ValueError`` argparse
+prints as it is) with a message a person can act on.
 ``check_output_path`` and ``save_json`` handle ``--save``: every path is checked before the
 run starts, and ``-`` means stdout.
 
@@ -17,11 +17,11 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .plan import parse_budget
+from .plan import OptionError, parse_budget
 
 STDOUT = "-"
 
@@ -42,7 +42,7 @@ def parse_shape(shape: str | Sequence[int]) -> tuple[int, int, int]:
     except (TypeError, ValueError, OverflowError):
         dims = ()
     if len(dims) != 3 or any(d < 1 for d in dims):
-        raise ValueError(
+        raise OptionError(
             f"shape takes MxKxN, three positive sizes (a is MxK, b is KxN), e.g. 5x784x10; "
             f"got {shape!r}"
         )
@@ -56,7 +56,7 @@ def parse_sizes(sizes: str | Iterable[int]) -> tuple[int, ...]:
     except (TypeError, ValueError):
         values = ()
     if not values or any(s < 1 for s in values):
-        raise ValueError(
+        raise OptionError(
             f"sweep takes positive sizes separated by commas, e.g. 16,32,64; got {sizes!r}"
         )
     return tuple(sorted(set(values)))
@@ -69,10 +69,10 @@ def parse_names(names: str | Iterable[str]) -> tuple[str, ...]:
     except TypeError:
         items = [names]
     if not all(isinstance(n, str) for n in items):
-        raise ValueError(f"only takes row names, got {names!r}")
+        raise OptionError(f"only takes row names, got {names!r}")
     picked = tuple(dict.fromkeys(n.strip() for n in items if n.strip()))
     if not picked:
-        raise ValueError(
+        raise OptionError(
             f"only takes row names separated by commas, e.g. einsum,torch; got {names!r}"
         )
     return picked
@@ -95,7 +95,7 @@ def parse_threads(threads: str | int) -> int | str:
     except (TypeError, ValueError, OverflowError):
         value = 0
     if not 1 <= value <= MAX_THREADS:
-        raise ValueError(f"{THREADS_RULE}; got {threads!r}")
+        raise OptionError(f"{THREADS_RULE}; got {threads!r}")
     return value
 
 
@@ -108,7 +108,7 @@ def _whole(value: Any) -> int:
 def parse_output_path(text: str) -> str:
     """``-`` (stdout) or a non-empty path; whether it can be written is checked later."""
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("save takes a file path, or - for stdout; got an empty path")
+        raise OptionError("save takes a file path, or - for stdout; got an empty path")
     return text
 
 
@@ -171,40 +171,27 @@ def json_text(result: Any) -> str:
     return json.dumps(result.to_dict(), indent=2, allow_nan=False)
 
 
-def _arg(parse: Callable[[Any], Any]) -> Callable[[str], Any]:
-    """``parse`` as an argparse ``type``: its ``ValueError`` message becomes the usage error."""
-
-    def convert(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
-    convert.__name__ = parse.__name__.removeprefix("parse_")
-    return convert
-
-
 # (flags, argparse keyword arguments): shared by the CLI and %matmul_bench.
 BENCH_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--device",), {"help": "cpu, cuda, cuda:1, mps (default: cuda, then mps, then cpu)"}),
     (("--dtype",), {"help": "float32 (default), float64, float16, bfloat16"}),
-    (("--shape",), {"type": _arg(parse_shape), "metavar": "MxKxN",
+    (("--shape",), {"type": parse_shape, "metavar": "MxKxN",
                     "help": "random a (MxK) and b (KxN) instead of the lesson's 5x784x10"}),
-    (("--budget",), {"type": _arg(parse_budget), "metavar": "SECONDS",
+    (("--budget",), {"type": parse_budget, "metavar": "SECONDS",
                      "help": "total time budget in seconds, at most 3600 "
                              "(default about 1, more with --sweep)"}),
     (("--baseline",), {"metavar": "NAME", "help": "row that speedups divide by (default loops)"}),
-    (("--only",), {"type": _arg(parse_names), "metavar": "NAMES",
+    (("--only",), {"type": parse_names, "metavar": "NAMES",
                    "help": "comma-separated course rows to keep, e.g. einsum,torch "
                            "(your own functions always race)"}),
     (("--no-course",), {"action": "store_true", "dest": "no_course",
                         "help": "race only your functions, without the lesson's steps"}),
-    (("--sweep",), {"type": _arg(parse_sizes), "metavar": "SIZES",
+    (("--sweep",), {"type": parse_sizes, "metavar": "SIZES",
                     "help": "also time every row on SIZExSIZE operands, e.g. 16,32,64,128"}),
-    (("--threads",), {"type": _arg(parse_threads), "metavar": "N|all",
+    (("--threads",), {"type": parse_threads, "metavar": "N|all",
                       "help": "CPU threads torch may use during the run (default 1: stable "
                               "while other programs run; 'all' for every core)"}),
-    (("--save", "--json"), {"type": _arg(parse_output_path), "metavar": "PATH",
+    (("--save", "--json"), {"type": parse_output_path, "metavar": "PATH",
                             "action": "append", "dest": "save",
                             "help": "write the result as JSON (the bench schema) to PATH, "
                                     "checked before the run; '-' is stdout; may repeat"}),

@@ -16,6 +16,7 @@ The rules, each chosen so that a figure can be trusted and the budget is a promi
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import math
 import numbers
@@ -195,6 +196,10 @@ class Plan:
         return max(spent / CHECK_SHARE, self.budget) * sizes / reached
 
 
+class OptionError(ValueError, argparse.ArgumentTypeError):
+    """Option text off its rule: a ``ValueError`` that argparse prints as it is."""
+
+
 BUDGET_RULE = f"budget takes positive seconds up to {round(MAX_BUDGET)} (an hour)"
 """The rule's words, for every door that takes a budget (API, magic, CLI)."""
 
@@ -205,7 +210,7 @@ def parse_budget(text: str | float) -> float:
     try:
         return check_budget(float(text) if isinstance(text, str) else text)
     except (TypeError, ValueError):
-        raise ValueError(f"{BUDGET_RULE}, got {_shown(text)}") from None
+        raise OptionError(f"{BUDGET_RULE}, got {_shown(text)}") from None
 
 
 def check_budget(budget: object) -> float:
