@@ -208,3 +208,15 @@ def test_the_budget_said_to_reach_every_sweep_size_scales_the_pace_that_reached_
     assert p.budget_to_reach(8, 2, 3.0) == pytest.approx(3.0 / plan.CHECK_SHARE * 4)
     # the checks were quick, the race ran short: the budget itself, scaled
     assert p.budget_to_reach(8, 2, 0.1) == pytest.approx(2.0 * 4)
+
+
+def test_the_race_stops_early_enough_to_build_its_rows_within_the_budget():
+    """The rows are on the budget: the race's deadline leaves each main row and sweep point
+    the time it takes to build (at most half the budget); the checks' share is unchanged."""
+    p = plan.Plan.for_run(0.05, variants=6, sizes=20, started=100.0)
+    per_row, per_point = plan.ROW_SECONDS, plan.POINT_SECONDS
+    assert p.deadline(0.0) == pytest.approx(100.05 - 6 * (per_row + 20 * per_point))
+    assert p.deadline(0.0, checks=True) == pytest.approx(100.0 + plan.CHECK_SHARE * 0.05)
+    assert p.deadline(0.2) == pytest.approx(p.deadline(0.0) + 0.2)  # one-off costs apart
+    assert plan.Plan.for_run(0.05, variants=6, sizes=300).finish_seconds == 0.025
+    assert plan.Plan.for_run(1.0, variants=6).finish_seconds == pytest.approx(6 * per_row)
