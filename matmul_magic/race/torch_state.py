@@ -16,7 +16,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import torch
@@ -66,6 +66,7 @@ _PRECISION_HOMES = (
 _MIXED = "mixed"  # what torch's legacy getter says after the new API was used
 
 
+@cache  # the same modules all run long: walking to them was half of every block's look
 def _precision_homes() -> list[Any]:
     found = []
     for path in _PRECISION_HOMES:
