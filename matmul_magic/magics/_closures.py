@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import ast
 
-from ..testing.statements import magic_in_code
-from ._line import line_arguments
+from ._line import line_arguments, magic_in_code
 
 # The line magics that read the caller's locals (IPython's needs_local_scope).
 LOCAL_SCOPE_MAGICS = frozenset(

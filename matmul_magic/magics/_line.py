@@ -48,6 +48,22 @@ def parse_arguments(line: str) -> ast.Call:
     return call
 
 
+def magic_in_code(node: ast.AST) -> tuple[str, str, list[str]] | None:
+    """``("line", name, [line])`` or ``("cell", name, [line, cell])`` when ``node`` runs a
+    magic as IPython writes one in a cell's code (``get_ipython().run_line_magic('test_eq',
+    'y, 2')``); else ``None``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    kind = {"run_line_magic": "line", "run_cell_magic": "cell"}.get(node.func.attr)
+    if kind is None:  # most calls: this runs on every call of every cell
+        return None
+    texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    count = 2 if kind == "line" else 3
+    if node.keywords or len(node.args) != count or len(texts) != count:
+        return None
+    return kind, texts[0], texts[1:]
+
+
 def line_arguments(line: str) -> ast.Call | None:
     """A magic line's argument list as its magic reads it (a trailing ``;`` ends the
     statement); ``None`` if it is not one: the magic says what is wrong when it runs."""

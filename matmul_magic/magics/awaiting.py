@@ -23,8 +23,7 @@ from typing import Any
 
 from IPython import get_ipython
 
-from ..testing.statements import magic_in_code
-from ._line import line_arguments
+from ._line import line_arguments, magic_in_code
 
 # What a rewritten call awaits: this module, reached from the cell's own code.
 _HERE = f"__import__({__name__!r}).magics.awaiting"

@@ -301,20 +301,25 @@ def _name(node: ast.expr) -> str | None:
     return getattr(node, "id", None) or getattr(node, "attr", None)
 
 
+def _line_magic(node: ast.Call) -> tuple[str, str] | None:
+    """``('test_near', 'a, b')`` for ``get_ipython().run_line_magic('test_near', 'a, b')``."""
+    if _name(node.func) != "run_line_magic":
+        return None
+    args = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+    strings = [a for a in args if isinstance(a, str)]
+    return (strings[0], strings[1]) if len(strings) == 2 else None
+
+
 def _call_text(code: str, call: ast.expr) -> str:
     """``%test_near a, b`` for a line magic's call, else the call's source."""
-    from matmul_magic.testing.statements import magic_in_code
-
-    magic = magic_in_code(call)
-    if magic and magic[0] == "line":
-        return f"%{magic[1]} {magic[2][0]}"
-    return ast.get_source_segment(code, call) or ""
+    magic = _line_magic(call) if isinstance(call, ast.Call) else None
+    return f"%{magic[0]} {magic[1]}" if magic else (ast.get_source_segment(code, call) or "")
 
 
 def _python_tests(cell: Cell, notebook: str) -> list[TestResult]:
     """The cell's test statements (``statements.test_statement``) and, in a ``%%tests``
     cell, also matmul-magic's test calls nested in its other code (it records those too)."""
-    from matmul_magic.testing.statements import magic_in_code, test_statement
+    from matmul_magic.testing.statements import test_statement
 
     in_tests_cell = cell.magic == "tests"
     source = cell.body if in_tests_cell else cell.source
@@ -345,8 +350,8 @@ def _python_tests(cell: Cell, notebook: str) -> list[TestResult]:
         if isinstance(node, ast.With) and _is_expected_exception_block(node):
             return  # failures inside are what the block expects
         if isinstance(node, ast.Call):
-            magic = magic_in_code(node)
-            called = magic[1] if magic and magic[0] == "line" else _name(node.func)
+            magic = _line_magic(node)
+            called = magic[0] if magic else _name(node.func)
             if called in names:
                 found.append(site(node, _call_text(code, node) or f"{called}(...)", called, "test"))
                 return  # a test called inside a test's arguments is part of it

@@ -89,22 +89,6 @@ def failure_message(site: Site, error: BaseException) -> str:
 # -- which statements are tests -----------------------------------------------------------------
 
 
-def magic_in_code(node: ast.AST) -> tuple[str, str, list[str]] | None:
-    """``("line", name, [line])`` or ``("cell", name, [line, cell])`` when ``node`` runs a
-    magic as IPython writes one in a cell's code (``get_ipython().run_line_magic('test_eq',
-    'y, 2')``); else ``None``."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-        return None
-    kind = {"run_line_magic": "line", "run_cell_magic": "cell"}.get(node.func.attr)
-    if kind is None:  # most calls: this runs on every call of every cell
-        return None
-    texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    count = 2 if kind == "line" else 3
-    if node.keywords or len(node.args) != count or len(texts) != count:
-        return None
-    return kind, texts[0], texts[1:]
-
-
 def _call_name(call: ast.Call) -> str | None:
     func = call.func
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
@@ -126,8 +110,10 @@ def test_statement(node: ast.stmt) -> tuple[str, str] | None:
         value = value.value
     if not isinstance(value, ast.Call):
         return None
-    magic = magic_in_code(value)  # `%test_eq ...` is get_ipython().run_line_magic('test_eq', ...)
-    name = magic[1] if magic and magic[0] == "line" else _call_name(value)
+    name = _call_name(value)
+    first = getattr(value.args[0], "value", None) if value.args else None  # a str: a Constant's
+    if name == "run_line_magic" and isinstance(first, str):
+        name = first  # `%test_eq ...` is get_ipython().run_line_magic('test_eq', ...)
     return ("test", name) if name is not None and name.startswith("test") else None
 
 
