@@ -92,3 +92,16 @@ def test_merge_reports_a_dead_interpreter_with_the_last_cell_started(tmp_path):
     assert notebook.outcome == "failed" and notebook.cell == 2
     assert "died (killed by signal 11) while cell 2 was running" in notebook.message
     assert "Segfault" in notebook.message
+
+
+def test_a_hand_written_run_line_magic_call_is_a_test_whatever_its_arguments(tmp_path):
+    """The test is the magic's name: a line held in a variable, or an extra keyword, is still
+    ``%test_eq`` (a reader that asked for IPython's exact two string constants lost these)."""
+    path = write_notebook(
+        tmp_path / "a.ipynb",
+        "line = '1, 2'",
+        "get_ipython().run_line_magic('test_eq', line)\n"
+        "get_ipython().run_line_magic('test_eq', '1, 1', _stack_depth=1)",
+    )
+    got = [(t.cell, t.line, t.kind) for t in plan_notebook(path).tests]
+    assert got == [(2, 1, "test"), (2, 2, "test"), (None, None, "notebook")]
