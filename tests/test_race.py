@@ -121,7 +121,7 @@ def test_a_slow_row_races_in_every_round_and_cheap_rows_take_several_blocks_per_
     slow, fast = make_task(noisy, per_call=0.02), make_task(steady, per_call=1e-3)
     # neither is ever precise (a median between two values, whatever the blocks)
     clock = ScriptedClock({noisy: [0.02, 0.03, 0.01, 0.05], steady: [1e-3, 2e-3, 5e-4, 3e-3]})
-    race([slow, fast], clock, seconds=0.05)
+    race([slow, fast], clock, seconds=0.5)  # the caps end it: a GC pause must not
     slow_rounds, fast_rounds = slow.probes[0].rounds, fast.probes[0].rounds
     assert len(slow_rounds) >= plan.FLOOR_BLOCKS
     # both were in every round until the fast one reached its cap of blocks
@@ -218,5 +218,20 @@ def test_the_race_stops_early_enough_to_build_its_rows_within_the_budget():
     assert p.deadline(0.0) == pytest.approx(100.05 - 6 * (per_row + 20 * per_point))
     assert p.deadline(0.0, checks=True) == pytest.approx(100.0 + plan.CHECK_SHARE * 0.05)
     assert p.deadline(0.2) == pytest.approx(p.deadline(0.0) + 0.2)  # one-off costs apart
-    assert plan.Plan.for_run(0.05, variants=6, sizes=300).finish_seconds == 0.025
+    assert plan.Plan.for_run(0.05, variants=6, sizes=300).finish_seconds == 0.025  # half
     assert plan.Plan.for_run(1.0, variants=6).finish_seconds == pytest.approx(6 * per_row)
+
+
+def test_past_the_deadline_a_long_first_block_still_runs_within_the_rows_building_time():
+    """A 25 ms loops block at a 0.2 s budget is no "short" late block (5 % of it is 10 ms), but
+    it fits in the time kept back to build a 300-size sweep's rows: the row gets a figure."""
+    the_plan = plan.Plan.for_run(0.2, variants=6, sizes=300)
+    assert the_plan.late_block_seconds < 0.025 < the_plan.finish_seconds
+    loops = make_task(noisy, per_call=0.025)
+    clock = ScriptedClock({noisy: [0.025]})
+    Race([loops], clock, the_plan, time.perf_counter()).run()
+    assert len(loops.probes[0].times) == 1
+    tight = plan.Plan.for_run(0.2, variants=6)  # 1.8 ms kept back: the block does not fit
+    loops = make_task(noisy, per_call=0.025)
+    Race([loops], ScriptedClock({noisy: [0.025]}), tight, time.perf_counter()).run()
+    assert loops.probes[0].times == []

@@ -135,10 +135,13 @@ class Race:
 
     def _late_block(self, probe: Probe) -> bool:
         """Past the deadline, a main row's probe with no block yet still gets one when it is
-        short (so no checked row ends with nothing); a sweep point, or a long block, not."""
+        short, or ends within the time kept back to build the rows (so no checked row ends
+        with nothing); a sweep point, or a long block, not."""
         if probe.times or probe.task.size is not None:
             return False
-        return probe.per_call * probe.number <= self.plan.late_block_seconds
+        cost = probe.per_call * probe.number
+        end = self.deadline + self.plan.finish_seconds  # the budget's own end
+        return cost <= self.plan.late_block_seconds or time.perf_counter() + cost <= end
 
     def _cheap(self, task: Task) -> bool:
         return self._round_cost(task) <= 2 * self.plan.block_seconds
