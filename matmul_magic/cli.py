@@ -27,13 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .cli_streams import ResultStdout, process_started, stdout_is_closed
-from .race.options import (
-    BENCH_OPTIONS,
-    STDOUT,
-    check_before_run,
-    json_text,
-    save_json,
-)
+from .race.options import BENCH_OPTIONS, STDOUT, check_before_run, json_text, save_json
 
 EXIT_OK = 0
 EXIT_BAD_ROWS = 1

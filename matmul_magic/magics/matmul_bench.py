@@ -18,13 +18,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..race.options import (
-    BENCH_OPTIONS,
-    STDOUT,
-    check_before_run,
-    json_text,
-    save_json,
-)
+from ..race.options import BENCH_OPTIONS, STDOUT, check_before_run, json_text, save_json
 from ._cell import cell_syntax_error, running_cell_number
 from ._registry import register, unregister
 

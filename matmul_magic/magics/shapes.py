@@ -6,13 +6,7 @@ import ast
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import (
-    Magics,
-    line_magic,
-    magics_class,
-    needs_local_scope,
-    no_var_expand,
-)
+from IPython.core.magic import Magics, line_magic, magics_class, needs_local_scope, no_var_expand
 
 from matmul_magic.magics._line import evaluate_call, parse_arguments
 from matmul_magic.magics._registry import register, unregister

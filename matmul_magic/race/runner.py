@@ -34,18 +34,9 @@ from typing import Any
 
 import torch
 
-from ..bench_result.result import (
-    BenchEnvironment,
-    BenchProgress,
-    BenchResult,
-)
+from ..bench_result.result import BenchEnvironment, BenchProgress, BenchResult
 from . import devices, errors, plan, timing
-from .bench_operands import (
-    DEFAULT_SHAPE,
-    build_operands,
-    check_sizes_fit,
-    operands_fit,
-)
+from .bench_operands import DEFAULT_SHAPE, build_operands, check_sizes_fit, operands_fit
 from .options import parse_shape, parse_sizes, parse_threads
 from .run import Run
 from .speedups import baseline_name
