@@ -54,7 +54,9 @@ def test_parse_sizes_sorts_and_keeps_each_once(value, expected):
     assert parse_sizes(value) == expected
 
 
-@pytest.mark.parametrize("value", ["", "x", "8,big", "0,8", [-1], [], [True, 2], 5])
+@pytest.mark.parametrize(
+    "value", ["", "x", "8,big", "0,8", [-1], [], [True, 2], 5, [Decimal("Infinity")], [float("inf")]]
+)
 def test_parse_sizes_refuses(value):
     with pytest.raises(ValueError, match="sweep takes positive sizes"):
         parse_sizes(value)

@@ -53,7 +53,7 @@ def parse_sizes(sizes: str | Iterable[int]) -> tuple[int, ...]:
     """Sweep sizes (``'16,32,64'`` or a list of ints): positive, sorted, each once."""
     try:
         values = tuple(_whole(s) for s in _items(sizes, r"[,\s]+"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an infinite size
         values = ()
     if not values or any(s < 1 for s in values):
         raise OptionError(
