@@ -6,6 +6,7 @@ import argparse
 import subprocess
 import sys
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,10 @@ def test_parse_shape(value, expected):
     assert parse_shape(value) == expected
 
 
-@pytest.mark.parametrize("value", ["5x784", "5x0x3", "ax3x4", "", "1x2x3x4", (1, 2), (1.5, 2, 3)])
+@pytest.mark.parametrize(
+    "value",
+    ["5x784", "5x0x3", "ax3x4", "", "1x2x3x4", (1, 2), (1.5, 2, 3), (Fraction(7, 2), 3, 3)],
+)
 def test_parse_shape_refuses_with_the_form_it_wants(value):
     with pytest.raises(ValueError, match=r"shape takes MxKxN, three positive sizes"):
         parse_shape(value)
@@ -55,7 +59,9 @@ def test_parse_sizes_sorts_and_keeps_each_once(value, expected):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "x", "8,big", "0,8", [-1], [], [True, 2], 5, [Decimal("Infinity")], [float("inf")]]
+    "value",
+    ["", "x", "8,big", "0,8", [-1], [], [True, 2], 5, [Decimal("Infinity")], [float("inf")]]
+    + [[Decimal("2.5")], b"12", [Fraction(7, 2)]],
 )
 def test_parse_sizes_refuses(value):
     with pytest.raises(ValueError, match="sweep takes positive sizes"):

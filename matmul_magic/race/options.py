@@ -29,6 +29,8 @@ STDOUT = "-"
 def _items(value: str | Iterable[Any], splitter: str) -> list[Any]:
     if isinstance(value, str):
         return [p for p in re.split(splitter, value.strip()) if p]
+    if isinstance(value, (bytes, bytearray)):  # b'12' would be the sizes 49 and 50
+        raise TypeError(value)
     return list(value)  # TypeError for a non-iterable: the callers' "takes ..." message
 
 
@@ -100,9 +102,11 @@ def parse_threads(threads: str | int) -> int | str:
 
 
 def _whole(value: Any) -> int:
-    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+    """``value`` as an int, refusing a bool and any fraction (``Decimal('2.5')`` too)."""
+    number = int(value)
+    if isinstance(value, bool) or not isinstance(value, str) and number != value:
         raise ValueError(value)
-    return int(value)
+    return number
 
 
 def parse_output_path(text: str) -> str:
