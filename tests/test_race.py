@@ -235,3 +235,8 @@ def test_past_the_deadline_a_long_first_block_still_runs_within_the_rows_buildin
     loops = make_task(noisy, per_call=0.025)
     Race([loops], ScriptedClock({noisy: [0.025]}), tight, time.perf_counter()).run()
     assert loops.probes[0].times == []
+    # Estimated from two slices (25 + 50 ms): both fit, or neither is spent for no figure.
+    loops = make_task(noisy, per_call=0.025)
+    loops.probes.append(Probe(loops, 2, 2, 0.05))
+    Race([loops], ScriptedClock({noisy: [0.025]}), the_plan, time.perf_counter()).run()
+    assert [p.times for p in loops.probes] == [[], []]

@@ -139,7 +139,8 @@ class Race:
         with nothing); a sweep point, or a long block, not."""
         if probe.times or probe.task.size is not None:
             return False
-        cost = probe.per_call * probe.number
+        # A row's figure needs a block of each probe: all of those left fit, or none runs.
+        cost = sum(p.per_call * p.number for p in probe.task.probes if not p.times)
         end = self.deadline + self.plan.finish_seconds  # the budget's own end
         return cost <= self.plan.late_block_seconds or time.perf_counter() + cost <= end
 
