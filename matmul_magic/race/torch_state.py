@@ -67,7 +67,7 @@ _MIXED = "mixed"  # what torch's legacy getter says after the new API was used
 
 
 @cache  # the same modules all run long: walking to them was half of every block's look
-def _precision_homes() -> list[Any]:
+def _precision_homes() -> tuple[Any, ...]:
     found = []
     for path in _PRECISION_HOMES:
         module: Any = torch.backends
@@ -75,7 +75,7 @@ def _precision_homes() -> list[Any]:
             module = getattr(module, part, None)
         if module is not None and hasattr(module, "fp32_precision"):
             found.append(module)
-    return found
+    return tuple(found)  # cached: shared by every caller, so not a list one could change
 
 
 def _float32_precision() -> tuple[Any, ...]:
