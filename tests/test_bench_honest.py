@@ -89,6 +89,20 @@ def test_a_microsecond_function_is_timed_in_blocks_even_at_a_tiny_budget():
         assert row.noisy and row.median_low is None, row
 
 
+def test_a_row_the_race_gave_no_block_keeps_its_checks_time_and_says_so():
+    """Its check (two 30 ms calls) ends past the deadline and its block is too long to be the
+    one short late block: the budget is kept, and the row has its check's time, not nothing."""
+
+    def slow(a, b):
+        time.sleep(0.03)
+        return a @ b
+
+    row = bench(slow, course=False, shape="1x4x1", budget=0.05)["slow"]
+    assert row.status == "ok" and row.median >= 0.03 and (row.runs, row.blocks) == (1, 1)
+    assert row.noisy and row.median_low is None  # one call: its precision is unknown
+    assert "timed by its check's calls alone" in row.note
+
+
 def test_a_call_longer_than_the_whole_budget_stops_the_row_after_it():
     def slow(a, b):
         time.sleep(0.25)

@@ -3,8 +3,9 @@
 The rules, each chosen so that a figure can be trusted and the budget is a promise:
 
 - **Wall time.** Checks and timing together stay within the budget: the checks may take
-  ``CHECK_SHARE`` of it, the race stops at the deadline (a block in flight may finish, and a
-  main row with no block yet gets one short one); one-off costs such as a JIT compile on the
+  ``CHECK_SHARE`` of it, the race stops at the deadline (a block in flight may finish, a
+  main row with no block yet gets one short one, a longer one keeps its check's time);
+  one-off costs such as a JIT compile on the
   first call are measured, reported and not counted.
 - **Shared rounds.** The main rows race in every round to the deadline, cheap ones taking
   several blocks a round while slow ones run (``rounds.py``); only a sweep point stops once

@@ -118,8 +118,8 @@ class Race:
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if late:
-                # Whatever it has (a row with too few blocks is noisy); a main row's probe
-                # without a block got one short one in this round (``_late_block``): the one
+                # Whatever it has (a row with too few blocks is noisy); a main row's short
+                # probe without a block got one in this round (``_late_block``): the one
                 # overrun a budget too small for a round allows.
                 task.done = True
             elif min(blocks) < plan.FLOOR_BLOCKS:
@@ -135,14 +135,11 @@ class Race:
 
     def _late_block(self, probe: Probe) -> bool:
         """Past the deadline, a main row's probe with no block yet still gets one when it is
-        short, or ends within the time kept back to build the rows (so no checked row ends
-        with nothing); a sweep point, or a long block, not."""
-        if probe.times or probe.task.size is not None:
-            return False
-        # A row's figure needs a block of each probe: all of those left fit, or none runs.
-        cost = sum(p.per_call * p.number for p in probe.task.probes if not p.times)
-        end = self.deadline + self.plan.finish_seconds  # the budget's own end
-        return cost <= self.plan.late_block_seconds or time.perf_counter() + cost <= end
+        short (a fast function is timed in a block of many calls, never by its check's one
+        call); a sweep point, or a long block, not: its row keeps its check's time
+        (``Run.from_checks``)."""
+        short = probe.per_call * probe.number <= self.plan.late_block_seconds
+        return short and not probe.times and probe.task.size is None
 
     def _cheap(self, task: Task) -> bool:
         return self._round_cost(task) <= 2 * self.plan.block_seconds
