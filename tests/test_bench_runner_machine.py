@@ -95,3 +95,23 @@ def test_cuda_peaks_follow_the_data_sheet():
     assert devices.cuda_peak_gflops("NVIDIA H100 PCIe", "bfloat16") == pytest.approx(756_000)
     assert devices.cuda_peak_gflops("NVIDIA GeForce GTX 1080", "float32") is None
     assert devices.peak_gflops(torch.device("cpu"), torch.float32) is None
+
+
+def test_each_rows_blocks_are_divided_by_the_load_the_other_rows_saw(monkeypatch):
+    """The rows' figures come through ``round_loads``: a load of 2 in every round halves a
+    row's median (the correction itself: tests/test_race.py)."""
+    from matmul_magic.race import run, timing
+
+    class Steady(timing.CpuClock):
+        def __call__(self, fn, args, number):
+            super().__call__(fn, args, number)
+            return 1e-3 * number
+
+    class Twice(dict):
+        def get(self, key, default=None):
+            return 2.0
+
+    monkeypatch.setattr(timing, "clock_for", lambda device, l2_flush=False: Steady())
+    monkeypatch.setattr(run, "round_loads", lambda tasks: {id(t): Twice({0: 2.0}) for t in tasks})
+    row = bench(my_matmul, course=False, shape=SMALL, budget=0.02, threads=1).rows[0]
+    assert row.median == pytest.approx(5e-4)

@@ -8,7 +8,7 @@ import time
 import pytest
 import torch
 
-from matmul_magic.race import plan, rounds
+from matmul_magic.race import estimate, plan, rounds
 from matmul_magic.race.rounds import Race
 from matmul_magic.race.task import Probe, Task
 from matmul_magic.race.variants import Variant
@@ -231,3 +231,62 @@ def test_past_the_deadline_a_long_first_block_is_not_run():
     clock = ScriptedClock({noisy: [0.025]})
     Race([loops], clock, the_plan, time.perf_counter()).run()
     assert loops.probes[0].times == [] and clock.log == []
+
+
+def timed_task(times_by_round, name="x"):
+    """A task whose one probe took ``times_by_round[r]`` in round ``r`` (``None``: no block)."""
+    task = make_task(steady, name=name)
+    probe = task.probes[0]
+    for r, t in enumerate(times_by_round):
+        if t is not None:
+            probe.times.append(t)
+            probe.rounds.append(r)
+    return task
+
+
+def test_load_that_comes_and_goes_is_divided_out_of_every_row_alike():
+    """Half the rounds loaded (2× slower for all): raw medians fall in the gap between the two
+    modes, where twins part; divided by their round's load, each row reads its own time."""
+    load = [1.0, 2.0] * 6
+    bases = {"loops": 0.01, "elementwise": 1e-3, "einsum": 3e-5, "torch": 1e-5}
+    tasks = [timed_task([b * q for q in load], n) for n, b in bases.items()]
+    # Twins: a pulse that began during round 0 slowed the first but not the second. Raw,
+    # one median is the loaded mode and the other falls in the gap: 1.33× apart.
+    twin_a = timed_task([3e-5 * q * (2.0 if r == 0 else 1.0) for r, q in enumerate(load)])
+    twin_b = timed_task([3e-5 * q for q in load])
+    tasks += [twin_a, twin_b]
+    raw = [estimate.estimate(t).measurement.median for t in (twin_a, twin_b)]
+    assert raw[0] / raw[1] == pytest.approx(6e-5 / 4.5e-5)
+    loads = estimate.round_loads(tasks)
+    for task in tasks:  # relative to the rows' medians: the typical round is 1.5× the quiet
+        assert [loads[id(task)][r] * 1.5 / q for r, q in enumerate(load)] == pytest.approx(
+            [1.0] * 12
+        )
+    for task, base in zip(tasks, [*bases.values(), 3e-5, 3e-5], strict=True):
+        m = estimate.estimate(task, loads[id(task)]).measurement
+        assert m.median == pytest.approx(1.5 * base) and m.meets(0.05)
+    # round 0's excess was twin_a's own: it stays in its blocks
+    assert max(estimate.estimate(twin_a, loads[id(twin_a)]).measurement.times) == pytest.approx(
+        9e-5
+    )
+
+
+def test_a_rows_own_stall_is_not_taken_for_load_and_stays_in_its_figures():
+    steady_rows = [timed_task([1e-3] * 8) for _ in range(3)]
+    stalled = timed_task([1e-3] * 7 + [0.1])
+    loads = estimate.round_loads([*steady_rows, stalled])
+    assert loads[id(stalled)] == {r: 1.0 for r in range(8)}  # the others saw no load
+    m = estimate.estimate(stalled, loads[id(stalled)]).measurement
+    assert max(m.times) == 0.1 and estimate.estimate(stalled).stalls == 1
+
+
+def test_load_is_read_only_where_three_other_rows_were_timed_in_the_round():
+    tasks = [timed_task([1e-3, 2e-3, 1e-3, 1e-3]) for _ in range(3)]
+    tasks.append(timed_task([1e-3, 2e-3, None, 1e-3]))
+    loads = estimate.round_loads(tasks)
+    assert sorted(loads[id(tasks[3])]) == [0, 1, 2, 3]  # three others in every round
+    assert sorted(loads[id(tasks[0])]) == [0, 1, 3]  # in round 2 only two others ran
+    two_others = estimate.round_loads(tasks[:3])
+    assert all(not load for load in two_others.values())
+    # no load known: the blocks as they are
+    assert estimate.estimate(tasks[0], {}).measurement.times == (1e-3, 2e-3, 1e-3, 1e-3)

@@ -6,10 +6,18 @@ per-call cost (a sleep, a launch, a Python preamble) is then counted once, never
 the slice factor. The fit is checked against the slices the ladder measured but the race did
 not use (relative to the big slice, since the ladder ran on one thread); when it misses one
 of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``.
+
+A main row's blocks are first divided by their round's load (``round_loads``), read from
+the other rows in that round: under load that comes and goes the blocks are bimodal (30 µs
+in a quiet round, 60 µs in a loaded one), and a raw median falls anywhere in the gap, where
+two identical functions read 15 % apart. So a row's median, interval, IQR and minimum are
+of its time at the run's typical load, and speedups compare rows at the same load.
 """
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..bench_result.views.format import format_percent, format_time
@@ -40,16 +48,48 @@ def _stalls(times: list[float]) -> int:
     return sum(1 for t in times if t > plan.STALL_FACTOR * median)
 
 
-def estimate(task: Task) -> Estimate | None:
-    """The task's figures, or ``None`` when it has no timed block."""
+MIN_OTHERS = 3
+"""A round's load is read from at least this many other rows' blocks in it, else not at all."""
+
+
+def round_loads(tasks: Sequence[Task]) -> dict[int, dict[int, float]]:
+    """Each task's (by ``id``) load in each round, as the *other* tasks saw it: the median
+    over them of their blocks' time ÷ their probe's median in that round (1 in a typical
+    round, 2 when every other row ran twice as slow). Rounds are interleaved, so load that
+    comes and goes lands on every row of a round alike: dividing it out leaves each row its
+    own time (a randomized complete block design). A task's own blocks never judge its load,
+    so its own stalls and spread stay in its figures."""
+    ratios = []  # per task: round -> the median of its blocks' ratios to their probe's median
+    for task in tasks:
+        seen: dict[int, list[float]] = {}
+        for probe in (p for p in task.probes if len(p.times) >= plan.FLOOR_BLOCKS):
+            median = statistics.median(probe.times)
+            for r, t in zip(probe.rounds, probe.times, strict=True):
+                seen.setdefault(r, []).append(t / median)
+        ratios.append({r: statistics.median(qs) for r, qs in seen.items()})
+    loads = {}
+    for i, task in enumerate(tasks):
+        others: dict[int, list[float]] = {}
+        for seen in ratios[:i] + ratios[i + 1 :]:
+            for r, q in seen.items():
+                others.setdefault(r, []).append(q)
+        loads[id(task)] = {
+            r: statistics.median(qs) for r, qs in others.items() if len(qs) >= MIN_OTHERS
+        }
+    return loads
+
+
+def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | None:
+    """The task's figures, or ``None`` when it has no timed block; with ``load``
+    (``round_loads``), each block is divided by its round's load first."""
     probes = [p for p in task.probes if p.times]
     if len(probes) != len(task.probes) or not probes:
         return None
     main = probes[-1]
-    measured = Measurement(tuple(main.times), main.number)
+    measured = Measurement(_unloaded(main, load), main.number)
     factor, how, unreliable, unconfirmed = 1.0, None, False, False
     if task.extrapolated:
-        factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median)
+        factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median, load)
     return Estimate(
         measured.scaled(factor),
         {r: t * factor for r, t in zip(main.rounds, main.times, strict=True)},
@@ -65,12 +105,20 @@ def estimate(task: Task) -> Estimate | None:
 UNCONFIRMED_WORDS = "estimate, unconfirmed: no third slice was measured to check the fit"
 
 
-def _fit(task: Task, small: Probe, t1: float) -> tuple[float, str, bool, bool]:
+def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
+    if not load:
+        return tuple(probe.times)
+    return tuple(t / load.get(r, 1.0) for r, t in zip(probe.rounds, probe.times, strict=True))
+
+
+def _fit(
+    task: Task, small: Probe, t1: float, load: dict[int, float] | None = None
+) -> tuple[float, str, bool, bool]:
     """The factor from the big slice's median ``t1`` to the full call's, through the line
     through the two slices' medians; its words, and whether it is unreliable or unconfirmed."""
     big_probe = task.probes[-1]
     o0, o1, total = small.outputs, big_probe.outputs, task.outputs
-    t0 = Measurement(tuple(small.times)).median
+    t0 = Measurement(_unloaded(small, load)).median
     per_output = max(t1 - t0, 0.0) / (o1 - o0)
     fixed = t1 - per_output * o1
     if fixed < 0:

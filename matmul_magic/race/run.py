@@ -18,7 +18,7 @@ from . import devices, plan
 from .audit import Audit
 from .bench_operands import operands_fit, same_values, sweep_operands
 from .checking import check
-from .estimate import estimate
+from .estimate import estimate, round_loads
 from .guard import ArgsGuard, Pair, written_note
 from .plan import Plan
 from .rounds import Race
@@ -284,12 +284,13 @@ class Run:
     def rows(self, final: bool = False) -> list[BenchRow]:
         """A row for every checked variant; while running, only those with figures to show."""
         rows, per_round = [], {}
+        loads = round_loads([ts[0] for ts in self.tasks.values() if ts and ts[0].timed])
         for v in self.variants:
             if id(v) not in self.checked:
                 continue
             tasks = self.tasks[id(v)]
             main = tasks[0] if tasks else None
-            est = estimate(main) if main is not None else None
+            est = estimate(main, loads.get(id(main))) if main is not None else None
             if not final and est is None and main is not None and main.timed:
                 continue  # checked, waiting for the race
             rows.append(row_for(v, main, est, tasks[1:], self.plan.threshold, self.env.threads))
