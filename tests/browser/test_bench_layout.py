@@ -26,7 +26,21 @@ FIXTURES = HERE.parent / "fixtures" / "bench"
 EXAMPLES = HERE.parents[1] / "examples"
 WIDTHS = (1280, 900, 600)
 OUTPUTS = '[data-matmul-magic="bench-renderer"], [data-matmul-magic="bench-html"]'
-SHOWN = ("contended_cpu", "faults_cpu", "sweep_cpu")
+SHOWN = ("contended_cpu", "faults_cpu", "sweep_cpu", "long_labels")
+
+
+def _payload(name: str) -> dict:
+    """A fixture, or ``long_labels``: the longest value labels a row gets, speedups not known
+    across wide intervals (``not known (26,000–64,000×)`` once ran past the lab's chart at
+    1280 px) and a time with every status badge."""
+    if name != "long_labels":
+        return json.loads((FIXTURES / f"{name}.json").read_text())
+    payload = _payload("contended_cpu")
+    rows = payload["rows"]
+    rows[1].update(extrapolated=True, over_budget=True, one_off=1.2, noisy=True)
+    rows[3].update(speedup=30_000, speedup_low=26_000, speedup_high=64_000)
+    rows[4].update(speedup=1_000_000, speedup_low=260_000, speedup_high=6_400_000)
+    return payload
 
 
 def layout_problems(page, width: int, label: str) -> list[str]:
@@ -89,12 +103,11 @@ def _all_metrics(lab, width: int, label: str) -> list[str]:
 def _fixture_cells() -> list[str]:
     """A notebook showing each fixture twice: the lab renderer and the HTML fallback."""
     return [
-        "import json\nfrom pathlib import Path\nfrom IPython.display import HTML, display\n"
+        "import json\nfrom IPython.display import HTML, display\n"
         "from matmul_magic.bench_result.result import BenchResult\n"
-        "from matmul_magic.bench_result.views import to_html\n"
-        f"FIXTURES = Path({str(FIXTURES)!r})",
+        "from matmul_magic.bench_result.views import to_html",
         *(
-            f"payload = json.loads((FIXTURES / '{name}.json').read_text())\n"
+            f"payload = json.loads({json.dumps(_payload(name))!r})\n"
             "display(BenchResult.from_dict(payload))\ndisplay(HTML(to_html(payload)))"
             for name in SHOWN
         ),
@@ -119,7 +132,7 @@ def _exported(tmp_path: Path) -> Path:
     """``jupyter nbconvert --to html`` of saved bench outputs: the page a reader opens."""
     notebook = nbformat.v4.new_notebook()
     for name in SHOWN:
-        payload = json.loads((FIXTURES / f"{name}.json").read_text())
+        payload = _payload(name)
         data = {MIME_TYPE: payload, "text/html": to_html(payload), "text/plain": to_text(payload)}
         cell = nbformat.v4.new_code_cell(f"bench({name!r})")
         cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
@@ -152,10 +165,7 @@ VSCODE_OUTPUT_WIDTHS = tuple(width - 140 for width in WIDTHS)
 
 def test_html_outputs_read_at_vscode_output_widths(page, tmp_path):
     # A webview as VS Code's: its own document, 13 px text, outputs one under the other.
-    body = "\n".join(
-        f'<div class="output">{to_html(json.loads((FIXTURES / f"{name}.json").read_text()))}</div>'
-        for name in SHOWN
-    )
+    body = "\n".join(f'<div class="output">{to_html(_payload(name))}</div>' for name in SHOWN)
     style = "body { margin: 0; font: 13px system-ui, sans-serif; } .output { padding: 8px 0; }"
     webview = tmp_path / "vscode_output.html"
     webview.write_text(

@@ -30,11 +30,16 @@ interface BarLayout {
   rowH: number;
 }
 
-function barLayout(width: number): BarLayout {
-  const w = chartWidth(width, BAR_WIDTH);
-  return w < STACK_BELOW
-    ? { width: w, stacked: true, plot: [EDGE, w - EDGE], rowH: 40 }
-    : { width: w, stacked: false, plot: [LABEL_W, w - VALUE_W], rowH: 24 };
+/** `widest` is the widest value label drawn. Beside the bars the value column (VALUE_W at least)
+ * grows to hold it (`not known (26,000–64,000×)` ran past 150 px) while the plot keeps the width
+ * it has at STACK_BELOW; past that the values go over the bars, the chart widening (the output
+ * scrolls) where even that line cannot hold the widest value and 4 characters of the name. */
+function barLayout(width: number, widest: number): BarLayout {
+  const [w, column] = [chartWidth(width, BAR_WIDTH), Math.max(VALUE_W, widest + 10)];
+  const s = Math.max(w, Math.ceil(widest + 20 + labelWidth('name')));
+  return w - column < STACK_BELOW - VALUE_W
+    ? { width: s, stacked: true, plot: [EDGE, s - EDGE], rowH: 40 }
+    : { width: w, stacked: false, plot: [LABEL_W, w - column], rowH: 24 };
 }
 
 /** An axis title as one line, or two (split before its parenthesis) where one is too wide. */
@@ -96,8 +101,8 @@ interface BarContext {
   metric: Metric;
   hatchId: string;
   drawable: (v: number | null) => v is number;
-  /** The bar's value label, as the table prints that row's figure. */
-  label: (row: BenchRow, value: number) => string;
+  /** The bar's value label, as the table prints that row's figure, ` ✗` where incorrect. */
+  label: (row: BenchRow) => string;
   layout: BarLayout;
 }
 
@@ -142,7 +147,7 @@ function barRow(row: BenchRow, i: number, value: number | null, ctx: BarContext)
     g.appendChild(svg('text', { x: start + 6, y: layout.stacked ? barY + 12 : textY, class: 'mm-bench-missing' }, missingReason(row)));
     return g;
   }
-  const marks = `${ctx.label(row, value)}${row.status === 'incorrect' ? ' ✗' : ''}`;
+  const marks = ctx.label(row);
   g.append(...rowText(row, textY, marks, layout));
   const x1 = Math.max(start + 1, ctx.scale(Math.max(value, ctx.scale.domain[0])));
   const bar = svg('rect', { x: start, y: barY, width: x1 - start, height: 16, rx: 2, class: 'mm-bench-bar' });
@@ -165,9 +170,8 @@ function barRow(row: BenchRow, i: number, value: number | null, ctx: BarContext)
 
 /** A bar's value label: the table's median or speedup cell; throughput in the table's unit. */
 function labeller(metric: Metric, rate: Unit): BarContext['label'] {
-  if (metric === 'time') return (row) => medianCell(row);
-  if (metric === 'speedup') return (row) => speedupCell(row);
-  return (row) => rateCell(row, rate);
+  const cell = metric === 'time' ? medianCell : metric === 'speedup' ? speedupCell : (row: BenchRow) => rateCell(row, rate);
+  return (row) => `${cell(row)}${row.status === 'incorrect' ? ' ✗' : ''}`;
 }
 
 /** Horizontal bars, one per row, in row order, laid out for `width` (the output's width). */
@@ -178,13 +182,14 @@ export function barChart(
   baseline: string | null = null,
   width: number = BAR_WIDTH
 ): SVGSVGElement {
-  const layout = barLayout(width);
   const values = rows.map((row) => metricValue(row, metric));
   const drawable = (v: number | null): v is number => v !== null && (scaleKind === 'linear' ? v >= 0 : v > 0);
+  const rate = rateUnit(rows);
+  const label = labeller(metric, rate);
+  const layout = barLayout(width, Math.max(0, ...rows.map((row, i) => (drawable(values[i]) ? labelWidth(label(row)) : 0))));
   const highs = rows.map((row) => interval(row, metric)?.[1] ?? null);
   const plotted = [...values, ...highs].filter(drawable);
   const scale = scaleKind === 'log' ? logScale(plotted, layout.plot) : linearScale(plotted, layout.plot);
-  const rate = rateUnit(rows);
   const lines = titleLines(axisTitle(metric, scaleKind, baseline, rate), layout.width - 8);
   const height = AXIS_H + rows.length * layout.rowH + 6 + TITLE_H * lines.length;
   const description = METRICS.find((m) => m.key === metric)?.describe ?? metric;
@@ -198,7 +203,7 @@ export function barChart(
     'data-metric': metric,
     'data-scale': scaleKind
   });
-  const ctx: BarContext = { scale, metric, hatchId: hatch(root), drawable, label: labeller(metric, rate), layout };
+  const ctx: BarContext = { scale, metric, hatchId: hatch(root), drawable, label, layout };
   root.appendChild(axis(scale, metric, lines, height, rate, layout));
   rows.forEach((row, i) => root.appendChild(barRow(row, i, values[i], ctx)));
   return root;

@@ -64,6 +64,32 @@ describe('the bar chart at the output width', () => {
     }
   });
 
+  it('keeps a long value label inside the chart: a speedup not known across a wide interval', () => {
+    // `not known (26,000–64,000×)` once ran past a 150 px value column at 1280 px (CI).
+    const wide = (speedup: number, low: number, high: number, status: BenchRow['status'] = 'ok') =>
+      rows.map((r, i) => (i === 3 ? { ...r, status, speedup, speedup_low: low, speedup_high: high } : r));
+    const cases = [
+      [wide(30_000, 26_000, 64_000), 'not known (26,000–64,000×)'],
+      [wide(1_000_000, 260_000, 6_400_000, 'incorrect'), 'not known (260,000–6,400,000×) ✗']
+    ] as const;
+    expect(barChart(cases[0][0], 'speedup', 'log', 'loops', 680).classList.contains('mm-stacked')).toBe(false);
+    for (const [drawn, label] of cases) {
+      for (const w of [1280, 680, 500, 480, 320, MIN_WIDTH]) {
+        for (const scale of ['log', 'linear'] as const) {
+          const chart = barChart(drawn, 'speedup', scale, 'loops', w);
+          expect([...chart.querySelectorAll('.mm-bench-value')].map((t) => t.textContent)).toContain(label);
+          for (const [text, left, right] of spans(chart)) {
+            expect([text, w, left >= 0, right <= width(chart)]).toEqual([text, w, true, true]);
+          }
+          for (const row of chart.querySelectorAll('.mm-bench-bar-row')) {
+            const [name, value] = [...row.querySelectorAll('text')].map(span);
+            expect(name[1]).toBeLessThan(value[0]);
+          }
+        }
+      }
+    }
+  });
+
   it('splits an axis title before its parenthesis where one line does not fit', () => {
     expect(titleLines('median time per call (log scale)', 400)).toEqual(['median time per call (log scale)']);
     expect(titleLines('median time per call (log scale)', 150)).toEqual(['median time per call', '(log scale)']);

@@ -24,8 +24,9 @@ Payload = Mapping[str, Any]
 # Both charts are at most 440 px wide, so their 10-11 px text reads without scrolling in a
 # VS Code output (460 px in a 600 px window) or an exported page at 600 px: each row's name
 # and value go on a line over its bar, and the sweep's legend under its plot. Static HTML
-# cannot choose a layout from the output's width, as the lab renderer does.
-_BAR = {"width": 440, "plot_x": 24, "plot_w": 392, "bar_h": 14, "step": 36, "top": 6}
+# cannot choose a layout from the output's width, as the lab renderer does. A value label too
+# long for the line over its bar (a row with every status badge) widens the chart: it scrolls.
+_BAR = {"width": 440, "plot_x": 24, "bar_h": 14, "step": 36, "top": 6}
 _SWEEP = {"left": 60, "top": 10, "plot_w": 356, "plot_h": 220}
 
 
@@ -101,7 +102,7 @@ def _value_label(row: Mapping[str, Any]) -> str:
     return label
 
 
-def _bar(row: Mapping[str, Any], y: float, x) -> list[str]:
+def _bar(row: Mapping[str, Any], y: float, x, chart_w: float) -> list[str]:
     """One row's bar, its interval as a whisker, and its value label at the end of the line
     over it; the tooltip adds the speedup and the note."""
     g = _BAR
@@ -123,7 +124,7 @@ def _bar(row: Mapping[str, Any], y: float, x) -> list[str]:
             f'{mid - 4:.1f}v8" style="fill: none; stroke: currentColor; stroke-width: 1;"/>'
         )
     out.append(
-        f'<text x="{g["width"] - 4}" y="{y - 5}" font-size="11" text-anchor="end" '
+        f'<text x="{chart_w - 4}" y="{y - 5}" font-size="11" text-anchor="end" '
         f'fill="currentColor">{escape(label)}</text>'
     )
     return out
@@ -135,25 +136,27 @@ def bar_chart_svg(payload: Payload) -> str:
     timed = [r["median"] for r in rows if _timed(r)]
     if not timed:
         return ""
-    g = _BAR
+    g, char_w = _BAR, RULES["char_width"]
     lo, hi = decades(timed + [iv[1] for r in rows if _timed(r) and (iv := _interval(r))])
     axis_y = g["top"] + len(rows) * g["step"]
+    # Room on the line for the widest value and 4 characters of a name (the least it is cut to).
+    widest = max(len(_value_label(r)) for r in rows if _timed(r))
+    chart_w = max(g["width"], math.ceil((widest + 4) * char_w + 16))
 
     def x(seconds: float) -> float:
-        return g["plot_x"] + g["plot_w"] * (math.log10(seconds) - lo) / (hi - lo)
+        return g["plot_x"] + (chart_w - 2 * g["plot_x"]) * (math.log10(seconds) - lo) / (hi - lo)
 
     title = "median time per call (log scale, shorter is faster)"
-    out = [_svg_open(g["width"], axis_y + 34, title)]
+    out = [_svg_open(chart_w, axis_y + 34, title)]
     for decade in range(lo, hi + 1):
         gx = x(10.0**decade)
         tick = format_tick(10.0**decade)
         out.append(_gridline(gx, g["top"], gx, axis_y, tick, (gx, axis_y + 13, "middle")))
-    out.append(_axis_title(g["width"] / 2, axis_y + 27, title))
+    out.append(_axis_title(chart_w / 2, axis_y + 27, title))
     for i, row in enumerate(rows):
         y = g["top"] + i * g["step"] + 18  # the bar's top; its name and value on the line over it
         value = _value_label(row) if _timed(row) else ""
-        char_w = RULES["char_width"]
-        room = int((g["width"] - 16 - len(value) * char_w) / char_w)
+        room = int((chart_w - 16 - len(value) * char_w) / char_w)
         name = short(row["name"], max(4, min(24, room)))
         out.append(
             f'<text x="4" y="{y - 5}" font-size="11" fill="currentColor">'
@@ -165,7 +168,7 @@ def bar_chart_svg(payload: Payload) -> str:
                 f'fill="currentColor" fill-opacity="0.7">{escape(status_text(row))}</text>'
             )
             continue
-        out.extend(_bar(row, y, x))
+        out.extend(_bar(row, y, x, chart_w))
     out.append("</svg>")
     return "\n".join(out)
 
