@@ -222,6 +222,19 @@ def test_the_race_stops_early_enough_to_build_its_rows_within_the_budget():
     assert plan.Plan.for_run(1.0, variants=6).finish_seconds == pytest.approx(6 * per_row)
 
 
+def test_a_block_that_would_end_well_past_the_deadline_does_not_start():
+    """10 ms before the deadline a 25 ms block would end 15 ms late: it is not started, and
+    a race in which no block fits any more ends instead of turning idle rounds."""
+    loops, fast = make_task(noisy, per_call=0.025), make_task(steady, per_call=1e-4)
+    clock = ScriptedClock({noisy: [0.025], steady: [1e-4]})
+    race([loops, fast], clock, budget=0.2, seconds=0.01)  # a late block is at most 10 ms
+    assert loops.probes[0].times == [] and fast.probes[0].times
+    assert {fn for fn, _ in clock.log} == {steady}
+    alone = make_task(noisy, per_call=0.025)
+    r = race([alone], ScriptedClock({noisy: [0.025]}), budget=0.2, seconds=0.01)
+    assert r.rounds == 1 and alone.done and alone.probes[0].times == []
+
+
 def test_past_the_deadline_a_long_first_block_is_not_run():
     """The late block is a fast row's short one: a 25 ms loops slice is not run past the
     deadline (its row keeps its check's time instead, ``Run.from_checks``)."""

@@ -11,8 +11,8 @@ and it is sized again from the median of its blocks whenever that median says a 
 more than twice too long or too short (a stalled warm-up would otherwise leave a 10 µs
 function timed one call per block).
 
-Every task takes part in every round until the deadline (the budget is a promise: only a
-block in flight may finish after it) or the block cap, so rows are timed over the same
+Every task takes part in every round until the deadline (the budget is a promise: a block
+starts only when it should end by then, give or take a fast block) or the block cap, so rows are timed over the same
 rounds (load that comes and goes cannot favour a row that happened to stop early), a slow
 row gets at least as many blocks as a fast one, and a larger budget always buys more calls.
 While expensive tasks (a round of one costs more than two fast blocks) run, each cheap probe
@@ -70,8 +70,7 @@ class Race:
             for probe in self._probes():
                 probe.number = self._calls(probe.per_call)
         while any(not t.done for t in self.tasks):
-            self._round()
-            self._retire()
+            self._retire(late=not self._round())
             self._resize()
             if self.on_round is not None:
                 self.on_round()
@@ -82,7 +81,8 @@ class Race:
     def _probes(self) -> list[Probe]:
         return [p for t in self.tasks if not t.done for p in t.probes]
 
-    def _round(self, warmup: bool = False) -> None:
+    def _round(self, warmup: bool = False) -> int:
+        """One round (or the warm-up); how many blocks it ran."""
         probes = self._probes()
         if warmup:  # a slow probe's check calls warmed it, and its block would eat the budget
             probes = [p for p in probes if p.per_call * p.number <= self.plan.block_seconds * 2]
@@ -90,12 +90,13 @@ class Race:
             reps = self._cheap_reps()
             probes = [p for p in probes for _ in range(reps if self._cheap(p.task) else 1)]
         self.rng.shuffle(probes)
+        ran = 0
         for probe in probes:
             task = probe.task
             if task.done:
                 continue  # failed earlier in this round
-            if not warmup and time.perf_counter() >= self.deadline and not self._late_block(probe):
-                continue  # the budget is spent: only a short first block of a main row is left
+            if not warmup and not self._in_time(probe):
+                continue
             try:
                 elapsed = self.clock(task.variant.fn, probe.args(), probe.number)
             except BaseException as exc:  # noqa: BLE001 - a user's SystemExit is a row error
@@ -104,6 +105,7 @@ class Race:
                 if is_oom(exc):
                     release_memory()
                 continue
+            ran += 1
             if warmup:
                 probe.per_call = min(probe.per_call, elapsed / probe.number)
             else:
@@ -111,10 +113,12 @@ class Race:
                 probe.rounds.append(self.rounds)
         if not warmup:
             self.rounds += 1
+        return ran
 
-    def _retire(self) -> None:
+    def _retire(self, late: bool = False) -> None:
+        """Tasks done: all of them past the deadline (or when no block fit before it)."""
         running = [t for t in self.tasks if not t.done]
-        late = time.perf_counter() >= self.deadline
+        late = late or time.perf_counter() >= self.deadline
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if late:
@@ -132,6 +136,16 @@ class Race:
                 # drift of the machine's speed cancels in their speedups (a loops row that
                 # stopped early was timed on another machine, in effect, than torch).
                 task.done = True
+
+    def _in_time(self, probe: Probe) -> bool:
+        """Whether a block starts: it is predicted to end by the deadline, give or take a fast
+        block's length (a 26 ms loops block started just before a 0.1 s run's deadline
+        ended it 21 ms late); past the deadline, only a short first one (``_late_block``)."""
+        now = time.perf_counter()
+        if now >= self.deadline:
+            return self._late_block(probe)
+        end = now + probe.per_call * probe.number
+        return end <= self.deadline + 2 * self.plan.block_seconds
 
     def _late_block(self, probe: Probe) -> bool:
         """Past the deadline, a main row's probe with no block yet still gets one when it is
