@@ -303,3 +303,33 @@ def test_load_is_read_only_where_three_other_rows_were_timed_in_the_round():
     assert all(not load for load in two_others.values())
     # no load known: the blocks as they are
     assert estimate.estimate(tasks[0], {}).measurement.times == (1e-3, 2e-3, 1e-3, 1e-3)
+
+
+def test_a_load_only_some_rows_feel_is_not_divided_out_of_the_others():
+    """Two rows share a resource that is 10x slow in 4 rounds of 10; two rows never touch it.
+    For those two the others' median says "loaded" in those rounds, but their own blocks did
+    not slow down there: they keep their figures as measured (a 200 µs spin read 26 µs)."""
+    slow_rounds = {1, 4, 6, 9}
+    jitter = [1.0, 1.02, 0.99, 1.01, 1.0, 0.98, 1.01, 1.0, 1.02, 0.99]
+    shared = [timed_task([1e-3 * (10 if r in slow_rounds else 1) * j for r, j in enumerate(jitter)])
+              for _ in range(2)]  # fmt: skip
+    alone = [timed_task([2e-4 * j for j in jitter[k:] + jitter[:k]]) for k in (0, 3)]
+    loads = estimate.round_loads(shared + alone)
+    for task in alone:
+        assert loads[id(task)][1] > 5  # the median of the others is loaded there
+        est = estimate.estimate(task, loads[id(task)])
+        assert est.measurement.times == pytest.approx(task.probes[0].times, rel=0.02)  # as is
+    # the row's fastest block is a block as measured, even where load is divided out
+    est = estimate.estimate(shared[0], loads[id(shared[0])])
+    assert est.fastest == min(shared[0].probes[0].times)
+
+
+def test_a_clock_that_read_zero_or_nan_judges_no_rounds_load():
+    tasks = [timed_task([1e-3, 2e-3, 1e-3, 1e-3]) for _ in range(4)]
+    tasks.append(timed_task([0.0, 0.0, 0.0, 0.0]))
+    tasks.append(timed_task([1e-3, float("nan"), 1e-3, 1e-3]))
+    loads = estimate.round_loads(tasks)
+    assert loads[id(tasks[0])][1] == 2.0  # the zeros and the NaN were left out
+    for task in tasks:
+        assert estimate.estimate(task, loads[id(task)]) is not None
+    assert estimate.estimate(tasks[0], {0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0}) is not None

@@ -16,6 +16,7 @@ of its time at the run's typical load, and speedups compare rows at the same loa
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Estimate:
     how: str | None = None  # how an extrapolation was made, for the note
     stalls: int = 0
     unconfirmed: bool = False  # a two-slice fit with no third slice to check it against
+    fastest: float | None = None  # the fastest block as measured (load not divided out)
 
 
 def _stalls(times: list[float]) -> int:
@@ -65,7 +67,8 @@ def round_loads(tasks: Sequence[Task]) -> dict[int, dict[int, float]]:
         for probe in (p for p in task.probes if len(p.times) >= plan.FLOOR_BLOCKS):
             median = statistics.median(probe.times)
             for r, t in zip(probe.rounds, probe.times, strict=True):
-                seen.setdefault(r, []).append(t / median)
+                if 0 < t < math.inf and 0 < median < math.inf:  # a clock that read 0, or NaN,
+                    seen.setdefault(r, []).append(t / median)  # judges no load
         ratios.append({r: statistics.median(qs) for r, qs in seen.items()})
     loads = {}
     for i, task in enumerate(tasks):
@@ -86,7 +89,7 @@ def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | Non
     if len(probes) != len(task.probes) or not probes:
         return None
     main = probes[-1]
-    measured = Measurement(_unloaded(main, load), main.number)
+    measured = Measurement(_unloaded(main, load), main.number)  # median, interval, IQR
     factor, how, unreliable, unconfirmed = 1.0, None, False, False
     if task.extrapolated:
         factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median, load)
@@ -99,6 +102,7 @@ def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | Non
         how=how,
         stalls=sum(_stalls(p.times) for p in probes),
         unconfirmed=unconfirmed,
+        fastest=min(main.times) * factor,
     )
 
 
@@ -106,9 +110,24 @@ UNCONFIRMED_WORDS = "estimate, unconfirmed: no third slice was measured to check
 
 
 def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
-    if not load:
+    """The probe's blocks with their rounds' load divided out, as far as this row feels it:
+    the load raised to how much slower its own blocks ran in the more loaded half of its
+    rounds than in the less loaded half (on log scales, medians, clipped to 0..1), so a row
+    that a load on the others' shared resource never touched is left as measured."""
+    blocks = zip(probe.rounds, probe.times, strict=True)
+    pairs = sorted((math.log(load[r]), math.log(t)) for r, t in blocks
+                   if r in load and 0 < load[r] < math.inf and t > 0) if load else []  # fmt: skip
+    half = len(pairs) // 2
+    if half < plan.FLOOR_BLOCKS:
         return tuple(probe.times)
-    return tuple(t / load.get(r, 1.0) for r, t in zip(probe.rounds, probe.times, strict=True))
+    low, high = pairs[:half], pairs[-half:]
+    dx = statistics.median(x for x, _ in high) - statistics.median(x for x, _ in low)
+    dy = statistics.median(y for _, y in high) - statistics.median(y for _, y in low)
+    feels = min(max(dy / dx, 0.0), 1.0) if dx > 0 else 0.0
+    return tuple(
+        t / load[r] ** feels if r in load and 0 < load[r] < math.inf else t
+        for r, t in zip(probe.rounds, probe.times, strict=True)
+    )
 
 
 def _fit(

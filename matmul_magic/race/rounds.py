@@ -12,9 +12,10 @@ more than twice too long or too short (a stalled warm-up would otherwise leave a
 function timed one call per block).
 
 Every task takes part in every round until the deadline (the budget is a promise: a block
-starts only when it should end by then, give or take a fast block) or the block cap, so rows are timed over the same
-rounds (load that comes and goes cannot favour a row that happened to stop early), a slow
-row gets at least as many blocks as a fast one, and a larger budget always buys more calls.
+starts only when it should end by then, give or take a fast block) or the block cap, so
+rows are timed over the same rounds (load that comes and goes cannot favour a row that
+happened to stop early), a slow row gets at least as many blocks as a fast one, and a larger
+budget always buys more calls.
 While expensive tasks (a round of one costs more than two fast blocks) run, each cheap probe
 takes several blocks per round, shuffled among the others, so that the cheap rows together
 get about the time the expensive ones take. An expensive sweep point stops as soon as its
@@ -144,7 +145,10 @@ class Race:
         now = time.perf_counter()
         if now >= self.deadline:
             return self._late_block(probe)
-        end = now + probe.per_call * probe.number
+        per_call = probe.per_call  # or as slow as its recent blocks, once _resize reads them
+        if len(probe.times) >= plan.FLOOR_BLOCKS:
+            per_call = max(per_call, Measurement(tuple(probe.times[-9:])).median)
+        end = now + per_call * probe.number
         return end <= self.deadline + 2 * self.plan.block_seconds
 
     def _late_block(self, probe: Probe) -> bool:

@@ -46,7 +46,7 @@ def row_for(
         median_low=low,
         median_high=high,
         iqr=m.iqr if m else None,
-        min=m.min if m else over_budget_time,
+        min=est.fastest if est else over_budget_time,
         runs=est.calls if est else (1 if over_budget_time is not None else 0),
         blocks=est.blocks if est else (1 if over_budget_time is not None else 0),
         correct=main.correct,

@@ -76,6 +76,7 @@ class Run:
         try:
             self._run(clock)
         finally:
+            self.from_checks()  # a Ctrl-C too keeps what the checks measured
             self.restore_operands()
             self._note_state()
 
@@ -92,7 +93,7 @@ class Run:
         self.progress(force=True)
         watch = Watch(clock, self)
         Race(self.all_tasks(), watch, self.plan, self.deadline(), self.seed, self.progress).run()
-        self.from_checks()
+        self.from_checks()  # before the last progress report
         self._say_unmeasured_sizes()
         for task in watch.stopped:
             task.error = None  # the race stopped it with an error; the note says why
@@ -100,16 +101,21 @@ class Run:
         self.progress(force=True)
 
     def from_checks(self) -> None:
-        """A main row the race gave no block (its slices too long for what the budget left)
-        keeps what its check measured: one call a slice, so its
-        median's precision is unknown (noisy), and its note says so."""
+        """A main row the race gave no block (its slices too long for what the budget left, or
+        the run interrupted) keeps what its check measured: the best of its calls on each
+        slice, so its median's precision is unknown (noisy), and its note says so (and that
+        the check ran on one thread, where the race did not)."""
         for task in (ts[0] for ts in self.tasks.values() if ts and ts[0].timed):
             seconds = {(r, c): s for r, c, s in task.points}
             empty = [p for p in task.probes if not p.times]
             for probe in empty:
                 probe.number, probe.times, probe.rounds = 1, [seconds[probe.rows, probe.cols]], [-1]
             if empty:
-                why = "timed by its check's calls alone: the race ended before its first block"
+                threads = self.env.threads or 1
+                one = " (on one thread)" if self.dev.type == "cpu" and threads > 1 else ""
+                why = (
+                    f"timed by its check's calls alone{one}: the race ended before its first block"
+                )
                 task.note = f"{task.note}; {why}" if task.note else why
 
     def one_off(self) -> float:
