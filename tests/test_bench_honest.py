@@ -79,14 +79,15 @@ def test_an_estimate_never_comes_from_a_single_slice(monkeypatch):
 # -- budgets ------------------------------------------------------------------------------------
 
 
-def test_a_microsecond_function_is_timed_in_blocks_even_at_a_tiny_budget():
-    result = bench(only=["torch", "einsum"], budget=1e-6, shape=SMALL)
-    for row in result.rows:
-        assert row.status == "ok"
-        # past the deadline each row still gets a block of many calls, and says its median
-        # is not known to the target
-        assert row.blocks >= 1 and row.runs >= 2 * row.blocks, row
-        assert row.noisy and row.median_low is None, row
+def test_a_microsecond_function_is_timed_in_blocks_of_many_calls_or_by_its_check():
+    # A block is many calls; a row the race gave no block keeps its check's time instead.
+    for row in bench(only=["torch", "einsum"], budget=0.05, shape=SMALL).rows:
+        raced = "timed by its check's calls alone" not in (row.note or "")
+        assert row.status == "ok" and (row.runs >= 2 * row.blocks or not raced), row
+    for row in bench(only=["torch", "einsum"], budget=1e-6, shape=SMALL).rows:
+        assert row.status == "ok" and row.median > 0, row
+        assert "timed by its check's calls alone" in row.note
+        assert row.noisy and row.median_low is None, row  # said to be not known to the target
 
 
 def test_a_row_the_race_gave_no_block_keeps_its_checks_time_and_says_so():

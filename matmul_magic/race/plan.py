@@ -3,10 +3,9 @@
 The rules, each chosen so that a figure can be trusted and the budget is a promise:
 
 - **Wall time.** Checks and timing together stay within the budget: the checks may take
-  ``CHECK_SHARE`` of it, the race stops at the deadline (a block in flight may finish, a
-  main row with no block yet gets one short one, a longer one keeps its check's time);
-  one-off costs such as a JIT compile on the
-  first call are measured, reported and not counted.
+  ``CHECK_SHARE`` of it, the race stops at the deadline (a block starts only if it should
+  end by then; a main row with no block keeps its check's time); one-off costs such as a
+  JIT compile on the first call are measured, reported and not counted.
 - **Shared rounds.** The main rows race in every round to the deadline, cheap ones taking
   several blocks a round while slow ones run (``rounds.py``); only a sweep point stops once
   precise, leaving its time to the other sizes.
@@ -39,13 +38,6 @@ MAX_BUDGET = 3600.0
 MIN_SLICE_SECONDS = 1e-3
 """The shortest slice call worth timing: far above the clock's cost, and a budget too small
 for even this many blocks of it is spent on the check alone."""
-
-LATE_BLOCK_SHARE = 0.05
-"""Past the deadline a main row with no block yet gets one only if it costs at most this
-share of the budget: the one overrun the budget allows, so no checked row ends empty."""
-
-LATE_BLOCK_SECONDS = 1e-3
-"""...or at most this long, whatever the budget (a fast row's block is shorter)."""
 
 WARMUP_SHARE = 0.25
 """The warm-up round runs while more than this share of the budget is left (at the smallest
@@ -150,8 +142,6 @@ class Plan:
     """The warm-up round runs while more than this is left (``WARMUP_SHARE``)."""
     finish_seconds: float
     """Left before the budget's end to build the rows (``ROW_SECONDS``..., at most half)."""
-    late_block_seconds: float
-    """Past the deadline, a main row's first block may still be this long."""
     overrun_seconds: float
     """A checked call longer than this stops its row (the budget, or ``OVERRUN_FLOOR``)."""
     second_point_seconds: float
@@ -184,7 +174,6 @@ class Plan:
             min_blocks=min_blocks(budget),
             warmup_seconds=WARMUP_SHARE * budget,
             finish_seconds=min(budget / 2, variants * (ROW_SECONDS + POINT_SECONDS * sizes)),
-            late_block_seconds=max(LATE_BLOCK_SHARE * budget, LATE_BLOCK_SECONDS),
             overrun_seconds=max(budget, OVERRUN_FLOOR),
             second_point_seconds=budget / 3,
             full_after_failed_slice=budget >= OVERRUN_FLOOR,

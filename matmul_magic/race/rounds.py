@@ -123,9 +123,8 @@ class Race:
         for task in running:
             blocks = [len(p.times) for p in task.probes]
             if late:
-                # Whatever it has (a row with too few blocks is noisy); a main row's short
-                # probe without a block got one in this round (``_late_block``): the one
-                # overrun a budget too small for a round allows.
+                # Whatever it has (a row with too few blocks is noisy; a main row with no
+                # block keeps its check's time, ``Run.from_checks``).
                 task.done = True
             elif min(blocks) < plan.FLOOR_BLOCKS:
                 continue
@@ -141,23 +140,17 @@ class Race:
     def _in_time(self, probe: Probe) -> bool:
         """Whether a block starts: it is predicted to end by the deadline, give or take a fast
         block's length (a 26 ms loops block started just before a 0.1 s run's deadline
-        ended it 21 ms late); past the deadline, only a short first one (``_late_block``)."""
+        ended it 21 ms late). Past the deadline none does, not even a row's first: the row
+        keeps its check's time (a late block for each of six rows took a 0.05 s run whose
+        checks had spent the budget to 1.1-1.2x it)."""
         now = time.perf_counter()
         if now >= self.deadline:
-            return self._late_block(probe)
+            return False
         per_call = probe.per_call  # or as slow as its recent blocks, once _resize reads them
         if len(probe.times) >= plan.FLOOR_BLOCKS:
             per_call = max(per_call, Measurement(tuple(probe.times[-9:])).median)
         end = now + per_call * probe.number
         return end <= self.deadline + 2 * self.plan.block_seconds
-
-    def _late_block(self, probe: Probe) -> bool:
-        """Past the deadline, a main row's probe with no block yet still gets one when it is
-        short (a fast function is timed in a block of many calls, never by its check's one
-        call); a sweep point, or a long block, not: its row keeps its check's time
-        (``Run.from_checks``)."""
-        short = probe.per_call * probe.number <= self.plan.late_block_seconds
-        return short and not probe.times and probe.task.size is None
 
     def _cheap(self, task: Task) -> bool:
         return self._round_cost(task) <= 2 * self.plan.block_seconds
