@@ -69,17 +69,36 @@ def round_loads(tasks: Sequence[Task]) -> dict[int, dict[int, float]]:
             for r, t in zip(probe.rounds, probe.times, strict=True):
                 if 0 < t < math.inf and 0 < median < math.inf:  # a clock that read 0, or NaN,
                     seen.setdefault(r, []).append(t / median)  # judges no load
-        ratios.append({r: statistics.median(qs) for r, qs in seen.items()})
+        ratios.append(
+            {r: qs[0] if len(qs) == 1 else statistics.median(qs) for r, qs in seen.items()}
+        )
+    by_round: dict[int, list[tuple[float, int]]] = {}  # each round's ratios, sorted, by task
+    for i, seen in enumerate(ratios):
+        for r, q in seen.items():
+            by_round.setdefault(r, []).append((q, i))
+    rank = {r: {i: k for k, (_, i) in enumerate(sorted(e))} for r, e in by_round.items()}
+    values = {r: sorted(q for q, _ in e) for r, e in by_round.items()}
     loads = {}
     for i, task in enumerate(tasks):
-        others: dict[int, list[float]] = {}
-        for seen in ratios[:i] + ratios[i + 1 :]:
-            for r, q in seen.items():
-                others.setdefault(r, []).append(q)
+        rounds = {r for p in task.probes for r in p.rounds} & values.keys()
+        skips = {r: rank[r].get(i) for r in rounds}  # its own ratio is left out, if it has one
         loads[id(task)] = {
-            r: statistics.median(qs) for r, qs in others.items() if len(qs) >= MIN_OTHERS
+            r: _median_without(values[r], skip)
+            for r, skip in skips.items()
+            if len(values[r]) - (skip is not None) >= MIN_OTHERS
         }
     return loads
+
+
+def _median_without(values: list[float], skip: int | None) -> float:
+    """The median of the sorted ``values`` less the one at index ``skip`` (none if ``None``):
+    a row's load in a round from all the others' ratios, sorted once per round."""
+    n = len(values) - (skip is not None)
+
+    def at(k: int) -> float:
+        return values[k + (skip is not None and k >= skip)]
+
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
 
 
 def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | None:
