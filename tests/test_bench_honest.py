@@ -102,7 +102,10 @@ def test_a_row_the_race_gave_no_block_keeps_its_checks_time_and_says_so():
     row = bench(slow, course=False, shape="1x4x1", budget=0.1)["slow"]
     assert row.status == "ok" and row.median >= 0.06 and (row.runs, row.blocks) == (1, 1)
     assert row.noisy and row.median_low is None  # one call: its precision is unknown
-    assert "timed by its check's calls alone" in row.note
+    assert "timed by its check's calls alone:" in row.note
+    # The check runs on one thread; a run on more says so beside that time.
+    row = bench(slow, course=False, shape="1x4x1", budget=0.1, threads=2)["slow"]
+    assert "timed by its check's calls alone (on one thread)" in row.note
 
 
 def test_a_call_longer_than_the_whole_budget_stops_the_row_after_it():

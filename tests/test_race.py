@@ -324,3 +324,11 @@ def test_a_clock_that_read_zero_or_nan_judges_no_rounds_load():
     for task in tasks:
         assert estimate.estimate(task, loads[id(task)]) is not None
     assert estimate.estimate(tasks[0], {0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0}) is not None
+
+
+def test_a_blocks_predicted_end_uses_its_recent_blocks_once_they_are_slower():
+    """The check said 0.4 ms a call; the race reads 20 ms. Resized to one call a block, the
+    check's figure would predict 0.4 ms and start 20 ms blocks 15 ms before the deadline."""
+    task = make_task(noisy, per_call=4e-4)
+    race([task], ScriptedClock({noisy: [0.02]}), budget=0.2, seconds=0.015)
+    assert len(task.probes[0].times) == plan.FLOOR_BLOCKS and task.probes[0].number == 1
