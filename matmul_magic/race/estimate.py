@@ -10,8 +10,9 @@ of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``.
 A main row's blocks are first divided by their round's load (``round_loads``), read from
 the other rows in that round: under load that comes and goes the blocks are bimodal (30 µs
 in a quiet round, 60 µs in a loaded one), and a raw median falls anywhere in the gap, where
-two identical functions read 15 % apart. So a row's median, interval, IQR and minimum are
-of its time at the run's typical load, and speedups compare rows at the same load.
+two identical functions read 15 % apart. So a row's median, interval and IQR are of its time
+at the run's typical load (its minimum stays the fastest block measured), and speedups
+compare rows at the same load.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ def round_loads(tasks: Sequence[Task]) -> dict[int, dict[int, float]]:
     for i, seen in enumerate(ratios):
         for r, q in seen.items():
             by_round.setdefault(r, []).append((q, i))
-    rank = {r: {i: k for k, (_, i) in enumerate(sorted(e))} for r, e in by_round.items()}
-    values = {r: sorted(q for q, _ in e) for r, e in by_round.items()}
+    for entries in by_round.values():
+        entries.sort()
+    rank = {r: {i: k for k, (_, i) in enumerate(e)} for r, e in by_round.items()}
+    values = {r: [q for q, _ in e] for r, e in by_round.items()}
     loads = {}
     for i, task in enumerate(tasks):
         rounds = {r for p in task.probes for r in p.rounds} & values.keys()
@@ -133,9 +136,9 @@ def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
     the load raised to how much slower its own blocks ran in the more loaded half of its
     rounds than in the less loaded half (on log scales, medians, clipped to 0..1), so a row
     that a load on the others' shared resource never touched is left as measured."""
+    load = {r: q for r, q in (load or {}).items() if 0 < q < math.inf}
     blocks = zip(probe.rounds, probe.times, strict=True)
-    pairs = sorted((math.log(load[r]), math.log(t)) for r, t in blocks
-                   if r in load and 0 < load[r] < math.inf and t > 0) if load else []  # fmt: skip
+    pairs = sorted((math.log(load[r]), math.log(t)) for r, t in blocks if r in load and t > 0)
     half = len(pairs) // 2
     if half < plan.FLOOR_BLOCKS:
         return tuple(probe.times)
@@ -144,8 +147,7 @@ def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
     dy = statistics.median(y for _, y in high) - statistics.median(y for _, y in low)
     feels = min(max(dy / dx, 0.0), 1.0) if dx > 0 else 0.0
     return tuple(
-        t / load[r] ** feels if r in load and 0 < load[r] < math.inf else t
-        for r, t in zip(probe.rounds, probe.times, strict=True)
+        t / load.get(r, 1.0) ** feels for r, t in zip(probe.rounds, probe.times, strict=True)
     )
 
 
