@@ -96,6 +96,11 @@ COURSE: tuple[tuple[str, MatmulFn], ...] = (
 )
 """The course rows, slowest first, under the names the bench table shows."""
 
+PER_OUTPUT_STEPS = frozenset({"loops", "elementwise"})
+"""The course steps whose cost is one Python loop iteration per output: their only fixed
+cost is the empty output tensor (microseconds against a millisecond slice), so a slice's
+time scales to the full call in proportion to the outputs, with no fit to make."""
+
 
 # -- optional steps --------------------------------------------------------------------------
 

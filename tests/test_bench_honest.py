@@ -68,12 +68,57 @@ def test_a_model_that_misses_a_measured_slice_is_an_unreliable_estimate():
     assert result.to_dict()["rows"][0]["unreliable"] is True
 
 
-def test_an_estimate_never_comes_from_a_single_slice(monkeypatch):
+def test_a_users_estimate_never_comes_from_a_single_slice():
     task = Task(Variant("x", "user", my_matmul), torch.ones(4, 2), torch.ones(2, 4))
     task.correct, task.points = True, [(1, 1, 0.5)]
-    checking._set_probes(task, budget=1.0)
+    checking._set_probes(task, plan.Plan.for_run(1.0))
     assert task.probes == [] and "second slice" in task.note
     assert estimate.estimate(task) is None
+
+
+def _per_output_task(points):
+    task = Task(Variant("loops", "course", my_matmul, per_output=True), *_ones(5, 784, 10))
+    task.correct, task.points = True, points
+    return task
+
+
+def _ones(m, k, n):
+    return torch.ones(m, k), torch.ones(k, n)
+
+
+def test_a_per_output_course_step_is_one_slice_scaled_by_the_outputs():
+    # The course's Python loops: 20 ms an output, with no fixed cost to fit. The slice the
+    # race times is the largest within the call limit, and the full call is 50 times it.
+    task = _per_output_task([(1, 1, 0.020), (1, 2, 0.041), (1, 4, 0.080)])
+    checking._set_probes(task, plan.Plan.for_run(1.0, variants=1))  # call limit 143 ms
+    assert [(p.rows, p.cols) for p in task.probes] == [(1, 4)]
+    task = _per_output_task([(1, 1, 0.020), (1, 2, 0.041)])
+    checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))  # call limit 24 ms
+    assert [(p.rows, p.cols) for p in task.probes] == [(1, 1)]
+    task.probes[0].times, task.probes[0].rounds = [0.021, 0.020, 0.022, 0.019, 0.020], [*range(5)]
+    est = estimate.estimate(task)
+    assert est.measurement.median == pytest.approx(50 * 0.020)
+    assert est.fastest == pytest.approx(50 * 0.019)
+    assert "50 × its time on a[:1] @ b[:, :1]" in est.how
+    assert not est.unreliable and not est.unconfirmed
+
+
+def test_a_per_output_estimate_a_measured_slice_contradicts_is_unreliable():
+    # 2 outputs in 60 ms where 1 took 20: not a cost per output, so the scaled figure is
+    # marked, with by how much the slice missed it (3 × against the 2 × it foretold).
+    task = _per_output_task([(1, 1, 0.020), (1, 2, 0.060)])
+    checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))
+    task.probes[0].times, task.probes[0].rounds = [0.020] * 5, [*range(5)]
+    est = estimate.estimate(task)
+    assert est.unreliable and "misses a measured slice by 33%" in est.how
+
+
+def test_the_loops_row_says_it_was_scaled_from_one_slice():
+    result = bench(only=["loops", "torch"], budget=0.3)  # the lesson's 5×784 @ 784×10
+    loops = result["loops"]
+    assert loops.status == "ok" and loops.extrapolated, loops.note
+    assert "× its time on a[:1] @ b[:, :" in loops.note and "unconfirmed" not in loops.note
+    assert loops.blocks >= 2 and loops.median > 0
 
 
 # -- budgets ------------------------------------------------------------------------------------

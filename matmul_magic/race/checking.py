@@ -14,7 +14,12 @@ What the race then times, its *probes*:
 
 - the full product, when the ladder reached it;
 - otherwise the last two slices, so the full time is estimated from a fitted
-  ``fixed + per-output × outputs`` model and never scaled from a single point.
+  ``fixed + per-output × outputs`` model and never scaled from a single point;
+- except for the course's Python loops over outputs (``Variant.per_output``), which have no
+  fixed cost to fit: the largest slice within the call limit, scaled by the outputs. All of
+  their share of the race then goes to one slice's blocks, and the second, longer slice the
+  fit needs is not called at all (the 1 and 2 outputs it was for loops fitted their
+  difference, which the full call multiplies by 49).
 
 A first call much slower than the second holds a one-off cost (a JIT compile): it is
 measured, reported on the row and not counted. A call slower than the whole budget ends the
@@ -134,7 +139,7 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
     finally:
         if one_thread:
             torch.set_num_threads(threads)
-    _set_probes(task, the_plan.budget)
+    _set_probes(task, the_plan)
 
 
 def _unless_one_off(task: Task, rows: int, cols: int, seconds: float) -> float:
@@ -195,11 +200,12 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         # One point cannot be extrapolated from: take a second slice when it is affordable
         # (within a third of the budget, even once the checks' share is spent: without it the
         # row would have no figure at all).
-        second = len(task.points) < 2 and predicted <= the_plan.second_point_seconds
+        needed = 1 if task.variant.per_output else 2  # slices an estimate needs
+        second = len(task.points) < needed and predicted <= the_plan.second_point_seconds
         if predicted > call_limit and not second:
             return
         late = time.perf_counter() >= deadline
-        if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= 2:
+        if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= needed:
             # The checks' share is spent: time what the ladder has, or the full call when
             # the slices say it costs about what a slice does (a fixed cost dominates).
             if _predict(task.points, total) > 2 * seconds:
@@ -250,9 +256,10 @@ def _judge_on_full(task: Task, the_plan: plan.Plan) -> None:
             task.error, task.note, task.correct, task.max_abs_err = failed
 
 
-def _set_probes(task: Task, budget: float) -> None:
+def _set_probes(task: Task, the_plan: plan.Plan) -> None:
     if task.error is not None or task.correct is not True or not task.points:
         return
+    budget = the_plan.budget
     rows, cols, seconds = task.points[-1]
     if task.over_budget:
         task.note = (
@@ -263,6 +270,12 @@ def _set_probes(task: Task, budget: float) -> None:
         return
     if rows * cols == task.outputs:
         task.probes = [Probe(task, rows, cols, seconds)]
+        return
+    if task.variant.per_output:
+        # The largest slice within the call limit (else the smallest): most blocks of a
+        # slice whose fixed cost, the empty output, is negligible.
+        fits = [p for p in task.points if p[2] <= the_plan.call_limit] or task.points[:1]
+        task.probes = [Probe(task, *fits[-1])]
         return
     if len(task.points) < 2:
         task.note = (

@@ -5,7 +5,9 @@ reports ``fixed + per_output × outputs``, the line through the two slices' medi
 per-call cost (a sleep, a launch, a Python preamble) is then counted once, never multiplied by
 the slice factor. The fit is checked against the slices the ladder measured but the race did
 not use (relative to the big slice, since the ladder ran on one thread); when it misses one
-of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``.
+of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``. A course step
+whose cost is per output (``Variant.per_output``) is timed on one slice, scaled by the
+outputs, and checked the same way against the ladder's other slices.
 
 A main row's blocks are first divided by their round's load (``round_loads``), read from
 the other rows in that round: under load that comes and goes the blocks are bimodal (30 µs
@@ -113,7 +115,9 @@ def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | Non
     main = probes[-1]
     measured = Measurement(_unloaded(main, load), main.number)  # median, interval, IQR
     factor, how, unreliable, unconfirmed = 1.0, None, False, False
-    if task.extrapolated:
+    if task.extrapolated and task.variant.per_output:
+        factor, how, unreliable = _scale(task)
+    elif task.extrapolated:
         factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median, load)
     return Estimate(
         measured.scaled(factor),
@@ -149,6 +153,29 @@ def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
     return tuple(
         t / load.get(r, 1.0) ** feels for r, t in zip(probe.rounds, probe.times, strict=True)
     )
+
+
+def _scale(task: Task) -> tuple[float, str, bool]:
+    """The factor from the timed slice to the full call of a step whose cost is per output
+    (the outputs' ratio), its words, and whether a slice the ladder measured contradicts it."""
+    probe = task.probes[-1]
+    factor = task.outputs / probe.outputs
+    timed = next(s for r, c, s in task.points if (r, c) == (probe.rows, probe.cols))
+    misses = [
+        abs(r * c / probe.outputs - s / timed) / (s / timed)
+        for r, c, s in task.points
+        if (r, c) != (probe.rows, probe.cols) and s >= _CHECK_POINT_MIN and timed > 0
+    ]
+    unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
+    how = (
+        f"estimated as {factor:g} × its time on "
+        f"{slice_text(probe.rows, probe.cols, task.m, task.n)}: a Python loop over the "
+        "outputs, whose cost is per output"
+    )
+    if unreliable:
+        miss = format_percent(100 * max(misses))
+        how += f" (estimate, unreliable: that misses a measured slice by {miss})"
+    return factor, how, unreliable
 
 
 def _fit(

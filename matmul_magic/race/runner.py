@@ -7,12 +7,13 @@ How a run spends its budget
    from the same inputs, tolerances that grow with K and the dtype's epsilon). A variant that
    raises (anything, ``SystemExit`` too) keeps its error text, a wrong one is marked
    incorrect with the reason, and neither is timed; the others carry on. The check also
-   decides what to time: the full product, or two slices for an estimate.
+   decides what to time: the full product, or slices for an estimate.
 2. **Race** (``rounds``). Every checked variant is timed together in rounds, one block each
    per round in a fresh random order, so load that comes and goes hits every row alike.
    Rows stop on their precision target or their fair share of the budget (``plan``).
 3. **Figures** (``estimate``, ``speedups``). Medians, IQRs and minima per row; an
-   extrapolated row's full time from a fitted ``fixed + per-output`` model; speedups as the
+   extrapolated row's full time from a fitted ``fixed + per-output`` model (the course's
+   Python loops over outputs: one slice scaled by the outputs); speedups as the
    median of per-round ratios with a 95 % interval.
 
 One-off costs (a JIT compile on the first call) are measured, reported on their row and not

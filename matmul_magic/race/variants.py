@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from ..progression import COURSE, optional_steps
+from ..progression import COURSE, PER_OUTPUT_STEPS, optional_steps
 
 
 @dataclass(eq=False)
@@ -26,6 +26,7 @@ class Variant:
     fn: Callable[..., Any] | None
     note: str | None = None
     written_as: str | None = None  # the name the user gave it, when a clash renamed the row
+    per_output: bool = False  # its cost is per output, no fixed part (``PER_OUTPUT_STEPS``)
 
 
 def _written_name(fn: Callable[..., Any]) -> str | None:
@@ -66,7 +67,9 @@ def select(
     """The rows in race order: course steps, optional steps, then ``fns``."""
     steps: list[Variant] = []
     if course:
-        steps += [Variant(name, "course", fn) for name, fn in COURSE]
+        steps += [
+            Variant(name, "course", fn, per_output=name in PER_OUTPUT_STEPS) for name, fn in COURSE
+        ]
         steps += [Variant(s.name, "optional", s.fn, s.note) for s in optional_steps(dev, dt)]
     taken = {v.name for v in steps}
     users: list[Variant] = []

@@ -71,7 +71,7 @@ export function pointTitleAndDetails(row: BenchRow, index: number): [string, Lin
   ];
   if (row.unreliable) lines.push(['unreliable', row.note ?? 'a rough figure, not a measurement to trust']);
   if (p.extrapolated) {
-    lines.push(['extrapolated', 'estimated from two slices of the output (fixed + per-output cost)']);
+    lines.push(['extrapolated', 'estimated from slices of the output (the note says how)']);
   }
   if (p.error !== null) lines.push(['error', p.error]);
   return [`${row.name} at size ${p.size}`, lines];

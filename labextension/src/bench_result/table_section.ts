@@ -23,7 +23,7 @@ export function sortRows(rows: BenchRow[], column: Column | undefined, direction
 function badgeTitle(index: number, row: BenchRow, result: BenchResult): [string, string] {
   const reasons: [boolean, string, string][] = [
     [row.extrapolated && row.unreliable, 'mm-badge-extrapolated mm-badge-unreliable', 'the slices disagreed with the fitted model: treat this time as a rough guess'],
-    [row.extrapolated && !row.unreliable, 'mm-badge-extrapolated', 'estimated from two slices of the output (fixed + per-output cost)'],
+    [row.extrapolated && !row.unreliable, 'mm-badge-extrapolated', 'estimated from slices of the output (the note says how)'],
     [!row.extrapolated && row.unreliable, 'mm-badge-unreliable', `unreliable: ${row.note ?? 'see the notes'}`],
     [row.over_budget, 'mm-badge-warn', 'one call took longer than the whole budget'],
     [row.one_off !== null, 'mm-badge-once', 'one-off cost of the first call (a compile, lazy set-up): not counted'],
