@@ -4,6 +4,7 @@ tighter than a busy machine allows (the figures live in benchmarks/)."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
@@ -88,13 +89,15 @@ def _ones(m, k, n):
 
 def test_a_per_output_course_step_is_one_slice_scaled_by_the_outputs():
     # The course's Python loops: 20 ms an output, with no fixed cost to fit. The slice the
-    # race times is the largest within the call limit, and the full call is 50 times it.
-    task = _per_output_task([(1, 1, 0.020), (1, 2, 0.041), (1, 4, 0.080)])
-    checking._set_probes(task, plan.Plan.for_run(1.0, variants=1))  # call limit 143 ms
+    # race times is the smallest of at least 1 ms, at any budget, and the full call is 50
+    # times it.
+    task = _per_output_task([(1, 1, 3e-4), (1, 2, 6e-4), (1, 4, 1.2e-3), (1, 8, 2.4e-3)])
+    checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))
     assert [(p.rows, p.cols) for p in task.probes] == [(1, 4)]
-    task = _per_output_task([(1, 1, 0.020), (1, 2, 0.041)])
-    checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))  # call limit 24 ms
-    assert [(p.rows, p.cols) for p in task.probes] == [(1, 1)]
+    for budget in (0.05, 1.0, 10.0):
+        task = _per_output_task([(1, 1, 0.020), (1, 2, 0.041)])
+        checking._set_probes(task, plan.Plan.for_run(budget, variants=6))
+        assert [(p.rows, p.cols) for p in task.probes] == [(1, 1)]
     task.probes[0].times, task.probes[0].rounds = [0.021, 0.020, 0.022, 0.019, 0.020], [*range(5)]
     est = estimate.estimate(task)
     assert est.measurement.median == pytest.approx(50 * 0.020)
@@ -261,6 +264,29 @@ def test_a_slice_far_slower_than_its_neighbours_foretold_is_called_again():
     row = result["recompiles"]
     assert row.status == "ok" and row.one_off == pytest.approx(0.2, abs=0.1), row
     assert row.median < 0.05
+
+
+def test_once_the_checks_share_is_spent_a_slice_is_called_once_not_best_of_two():
+    """At 0.05 s the checks alone ran past the budget: past their share, a course step's
+    slice is called once; a user's first slice still twice (a compile is found so)."""
+    calls = []
+
+    def counted(a, b):
+        calls.append((a.shape[0], b.shape[1]))
+        return a @ b
+
+    a, b = torch.randn(5, 16), torch.randn(16, 10)
+    for kind, deadline, first, later in (
+        ("course", math.inf, 2, 2),
+        ("course", 0.0, 1, 1),
+        ("user", 0.0, 2, 1),
+    ):
+        calls.clear()
+        task = Task(Variant("torch", kind, counted), a, b)
+        checking.check(task, plan.Plan.for_run(1.0, variants=6), deadline=deadline)
+        assert task.correct and len(task.points) >= 2, task.points
+        per_slice = [calls.count((r, c)) for r, c, _ in task.points]
+        assert per_slice == [first] + [later] * (len(task.points) - 1), (kind, per_slice)
 
 
 def test_threads_are_set_for_the_run_and_restored():

@@ -16,7 +16,8 @@ What the race then times, its *probes*:
 - otherwise the last two slices, so the full time is estimated from a fitted
   ``fixed + per-output × outputs`` model and never scaled from a single point;
 - except for the course's Python loops over outputs (``Variant.per_output``), which have no
-  fixed cost to fit: the largest slice within the call limit, scaled by the outputs. All of
+  fixed cost to fit: the smallest slice of at least ``plan.MIN_SLICE_SECONDS``, scaled by
+  the outputs. All of
   their share of the race then goes to one slice's blocks, and the second, longer slice the
   fit needs is not called at all (the 1 and 2 outputs it was for loops fitted their
   difference, which the full call multiplies by 49).
@@ -168,14 +169,16 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         # is what a compile (torch.compile, numba, Triton) looks like, and only a second call
         # tells a compile from a slow function. The lesson's own steps (not the optional
         # compiled ones) have no one-off cost to find: a second call of a slow one would only
-        # spend the budget.
+        # spend the budget. Once the checks' share is spent, neither does a fast one: the
+        # best of two calls is a luxury then (at 0.05 s the checks ran past the budget).
         course = task.variant.kind == "course"
-        if not task.points and not (course and seconds > call_limit):
+        spent = time.perf_counter() >= deadline
+        if not task.points and not (course and (seconds > call_limit or spent)):
             seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
             # Far slower than the slices before it foretold: a recompile for a new shape?
             seconds = _unless_one_off(task, rows, cols, seconds)
-        elif seconds <= call_limit:
+        elif seconds <= call_limit and not spent:
             # Decisions rest on the best of two calls: one may have been descheduled.
             seconds = min(seconds, _recall(task, rows, cols))
         task.points.append((rows, cols, seconds))
@@ -272,10 +275,11 @@ def _set_probes(task: Task, the_plan: plan.Plan) -> None:
         task.probes = [Probe(task, rows, cols, seconds)]
         return
     if task.variant.per_output:
-        # The largest slice within the call limit (else the smallest): most blocks of a
-        # slice whose fixed cost, the empty output, is negligible.
-        fits = [p for p in task.points if p[2] <= the_plan.call_limit] or task.points[:1]
-        task.probes = [Probe(task, *fits[-1])]
+        # The smallest slice of at least MIN_SLICE_SECONDS (else the largest): its fixed
+        # cost, the empty output, is negligible there, and the shorter the slice the more
+        # blocks (the same slice at any budget, so a larger one never buys fewer calls).
+        long_enough = [p for p in task.points if p[2] >= plan.MIN_SLICE_SECONDS]
+        task.probes = [Probe(task, *(long_enough[0] if long_enough else task.points[-1]))]
         return
     if len(task.points) < 2:
         task.note = (
