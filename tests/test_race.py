@@ -248,6 +248,15 @@ def test_a_block_that_would_end_well_past_the_deadline_does_not_start():
     assert r.rounds == 1 and alone.done and alone.probes[0].times == []
 
 
+def test_a_block_that_would_end_late_if_a_little_slower_does_not_start():
+    """20 ms before the deadline an 18 ms block would end in time only if it ran no slower
+    than its check: on a machine whose speed swings, it is not started."""
+    loops, fast = make_task(noisy, per_call=0.018), make_task(steady, per_call=1e-4)
+    clock = ScriptedClock({noisy: [0.018], steady: [1e-4]})
+    race([loops, fast], clock, budget=0.2, seconds=0.02)
+    assert loops.probes[0].times == [] and fast.probes[0].times
+
+
 def timed_task(times_by_round, name="x"):
     """A task whose one probe took ``times_by_round[r]`` in round ``r`` (``None``: no block)."""
     task = make_task(steady, name=name)

@@ -43,6 +43,11 @@ MAX_CHEAP_REPS = 16
 RESIZE_FACTOR = 2.0
 """A probe's block is sized again once its median says it is this many times off target."""
 
+SLOWDOWN = 1.5
+"""A block starts only if it would end by the deadline even this many times slower than its
+probe's recent blocks: this VM's speed swings by up to 1.7× from one moment to the next, and
+a 15 ms loops block that took 23 ms ended a 0.05 s run 8 ms late."""
+
 
 class Race:
     def __init__(
@@ -139,17 +144,18 @@ class Race:
 
     def _in_time(self, probe: Probe) -> bool:
         """Whether a block starts: it is predicted to end by the deadline, give or take a fast
-        block's length (a 26 ms loops block started just before a 0.1 s run's deadline
-        ended it 21 ms late). Past the deadline none does, not even a row's first: the row
-        keeps its check's time (a late block for each of six rows took a 0.05 s run whose
-        checks had spent the budget to 1.1-1.2x it)."""
+        block's length, even ``SLOWDOWN`` times slower than its recent blocks (a 26 ms loops
+        block started just before a 0.1 s run's deadline ended it 21 ms late). Past the
+        deadline none does, not even a row's first: the row keeps its check's time (a late
+        block for each of six rows took a 0.05 s run whose checks had spent the budget to
+        1.1-1.2x it)."""
         now = time.perf_counter()
         if now >= self.deadline:
             return False
         per_call = probe.per_call  # or as slow as its recent blocks, once _resize reads them
         if len(probe.times) >= plan.FLOOR_BLOCKS:
             per_call = max(per_call, Measurement(tuple(probe.times[-9:])).median)
-        end = now + per_call * probe.number
+        end = now + SLOWDOWN * per_call * probe.number
         return end <= self.deadline + 2 * self.plan.block_seconds
 
     def _cheap(self, task: Task) -> bool:
