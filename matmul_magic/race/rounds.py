@@ -167,15 +167,16 @@ class Race:
         does not leave a 10 µs row with one 2 ms block per 50 ms round. Once every cheap
         row's median is known to the threshold, one block each: more rounds, so more blocks,
         for the slow rows whose medians are not; once every expensive row's is (and a cheap
-        one's is not), ``MAX_CHEAP_REPS``: the time goes where the target is still missed."""
+        one's is not), twice that share: the time goes where the target is still missed, and
+        the slow rows keep a third of it (a precise loops row's 7 blocks say little yet)."""
         running = [t for t in self.tasks if not t.done and all(p.times for p in t.probes)]
         expensive = [t for t in running if not self._cheap(t)]
         cheap = [t for t in running if self._cheap(t)]
         if not expensive or not cheap or all(self._precise(t) for t in cheap):
             return 1  # (once every cheap row is known well, the rounds go to the slow rows)
-        if all(self._precise(t) for t in expensive):
-            return MAX_CHEAP_REPS
         share = sum(self._round_cost(t) for t in expensive) / (len(cheap) * self.plan.block_seconds)
+        if all(self._precise(t) for t in expensive):
+            share *= 2
         return max(1, min(MAX_CHEAP_REPS, int(share)))
 
     def _resize(self) -> None:
