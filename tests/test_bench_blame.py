@@ -176,7 +176,8 @@ result = bench(medium, honest, course=False, shape=(4, 8, 3), budget=0.05)
 assert seen == {"highest"}, seen
 assert torch.get_float32_matmul_precision() == "highest"
 assert "float32 matmul precision" in result["medium"].note, result["medium"].note
-assert result["honest"].note is None
+assert "precision" not in (result["honest"].note or ""), result["honest"].note  # (a busy
+# machine may leave it timed by its check alone at 0.05 s, which its note says)
 {extra}
 print("ok")
 """

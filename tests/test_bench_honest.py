@@ -266,27 +266,64 @@ def test_a_slice_far_slower_than_its_neighbours_foretold_is_called_again():
     assert row.median < 0.05
 
 
-def test_once_the_checks_share_is_spent_a_slice_is_called_once_not_best_of_two():
+def test_once_the_checks_share_is_spent_a_long_slice_is_called_once_not_best_of_two(
+    monkeypatch,
+):
     """At 0.05 s the checks alone ran past the budget: past their share, a course step's
-    slice is called once; a user's first slice still twice (a compile is found so)."""
+    slice of a millisecond or more is called once; a user's first slice still twice (a
+    compile is found so), and a shorter slice too (it costs less than its gate). (The clock
+    is scripted: every call takes ``seconds``.)"""
     calls = []
+    seconds = {"each": 0.0}
 
-    def counted(a, b):
+    def scripted(fn, a, b):
         calls.append((a.shape[0], b.shape[1]))
-        return a @ b
+        return fn(a, b), seconds["each"]
 
+    monkeypatch.setattr(checking, "timed_call", scripted)
     a, b = torch.randn(5, 16), torch.randn(16, 10)
-    for kind, deadline, first, later in (
-        ("course", math.inf, 2, 2),
-        ("course", 0.0, 1, 1),
-        ("user", 0.0, 2, 1),
+    for kind, deadline, each, first, later in (
+        ("course", math.inf, 0.0015, 2, 2),
+        ("course", 0.0, 0.0015, 1, 1),
+        ("user", 0.0, 0.0015, 2, 1),
+        ("course", 0.0, 0.0002, 2, 2),
     ):
         calls.clear()
-        task = Task(Variant("torch", kind, counted), a, b)
+        seconds["each"] = each
+        task = Task(Variant("torch", kind, my_matmul), a, b)
         checking.check(task, plan.Plan.for_run(1.0, variants=6), deadline=deadline)
         assert task.correct and len(task.points) >= 2, task.points
         per_slice = [calls.count((r, c)) for r, c, _ in task.points]
         assert per_slice == [first] + [later] * (len(task.points) - 1), (kind, per_slice)
+
+
+def test_a_per_output_step_whose_first_call_was_cold_is_not_sent_to_its_full_call(monkeypatch):
+    """A cold first call slower than the second (0.22 ms for 1 output, 0.09 ms for 2) made
+    the affine line flat and predicted the full 64x64 call at 0.09 ms: elementwise took it,
+    100-170 ms at a 0.05 s budget. (The clock is scripted: 45 µs an output after the first.)"""
+    calls = []
+
+    def scripted(fn, a, b):
+        calls.append(1)
+        return fn(a, b), 2.2e-4 if len(calls) == 1 else 4.5e-5 * a.shape[0] * b.shape[1]
+
+    monkeypatch.setattr(checking, "timed_call", scripted)
+    a, b = torch.randn(64, 8), torch.randn(8, 64)
+    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), a, b)
+    checking.check(task, plan.Plan.for_run(0.05, variants=5), deadline=0.0)
+    assert task.correct and not task.over_budget
+    assert task.points[-1][:2] != (64, 64) and task.extrapolated, task.points
+
+
+def test_a_per_output_steps_slice_is_read_at_its_best_rate_not_from_one_stalled_call():
+    # 1 output stalled to 1.2 ms; the ladder's rate is 31 µs an output: 32 outputs is the
+    # smallest slice of a millisecond (1 output would be scaled 4,096 times, fixed cost too).
+    rate = 0.002 / 64
+    points = [(1, 1, 0.0012)] + [(1, c, c * rate) for c in (2, 4, 8, 16, 32, 64)]
+    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(64, 8, 64))
+    task.correct, task.points = True, points
+    checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))
+    assert [(p.rows, p.cols) for p in task.probes] == [(1, 32)]
 
 
 def test_threads_are_set_for_the_run_and_restored():

@@ -157,6 +157,11 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
     call_limit = the_plan.call_limit
     m, n, total = task.m, task.n, task.outputs
     cells = total if full_only else 1
+    # A step whose cost is per output is predicted in proportion: a first call slower than
+    # the second (a cold cache) would make the affine line flat, and send elementwise at
+    # 64x784x64 to a 100+ ms full call at a 0.05 s budget.
+    per_output = task.variant.per_output
+    predict = _proportional if per_output else _predict
     while True:
         rows, cols = shape_of(cells, m, n)
         seconds = _gate(task, rows, cols)
@@ -164,15 +169,16 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             if not task.points and (rows, cols) != (m, n):
                 _judge_on_full(task, the_plan)
             return
-        predicted = _predict(task.points, rows * cols) if task.points else seconds
+        predicted = predict(task.points, rows * cols) if task.points else seconds
         # A first call is always called again, even one longer than the whole budget: that
         # is what a compile (torch.compile, numba, Triton) looks like, and only a second call
         # tells a compile from a slow function. The lesson's own steps (not the optional
         # compiled ones) have no one-off cost to find: a second call of a slow one would only
-        # spend the budget. Once the checks' share is spent, neither does a fast one: the
-        # best of two calls is a luxury then (at 0.05 s the checks ran past the budget).
+        # spend the budget. Once the checks' share is spent, nor does one of a millisecond
+        # or more: the best of two calls is a luxury then (at 0.05 s the checks ran past the
+        # budget), while a shorter call costs less than its gate.
         course = task.variant.kind == "course"
-        spent = time.perf_counter() >= deadline
+        spent = time.perf_counter() >= deadline and seconds >= plan.MIN_SLICE_SECONDS
         if not task.points and not (course and (seconds > call_limit or spent)):
             seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
@@ -192,18 +198,17 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         # MIN_SLICE_SECONDS: call it now rather than gate every doubling on the way (each gate
         # costs more than such a call; a fast row climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs,
         # which at small budgets spent the checks' share).
-        if (
-            _fixed_cost_dominates(task.points, total)
-            or _predict(task.points, total) <= plan.MIN_SLICE_SECONDS
-        ):
+        if (not per_output and _fixed_cost_dominates(task.points, total)) or predict(
+            task.points, total
+        ) <= plan.MIN_SLICE_SECONDS:
             cells = total
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
-        predicted = _predict(task.points, nxt_rows * nxt_cols)
+        predicted = predict(task.points, nxt_rows * nxt_cols)
         # One point cannot be extrapolated from: take a second slice when it is affordable
         # (within a third of the budget, even once the checks' share is spent: without it the
         # row would have no figure at all).
-        needed = 1 if task.variant.per_output else 2  # slices an estimate needs
+        needed = 1 if per_output else 2  # slices an estimate needs
         second = len(task.points) < needed and predicted <= the_plan.second_point_seconds
         if predicted > call_limit and not second:
             return
@@ -211,7 +216,7 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= needed:
             # The checks' share is spent: time what the ladder has, or the full call when
             # the slices say it costs about what a slice does (a fixed cost dominates).
-            if _predict(task.points, total) > 2 * seconds:
+            if predict(task.points, total) > 2 * seconds:
                 return
             cells = total
             continue
@@ -231,6 +236,12 @@ def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> b
     )
     rows, cols, seconds = points[-1]
     return seconds + steepest * (total - rows * cols) <= 2 * seconds
+
+
+def _proportional(points: list[tuple[int, int, float]], outputs: int) -> float:
+    """The next call's time for a step whose cost is per output: the last slice's rate."""
+    rows, cols, seconds = points[-1]
+    return seconds * outputs / (rows * cols)
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
@@ -277,8 +288,10 @@ def _set_probes(task: Task, the_plan: plan.Plan) -> None:
     if task.variant.per_output:
         # The smallest slice of at least MIN_SLICE_SECONDS (else the largest): its fixed
         # cost, the empty output, is negligible there, and the shorter the slice the more
-        # blocks (the same slice at any budget, so a larger one never buys fewer calls).
-        long_enough = [p for p in task.points if p[2] >= plan.MIN_SLICE_SECONDS]
+        # blocks (the same slice at any budget, so a larger one never buys fewer calls). Its
+        # length is read at the ladder's best rate, so one stalled small call is not chosen.
+        rate = min(s / (r * c) for r, c, s in task.points)
+        long_enough = [p for p in task.points if p[0] * p[1] * rate >= plan.MIN_SLICE_SECONDS]
         task.probes = [Probe(task, *(long_enough[0] if long_enough else task.points[-1]))]
         return
     if len(task.points) < 2:
