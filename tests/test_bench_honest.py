@@ -315,6 +315,20 @@ def test_a_per_output_step_whose_first_call_was_cold_is_not_sent_to_its_full_cal
     assert task.points[-1][:2] != (64, 64) and task.extrapolated, task.points
 
 
+def test_a_per_output_steps_full_call_is_called_once_foretold_within_the_call_limit(monkeypatch):
+    """Elementwise at 28 µs an output: its 1.4 ms full product fits the 24 ms call limit, so
+    the ladder goes from one output straight to it, not through 2, 4, ..., 40 outputs."""
+
+    def scripted(fn, a, b):
+        return fn(a, b), 2.8e-5 * a.shape[0] * b.shape[1]
+
+    monkeypatch.setattr(checking, "timed_call", scripted)
+    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(5, 784, 10))
+    checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    assert [(r, c) for r, c, _ in task.points] == [(1, 1), (5, 10)]
+    assert not task.extrapolated
+
+
 def test_a_per_output_steps_slice_is_read_at_its_best_rate_not_from_one_stalled_call():
     # 1 output stalled to 1.2 ms; the ladder's rate is 31 µs an output: 32 outputs is the
     # smallest slice of a millisecond (1 output would be scaled 4,096 times, fixed cost too).

@@ -198,9 +198,12 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         # MIN_SLICE_SECONDS: call it now rather than gate every doubling on the way (each gate
         # costs more than such a call; a fast row climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs,
         # which at small budgets spent the checks' share).
+        # A per-output step's full call is called as soon as it is foretold within the call
+        # limit: its proportion does not under-predict as a flat affine line may.
+        jump = call_limit if per_output else plan.MIN_SLICE_SECONDS
         if (not per_output and _fixed_cost_dominates(task.points, total)) or predict(
             task.points, total
-        ) <= plan.MIN_SLICE_SECONDS:
+        ) <= jump:
             cells = total
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
