@@ -151,8 +151,14 @@ def test_keyboard_interrupt_keeps_finished_rows():
         # Ctrl-C arriving during this call: SIGINT's handler runs here, as the OS would
         signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
 
-    result = bench(interrupting, my_matmul, only=["torch", "interrupting", "my_matmul"],
-                   shape=SMALL, budget=0.05)  # fmt: skip
+    # Python's own handler, as a user's interpreter has it (a test worker may have been
+    # left ignoring SIGINT by something it ran before, and then no Ctrl-C ever arrives)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = bench(interrupting, my_matmul, only=["torch", "interrupting", "my_matmul"],
+                       shape=SMALL, budget=0.05)  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert result.interrupted is True
     # The check had passed torch; the race, which comes after every check, never ran: the
     # row keeps what its check measured, and says so.

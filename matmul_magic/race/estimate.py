@@ -24,7 +24,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..bench_result.views.format import format_percent, format_time
+from ..bench_result.views.format import format_count, format_number, format_percent, format_time
 from . import plan
 from .task import Probe, Task, slice_text
 from .timing import Measurement
@@ -168,7 +168,8 @@ def _scale(task: Task) -> tuple[float, str, bool]:
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
     how = (
-        f"estimated as {factor:g} × its time on "
+        f"estimated as {format_count(factor) if factor.is_integer() else format_number(factor)}"
+        " × its time on "
         f"{slice_text(probe.rows, probe.cols, task.m, task.n)}: a Python loop over the "
         "outputs, whose cost is per output"
     )
