@@ -148,3 +148,17 @@ def test_a_per_output_steps_slice_is_read_at_its_best_rate_not_from_one_stalled_
     task.correct, task.points = True, points
     checking._set_probes(task, plan.Plan.for_run(1.0, variants=6))
     assert [(p.rows, p.cols) for p in task.probes] == [(1, 32)]
+
+
+def test_a_per_output_step_reaches_a_millisecond_slice_in_one_step_and_stops(monkeypatch):
+    """Elementwise at 64x784x64, 28 µs an output: from one output straight to the 54 that
+    take about 1.5 ms, and no further (doubling took 1, 2, 4, ..., each called twice)."""
+
+    def scripted(fn, a, b):
+        return fn(a, b), 2.8e-5 * a.shape[0] * b.shape[1]
+
+    monkeypatch.setattr(checking, "timed_call", scripted)
+    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(64, 8, 64))
+    checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    assert [(r, c) for r, c, _ in task.points] == [(1, 1), (1, 54)]
+    assert [(p.rows, p.cols) for p in task.probes] == [(1, 54)]

@@ -17,10 +17,10 @@ What the race then times, its *probes*:
   ``fixed + per-output × outputs`` model and never scaled from a single point;
 - except for the course's Python loops over outputs (``Variant.per_output``), which have no
   fixed cost to fit: the smallest slice of at least ``plan.MIN_SLICE_SECONDS``, scaled by
-  the outputs. All of
-  their share of the race then goes to one slice's blocks, and the second, longer slice the
-  fit needs is not called at all (the 1 and 2 outputs it was for loops fitted their
-  difference, which the full call multiplies by 49).
+  the outputs. Their ladder goes from one output straight to the full product when that is
+  foretold within the call limit, else to one slice of about 1.5 ms, and stops there. All
+  of their share of the race then goes to that slice's blocks (the 1 and 2 outputs the fit
+  took for loops split its blocks in two, and their difference was multiplied by 49).
 
 A first call much slower than the second holds a one-off cost (a JIT compile): it is
 measured, reported on the row and not counted. A call slower than the whole budget ends the
@@ -194,32 +194,34 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             return
         if done >= total:
             return
+        if per_output:
+            cells = _per_output_next(task.points, m, n, call_limit)
+            if cells is None:
+                return
+            continue
         # The full call costs about what a slice does, or is predicted to take under
         # MIN_SLICE_SECONDS: call it now rather than gate every doubling on the way (each gate
         # costs more than such a call; a fast row climbed 1, 2, 4, 8, 10, 20, 40, 50 outputs,
         # which at small budgets spent the checks' share).
-        # A per-output step's full call is called as soon as it is foretold within the call
-        # limit: its proportion does not under-predict as a flat affine line may.
-        jump = call_limit if per_output else plan.MIN_SLICE_SECONDS
-        if (not per_output and _fixed_cost_dominates(task.points, total)) or predict(
-            task.points, total
-        ) <= jump:
+        if (
+            _fixed_cost_dominates(task.points, total)
+            or _predict(task.points, total) <= plan.MIN_SLICE_SECONDS
+        ):
             cells = total
             continue
         nxt_rows, nxt_cols = shape_of(min(done * 2, total), m, n)
-        predicted = predict(task.points, nxt_rows * nxt_cols)
+        predicted = _predict(task.points, nxt_rows * nxt_cols)
         # One point cannot be extrapolated from: take a second slice when it is affordable
         # (within a third of the budget, even once the checks' share is spent: without it the
         # row would have no figure at all).
-        needed = 1 if per_output else 2  # slices an estimate needs
-        second = len(task.points) < needed and predicted <= the_plan.second_point_seconds
+        second = len(task.points) < 2 and predicted <= the_plan.second_point_seconds
         if predicted > call_limit and not second:
             return
         late = time.perf_counter() >= deadline
-        if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= needed:
+        if predicted > plan.MIN_SLICE_SECONDS and late and len(task.points) >= 2:
             # The checks' share is spent: time what the ladder has, or the full call when
             # the slices say it costs about what a slice does (a fixed cost dominates).
-            if predict(task.points, total) > 2 * seconds:
+            if _predict(task.points, total) > 2 * seconds:
                 return
             cells = total
             continue
@@ -245,6 +247,29 @@ def _proportional(points: list[tuple[int, int, float]], outputs: int) -> float:
     """The next call's time for a step whose cost is per output: the last slice's rate."""
     rows, cols, seconds = points[-1]
     return seconds * outputs / (rows * cols)
+
+
+def _per_output_next(
+    points: list[tuple[int, int, float]], m: int, n: int, call_limit: float
+) -> int | None:
+    """The outputs of a per-output step's next call, or ``None`` when the ladder has what
+    the race needs: the full product once it is foretold within the call limit, else one
+    slice of at least ``MIN_SLICE_SECONDS``, reached in one step at the last slice's rate
+    (doubling from one output, elementwise climbed 1, 2, 4, ..., 40 outputs, each called
+    twice: 6-8 ms of a 0.05 s budget)."""
+    rows, cols, seconds = points[-1]
+    done, total = rows * cols, m * n
+    rate = seconds / done
+    if rate * total <= call_limit:
+        return total
+    if seconds >= plan.MIN_SLICE_SECONDS:
+        return None
+    want = max(2 * done, math.ceil(1.5 * plan.MIN_SLICE_SECONDS / rate))
+    if want > n:
+        want = max(want, (done // n + 1) * n)  # the next whole row at least
+    want = min(want, total, math.floor(call_limit / rate)) if rate > 0 else min(want, total)
+    nxt_rows, nxt_cols = shape_of(want, m, n)
+    return nxt_rows * nxt_cols if nxt_rows * nxt_cols > done else None
 
 
 def _predict(points: list[tuple[int, int, float]], outputs: int) -> float:
