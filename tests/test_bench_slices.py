@@ -125,16 +125,22 @@ def test_a_per_output_step_whose_first_call_was_cold_is_not_sent_to_its_full_cal
     assert task.points[-1][:2] != (64, 64) and task.extrapolated, task.points
 
 
-def test_a_per_output_steps_full_call_is_called_once_foretold_within_the_call_limit(monkeypatch):
-    """Elementwise at 28 µs an output: its 1.4 ms full product fits the 24 ms call limit, so
-    the ladder goes from one output straight to it, not through 2, 4, ..., 40 outputs."""
+def _elementwise_checked_at_28_us_an_output(monkeypatch, m, k, n):
+    """Elementwise checked at 1 s among six steps, on a clock scripted to 28 µs an output."""
 
     def scripted(fn, a, b):
         return fn(a, b), 2.8e-5 * a.shape[0] * b.shape[1]
 
     monkeypatch.setattr(checking, "timed_call", scripted)
-    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(5, 784, 10))
+    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(m, k, n))
     checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    return task
+
+
+def test_a_per_output_steps_full_call_is_called_once_foretold_within_the_call_limit(monkeypatch):
+    """Elementwise at 28 µs an output: its 1.4 ms full product fits the 24 ms call limit, so
+    the ladder goes from one output straight to it, not through 2, 4, ..., 40 outputs."""
+    task = _elementwise_checked_at_28_us_an_output(monkeypatch, 5, 784, 10)
     assert [(r, c) for r, c, _ in task.points] == [(1, 1), (5, 10)]
     assert not task.extrapolated
 
@@ -153,12 +159,6 @@ def test_a_per_output_steps_slice_is_read_at_its_best_rate_not_from_one_stalled_
 def test_a_per_output_step_reaches_a_millisecond_slice_in_one_step_and_stops(monkeypatch):
     """Elementwise at 64x784x64, 28 µs an output: from one output straight to the 54 that
     take about 1.5 ms, and no further (doubling took 1, 2, 4, ..., each called twice)."""
-
-    def scripted(fn, a, b):
-        return fn(a, b), 2.8e-5 * a.shape[0] * b.shape[1]
-
-    monkeypatch.setattr(checking, "timed_call", scripted)
-    task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(64, 8, 64))
-    checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    task = _elementwise_checked_at_28_us_an_output(monkeypatch, 64, 8, 64)
     assert [(r, c) for r, c, _ in task.points] == [(1, 1), (1, 54)]
     assert [(p.rows, p.cols) for p in task.probes] == [(1, 54)]
