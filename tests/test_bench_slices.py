@@ -162,3 +162,22 @@ def test_a_per_output_step_reaches_a_millisecond_slice_in_one_step_and_stops(mon
     task = _elementwise_checked_at_28_us_an_output(monkeypatch, 64, 8, 64)
     assert [(r, c) for r, c, _ in task.points] == [(1, 1), (1, 54)]
     assert [(p.rows, p.cols) for p in task.probes] == [(1, 54)]
+
+
+def test_a_fast_course_steps_first_call_over_the_budget_is_called_again(monkeypatch):
+    """torch's one-output call stalled for 60 ms on a loaded machine, past a 0.05 s budget:
+    called again, it is a stall, not a row over budget; loops' slow first call is not."""
+    calls = []
+
+    def scripted(fn, a, b):
+        calls.append(1)
+        slow = len(calls) == 1 or fn is not my_matmul
+        return fn(a, b), 0.06 if slow else 1e-5
+
+    monkeypatch.setattr(checking, "timed_call", scripted)
+    for step, per_output, stalled in (("torch", False, False), ("loops", True, True)):
+        calls.clear()
+        fn = my_matmul if step == "torch" else (lambda a, b: a @ b)
+        task = Task(Variant(step, "course", fn, per_output=per_output), *_ones(5, 784, 10))
+        checking.check(task, plan.Plan.for_run(0.05, variants=6), deadline=0.0)
+        assert task.over_budget is stalled and task.correct, (step, task.points)

@@ -177,9 +177,13 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         # spend the budget. Once the checks' share is spent, nor does one of a millisecond
         # or more: the best of two calls is a luxury then (at 0.05 s the checks ran past the
         # budget), while a shorter call costs less than its gate.
+        # A course step that is not a loop over outputs takes microseconds on one output:
+        # a first call over the whole budget was a stall, which a second call tells (on a
+        # loaded machine one such stall left torch with no figure at 0.05 s).
         course = task.variant.kind == "course"
         spent = time.perf_counter() >= deadline and seconds >= plan.MIN_SLICE_SECONDS
-        if not task.points and not (course and (seconds > call_limit or spent)):
+        stalled = seconds > the_plan.overrun_seconds and not per_output
+        if not task.points and (stalled or not (course and (seconds > call_limit or spent))):
             seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds > max(ONE_OFF_SURPRISE * predicted, plan.ONE_OFF_MIN):
             # Far slower than the slices before it foretold: a recompile for a new shape?
