@@ -101,6 +101,11 @@ PER_OUTPUT_STEPS = frozenset({"loops", "elementwise"})
 cost is the empty output tensor (microseconds against a millisecond slice), so a slice's
 time scales to the full call in proportion to the outputs, with no fit to make."""
 
+PER_TERM_STEPS = frozenset({"loops"})
+"""The course steps whose cost is one Python loop iteration per multiply-add (the innermost
+loop runs over ``k``): one output's first terms time them as well as whole outputs do, in
+a millisecond where one whole output of the lesson takes 20."""
+
 
 # -- optional steps --------------------------------------------------------------------------
 

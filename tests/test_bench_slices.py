@@ -68,11 +68,12 @@ def test_a_per_output_estimate_a_measured_slice_contradicts_is_unreliable():
     assert est.unreliable and "misses a measured slice by 33%" in est.how
 
 
-def test_the_loops_row_says_it_was_scaled_from_one_slice():
+def test_the_loops_row_says_it_was_scaled_from_one_outputs_first_terms():
     result = bench(only=["loops", "torch"], budget=0.3)  # the lesson's 5×784 @ 784×10
     loops = result["loops"]
     assert loops.status == "ok" and loops.extrapolated, loops.note
-    assert "× its time on a[:1] @ b[:, :" in loops.note and "unconfirmed" not in loops.note
+    assert "estimated from its time on a[:1, :" in loops.note, loops.note
+    assert "of 39,200 multiply-adds" in loops.note and "unconfirmed" not in loops.note
     assert loops.blocks >= 2 and loops.median > 0
 
 

@@ -20,7 +20,11 @@ What the race then times, its *probes*:
   the outputs. Their ladder goes from one output straight to the full product when that is
   foretold within the call limit, else to one slice of about 1.5 ms, and stops there. All
   of their share of the race then goes to that slice's blocks (the 1 and 2 outputs the fit
-  took for loops split its blocks in two, and their difference was multiplied by 49).
+  took for loops split its blocks in two, and their difference was multiplied by 49);
+- and for the three loops, whose cost is per multiply-add (``Variant.per_term``), one
+  output's first terms, about ``DEPTH_SLICE_SECONDS`` of them, once one whole output takes
+  more than twice that (``_depth_slice``): scaled by the multiply-adds, and checked against
+  the whole outputs the ladder called.
 
 A first call much slower than the second holds a one-off cost (a JIT compile): it is
 measured, reported on the row and not counted. A call slower than the whole budget ends the
@@ -78,14 +82,18 @@ def timed_call(fn: Callable[..., Any], a: Tensor, b: Tensor) -> tuple[Any, float
     return out, time.perf_counter() - t0
 
 
-def _gate(task: Task, rows: int, cols: int) -> float | None:
+def _gate(task: Task, rows: int, cols: int, depth: int | None = None) -> float | None:
     """Call the variant on a slice and judge the answer: its time when correct, else None."""
     fn = task.variant.fn
     assert fn is not None
-    args = slice_operands(task.a, task.b, rows, cols)
+    args = slice_operands(task.a, task.b, rows, cols, depth)
     watch = ArgsGuard(args)  # what the call changes in its inputs (run.py says so on its row)
-    on = slice_text(rows, cols, task.m, task.n) if (rows, cols) != (task.m, task.n) else None
-    refs = None if task.sources is None else (task.sources[0][:rows], task.sources[1][:, :cols])
+    whole = (rows, cols) == (task.m, task.n) and depth is None
+    on = None if whole else slice_text(rows, cols, task.m, task.n, depth)
+    refs = None
+    if task.sources is not None:
+        a, b = task.sources
+        refs = (a[:rows, :depth], b[:depth, :cols]) if depth else (a[:rows], b[:, :cols])
     try:
         out, seconds = timed_call(fn, *args)
         task.written = watch.changes(on, refs)
@@ -110,10 +118,11 @@ def _gate(task: Task, rows: int, cols: int) -> float | None:
     return seconds
 
 
-def _recall(task: Task, rows: int, cols: int) -> float:
+def _recall(task: Task, rows: int, cols: int, depth: int | None = None) -> float:
     """One more call on a slice, for its time only (a failure counts as no news)."""
     try:
-        return timed_call(task.variant.fn, *slice_operands(task.a, task.b, rows, cols))[1]
+        args = slice_operands(task.a, task.b, rows, cols, depth)
+        return timed_call(task.variant.fn, *args)[1]
     except BaseException as exc:  # noqa: BLE001
         ACTIVE.reraise_if_user(exc)
         return math.inf
@@ -137,6 +146,7 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
         torch.set_num_threads(1)
     try:
         _ladder(task, the_plan, deadline, full_only=not on_cpu and not climbs)
+        _depth_slice(task, deadline)
     finally:
         if one_thread:
             torch.set_num_threads(threads)
@@ -232,6 +242,38 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
         cells = nxt_rows * nxt_cols
 
 
+DEPTH_SLICE_SECONDS = 3 * plan.MIN_SLICE_SECONDS
+"""What a per-term step's slice of one output's terms aims at."""
+
+
+def _depth_slice(task: Task, deadline: float) -> None:
+    """For a step whose cost is per multiply-add (``Variant.per_term``) whose one output
+    takes more than twice ``DEPTH_SLICE_SECONDS``: one call on that output's first terms,
+    about that long (``task.depth_point``), which the race then times. The lesson's loops
+    take 20 ms an output; that one slice held half of a 1 s run's time in 20 blocks, which
+    left every row's median known only to ±5-10 %. The verdict stays the whole outputs':
+    a slice that fails (it cannot for the course's loops) is not used."""
+    if not task.variant.per_term or task.correct is not True or task.error or task.written:
+        return
+    if task.over_budget or not task.points or task.points[-1][:2] == (task.m, task.n):
+        return
+    k = task.k
+    rate = min(s / (r * c * k) for r, c, s in task.points)  # per term, at the best rate
+    if k < 2 or rate * k < 2 * DEPTH_SLICE_SECONDS:
+        return
+    depth = min(k - 1, max(1, round(DEPTH_SLICE_SECONDS / rate)))
+    verdict = (task.correct, task.max_abs_err, task.error, task.note)
+    seconds = _gate(task, 1, 1, depth)
+    if seconds is None:
+        if not task.written:
+            task.correct, task.max_abs_err, task.error, task.note = verdict
+        return
+    task.correct, task.max_abs_err, task.error, task.note = verdict
+    if time.perf_counter() < deadline:
+        seconds = min(seconds, _recall(task, 1, 1, depth))
+    task.depth_point = (depth, seconds)
+
+
 def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> bool:
     """The full call is predicted to cost at most twice the last slice, even at the steepest
     growth any two neighbouring slices showed, once slices of whole rows were seen to grow
@@ -316,6 +358,10 @@ def _set_probes(task: Task, the_plan: plan.Plan) -> None:
         return
     if rows * cols == task.outputs:
         task.probes = [Probe(task, rows, cols, seconds)]
+        return
+    if task.depth_point is not None:
+        depth, seconds = task.depth_point
+        task.probes = [Probe(task, 1, 1, seconds, depth=depth)]
         return
     if task.variant.per_output:
         # The smallest slice of at least MIN_SLICE_SECONDS (else the largest): its fixed

@@ -7,7 +7,9 @@ the slice factor. The fit is checked against the slices the ladder measured but 
 not use (relative to the big slice, since the ladder ran on one thread); when it misses one
 of them by more than ``plan.UNRELIABLE_FIT`` the row is marked ``unreliable``. A course step
 whose cost is per output (``Variant.per_output``) is timed on one slice, scaled by the
-outputs, and checked the same way against the ladder's other slices.
+outputs, and checked the same way against the ladder's other slices; one whose cost is per
+multiply-add (``Variant.per_term``) on one output's first terms, scaled by the terms and
+checked against the whole outputs the ladder called.
 
 A main row's blocks are first divided by their round's load (``round_loads``), read from
 the other rows in that round: under load that comes and goes the blocks are bimodal (30 µs
@@ -157,22 +159,31 @@ def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
 
 def _scale(task: Task) -> tuple[float, str, bool]:
     """The factor from the timed slice to the full call of a step whose cost is per output
-    (the outputs' ratio), its words, and whether a slice the ladder measured contradicts it."""
+    (the outputs' ratio), or per multiply-add when the slice is of one output's first terms
+    (the terms' ratio); its words, and whether a slice the ladder measured contradicts it."""
     probe = task.probes[-1]
-    factor = task.outputs / probe.outputs
-    timed = next(s for r, c, s in task.points if (r, c) == (probe.rows, probe.cols))
+    factor = task.terms / probe.terms
+    timed = task.ladder_seconds(probe)
+    k = task.k
     misses = [
-        abs(r * c / probe.outputs - s / timed) / (s / timed)
+        abs(r * c * k / probe.terms - s / timed) / (s / timed)
         for r, c, s in task.points
-        if (r, c) != (probe.rows, probe.cols) and s >= _CHECK_POINT_MIN and timed > 0
+        if (probe.depth is not None or (r, c) != (probe.rows, probe.cols))
+        and s >= _CHECK_POINT_MIN
+        and timed > 0
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
-    how = (
-        f"estimated as {format_count(factor) if factor.is_integer() else format_number(factor)}"
-        " × its time on "
-        f"{slice_text(probe.rows, probe.cols, task.m, task.n)}: a Python loop over the "
-        "outputs, whose cost is per output"
-    )
+    where = slice_text(probe.rows, probe.cols, task.m, task.n, probe.depth)
+    if probe.depth is None:
+        count = format_count(factor) if factor.is_integer() else format_number(factor)
+        how = f"estimated as {count} × its time on {where}: a Python loop over the outputs"
+        how += ", whose cost is per output"
+    else:
+        how = (
+            f"estimated from its time on {where} ({format_count(probe.terms)} of "
+            f"{format_count(task.terms)} multiply-adds), scaled by the multiply-adds: a Python "
+            "loop over them, whose cost is per multiply-add"
+        )
     if unreliable:
         miss = format_percent(100 * max(misses))
         how += f" (estimate, unreliable: that misses a measured slice by {miss})"

@@ -100,9 +100,12 @@ class Pair:
                 found[name] = what
         return found
 
-    def slices(self, rows: int, cols: int) -> tuple[Tensor, Tensor]:
-        """The sources' ``a[:rows]`` and ``b[:, :cols]``, as views (what a probe's copies hold)."""
+    def slices(self, rows: int, cols: int, depth: int | None = None) -> tuple[Tensor, Tensor]:
+        """The sources' ``a[:rows]`` and ``b[:, :cols]`` (with ``depth``, their first ``depth``
+        columns and rows), as views: what a probe's copies hold."""
         a, b = self.sources
+        if depth is not None:
+            return a[:rows, :depth], b[:depth, :cols]
         return a[:rows], b[:, :cols]
 
 

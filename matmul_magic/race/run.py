@@ -106,10 +106,9 @@ class Run:
         slice, so its median's precision is unknown (noisy), and its note says so (and that
         the check ran on one thread, where the race did not)."""
         for task in (ts[0] for ts in self.tasks.values() if ts and ts[0].timed):
-            seconds = {(r, c): s for r, c, s in task.points}
             empty = [p for p in task.probes if not p.times]
             for probe in empty:
-                probe.number, probe.times, probe.rounds = 1, [seconds[probe.rows, probe.cols]], [-1]
+                probe.number, probe.times, probe.rounds = 1, [task.ladder_seconds(probe)], [-1]
             if empty:
                 threads = self.env.threads or 1
                 one = " (on one thread)" if self.dev.type == "cpu" and threads > 1 else ""
@@ -339,7 +338,8 @@ class Watch:
             distrust, audited = None, self.audit.due(probe, elapsed / max(number, 1))
             try:
                 if audited:
-                    distrust = self.audit.check(fn, args, pair.slices(probe.rows, probe.cols))
+                    refs = pair.slices(probe.rows, probe.cols, probe.depth)
+                    distrust = self.audit.check(fn, args, refs)
             finally:
                 self._look(args, *found)  # what the audit's calls changed too
             if audited:  # its own writes, put back (the look compared the values)
@@ -365,9 +365,10 @@ class Watch:
         if self.run.state is not None:
             self.run.record_state(task.variant, self.run.state.undo())
         pair = self.run.pairs[task.size]
-        full = probe.outputs == task.outputs
-        on = None if full else slice_text(probe.rows, probe.cols, task.m, task.n)
-        refs = pair.slices(probe.rows, probe.cols)
+        on = (
+            None if probe.whole else slice_text(probe.rows, probe.cols, task.m, task.n, probe.depth)
+        )
+        refs = pair.slices(probe.rows, probe.cols, probe.depth)
         changes = guard.changes(on, refs)
         for name, t, ref in zip("ab", args, refs, strict=True):
             if name not in changes and not same_values(t, ref):

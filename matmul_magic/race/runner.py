@@ -13,7 +13,8 @@ How a run spends its budget
    Rows stop on their precision target or their fair share of the budget (``plan``).
 3. **Figures** (``estimate``, ``speedups``). Medians, IQRs and minima per row; an
    extrapolated row's full time from a fitted ``fixed + per-output`` model (the course's
-   Python loops over outputs: one slice scaled by the outputs); speedups as the
+   Python loops over outputs: one slice scaled by the outputs, or, for the three loops, one
+   output's first terms scaled by the multiply-adds); speedups as the
    median of per-round ratios with a 95 % interval.
 
 One-off costs (a JIT compile on the first call) are measured, reported on their row and not

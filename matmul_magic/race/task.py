@@ -19,7 +19,9 @@ from .variants import Variant
 
 @dataclass(eq=False)
 class Probe:
-    """One slice a task is timed on: ``a[:rows] @ b[:, :cols]``, ``number`` calls a block."""
+    """One slice a task is timed on: ``a[:rows] @ b[:, :cols]``, ``number`` calls a block;
+    with ``depth``, only the first ``depth`` terms of each output's sum
+    (``a[:rows, :depth] @ b[:depth, :cols]``)."""
 
     task: Task
     rows: int
@@ -29,15 +31,26 @@ class Probe:
     times: list[float] = field(default_factory=list)  # per-call seconds, one per block
     rounds: list[int] = field(default_factory=list)  # the round each block ran in
     _args: tuple[Tensor, Tensor] | None = field(default=None, repr=False)
+    depth: int | None = None  # None: every term (all of a's columns)
 
     @property
     def outputs(self) -> int:
         return self.rows * self.cols
 
+    @property
+    def terms(self) -> int:
+        """The multiply-adds of one call on the slice."""
+        return self.outputs * (self.task.k if self.depth is None else self.depth)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the slice is the full product."""
+        return self.outputs == self.task.outputs and self.depth is None
+
     def args(self) -> tuple[Tensor, Tensor]:
         """The slice's operands, made once (a column slice is a contiguous copy)."""
         if self._args is None:
-            self._args = slice_operands(self.task.a, self.task.b, self.rows, self.cols)
+            self._args = slice_operands(self.task.a, self.task.b, self.rows, self.cols, self.depth)
         return self._args
 
 
@@ -50,6 +63,7 @@ class Task:
     b: Tensor
     size: int | None = None
     points: list[tuple[int, int, float]] = field(default_factory=list)  # correct (rows, cols, s)
+    depth_point: tuple[int, float] | None = None  # (depth, s): one output's first terms
     probes: list[Probe] = field(default_factory=list)
     correct: bool | None = None
     max_abs_err: float | None = None
@@ -71,8 +85,23 @@ class Task:
         return self.b.shape[1]
 
     @property
+    def k(self) -> int:
+        return self.a.shape[1]
+
+    @property
     def outputs(self) -> int:
         return self.m * self.n
+
+    @property
+    def terms(self) -> int:
+        """The multiply-adds of the full product."""
+        return self.outputs * self.k
+
+    def ladder_seconds(self, probe: Probe) -> float:
+        """What the check measured for one call on ``probe``'s slice."""
+        if probe.depth is not None and self.depth_point is not None:
+            return self.depth_point[1]
+        return next(s for r, c, s in self.points if (r, c) == (probe.rows, probe.cols))
 
     @property
     def full_call(self) -> float | None:
@@ -82,7 +111,7 @@ class Task:
 
     @property
     def extrapolated(self) -> bool:
-        return bool(self.probes) and self.probes[-1].outputs != self.outputs
+        return bool(self.probes) and not self.probes[-1].whole
 
     @property
     def timed(self) -> bool:
@@ -105,13 +134,21 @@ class Task:
         self.probes, self.done = [], True
 
 
-def slice_operands(a: Tensor, b: Tensor, rows: int, cols: int) -> tuple[Tensor, Tensor]:
+def slice_operands(
+    a: Tensor, b: Tensor, rows: int, cols: int, depth: int | None = None
+) -> tuple[Tensor, Tensor]:
+    """``a[:rows]`` and ``b[:, :cols]`` (a contiguous copy), or with ``depth`` only their
+    first ``depth`` columns and rows: the slices a call on part of the product gets."""
+    if depth is not None:
+        return a[:rows, :depth], b[:depth, :cols].contiguous()
     sa = a if rows == a.shape[0] else a[:rows]
     sb = b if cols == b.shape[1] else b[:, :cols].contiguous()
     return sa, sb
 
 
-def slice_text(rows: int, cols: int, m: int, n: int) -> str:
+def slice_text(rows: int, cols: int, m: int, n: int, depth: int | None = None) -> str:
+    if depth is not None:
+        return f"a[:{rows}, :{depth}] @ b[:{depth}, :{cols}]"
     if cols == n:
         return f"{rows} of {m} rows"
     return f"a[:{rows}] @ b[:, :{cols}] ({rows * cols} of {m * n} outputs)"

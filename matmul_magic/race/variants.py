@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from ..progression import COURSE, PER_OUTPUT_STEPS, optional_steps
+from ..progression import COURSE, PER_OUTPUT_STEPS, PER_TERM_STEPS, optional_steps
 
 
 @dataclass(eq=False)
@@ -27,6 +27,7 @@ class Variant:
     note: str | None = None
     written_as: str | None = None  # the name the user gave it, when a clash renamed the row
     per_output: bool = False  # its cost is per output, no fixed part (``PER_OUTPUT_STEPS``)
+    per_term: bool = False  # and per multiply-add within an output (``PER_TERM_STEPS``)
 
 
 def _written_name(fn: Callable[..., Any]) -> str | None:
@@ -68,7 +69,14 @@ def select(
     steps: list[Variant] = []
     if course:
         steps += [
-            Variant(name, "course", fn, per_output=name in PER_OUTPUT_STEPS) for name, fn in COURSE
+            Variant(
+                name,
+                "course",
+                fn,
+                per_output=name in PER_OUTPUT_STEPS,
+                per_term=name in PER_TERM_STEPS,
+            )
+            for name, fn in COURSE
         ]
         steps += [Variant(s.name, "optional", s.fn, s.note) for s in optional_steps(dev, dt)]
     taken = {v.name for v in steps}

@@ -1,0 +1,115 @@
+"""The course's loops, whose cost is per multiply-add, timed on one output's first terms and
+scaled by the terms (scripted clocks: what a busy machine would otherwise decide)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from matmul_magic.race import checking, estimate, plan
+from matmul_magic.race.guard import Pair
+from matmul_magic.race.task import Probe, Task, slice_operands
+from matmul_magic.race.variants import Variant
+
+PER_TERM = 25e-6
+"""Seconds a multiply-add of the scripted loops takes (the lesson's loops: about 20 ms for
+one output of 784 terms)."""
+
+
+def loops(a, b):
+    return a @ b
+
+
+def _checked(monkeypatch, m, k, n, seconds=None, fn=loops, per_term=True):
+    """A loops-like step checked at 1 s among six, its calls taking ``seconds(a, b)``
+    (by default ``PER_TERM`` for each multiply-add); and the shapes it was called on."""
+    calls = []
+
+    def scripted(f, a, b):
+        calls.append((a.shape[0], a.shape[1], b.shape[1]))
+        took = seconds(a, b) if seconds else PER_TERM * a.shape[0] * a.shape[1] * b.shape[1]
+        return f(a, b), took
+
+    monkeypatch.setattr(checking, "timed_call", scripted)
+    a, b = torch.randn(m, k), torch.randn(k, n)
+    variant = Variant("loops", "course", fn, per_output=True, per_term=per_term)
+    task = Task(variant, a, b)
+    checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    return task, calls
+
+
+def _timed(task, times):
+    probe = task.probes[-1]
+    probe.times, probe.rounds = list(times), list(range(len(times)))
+    return estimate.estimate(task)
+
+
+def test_loops_is_timed_on_about_3_ms_of_one_outputs_terms_and_scaled_by_the_terms(monkeypatch):
+    # One output (784 terms) takes 19.6 ms: the race times its first 120 terms (3 ms), and
+    # the full call is 50 × 784 / 120 = 326.7 times that.
+    task, calls = _checked(monkeypatch, 5, 784, 10)
+    assert task.correct and task.depth_point is not None
+    depth, seconds = task.depth_point
+    assert depth == 120 and seconds == pytest.approx(120 * PER_TERM)
+    assert [(p.rows, p.cols, p.depth) for p in task.probes] == [(1, 1, 120)]
+    assert (1, 120, 1) in calls  # the sliced call itself, a[:1, :120] @ b[:120, :1]
+    est = _timed(task, [3.0e-3, 3.1e-3, 2.9e-3, 3.0e-3, 3.2e-3])
+    assert est.measurement.median == pytest.approx(3.0e-3 * 50 * 784 / 120)
+    assert est.fastest == pytest.approx(2.9e-3 * 50 * 784 / 120)
+    assert not est.unreliable and not est.unconfirmed
+    assert est.how.startswith("estimated from its time on a[:1, :120] @ b[:120, :1]")
+    assert "(120 of 39,200 multiply-adds)" in est.how
+
+
+def test_a_per_term_estimate_the_whole_output_contradicts_is_unreliable(monkeypatch):
+    # 10 ms a call whatever its size, plus 12.5 µs a term: one output takes 19.8 ms and its
+    # first 119 terms 11.5 ms, 1.7 × less time for 6.6 × fewer terms: a 282 % miss.
+    task, _ = _checked(monkeypatch, 5, 784, 10, lambda a, b: 0.01 + PER_TERM * a.shape[1] / 2)
+    assert task.depth_point[0] == 119
+    est = _timed(task, [task.depth_point[1]] * 5)
+    assert est.unreliable and "misses a measured slice by 282%" in est.how, est.how
+
+
+def test_a_slice_of_terms_that_fails_leaves_the_verdict_and_the_whole_output(monkeypatch):
+    def whole_rows_only(a, b):
+        if a.shape[1] != 784:
+            raise ValueError("only the lesson's k")
+        return a @ b
+
+    task, _ = _checked(monkeypatch, 5, 784, 10, fn=whole_rows_only)
+    assert task.correct is True and task.error is None and task.note is None
+    assert task.depth_point is None
+    assert [(p.rows, p.cols, p.depth) for p in task.probes] == [(1, 1, None)]
+
+
+@pytest.mark.parametrize(
+    ("m", "k", "n", "per_term"),
+    [
+        (5, 784, 10, False),  # elementwise: one vectorised product an output, not per term
+        (64, 16, 64, True),  # one output of 16 terms takes 0.4 ms: whole outputs are short
+        (2, 8, 2, True),  # the whole product fits: timed whole
+    ],
+)
+def test_terms_are_sliced_only_for_a_per_term_step_whose_output_is_long(
+    monkeypatch, m, k, n, per_term
+):
+    task, calls = _checked(monkeypatch, m, k, n, per_term=per_term)
+    assert task.correct and task.depth_point is None
+    assert all(p.depth is None for p in task.probes)
+    assert all(depth == k for _, depth, _ in calls)
+
+
+def test_a_slice_of_terms_is_the_same_slice_everywhere_it_is_made():
+    # What the race calls (the probe's operands), what its watch compares them with (the
+    # pair's views of the sources), and what the check gated (slice_operands) agree.
+    a, b = torch.randn(5, 784), torch.randn(784, 10)
+    pair = Pair(a, b)
+    task = Task(Variant("loops", "course", loops, per_term=True), *pair.working)
+    probe = Probe(task, 1, 1, 3e-3, depth=120)
+    task.probes, task.depth_point, task.points = [probe], (120, 3e-3), [(1, 1, 0.02)]
+    for got, want in zip(probe.args(), pair.slices(1, 1, 120), strict=True):
+        assert got.shape == want.shape and torch.equal(got, want)
+    for got, want in zip(slice_operands(a, b, 1, 1, 120), probe.args(), strict=True):
+        assert torch.equal(got, want)
+    assert probe.terms == 120 and task.terms == 39_200 and not probe.whole
+    assert task.extrapolated and task.ladder_seconds(probe) == 3e-3
