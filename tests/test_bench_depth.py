@@ -20,8 +20,8 @@ def loops(a, b):
     return a @ b
 
 
-def _checked(monkeypatch, m, k, n, seconds=None, fn=loops, per_term=True):
-    """A loops-like step checked at 1 s among six, its calls taking ``seconds(a, b)``
+def _checked(monkeypatch, m, k, n, seconds=None, fn=loops, per_term=True, budget=1.0):
+    """A loops-like step checked at ``budget`` among six, its calls taking ``seconds(a, b)``
     (by default ``PER_TERM`` for each multiply-add); and the shapes it was called on."""
     calls = []
 
@@ -34,7 +34,7 @@ def _checked(monkeypatch, m, k, n, seconds=None, fn=loops, per_term=True):
     a, b = torch.randn(m, k), torch.randn(k, n)
     variant = Variant("loops", "course", fn, per_output=True, per_term=per_term)
     task = Task(variant, a, b)
-    checking.check(task, plan.Plan.for_run(1.0, variants=6))
+    checking.check(task, plan.Plan.for_run(budget, variants=6))
     return task, calls
 
 
@@ -52,7 +52,9 @@ def test_loops_is_timed_on_about_3_ms_of_one_outputs_terms_and_scaled_by_the_ter
     depth, seconds = task.depth_point
     assert depth == 120 and seconds == pytest.approx(120 * PER_TERM)
     assert [(p.rows, p.cols, p.depth) for p in task.probes] == [(1, 1, 120)]
-    assert (1, 120, 1) in calls  # the sliced call itself, a[:1, :120] @ b[:120, :1]
+    # The first 16 terms, one whole output (within the 24 ms call limit, so it checks the
+    # estimate), then the slice itself, a[:1, :120] @ b[:120, :1]; each called twice.
+    assert calls == [(1, 16, 1)] * 2 + [(1, 784, 1)] * 2 + [(1, 120, 1)] * 2
     est = _timed(task, [3.0e-3, 3.1e-3, 2.9e-3, 3.0e-3, 3.2e-3])
     assert est.measurement.median == pytest.approx(3.0e-3 * 50 * 784 / 120)
     assert est.fastest == pytest.approx(2.9e-3 * 50 * 784 / 120)
@@ -61,24 +63,44 @@ def test_loops_is_timed_on_about_3_ms_of_one_outputs_terms_and_scaled_by_the_ter
     assert "(120 of 39,200 multiply-adds)" in est.how
 
 
-def test_a_per_term_estimate_the_whole_output_contradicts_is_unreliable(monkeypatch):
-    # 10 ms a call whatever its size, plus 12.5 µs a term: one output takes 19.8 ms and its
-    # first 119 terms 11.5 ms, 1.7 × less time for 6.6 × fewer terms: a 282 % miss.
-    task, _ = _checked(monkeypatch, 5, 784, 10, lambda a, b: 0.01 + PER_TERM * a.shape[1] / 2)
-    assert task.depth_point[0] == 119
+def test_a_per_term_estimate_another_call_contradicts_is_unreliable(monkeypatch):
+    # 10 ms a call whatever its size, plus 12.5 µs a term: the first 16 terms take 10.2 ms,
+    # so one output is foretold far beyond the call limit and the race times 5 terms, in
+    # 10.06 ms: 3.2 × the terms in 1.01 × the time, a 216 % miss.
+    task, calls = _checked(monkeypatch, 5, 784, 10, lambda a, b: 0.01 + PER_TERM * a.shape[1] / 2)
+    assert task.depth_point[0] == 5 and task.depth_checks[0][0] == 16
+    assert all(depth < 784 for _, depth, _ in calls)  # no whole output was called
     est = _timed(task, [task.depth_point[1]] * 5)
-    assert est.unreliable and "misses a measured slice by 282%" in est.how, est.how
+    assert est.unreliable and "misses a measured slice by 216%" in est.how, est.how
 
 
-def test_a_slice_of_terms_that_fails_leaves_the_verdict_and_the_whole_output(monkeypatch):
-    def whole_rows_only(a, b):
-        if a.shape[1] != 784:
+def test_at_a_tiny_budget_loops_never_calls_a_whole_output(monkeypatch):
+    # At 0.05 s one whole output (19.6 ms) is beyond the 1.7 ms call limit: the first 16
+    # terms, then a slice of about the call limit, 67 terms; the estimate is checked
+    # against the 16.
+    task, calls = _checked(monkeypatch, 5, 784, 10, budget=0.05)
+    assert calls == [(1, 16, 1), (1, 16, 1), (1, 67, 1), (1, 67, 1)]
+    assert task.correct and task.points == [] and task.depth_point[0] == 67
+    est = _timed(task, [67 * PER_TERM] * 5)
+    assert est.measurement.median == pytest.approx(784 * 50 * PER_TERM)
+    assert not est.unreliable and "(67 of 39,200 multiply-adds)" in est.how
+
+
+@pytest.mark.parametrize("budget", [1.0, 0.05])
+@pytest.mark.parametrize("works_on", [{784}, {16, 784}])
+def test_a_slice_of_terms_that_fails_leaves_the_verdict_and_the_whole_output(
+    monkeypatch, budget, works_on
+):
+    # A function that fails on the slices of terms (the first 16, or the timed slice only)
+    # is judged and timed on whole outputs, whatever the budget.
+    def whole_outputs_only(a, b):
+        if a.shape[1] not in works_on:
             raise ValueError("only the lesson's k")
         return a @ b
 
-    task, _ = _checked(monkeypatch, 5, 784, 10, fn=whole_rows_only)
+    task, _ = _checked(monkeypatch, 5, 784, 10, fn=whole_outputs_only, budget=budget)
     assert task.correct is True and task.error is None and task.note is None
-    assert task.depth_point is None
+    assert task.depth_point is None and task.points[0][:2] == (1, 1)
     assert [(p.rows, p.cols, p.depth) for p in task.probes] == [(1, 1, None)]
 
 

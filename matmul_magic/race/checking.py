@@ -24,7 +24,9 @@ What the race then times, its *probes*:
 - and for the three loops, whose cost is per multiply-add (``Variant.per_term``), one
   output's first terms, about ``DEPTH_SLICE_SECONDS`` of them, once one whole output takes
   more than twice that (``_depth_slice``): scaled by the multiply-adds, and checked against
-  the whole outputs the ladder called.
+  the ladder's other calls. Their ladder starts on one output's first ``FIRST_TERMS`` terms
+  and calls a whole output only when it is foretold within the call limit
+  (``_first_terms``).
 
 A first call much slower than the second holds a one-off cost (a JIT compile): it is
 measured, reported on the row and not counted. A call slower than the whole budget ends the
@@ -145,8 +147,11 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
     if one_thread:
         torch.set_num_threads(1)
     try:
-        _ladder(task, the_plan, deadline, full_only=not on_cpu and not climbs)
-        _depth_slice(task, deadline)
+        full_only = not on_cpu and not climbs
+        if full_only or _first_terms(task, the_plan):
+            _ladder(task, the_plan, deadline, full_only=full_only)
+        if not _depth_slice(task, the_plan, deadline) and not task.points and task.timed_verdict:
+            _ladder(task, the_plan, deadline)  # its terms could not be timed: whole outputs
     finally:
         if one_thread:
             torch.set_num_threads(threads)
@@ -243,35 +248,64 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
 
 
 DEPTH_SLICE_SECONDS = 3 * plan.MIN_SLICE_SECONDS
-"""What a per-term step's slice of one output's terms aims at."""
+"""What a per-term step's slice of one output's terms aims at (less where the budget's call
+limit is shorter, never under ``plan.MIN_SLICE_SECONDS``)."""
+
+FIRST_TERMS = 16
+"""The terms of a per-term step's first call (0.4 ms of the lesson's loops)."""
 
 
-def _depth_slice(task: Task, deadline: float) -> None:
-    """For a step whose cost is per multiply-add (``Variant.per_term``) whose one output
-    takes more than twice ``DEPTH_SLICE_SECONDS``: one call on that output's first terms,
-    about that long (``task.depth_point``), which the race then times. The lesson's loops
-    take 20 ms an output; that one slice held half of a 1 s run's time in 20 blocks, which
-    left every row's median known only to ±5-10 %. The verdict stays the whole outputs':
-    a slice that fails (it cannot for the course's loops) is not used."""
+def _first_terms(task: Task, the_plan: plan.Plan) -> bool:
+    """A per-term step's (``Variant.per_term``) first call: one output's first
+    ``FIRST_TERMS`` terms, gated and called twice. Whether the ladder goes on to whole
+    outputs: when one is foretold within the call limit, or when this call failed (whole
+    outputs decide the verdict then). Otherwise ``_depth_slice`` times the terms alone: at
+    a 0.05 s budget the lesson's one whole output took 22-33 ms of it, and ran it over."""
+    if not task.variant.per_term or task.k <= FIRST_TERMS:
+        return True
+    verdict = (task.correct, task.max_abs_err, task.error, task.note)
+    seconds = _gate(task, 1, 1, FIRST_TERMS)
+    if seconds is None or seconds > the_plan.overrun_seconds:
+        if not task.written:
+            task.correct, task.max_abs_err, task.error, task.note = verdict
+        return not task.written
+    seconds = min(seconds, _recall(task, 1, 1, FIRST_TERMS))
+    task.depth_checks.append((FIRST_TERMS, seconds))
+    return seconds / FIRST_TERMS * task.k <= the_plan.call_limit
+
+
+def _depth_slice(task: Task, the_plan: plan.Plan, deadline: float) -> bool:
+    """For a step whose cost is per multiply-add (``Variant.per_term``) whose one output is
+    beyond the call limit or takes more than twice ``DEPTH_SLICE_SECONDS``: one call on
+    that output's first terms, about that long (``task.depth_point``), which the race then
+    times. The lesson's loops take 20 ms an output; that one slice held half of a 1 s run's
+    time in 20 blocks, which left every row's median known only to ±5-10 %. A slice that
+    fails (it cannot for the course's loops) is not used, and the verdict stays the one its
+    other calls gave. Whether it was made."""
     if not task.variant.per_term or task.correct is not True or task.error or task.written:
-        return
-    if task.over_budget or not task.points or task.points[-1][:2] == (task.m, task.n):
-        return
+        return False
+    if task.over_budget or (task.points and task.points[-1][:2] == (task.m, task.n)):
+        return False
     k = task.k
-    rate = min(s / (r * c * k) for r, c, s in task.points)  # per term, at the best rate
-    if k < 2 or rate * k < 2 * DEPTH_SLICE_SECONDS:
-        return
-    depth = min(k - 1, max(1, round(DEPTH_SLICE_SECONDS / rate)))
+    calls = [(r * c * k, s) for r, c, s in task.points] + task.depth_checks
+    if k < 2 or not calls:
+        return False
+    rate = min(s / terms for terms, s in calls)  # per term, at the best rate
+    if task.points and rate * k < 2 * DEPTH_SLICE_SECONDS:
+        return False  # whole outputs are short enough to time
+    target = min(DEPTH_SLICE_SECONDS, max(the_plan.call_limit, plan.MIN_SLICE_SECONDS))
+    depth = min(k - 1, max(1, round(target / rate)))
     verdict = (task.correct, task.max_abs_err, task.error, task.note)
     seconds = _gate(task, 1, 1, depth)
     if seconds is None:
         if not task.written:
             task.correct, task.max_abs_err, task.error, task.note = verdict
-        return
+        return False
     task.correct, task.max_abs_err, task.error, task.note = verdict
     if time.perf_counter() < deadline:
         seconds = min(seconds, _recall(task, 1, 1, depth))
     task.depth_point = (depth, seconds)
+    return True
 
 
 def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> bool:
@@ -345,7 +379,13 @@ def _judge_on_full(task: Task, the_plan: plan.Plan) -> None:
 
 
 def _set_probes(task: Task, the_plan: plan.Plan) -> None:
-    if task.error is not None or task.correct is not True or not task.points:
+    if task.error is not None or task.correct is not True:
+        return
+    if task.depth_point is not None and not task.over_budget:
+        depth, seconds = task.depth_point
+        task.probes = [Probe(task, 1, 1, seconds, depth=depth)]
+        return
+    if not task.points:
         return
     budget = the_plan.budget
     rows, cols, seconds = task.points[-1]
@@ -358,10 +398,6 @@ def _set_probes(task: Task, the_plan: plan.Plan) -> None:
         return
     if rows * cols == task.outputs:
         task.probes = [Probe(task, rows, cols, seconds)]
-        return
-    if task.depth_point is not None:
-        depth, seconds = task.depth_point
-        task.probes = [Probe(task, 1, 1, seconds, depth=depth)]
         return
     if task.variant.per_output:
         # The smallest slice of at least MIN_SLICE_SECONDS (else the largest): its fixed

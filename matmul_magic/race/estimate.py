@@ -165,12 +165,12 @@ def _scale(task: Task) -> tuple[float, str, bool]:
     factor = task.terms / probe.terms
     timed = task.ladder_seconds(probe)
     k = task.k
+    calls = [(r * c * k, s) for r, c, s in task.points if (r, c, None) != probe.shape]
+    calls += [(d, s) for d, s in task.depth_checks if (1, 1, d) != probe.shape]
     misses = [
-        abs(r * c * k / probe.terms - s / timed) / (s / timed)
-        for r, c, s in task.points
-        if (probe.depth is not None or (r, c) != (probe.rows, probe.cols))
-        and s >= _CHECK_POINT_MIN
-        and timed > 0
+        abs(terms / probe.terms - s / timed) / (s / timed)
+        for terms, s in calls
+        if s >= _CHECK_POINT_MIN and timed > 0
     ]
     unreliable = bool(misses) and max(misses) > plan.UNRELIABLE_FIT
     where = slice_text(probe.rows, probe.cols, task.m, task.n, probe.depth)

@@ -43,6 +43,11 @@ class Probe:
         return self.outputs * (self.task.k if self.depth is None else self.depth)
 
     @property
+    def shape(self) -> tuple[int, int, int | None]:
+        """``(rows, cols, depth)``: the slice, as the check's calls are told apart."""
+        return self.rows, self.cols, self.depth
+
+    @property
     def whole(self) -> bool:
         """Whether the slice is the full product."""
         return self.outputs == self.task.outputs and self.depth is None
@@ -63,7 +68,8 @@ class Task:
     b: Tensor
     size: int | None = None
     points: list[tuple[int, int, float]] = field(default_factory=list)  # correct (rows, cols, s)
-    depth_point: tuple[int, float] | None = None  # (depth, s): one output's first terms
+    depth_point: tuple[int, float] | None = None  # (depth, s): the terms the race times
+    depth_checks: list[tuple[int, float]] = field(default_factory=list)  # other such calls
     probes: list[Probe] = field(default_factory=list)
     correct: bool | None = None
     max_abs_err: float | None = None
@@ -108,6 +114,11 @@ class Task:
         """The check's seconds for one call of the full product, when its ladder got there."""
         reached = bool(self.points) and self.points[-1][:2] == (self.m, self.n)
         return self.points[-1][2] if reached else None
+
+    @property
+    def timed_verdict(self) -> bool:
+        """Whether the check found it correct, with nothing against it."""
+        return self.correct is True and self.error is None and not self.written
 
     @property
     def extrapolated(self) -> bool:
