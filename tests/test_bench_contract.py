@@ -33,7 +33,9 @@ def test_a_bad_peak_override_is_refused_by_name(monkeypatch, bad):
 def test_a_good_peak_override_reaches_a_payload_that_validates(monkeypatch):
     monkeypatch.setenv("MATMUL_MAGIC_PEAK_GFLOPS", " 250.5 ")
     assert devices.peak_gflops(CPU, torch.float32) == 250.5
-    result = bench(only=["torch"], shape=(2, 3, 2), budget=0.02)
+    # (0.3 s, not 0.02: run beside other tests, the row once had no median at 0.02 s, so no
+    # percentage of the peak to compare)
+    result = bench(only=["torch"], shape=(2, 3, 2), budget=0.3)
     payload = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     VALIDATOR.validate(payload)
     assert payload["environment"]["peak_gflops"] == 250.5

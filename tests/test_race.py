@@ -250,6 +250,16 @@ def test_a_block_that_would_end_well_past_the_deadline_does_not_start():
     assert r.rounds == 1 and alone.done and alone.probes[0].times == []
 
 
+def test_no_block_starts_that_would_end_after_the_deadline_even_by_a_fast_blocks_length():
+    """At 0.05 s a block of a fast function is 0.45 ms: a block that would end 0.35 ms late
+    (6.9 ms, 1.5 × slower, 10 ms before the deadline) used to start, as "give or take a
+    fast block", and with the rows built after it that ran 0.05 s runs 3 % over."""
+    slow, fast = make_task(noisy, per_call=6.9e-3), make_task(steady, per_call=1e-5)
+    clock = ScriptedClock({noisy: [6.9e-3], steady: [1e-5]})
+    race([slow, fast], clock, budget=0.05, seconds=0.01)
+    assert slow.probes[0].times == [] and fast.probes[0].times
+
+
 def test_a_block_that_would_end_late_if_a_little_slower_does_not_start():
     """20 ms before the deadline an 18 ms block would end in time only if it ran no slower
     than its check: on a machine whose speed swings, it is not started."""

@@ -43,9 +43,11 @@ WARMUP_SHARE = 0.25
 """The warm-up round runs while more than this share of the budget is left (at the smallest
 budgets the check's own calls have warmed up every variant)."""
 
-ROW_SECONDS, POINT_SECONDS = 3e-4, 3e-5
+ROW_SECONDS, POINT_SECONDS = 5e-4, 3e-5
 """Left at the race's end to build each main row and each sweep point, which are on the
-budget too (0.15-0.25 ms and 15-30 µs each, measured on a loaded 2-core VM)."""
+budget too, with the operands and settings put back: 2.6-3.0 ms for the six main rows at
+0.05 s, and 15-30 µs a point, measured on a 2-core VM (0.3 ms a row left 0.05 s runs
+1-2 ms over)."""
 
 CHECK_SHARE = 0.5
 """The share of the budget the sweep's checks may take; sizes still unchecked when it is
