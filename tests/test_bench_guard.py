@@ -279,3 +279,21 @@ def test_an_in_place_change_of_layout_is_named_by_what_differs():
     assert watch.changes() == {"a": "an in-place operation on it (its values were not compared)"}
     assert watch.changes(refs=(torch.ones(2), torch.ones(2))) == {}
     assert watch.changes(refs=(torch.zeros(2), torch.ones(2))) == {"a": "its values"}
+
+
+def test_the_race_looks_after_a_users_blocks_and_not_after_the_lessons(monkeypatch):
+    """The lesson's steps write into no input and change no setting: the look after each
+    block (a tenth of the race's time) is spent on your functions only."""
+    from matmul_magic.race import run
+
+    looked = []
+    look = run.Watch._look
+
+    def spy(self, args, probe, guard_):
+        looked.append(probe.task.variant.kind)
+        return look(self, args, probe, guard_)
+
+    monkeypatch.setattr(run.Watch, "_look", spy)
+    result = bench(my_matmul, only=["einsum", "torch"], budget=0.2)
+    assert all(r.status == "ok" for r in result.rows)
+    assert "user" in looked and "course" not in looked
