@@ -78,12 +78,37 @@ def test_at_a_tiny_budget_loops_never_calls_a_whole_output(monkeypatch):
     # At 0.05 s one whole output (19.6 ms) is beyond the 1.7 ms call limit: the first 16
     # terms, then a slice of about the call limit, 67 terms; the estimate is checked
     # against the 16.
+    # Its verdict is then a partial sum's: no largest error is shown (a partial sum's is
+    # smaller than a whole output's), and the note says so; the estimate is unconfirmed.
     task, calls = _checked(monkeypatch, 5, 784, 10, budget=0.05)
     assert calls == [(1, 16, 1), (1, 16, 1), (1, 67, 1), (1, 67, 1)]
     assert task.correct and task.points == [] and task.depth_point[0] == 67
+    assert task.max_abs_err is None
+    assert task.note.startswith("checked on one output's first 67 of 784 terms"), task.note
     est = _timed(task, [67 * PER_TERM] * 5)
     assert est.measurement.median == pytest.approx(784 * 50 * PER_TERM)
     assert not est.unreliable and "(67 of 39,200 multiply-adds)" in est.how
+    assert "unconfirmed: no whole output was timed" in est.how
+
+
+def test_from_a_third_of_a_second_the_verdict_is_a_whole_outputs(monkeypatch):
+    # At 0.3 s the call limit (10 ms) is shorter than one output (19.6 ms), but the check's
+    # share (25 ms) is not: the whole output is called, once, for the verdict and the error.
+    task, calls = _checked(monkeypatch, 5, 784, 10, budget=0.3)
+    assert calls[:3] == [(1, 16, 1), (1, 16, 1), (1, 784, 1)] and calls.count((1, 784, 1)) == 1
+    assert task.points[0][:2] == (1, 1) and task.max_abs_err is not None and task.note is None
+    assert task.depth_point is not None
+
+
+def test_a_call_on_a_few_terms_is_too_short_to_judge_the_estimate_by(monkeypatch):
+    # The first 16 terms ran cold, 40 µs a term (0.64 ms) where the rest run at 25: under a
+    # millisecond, that call does not make the estimate unreliable; the whole output checks it.
+    def cold_first(a, b):
+        return 4e-5 * a.shape[1] if a.shape[1] == 16 else PER_TERM * a.shape[1]
+
+    task, _ = _checked(monkeypatch, 5, 784, 10, cold_first)
+    est = _timed(task, [task.depth_point[1]] * 5)
+    assert not est.unreliable and "unconfirmed" not in est.how, est.how
 
 
 @pytest.mark.parametrize("budget", [1.0, 0.05])

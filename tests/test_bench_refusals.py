@@ -89,6 +89,14 @@ def test_complex_operands_are_refused_not_cast_to_real(a, b, said, recwarn):
     assert not [w for w in recwarn if "imaginary" in str(w.message).lower()]
 
 
+@pytest.mark.parametrize("on_meta", ["a", "b"])
+def test_an_operand_on_the_meta_device_is_refused_by_name(on_meta):
+    operands = {"a": torch.randn(5, 784), "b": torch.randn(784, 10)}
+    operands[on_meta] = operands[on_meta].to("meta")
+    with pytest.raises(ValueError, match=f"{on_meta} is on the meta device.*no values"):
+        bench(my_matmul, **operands, only=FAST, budget=0.05)
+
+
 @pytest.mark.parametrize("text", ["5x7x3x", "x5x7x3", "5xx7x3", "5x7x", " x ", "5,7,3,"])
 def test_a_malformed_shape_is_a_value_error_naming_the_text(text):
     with pytest.raises(ValueError, match=f"got {text!r}"):

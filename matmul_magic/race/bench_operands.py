@@ -111,8 +111,14 @@ def check_compatible(a: Tensor, b: Tensor) -> None:
 
 def check_real(a: Tensor, b: Tensor) -> None:
     """Complex operands are refused: casting them to the race's real dtype would drop their
-    imaginary parts (torch only warns), and the lesson's steps are real products."""
+    imaginary parts (torch only warns), and the lesson's steps are real products; so are
+    meta tensors, which have no values to multiply."""
     for name, t in (("a", a), ("b", b)):
+        if t.device.type == "meta":  # (copying it raised torch's NotImplementedError)
+            raise ValueError(
+                f"{name} is on the meta device, which holds shapes but no values: pass "
+                "a tensor with data"
+            )
         if t.is_complex():
             raise ValueError(
                 f"{name} is complex ({str(t.dtype).removeprefix('torch.')}); bench races real "

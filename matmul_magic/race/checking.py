@@ -43,7 +43,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from ..bench_result.views.format import format_time
+from ..bench_result.views.format import format_count, format_time
 from . import correctness, plan
 from .bench_operands import is_oom, release_memory
 from .errors import ACTIVE, row_error
@@ -258,9 +258,12 @@ FIRST_TERMS = 16
 def _first_terms(task: Task, the_plan: plan.Plan) -> bool:
     """A per-term step's (``Variant.per_term``) first call: one output's first
     ``FIRST_TERMS`` terms, gated and called twice. Whether the ladder goes on to whole
-    outputs: when one is foretold within the call limit, or when this call failed (whole
-    outputs decide the verdict then). Otherwise ``_depth_slice`` times the terms alone: at
-    a 0.05 s budget the lesson's one whole output took 22-33 ms of it, and ran it over."""
+    outputs: when one is foretold within the call limit or the check's share of the budget
+    (``Plan.verdict_seconds``: the verdict and the largest error are then a whole
+    output's, not a partial sum's), or when this call failed (whole outputs decide the
+    verdict then). Otherwise ``_depth_slice`` times the terms alone, and says the verdict
+    is a partial sum's: at a 0.05 s budget the lesson's one whole output took 22-33 ms of
+    it, and ran it over."""
     if not task.variant.per_term or task.k <= FIRST_TERMS:
         return True
     verdict = (task.correct, task.max_abs_err, task.error, task.note)
@@ -271,7 +274,7 @@ def _first_terms(task: Task, the_plan: plan.Plan) -> bool:
         return not task.written
     seconds = min(seconds, _recall(task, 1, 1, FIRST_TERMS))
     task.depth_checks.append((FIRST_TERMS, seconds))
-    return seconds / FIRST_TERMS * task.k <= the_plan.call_limit
+    return seconds / FIRST_TERMS * task.k <= max(the_plan.call_limit, the_plan.verdict_seconds)
 
 
 def _depth_slice(task: Task, the_plan: plan.Plan, deadline: float) -> bool:
@@ -301,7 +304,16 @@ def _depth_slice(task: Task, the_plan: plan.Plan, deadline: float) -> bool:
         if not task.written:
             task.correct, task.max_abs_err, task.error, task.note = verdict
         return False
-    task.correct, task.max_abs_err, task.error, task.note = verdict
+    if task.points:  # the verdict is the whole outputs'
+        task.correct, task.max_abs_err, task.error, task.note = verdict
+    else:  # no whole output was called: the verdict is this partial sum's, and says so
+        task.max_abs_err = None
+        task.note = (
+            f"checked on one output's first {format_count(depth)} of {format_count(k)} "
+            f"terms (a whole output, foretold at {format_time(rate * k)}, is beyond this "
+            "budget's share for a check): a partial sum's error is smaller than a whole "
+            "output's, so none is shown"
+        )
     if time.perf_counter() < deadline:
         seconds = min(seconds, _recall(task, 1, 1, depth))
     task.depth_point = (depth, seconds)

@@ -150,6 +150,9 @@ class Plan:
     """A second slice, which an estimate needs, is taken while predicted within this."""
     full_after_failed_slice: bool
     """When only the one-output call failed, the full call may decide (it is affordable)."""
+    verdict_seconds: float
+    """The longest call a check makes for its verdict alone: an even share of the checks'
+    (a whole output of the lesson's loops, 20 ms, from a 0.3 s budget up)."""
 
     @classmethod
     def for_run(
@@ -179,6 +182,7 @@ class Plan:
             overrun_seconds=max(budget, OVERRUN_FLOOR),
             second_point_seconds=budget / 3,
             full_after_failed_slice=budget >= OVERRUN_FLOOR,
+            verdict_seconds=CHECK_SHARE * budget / max(timed_tasks, 1),
         )
 
     def deadline(self, one_off: float, checks: bool = False) -> float:

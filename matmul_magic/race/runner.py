@@ -241,7 +241,7 @@ def _check_arguments(fns: Sequence[Any], threshold: Any) -> None:
 
 def _device_and_dtype(device: Any, dtype: Any, a: Any) -> tuple[torch.device, torch.dtype]:
     """The device and dtype asked for; unset, those of a tensor ``a``, else the defaults."""
-    if device is None and isinstance(a, torch.Tensor):
+    if device is None and isinstance(a, torch.Tensor) and a.device.type != "meta":
         device = a.device.type if a.device.type == "cpu" else str(a.device)
     if dtype is None and isinstance(a, torch.Tensor) and a.is_floating_point():
         dtype = a.dtype
