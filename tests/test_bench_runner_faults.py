@@ -9,7 +9,7 @@ import pytest
 import torch
 from bench_runner_common import FAST, SMALL, my_matmul
 
-from matmul_magic.race import bench_operands, checking, correctness, rounds
+from matmul_magic.race import bench_operands, calls, correctness, rounds
 from matmul_magic.race.runner import bench
 
 pytestmark = pytest.mark.usefixtures("no_mnist")
@@ -194,7 +194,7 @@ def test_interrupt_from_the_progress_callback_is_an_interrupt_too():
 
 def test_out_of_memory_is_reported_on_its_row_and_memory_released(monkeypatch):
     released = []
-    monkeypatch.setattr(checking, "release_memory", lambda: released.append(True))
+    monkeypatch.setattr(calls, "release_memory", lambda: released.append(True))
 
     def hungry(a, b):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 64.00 GiB")

@@ -49,7 +49,7 @@ def test_a_noisy_row_is_flagged_and_said_once(monkeypatch):
                                                       ("loops", "user", False)])  # fmt: skip
 def test_on_accelerators_only_the_python_loop_steps_are_sliced(monkeypatch, name, kind, climbs):
     gates = []
-    monkeypatch.setattr(checking, "_gate", lambda task, r, c: gates.append((r, c)))
+    monkeypatch.setattr(checking, "gate", lambda task, r, c, depth=None: gates.append((r, c)))
     a, b = torch.empty(5, 7, device="meta"), torch.empty(7, 3, device="meta")
     variant = variants.Variant(name, kind, my_matmul)
     checking.check(Task(variant, a, b))

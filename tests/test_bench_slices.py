@@ -9,6 +9,7 @@ import math
 import pytest
 import torch
 
+from matmul_magic.race import calls as gated_calls
 from matmul_magic.race import checking, estimate, plan
 from matmul_magic.race.runner import bench
 from matmul_magic.race.task import Task
@@ -91,7 +92,7 @@ def test_once_the_checks_share_is_spent_a_long_slice_is_called_once_not_best_of_
         calls.append((a.shape[0], b.shape[1]))
         return fn(a, b), seconds["each"]
 
-    monkeypatch.setattr(checking, "timed_call", scripted)
+    monkeypatch.setattr(gated_calls, "timed_call", scripted)
     a, b = torch.randn(5, 16), torch.randn(16, 10)
     for kind, deadline, each, first, later in (
         ("course", math.inf, 0.0015, 2, 2),
@@ -118,7 +119,7 @@ def test_a_per_output_step_whose_first_call_was_cold_is_not_sent_to_its_full_cal
         calls.append(1)
         return fn(a, b), 2.2e-4 if len(calls) == 1 else 4.5e-5 * a.shape[0] * b.shape[1]
 
-    monkeypatch.setattr(checking, "timed_call", scripted)
+    monkeypatch.setattr(gated_calls, "timed_call", scripted)
     a, b = torch.randn(64, 8), torch.randn(8, 64)
     task = Task(Variant("elementwise", "course", my_matmul, per_output=True), a, b)
     checking.check(task, plan.Plan.for_run(0.05, variants=5), deadline=0.0)
@@ -132,7 +133,7 @@ def _elementwise_checked_at_28_us_an_output(monkeypatch, m, k, n):
     def scripted(fn, a, b):
         return fn(a, b), 2.8e-5 * a.shape[0] * b.shape[1]
 
-    monkeypatch.setattr(checking, "timed_call", scripted)
+    monkeypatch.setattr(gated_calls, "timed_call", scripted)
     task = Task(Variant("elementwise", "course", my_matmul, per_output=True), *_ones(m, k, n))
     checking.check(task, plan.Plan.for_run(1.0, variants=6))
     return task
@@ -175,7 +176,7 @@ def test_a_fast_course_steps_first_call_over_the_budget_is_called_again(monkeypa
         slow = len(calls) == 1 or fn is not my_matmul
         return fn(a, b), 0.06 if slow else 1e-5
 
-    monkeypatch.setattr(checking, "timed_call", scripted)
+    monkeypatch.setattr(gated_calls, "timed_call", scripted)
     for step, per_output, stalled in (("torch", False, False), ("loops", True, True)):
         calls.clear()
         fn = my_matmul if step == "torch" else (lambda a, b: a @ b)

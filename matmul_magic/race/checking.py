@@ -22,11 +22,10 @@ What the race then times, its *probes*:
   of their share of the race then goes to that slice's blocks (the 1 and 2 outputs the fit
   took for loops split its blocks in two, and their difference was multiplied by 49);
 - and for the three loops, whose cost is per multiply-add (``Variant.per_term``), one
-  output's first terms, about ``DEPTH_SLICE_SECONDS`` of them, once one whole output takes
-  more than twice that (``_depth_slice``): scaled by the multiply-adds, and checked against
-  the ladder's other calls. Their ladder starts on one output's first ``FIRST_TERMS`` terms
-  and calls a whole output only when it is foretold within the call limit
-  (``_first_terms``).
+  output's first terms, scaled by the multiply-adds (``terms.py``): their ladder starts on
+  a few terms and calls a whole output only where the budget affords it.
+
+Each call is made and judged by ``calls.gate``.
 
 A first call much slower than the second holds a one-off cost (a JIT compile): it is
 measured, reported on the row and not counted. A call slower than the whole budget ends the
@@ -37,20 +36,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from typing import Any
 
 import torch
-from torch import Tensor
 
-from ..bench_result.views.format import format_count, format_time
-from . import correctness, plan
-from .bench_operands import is_oom, release_memory
-from .errors import ACTIVE, row_error
+from ..bench_result.views.format import format_time
+from . import plan
+from .calls import gate, recall
 from .errors import ERROR_LIMIT as ERROR_LIMIT
 from .errors import clip as clip
-from .guard import ArgsGuard
-from .task import Probe, Task, slice_operands, slice_text
+from .task import Probe, Task, slice_text
+from .terms import depth_slice, first_terms
 
 _SLOW_ON_ACCELERATORS = frozenset({"loops", "elementwise", "broadcast"})
 
@@ -66,68 +61,6 @@ def shape_of(cells: int, m: int, n: int) -> tuple[int, int]:
     if cells >= n:
         return cells // n, n
     return 1, cells
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
-
-
-def timed_call(fn: Callable[..., Any], a: Tensor, b: Tensor) -> tuple[Any, float]:
-    """``fn(a, b)`` and its wall time in seconds, synchronised on accelerators."""
-    sync(a.device)
-    t0 = time.perf_counter()
-    out = fn(a, b)
-    sync(a.device)
-    return out, time.perf_counter() - t0
-
-
-def _gate(task: Task, rows: int, cols: int, depth: int | None = None) -> float | None:
-    """Call the variant on a slice and judge the answer: its time when correct, else None."""
-    fn = task.variant.fn
-    assert fn is not None
-    args = slice_operands(task.a, task.b, rows, cols, depth)
-    watch = ArgsGuard(args)  # what the call changes in its inputs (run.py says so on its row)
-    whole = (rows, cols) == (task.m, task.n) and depth is None
-    on = None if whole else slice_text(rows, cols, task.m, task.n, depth)
-    refs = None
-    if task.sources is not None:
-        a, b = task.sources
-        refs = (a[:rows, :depth], b[:depth, :cols]) if depth else (a[:rows], b[:, :cols])
-    try:
-        out, seconds = timed_call(fn, *args)
-        task.written = watch.changes(on, refs)
-        verdict = None if task.written else correctness.judge(out, *args)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit from a user's function is a row error
-        ACTIVE.reraise_if_user(exc)
-        task.written = task.written or watch.changes(on, refs)
-        task.error = row_error(exc)
-        if is_oom(exc):
-            release_memory()
-        if on is not None:
-            task.note = f"failed on {on}"
-        return None
-    if verdict is None:
-        return None  # it wrote into its inputs: neither answer nor time can be trusted
-    task.correct, task.max_abs_err = verdict.correct, verdict.max_abs_err
-    if not verdict.correct:
-        where = f" (checked on {on})" if on else ""
-        task.note = f"{verdict.why}{where}; not timed"
-        return None
-    task.error, task.note = None, None
-    return seconds
-
-
-def _recall(task: Task, rows: int, cols: int, depth: int | None = None) -> float:
-    """One more call on a slice, for its time only (a failure counts as no news)."""
-    try:
-        args = slice_operands(task.a, task.b, rows, cols, depth)
-        return timed_call(task.variant.fn, *args)[1]
-    except BaseException as exc:  # noqa: BLE001
-        ACTIVE.reraise_if_user(exc)
-        return math.inf
 
 
 def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.inf) -> None:
@@ -148,9 +81,9 @@ def check(task: Task, the_plan: plan.Plan | None = None, deadline: float = math.
         torch.set_num_threads(1)
     try:
         full_only = not on_cpu and not climbs
-        if full_only or _first_terms(task, the_plan):
+        if full_only or first_terms(task, the_plan):
             _ladder(task, the_plan, deadline, full_only=full_only)
-        if not _depth_slice(task, the_plan, deadline) and not task.points and task.timed_verdict:
+        if not depth_slice(task, the_plan, deadline) and not task.points and task.timed_verdict:
             _ladder(task, the_plan, deadline)  # its terms could not be timed: whole outputs
     finally:
         if one_thread:
@@ -162,7 +95,7 @@ def _unless_one_off(task: Task, rows: int, cols: int, seconds: float) -> float:
     """A call's time, called again: an excess over the second call that is large (a
     compile, lazy set-up, a recompile for a new shape) is a one-off cost, reported and not
     charged to the budget; otherwise the better of the two."""
-    again = _recall(task, rows, cols)
+    again = recall(task, rows, cols)
     if seconds > plan.ONE_OFF_FACTOR * again and seconds - again > plan.ONE_OFF_MIN:
         task.one_off += seconds - again
     return min(seconds, again)
@@ -179,7 +112,7 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
     predict = _proportional if per_output else _predict
     while True:
         rows, cols = shape_of(cells, m, n)
-        seconds = _gate(task, rows, cols)
+        seconds = gate(task, rows, cols)
         if seconds is None:
             if not task.points and (rows, cols) != (m, n):
                 _judge_on_full(task, the_plan)
@@ -205,7 +138,7 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             seconds = _unless_one_off(task, rows, cols, seconds)
         elif seconds <= call_limit and not spent:
             # Decisions rest on the best of two calls: one may have been descheduled.
-            seconds = min(seconds, _recall(task, rows, cols))
+            seconds = min(seconds, recall(task, rows, cols))
         task.points.append((rows, cols, seconds))
         done = rows * cols
         if seconds > the_plan.overrun_seconds:
@@ -245,79 +178,6 @@ def _ladder(task: Task, the_plan: plan.Plan, deadline: float, full_only: bool = 
             cells = total
             continue
         cells = nxt_rows * nxt_cols
-
-
-DEPTH_SLICE_SECONDS = 3 * plan.MIN_SLICE_SECONDS
-"""What a per-term step's slice of one output's terms aims at (less where the budget's call
-limit is shorter, never under ``plan.MIN_SLICE_SECONDS``)."""
-
-FIRST_TERMS = 16
-"""The terms of a per-term step's first call (0.4 ms of the lesson's loops)."""
-
-
-def _first_terms(task: Task, the_plan: plan.Plan) -> bool:
-    """A per-term step's (``Variant.per_term``) first call: one output's first
-    ``FIRST_TERMS`` terms, gated and called twice. Whether the ladder goes on to whole
-    outputs: when one is foretold within the call limit or the check's share of the budget
-    (``Plan.verdict_seconds``: the verdict and the largest error are then a whole
-    output's, not a partial sum's), or when this call failed (whole outputs decide the
-    verdict then). Otherwise ``_depth_slice`` times the terms alone, and says the verdict
-    is a partial sum's: at a 0.05 s budget the lesson's one whole output took 22-33 ms of
-    it, and ran it over."""
-    if not task.variant.per_term or task.k <= FIRST_TERMS:
-        return True
-    verdict = (task.correct, task.max_abs_err, task.error, task.note)
-    seconds = _gate(task, 1, 1, FIRST_TERMS)
-    if seconds is None or seconds > the_plan.overrun_seconds:
-        if not task.written:
-            task.correct, task.max_abs_err, task.error, task.note = verdict
-        return not task.written
-    seconds = min(seconds, _recall(task, 1, 1, FIRST_TERMS))
-    task.depth_checks.append((FIRST_TERMS, seconds))
-    return seconds / FIRST_TERMS * task.k <= max(the_plan.call_limit, the_plan.verdict_seconds)
-
-
-def _depth_slice(task: Task, the_plan: plan.Plan, deadline: float) -> bool:
-    """For a step whose cost is per multiply-add (``Variant.per_term``) whose one output is
-    beyond the call limit or takes more than twice ``DEPTH_SLICE_SECONDS``: one call on
-    that output's first terms, about that long (``task.depth_point``), which the race then
-    times. The lesson's loops take 20 ms an output; that one slice held half of a 1 s run's
-    time in 20 blocks, which left every row's median known only to ±5-10 %. A slice that
-    fails (it cannot for the course's loops) is not used, and the verdict stays the one its
-    other calls gave. Whether it was made."""
-    if not task.variant.per_term or task.correct is not True or task.error or task.written:
-        return False
-    if task.over_budget or (task.points and task.points[-1][:2] == (task.m, task.n)):
-        return False
-    k = task.k
-    calls = [(r * c * k, s) for r, c, s in task.points] + task.depth_checks
-    if k < 2 or not calls:
-        return False
-    rate = min(s / terms for terms, s in calls)  # per term, at the best rate
-    if task.points and rate * k < 2 * DEPTH_SLICE_SECONDS:
-        return False  # whole outputs are short enough to time
-    target = min(DEPTH_SLICE_SECONDS, max(the_plan.call_limit, plan.MIN_SLICE_SECONDS))
-    depth = min(k - 1, max(1, round(target / rate)))
-    verdict = (task.correct, task.max_abs_err, task.error, task.note)
-    seconds = _gate(task, 1, 1, depth)
-    if seconds is None:
-        if not task.written:
-            task.correct, task.max_abs_err, task.error, task.note = verdict
-        return False
-    if task.points:  # the verdict is the whole outputs'
-        task.correct, task.max_abs_err, task.error, task.note = verdict
-    else:  # no whole output was called: the verdict is this partial sum's, and says so
-        task.max_abs_err = None
-        task.note = (
-            f"checked on one output's first {format_count(depth)} of {format_count(k)} "
-            f"terms (a whole output, foretold at {format_time(rate * k)}, is beyond this "
-            "budget's share for a check): a partial sum's error is smaller than a whole "
-            "output's, so none is shown"
-        )
-    if time.perf_counter() < deadline:
-        seconds = min(seconds, _recall(task, 1, 1, depth))
-    task.depth_point = (depth, seconds)
-    return True
 
 
 def _fixed_cost_dominates(points: list[tuple[int, int, float]], total: int) -> bool:
@@ -382,7 +242,7 @@ def _judge_on_full(task: Task, the_plan: plan.Plan) -> None:
     """
     if task.outputs > 1 and the_plan.full_after_failed_slice and not task.written:
         failed = (task.error, task.note, task.correct, task.max_abs_err)
-        seconds = _gate(task, task.m, task.n)
+        seconds = gate(task, task.m, task.n)
         if seconds is not None:
             task.points.append((task.m, task.n, seconds))
             return
