@@ -118,7 +118,7 @@ def estimate(task: Task, load: dict[int, float] | None = None) -> Estimate | Non
     measured = Measurement(_unloaded(main, load), main.number)  # median, interval, IQR
     factor, how, unreliable, unconfirmed = 1.0, None, False, False
     if task.extrapolated and task.variant.per_output:
-        factor, how, unreliable = _scale(task)
+        factor, how, unreliable, unconfirmed = _scale(task)
     elif task.extrapolated:
         factor, how, unreliable, unconfirmed = _fit(task, probes[0], measured.median, load)
     return Estimate(
@@ -157,10 +157,11 @@ def _unloaded(probe: Probe, load: dict[int, float] | None) -> tuple[float, ...]:
     )
 
 
-def _scale(task: Task) -> tuple[float, str, bool]:
+def _scale(task: Task) -> tuple[float, str, bool, bool]:
     """The factor from the timed slice to the full call of a step whose cost is per output
     (the outputs' ratio), or per multiply-add when the slice is of one output's first terms
-    (the terms' ratio); its words, and whether a slice the ladder measured contradicts it."""
+    (the terms' ratio); its words, whether a slice the ladder measured contradicts it, and
+    whether a slice of terms had no whole output to check it against (unconfirmed)."""
     probe = task.probes[-1]
     factor = task.terms / probe.terms
     timed = task.ladder_seconds(probe)
@@ -189,9 +190,10 @@ def _scale(task: Task) -> tuple[float, str, bool]:
     if unreliable:
         miss = format_percent(100 * max(misses))
         how += f" (estimate, unreliable: that misses a measured slice by {miss})"
-    elif not misses and probe.depth is not None:
+    unconfirmed = not misses and probe.depth is not None
+    if not unreliable and unconfirmed:
         how += " (estimate, unconfirmed: no whole output was timed to check it)"
-    return factor, how, unreliable
+    return factor, how, unreliable, unconfirmed
 
 
 def _fit(

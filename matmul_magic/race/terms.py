@@ -49,7 +49,7 @@ def depth_slice(task: Task, the_plan: plan.Plan, deadline: float) -> bool:
     time in 20 blocks, which left every row's median known only to ±5-10 %. A slice that
     fails (it cannot for the course's loops) is not used, and the verdict stays the one its
     other calls gave. Whether it was made."""
-    if not task.variant.per_term or task.correct is not True or task.error or task.written:
+    if not task.variant.per_term or not task.timed_verdict:
         return False
     if task.over_budget or (task.points and task.points[-1][:2] == (task.m, task.n)):
         return False
